@@ -1,0 +1,52 @@
+/**
+ * The multi-agent environment interface, shaped like SMAC's so learners match the literature.
+ * Environments are pure TypeScript (no tfjs), deterministic for a seed, and never call Math.random().
+ */
+
+/** Static facts about an environment, as SMAC's `get_env_info()` reports them. */
+export interface EnvInfo {
+  /** Number of agents N. */
+  nAgents: number;
+  /** Number of discrete actions per agent A. */
+  nActions: number;
+  /** Length of each agent's observation vector. */
+  obsShape: number;
+  /** Length of the global state vector (used by mixers during training only). */
+  stateShape: number;
+  /** Maximum number of steps in an episode; the episode is truncated there. */
+  episodeLimit: number;
+}
+
+/** Extra per-step information; `won` is set by environments that have a notion of winning. */
+export interface StepInfo {
+  won?: boolean;
+  [key: string]: number | boolean | undefined;
+}
+
+/** What `step` returns. Rewards are shared by the team (cooperative MARL). */
+export interface StepResult {
+  reward: number;
+  /** The episode ended by the environment's own rules (bootstrap is cut). */
+  terminated: boolean;
+  /** The episode was cut at `episodeLimit` (not a true terminal). */
+  truncated: boolean;
+  info: StepInfo;
+}
+
+/** A cooperative multi-agent environment with discrete actions. */
+export interface MultiAgentEnv {
+  /** The registry id this environment was made from, e.g. `matrix/nonmonotonic`. */
+  readonly id: string;
+  /** Static sizes; constant for the environment's lifetime. */
+  getEnvInfo(): EnvInfo;
+  /** Start a new episode; the same seed gives the same episode for the same actions. */
+  reset(seed: number): void;
+  /** Apply one action per agent; throws when called after the episode ended or with unavailable actions. */
+  step(actions: readonly number[]): StepResult;
+  /** Per-agent observations, each of length `obsShape`. */
+  getObs(): Float32Array[];
+  /** The global state, of length `stateShape`. */
+  getState(): Float32Array;
+  /** Per-agent availability masks, each of length `nActions` with 1 = available. */
+  getAvailActions(): Uint8Array[];
+}

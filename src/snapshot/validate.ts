@@ -1,0 +1,57 @@
+/** Structural checks on an {@link AgentSnapshot}: every tensor present, shapes consistent, masks honoured. */
+import { ToolkitError } from '../util/errors.js';
+import { RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type RnnAgentTensorName } from './types.js';
+
+/** Length of the agent network's input vector. */
+export function inputSize(arch: RnnAgentArchitecture): number {
+  const { obs, lastAction, agentId } = arch.inputLayout;
+  return obs + lastAction + agentId;
+}
+
+/** The shape each agent tensor must have for `arch`. */
+export function expectedShapes(arch: RnnAgentArchitecture): Record<RnnAgentTensorName, number[]> {
+  const h = arch.hidden;
+  return {
+    'fc1.weight': [inputSize(arch), h],
+    'fc1.bias': [h],
+    'gru.weightIh': [h, 3 * h],
+    'gru.weightHh': [h, 3 * h],
+    'gru.biasIh': [3 * h],
+    'gru.biasHh': [3 * h],
+    'fc2.weight': [h, arch.nActions],
+    'fc2.bias': [arch.nActions],
+  };
+}
+
+/** Throw a `ToolkitError('E_SNAPSHOT')` naming the first inconsistency in `snap`. */
+export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
+  const fail = (msg: string): never => {
+    throw new ToolkitError('E_SNAPSHOT', `${what}: ${msg}`, { hint: 're-create the snapshot from a training run (mast train / mast export)' });
+  };
+  if (snap.format !== 'mast-agent-snapshot' || snap.version !== 1) fail(`unsupported format ${snap.format} v${snap.version}`);
+  const arch = snap.architecture;
+  if (arch?.kind !== 'rnn-agent') fail(`unsupported architecture kind '${arch?.kind}'`);
+  for (const [k, v] of Object.entries({ hidden: arch.hidden, nActions: arch.nActions, nAgents: arch.nAgents, obs: arch.inputLayout.obs })) {
+    if (!Number.isInteger(v) || v <= 0) fail(`architecture.${k} must be a positive integer, got ${v}`);
+  }
+  const shapes = expectedShapes(arch);
+  for (const name of RNN_AGENT_TENSORS) {
+    const t = snap.tensors[name];
+    if (!t) fail(`missing tensor '${name}'`);
+    const want = shapes[name];
+    if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
+      fail(`tensor '${name}' has shape [${t.shape}], expected [${want}]`);
+    }
+    const size = want.reduce((a, b) => a * b, 1);
+    if (t.values.length !== size) fail(`tensor '${name}' has ${t.values.length} values, expected ${size}`);
+    for (let i = 0; i < t.values.length; i++) {
+      if (!Number.isFinite(t.values[i])) fail(`tensor '${name}' has a non-finite value at flat index ${i}`);
+    }
+    if (t.mask) {
+      if (t.mask.length !== size) fail(`mask of '${name}' has ${t.mask.length} entries, expected ${size}`);
+      for (let i = 0; i < size; i++) {
+        if (t.mask[i] === 0 && t.values[i] !== 0) fail(`tensor '${name}' has a nonzero value at masked flat index ${i}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * A small self-describing container for named typed arrays plus JSON metadata: the on-disk format of
+ * checkpoints and snapshots. Layout:
+ *
+ *   magic "MASTTF01" (8 bytes) | header length L (uint32 LE) | header JSON (L bytes, UTF-8)
+ *   | payload (the arrays, each 8-byte aligned, little-endian)
+ *
+ * The header records every array's dtype, shape, offset and length, the payload length and its
+ * CRC-32, so a truncated or corrupted file is rejected with a clear error rather than loaded.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { CheckpointError } from './errors.js';
+import { writeFileAtomic } from './atomic.js';
+import { crc32 } from './crc32.js';
+
+const MAGIC = 'MASTTF01';
+
+/** Element types a tensor file can hold. */
+export type TensorDType = 'float32' | 'int32' | 'uint8' | 'uint32';
+
+/** A typed array of one of the supported dtypes. */
+export type TypedArray = Float32Array | Int32Array | Uint8Array | Uint32Array;
+
+/** A named array with its logical shape. */
+export interface StoredArray {
+  shape: number[];
+  data: TypedArray;
+}
+
+interface HeaderEntry {
+  dtype: TensorDType;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+interface Header {
+  meta: unknown;
+  arrays: Record<string, HeaderEntry>;
+  payloadBytes: number;
+  payloadCrc32: number;
+}
+
+function dtypeOf(data: TypedArray): TensorDType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  if (data instanceof Uint8Array) return 'uint8';
+  if (data instanceof Uint32Array) return 'uint32';
+  throw new TypeError('tensor file: unsupported array type');
+}
+
+const CTOR = { float32: Float32Array, int32: Int32Array, uint8: Uint8Array, uint32: Uint32Array } as const;
+
+/** Serialise metadata and arrays to bytes. */
+export function encodeTensorFile(meta: unknown, arrays: Record<string, StoredArray>): Uint8Array {
+  const entries: Record<string, HeaderEntry> = {};
+  let offset = 0;
+  for (const [name, { shape, data }] of Object.entries(arrays)) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== data.length) {
+      throw new RangeError(`tensor file: array '${name}' has ${data.length} elements but shape [${shape}] needs ${size}`);
+    }
+    entries[name] = { dtype: dtypeOf(data), shape, offset, length: data.length };
+    offset += Math.ceil(data.byteLength / 8) * 8;
+  }
+  const payload = new Uint8Array(offset);
+  for (const [name, { data }] of Object.entries(arrays)) {
+    const e = entries[name] as HeaderEntry;
+    payload.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), e.offset);
+  }
+  const header: Header = { meta, arrays: entries, payloadBytes: payload.length, payloadCrc32: crc32(payload) };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const out = new Uint8Array(8 + 4 + headerBytes.length + payload.length);
+  out.set(Buffer.from(MAGIC, 'latin1'), 0);
+  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
+  out.set(headerBytes, 12);
+  out.set(payload, 12 + headerBytes.length);
+  return out;
+}
+
+/** Parse bytes written by {@link encodeTensorFile}; `what` names the file in error messages. */
+export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unknown; arrays: Record<string, StoredArray> } {
+  const fix = 'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC) {
+    throw new CheckpointError(`${what} is not a MAST tensor file (bad magic bytes)`, { hint: fix });
+  }
+  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+  if (12 + headerLen > bytes.length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: fix });
+  let header: Header;
+  try {
+    header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + headerLen)).toString('utf8')) as Header;
+  } catch (err) {
+    throw new CheckpointError(`${what} has a corrupt header`, { hint: fix, cause: err });
+  }
+  const payload = bytes.subarray(12 + headerLen);
+  if (payload.length !== header.payloadBytes) {
+    throw new CheckpointError(`${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`, { hint: fix });
+  }
+  if (crc32(payload) !== header.payloadCrc32) throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: fix });
+  const aligned = new Uint8Array(payload); // copy: typed-array views need aligned offsets
+  const arrays: Record<string, StoredArray> = {};
+  for (const [name, e] of Object.entries(header.arrays)) {
+    const Ctor = CTOR[e.dtype];
+    arrays[name] = { shape: e.shape, data: new Ctor(aligned.buffer, e.offset, e.length) };
+  }
+  return { meta: header.meta, arrays };
+}
+
+/** Write a tensor file atomically. */
+export function writeTensorFile(path: string, meta: unknown, arrays: Record<string, StoredArray>): void {
+  writeFileAtomic(path, encodeTensorFile(meta, arrays));
+}
+
+/** Read a tensor file, with a clear error when it is missing, truncated or corrupt. */
+export function readTensorFile(path: string): { meta: unknown; arrays: Record<string, StoredArray> } {
+  if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
+  return decodeTensorFile(readFileSync(path), path);
+}
