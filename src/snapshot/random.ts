@@ -3,11 +3,8 @@
  * tests and benchmarks that need a realistic agent network without training one.
  */
 import type { Rng } from '../util/rng.js';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from './types.js';
+import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from './types.js';
 import { expectedShapes } from './validate.js';
-
-/** Tensors that carry masks (weight matrices); biases stay dense. */
-export const MASKED_AGENT_TENSORS: readonly RnnAgentTensorName[] = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'];
 
 /**
  * A snapshot with weights ~ U(−1/√fanIn, 1/√fanIn) and, when `density < 1`, a random mask keeping

@@ -51,6 +51,9 @@ export const RNN_AGENT_TENSORS = [
 /** One of {@link RNN_AGENT_TENSORS}. */
 export type RnnAgentTensorName = (typeof RNN_AGENT_TENSORS)[number];
 
+/** The weight matrices, which may carry masks; biases stay dense. */
+export const MASKED_AGENT_TENSORS: readonly RnnAgentTensorName[] = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'];
+
 /** A tensor in a snapshot. */
 export interface SnapshotTensor {
   shape: number[];

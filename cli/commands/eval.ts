@@ -1,0 +1,39 @@
+/** `mast eval`: run an ONNX agent with onnxruntime-node; return, FLOPs, latency and parity with its run. */
+import { Command } from 'commander';
+import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
+import type { CliIo } from '../io.js';
+import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
+
+/** Human-readable lines of an evaluation report. */
+export function formatEvalReport(r: EvalReport): string[] {
+  const lines = [
+    `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed})`,
+    `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${(r.winRate * 100).toFixed(1)}%`}`,
+    `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
+    `  weights     density ${r.density.toFixed(3)}, file ${r.fileBytes} bytes`,
+    `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision (ONNX Runtime)`,
+  ];
+  if (r.parity) {
+    const p = r.parity;
+    lines.push(`  parity vs ${p.run}: actions ${(p.actionAgreement * 100).toFixed(2)}% of ${p.decisions}, max |ΔQ| ${p.maxAbsQDiff.toExponential(2)}, return diff ${p.returnDiff.toFixed(4)}`);
+  }
+  return lines;
+}
+
+/** Build the `eval` command. */
+export function evalCommand(io: CliIo): Command {
+  return new Command('eval')
+    .description('run an ONNX agent with onnxruntime-node and report return, FLOPs, latency and (with --against) parity with the tfjs agent')
+    .argument('<model>', '.onnx file exported by `mast export`')
+    .option('--env <id>', 'environment (default: the one in the model metadata)')
+    .option('--episodes <n>', 'greedy episodes', intAtLeast(1), 100)
+    .option('--seed <n>', 'seed of the episode seeds', intAtLeast(0), 0)
+    .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
+    .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
+    .option('--json', 'print one JSON object')
+    .action(async (path: string, opts: { env?: string; episodes: number; seed: number; against?: string; backend: string; json?: boolean }) => {
+      const report = await evaluateOnnxAgent(path, opts);
+      if (opts.json) io.out(JSON.stringify(report));
+      else for (const line of formatEvalReport(report)) io.out(line);
+    });
+}

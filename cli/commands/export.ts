@@ -1,0 +1,32 @@
+/** `mast export`: a run's agent network → an ONNX model with sparse initializers. */
+import { Command } from 'commander';
+import { readSnapshot } from '../../src/snapshot/io.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import { exportAgentBytes } from '../../src/onnx/export-agent.js';
+import { writeOnnxFile } from '../../src/onnx/read.js';
+import type { CliIo } from '../io.js';
+import { oneOf } from '../options.js';
+
+const FORMATS = ['sparse', 'dense', 'auto'] as const;
+
+/** Export the agent snapshot of run `runDir` to `out`; returns the file size in bytes. */
+export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number]): number {
+  const bytes = exportAgentBytes(readSnapshot(runPaths(runDir).snapshot), { format });
+  writeOnnxFile(out, bytes);
+  return bytes.length;
+}
+
+/** Build the `export` command. */
+export function exportCommand(io: CliIo): Command {
+  return new Command('export')
+    .description('export the agent network of a run to ONNX (masked weight matrices as sparse initializers)')
+    .argument('<run>', 'run directory written by `mast train`')
+    .requiredOption('-o, --out <file>', 'output .onnx file')
+    .option('--format <format>', `weight storage: ${FORMATS.join(' | ')} (auto: sparse only where density < 1/3)`, oneOf(FORMATS), 'sparse')
+    .option('--dense', 'store every tensor dense (same as --format dense)')
+    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean }) => {
+      const format = opts.dense ? 'dense' : opts.format;
+      const size = exportRun(run, opts.out, format);
+      io.out(`wrote ${opts.out} (${format}, ${size} bytes)`);
+    });
+}

@@ -1,0 +1,31 @@
+/** `mast inspect`: per-tensor storage, nonzeros and bytes of an ONNX agent, plus its metadata and FLOPs. */
+import { Command } from 'commander';
+import { readOnnxFile } from '../../src/onnx/read.js';
+import { inspectModel } from '../../src/onnx/inspect.js';
+import { agentFlops } from '../../src/verify/flops.js';
+import type { CliIo } from '../io.js';
+
+/** Build the `inspect` command. */
+export function inspectCommand(io: CliIo): Command {
+  return new Command('inspect')
+    .description('show the weight tensors of an ONNX agent (shape, storage, nonzeros, density, bytes), totals, FLOPs and metadata')
+    .argument('<model>', '.onnx file')
+    .option('--json', 'print one JSON object')
+    .action((path: string, opts: { json?: boolean }) => {
+      const { model } = readOnnxFile(path);
+      const report = inspectModel(model);
+      const flops = agentFlops(model);
+      if (opts.json) {
+        io.out(JSON.stringify({ model: path, ...report, flops }));
+        return;
+      }
+      const head = ['tensor', 'shape', 'storage', 'nnz', 'density', 'bytes'];
+      const rows = report.tensors.map((t) => [t.name, `[${t.shape.join(',')}]`, t.storage, String(t.nnz), t.density.toFixed(3), String(t.bytes)]);
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+      for (const r of [head, ...rows]) io.out(r.map((c, i) => c.padEnd(widths[i] as number)).join('  '));
+      const tt = report.totals;
+      io.out(`total: ${tt.params} weights, ${tt.nnz} nonzero (density ${tt.density.toFixed(3)}), ${tt.bytes} bytes`);
+      io.out(`FLOPs per agent decision: ${flops.sparse} sparse vs ${flops.dense} dense (ratio ${flops.ratio.toFixed(3)})`);
+      for (const [k, v] of Object.entries(report.metadata)) if (k !== 'mast.config') io.out(`${k}: ${v}`);
+    });
+}

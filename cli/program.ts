@@ -1,0 +1,29 @@
+/** Assembles the `mast` command from its subcommands. */
+import { Command } from 'commander';
+import { TOOLKIT_VERSION } from '../src/version.js';
+import type { CliIo } from './io.js';
+import { trainCommand } from './commands/train.js';
+import { envsCommand } from './commands/envs.js';
+import { exportCommand } from './commands/export.js';
+import { inspectCommand } from './commands/inspect.js';
+import { evalCommand } from './commands/eval.js';
+import { demoCommand } from './commands/demo.js';
+
+/**
+ * The `mast` program. Errors propagate to the caller (commands never exit the process);
+ * commander's own usage errors surface as `CommanderError` thanks to `exitOverride()`.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('mast')
+    .description('MAST: sparse training of multi-agent value-based RL agents, exported to ONNX and run with onnxruntime-node')
+    .version(TOOLKIT_VERSION)
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  for (const make of [demoCommand, trainCommand, exportCommand, evalCommand, inspectCommand, envsCommand]) {
+    const cmd = make(io);
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
+    program.addCommand(cmd);
+  }
+  return program;
+}

@@ -1,0 +1,41 @@
+/** Running `train()` from the command line: progress display, Ctrl-C → checkpoint, pictures at the end. */
+import type { TrainConfig } from '../src/config/types.js';
+import { train, type TrainSummary } from '../src/marl/train.js';
+import { createProgress } from '../src/util/progress.js';
+import { writeRunPictures } from '../src/verify/run-report.js';
+import type { CliIo } from './io.js';
+
+/** Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint. */
+export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo): Promise<TrainSummary> {
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  const progress = createProgress({ total: config.steps, label: `train ${config.alg} on ${config.env}`, stream: io.progressStream });
+  let testReturn: number | null = null;
+  let winRate: number | null = null;
+  try {
+    const summary = await train(config, {
+      outDir,
+      resume,
+      backend,
+      signal: abort.signal,
+      onMetrics: (row) => {
+        testReturn = row.testReturn;
+        winRate = row.testWinRate;
+      },
+      onEpisode: (p) => {
+        const fields: Record<string, string | number> = { eps: p.epsilon.toFixed(2) };
+        if (testReturn !== null) fields['test return'] = testReturn.toFixed(3);
+        if (winRate !== null) fields['win'] = `${Math.round(winRate * 100)}%`;
+        if (p.loss !== null) fields['loss'] = p.loss.toExponential(2);
+        progress.update(Math.min(p.tEnv, config.steps), fields);
+      },
+    });
+    progress.done(summary.completed ? `trained ${summary.counters.tEnv} steps in ${summary.elapsedSec.toFixed(1)} s` : `stopped at step ${summary.counters.tEnv}`);
+    writeRunPictures(outDir);
+    if (!summary.completed) io.err(`stopped at step ${summary.counters.tEnv}; continue with: mast train --out ${outDir} --resume`);
+    return summary;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,4 @@
+/** The typed training configuration: types, defaults and presets, validation. */
+export * from './types.js';
+export * from './defaults.js';
+export * from './validate.js';

@@ -1,0 +1,118 @@
+/**
+ * Turning presets and overrides into a validated {@link TrainConfig}: deep-merge over the defaults,
+ * reject unknown keys and wrong kinds (nanoGPT's configurator does the same), then range-check.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError, UnknownNameError } from '../util/errors.js';
+import { DEFAULT_CONFIG, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
+import { DENSITY_DISTRIBUTIONS, MIXER_NAMES, OPTIMIZER_NAMES, SPARSITY_MODES, type TrainConfig } from './types.js';
+
+type Json = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Merge `patch` into a copy of `base`, where `base` fixes the allowed keys and their kinds. */
+function mergeStrict(base: Json, patch: Json, path: string): Json {
+  const out: Json = structuredClone(base);
+  for (const [key, value] of Object.entries(patch)) {
+    const where = path ? `${path}.${key}` : key;
+    if (!(key in base)) {
+      throw new ConfigError(`unknown config key '${where}'; expected one of ${Object.keys(base).map((k) => (path ? `${path}.${k}` : k)).join(', ')}`);
+    }
+    const current = base[key];
+    if (value === undefined) continue;
+    if (isPlainObject(current)) {
+      if (!isPlainObject(value)) throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
+      out[key] = mergeStrict(current, value, where);
+    } else if (typeof value !== typeof current) {
+      throw new ConfigError(`config key '${where}' must be a ${typeof current}, got ${JSON.stringify(value)}`);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function check(ok: boolean, key: string, value: unknown, bound: string): void {
+  if (!ok) throw new ConfigError(`config key '${key}' must be ${bound}, got ${JSON.stringify(value)}`);
+}
+
+function isInt(v: number, min: number): boolean {
+  return Number.isInteger(v) && v >= min;
+}
+
+function checkEnum(kind: string, allowed: readonly string[], value: string): void {
+  if (!allowed.includes(value)) throw new UnknownNameError(kind, value, allowed);
+}
+
+/** Range-check a fully merged config; throws {@link ConfigError} naming the key, value and bound. */
+export function checkConfig(c: TrainConfig): void {
+  check(typeof c.env === 'string' && c.env.length > 0, 'env', c.env, 'a non-empty environment id');
+  checkEnum('algorithm', MIXER_NAMES, c.alg);
+  check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
+  check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
+  check(c.gamma >= 0 && c.gamma <= 1, 'gamma', c.gamma, 'in [0, 1]');
+  check(isInt(c.batchSize, 1), 'batchSize', c.batchSize, 'a positive integer');
+  check(isInt(c.bufferSize, c.batchSize), 'bufferSize', c.bufferSize, `an integer ≥ batchSize (${c.batchSize})`);
+  check(isInt(c.targetUpdateInterval, 1), 'targetUpdateInterval', c.targetUpdateInterval, 'a positive integer');
+  const e = c.epsilon;
+  check(e.start >= 0 && e.start <= 1, 'epsilon.start', e.start, 'in [0, 1]');
+  check(e.finish >= 0 && e.finish <= 1, 'epsilon.finish', e.finish, 'in [0, 1]');
+  check(isInt(e.annealSteps, 1), 'epsilon.annealSteps', e.annealSteps, 'a positive integer');
+  check(isInt(c.agent.hidden, 1), 'agent.hidden', c.agent.hidden, 'a positive integer');
+  check(isInt(c.mixer.embed, 1), 'mixer.embed', c.mixer.embed, 'a positive integer');
+  check(isInt(c.mixer.hypernetEmbed, 1), 'mixer.hypernetEmbed', c.mixer.hypernetEmbed, 'a positive integer');
+  const o = c.optimizer;
+  checkEnum('optimizer', OPTIMIZER_NAMES, o.name);
+  check(o.lr > 0 && Number.isFinite(o.lr), 'optimizer.lr', o.lr, 'a positive number');
+  check(o.alpha > 0 && o.alpha < 1, 'optimizer.alpha', o.alpha, 'in (0, 1)');
+  check(o.beta1 >= 0 && o.beta1 < 1, 'optimizer.beta1', o.beta1, 'in [0, 1)');
+  check(o.beta2 >= 0 && o.beta2 < 1, 'optimizer.beta2', o.beta2, 'in [0, 1)');
+  check(o.eps > 0, 'optimizer.eps', o.eps, 'positive');
+  check(o.gradClip > 0, 'optimizer.gradClip', o.gradClip, 'positive');
+  const s = c.sparsity;
+  checkEnum('sparsity mode', SPARSITY_MODES, s.mode);
+  checkEnum('density distribution', DENSITY_DISTRIBUTIONS, s.distribution);
+  check(s.density > 0 && s.density <= 1, 'sparsity.density', s.density, 'in (0, 1]');
+  if (s.mode === 'dense' && s.density !== 1) {
+    throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, { hint: "choose a sparse mode (e.g. --sparsity static) or leave the density at 1" });
+  }
+  check(isInt(c.schedule.testInterval, 1), 'schedule.testInterval', c.schedule.testInterval, 'a positive integer');
+  check(isInt(c.schedule.testEpisodes, 1), 'schedule.testEpisodes', c.schedule.testEpisodes, 'a positive integer');
+  check(isInt(c.schedule.checkpointInterval, 1), 'schedule.checkpointInterval', c.schedule.checkpointInterval, 'a positive integer');
+}
+
+/**
+ * Build a validated config: defaults ← preset ← each override in order.
+ * @throws ConfigError on unknown keys, wrong kinds or out-of-range values; UnknownNameError on unknown names.
+ */
+export function resolveConfig(preset: string = 'default', ...overrides: DeepPartial<TrainConfig>[]): TrainConfig {
+  if (!Object.prototype.hasOwnProperty.call(PRESETS, preset)) throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
+  let merged = mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, '');
+  for (const o of overrides) merged = mergeStrict(merged, o as Json, '');
+  const config = merged as unknown as TrainConfig;
+  checkConfig(config);
+  return config;
+}
+
+/** Validate a config read from disk (a checkpoint's or a user's JSON file): every key known, all ranges met. */
+export function parseConfig(value: unknown, what: string): TrainConfig {
+  if (!isPlainObject(value)) throw new ConfigError(`${what}: expected a JSON object`);
+  const merged = mergeStrict(DEFAULT_CONFIG as unknown as Json, value, '') as unknown as TrainConfig;
+  checkConfig(merged);
+  return merged;
+}
+
+/** Canonical JSON (sorted keys), so equal configs hash equally. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). */
+export function configHash(config: TrainConfig): string {
+  return createHash('sha256').update(canonical(config)).digest('hex').slice(0, 12);
+}

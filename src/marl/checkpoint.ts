@@ -1,0 +1,125 @@
+/**
+ * Checkpoints: everything needed to continue a run exactly where it stopped: online and target
+ * networks with their masks, optimizer moments, the replay buffer, step counters and every RNG
+ * stream. One tensor file, written atomically, so a crash leaves the previous checkpoint intact.
+ */
+import type { TrainConfig } from '../config/types.js';
+import { parseConfig } from '../config/validate.js';
+import type { RngState } from '../util/rng.js';
+import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
+import { CheckpointError } from '../util/errors.js';
+import { TOOLKIT_VERSION } from '../version.js';
+import type { QLearner } from './learner.js';
+import type { EpisodeBuffer } from './buffer.js';
+import type { ParamArrays, ParamStore } from './params.js';
+
+/** Step counters of a run. */
+export interface Counters {
+  /** Environment steps taken in training episodes. */
+  tEnv: number;
+  /** Training episodes played. */
+  episodes: number;
+  /** Learner updates made. */
+  updates: number;
+  /** Episode count at the last target-network sync. */
+  lastTargetUpdateEpisode: number;
+  /** tEnv at the last test phase. */
+  lastTestT: number;
+  /** tEnv at the last checkpoint. */
+  lastCheckpointT: number;
+}
+
+/** The run's RNG streams: environment seeds, exploration, replay sampling, test-episode seeds. */
+export interface RngStreams {
+  env: RngState;
+  act: RngState;
+  sample: RngState;
+  test: RngState;
+}
+
+interface CheckpointMeta {
+  format: 'mast-checkpoint';
+  version: 1;
+  toolkitVersion: string;
+  config: TrainConfig;
+  counters: Counters;
+  rng: RngStreams;
+  optimizerStep: number;
+  buffer: { lengths: number[]; next: number };
+}
+
+function storeArrays(prefix: string, store: ParamStore, out: Record<string, StoredArray>): void {
+  for (const [name, a] of Object.entries(store.toArrays())) {
+    out[`${prefix}/${name}`] = { shape: a.shape, data: a.values };
+    if (a.mask) out[`${prefix}/${name}#mask`] = { shape: a.shape, data: a.mask };
+  }
+}
+
+function loadStore(prefix: string, store: ParamStore, arrays: Record<string, StoredArray>, what: string): void {
+  const params: Record<string, ParamArrays> = {};
+  for (const name of store.names()) {
+    const v = arrays[`${prefix}/${name}`];
+    if (!v) throw new CheckpointError(`${what}: missing tensor '${prefix}/${name}'`, { hint: 'the checkpoint was written for another architecture or is damaged' });
+    const m = arrays[`${prefix}/${name}#mask`];
+    params[name] = { shape: v.shape, values: v.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
+  }
+  store.loadArrays(params, what);
+}
+
+/** Write a checkpoint of the whole trainer atomically. */
+export function saveCheckpoint(path: string, config: TrainConfig, learner: QLearner, buffer: EpisodeBuffer, counters: Counters, rng: RngStreams): void {
+  const arrays: Record<string, StoredArray> = {};
+  storeArrays('agent', learner.agent.params, arrays);
+  storeArrays('mixer', learner.mixer.params, arrays);
+  storeArrays('targetAgent', learner.targetAgent.params, arrays);
+  storeArrays('targetMixer', learner.targetMixer.params, arrays);
+  const opt = learner.optimizer.getState();
+  for (const [k, v] of Object.entries(opt.moments)) arrays[`optimizer/${k}`] = { shape: [v.length], data: v };
+  const replay = buffer.toArrays('replay');
+  Object.assign(arrays, replay.arrays);
+  const meta: CheckpointMeta = {
+    format: 'mast-checkpoint',
+    version: 1,
+    toolkitVersion: TOOLKIT_VERSION,
+    config,
+    counters,
+    rng,
+    optimizerStep: opt.step,
+    buffer: replay.meta,
+  };
+  writeTensorFile(path, meta, arrays);
+}
+
+/** A checkpoint read from disk, before it is loaded into a learner. */
+export interface LoadedCheckpoint {
+  config: TrainConfig;
+  counters: Counters;
+  rng: RngStreams;
+  /** Load the saved networks, optimizer and replay into freshly built objects of the same config. */
+  restore(learner: QLearner, buffer: EpisodeBuffer): void;
+}
+
+/** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
+export function readCheckpoint(path: string): LoadedCheckpoint {
+  const { meta, arrays } = readTensorFile(path);
+  const m = meta as CheckpointMeta;
+  if (m?.format !== 'mast-checkpoint' || m.version !== 1) {
+    throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
+  }
+  const config = parseConfig(m.config, `${path} (config)`);
+  return {
+    config,
+    counters: m.counters,
+    rng: m.rng,
+    restore(learner, buffer) {
+      loadStore('agent', learner.agent.params, arrays, path);
+      loadStore('mixer', learner.mixer.params, arrays, path);
+      loadStore('targetAgent', learner.targetAgent.params, arrays, path);
+      loadStore('targetMixer', learner.targetMixer.params, arrays, path);
+      const moments: Record<string, Float32Array> = {};
+      for (const [k, v] of Object.entries(arrays)) if (k.startsWith('optimizer/')) moments[k.slice('optimizer/'.length)] = v.data as Float32Array;
+      learner.optimizer.setState({ step: m.optimizerStep, moments }, path);
+      buffer.loadArrays('replay', m.buffer, arrays, path);
+    },
+  };
+}

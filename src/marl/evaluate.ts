@@ -1,0 +1,33 @@
+/** Greedy evaluation of a tfjs agent: the test phase of training and the reference side of parity checks. */
+import type { Rng } from '../util/rng.js';
+import type { MultiAgentEnv } from '../envs/types.js';
+import type { AgentController } from './controller.js';
+import { runEpisode } from './runner.js';
+
+/** Summary of greedy episodes. */
+export interface GreedyResult {
+  returns: number[];
+  returnMean: number;
+  returnStd: number;
+  winRate: number;
+}
+
+/** Mean and (population) standard deviation. */
+export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+/** Play `episodes` greedy episodes, each from a seed drawn from `seeds`. */
+export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, episodes: number, seeds: Rng): GreedyResult {
+  const returns: number[] = [];
+  let wins = 0;
+  for (let i = 0; i < episodes; i++) {
+    const r = runEpisode(env, controller, seeds.seed(), 0, seeds);
+    returns.push(r.return);
+    if (r.won) wins += 1;
+  }
+  const { mean, std } = meanStd(returns);
+  return { returns, returnMean: mean, returnStd: std, winRate: wins / Math.max(1, episodes) };
+}

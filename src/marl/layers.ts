@@ -1,0 +1,16 @@
+/** Small tensor building blocks shared by the agent network and the mixers. */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../util/rng.js';
+import { uniformFanIn } from './init.js';
+import type { ParamStore } from './params.js';
+
+/** Register a Linear layer's `${prefix}.weight` `[nIn, nOut]` (maskable) and `${prefix}.bias` `[nOut]`. */
+export function addLinear(params: ParamStore, prefix: string, nIn: number, nOut: number, rng: Rng): void {
+  params.add(`${prefix}.weight`, [nIn, nOut], uniformFanIn(nIn * nOut, nIn, rng), true);
+  params.add(`${prefix}.bias`, [nOut], uniformFanIn(nOut, nIn, rng), false);
+}
+
+/** y = x·W + b for x `[R, nIn]` → `[R, nOut]`. */
+export function linear(params: ParamStore, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, params.get(`${prefix}.weight`) as tf.Tensor2D), params.get(`${prefix}.bias`));
+}

@@ -1,0 +1,55 @@
+/**
+ * Putting masks on the learner's weight matrices at the start of training. The layer densities come
+ * from `src/sparse/` (pure typed arrays); this file only adapts them to the tfjs parameter stores.
+ * One density budget covers the agent network and the mixer together, as MAST prunes both.
+ */
+import type { Rng } from '../util/rng.js';
+import type { SparsityConfig } from '../config/types.js';
+import { allocateDensities } from '../sparse/density.js';
+import { randomMask } from '../sparse/mask.js';
+import type { ParamStore } from './params.js';
+
+/** Density of one masked weight matrix. */
+export interface LayerDensity {
+  /** `store/param`, e.g. `agent/fc1.weight`. */
+  name: string;
+  shape: number[];
+  size: number;
+  active: number;
+  density: number;
+}
+
+/**
+ * Give every weight matrix in `stores` a random mask at its allocated density (`static` mode), or
+ * leave everything dense (`dense` mode: a no-op).
+ */
+export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng): void {
+  if (sparsity.mode === 'dense') return;
+  const layers = Object.entries(stores).flatMap(([prefix, store]) =>
+    store.maskableNames().map((name) => ({ name: `${prefix}/${name}`, shape: store.shape(name), store, param: name })),
+  );
+  const plan = allocateDensities(layers.map(({ name, shape }) => ({ name, shape })), sparsity.density, sparsity.distribution);
+  for (const layer of layers) {
+    const { active, size } = plan[layer.name]!;
+    layer.store.setMask(layer.param, randomMask(size, active, rng));
+  }
+}
+
+/** Per-layer active counts and densities of every weight matrix (dense ones report density 1). */
+export function layerDensities(stores: Record<string, ParamStore>): LayerDensity[] {
+  return Object.entries(stores).flatMap(([prefix, store]) =>
+    store.maskableNames().map((param) => {
+      const shape = store.shape(param);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const mask = store.mask(param);
+      const active = mask ? mask.reduce((a, m) => a + m, 0) : size;
+      return { name: `${prefix}/${param}`, shape, size, active, density: active / size };
+    }),
+  );
+}
+
+/** Global density over a list of layers: Σ active / Σ size. */
+export function globalDensity(layers: readonly LayerDensity[]): number {
+  const size = layers.reduce((a, l) => a + l.size, 0);
+  return size === 0 ? 1 : layers.reduce((a, l) => a + l.active, 0) / size;
+}

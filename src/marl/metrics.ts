@@ -1,0 +1,53 @@
+/** Metrics of a run: one JSONL row per test phase, appended as training goes and trimmed on resume. */
+import { existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic.js';
+
+/** One row of `metrics.jsonl`. */
+export interface MetricsRow {
+  /** Environment steps so far. */
+  tEnv: number;
+  episodes: number;
+  updates: number;
+  epsilon: number;
+  /** Wall-clock seconds since this process started training (not part of the deterministic record). */
+  elapsedSec: number;
+  /** Mean return of training (exploring) episodes since the previous row. */
+  trainReturn: number;
+  /** Mean TD loss of updates since the previous row (null before the first update). */
+  loss: number | null;
+  tdErrorAbs: number | null;
+  qTaken: number | null;
+  gradNorm: number | null;
+  /** Greedy test episodes: mean and standard deviation of return, and win rate. */
+  testReturn: number;
+  testReturnStd: number;
+  testWinRate: number;
+  /** Global density of the masked weights (1 when dense). */
+  density: number;
+}
+
+/** Append one row. */
+export function appendMetrics(path: string, row: MetricsRow): void {
+  appendFileSync(path, `${JSON.stringify(row)}\n`);
+}
+
+/** Every row of a metrics file (empty when it does not exist); a torn last line is ignored. */
+export function readMetrics(path: string): MetricsRow[] {
+  if (!existsSync(path)) return [];
+  const rows: MetricsRow[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      rows.push(JSON.parse(line) as MetricsRow);
+    } catch {
+      break; // a line cut by a crash: everything after it is unreliable
+    }
+  }
+  return rows;
+}
+
+/** Keep only rows up to `tEnv` (the checkpoint being resumed), rewriting the file atomically. */
+export function truncateMetrics(path: string, tEnv: number): void {
+  const kept = readMetrics(path).filter((r) => r.tEnv <= tEnv);
+  writeFileAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}

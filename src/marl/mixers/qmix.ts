@@ -1,0 +1,52 @@
+/**
+ * QMIX (Rashid et al. 2018), pymarl2's variant with two-layer hypernetworks:
+ *   W1 = |Linear(S,He)→ReLU→Linear(He, E·N)|,  b1 = Linear(S, E),
+ *   Wf = |Linear(S,He)→ReLU→Linear(He, E)|,    V  = Linear(S, E)→ReLU→Linear(E, 1),
+ *   Q_tot = ELU(Qᵀ·W1 + b1)·Wf + V.
+ * The absolute values keep Q_tot monotonic in every agent's Q.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../util/rng.js';
+import type { MixerConfig } from '../../config/types.js';
+import { ParamStore } from '../params.js';
+import { addLinear, linear } from '../layers.js';
+import type { Mixer, MixerSpec } from './types.js';
+
+/** The QMIX monotonic mixing network. */
+export class QmixMixer implements Mixer {
+  readonly params = new ParamStore();
+  private readonly n: number;
+  private readonly embed: number;
+
+  constructor(spec: MixerSpec, config: MixerConfig, rng: Rng) {
+    const { nAgents: n, stateShape: s } = spec;
+    const { embed: e, hypernetEmbed: he } = config;
+    this.n = n;
+    this.embed = e;
+    addLinear(this.params, 'hyperW1.0', s, he, rng);
+    addLinear(this.params, 'hyperW1.1', he, e * n, rng);
+    addLinear(this.params, 'hyperB1', s, e, rng);
+    addLinear(this.params, 'hyperWf.0', s, he, rng);
+    addLinear(this.params, 'hyperWf.1', he, e, rng);
+    addLinear(this.params, 'value.0', s, e, rng);
+    addLinear(this.params, 'value.1', e, 1, rng);
+  }
+
+  private twoLayer(prefix: string, s: tf.Tensor2D): tf.Tensor2D {
+    return linear(this.params, `${prefix}.1`, tf.relu(linear(this.params, `${prefix}.0`, s)));
+  }
+
+  mix(agentQs: tf.Tensor3D, states: tf.Tensor3D): tf.Tensor2D {
+    const [b, t] = agentQs.shape;
+    const bt = b * t;
+    const s = tf.reshape(states, [bt, -1]) as tf.Tensor2D; // [BT, S]
+    const q = tf.reshape(agentQs, [bt, 1, this.n]) as tf.Tensor3D; // [BT, 1, N]
+    const w1 = tf.reshape(tf.abs(this.twoLayer('hyperW1', s)), [bt, this.n, this.embed]) as tf.Tensor3D; // [BT, N, E]
+    const b1 = tf.reshape(linear(this.params, 'hyperB1', s), [bt, 1, this.embed]); // [BT, 1, E]
+    const hidden = tf.elu(tf.add(tf.matMul(q, w1), b1)) as tf.Tensor3D; // [BT, 1, E]
+    const wf = tf.reshape(tf.abs(this.twoLayer('hyperWf', s)), [bt, this.embed, 1]) as tf.Tensor3D; // [BT, E, 1]
+    const v = tf.reshape(this.twoLayer('value', s), [bt, 1, 1]); // [BT, 1, 1]
+    const qTot = tf.add(tf.matMul(hidden, wf), v); // [BT, 1, 1]
+    return tf.reshape(qTot, [b, t]) as tf.Tensor2D;
+  }
+}

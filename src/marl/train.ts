@@ -1,0 +1,203 @@
+/**
+ * The training loop (pymarl's run.py, read top to bottom): play an episode, store it, learn from a
+ * replay batch, sync targets, test greedily, checkpoint. Every random draw comes from streams split
+ * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
+ * sequence an uninterrupted one would have taken.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import type { TrainConfig } from '../config/types.js';
+import { configHash } from '../config/validate.js';
+import { makeEnv } from '../envs/registry.js';
+import { Rng } from '../util/rng.js';
+import { CheckpointError, ConfigError } from '../util/errors.js';
+import { writeJsonAtomic } from '../util/atomic.js';
+import { writeSnapshot } from '../snapshot/io.js';
+import type { AgentSnapshot } from '../snapshot/types.js';
+import { TOOLKIT_VERSION } from '../version.js';
+import { initBackend } from './backend.js';
+import { QLearner, type TrainStats } from './learner.js';
+import { EpisodeBuffer } from './buffer.js';
+import { AgentController } from './controller.js';
+import { runEpisode } from './runner.js';
+import { initMasks, layerDensities, globalDensity, type LayerDensity } from './masks.js';
+import { agentArchitecture, epsilonAt } from './setup.js';
+import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
+import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
+import { runPaths, type RunPaths } from './run-dir.js';
+import { evaluateGreedy } from './evaluate.js';
+
+/** Where and how to train. */
+export interface TrainOptions {
+  /** Run directory (created if missing). */
+  outDir: string;
+  /** Continue the run saved in `outDir` (its config must equal `config` except for `steps`). */
+  resume?: boolean;
+  /** tfjs backend (default `wasm`). */
+  backend?: string;
+  /** Stop (with a checkpoint) once this many environment steps are done, before `config.steps`. */
+  stopAtStep?: number;
+  /** Abort (with a checkpoint) at the next episode boundary, e.g. on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Called after each training episode. */
+  onEpisode?: (p: { tEnv: number; steps: number; episodes: number; epsilon: number; return: number; loss: number | null }) => void;
+  /** Called with each metrics row. */
+  onMetrics?: (row: MetricsRow) => void;
+}
+
+/** What a finished (or stopped) call to {@link train} reports. */
+export interface TrainSummary {
+  paths: RunPaths;
+  config: TrainConfig;
+  counters: Counters;
+  /** Whether `config.steps` was reached (false when stopped early). */
+  completed: boolean;
+  last: MetricsRow | null;
+  elapsedSec: number;
+}
+
+/** The contents of a run's `summary.json`. */
+export interface RunSummaryFile {
+  config: TrainConfig;
+  counters: Counters;
+  completed: boolean;
+  last: MetricsRow | null;
+  /** Global density of all masked weights (agent and mixer). */
+  density: number;
+  /** Per-layer density of every weight matrix. */
+  layers: LayerDensity[];
+  elapsedSec: number;
+}
+
+function mean(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Train (or resume) a run; see {@link TrainOptions}. */
+export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  await initBackend(options.backend ?? 'wasm');
+  const paths = runPaths(options.outDir);
+  const resuming = options.resume === true && existsSync(paths.checkpoint);
+  const saved = resuming ? readCheckpoint(paths.checkpoint) : null;
+  if (saved && configHash({ ...saved.config, steps: config.steps }) !== configHash(config)) {
+    throw new ConfigError(`the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`, {
+      hint: 'resume without overriding options, or start a new run in another directory',
+    });
+  }
+  if (!resuming && existsSync(paths.checkpoint)) {
+    throw new CheckpointError(`${paths.dir} already holds a run`, { hint: 'pass --resume to continue it, or choose another --out directory' });
+  }
+
+  // --- set up: environment, networks, masks, replay, RNG streams
+  const env = makeEnv(config.env);
+  const testEnv = makeEnv(config.env);
+  const info = env.getEnvInfo();
+  const arch = agentArchitecture(info, config.agent);
+  const root = new Rng(config.seed);
+  const initRng = root.split();
+  const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split() };
+  const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng);
+  initMasks(learner.stores(), config.sparsity, initRng);
+  learner.updateTargets();
+  const buffer = new EpisodeBuffer(config.bufferSize, info);
+  let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0 };
+  if (saved) {
+    saved.restore(learner, buffer);
+    counters = { ...saved.counters };
+    for (const k of ['env', 'act', 'sample', 'test'] as const) rng[k].setState(saved.rng[k]);
+    truncateMetrics(paths.metrics, counters.tEnv);
+  } else {
+    writeJsonAtomic(paths.config, config);
+    rmSync(paths.metrics, { force: true });
+  }
+  const controller = new AgentController(learner.agent, info.nAgents);
+  const density = globalDensity(layerDensities(learner.stores()));
+  const started = performance.now();
+  const elapsed = (): number => (performance.now() - started) / 1000;
+
+  const snapshot = (): AgentSnapshot =>
+    learner.agent.toSnapshot({
+      env: config.env,
+      algorithm: config.alg,
+      sparsityMode: config.sparsity.mode,
+      density: config.sparsity.density,
+      seed: config.seed,
+      trainedSteps: counters.tEnv,
+      configHash: configHash(config),
+      config,
+      toolkitVersion: TOOLKIT_VERSION,
+    });
+  const checkpoint = (): void => {
+    counters.lastCheckpointT = counters.tEnv;
+    const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState() };
+    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams);
+    writeSnapshot(paths.snapshot, snapshot());
+  };
+
+  const returns: number[] = [];
+  const stats: TrainStats[] = [];
+  let last: MetricsRow | null = null;
+  const test = (): void => {
+    const result = evaluateGreedy(testEnv, controller, config.schedule.testEpisodes, rng.test);
+    const avg = (k: keyof TrainStats): number | null => mean(stats.map((s) => s[k]));
+    last = {
+      tEnv: counters.tEnv,
+      episodes: counters.episodes,
+      updates: counters.updates,
+      epsilon: epsilonAt(counters.tEnv, config.epsilon),
+      elapsedSec: elapsed(),
+      trainReturn: mean(returns) ?? 0,
+      loss: avg('loss'),
+      tdErrorAbs: avg('tdErrorAbs'),
+      qTaken: avg('qTaken'),
+      gradNorm: avg('gradNorm'),
+      testReturn: result.returnMean,
+      testReturnStd: result.returnStd,
+      testWinRate: result.winRate,
+      density,
+    };
+    appendMetrics(paths.metrics, last);
+    options.onMetrics?.(last);
+    returns.length = 0;
+    stats.length = 0;
+    counters.lastTestT = counters.tEnv;
+  };
+
+  if (!saved) test(); // the untrained baseline at t = 0
+  const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
+  try {
+    while (counters.tEnv < stopAt && !options.signal?.aborted) {
+      // --- act: one exploring episode
+      const epsilon = epsilonAt(counters.tEnv, config.epsilon);
+      const played = runEpisode(env, controller, rng.env.seed(), epsilon, rng.act);
+      buffer.insert(played.episode);
+      counters.tEnv += played.episode.length;
+      counters.episodes += 1;
+      returns.push(played.return);
+
+      // --- learn: one update from a replay batch, then the periodic hard target sync
+      let loss: number | null = null;
+      if (buffer.canSample(config.batchSize)) {
+        const s = learner.train(buffer.sample(config.batchSize, rng.sample));
+        stats.push(s);
+        loss = s.loss;
+        counters.updates += 1;
+        if (counters.episodes - counters.lastTargetUpdateEpisode >= config.targetUpdateInterval) {
+          learner.updateTargets();
+          counters.lastTargetUpdateEpisode = counters.episodes;
+        }
+      }
+      options.onEpisode?.({ tEnv: counters.tEnv, steps: config.steps, episodes: counters.episodes, epsilon, return: played.return, loss });
+
+      // --- test and checkpoint on their schedules
+      if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
+      if (counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval) checkpoint();
+    }
+    if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
+    checkpoint();
+    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density, layers: layerDensities(learner.stores()), elapsedSec: elapsed() };
+    writeJsonAtomic(paths.summary, summary);
+    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed() };
+  } finally {
+    learner.dispose();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * `mast eval`: run an exported `.onnx` agent with ONNX Runtime in its environment and report its
+ * return, its FLOPs per decision (sparse vs the same network dense) and, given the training run it
+ * came from, its parity with the tfjs agent.
+ */
+import { statSync } from 'node:fs';
+import { makeEnv } from '../envs/registry.js';
+import { Rng } from '../util/rng.js';
+import { ConfigError } from '../util/errors.js';
+import { readOnnxFile } from '../onnx/read.js';
+import { readAgentMetadata } from '../onnx/export-agent.js';
+import { inspectModel } from '../onnx/inspect.js';
+import { OnnxPolicy } from '../runtime/policy.js';
+import { agentFlops, type FlopCount } from './flops.js';
+import { onnxEpisode } from './rollout.js';
+import { checkParity, type ParityReport } from './parity.js';
+import { meanStd } from '../marl/evaluate.js';
+
+/** What to evaluate. */
+export interface EvalOptions {
+  /** Environment id; defaults to the one recorded in the model's metadata. */
+  env?: string;
+  /** Greedy episodes to play (≥ 1). */
+  episodes: number;
+  /** Seed of the episode seeds. */
+  seed: number;
+  /** A training run directory whose tfjs agent the model is compared against. */
+  against?: string;
+  /** tfjs backend for the parity check. */
+  backend?: string;
+}
+
+/** The evaluation report (`mast eval --json` prints it). */
+export interface EvalReport {
+  model: string;
+  env: string;
+  episodes: number;
+  seed: number;
+  meanReturn: number;
+  returnStd: number;
+  /** Fraction of episodes won, where the environment reports wins; otherwise null. */
+  winRate: number | null;
+  /** FLOPs per agent decision of the exported network: counted from its nonzeros vs dense. */
+  flops: FlopCount;
+  /** Density of the exported weight matrices (nonzeros / size). */
+  density: number;
+  /** File size of the model in bytes. */
+  fileBytes: number;
+  /** Wall-clock time of one decision for all agents (ONNX Runtime, this machine). */
+  latency: { medianUs: number; p90Us: number };
+  parity?: ParityReport;
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/** Evaluate the ONNX agent at `path`; see {@link EvalOptions}. */
+export async function evaluateOnnxAgent(path: string, options: EvalOptions): Promise<EvalReport> {
+  if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${options.episodes}`);
+  const { model } = readOnnxFile(path);
+  const meta = readAgentMetadata(model);
+  const envId = options.env ?? meta.env;
+  const env = makeEnv(envId);
+  const info = env.getEnvInfo();
+  if (info.nAgents !== meta.nAgents || info.nActions !== meta.nActions || info.obsShape !== meta.inputLayout.obs) {
+    throw new ConfigError(
+      `${path} was exported for ${meta.env} (${meta.nAgents} agents, ${meta.nActions} actions, obs ${meta.inputLayout.obs}) and cannot play ${envId} (${info.nAgents} agents, ${info.nActions} actions, obs ${info.obsShape})`,
+      { hint: `evaluate it on --env ${meta.env}` },
+    );
+  }
+  const inspection = inspectModel(model);
+  const policy = await OnnxPolicy.create(path);
+  try {
+    const seeds = new Rng(options.seed);
+    const returns: number[] = [];
+    const micros: number[] = [];
+    let wins = 0;
+    let hasWins = false;
+    for (let e = 0; e < options.episodes; e++) {
+      const ep = await onnxEpisode(env, policy, seeds.seed());
+      returns.push(ep.return);
+      micros.push(...ep.stepMicros);
+      if (ep.won !== null) hasWins = true;
+      if (ep.won) wins += 1;
+    }
+    const { mean, std } = meanStd(returns);
+    micros.sort((x, y) => x - y);
+    const report: EvalReport = {
+      model: path,
+      env: envId,
+      episodes: options.episodes,
+      seed: options.seed,
+      meanReturn: mean,
+      returnStd: std,
+      winRate: hasWins ? wins / options.episodes : null,
+      flops: agentFlops(model),
+      density: inspection.totals.density,
+      fileBytes: statSync(path).size,
+      latency: { medianUs: quantile(micros, 0.5), p90Us: quantile(micros, 0.9) },
+    };
+    if (options.against) {
+      report.parity = await checkParity(policy, options.against, { env: envId, episodes: options.episodes, seed: options.seed, backend: options.backend ?? 'wasm', onnxReturns: returns });
+    }
+    return report;
+  } finally {
+    await policy.close();
+  }
+}

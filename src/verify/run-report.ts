@@ -1,0 +1,50 @@
+/** Pictures of a run directory: the learning curve and the density of every weight matrix (SVG). */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic.js';
+import { readMetrics } from '../marl/metrics.js';
+import { runPaths } from '../marl/run-dir.js';
+import type { RunSummaryFile } from '../marl/train.js';
+import { barChart, lineChart } from './svg.js';
+
+/**
+ * Write `learning-curve.svg` (greedy test return, mean ± std over test episodes, against environment
+ * steps) and `sparsity.svg` (density per weight matrix) into run directory `dir`.
+ * @returns the paths written.
+ */
+export function writeRunPictures(dir: string): string[] {
+  const paths = runPaths(dir);
+  const rows = readMetrics(paths.metrics);
+  const written: string[] = [];
+  const summary = existsSync(paths.summary) ? (JSON.parse(readFileSync(paths.summary, 'utf8')) as RunSummaryFile) : null;
+  const title = summary ? `${summary.config.alg} on ${summary.config.env} (${summary.config.sparsity.mode}, density ${summary.density.toFixed(3)})` : dir;
+  writeFileAtomic(
+    paths.curves,
+    lineChart({
+      title,
+      xLabel: 'environment steps',
+      yLabel: 'greedy test return',
+      series: [
+        {
+          name: 'test return',
+          points: rows.map((r) => [r.tEnv, r.testReturn] as [number, number]),
+          band: rows.map((r) => [r.tEnv, r.testReturn - r.testReturnStd, r.testReturn + r.testReturnStd] as [number, number, number]),
+        },
+        { name: 'train return (exploring)', points: rows.filter((r) => r.tEnv > 0).map((r) => [r.tEnv, r.trainReturn] as [number, number]) },
+      ],
+    }),
+  );
+  written.push(paths.curves);
+  if (summary) {
+    writeFileAtomic(
+      paths.sparsity,
+      barChart({
+        title: `density per weight matrix (global ${summary.density.toFixed(3)})`,
+        yLabel: 'density',
+        yMax: 1,
+        bars: summary.layers.map((l) => ({ label: l.name, value: l.density, group: l.name.split('/')[0] ?? '' })),
+      }),
+    );
+    written.push(paths.sparsity);
+  }
+  return written;
+}

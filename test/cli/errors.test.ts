@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { ToolkitError, UnknownNameError } from '../../src/util/errors.js';
+import { runCli } from './harness.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'mast-cli-'));
+
+function usageError(run: { error: unknown; err: string }, pattern: RegExp): void {
+  assert.ok(run.error instanceof CommanderError, `expected a usage error, got ${String(run.error)}`);
+  assert.match(run.err, pattern);
+}
+
+test('an unknown backend is a usage error listing the backends', async () => {
+  usageError(await runCli(['train', '--out', join(tmp(), 'r'), '--backend', 'gpu']), /expected one of wasm, cpu, tensorflow, got 'gpu'/);
+});
+
+test('--episodes must be a positive integer', async () => {
+  usageError(await runCli(['eval', 'x.onnx', '--episodes', '0']), /expected an integer ≥ 1, got '0'/);
+  usageError(await runCli(['eval', 'x.onnx', '--episodes', 'ten']), /got 'ten'/);
+});
+
+test('an unknown environment names the known ones', async () => {
+  const run = await runCli(['train', '--env', 'starcraft/3m', '--out', join(tmp(), 'r'), '--steps', '10']);
+  assert.ok(run.error instanceof UnknownNameError, String(run.error));
+  assert.match((run.error as Error).message, /unknown environment: got 'starcraft\/3m'; expected one of .*'recall'/);
+});
+
+test('a missing .onnx file is reported by name', async () => {
+  const path = join(tmp(), 'missing.onnx');
+  const run = await runCli(['eval', path]);
+  assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_ONNX_LOAD', String(run.error));
+  assert.match((run.error as Error).message, /missing\.onnx does not exist/);
+  const inspect = await runCli(['inspect', path]);
+  assert.ok(inspect.error instanceof ToolkitError && inspect.error.code === 'E_ONNX_LOAD');
+});
+
+test('a corrupt .onnx file is reported by name', async () => {
+  const path = join(tmp(), 'corrupt.onnx');
+  writeFileSync(path, Buffer.from('this is not a protobuf model \u0000\u0001\u0002'));
+  const run = await runCli(['inspect', path]);
+  assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_ONNX_LOAD', String(run.error));
+  assert.match((run.error as Error).message, /corrupt\.onnx/);
+});
+
+test('exporting a directory that is not a run says so', async () => {
+  const run = await runCli(['export', tmp(), '-o', join(tmp(), 'a.onnx')]);
+  assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_CHECKPOINT', String(run.error));
+  assert.match((run.error as Error).message, /agent\.snapshot does not exist/);
+});
+
+test('--resume refuses options that would change the run; a second run into the same dir is refused', async () => {
+  const dir = tmp();
+  const first = await runCli(['train', '--out', dir, '--steps', '8', '--seed', '3']);
+  assert.equal(first.error, null, String(first.error));
+  const changed = await runCli(['train', '--out', dir, '--resume', '--seed', '4']);
+  assert.ok(changed.error instanceof ToolkitError && changed.error.code === 'E_CONFIG', String(changed.error));
+  assert.match((changed.error as Error).message, /cannot be combined with --seed/);
+  const again = await runCli(['train', '--out', dir, '--steps', '8']);
+  assert.ok(again.error instanceof ToolkitError && again.error.code === 'E_CHECKPOINT', String(again.error));
+  assert.match((again.error as Error).message, /already holds a run[\s\S]*--resume/);
+});

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolveConfig, parseConfig, configHash, DEFAULT_CONFIG, PRESETS } from '../../src/config/index.js';
+import { ConfigError, UnknownNameError } from '../../src/util/errors.js';
+import { TOOLKIT_VERSION } from '../../src/version.js';
+
+test('defaults are pymarl QMIX; a preset is a small diff over them', () => {
+  const c = resolveConfig();
+  assert.equal(c.gamma, 0.99);
+  assert.equal(c.batchSize, 32);
+  assert.equal(c.bufferSize, 5000);
+  assert.equal(c.targetUpdateInterval, 200);
+  assert.equal(c.agent.hidden, 64);
+  assert.equal(c.mixer.embed, 32);
+  const demo = resolveConfig('demo');
+  assert.equal(demo.sparsity.mode, 'static');
+  assert.equal(demo.sparsity.density, 0.1);
+  assert.equal(demo.optimizer.eps, DEFAULT_CONFIG.optimizer.eps, 'untouched nested keys keep their defaults');
+});
+
+test('overrides apply in order and leave DEFAULT_CONFIG untouched', () => {
+  const c = resolveConfig('default', { seed: 5, optimizer: { lr: 0.01 } }, { seed: 6 });
+  assert.equal(c.seed, 6);
+  assert.equal(c.optimizer.lr, 0.01);
+  assert.equal(DEFAULT_CONFIG.optimizer.lr, 5e-4);
+});
+
+test('unknown keys, wrong kinds and out-of-range values are ConfigErrors naming the key', () => {
+  assert.throws(() => resolveConfig('default', { gama: 0.9 } as never), (e: unknown) => e instanceof ConfigError && /unknown config key 'gama'/.test(e.message));
+  assert.throws(() => resolveConfig('default', { optimizer: { rate: 1 } } as never), /unknown config key 'optimizer.rate'/);
+  assert.throws(() => resolveConfig('default', { steps: '10' } as never), /'steps' must be a number/);
+  assert.throws(() => resolveConfig('default', { gamma: 1.5 }), /'gamma' must be in \[0, 1\], got 1.5/);
+  assert.throws(() => resolveConfig('default', { bufferSize: 8, batchSize: 32 }), /bufferSize/);
+  assert.throws(() => resolveConfig('default', { sparsity: { density: 0.1 } }), (e: unknown) => e instanceof ConfigError && /mode is 'dense'/.test(e.message));
+});
+
+test('unknown names list the valid ones', () => {
+  assert.throws(() => resolveConfig('default', { alg: 'qtran' as never }), (e: unknown) => e instanceof UnknownNameError && /got 'qtran'; expected one of 'qmix', 'vdn'/.test(e.message));
+  assert.throws(() => resolveConfig('nope'), /unknown preset: got 'nope'/);
+});
+
+test('parseConfig accepts a saved config and rejects a tampered one', () => {
+  const c = resolveConfig('demo');
+  assert.deepEqual(parseConfig(JSON.parse(JSON.stringify(c)), 'x'), c);
+  assert.throws(() => parseConfig({ ...c, extra: 1 }, 'saved.json'), /unknown config key 'extra'/);
+  assert.throws(() => parseConfig([], 'saved.json'), /saved.json: expected a JSON object/);
+});
+
+test('configHash is stable under key order and changes with any value', () => {
+  const a = resolveConfig('demo');
+  const reordered = JSON.parse(JSON.stringify(a, Object.keys(a).reverse()));
+  assert.equal(configHash(a), configHash({ ...reordered, ...a }));
+  assert.notEqual(configHash(a), configHash({ ...a, seed: a.seed + 1 }));
+  assert.match(configHash(a), /^[0-9a-f]{12}$/);
+});
+
+test('every preset resolves; the toolkit version matches package.json', () => {
+  for (const name of Object.keys(PRESETS)) assert.doesNotThrow(() => resolveConfig(name), name);
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(TOOLKIT_VERSION, pkg.version);
+});

@@ -1,0 +1,26 @@
+/** Synthetic learner inputs for tests that should not depend on any particular environment. */
+import type { EnvInfo } from '../../src/envs/types.js';
+import type { Episode } from '../../src/marl/episode.js';
+import { Rng } from '../../src/util/rng.js';
+
+/** Sizes of a small fake environment. */
+export const FAKE_INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4 };
+
+/** A random episode of `length` steps (the last one terminal), with a few unavailable actions. */
+export function fakeEpisode(length: number, seed: number, info: EnvInfo = FAKE_INFO): Episode {
+  const rng = new Rng(seed);
+  const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = info;
+  const avail = Uint8Array.from({ length: (length + 1) * n * a }, () => (rng.next() < 0.8 ? 1 : 0));
+  for (let r = 0; r < (length + 1) * n; r++) avail[r * a] = 1; // action 0 always available
+  const actions = new Int32Array(length * n);
+  for (let t = 0; t < length; t++) for (let i = 0; i < n; i++) actions[t * n + i] = 0;
+  return {
+    length,
+    obs: Float32Array.from({ length: (length + 1) * n * o }, () => rng.uniform(-1, 1)),
+    state: Float32Array.from({ length: (length + 1) * s }, () => rng.uniform(-1, 1)),
+    avail,
+    actions,
+    reward: Float32Array.from({ length }, () => rng.uniform(0, 1)),
+    terminated: Uint8Array.from({ length }, (_, t) => (t === length - 1 ? 1 : 0)),
+  };
+}
