@@ -9,6 +9,14 @@ import { ToolkitError } from '../src/util/errors.js';
 import { buildProgram } from './program.js';
 import { processIo } from './io.js';
 
+// A closed pipe (`mast inspect x.onnx | head`) is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
+}
+
 async function main(): Promise<number> {
   try {
     await buildProgram(processIo).parseAsync(process.argv);

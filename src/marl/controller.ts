@@ -7,20 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import type { RnnAgent } from './agent.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
+import { greedyAction } from '../snapshot/actions.js';
 import { inputSize } from '../snapshot/validate.js';
-
-/** Index of the largest Q among available actions (ties → lowest index); -1 if none is available. */
-export function greedyAction(q: Float32Array, offset: number, avail: Uint8Array): number {
-  let best = -1;
-  let bestQ = -Infinity;
-  for (let a = 0; a < avail.length; a++) {
-    if (avail[a] && (best < 0 || (q[offset + a] as number) > bestQ)) {
-      best = a;
-      bestQ = q[offset + a] as number;
-    }
-  }
-  return best;
-}
 
 /**
  * ε-greedy over available actions: with probability ε a uniformly random available action, else

@@ -1,0 +1,192 @@
+/**
+ * Exporting the agent network (from a snapshot) to an ONNX model. Graph, for `batch` rows (agents,
+ * or agents × environments):
+ *
+ *   inputs [batch, In] ─MatMul(fc1.weight)─Add(fc1.bias)─Relu─Unsqueeze(0)─┐
+ *   h_in   [batch, H]  ─Unsqueeze(0)──────────────────────────────────────GRU(W, R, B; linear_before_reset=1)
+ *                                                                          └─Y_h─Squeeze(0)─► h_out [batch, H]
+ *   h_out ─MatMul(fc2.weight)─Add(fc2.bias)─► q_values [batch, A]
+ *
+ * The snapshot stores GRU weights `[H_in, 3H]` with gate blocks z|r|n; ONNX wants W `[1, 3H, H_in]`
+ * with gates z, r, h stacked on the first axis, so W is the transpose with a leading 1 (same for R),
+ * and B `[1, 6H]` = [Wb (z|r|h) | Rb (z|r|h)]. Weight matrices with a mask become
+ * `sparse_initializer`s holding only the active entries (INT64 linearised indices over the ONNX
+ * shape, ascending); biases and constants stay dense.
+ */
+import type { AgentSnapshot, RnnAgentTensorName, SnapshotTensor } from '../snapshot/types.js';
+import { inputSize, validateSnapshot } from '../snapshot/validate.js';
+import { ToolkitError } from '../util/errors.js';
+import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
+import { DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
+import { encodeModel } from './schema.js';
+import { validateModel } from './validate.js';
+import type { InputLayout } from '../snapshot/types.js';
+
+/** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
+export type WeightFormat = 'sparse' | 'dense' | 'auto';
+
+/** Below this density sparse storage is smaller: 12 bytes per kept weight (fp32 + INT64) vs 4 dense. */
+export const SPARSE_STORAGE_BREAK_EVEN = 1 / 3;
+
+/** Input and output names of the exported agent graph. */
+export const AGENT_IO = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_values', hOut: 'h_out' } as const;
+
+/** `[rows, cols]` row-major → `[cols, rows]` row-major. */
+function transpose<T extends Float32Array | Uint8Array>(values: T, rows: number, cols: number): T {
+  const out = new (values.constructor as new (n: number) => T)(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c] as number;
+  return out;
+}
+
+function density(t: SnapshotTensor): number {
+  return t.mask ? t.mask.reduce((a, m) => a + m, 0) / t.mask.length : 1;
+}
+
+/** A weight tensor in ONNX layout, stored sparse or dense as `format` decides. */
+function weight(name: string, dims: number[], values: Float32Array, mask: Uint8Array | undefined, format: WeightFormat, out: { dense: TensorProto[]; sparse: SparseTensorProto[] }): void {
+  const d = mask ? mask.reduce((a, m) => a + m, 0) / mask.length : 1;
+  const sparse = mask !== undefined && (format === 'sparse' || (format === 'auto' && d < SPARSE_STORAGE_BREAK_EVEN));
+  if (!sparse) {
+    out.dense.push(makeTensor(name, DataType.FLOAT, dims, values));
+    return;
+  }
+  const indices: number[] = [];
+  mask.forEach((m, i) => m && indices.push(i));
+  out.sparse.push(makeSparseTensor(name, dims, indices, Float32Array.from(indices, (i) => values[i] as number)));
+}
+
+/** Build the ONNX model of a snapshot's agent network. */
+export function exportAgent(snap: AgentSnapshot, options: { format?: WeightFormat } = {}): ModelProto {
+  validateSnapshot(snap);
+  const format = options.format ?? 'sparse';
+  const { hidden: h, nActions: a } = snap.architecture;
+  const nIn = inputSize(snap.architecture);
+  const t = snap.tensors;
+  const store = { dense: [] as TensorProto[], sparse: [] as SparseTensorProto[] };
+  const gruT = (name: RnnAgentTensorName) => ({ values: transpose(t[name].values, h, 3 * h), mask: t[name].mask && transpose(t[name].mask, h, 3 * h) });
+
+  weight('fc1.weight', [nIn, h], t['fc1.weight'].values, t['fc1.weight'].mask, format, store);
+  const w = gruT('gru.weightIh');
+  weight('gru.W', [1, 3 * h, h], w.values, w.mask, format, store);
+  const r = gruT('gru.weightHh');
+  weight('gru.R', [1, 3 * h, h], r.values, r.mask, format, store);
+  weight('fc2.weight', [h, a], t['fc2.weight'].values, t['fc2.weight'].mask, format, store);
+  const bias = new Float32Array(6 * h);
+  bias.set(t['gru.biasIh'].values, 0);
+  bias.set(t['gru.biasHh'].values, 3 * h);
+  store.dense.push(
+    makeTensor('fc1.bias', DataType.FLOAT, [h], t['fc1.bias'].values),
+    makeTensor('gru.B', DataType.FLOAT, [1, 6 * h], bias),
+    makeTensor('fc2.bias', DataType.FLOAT, [a], t['fc2.bias'].values),
+    makeTensor('axes0', DataType.INT64, [1], [0]),
+  );
+
+  const nodes = [
+    makeNode('MatMul', [AGENT_IO.inputs, 'fc1.weight'], ['fc1.matmul']),
+    makeNode('Add', ['fc1.matmul', 'fc1.bias'], ['fc1.out']),
+    makeNode('Relu', ['fc1.out'], ['fc1.relu']),
+    makeNode('Unsqueeze', ['fc1.relu', 'axes0'], ['gru.x']), // [1, batch, H]
+    makeNode('Unsqueeze', [AGENT_IO.hIn, 'axes0'], ['gru.h0']), // [1, batch, H]
+    makeNode('GRU', ['gru.x', 'gru.W', 'gru.R', 'gru.B', '', 'gru.h0'], ['', 'gru.y_h'], {
+      name: 'gru',
+      attributes: [makeAttribute('hidden_size', h), makeAttribute('linear_before_reset', 1)],
+    }),
+    makeNode('Squeeze', ['gru.y_h', 'axes0'], [AGENT_IO.hOut]), // [batch, H]
+    makeNode('MatMul', [AGENT_IO.hOut, 'fc2.weight'], ['fc2.matmul']),
+    makeNode('Add', ['fc2.matmul', 'fc2.bias'], [AGENT_IO.qValues]),
+  ];
+  const graph = makeGraph(
+    nodes,
+    'mast_rnn_agent',
+    [makeValueInfo(AGENT_IO.inputs, DataType.FLOAT, ['batch', nIn]), makeValueInfo(AGENT_IO.hIn, DataType.FLOAT, ['batch', h])],
+    [makeValueInfo(AGENT_IO.qValues, DataType.FLOAT, ['batch', a]), makeValueInfo(AGENT_IO.hOut, DataType.FLOAT, ['batch', h])],
+    { initializers: store.dense, sparseInitializers: store.sparse, docString: 'MAST agent network: Linear → ReLU → GRU → Linear, shared by all agents' },
+  );
+  const m = snap.metadata;
+  const perLayer = Object.fromEntries((['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const).map((n) => [n, density(t[n])]));
+  const model = makeModel(graph, {
+    producerVersion: m.toolkitVersion,
+    docString: `MAST agent for ${m.env} (${m.algorithm}, ${m.sparsityMode})`,
+    metadata: {
+      'mast.format_version': '1',
+      'mast.env': m.env,
+      'mast.algorithm': m.algorithm,
+      'mast.input_layout': JSON.stringify(snap.architecture.inputLayout),
+      'mast.hidden': String(h),
+      'mast.n_actions': String(a),
+      'mast.n_agents': String(snap.architecture.nAgents),
+      'mast.sparsity_mode': m.sparsityMode,
+      'mast.density': String(m.density),
+      'mast.per_layer_density': JSON.stringify(perLayer),
+      'mast.seed': String(m.seed),
+      'mast.trained_steps': String(m.trainedSteps),
+      'mast.config_hash': m.configHash,
+      'mast.config': JSON.stringify(m.config),
+      'mast.toolkit_version': m.toolkitVersion,
+      'mast.weight_format': format,
+    },
+  });
+  validateModel(model);
+  return model;
+}
+
+/** {@link exportAgent}, serialised to ONNX bytes. */
+export function exportAgentBytes(snap: AgentSnapshot, options: { format?: WeightFormat } = {}): Uint8Array {
+  return encodeModel(exportAgent(snap, options));
+}
+
+/** What a MAST agent model records about itself. */
+export interface AgentModelMetadata {
+  env: string;
+  algorithm: string;
+  inputLayout: InputLayout;
+  hidden: number;
+  nActions: number;
+  nAgents: number;
+  sparsityMode: string;
+  density: number;
+  seed: number;
+  trainedSteps: number;
+  configHash: string;
+  toolkitVersion: string;
+}
+
+/** Parse the `mast.*` metadata of an exported agent; a model without it is not a MAST agent. */
+export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModelMetadata {
+  const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
+  const get = (key: string): string => {
+    const v = props[`mast.${key}`];
+    if (v === undefined) {
+      throw new ToolkitError('E_ONNX_LOAD', `${what} has no 'mast.${key}' metadata, so it is not an agent exported by this toolkit`, {
+        hint: 'export the agent with `mast export`',
+      });
+    }
+    return v;
+  };
+  const num = (key: string): number => {
+    const n = Number(get(key));
+    if (!Number.isFinite(n)) throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata 'mast.${key}' is '${get(key)}', not a number`);
+    return n;
+  };
+  let inputLayout: InputLayout;
+  try {
+    inputLayout = JSON.parse(get('input_layout')) as InputLayout;
+  } catch (err) {
+    if (err instanceof ToolkitError) throw err;
+    throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata 'mast.input_layout' is not valid JSON`);
+  }
+  return {
+    env: get('env'),
+    algorithm: get('algorithm'),
+    inputLayout,
+    hidden: num('hidden'),
+    nActions: num('n_actions'),
+    nAgents: num('n_agents'),
+    sparsityMode: get('sparsity_mode'),
+    density: num('density'),
+    seed: num('seed'),
+    trainedSteps: num('trained_steps'),
+    configHash: get('config_hash'),
+    toolkitVersion: get('toolkit_version'),
+  };
+}

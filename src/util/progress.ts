@@ -1,0 +1,82 @@
+/**
+ * Progress for long work: on a TTY one redrawn line with a bar, rate and ETA; anywhere else plain
+ * lines at a throttled pace (CI logs, pipes), always ending with a final line.
+ */
+
+/** Where progress is written. */
+export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** Options of {@link createProgress}. */
+export interface ProgressOptions {
+  /** Units of work in total (e.g. environment steps). */
+  total: number;
+  /** What is progressing. */
+  label: string;
+  stream?: ProgressStream;
+  /** Minimum milliseconds between outputs (default 100 on a TTY, 5000 otherwise). */
+  minIntervalMs?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+/** A progress reporter. */
+export interface Progress {
+  /** Report that `current` units are done, with extra fields to show (e.g. return, ε). */
+  update(current: number, fields?: Record<string, string | number>): void;
+  /** Finish: print the final state and an optional summary. */
+  done(summary?: string): void;
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Create a progress reporter (see the file header for the two display modes). */
+export function createProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  const tty = stream.isTTY === true;
+  const now = options.now ?? (() => performance.now());
+  const minInterval = options.minIntervalMs ?? (tty ? 100 : 5000);
+  const start = now();
+  let lastOutput = -Infinity;
+  let current = 0;
+  let fields: Record<string, string | number> = {};
+
+  const line = (): string => {
+    const total = Math.max(1, options.total);
+    const frac = Math.min(1, current / total);
+    const elapsed = (now() - start) / 1000;
+    const rate = elapsed > 0 ? current / elapsed : 0;
+    const eta = rate > 0 ? (total - current) / rate : Infinity;
+    const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
+    const stats = `${current}/${options.total} (${Math.floor(frac * 100)}%)  ${rate.toFixed(1)}/s  eta ${duration(eta)}${extra ? `  ${extra}` : ''}`;
+    if (!tty) return `${options.label} ${stats}`;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    return `${options.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`;
+  };
+  const write = (final: boolean): void => {
+    if (tty) {
+      const text = line();
+      const cols = stream.columns ?? 120;
+      stream.write(`\r${text.length > cols - 1 ? text.slice(0, cols - 1) : text}\x1b[K${final ? '\n' : ''}`);
+    } else {
+      stream.write(`${line()}\n`);
+    }
+    lastOutput = now();
+  };
+
+  return {
+    update(value, extra) {
+      current = value;
+      if (extra) fields = extra;
+      if (now() - lastOutput >= minInterval) write(false);
+    },
+    done(summary) {
+      write(true);
+      if (summary) stream.write(`${options.label}: ${summary}\n`);
+    },
+  };
+}

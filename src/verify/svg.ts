@@ -1,0 +1,123 @@
+/**
+ * Standalone SVG charts, as plain strings (no dependencies): learning curves and per-layer bars.
+ * Axis ticks are round numbers (1, 2, 5 × 10^k), text is XML-escaped.
+ */
+
+/** One line of a line chart, with an optional shaded band (x, low, high), e.g. mean ± std. */
+export interface Series {
+  name: string;
+  points: Array<[number, number]>;
+  band?: Array<[number, number, number]>;
+}
+
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+const FONT = 'font-family="Helvetica, Arial, sans-serif"';
+
+/** Escape text for XML content and attributes. */
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Round tick values covering [lo, hi] (about `count` of them). */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (lo === hi) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
+}
+
+function frame(width: number, height: number, title: string, body: string): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" ${FONT}>${escapeXml(title)}</text>`,
+    body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function checkFinite(name: string, values: number[]): void {
+  if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`chart: series '${name}' has a NaN or infinite value`);
+}
+
+/** A line chart of one or more series (e.g. test return against environment steps). */
+export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: Series[]; width?: number; height?: number }): string {
+  const width = o.width ?? 720;
+  const height = o.height ?? 420;
+  const m = { left: 70, right: 20, top: 40, bottom: 80 };
+  for (const s of o.series) checkFinite(s.name, [...s.points.flat(), ...(s.band ?? []).flat()]);
+  const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
+  const ys = o.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.band ?? []).flatMap((b) => [b[1], b[2]])]);
+  const axes = (x0: number, x1: number, y0: number, y1: number) => ({ x0, x1: x1 === x0 ? x0 + 1 : x1, y0, y1: y1 === y0 ? y0 + 1 : y1 });
+  if (xs.length === 0) {
+    return frame(width, height, o.title, `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" ${FONT}>no data</text>`);
+  }
+  const yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
+  const xTicks = niceTicks(Math.min(...xs), Math.max(...xs));
+  const a = axes(Math.min(...xs, ...xTicks), Math.max(...xs, ...xTicks), Math.min(...ys, ...yTicks), Math.max(...ys, ...yTicks));
+  const px = (x: number) => m.left + ((x - a.x0) / (a.x1 - a.x0)) * (width - m.left - m.right);
+  const py = (y: number) => height - m.bottom - ((y - a.y0) / (a.y1 - a.y0)) * (height - m.top - m.bottom);
+  const parts: string[] = [];
+  parts.push(`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`);
+  parts.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${height - m.bottom}" stroke="black"/>`);
+  for (const t of xTicks) parts.push(`<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${fmt(t)}</text>`);
+  for (const t of yTicks) {
+    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${fmt(t)}</text>`);
+  }
+  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - m.bottom + 36}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.xLabel)}</text>`);
+  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  o.series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length] as string;
+    if (s.band && s.band.length > 0) {
+      const upper = s.band.map((b) => `${px(b[0]).toFixed(1)},${py(b[2]).toFixed(1)}`);
+      const lower = [...s.band].reverse().map((b) => `${px(b[0]).toFixed(1)},${py(b[1]).toFixed(1)}`);
+      parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
+    }
+    if (s.points.length > 0) {
+      parts.push(`<polyline points="${s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
+      if (s.points.length === 1) parts.push(`<circle cx="${px(s.points[0]![0]).toFixed(1)}" cy="${py(s.points[0]![1]).toFixed(1)}" r="3" fill="${color}"/>`);
+    }
+    const ly = height - 22 + 0 * i;
+    const lx = m.left + i * 200;
+    parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(`<text x="${lx + 26}" y="${ly + 4}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
+  });
+  return frame(width, height, o.title, parts.join('\n'));
+}
+
+/** A bar chart (e.g. density per weight matrix); bars of one `group` share a colour. */
+export function barChart(o: { title: string; yLabel: string; bars: Array<{ label: string; value: number; group?: string }>; yMax?: number; width?: number; height?: number }): string {
+  checkFinite('bars', o.bars.map((b) => b.value));
+  const width = o.width ?? Math.max(480, 60 + o.bars.length * 44);
+  const height = o.height ?? 420;
+  const m = { left: 70, right: 90, top: 40, bottom: 150 }; // room on the right for the last rotated label
+  const top = o.yMax ?? Math.max(0, ...o.bars.map((b) => b.value));
+  const ticks = niceTicks(0, top > 0 ? top : 1);
+  const yMax = Math.max(top, ...ticks) || 1;
+  const py = (y: number) => height - m.bottom - (y / yMax) * (height - m.top - m.bottom);
+  const slot = (width - m.left - m.right) / Math.max(1, o.bars.length);
+  const groups = [...new Set(o.bars.map((b) => b.group ?? ''))];
+  const parts: string[] = [`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`];
+  for (const t of ticks) {
+    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${fmt(t)}</text>`);
+  }
+  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  o.bars.forEach((b, i) => {
+    const x = m.left + i * slot + slot * 0.15;
+    const color = COLORS[groups.indexOf(b.group ?? '') % COLORS.length] as string;
+    parts.push(`<rect x="${x.toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(height - m.bottom - py(b.value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${b.label}: ${fmt(b.value)}`)}</title></rect>`);
+    const cx = x + slot * 0.35;
+    parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 10}) rotate(60)" font-size="10" ${FONT}>${escapeXml(b.label)}</text>`);
+  });
+  return frame(width, height, o.title, parts.join('\n'));
+}
