@@ -1,0 +1,70 @@
+/** One test per checker rule: a minimally broken model must fail with that rule named. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateModel, OnnxValidationError, type ValidationRule } from '../../src/onnx/validate.js';
+import { int64Bytes } from '../../src/onnx/tensor-data.js';
+import { readInts } from '../../src/onnx/tensor-data.js';
+import { DataType, type ModelProto } from '../../src/onnx/types.js';
+import { validModel } from './fixtures.js';
+
+function rejects(rule: ValidationRule, breakIt: (m: ModelProto) => void, pattern: RegExp): void {
+  const m = validModel();
+  breakIt(m);
+  assert.throws(
+    () => validateModel(m),
+    (e: unknown) => e instanceof OnnxValidationError && e.rule === rule && e.code === 'E_ONNX_INVALID' && pattern.test(e.message),
+  );
+}
+
+const sparse0 = (m: ModelProto) => m.graph.sparseInitializer[0]!;
+
+test('a valid export passes', () => {
+  assert.doesNotThrow(() => validateModel(validModel()));
+});
+
+test('model-ir-version', () => rejects('model-ir-version', (m) => (m.irVersion = 2), /ir_version is 2/));
+test('model-opset', () => rejects('model-opset', (m) => (m.opsetImport = [{ domain: 'com.example', version: 1 }]), /no opset import for the default ONNX domain/));
+test('tensor-dims', () => rejects('tensor-dims', (m) => (sparse0(m).dims = [0, 16]), /dims must be positive integers/));
+test('tensor-data-length', () => rejects('tensor-data-length', (m) => (m.graph.initializer[0]!.dims = [99]), /'fc1.bias' holds 16 elements but dims \[99\] need 99/));
+test('initializer-name-unique', () => rejects('initializer-name-unique', (m) => (m.graph.initializer[0]!.name = sparse0(m).values.name), /initializer name 'fc1.weight' is used more than once/));
+test('sparse-values-name', () => rejects('sparse-values-name', (m) => (sparse0(m).values.name = ''), /values without a name/));
+test('sparse-values-rank', () =>
+  rejects('sparse-values-rank', (m) => {
+    const v = sparse0(m).values;
+    v.dims = [1, v.dims[0]!];
+  }, /values of rank 2; values must be rank 1/));
+test('sparse-indices-type', () =>
+  rejects('sparse-indices-type', (m) => {
+    const ix = sparse0(m).indices;
+    ix.dataType = DataType.INT32;
+    ix.rawData = new Uint8Array(Int32Array.from(readInts({ ...ix, dataType: DataType.INT64 })).buffer);
+  }, /indices must be INT64 \(7\)/));
+test('sparse-indices-shape', () => rejects('sparse-indices-shape', (m) => (sparse0(m).indices.dims = [1, sparse0(m).indices.dims[0]!]), /expected \[\d+\] or \[\d+, 2\]/));
+test('sparse-indices-range', () =>
+  rejects('sparse-indices-range', (m) => {
+    const ix = sparse0(m).indices;
+    const values = readInts(ix);
+    values[values.length - 1] = 14 * 16; // one past the end of a [14, 16] tensor
+    ix.rawData = int64Bytes(values);
+  }, /outside \[0, 224\)/));
+test('sparse-indices-order', () =>
+  rejects('sparse-indices-order', (m) => {
+    const ix = sparse0(m).indices;
+    const values = readInts(ix);
+    [values[0], values[1]] = [values[1]!, values[0]!];
+    ix.rawData = int64Bytes(values);
+  }, /strictly ascending/));
+test('node-op-type', () => rejects('node-op-type', (m) => (m.graph.node[2]!.opType = ''), /has no op_type/));
+test('node-input-defined', () => rejects('node-input-defined', (m) => m.graph.node.reverse(), /reads '.+', which no graph input, initializer or earlier node defines/));
+test('node-output-unique', () => rejects('node-output-unique', (m) => (m.graph.node[1]!.output = ['fc1.matmul']), /writes 'fc1.matmul', which is already defined/));
+test('graph-output-defined', () => rejects('graph-output-defined', (m) => (m.graph.output[0]!.name = 'nowhere'), /graph output 'nowhere' is not produced/));
+
+test('2-D coordinate indices [NNZ, rank] are accepted when sorted and in range', () => {
+  const m = validModel();
+  const s = sparse0(m);
+  const cols = s.dims[1]!;
+  const linear = readInts(s.indices);
+  s.indices.rawData = int64Bytes(linear.flatMap((i) => [Math.floor(i / cols), i % cols]));
+  s.indices.dims = [linear.length, 2];
+  assert.doesNotThrow(() => validateModel(m));
+});

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { createProgress } from '../../src/util/progress.js';
+
+function sink(isTTY: boolean): { stream: Writable & { isTTY?: boolean; columns?: number }; text: () => string } {
+  let text = '';
+  const stream = new Writable({ write: (chunk, _e, cb) => ((text += String(chunk)), cb()) }) as Writable & { isTTY?: boolean; columns?: number };
+  stream.isTTY = isTTY;
+  stream.columns = 200;
+  return { stream, text: () => text };
+}
+
+test('on a TTY: one redrawn line with a bar, percentage and fields', () => {
+  let t = 0;
+  const s = sink(true);
+  const p = createProgress({ total: 100, label: 'train', stream: s.stream, now: () => t });
+  t = 1000;
+  p.update(50, { eps: '0.50' });
+  p.done('finished');
+  assert.match(s.text(), /\rtrain \[#{12}-{12}\] 50\/100 \(50%\)/);
+  assert.match(s.text(), /eps 0\.50/);
+  assert.match(s.text(), /train: finished\n$/);
+});
+
+test('elsewhere: plain lines, throttled, with a final line', () => {
+  let t = 0;
+  const s = sink(false);
+  const p = createProgress({ total: 10, label: 'train', stream: s.stream, minIntervalMs: 1000, now: () => t });
+  for (let i = 1; i <= 10; i++) {
+    t += 300;
+    p.update(i);
+  }
+  p.done();
+  const lines = s.text().trim().split('\n');
+  assert.ok(!s.text().includes('\r'));
+  assert.ok(lines.length >= 3 && lines.length <= 5, `${lines.length} lines`);
+  assert.match(lines.at(-1)!, /^train 10\/10 \(100%\)/);
+});
