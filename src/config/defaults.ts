@@ -19,7 +19,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },
   mixer: { embed: 32, hypernetEmbed: 64 },
   optimizer: { name: 'adam', lr: 5e-4, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-5, gradClip: 10 },
-  sparsity: { mode: 'dense', density: 1, distribution: 'erk' },
+  sparsity: { mode: 'dense', density: 1, distribution: 'erk', init: 'sparse' },
   schedule: { testInterval: 2000, testEpisodes: 20, checkpointInterval: 10_000 },
 };
 
@@ -33,7 +33,7 @@ export const PRESETS = {
    */
   demo: {
     env: 'recall',
-    steps: 12_000,
+    steps: 8000,
     targetUpdateInterval: 100,
     epsilon: { annealSteps: 4000 },
     optimizer: { lr: 1e-3 },

@@ -19,6 +19,11 @@ export const DENSITY_DISTRIBUTIONS = ['uniform', 'erk'] as const;
 /** A per-layer density allocation rule. */
 export type DensityDistribution = (typeof DENSITY_DISTRIBUTIONS)[number];
 
+/** How masked layers are initialised. */
+export const SPARSE_INITS = ['dense', 'sparse'] as const;
+/** A sparse initialisation rule. */
+export type SparseInit = (typeof SPARSE_INITS)[number];
+
 /** Optimisers. */
 export const OPTIMIZER_NAMES = ['adam', 'rmsprop'] as const;
 /** An optimiser name. */
@@ -78,6 +83,13 @@ export interface SparsityConfig {
   density: number;
   /** Per-layer split of the global density: `erk` (Erdős–Rényi, MAST's default) or `uniform`. */
   distribution: DensityDistribution;
+  /**
+   * `sparse` scales each masked layer's kept weights by 1/√density, so a unit's pre-activation
+   * variance matches the dense network's (the fan-in a unit really has; RigL's `init_method=sparse`,
+   * Evci et al. 2022); `dense` keeps the dense initialisation. Without it, static masks at 10%
+   * density fail to learn `recall` at all.
+   */
+  init: SparseInit;
 }
 
 /** Logging, evaluation and checkpoint cadence. */

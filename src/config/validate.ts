@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
 import { DEFAULT_CONFIG, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { DENSITY_DISTRIBUTIONS, MIXER_NAMES, OPTIMIZER_NAMES, SPARSITY_MODES, type TrainConfig } from './types.js';
+import { DENSITY_DISTRIBUTIONS, MIXER_NAMES, OPTIMIZER_NAMES, SPARSE_INITS, SPARSITY_MODES, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -75,6 +75,7 @@ export function checkConfig(c: TrainConfig): void {
   const s = c.sparsity;
   checkEnum('sparsity mode', SPARSITY_MODES, s.mode);
   checkEnum('density distribution', DENSITY_DISTRIBUTIONS, s.distribution);
+  checkEnum('sparse initialisation', SPARSE_INITS, s.init);
   check(s.density > 0 && s.density <= 1, 'sparsity.density', s.density, 'in (0, 1]');
   if (s.mode === 'dense' && s.density !== 1) {
     throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, { hint: "choose a sparse mode (e.g. --sparsity static) or leave the density at 1" });

@@ -21,7 +21,9 @@ export interface LayerDensity {
 
 /**
  * Give every weight matrix in `stores` a random mask at its allocated density (`static` mode), or
- * leave everything dense (`dense` mode: a no-op).
+ * leave everything dense (`dense` mode: a no-op). With `init: 'sparse'` the kept weights are scaled
+ * by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn) weights would shrink its
+ * pre-activation variance by that factor.
  */
 export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng): void {
   if (sparsity.mode === 'dense') return;
@@ -30,8 +32,9 @@ export function initMasks(stores: Record<string, ParamStore>, sparsity: Sparsity
   );
   const plan = allocateDensities(layers.map(({ name, shape }) => ({ name, shape })), sparsity.density, sparsity.distribution);
   for (const layer of layers) {
-    const { active, size } = plan[layer.name]!;
+    const { active, size, density } = plan[layer.name]!;
     layer.store.setMask(layer.param, randomMask(size, active, rng));
+    if (sparsity.init === 'sparse') layer.store.scale(layer.param, 1 / Math.sqrt(density));
   }
 }
 

@@ -106,6 +106,12 @@ export class ParamStore {
     for (const name of this.entries.keys()) this.applyMask(name);
   }
 
+  /** Multiply the values of `name` by `factor` (e.g. to rescale a sparse layer's initialisation). */
+  scale(name: string, factor: number): void {
+    const v = this.entry(name).variable;
+    tf.tidy(() => v.assign(tf.mul(v, factor)));
+  }
+
   /** Copy values and masks from a store with the same layout (target-network sync). */
   copyFrom(other: ParamStore): void {
     for (const [name, e] of this.entries) {

@@ -22,7 +22,7 @@ export function writeRunPictures(dir: string): string[] {
     lineChart({
       title,
       xLabel: 'environment steps',
-      yLabel: 'greedy test return',
+      yLabel: 'return',
       series: [
         {
           name: 'test return',

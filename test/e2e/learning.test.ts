@@ -74,3 +74,13 @@ test('recall: dense QMIX learns to remember and coordinate (greedy win rate ≥ 
   const summary = await train(config, { outDir: dir });
   assert.ok(summary.last!.testWinRate >= 0.9, `win rate ${summary.last!.testWinRate} (chance is 1/27)`);
 });
+
+test('recall: static 90%-sparse QMIX (ERK, sparse init) learns too (greedy win rate ≥ 90%)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-learn-sparse-'));
+  const config = resolveConfig('demo', { steps: 6000, schedule: { testInterval: 1000, testEpisodes: 32 } });
+  assert.equal(config.sparsity.mode, 'static');
+  assert.equal(config.sparsity.density, 0.1);
+  const summary = await train(config, { outDir: dir });
+  assert.ok(Math.abs(summary.last!.density - 0.1) < 1e-3, `density ${summary.last!.density}`);
+  assert.ok(summary.last!.testWinRate >= 0.9, `win rate ${summary.last!.testWinRate} (chance is 1/27)`);
+});
