@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
@@ -62,4 +62,31 @@ test('--resume refuses options that would change the run; a second run into the 
   const again = await runCli(['train', '--out', dir, '--steps', '8']);
   assert.ok(again.error instanceof ToolkitError && again.error.code === 'E_CHECKPOINT', String(again.error));
   assert.match((again.error as Error).message, /already holds a run[\s\S]*--resume/);
+});
+
+test('a truncated checkpoint is reported on --resume, and the run can be told apart from a missing one', async () => {
+  const dir = tmp();
+  assert.equal((await runCli(['train', '--out', dir, '--steps', '8'])).error, null);
+  const ckpt = join(dir, 'checkpoint.mast');
+  const bytes = readFileSync(ckpt);
+  writeFileSync(ckpt, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  const run = await runCli(['train', '--out', dir, '--resume', '--steps', '16']);
+  assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_CHECKPOINT', String(run.error));
+  assert.match((run.error as Error).message, /checkpoint\.mast is truncated/);
+});
+
+test('evaluating a model on an environment of other sizes names both and the fix', async () => {
+  const dir = tmp();
+  assert.equal((await runCli(['train', '--out', dir, '--steps', '8'])).error, null);
+  const model = join(dir, 'a.onnx');
+  assert.equal((await runCli(['export', dir, '-o', model])).error, null);
+  const run = await runCli(['eval', model, '--env', 'twostep', '--episodes', '2']);
+  assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_CONFIG', String(run.error));
+  assert.match((run.error as Error).message, /exported for recall .* cannot play twostep[\s\S]*--env recall/);
+  const ok = await runCli(['eval', model, '--episodes', '3', '--json']);
+  assert.equal(ok.error, null, String(ok.error));
+  const report = JSON.parse(ok.out) as { env: string; episodes: number; flops: { ratio: number }; meanReturn: number };
+  assert.equal(report.env, 'recall');
+  assert.equal(report.episodes, 3);
+  assert.equal(report.flops.ratio, 1, 'a dense run exports a dense network');
 });

@@ -1,0 +1,21 @@
+/** The toolkit's public API (re-exports only). */
+export { TOOLKIT_VERSION } from './version.js';
+export * from './util/errors.js';
+export { Rng, type RngState } from './util/rng.js';
+export * from './config/index.js';
+export * from './envs/index.js';
+export * from './sparse/index.js';
+export type { AgentSnapshot, RnnAgentArchitecture, InputLayout, SnapshotTensor, SnapshotMetadata } from './snapshot/types.js';
+export { readSnapshot, writeSnapshot } from './snapshot/io.js';
+export { referenceStep } from './snapshot/reference.js';
+export { initBackend, BACKEND_NAMES, type BackendName } from './marl/backend.js';
+export { train, type TrainOptions, type TrainSummary } from './marl/train.js';
+export { runPaths, type RunPaths } from './marl/run-dir.js';
+export { exportAgent, exportAgentBytes, readAgentMetadata, type WeightFormat, type AgentModelMetadata } from './onnx/export-agent.js';
+export { readOnnxFile, writeOnnxFile } from './onnx/read.js';
+export { inspectModel, type ModelReport, type TensorReport } from './onnx/inspect.js';
+export { validateModel, OnnxValidationError, type ValidationRule } from './onnx/validate.js';
+export { OnnxPolicy, type PolicyStep } from './runtime/policy.js';
+export { evaluateOnnxAgent, type EvalOptions, type EvalReport } from './verify/eval.js';
+export { agentFlops, linearFlops, type FlopCount } from './verify/flops.js';
+export type { ParityReport } from './verify/parity.js';
