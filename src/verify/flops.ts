@@ -8,7 +8,7 @@
  * input+recurrent sums, 2H sigmoids, H for r ⊙ (R_h·h + b), H for the candidate's sum, H tanh, and
  * 4H for h' = (1 − z) ⊙ n + z ⊙ h.
  */
-import type { ModelProto } from '../onnx/types.js';
+import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { inspectModel, type TensorReport } from '../onnx/inspect.js';
 
 /** FLOPs dense vs sparse and their ratio. */
@@ -36,6 +36,12 @@ export function agentFlops(model: ModelProto): FlopCount {
     const t = name === undefined ? undefined : tensors.get(name);
     return t ? { dense: 2 * t.size, sparse: 2 * t.nnz } : { dense: 0, sparse: 0 };
   };
+  const producer = new Map(model.graph.node.map((n) => [n.output[0] ?? '', n]));
+  /** Elements per row an Add or Relu touches: the width of the bias added here or just before. */
+  const elementwiseWidth = (node: NodeProto): number => {
+    const bias = tensors.get(node.input[1] ?? '') ?? tensors.get(producer.get(node.input[0] ?? '')?.input[1] ?? '');
+    return bias ? (bias.shape[bias.shape.length - 1] ?? 0) : 0;
+  };
   let dense = 0;
   let sparse = 0;
   for (const node of model.graph.node) {
@@ -44,8 +50,7 @@ export function agentFlops(model: ModelProto): FlopCount {
       dense += c.dense;
       sparse += c.sparse;
     } else if (node.opType === 'Add' || node.opType === 'Relu') {
-      const bias = tensors.get(node.input[1] ?? '') ?? tensors.get(model.graph.node.find((n) => n.output[0] === node.input[0])?.input[1] ?? '');
-      const n = bias ? bias.shape[bias.shape.length - 1] ?? 0 : 0;
+      const n = elementwiseWidth(node);
       dense += n;
       sparse += n;
     } else if (node.opType === 'GRU') {
