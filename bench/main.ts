@@ -1,0 +1,82 @@
+/**
+ * `npm run bench [-- --json]`: side-by-side timings in one run, reported as ratios (absolute times on
+ * a shared machine swing; ratios measured together are what count).
+ *   1. learner update (recall-sized batch, QMIX): tfjs wasm vs cpu backend, dense vs static 10%.
+ *   2. one decision for 3 agents with ONNX Runtime: sparse vs dense export of the same H = 64 agent.
+ */
+import { resolveConfig } from '../src/config/index.js';
+import { initBackend } from '../src/marl/backend.js';
+import { QLearner } from '../src/marl/learner.js';
+import { initMasks } from '../src/marl/masks.js';
+import { agentArchitecture } from '../src/marl/setup.js';
+import { AgentController } from '../src/marl/controller.js';
+import { runEpisode } from '../src/marl/runner.js';
+import { EpisodeBuffer } from '../src/marl/buffer.js';
+import { makeEnv } from '../src/envs/registry.js';
+import { Rng } from '../src/util/rng.js';
+import { randomSnapshot } from '../src/snapshot/random.js';
+import { exportAgentBytes } from '../src/onnx/export-agent.js';
+import { AgentSession } from '../src/runtime/ort.js';
+import { inputSize } from '../src/snapshot/validate.js';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function updateMs(backend: string, density: number, updates: number): Promise<number> {
+  await initBackend(backend);
+  const config = resolveConfig('demo', density < 1 ? { sparsity: { density } } : { sparsity: { mode: 'dense', density: 1 } });
+  const env = makeEnv(config.env);
+  const info = env.getEnvInfo();
+  const rng = new Rng(1);
+  const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
+  initMasks(learner.stores(), config.sparsity, rng);
+  const buffer = new EpisodeBuffer(config.bufferSize, info);
+  const controller = new AgentController(learner.agent, info.nAgents);
+  for (let e = 0; e < config.batchSize; e++) buffer.insert(runEpisode(env, controller, rng.seed(), 1, rng).episode);
+  learner.train(buffer.sample(config.batchSize, rng)); // warm-up: kernel compilation
+  const times: number[] = [];
+  for (let u = 0; u < updates; u++) {
+    const batch = buffer.sample(config.batchSize, rng);
+    const t0 = performance.now();
+    learner.train(batch);
+    times.push(performance.now() - t0);
+  }
+  learner.dispose();
+  return median(times);
+}
+
+async function decisionUs(format: 'sparse' | 'dense', decisions: number): Promise<number> {
+  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 30, lastAction: 9, agentId: 3 }, hidden: 64, nActions: 9, nAgents: 3 };
+  const snap = randomSnapshot(arch, new Rng(2), 0.1);
+  const session = await AgentSession.create(exportAgentBytes(snap, { format }), { inputSize: inputSize(arch), hidden: 64, nActions: 9 });
+  const inputs = new Float32Array(3 * inputSize(arch)).fill(0.1);
+  let hidden = new Float32Array(3 * 64);
+  const times: number[] = [];
+  for (let i = 0; i < decisions + 50; i++) {
+    const t0 = process.hrtime.bigint();
+    hidden = new Float32Array((await session.run(inputs, hidden, 3)).hidden);
+    if (i >= 50) times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  await session.close();
+  return median(times);
+}
+
+const json = process.argv.includes('--json');
+const wasmDense = await updateMs('wasm', 1, 40);
+const wasmSparse = await updateMs('wasm', 0.1, 40);
+const cpuDense = await updateMs('cpu', 1, 10);
+const ortSparse = await decisionUs('sparse', 2000);
+const ortDense = await decisionUs('dense', 2000);
+const result = {
+  update: { wasmDenseMs: wasmDense, wasmStatic10Ms: wasmSparse, cpuDenseMs: cpuDense, cpuOverWasm: cpuDense / wasmDense, staticOverDense: wasmSparse / wasmDense },
+  ortDecision: { sparseUs: ortSparse, denseUs: ortDense, sparseOverDense: ortSparse / ortDense },
+};
+if (json) {
+  console.log(JSON.stringify(result));
+} else {
+  console.log(`learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`);
+  console.log(`  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`);
+  console.log(`ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`);
+}
