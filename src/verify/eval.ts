@@ -12,8 +12,8 @@ import { readAgentMetadata } from '../onnx/export-agent.js';
 import { inspectModel } from '../onnx/inspect.js';
 import { OnnxPolicy } from '../runtime/policy.js';
 import { agentFlops, type FlopCount } from './flops.js';
-import { onnxEpisode } from './rollout.js';
-import { checkParity, type ParityReport } from './parity.js';
+import { onnxEpisode, type OnnxEpisode } from './rollout.js';
+import { loadReference, parityReport, type ParityReport } from './parity.js';
 import { meanStd } from '../marl/evaluate.js';
 
 /** What to evaluate. */
@@ -72,14 +72,17 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
   }
   const inspection = inspectModel(model);
   const policy = await OnnxPolicy.create(path);
+  const reference = options.against ? await loadReference(options.against, info.nAgents, options.backend ?? 'wasm') : null;
   try {
     const seeds = new Rng(options.seed);
+    const episodes: OnnxEpisode[] = [];
     const returns: number[] = [];
     const micros: number[] = [];
     let wins = 0;
     let hasWins = false;
     for (let e = 0; e < options.episodes; e++) {
-      const ep = await onnxEpisode(env, policy, seeds.seed());
+      const ep = await onnxEpisode(env, policy, seeds.seed(), reference?.controller);
+      episodes.push(ep);
       returns.push(ep.return);
       micros.push(...ep.stepMicros);
       if (ep.won !== null) hasWins = true;
@@ -100,11 +103,10 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
       fileBytes: statSync(path).size,
       latency: { medianUs: quantile(micros, 0.5), p90Us: quantile(micros, 0.9) },
     };
-    if (options.against) {
-      report.parity = await checkParity(policy, options.against, { env: envId, episodes: options.episodes, seed: options.seed, backend: options.backend ?? 'wasm', onnxReturns: returns });
-    }
+    if (reference) report.parity = parityReport(reference, env, episodes, options.seed);
     return report;
   } finally {
+    reference?.dispose();
     await policy.close();
   }
 }

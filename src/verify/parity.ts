@@ -1,8 +1,10 @@
 /**
  * Parity between an exported ONNX agent and the tfjs agent of the run it came from: on the same
  * seeded episodes, the two must agree on Q-values (max |ΔQ|), on every greedy action, and on return.
+ * Q-values and actions are compared in lockstep on the ONNX agent's trajectory (see `rollout.ts`);
+ * returns come from each agent playing its own greedy episodes from the same seeds.
  */
-import { makeEnv } from '../envs/registry.js';
+import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { initBackend } from '../marl/backend.js';
@@ -10,8 +12,7 @@ import { RnnAgent } from '../marl/agent.js';
 import { AgentController } from '../marl/controller.js';
 import { runEpisode } from '../marl/runner.js';
 import { runPaths } from '../marl/run-dir.js';
-import type { OnnxPolicy } from '../runtime/policy.js';
-import { onnxEpisode } from './rollout.js';
+import type { OnnxEpisode } from './rollout.js';
 
 /** How closely the ONNX agent matches the tfjs agent. */
 export interface ParityReport {
@@ -27,33 +28,35 @@ export interface ParityReport {
   decisions: number;
 }
 
-/** Compare `policy` with the agent snapshot of run `runDir` over `episodes` seeded episodes. */
-export async function checkParity(
-  policy: OnnxPolicy,
-  runDir: string,
-  options: { env: string; episodes: number; seed: number; backend: string; onnxReturns: readonly number[] },
-): Promise<ParityReport> {
-  await initBackend(options.backend);
+/** The tfjs agent of a training run, ready to step in lockstep with the ONNX one. */
+export interface Reference {
+  run: string;
+  controller: AgentController;
+  dispose(): void;
+}
+
+/** Load the agent snapshot of run `runDir` into tfjs. */
+export async function loadReference(runDir: string, nAgents: number, backend: string): Promise<Reference> {
+  await initBackend(backend);
   const agent = RnnAgent.fromSnapshot(readSnapshot(runPaths(runDir).snapshot));
-  try {
-    const env = makeEnv(options.env);
-    const controller = new AgentController(agent, env.getEnvInfo().nAgents);
-    const seeds = new Rng(options.seed);
-    let decisions = 0;
-    let agreements = 0;
-    let maxAbsQDiff = 0;
-    let tfjsTotal = 0;
-    for (let e = 0; e < options.episodes; e++) {
-      const seed = seeds.seed();
-      const lockstep = await onnxEpisode(env, policy, seed, controller);
-      decisions += lockstep.decisions;
-      agreements += lockstep.agreements;
-      maxAbsQDiff = Math.max(maxAbsQDiff, lockstep.maxAbsQDiff);
-      tfjsTotal += runEpisode(env, controller, seed, 0, seeds).return; // ε = 0: no draws from `seeds`
-    }
-    const onnxMean = options.onnxReturns.reduce((a, b) => a + b, 0) / options.episodes;
-    return { run: runDir, actionAgreement: agreements / Math.max(1, decisions), maxAbsQDiff, returnDiff: onnxMean - tfjsTotal / options.episodes, decisions };
-  } finally {
-    agent.dispose();
-  }
+  return { run: runDir, controller: new AgentController(agent, nAgents), dispose: () => agent.dispose() };
+}
+
+/**
+ * Summarise lockstep episodes (played with `reference`) into a parity report; the tfjs agent then
+ * plays its own greedy episodes from the same seeds (`seed` → episode seeds, as the ONNX side drew them).
+ */
+export function parityReport(reference: Reference, env: MultiAgentEnv, lockstep: readonly OnnxEpisode[], seed: number): ParityReport {
+  const seeds = new Rng(seed);
+  let tfjsTotal = 0;
+  for (let e = 0; e < lockstep.length; e++) tfjsTotal += runEpisode(env, reference.controller, seeds.seed(), 0, seeds).return; // ε = 0: no draws from `seeds`
+  const decisions = lockstep.reduce((a, ep) => a + ep.decisions, 0);
+  const onnxTotal = lockstep.reduce((a, ep) => a + ep.return, 0);
+  return {
+    run: reference.run,
+    actionAgreement: lockstep.reduce((a, ep) => a + ep.agreements, 0) / Math.max(1, decisions),
+    maxAbsQDiff: Math.max(0, ...lockstep.map((ep) => ep.maxAbsQDiff)),
+    returnDiff: (onnxTotal - tfjsTotal) / Math.max(1, lockstep.length),
+    decisions,
+  };
 }
