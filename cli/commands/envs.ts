@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { listEnvs } from '../../src/envs/registry.js';
 import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
 
 /** Build the `envs` command. */
 export function envsCommand(io: CliIo): Command {
@@ -15,8 +16,6 @@ export function envsCommand(io: CliIo): Command {
         return;
       }
       const rows = envs.map((e) => [e.id, String(e.info.nAgents), String(e.info.nActions), String(e.info.obsShape), String(e.info.stateShape), String(e.info.episodeLimit), e.description]);
-      const head = ['id', 'agents', 'actions', 'obs', 'state', 'limit', 'description'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-      for (const r of [head, ...rows]) io.out(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join('  '));
+      for (const line of formatTable(['id', 'agents', 'actions', 'obs', 'state', 'limit', 'description'], rows)) io.out(line);
     });
 }

@@ -4,6 +4,7 @@ import { readOnnxFile } from '../../src/onnx/read.js';
 import { inspectModel } from '../../src/onnx/inspect.js';
 import { agentFlops } from '../../src/verify/flops.js';
 import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
 
 /** Build the `inspect` command. */
 export function inspectCommand(io: CliIo): Command {
@@ -19,10 +20,8 @@ export function inspectCommand(io: CliIo): Command {
         io.out(JSON.stringify({ model: path, ...report, flops }));
         return;
       }
-      const head = ['tensor', 'shape', 'storage', 'nnz', 'density', 'bytes'];
       const rows = report.tensors.map((t) => [t.name, `[${t.shape.join(',')}]`, t.storage, String(t.nnz), t.density.toFixed(3), String(t.bytes)]);
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-      for (const r of [head, ...rows]) io.out(r.map((c, i) => c.padEnd(widths[i] as number)).join('  '));
+      for (const line of formatTable(['tensor', 'shape', 'storage', 'nnz', 'density', 'bytes'], rows)) io.out(line);
       const tt = report.totals;
       io.out(`total: ${tt.params} weights, ${tt.nnz} nonzero (density ${tt.density.toFixed(3)}), ${tt.bytes} bytes`);
       io.out(`FLOPs per agent decision: ${flops.sparse} sparse vs ${flops.dense} dense (ratio ${flops.ratio.toFixed(3)})`);
