@@ -76,19 +76,17 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
   try {
     const seeds = new Rng(options.seed);
     const episodes: OnnxEpisode[] = [];
-    const returns: number[] = [];
     const micros: number[] = [];
     let wins = 0;
     let hasWins = false;
     for (let e = 0; e < options.episodes; e++) {
       const ep = await onnxEpisode(env, policy, seeds.seed(), reference?.controller);
       episodes.push(ep);
-      returns.push(ep.return);
       micros.push(...ep.stepMicros);
       if (ep.won !== null) hasWins = true;
       if (ep.won) wins += 1;
     }
-    const { mean, std } = meanStd(returns);
+    const { mean, std } = meanStd(episodes.map((ep) => ep.return));
     micros.sort((x, y) => x - y);
     const report: EvalReport = {
       model: path,
