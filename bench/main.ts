@@ -35,12 +35,12 @@ async function updateMs(backend: string, density: number, updates: number): Prom
   const buffer = new EpisodeBuffer(config.bufferSize, info);
   const controller = new AgentController(learner.agent, info.nAgents);
   for (let e = 0; e < config.batchSize; e++) buffer.insert(runEpisode(env, controller, rng.seed(), 1, rng).episode);
-  learner.train(buffer.sample(config.batchSize, rng)); // warm-up: kernel compilation
+  learner.train(buffer.sample(config.batchSize, rng), { tEnv: 0 }); // warm-up: kernel compilation
   const times: number[] = [];
   for (let u = 0; u < updates; u++) {
     const batch = buffer.sample(config.batchSize, rng);
     const t0 = performance.now();
-    learner.train(batch);
+    learner.train(batch, { tEnv: 0 });
     times.push(performance.now() - t0);
   }
   learner.dispose();

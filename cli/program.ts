@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import type { CliIo } from './io.js';
 import { trainCommand } from './commands/train.js';
+import { compressCommand } from './commands/compress.js';
 import { envsCommand } from './commands/envs.js';
 import { exportCommand } from './commands/export.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -20,7 +21,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const make of [demoCommand, trainCommand, exportCommand, evalCommand, inspectCommand, envsCommand]) {
+  for (const make of [demoCommand, trainCommand, compressCommand, exportCommand, evalCommand, inspectCommand, envsCommand]) {
     const cmd = make(io);
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

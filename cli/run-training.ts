@@ -5,8 +5,11 @@ import { createProgress } from '../src/util/progress.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
 import type { CliIo } from './io.js';
 
-/** Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint. */
-export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo): Promise<TrainSummary> {
+/**
+ * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint.
+ * @param warmStartFrom a trained run's checkpoint to prune and fine-tune instead of a fresh start.
+ */
+export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo, warmStartFrom?: string): Promise<TrainSummary> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -19,6 +22,7 @@ export async function runTraining(config: TrainConfig, outDir: string, resume: b
       resume,
       backend,
       signal: abort.signal,
+      ...(warmStartFrom ? { warmStartFrom } : {}),
       onMetrics: (row) => {
         testReturn = row.testReturn;
         winRate = row.testWinRate;

@@ -1,7 +1,7 @@
 /** `mast train`: train a QMIX-family learner into a run directory, or resume one. */
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { DENSITY_DISTRIBUTIONS, MIXER_NAMES, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
+import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
@@ -63,7 +63,7 @@ export function trainCommand(io: CliIo): Command {
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
     .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
     .option('--env <id>', 'environment id (see `mast envs`)')
-    .option('--alg <name>', `mixer: ${MIXER_NAMES.join(' | ')}`, oneOf(MIXER_NAMES))
+    .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
     .option('--sparsity <mode>', `sparsity mode: ${SPARSITY_MODES.join(' | ')}`, oneOf(SPARSITY_MODES))
@@ -81,7 +81,7 @@ export function trainCommand(io: CliIo): Command {
         io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last }));
       } else if (summary.last) {
         const l = summary.last;
-        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, win rate ${(l.testWinRate * 100).toFixed(0)}%, density ${l.density.toFixed(3)}`);
+        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, win rate ${(l.testWinRate * 100).toFixed(0)}%, density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
       }
     });
 }

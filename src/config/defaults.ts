@@ -1,5 +1,5 @@
 /** Default training configuration (pymarl QMIX) and named presets, each a small diff over it. */
-import type { TrainConfig } from './types.js';
+import type { SparsityMode, TrainConfig } from './types.js';
 
 /** A recursively optional version of `T`, the shape of presets and overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -18,8 +18,13 @@ export const DEFAULT_CONFIG: TrainConfig = {
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },
   mixer: { embed: 32, hypernetEmbed: 64 },
+  wqmix: { owWeight: 0.5, cwWeight: 0.1, centralEmbed: 256 },
+  res: { beta: 0.05, lambda: 0.05 },
   optimizer: { name: 'adam', lr: 5e-4, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-5, gradClip: 10 },
   sparsity: { mode: 'dense', density: 1, distribution: 'erk', init: 'sparse' },
+  topology: { interval: 200, dropFraction: 0.5, endFraction: 0.8 },
+  targets: { operator: 'max', omega: 10, alpha: 10, returns: 'one-step', lambda: 0.6, nStep: 3, switchFraction: 0.1 },
+  recentBuffer: { capacity: 32, fraction: 0 },
   schedule: { testInterval: 2000, testEpisodes: 20, checkpointInterval: 10_000 },
 };
 
@@ -54,6 +59,21 @@ export const PRESETS = {
     schedule: { testInterval: 500, testEpisodes: 1, checkpointInterval: 1000 },
   },
 } satisfies Record<string, DeepPartial<TrainConfig>>;
+
+/**
+ * What each sparsity mode changes besides the mask, applied between the preset and the user's
+ * overrides (so `--sparsity mast` brings MAST's targets and buffers, and any field can still be set).
+ * RLx2's value-based buffer sizing is not reproduced: it uses the single replay buffer.
+ */
+export const MODE_DEFAULTS: Record<SparsityMode, DeepPartial<TrainConfig>> = {
+  dense: {},
+  tiny: {},
+  static: {},
+  set: {},
+  rigl: {},
+  rlx2: { targets: { returns: 'n-step' } },
+  mast: { targets: { operator: 'soft-mellowmax', returns: 'td-lambda' }, recentBuffer: { fraction: 0.5 } },
+};
 
 /** A preset name. */
 export type PresetName = keyof typeof PRESETS;

@@ -9,8 +9,25 @@ export const MIXER_NAMES = ['qmix', 'vdn'] as const;
 /** A mixing-network name. */
 export type MixerName = (typeof MIXER_NAMES)[number];
 
-/** Sparsity modes; `dense` is a mode too, in which every mask step is a no-op. */
-export const SPARSITY_MODES = ['dense', 'static'] as const;
+/**
+ * Learners: QMIX and VDN (pymarl), OW-/CW-QMIX (weighted QMIX with a central critic; Rashid et al.
+ * 2020) and RES-QMIX (regularized softmax targets; Pan et al. 2021), the learners MAST evaluates.
+ */
+export const ALGORITHMS = ['qmix', 'vdn', 'ow-qmix', 'cw-qmix', 'res-qmix'] as const;
+/** A learner name. */
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+/** The mixing network each learner trains (WQMIX and RES add their parts on top of QMIX's). */
+export const ALGORITHM_MIXER: Record<Algorithm, MixerName> = { qmix: 'qmix', vdn: 'vdn', 'ow-qmix': 'qmix', 'cw-qmix': 'qmix', 'res-qmix': 'qmix' };
+
+/**
+ * Sparsity modes, one code path (rigl's `LEARNER_MODES`); `dense` is a mode too, in which every mask
+ * step is a no-op. `tiny` is dense with widths shrunk to the sparse model's weight count; `static`
+ * keeps its initial random mask; `set` (random grow), `rigl` (gradient grow), `rlx2` (RigL + delayed
+ * multi-step targets) and `mast` (RigL + Soft Mellowmax + hybrid TD(λ) + dual buffers) evolve it.
+ * Each mode brings its own target and replay defaults ({@link MODE_DEFAULTS} in `defaults.ts`).
+ */
+export const SPARSITY_MODES = ['dense', 'tiny', 'static', 'set', 'rigl', 'rlx2', 'mast'] as const;
 /** A sparsity mode. */
 export type SparsityMode = (typeof SPARSITY_MODES)[number];
 
@@ -23,6 +40,16 @@ export type DensityDistribution = (typeof DENSITY_DISTRIBUTIONS)[number];
 export const SPARSE_INITS = ['dense', 'sparse'] as const;
 /** A sparse initialisation rule. */
 export type SparseInit = (typeof SPARSE_INITS)[number];
+
+/** Operators that turn next-step agent Q-values into the bootstrap value. */
+export const BOOTSTRAP_OPERATORS = ['max', 'soft-mellowmax'] as const;
+/** A bootstrap operator. */
+export type BootstrapOperator = (typeof BOOTSTRAP_OPERATORS)[number];
+
+/** Kinds of return the TD target is built from. */
+export const RETURN_KINDS = ['one-step', 'n-step', 'td-lambda'] as const;
+/** A return kind. */
+export type ReturnKind = (typeof RETURN_KINDS)[number];
 
 /** Optimisers. */
 export const OPTIMIZER_NAMES = ['adam', 'rmsprop'] as const;
@@ -79,7 +106,7 @@ export interface EpsilonConfig {
 export interface SparsityConfig {
   /** `dense` (no pruning) or `static` (a random mask at the given density, fixed for the run). */
   mode: SparsityMode;
-  /** Global fraction of weights kept, over all masked matrices (1 in dense mode). */
+  /** Global fraction of weights kept, over all masked matrices (1 in dense mode; for `tiny`, the weight-count budget). */
   density: number;
   /** Per-layer split of the global density: `erk` (Erdős–Rényi, MAST's default) or `uniform`. */
   distribution: DensityDistribution;
@@ -90,6 +117,66 @@ export interface SparsityConfig {
    * density fail to learn `recall` at all.
    */
   init: SparseInit;
+}
+
+/** Weighted QMIX (OW/CW): the per-sample weights and the unrestricted central critic Q̂*. */
+export interface WqmixConfig {
+  /** OW-QMIX weight where Q_tot ≥ y (pymarl `w`: 0.5). */
+  owWeight: number;
+  /** CW-QMIX weight where the taken joint action is not greedy and y ≤ Q̂*(s, greedy) (0.1). */
+  cwWeight: number;
+  /** Hidden width of the feed-forward central critic (pymarl `central_mixing_embed_dim`: 256). */
+  centralEmbed: number;
+}
+
+/** RES (regularized softmax) targets and regulariser. */
+export interface ResConfig {
+  /** Softmax temperature β over the per-agent approximation of the joint actions (0.05). */
+  beta: number;
+  /** Weight λ of the regulariser (Q_tot − G_t)², G_t the discounted return (0.05). */
+  lambda: number;
+}
+
+/** Topology evolution of the dynamic modes (`set`, `rigl`, `rlx2`, `mast`); ignored by the others. */
+export interface TopologyConfig {
+  /** Learner updates between mask updates, ΔT (MAST: 200). */
+  interval: number;
+  /** Initial drop fraction ζ, annealed as ζ/2·(1 + cos(π·t/T_end)) (RigL, MAST: 0.5). */
+  dropFraction: number;
+  /** T_end as a fraction of `steps`: the topology is frozen after it (MAST: 0.8). */
+  endFraction: number;
+}
+
+/** How TD targets are built (MAST's "reliable targets"; one-step max is plain QMIX). */
+export interface TargetConfig {
+  /**
+   * `max` (with `doubleQ`, the online network picks the action) or `soft-mellowmax`:
+   * sm_ω(Q) = (1/ω)·log Σ_a softmax(αQ)_a·exp(ωQ_a) over the available actions (MAST).
+   */
+  operator: BootstrapOperator;
+  /** Soft Mellowmax ω (MAST uses 5 and 10; default 10). */
+  omega: number;
+  /** Soft Mellowmax α, the softmax weighting's inverse temperature (not public in the paper; default ω). */
+  alpha: number;
+  /** `one-step`, `n-step` (RLx2) or `td-lambda` (MAST, pymarl2's λ-returns). */
+  returns: ReturnKind;
+  /** λ of TD(λ) (pymarl2: 0.6). */
+  lambda: number;
+  /** n of n-step returns (RLx2-style multi-step: 3). */
+  nStep: number;
+  /**
+   * Hybrid switch T0 as a fraction of `steps`: one-step targets before it, `returns` after (MAST and
+   * RLx2 delay multi-step targets until the value estimates are usable; default 0.1; 0 = from the start).
+   */
+  switchFraction: number;
+}
+
+/** The small on-policy FIFO beside the large replay buffer (MAST's dual buffers). */
+export interface RecentBufferConfig {
+  /** Most recent episodes kept (MAST: 32). */
+  capacity: number;
+  /** Fraction of each batch drawn from it, ρ (MAST: 0.5; 0 = a single buffer). */
+  fraction: number;
 }
 
 /** Logging, evaluation and checkpoint cadence. */
@@ -106,8 +193,8 @@ export interface ScheduleConfig {
 export interface TrainConfig {
   /** Environment id (`mast envs` lists them). */
   env: string;
-  /** Mixing network. */
-  alg: MixerName;
+  /** Learner (and through it the mixing network). */
+  alg: Algorithm;
   /** Seed of the run's single root RNG. */
   seed: number;
   /** Environment steps to train for (pymarl `t_max`). */
@@ -125,7 +212,12 @@ export interface TrainConfig {
   epsilon: EpsilonConfig;
   agent: AgentConfig;
   mixer: MixerConfig;
+  wqmix: WqmixConfig;
+  res: ResConfig;
   optimizer: OptimizerConfig;
   sparsity: SparsityConfig;
+  topology: TopologyConfig;
+  targets: TargetConfig;
+  recentBuffer: RecentBufferConfig;
   schedule: ScheduleConfig;
 }

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
-import { DEFAULT_CONFIG, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { DENSITY_DISTRIBUTIONS, MIXER_NAMES, OPTIMIZER_NAMES, SPARSE_INITS, SPARSITY_MODES, type TrainConfig } from './types.js';
+import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
+import { ALGORITHMS, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -50,7 +50,7 @@ function checkEnum(kind: string, allowed: readonly string[], value: string): voi
 /** Range-check a fully merged config; throws {@link ConfigError} naming the key, value and bound. */
 export function checkConfig(c: TrainConfig): void {
   check(typeof c.env === 'string' && c.env.length > 0, 'env', c.env, 'a non-empty environment id');
-  checkEnum('algorithm', MIXER_NAMES, c.alg);
+  checkEnum('algorithm', ALGORITHMS, c.alg);
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
   check(c.gamma >= 0 && c.gamma <= 1, 'gamma', c.gamma, 'in [0, 1]');
@@ -64,6 +64,12 @@ export function checkConfig(c: TrainConfig): void {
   check(isInt(c.agent.hidden, 1), 'agent.hidden', c.agent.hidden, 'a positive integer');
   check(isInt(c.mixer.embed, 1), 'mixer.embed', c.mixer.embed, 'a positive integer');
   check(isInt(c.mixer.hypernetEmbed, 1), 'mixer.hypernetEmbed', c.mixer.hypernetEmbed, 'a positive integer');
+  const w = c.wqmix;
+  check(w.owWeight >= 0 && w.owWeight <= 1, 'wqmix.owWeight', w.owWeight, 'in [0, 1]');
+  check(w.cwWeight >= 0 && w.cwWeight <= 1, 'wqmix.cwWeight', w.cwWeight, 'in [0, 1]');
+  check(isInt(w.centralEmbed, 1), 'wqmix.centralEmbed', w.centralEmbed, 'a positive integer');
+  check(c.res.beta > 0 && Number.isFinite(c.res.beta), 'res.beta', c.res.beta, 'a positive number');
+  check(c.res.lambda >= 0 && Number.isFinite(c.res.lambda), 'res.lambda', c.res.lambda, 'a number ≥ 0');
   const o = c.optimizer;
   checkEnum('optimizer', OPTIMIZER_NAMES, o.name);
   check(o.lr > 0 && Number.isFinite(o.lr), 'optimizer.lr', o.lr, 'a positive number');
@@ -80,22 +86,56 @@ export function checkConfig(c: TrainConfig): void {
   if (s.mode === 'dense' && s.density !== 1) {
     throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, { hint: "choose a sparse mode (e.g. --sparsity static) or leave the density at 1" });
   }
+  if (s.mode !== 'dense' && s.density === 1) {
+    throw new ConfigError(`sparsity.mode is '${s.mode}' but sparsity.density is 1`, { hint: 'give a density below 1 (e.g. --density 0.1) or use --sparsity dense' });
+  }
+  const tp = c.topology;
+  check(isInt(tp.interval, 1), 'topology.interval', tp.interval, 'a positive integer');
+  check(tp.dropFraction >= 0 && tp.dropFraction <= 1, 'topology.dropFraction', tp.dropFraction, 'in [0, 1]');
+  check(tp.endFraction >= 0 && tp.endFraction <= 1, 'topology.endFraction', tp.endFraction, 'in [0, 1]');
+  const tg = c.targets;
+  checkEnum('bootstrap operator', BOOTSTRAP_OPERATORS, tg.operator);
+  checkEnum('return kind', RETURN_KINDS, tg.returns);
+  check(tg.omega > 0 && Number.isFinite(tg.omega), 'targets.omega', tg.omega, 'a positive number');
+  check(tg.alpha >= 0 && Number.isFinite(tg.alpha), 'targets.alpha', tg.alpha, 'a number ≥ 0');
+  check(tg.lambda >= 0 && tg.lambda <= 1, 'targets.lambda', tg.lambda, 'in [0, 1]');
+  check(isInt(tg.nStep, 1), 'targets.nStep', tg.nStep, 'a positive integer');
+  check(tg.switchFraction >= 0 && tg.switchFraction <= 1, 'targets.switchFraction', tg.switchFraction, 'in [0, 1]');
+  const rb = c.recentBuffer;
+  check(isInt(rb.capacity, 1), 'recentBuffer.capacity', rb.capacity, 'a positive integer');
+  check(rb.fraction >= 0 && rb.fraction <= 1, 'recentBuffer.fraction', rb.fraction, 'in [0, 1]');
   check(isInt(c.schedule.testInterval, 1), 'schedule.testInterval', c.schedule.testInterval, 'a positive integer');
   check(isInt(c.schedule.testEpisodes, 1), 'schedule.testEpisodes', c.schedule.testEpisodes, 'a positive integer');
   check(isInt(c.schedule.checkpointInterval, 1), 'schedule.checkpointInterval', c.schedule.checkpointInterval, 'a positive integer');
 }
 
+/** Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath them. */
+function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>[]): TrainConfig {
+  const applyOverrides = (start: Json): Json => overrides.reduce<Json>((acc, o) => mergeStrict(acc, o as Json, ''), start);
+  // The mode is known only after the overrides; its defaults then slot in beneath them.
+  const mode = (applyOverrides(base) as unknown as TrainConfig).sparsity.mode;
+  checkEnum('sparsity mode', SPARSITY_MODES, mode);
+  const config = applyOverrides(mergeStrict(base, MODE_DEFAULTS[mode as SparsityMode] as Json, '')) as unknown as TrainConfig;
+  checkConfig(config);
+  return config;
+}
+
 /**
- * Build a validated config: defaults ← preset ← each override in order.
+ * Build a validated config: defaults ← preset ← the sparsity mode's {@link MODE_DEFAULTS} ← each
+ * override in order.
  * @throws ConfigError on unknown keys, wrong kinds or out-of-range values; UnknownNameError on unknown names.
  */
 export function resolveConfig(preset: string = 'default', ...overrides: DeepPartial<TrainConfig>[]): TrainConfig {
   if (!Object.prototype.hasOwnProperty.call(PRESETS, preset)) throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
-  let merged = mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, '');
-  for (const o of overrides) merged = mergeStrict(merged, o as Json, '');
-  const config = merged as unknown as TrainConfig;
-  checkConfig(config);
-  return config;
+  return layerOverrides(mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, ''), overrides);
+}
+
+/**
+ * A config derived from an existing run's: `base` ← the (new) sparsity mode's defaults ← overrides,
+ * e.g. a dense run's config turned into a MAST fine-tuning run by `mast compress`.
+ */
+export function deriveConfig(base: TrainConfig, ...overrides: DeepPartial<TrainConfig>[]): TrainConfig {
+  return layerOverrides(structuredClone(base) as unknown as Json, overrides);
 }
 
 /** Validate a config read from disk (a checkpoint's or a user's JSON file): every key known, all ranges met. */

@@ -37,11 +37,15 @@ export class EpisodeBuffer {
     return this.episodes.length >= batchSize;
   }
 
+  /** `count` distinct episodes drawn uniformly. */
+  sampleEpisodes(count: number, rng: Rng): Episode[] {
+    if (!this.canSample(count)) throw new RangeError(`EpisodeBuffer.sample: asked for ${count} episodes, buffer holds ${this.size}`);
+    return rng.sampleIndices(this.episodes.length, count).map((i) => this.episodes[i] as Episode);
+  }
+
   /** `batchSize` distinct episodes drawn uniformly, padded into a batch. */
   sample(batchSize: number, rng: Rng): EpisodeBatch {
-    if (!this.canSample(batchSize)) throw new RangeError(`EpisodeBuffer.sample: asked for ${batchSize} episodes, buffer holds ${this.size}`);
-    const idx = rng.sampleIndices(this.episodes.length, batchSize);
-    return makeBatch(idx.map((i) => this.episodes[i] as Episode), this.info);
+    return makeBatch(this.sampleEpisodes(batchSize, rng), this.info);
   }
 
   /** The buffer as named arrays (episodes concatenated) plus the metadata needed to restore it. */

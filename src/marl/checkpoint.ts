@@ -10,8 +10,9 @@ import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tenso
 import { CheckpointError } from '../util/errors.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import type { QLearner } from './learner.js';
-import type { EpisodeBuffer } from './buffer.js';
+import type { Replay, BufferMeta } from './replay.js';
 import type { ParamArrays, ParamStore } from './params.js';
+import type { FlopTotals } from './flop-meter.js';
 
 /** Step counters of a run. */
 export interface Counters {
@@ -27,25 +28,33 @@ export interface Counters {
   lastTestT: number;
   /** tEnv at the last checkpoint. */
   lastCheckpointT: number;
+  /** Mask updates made. */
+  topologyUpdates: number;
+  /** Training and inference FLOPs so far, sparse and dense reference. */
+  flops: FlopTotals;
 }
 
-/** The run's RNG streams: environment seeds, exploration, replay sampling, test-episode seeds. */
+/** The run's RNG streams: environment seeds, exploration, replay sampling, test-episode seeds, SET's grow scores. */
 export interface RngStreams {
   env: RngState;
   act: RngState;
   sample: RngState;
   test: RngState;
+  topology: RngState;
 }
+
+/** The checkpoint layout version this toolkit writes and reads. */
+const CHECKPOINT_VERSION = 2;
 
 interface CheckpointMeta {
   format: 'mast-checkpoint';
-  version: 1;
+  version: typeof CHECKPOINT_VERSION;
   toolkitVersion: string;
   config: TrainConfig;
   counters: Counters;
   rng: RngStreams;
   optimizerStep: number;
-  buffer: { lengths: number[]; next: number };
+  buffer: { main: BufferMeta; recent: BufferMeta | null };
 }
 
 function storeArrays(prefix: string, store: ParamStore, out: Record<string, StoredArray>): void {
@@ -66,20 +75,24 @@ function loadStore(prefix: string, store: ParamStore, arrays: Record<string, Sto
   store.loadArrays(params, what);
 }
 
+/** Every parameter store of a learner under its checkpoint prefix: `agent`, `mixer`, `critic`, then `targetAgent`, …. */
+function allStores(learner: QLearner): Array<[string, ParamStore]> {
+  const online = Object.entries(learner.stores());
+  const targets = Object.entries(learner.targetStores()).map(([k, s]): [string, ParamStore] => [`target${k[0]!.toUpperCase()}${k.slice(1)}`, s]);
+  return [...online, ...targets];
+}
+
 /** Write a checkpoint of the whole trainer atomically. */
-export function saveCheckpoint(path: string, config: TrainConfig, learner: QLearner, buffer: EpisodeBuffer, counters: Counters, rng: RngStreams): void {
+export function saveCheckpoint(path: string, config: TrainConfig, learner: QLearner, buffer: Replay, counters: Counters, rng: RngStreams): void {
   const arrays: Record<string, StoredArray> = {};
-  storeArrays('agent', learner.agent.params, arrays);
-  storeArrays('mixer', learner.mixer.params, arrays);
-  storeArrays('targetAgent', learner.targetAgent.params, arrays);
-  storeArrays('targetMixer', learner.targetMixer.params, arrays);
+  for (const [prefix, store] of allStores(learner)) storeArrays(prefix, store, arrays);
   const opt = learner.optimizer.getState();
   for (const [k, v] of Object.entries(opt.moments)) arrays[`optimizer/${k}`] = { shape: [v.length], data: v };
-  const replay = buffer.toArrays('replay');
+  const replay = buffer.toArrays();
   Object.assign(arrays, replay.arrays);
   const meta: CheckpointMeta = {
     format: 'mast-checkpoint',
-    version: 1,
+    version: CHECKPOINT_VERSION,
     toolkitVersion: TOOLKIT_VERSION,
     config,
     counters,
@@ -96,15 +109,20 @@ export interface LoadedCheckpoint {
   counters: Counters;
   rng: RngStreams;
   /** Load the saved networks, optimizer and replay into freshly built objects of the same config. */
-  restore(learner: QLearner, buffer: EpisodeBuffer): void;
+  restore(learner: QLearner, buffer: Replay): void;
+  /** Load only the online agent network and mixer (to prune and fine-tune them in a new run). */
+  restoreNetworks(learner: QLearner): void;
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
 export function readCheckpoint(path: string): LoadedCheckpoint {
   const { meta, arrays } = readTensorFile(path);
   const m = meta as CheckpointMeta;
-  if (m?.format !== 'mast-checkpoint' || m.version !== 1) {
-    throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
+  if (m?.format !== 'mast-checkpoint') throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
+  if (m.version !== CHECKPOINT_VERSION) {
+    throw new CheckpointError(`${path} is a version ${m.version} checkpoint; this toolkit reads version ${CHECKPOINT_VERSION}`, {
+      hint: 'export its agent.snapshot with the toolkit that wrote it, or train the run again',
+    });
   }
   const config = parseConfig(m.config, `${path} (config)`);
   return {
@@ -112,14 +130,14 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     counters: m.counters,
     rng: m.rng,
     restore(learner, buffer) {
-      loadStore('agent', learner.agent.params, arrays, path);
-      loadStore('mixer', learner.mixer.params, arrays, path);
-      loadStore('targetAgent', learner.targetAgent.params, arrays, path);
-      loadStore('targetMixer', learner.targetMixer.params, arrays, path);
+      for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};
       for (const [k, v] of Object.entries(arrays)) if (k.startsWith('optimizer/')) moments[k.slice('optimizer/'.length)] = v.data as Float32Array;
       learner.optimizer.setState({ step: m.optimizerStep, moments }, path);
-      buffer.loadArrays('replay', m.buffer, arrays, path);
+      buffer.loadArrays(m.buffer, arrays, path);
+    },
+    restoreNetworks(learner) {
+      for (const [prefix, store] of Object.entries(learner.stores())) loadStore(prefix, store, arrays, path);
     },
   };
 }

@@ -1,10 +1,17 @@
 /**
- * The Q-learner (pymarl's QLearner): online and target agent networks and mixers, double-Q targets,
- * a TD loss masked by `filled`, global-norm gradient clipping and an optimizer that keeps pruned
- * weights at zero. Targets are 1-step: y = r + γ·(1 − terminated)·Q_tot⁻(s′, a′).
+ * The Q-learner (pymarl's QLearner): online and target agent networks and mixers, a TD loss masked by
+ * `filled`, global-norm gradient clipping and an optimizer that keeps pruned weights at zero.
+ *
+ * Targets: each agent's next-step value is the max over its available actions (double Q: the online
+ * network picks, the target network values) or their Soft Mellowmax; the target mixer (WQMIX: the
+ * target central critic; RES: a softmax over joint-action variants) turns them into V(s_{t+1});
+ * `returns.ts` builds one-step, n-step or λ-returns from those values on plain arrays.
+ *
+ * Losses: QMIX/VDN the mean squared TD error; OW-/CW-QMIX weight it per sample and add the central
+ * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from '../config/types.js';
+import { ALGORITHM_MIXER, type MixerConfig, type TrainConfig, type ReturnKind } from '../config/types.js';
 import type { Rng } from '../util/rng.js';
 import { NumericError } from '../util/errors.js';
 import type { RnnAgentArchitecture } from '../snapshot/types.js';
@@ -14,6 +21,11 @@ import { Optimizer } from './optimizer.js';
 import type { EpisodeBatch } from './episode.js';
 import { batchAgentInputs } from './batch-inputs.js';
 import type { ParamStore } from './params.js';
+import { maskUnavailable, softMellowmax } from './operators.js';
+import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
+import { CentralCritic } from './mixers/central.js';
+import { resSoftmaxValue } from './res.js';
+import { hasCentralCritic } from './setup.js';
 
 /** Statistics of one learner update. */
 export interface TrainStats {
@@ -26,10 +38,28 @@ export interface TrainStats {
   targetMean: number;
   /** Gradient norm before clipping. */
   gradNorm: number;
+  /** The return the targets were built from (one-step before the hybrid switch). */
+  returns: ReturnKind;
 }
 
-/** A stand-in for masked-out actions in max/argmax: large and negative, but finite so 0·x stays 0. */
-const UNAVAILABLE_Q = -1e9;
+/** Where in the run an update happens, and what it should hand back. */
+export interface UpdateContext {
+  /** Environment steps so far (drives the hybrid TD(λ) switch). */
+  tEnv: number;
+  /** Also return the dense gradient of every maskable weight (RigL's grow score). */
+  denseGrads?: boolean;
+}
+
+/** A copy of `x` with no gradient path back to the variables it came from. */
+function detach<T extends tf.Tensor>(x: T): T {
+  return tf.tensor(x.dataSync(), x.shape, 'float32') as T;
+}
+
+/** A learner update's statistics and, when asked, the dense gradients keyed `store/param`. */
+export interface UpdateResult {
+  stats: TrainStats;
+  denseGrads: Record<string, Float32Array> | null;
+}
 
 /** Online + target networks and their update rule. */
 export class QLearner {
@@ -37,30 +67,44 @@ export class QLearner {
   readonly targetAgent: RnnAgent;
   readonly mixer: Mixer;
   readonly targetMixer: Mixer;
+  /** WQMIX's central critic Q̂* and its target (null for the other learners). */
+  readonly critic: CentralCritic | null;
+  readonly targetCritic: CentralCritic | null;
   readonly optimizer: Optimizer;
   private readonly gradKeys = new Map<string, string>(); // tf variable name → optimizer key
 
-  constructor(private readonly config: TrainConfig, arch: RnnAgentArchitecture, mixerSpec: MixerSpec, rng: Rng) {
+  /**
+   * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
+   */
+  constructor(private readonly config: TrainConfig, arch: RnnAgentArchitecture, mixerSpec: MixerSpec, rng: Rng, mixerWidths: MixerConfig = config.mixer) {
+    const mixerName = ALGORITHM_MIXER[config.alg];
     this.agent = RnnAgent.create(arch, rng);
-    this.mixer = createMixer(config.alg, mixerSpec, config.mixer, rng);
+    this.mixer = createMixer(mixerName, mixerSpec, mixerWidths, rng);
+    this.critic = hasCentralCritic(config.alg) ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng) : null;
     // Target networks start as copies; their own initial draws come from a throwaway stream.
     const scratch = rng.split();
     this.targetAgent = RnnAgent.create(arch, scratch);
-    this.targetMixer = createMixer(config.alg, mixerSpec, config.mixer, scratch);
+    this.targetMixer = createMixer(mixerName, mixerSpec, mixerWidths, scratch);
+    this.targetCritic = this.critic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch) : null;
     this.optimizer = new Optimizer(config.optimizer, this.stores());
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
   }
 
-  /** The online parameter stores, keyed as in checkpoints: `agent`, `mixer`. */
-  stores(): Record<'agent' | 'mixer', ParamStore> {
-    return { agent: this.agent.params, mixer: this.mixer.params };
+  /** The online parameter stores, keyed as in checkpoints: `agent`, `mixer` and, for WQMIX, `critic`. */
+  stores(): Record<string, ParamStore> {
+    return { agent: this.agent.params, mixer: this.mixer.params, ...(this.critic ? { critic: this.critic.params } : {}) };
+  }
+
+  /** The target networks' stores, keyed like {@link stores}. */
+  targetStores(): Record<string, ParamStore> {
+    return { agent: this.targetAgent.params, mixer: this.targetMixer.params, ...(this.targetCritic ? { critic: this.targetCritic.params } : {}) };
   }
 
   /** Copy the online networks (weights and masks) into the target networks. */
   updateTargets(): void {
-    this.targetAgent.params.copyFrom(this.agent.params);
-    this.targetMixer.params.copyFrom(this.mixer.params);
+    const targets = this.targetStores();
+    for (const [key, store] of Object.entries(this.stores())) targets[key]!.copyFrom(store);
   }
 
   /** Unroll `agent` over a batch: inputs per step `[B·N, In]` → Q `[B, T+1, N, A]`. */
@@ -76,44 +120,97 @@ export class QLearner {
     return tf.transpose(stacked, [1, 0, 2, 3]) as tf.Tensor4D; // [B, T+1, N, A]
   }
 
-  /** One gradient step on `batch`; throws {@link NumericError} if the loss is not finite. */
-  train(batch: EpisodeBatch): TrainStats {
+  /**
+   * Per-agent bootstrap values `[B, T, N]` from next-step Q-values: the max (double Q: the online
+   * network's greedy action valued by the target network) or the Soft Mellowmax of the target's.
+   */
+  private nextAgentValues(targetQs: tf.Tensor4D, onlineNextQs: tf.Tensor4D, availNext: tf.Tensor4D): tf.Tensor3D {
+    const { operator, omega, alpha } = this.config.targets;
+    if (operator === 'soft-mellowmax') return softMellowmax(targetQs, availNext, omega, alpha) as tf.Tensor3D;
+    if (!this.config.doubleQ) return tf.max(maskUnavailable(targetQs, availNext), 3) as tf.Tensor3D;
+    const greedy = tf.oneHot(tf.argMax(maskUnavailable(onlineNextQs, availNext), 3), targetQs.shape[3]); // [B, T, N, A]
+    return tf.sum(tf.mul(targetQs, greedy), 3) as tf.Tensor3D;
+  }
+
+  /**
+   * V(s_{t+1}) `[B, T]` from the per-agent next values: the target mixer (QMIX, VDN), the target
+   * central critic (WQMIX bootstraps from Q̂*), or RES's softmax over per-agent joint-action variants.
+   */
+  private bootstrapValue(next: tf.Tensor3D, targetQs: tf.Tensor4D, availNext: tf.Tensor4D, statesNext: tf.Tensor3D): tf.Tensor2D {
+    if (this.config.alg === 'res-qmix') return resSoftmaxValue(this.targetMixer, next, targetQs, availNext, statesNext, this.config.res.beta);
+    if (this.targetCritic) return this.targetCritic.mix(next, statesNext);
+    return this.targetMixer.mix(next, statesNext);
+  }
+
+  /**
+   * WQMIX's per-sample weights of the QMIX loss `[B, T]` (1 for the other learners). OW: 1 where
+   * Q_tot < y, else w. CW: 1 where the taken joint action is the current greedy one or y exceeds
+   * Q̂*(s, greedy), else w. Built from detached values: the weights carry no gradient.
+   */
+  private sampleWeights(qTot: tf.Tensor2D, y: tf.Tensor2D, qsNow: tf.Tensor4D, actions: tf.Tensor, availNow: tf.Tensor4D, statesNow: tf.Tensor3D): tf.Tensor2D | null {
+    const { alg, wqmix } = this.config;
+    if (alg === 'ow-qmix') return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
+    if (alg !== 'cw-qmix' || !this.critic) return null;
+    const masked = maskUnavailable(qsNow, availNow); // [B, T, N, A]
+    const greedy = tf.oneHot(tf.argMax(masked, 3), qsNow.shape[3]); // [B, T, N, A]
+    const isGreedy = tf.min(tf.sum(tf.mul(greedy, actions), 3), 2); // [B, T]: 1 iff every agent took its greedy action
+    const qStarGreedy = detach(this.critic.mix(tf.max(masked, 3) as tf.Tensor3D, statesNow)); // Q̂*(s, greedy) [B, T]
+    const full = tf.logicalOr(tf.greater(isGreedy, 0), tf.greater(y, qStarGreedy));
+    return tf.where(full, tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.cwWeight)) as tf.Tensor2D;
+  }
+
+  /**
+   * One gradient step on `batch`; throws {@link NumericError} if the loss is not finite.
+   * @param context the run's progress (hybrid targets) and whether to return dense gradients.
+   */
+  train(batch: EpisodeBatch, context: UpdateContext): UpdateResult {
     const { size: b, maxT: t, info } = batch;
     const { nAgents: n, nActions: a, stateShape: s } = info;
-    const { gamma, doubleQ } = this.config;
+    const { gamma } = this.config;
     const layout = this.agent.arch.inputLayout;
-    const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN };
+    const kind = returnKindAt(this.config.targets, context.tEnv, this.config.steps);
+    const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN, returns: kind };
+    let denseGrads: Record<string, Float32Array> | null = null;
     tf.tidy(() => {
       const inputs = tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]);
       const steps = tf.unstack(inputs) as tf.Tensor2D[]; // T+1 × [B·N, In]
       const states = tf.tensor3d(batch.state, [b, t + 1, s]); // [B, T+1, S]
       const avail = tf.tensor4d(Float32Array.from(batch.avail), [b, t + 1, n, a]); // [B, T+1, N, A]
-      const availNext = tf.slice(avail, [0, 1, 0, 0], [b, t, n, a]); // [B, T, N, A]
+      const availNow = tf.slice(avail, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
+      const availNext = tf.slice(avail, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
       const actions = tf.oneHot(tf.tensor3d(batch.actions, [b, t, n], 'int32'), a); // [B, T, N, A]
-      const reward = tf.tensor2d(batch.reward, [b, t]); // [B, T]
-      const notDone = tf.sub(1, tf.tensor2d(Float32Array.from(batch.terminated), [b, t])); // [B, T]
       const filled = tf.tensor2d(Float32Array.from(batch.filled), [b, t]); // [B, T]
       const statesNow = tf.slice(states, [0, 0, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
       const statesNext = tf.slice(states, [0, 1, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
-      const maskUnavailable = (q: tf.Tensor): tf.Tensor => tf.where(tf.greater(availNext, 0), q, tf.fill(q.shape, UNAVAILABLE_Q));
-
-      const targetQs = tf.slice(this.unroll(this.targetAgent, steps, b, n), [0, 1, 0, 0], [b, t, n, a]); // [B, T, N, A]
+      const targetQs = tf.slice(this.unroll(this.targetAgent, steps, b, n), [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
 
       const lossFn = (): tf.Scalar => {
         const qs = this.unroll(this.agent, steps, b, n); // [B, T+1, N, A]
-        const chosen = tf.sum(tf.mul(tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]), actions), 3) as tf.Tensor3D; // [B, T, N]
+        const qsNow = tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
+        const chosen = tf.sum(tf.mul(qsNow, actions), 3) as tf.Tensor3D; // [B, T, N]
         const qTot = this.mixer.mix(chosen, statesNow); // [B, T]
-        // --- bootstrap: the online net picks a′ (double Q; argMax passes no gradient), the target net values it
-        const next = doubleQ
-          ? tf.sum(tf.mul(targetQs, tf.oneHot(tf.argMax(maskUnavailable(tf.slice(qs, [0, 1, 0, 0], [b, t, n, a])), 3), a)), 3)
-          : tf.max(maskUnavailable(targetQs), 3); // [B, T, N]
-        const y = tf.add(reward, tf.mul(tf.mul(notDone, gamma), this.targetMixer.mix(next as tf.Tensor3D, statesNext))); // [B, T]
-        const td = tf.mul(tf.sub(qTot, y), filled); // [B, T]
+
+        // --- targets: no gradient flows through them, so they are built on plain arrays
+        const next = this.nextAgentValues(targetQs, tf.slice(qs, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D, availNext); // [B, T, N]
+        const bootstrap = this.bootstrapValue(next, targetQs, availNext, statesNext).dataSync() as Float32Array; // V(s_{t+1}) [B, T]
+        const returns = { batch: b, steps: t, reward: batch.reward, terminated: batch.terminated, filled: batch.filled, bootstrap };
+        const y = tf.tensor2d(tdTargets(kind, returns, gamma, this.config.targets), [b, t]); // [B, T]
+
+        // --- losses, averaged over filled steps
         const count = tf.sum(filled);
-        stats.tdErrorAbs = tf.div(tf.sum(tf.abs(td)), count).dataSync()[0] as number;
-        stats.qTaken = tf.div(tf.sum(tf.mul(qTot, filled)), count).dataSync()[0] as number;
-        stats.targetMean = tf.div(tf.sum(tf.mul(y, filled)), count).dataSync()[0] as number;
-        return tf.div(tf.sum(tf.square(td)), count) as tf.Scalar;
+        const mean = (x: tf.Tensor): tf.Scalar => tf.div(tf.sum(tf.mul(x, filled)), count) as tf.Scalar;
+        const td = tf.sub(qTot, y); // [B, T]
+        const weights = this.critic ? this.sampleWeights(detach(qTot), y, detach(qsNow), actions, availNow, statesNow) : null; // WQMIX
+        let loss = mean(weights ? tf.mul(weights, tf.square(td)) : tf.square(td));
+        if (this.critic) loss = tf.add(loss, mean(tf.square(tf.sub(this.critic.mix(detach(chosen), statesNow), y)))) as tf.Scalar; // Q̂* regression
+        if (this.config.alg === 'res-qmix') {
+          const mc = tf.tensor2d(lambdaReturns(returns, gamma, 1), [b, t]); // discounted return G_t [B, T]
+          loss = tf.add(loss, tf.mul(this.config.res.lambda, mean(tf.square(tf.sub(qTot, mc))))) as tf.Scalar;
+        }
+        stats.tdErrorAbs = mean(tf.abs(td)).dataSync()[0] as number;
+        stats.qTaken = mean(qTot).dataSync()[0] as number;
+        stats.targetMean = mean(y).dataSync()[0] as number;
+        return loss;
       };
       const { value, grads } = tf.variableGrads(lossFn, this.optimizer.keys().map((k) => this.optimizer.variable(k)));
       stats.loss = value.dataSync()[0] as number;
@@ -121,21 +218,26 @@ export class QLearner {
         throw new NumericError(`training loss became ${stats.loss}`, { hint: 'lower optimizer.lr, check the environment rewards for NaN/huge values, or resume from the last checkpoint with a different seed' });
       }
       const byKey: Record<string, tf.Tensor> = {};
+      if (context.denseGrads) denseGrads = {};
       for (const [varName, g] of Object.entries(grads)) {
         const key = this.gradKeys.get(varName) as string;
         const [prefix, ...rest] = key.split('/');
-        const mask = this.stores()[prefix as 'agent' | 'mixer'].maskTensor(rest.join('/'));
+        const store = this.stores()[prefix as string]!;
+        const param = rest.join('/');
+        // The forward pass reads w (zero where pruned), so g is already the dense gradient ∂L/∂w.
+        if (denseGrads && store.maskableNames().includes(param)) denseGrads[key] = g.dataSync() as Float32Array;
+        const mask = store.maskTensor(param);
         byKey[key] = mask ? tf.mul(g, mask) : g; // pruned weights receive no update
       }
       stats.gradNorm = this.optimizer.apply(byKey);
     });
-    return stats;
+    return { stats, denseGrads };
   }
 
   /** Release every tensor this learner owns. */
   dispose(): void {
     for (const net of [this.agent, this.targetAgent]) net.dispose();
-    for (const m of [this.mixer, this.targetMixer]) m.params.dispose();
+    for (const m of [this.mixer, this.targetMixer, this.critic, this.targetCritic]) m?.params.dispose();
     this.optimizer.dispose();
   }
 }

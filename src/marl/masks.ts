@@ -6,7 +6,7 @@
 import type { Rng } from '../util/rng.js';
 import type { SparsityConfig } from '../config/types.js';
 import { allocateDensities } from '../sparse/density.js';
-import { randomMask } from '../sparse/mask.js';
+import { magnitudeMask, randomMask } from '../sparse/mask.js';
 import type { ParamStore } from './params.js';
 
 /** Density of one masked weight matrix. */
@@ -19,20 +19,28 @@ export interface LayerDensity {
   density: number;
 }
 
+/** Where the initial mask comes from: random positions (training from scratch) or the largest |w| (pruning a trained network). */
+export type MaskSource = 'random' | 'magnitude';
+
 /**
- * Give every weight matrix in `stores` a random mask at its allocated density (`static` mode), or
- * leave everything dense (`dense` mode: a no-op). With `init: 'sparse'` the kept weights are scaled
- * by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn) weights would shrink its
- * pre-activation variance by that factor.
+ * Give every weight matrix in `stores` a mask at its allocated density, or leave everything dense
+ * (`dense` and `tiny` modes: a no-op). Random masks of a fresh network with `init: 'sparse'` have
+ * their kept weights scaled by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn)
+ * weights would shrink its pre-activation variance by that factor. Magnitude masks keep a trained
+ * network's largest weights as they are.
  */
-export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng): void {
-  if (sparsity.mode === 'dense') return;
+export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng, source: MaskSource = 'random'): void {
+  if (sparsity.mode === 'dense' || sparsity.mode === 'tiny') return;
   const layers = Object.entries(stores).flatMap(([prefix, store]) =>
     store.maskableNames().map((name) => ({ name: `${prefix}/${name}`, shape: store.shape(name), store, param: name })),
   );
   const plan = allocateDensities(layers.map(({ name, shape }) => ({ name, shape })), sparsity.density, sparsity.distribution);
   for (const layer of layers) {
     const { active, size, density } = plan[layer.name]!;
+    if (source === 'magnitude') {
+      layer.store.setMask(layer.param, magnitudeMask(layer.store.get(layer.param).dataSync() as Float32Array, active));
+      continue;
+    }
     layer.store.setMask(layer.param, randomMask(size, active, rng));
     if (sparsity.init === 'sparse') layer.store.scale(layer.param, 1 / Math.sqrt(density));
   }
@@ -55,4 +63,14 @@ export function layerDensities(stores: Record<string, ParamStore>): LayerDensity
 export function globalDensity(layers: readonly LayerDensity[]): number {
   const size = layers.reduce((a, l) => a + l.size, 0);
   return size === 0 ? 1 : layers.reduce((a, l) => a + l.active, 0) / size;
+}
+
+/**
+ * Active weights of the agent network and of everything applied per transition (mixer and, for
+ * WQMIX, the central critic), for FLOP accounting.
+ */
+export function activeWeights(layers: readonly LayerDensity[]): { agent: number; mixer: number } {
+  const sum = (keep: (l: LayerDensity) => boolean): number => layers.filter(keep).reduce((a, l) => a + l.active, 0);
+  const isAgent = (l: LayerDensity): boolean => l.name.startsWith('agent/');
+  return { agent: sum(isAgent), mixer: sum((l) => !isAgent(l)) };
 }

@@ -22,8 +22,20 @@ export interface MetricsRow {
   testReturn: number;
   testReturnStd: number;
   testWinRate: number;
-  /** Global density of the masked weights (1 when dense). */
-  density: number;
+  /** Global density of the masked weights, agent and mixer (1 when dense). */
+  globalDensity: number;
+  /** Density of each weight matrix (`store/param`). */
+  layerDensity: Record<string, number>;
+  /** Training FLOPs of the run so far over the dense reference's (see `flop-meter.ts`). */
+  trainFlopsRatio: number;
+  /** Agent-network inference FLOPs of the run so far over the dense reference's. */
+  inferenceFlopsRatio: number;
+  /** Connections moved by topology updates since the previous row. */
+  topologySwaps: number;
+  /** Mask updates since the previous row. */
+  topologyUpdates: number;
+  /** Return kind of the latest update's targets (one-step before the hybrid switch). */
+  targets: string | null;
 }
 
 /** Append one row. */

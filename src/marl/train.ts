@@ -15,12 +15,15 @@ import { writeSnapshot } from '../snapshot/io.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
+import { dropFractionAt, isTopologyUpdate } from '../sparse/topology.js';
 import { QLearner, type TrainStats } from './learner.js';
-import { EpisodeBuffer } from './buffer.js';
+import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
-import { initMasks, layerDensities, globalDensity, type LayerDensity } from './masks.js';
-import { agentArchitecture, epsilonAt } from './setup.js';
+import { activeWeights, initMasks, layerDensities, globalDensity, type LayerDensity } from './masks.js';
+import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
+import { evolveTopology, growRule } from './topology.js';
+import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import { runPaths, type RunPaths } from './run-dir.js';
@@ -38,6 +41,11 @@ export interface TrainOptions {
   stopAtStep?: number;
   /** Abort (with a checkpoint) at the next episode boundary, e.g. on Ctrl-C. */
   signal?: AbortSignal;
+  /**
+   * Start from the online networks of this (dense, same-width) run's checkpoint and prune them by
+   * magnitude to the config's density, instead of a random sparse initialisation (`mast compress`).
+   */
+  warmStartFrom?: string;
   /** Called after each training episode. */
   onEpisode?: (p: { tEnv: number; steps: number; episodes: number; epsilon: number; return: number; loss: number | null }) => void;
   /** Called with each metrics row. */
@@ -91,26 +99,38 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const env = makeEnv(config.env);
   const testEnv = makeEnv(config.env);
   const info = env.getEnvInfo();
-  const arch = agentArchitecture(info, config.agent);
+  const widths = networkWidths(config, info);
+  const arch = agentArchitecture(info, widths.agent);
   const root = new Rng(config.seed);
   const initRng = root.split();
-  const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split() };
-  const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng);
-  initMasks(learner.stores(), config.sparsity, initRng);
+  const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split(), topology: root.split() };
+  const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng, widths.mixer);
+  if (options.warmStartFrom && !saved) {
+    readCheckpoint(options.warmStartFrom).restoreNetworks(learner);
+    initMasks(learner.stores(), config.sparsity, initRng, 'magnitude');
+  } else {
+    initMasks(learner.stores(), config.sparsity, initRng);
+  }
   learner.updateTargets();
-  const buffer = new EpisodeBuffer(config.bufferSize, info);
-  let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0 };
+  const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
+  let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0, topologyUpdates: 0, flops: emptyFlopTotals() };
   if (saved) {
     saved.restore(learner, buffer);
-    counters = { ...saved.counters };
-    for (const k of ['env', 'act', 'sample', 'test'] as const) rng[k].setState(saved.rng[k]);
+    counters = structuredClone(saved.counters);
+    for (const k of ['env', 'act', 'sample', 'test', 'topology'] as const) rng[k].setState(saved.rng[k]);
     truncateMetrics(paths.metrics, counters.tEnv);
   } else {
     writeJsonAtomic(paths.config, config);
     rmSync(paths.metrics, { force: true });
   }
   const controller = new AgentController(learner.agent, info.nAgents);
-  const density = globalDensity(layerDensities(learner.stores()));
+  const rule = growRule(config.sparsity.mode);
+  const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
+  // Active counts per tensor never change (topology updates move connections), so the FLOP weights are fixed.
+  const dense = weightCounts(info, config.alg, { agent: config.agent, mixer: config.mixer }, config.wqmix.centralEmbed);
+  const active = activeWeights(layerDensities(learner.stores()));
+  const targetMixerPasses = config.alg === 'res-qmix' ? info.nAgents * info.nActions : 1;
+  const flopWeights: NetworkWeights = { agentActive: active.agent, mixerActive: active.mixer, agentDense: dense.agent, mixerDense: dense.mixer };
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
 
@@ -128,17 +148,21 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     });
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;
-    const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState() };
+    const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
     saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams);
     writeSnapshot(paths.snapshot, snapshot());
   };
 
   const returns: number[] = [];
   const stats: TrainStats[] = [];
+  let swapsSinceRow = 0;
+  let topologyUpdatesAtRow = counters.topologyUpdates;
   let last: MetricsRow | null = null;
   const test = (): void => {
     const result = evaluateGreedy(testEnv, controller, config.schedule.testEpisodes, rng.test);
-    const avg = (k: keyof TrainStats): number | null => mean(stats.map((s) => s[k]));
+    const avg = (k: 'loss' | 'tdErrorAbs' | 'qTaken' | 'gradNorm'): number | null => mean(stats.map((s) => s[k]));
+    const layers = layerDensities(learner.stores());
+    const ratios = flopRatios(counters.flops);
     last = {
       tEnv: counters.tEnv,
       episodes: counters.episodes,
@@ -153,12 +177,20 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       testReturn: result.returnMean,
       testReturnStd: result.returnStd,
       testWinRate: result.winRate,
-      density,
+      globalDensity: globalDensity(layers),
+      layerDensity: Object.fromEntries(layers.map((l) => [l.name, l.density])),
+      trainFlopsRatio: ratios.train,
+      inferenceFlopsRatio: ratios.inference,
+      topologySwaps: swapsSinceRow,
+      topologyUpdates: counters.topologyUpdates - topologyUpdatesAtRow,
+      targets: stats.at(-1)?.returns ?? null,
     };
     appendMetrics(paths.metrics, last);
     options.onMetrics?.(last);
     returns.length = 0;
     stats.length = 0;
+    swapsSinceRow = 0;
+    topologyUpdatesAtRow = counters.topologyUpdates;
     counters.lastTestT = counters.tEnv;
   };
 
@@ -172,15 +204,29 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       buffer.insert(played.episode);
       counters.tEnv += played.episode.length;
       counters.episodes += 1;
+      addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
       returns.push(played.return);
 
-      // --- learn: one update from a replay batch, then the periodic hard target sync
+      // --- learn: one update from a replay batch
       let loss: number | null = null;
       if (buffer.canSample(config.batchSize)) {
-        const s = learner.train(buffer.sample(config.batchSize, rng.sample));
+        const evolve = rule !== null && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
+        const batch = buffer.sample(config.batchSize, rng.sample);
+        const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: evolve && rule === 'gradient' });
         stats.push(s);
         loss = s.loss;
         counters.updates += 1;
+        const agentRows = batch.size * (batch.maxT + 1) * info.nAgents;
+        addUpdateFlops(counters.flops, flopWeights, agentRows, batch.size * batch.maxT, denseGrads !== null, targetMixerPasses);
+
+        // --- evolve topology: every ΔT updates until T_end, move ζ_t of each tensor's connections
+        if (evolve && rule !== null) {
+          const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
+          swapsSinceRow += evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped;
+          counters.topologyUpdates += 1;
+        }
+
+        // --- sync targets: hard copy (weights and masks) every few episodes
         if (counters.episodes - counters.lastTargetUpdateEpisode >= config.targetUpdateInterval) {
           learner.updateTargets();
           counters.lastTargetUpdateEpisode = counters.episodes;
@@ -194,7 +240,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     }
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
     checkpoint();
-    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density, layers: layerDensities(learner.stores()), elapsedSec: elapsed() };
+    const layers = layerDensities(learner.stores());
+    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density: globalDensity(layers), layers, elapsedSec: elapsed() };
     writeJsonAtomic(paths.summary, summary);
     return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed() };
   } finally {

@@ -1,3 +1,4 @@
-/** Sparsity on plain typed arrays: per-layer density allocation and masks. */
+/** Sparsity on plain typed arrays: per-layer density allocation, masks and their evolution. */
 export * from './density.js';
 export * from './mask.js';
+export * from './topology.js';

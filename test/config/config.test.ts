@@ -60,3 +60,28 @@ test('every preset resolves; the toolkit version matches package.json', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(TOOLKIT_VERSION, pkg.version);
 });
+
+test('a sparsity mode brings its own target and replay defaults, beneath the user overrides', () => {
+  const mast = resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 } });
+  assert.equal(mast.targets.operator, 'soft-mellowmax');
+  assert.equal(mast.targets.returns, 'td-lambda');
+  assert.equal(mast.recentBuffer.fraction, 0.5);
+  const rlx2 = resolveConfig('default', { sparsity: { mode: 'rlx2', density: 0.1 } });
+  assert.equal(rlx2.targets.returns, 'n-step');
+  assert.equal(rlx2.targets.operator, 'max');
+  const rigl = resolveConfig('default', { sparsity: { mode: 'rigl', density: 0.1 } });
+  assert.deepEqual([rigl.targets.operator, rigl.targets.returns, rigl.recentBuffer.fraction], ['max', 'one-step', 0]);
+  const custom = resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, targets: { omega: 5, operator: 'max' } });
+  assert.equal(custom.targets.omega, 5);
+  assert.equal(custom.targets.operator, 'max', 'an explicit override wins over the mode default');
+  assert.equal(custom.targets.returns, 'td-lambda');
+});
+
+test('sparse modes need a density below 1, and the new sections are range-checked', () => {
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'rigl' } }), (e: unknown) => e instanceof ConfigError && /mode is 'rigl' but sparsity.density is 1/.test(e.message));
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'sparse' as never, density: 0.1 } }), (e: unknown) => e instanceof UnknownNameError && /mast/.test(e.message));
+  assert.throws(() => resolveConfig('default', { targets: { lambda: 1.5 } }), /targets.lambda/);
+  assert.throws(() => resolveConfig('default', { targets: { operator: 'softmax' as never } }), UnknownNameError);
+  assert.throws(() => resolveConfig('default', { topology: { interval: 0 } }), /topology.interval/);
+  assert.throws(() => resolveConfig('default', { recentBuffer: { fraction: -0.1 } }), /recentBuffer.fraction/);
+});

@@ -1,4 +1,7 @@
-/** A stopped and resumed run continues exactly as an uninterrupted one (same seed ⇒ same run). */
+/**
+ * A stopped and resumed run continues exactly as an uninterrupted one (same seed ⇒ same run), with
+ * every moving part of MAST on: topology updates, the dual buffer and the hybrid TD(λ) switch.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -12,6 +15,8 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
 
 const config = resolveConfig('demo', {
+  sparsity: { mode: 'mast' },
+  topology: { interval: 10 },
   steps: 800,
   batchSize: 8,
   targetUpdateInterval: 20,
@@ -34,6 +39,7 @@ test('stop at step 400 + resume reproduces the uninterrupted run exactly; the sa
 
   const a = withoutTime(readMetrics(runPaths(whole).metrics));
   assert.ok(a.length >= 4, `${a.length} metric rows`);
+  assert.ok(a.some((r) => r.topologySwaps > 0 && r.tEnv > 400), 'the topology evolves after the split point');
   assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
   assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
   const sa = readSnapshot(runPaths(whole).snapshot);

@@ -2,6 +2,11 @@
 import type { EnvInfo } from '../../src/envs/types.js';
 import type { Episode } from '../../src/marl/episode.js';
 import { Rng } from '../../src/util/rng.js';
+import { QLearner } from '../../src/marl/learner.js';
+import { initMasks } from '../../src/marl/masks.js';
+import { agentArchitecture } from '../../src/marl/setup.js';
+import { makeBatch, type EpisodeBatch } from '../../src/marl/episode.js';
+import { resolveConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 
 /** Sizes of a small fake environment. */
 export const FAKE_INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4 };
@@ -23,4 +28,19 @@ export function fakeEpisode(length: number, seed: number, info: EnvInfo = FAKE_I
     reward: Float32Array.from({ length }, () => rng.uniform(0, 1)),
     terminated: Uint8Array.from({ length }, (_, t) => (t === length - 1 ? 1 : 0)),
   };
+}
+
+/** A small learner on {@link FAKE_INFO} with masks initialised as a run would (the tfjs backend must be up). */
+export function makeTestLearner(overrides: DeepPartial<TrainConfig> = {}): { learner: QLearner; config: TrainConfig } {
+  const config = resolveConfig('default', { agent: { hidden: 16 }, mixer: { embed: 8, hypernetEmbed: 16 }, batchSize: 4 }, overrides);
+  const rng = new Rng(config.seed);
+  const learner = new QLearner(config, agentArchitecture(FAKE_INFO, config.agent), { nAgents: FAKE_INFO.nAgents, stateShape: FAKE_INFO.stateShape }, rng);
+  initMasks(learner.stores(), config.sparsity, rng);
+  learner.updateTargets();
+  return { learner, config };
+}
+
+/** Four fake episodes of lengths 4, 2, 3, 1 in one padded batch. */
+export function fakeBatch(): EpisodeBatch {
+  return makeBatch([fakeEpisode(4, 1), fakeEpisode(2, 2), fakeEpisode(3, 3), fakeEpisode(1, 4)], FAKE_INFO);
 }

@@ -1,0 +1,79 @@
+/**
+ * Topology evolution of a learner's masks: the tfjs side of `src/sparse/topology.ts`. Each mode only
+ * chooses the grow score (SET: random, RigL/RLx2/MAST: |dense gradient|); the drop score is |w| for
+ * all. Dropped weights are zeroed by the new mask, grown ones are already zero (they were pruned), and
+ * the optimizer's moments at both are reset so a regrown weight starts fresh.
+ */
+import type { SparsityMode } from '../config/types.js';
+import type { Rng } from '../util/rng.js';
+import { magnitudeScore, updateMask } from '../sparse/topology.js';
+import type { Optimizer } from './optimizer.js';
+import type { ParamStore } from './params.js';
+
+/** How a mode grows connections; null for modes whose masks never change. */
+export type GrowRule = 'random' | 'gradient' | null;
+
+const GROW_RULES: Record<SparsityMode, GrowRule> = {
+  dense: null,
+  tiny: null,
+  static: null,
+  set: 'random',
+  rigl: 'gradient',
+  rlx2: 'gradient',
+  mast: 'gradient',
+};
+
+/** The grow rule of a sparsity mode. */
+export function growRule(mode: SparsityMode): GrowRule {
+  return GROW_RULES[mode];
+}
+
+/** What one topology update did. */
+export interface TopologyReport {
+  /** Connections moved, over all tensors. */
+  swapped: number;
+  /** Connections moved per tensor (`store/param`). */
+  perLayer: Record<string, number>;
+}
+
+/**
+ * Move round(fraction · active) connections of every masked weight matrix in `stores`.
+ * @param denseGrads `store/param` → ∂L/∂W over the full matrix (required for the gradient rule).
+ * @param rng source of SET's random grow scores.
+ */
+export function evolveTopology(
+  stores: Record<string, ParamStore>,
+  optimizer: Optimizer,
+  rule: Exclude<GrowRule, null>,
+  fraction: number,
+  denseGrads: Record<string, Float32Array> | null,
+  rng: Rng,
+): TopologyReport {
+  const report: TopologyReport = { swapped: 0, perLayer: {} };
+  for (const [prefix, store] of Object.entries(stores)) {
+    for (const param of store.maskableNames()) {
+      const mask = store.mask(param);
+      if (!mask) continue;
+      const key = `${prefix}/${param}`;
+      let active = 0;
+      for (let i = 0; i < mask.length; i++) active += mask[i] as number;
+      const weights = store.get(param).dataSync() as Float32Array;
+      let growScore: Float32Array;
+      if (rule === 'gradient') {
+        const g = denseGrads?.[key];
+        if (!g) throw new RangeError(`evolveTopology: no dense gradient for '${key}' (the gradient grow rule needs one per masked tensor)`);
+        growScore = magnitudeScore(g);
+      } else {
+        growScore = Float32Array.from({ length: mask.length }, () => rng.next());
+      }
+      const update = updateMask(mask, magnitudeScore(weights), growScore, Math.round(fraction * active));
+      report.perLayer[key] = update.swapped;
+      report.swapped += update.swapped;
+      if (update.swapped === 0) continue;
+      store.setMask(param, update.mask);
+      const touched = update.grown.map((g, i) => g | (update.dropped[i] as number));
+      optimizer.resetMoments(key, touched);
+    }
+  }
+  return report;
+}
