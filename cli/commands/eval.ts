@@ -10,6 +10,7 @@ export function formatEvalReport(r: EvalReport): string[] {
     `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed})`,
     `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${(r.winRate * 100).toFixed(1)}%`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
+    ...(r.trainFlopsRatio === null ? [] : [`  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`]),
     `  weights     density ${r.density.toFixed(3)}, file ${r.fileBytes} bytes`,
     `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision (ONNX Runtime)`,
   ];

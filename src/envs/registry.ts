@@ -1,16 +1,32 @@
-/** The environment registry: id → constructor, and the listing behind `mast envs`. */
+/**
+ * The environment registry: fixed ids, and id families parsed from their name (`lbf/8x8-2p-2f-coop`,
+ * `mpe/spread-4`), each listed by `mast envs` through its standard configurations.
+ */
 import { UnknownNameError } from '../util/errors.js';
 import type { EnvInfo, MultiAgentEnv } from './types.js';
 import { MatrixGame, NONMONOTONIC_PAYOFF } from './matrix-game.js';
 import { TwoStepGame } from './two-step.js';
 import { RecallEnv } from './recall.js';
+import { LbfEnv, parseLbfId } from './lbf.js';
+import { SpreadEnv } from './mpe-spread.js';
 
-/** Registered environment ids. */
-export const ENV_IDS = ['matrix/nonmonotonic', 'twostep', 'recall'] as const;
-/** A registered environment id. */
-export type EnvId = (typeof ENV_IDS)[number];
+interface Fixed {
+  description: string;
+  create: () => MultiAgentEnv;
+}
 
-const REGISTRY: Record<EnvId, { description: string; create: () => MultiAgentEnv }> = {
+/** A parameterised family of ids. */
+interface Family {
+  /** The id pattern, as shown to users. */
+  pattern: string;
+  description: (id: string) => string;
+  /** The environment for `id`, or null when `id` is not in this family. */
+  parse: (id: string) => (() => MultiAgentEnv) | null;
+  /** The configurations `mast envs` lists (for LBF, those of the EPyMARL benchmark). */
+  listed: readonly string[];
+}
+
+const FIXED: Record<string, Fixed> = {
   'matrix/nonmonotonic': {
     description: 'one-step 2-agent game [[8,-12,-12],[-12,0,0],[-12,0,0]] (QMIX/WQMIX papers)',
     create: () => new MatrixGame('matrix/nonmonotonic', NONMONOTONIC_PAYOFF),
@@ -19,15 +35,44 @@ const REGISTRY: Record<EnvId, { description: string; create: () => MultiAgentEnv
   recall: { description: '3 agents each report a cue seen only at step 0; team reward 1 if all are right', create: () => new RecallEnv('recall') },
 };
 
-/** Make the environment registered under `id`. */
+const FAMILIES: readonly Family[] = [
+  {
+    pattern: 'lbf/[Ks-]SxS-Pp-Ff[-coop]',
+    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-')}-v2)`,
+    parse: (id) => {
+      const options = parseLbfId(id);
+      return options ? () => new LbfEnv(id, options) : null;
+    },
+    listed: ['lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
+  },
+  {
+    pattern: 'mpe/spread-N',
+    description: (id) => `MPE simple_spread: ${id.slice('mpe/spread-'.length)} agents cover as many landmarks, 25 steps`,
+    parse: (id) => {
+      const m = /^mpe\/spread-(\d+)$/.exec(id);
+      return m ? () => new SpreadEnv(id, Number(m[1])) : null;
+    },
+    listed: ['mpe/spread-3', 'mpe/spread-4', 'mpe/spread-5'],
+  },
+];
+
+/** The ids `mast envs` lists: the fixed ones, then each family's standard configurations. */
+export const ENV_IDS: readonly string[] = [...Object.keys(FIXED), ...FAMILIES.flatMap((f) => f.listed)];
+
+/** Make the environment registered under `id` (a listed id or any member of a family). */
 export function makeEnv(id: string): MultiAgentEnv {
-  if (!Object.prototype.hasOwnProperty.call(REGISTRY, id)) {
-    throw new UnknownNameError('environment', id, ENV_IDS, { hint: 'run `mast envs` to list environments' });
+  if (Object.prototype.hasOwnProperty.call(FIXED, id)) return (FIXED[id] as Fixed).create();
+  for (const family of FAMILIES) {
+    const create = family.parse(id);
+    if (create) return create();
   }
-  return REGISTRY[id as EnvId].create();
+  throw new UnknownNameError('environment', id, [...Object.keys(FIXED), ...FAMILIES.map((f) => f.pattern)], { hint: 'run `mast envs` to list environments' });
 }
 
-/** Every registered environment with its description and sizes. */
-export function listEnvs(): Array<{ id: EnvId; description: string; info: EnvInfo }> {
-  return ENV_IDS.map((id) => ({ id, description: REGISTRY[id].description, info: REGISTRY[id].create().getEnvInfo() }));
+/** Every listed environment with its description and sizes. */
+export function listEnvs(): Array<{ id: string; description: string; info: EnvInfo }> {
+  return ENV_IDS.map((id) => {
+    const family = FAMILIES.find((f) => f.parse(id) !== null);
+    return { id, description: family ? family.description(id) : (FIXED[id] as Fixed).description, info: makeEnv(id).getEnvInfo() };
+  });
 }

@@ -145,6 +145,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       configHash: configHash(config),
       config,
       toolkitVersion: TOOLKIT_VERSION,
+      trainFlopsRatio: flopRatios(counters.flops).train,
     });
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;

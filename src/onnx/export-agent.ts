@@ -124,6 +124,7 @@ export function exportAgent(snap: AgentSnapshot, options: { format?: WeightForma
       'mast.config': JSON.stringify(m.config),
       'mast.toolkit_version': m.toolkitVersion,
       'mast.weight_format': format,
+      ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
     },
   });
   validateModel(model);
@@ -149,6 +150,8 @@ export interface AgentModelMetadata {
   trainedSteps: number;
   configHash: string;
   toolkitVersion: string;
+  /** Training FLOPs of the run that produced the agent over the same run dense; null when not recorded. */
+  trainFlopsRatio: number | null;
 }
 
 /** Parse the `mast.*` metadata of an exported agent; a model without it is not a MAST agent. */
@@ -188,5 +191,6 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
     trainedSteps: num('trained_steps'),
     configHash: get('config_hash'),
     toolkitVersion: get('toolkit_version'),
+    trainFlopsRatio: props['mast.train_flops_ratio'] === undefined ? null : num('train_flops_ratio'),
   };
 }

@@ -68,7 +68,7 @@ export interface SnapshotMetadata {
   env: string;
   /** Learner, e.g. 'qmix'. */
   algorithm: string;
-  /** Sparsity mode, e.g. 'dense' | 'static'. */
+  /** Sparsity mode, e.g. 'dense' | 'static' | 'mast'. */
   sparsityMode: string;
   /** Target global density of the masked weights (1 for dense). */
   density: number;
@@ -82,6 +82,8 @@ export interface SnapshotMetadata {
   config: unknown;
   /** Toolkit version that wrote the snapshot. */
   toolkitVersion: string;
+  /** Training FLOPs of the whole run over the same run dense (absent for snapshots made outside training). */
+  trainFlopsRatio?: number;
 }
 
 /** A trained agent network, independent of any ML framework. */

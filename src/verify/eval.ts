@@ -42,6 +42,8 @@ export interface EvalReport {
   winRate: number | null;
   /** FLOPs per agent decision of the exported network: counted from its nonzeros vs dense. */
   flops: FlopCount;
+  /** Training FLOPs of the run that produced the model over the same run dense (from its metadata; null if absent). */
+  trainFlopsRatio: number | null;
   /** Density of the exported weight matrices (nonzeros / size). */
   density: number;
   /** File size of the model in bytes. */
@@ -97,6 +99,7 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
       returnStd: std,
       winRate: hasWins ? wins / options.episodes : null,
       flops: agentFlops(model),
+      trainFlopsRatio: meta.trainFlopsRatio,
       density: inspection.totals.density,
       fileBytes: statSync(path).size,
       latency: { medianUs: quantile(micros, 0.5), p90Us: quantile(micros, 0.9) },

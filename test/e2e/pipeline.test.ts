@@ -14,6 +14,7 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { writeOnnxFile } from '../../src/onnx/read.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
+import { readMetrics } from '../../src/marl/metrics.js';
 
 test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-action agreement over 100 episodes; sparse file smaller', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-e2e-'));
@@ -39,6 +40,9 @@ test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-actio
   assert.ok(parity.decisions >= 100 * 4 * 3, `decisions ${parity.decisions}`);
   assert.ok(report.flops.sparse < report.flops.dense, `FLOPs ${report.flops.sparse} vs ${report.flops.dense}`);
   assert.ok(report.density < 0.5, `density ${report.density}`);
+  const lastRow = readMetrics(runPaths(dir).metrics).at(-1)!;
+  assert.equal(report.trainFlopsRatio, lastRow.trainFlopsRatio, 'the training FLOP ratio travels from the run into the model metadata');
+  assert.ok(report.trainFlopsRatio! < 0.15, `training FLOPs ratio ${report.trainFlopsRatio}`);
 
   // the dense export of the same agent plays identically
   const dense = await evaluateOnnxAgent(densePath, { episodes: 20, seed: 11 });
