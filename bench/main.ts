@@ -3,6 +3,8 @@
  * a shared machine swing; ratios measured together are what count).
  *   1. learner update (recall-sized batch, QMIX): tfjs wasm vs cpu backend, dense vs static 10%.
  *   2. one decision for 3 agents with ONNX Runtime: sparse vs dense export of the same H = 64 agent.
+ *   3. environments: steps per second under a random policy, and the environment's share of one
+ *      training iteration (play one episode + one learner update on a batch of 32 of its episodes).
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -24,9 +26,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function updateMs(backend: string, density: number, updates: number): Promise<number> {
+async function updateMs(backend: string, density: number, updates: number, envId = 'recall'): Promise<number> {
   await initBackend(backend);
-  const config = resolveConfig('demo', density < 1 ? { sparsity: { density } } : { sparsity: { mode: 'dense', density: 1 } });
+  const config = resolveConfig('demo', { env: envId }, density < 1 ? { sparsity: { density } } : { sparsity: { mode: 'dense', density: 1 } });
   const env = makeEnv(config.env);
   const info = env.getEnvInfo();
   const rng = new Rng(1);
@@ -63,7 +65,40 @@ async function decisionUs(format: 'sparse' | 'dense', decisions: number): Promis
   return median(times);
 }
 
+/** Environment steps per second under uniformly random available actions, and the mean episode length. */
+function envSpeed(id: string, steps: number): { stepsPerSec: number; episodeLength: number } {
+  const env = makeEnv(id);
+  const rng = new Rng(3);
+  let done = 0;
+  let episodes = 0;
+  const t0 = performance.now();
+  while (done < steps) {
+    env.reset(rng.seed());
+    episodes++;
+    for (;;) {
+      env.getObs();
+      env.getState();
+      const actions = env.getAvailActions().map((av) => {
+        const ok = [...av.keys()].filter((a) => av[a] === 1);
+        return ok[rng.int(ok.length)] as number;
+      });
+      const r = env.step(actions);
+      done++;
+      if (r.terminated || r.truncated) break;
+    }
+  }
+  return { stepsPerSec: (done * 1000) / (performance.now() - t0), episodeLength: done / episodes };
+}
+
 const json = process.argv.includes('--json');
+const ENV_BENCH = ['recall', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
+const envs = [];
+for (const id of ENV_BENCH) {
+  const speed = envSpeed(id, 20_000);
+  const update = await updateMs('wasm', 1, 5, id);
+  const episodeMs = (1000 * speed.episodeLength) / speed.stepsPerSec;
+  envs.push({ id, stepsPerSec: speed.stepsPerSec, episodeLength: speed.episodeLength, updateMs: update, envShare: episodeMs / (episodeMs + update) });
+}
 const wasmDense = await updateMs('wasm', 1, 40);
 const wasmSparse = await updateMs('wasm', 0.1, 40);
 const cpuDense = await updateMs('cpu', 1, 10);
@@ -72,6 +107,7 @@ const ortDense = await decisionUs('dense', 2000);
 const result = {
   update: { wasmDenseMs: wasmDense, wasmStatic10Ms: wasmSparse, cpuDenseMs: cpuDense, cpuOverWasm: cpuDense / wasmDense, staticOverDense: wasmSparse / wasmDense },
   ortDecision: { sparseUs: ortSparse, denseUs: ortDense, sparseOverDense: ortSparse / ortDense },
+  envs,
 };
 if (json) {
   console.log(JSON.stringify(result));
@@ -79,4 +115,7 @@ if (json) {
   console.log(`learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`);
   console.log(`  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`);
   console.log(`ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`);
+  for (const e of envs) {
+    console.log(`env ${e.id}: ${Math.round(e.stepsPerSec)} steps/s (random policy, episode ${e.episodeLength.toFixed(1)} steps); one episode + one dense update (${e.updateMs.toFixed(0)} ms): env share ${(100 * e.envShare).toFixed(1)}%`);
+  }
 }

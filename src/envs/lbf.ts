@@ -20,7 +20,7 @@
  */
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
-import type { EnvInfo, MultiAgentEnv, StepResult } from './types.js';
+import type { EnvInfo, GridFrame, MultiAgentEnv, StepResult } from './types.js';
 import { checkStep } from './base.js';
 
 /** The parameters of a foraging task. */
@@ -230,6 +230,10 @@ export class LbfEnv implements MultiAgentEnv {
     const food: Array<{ row: number; col: number; level: number }> = [];
     this.field.forEach((level, i) => level > 0 && food.push({ row: Math.floor(i / s), col: i % s, level }));
     return { players: this.players.map((p) => ({ ...p })), food };
+  }
+
+  frame(): GridFrame {
+    return { kind: 'grid', size: this.options.size, ...this.snapshot() };
   }
 
   /** Place players and food by hand (tests of the mechanics); starts an episode. */

@@ -16,7 +16,7 @@
  */
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
-import type { EnvInfo, MultiAgentEnv, StepResult } from './types.js';
+import type { EnvInfo, MultiAgentEnv, ParticleFrame, StepResult } from './types.js';
 import { checkStep } from './base.js';
 
 /** MPE's physical constants for simple_spread. */
@@ -168,6 +168,11 @@ export class SpreadEnv implements MultiAgentEnv {
   snapshot(): { agents: Array<[number, number]>; velocities: Array<[number, number]>; landmarks: Array<[number, number]> } {
     const pairs = (a: Float64Array): Array<[number, number]> => Array.from({ length: this.n }, (_, i) => [a[2 * i] as number, a[2 * i + 1] as number]);
     return { agents: pairs(this.pos), velocities: pairs(this.vel), landmarks: pairs(this.landmarks) };
+  }
+
+  frame(): ParticleFrame {
+    const { agents, landmarks } = this.snapshot();
+    return { kind: 'particles', agents, landmarks, agentRadius: SPREAD_PHYSICS.agentSize };
   }
 
   /** Place agents (at rest) and landmarks by hand (tests of the mechanics); starts an episode. */

@@ -33,6 +33,25 @@ export interface StepResult {
   info: StepInfo;
 }
 
+/** A grid world at one step (Level-Based Foraging). */
+export interface GridFrame {
+  kind: 'grid';
+  size: number;
+  players: Array<{ row: number; col: number; level: number }>;
+  food: Array<{ row: number; col: number; level: number }>;
+}
+
+/** Particles in the plane at one step (MPE). */
+export interface ParticleFrame {
+  kind: 'particles';
+  agents: Array<[number, number]>;
+  landmarks: Array<[number, number]>;
+  agentRadius: number;
+}
+
+/** What an environment looks like at one step, for pictures (`mast replay`). */
+export type EnvFrame = GridFrame | ParticleFrame;
+
 /** A cooperative multi-agent environment with discrete actions. */
 export interface MultiAgentEnv {
   /** The registry id this environment was made from, e.g. `matrix/nonmonotonic`. */
@@ -49,4 +68,6 @@ export interface MultiAgentEnv {
   getState(): Float32Array;
   /** Per-agent availability masks, each of length `nActions` with 1 = available. */
   getAvailActions(): Uint8Array[];
+  /** The current step as a picture's data; environments without pictures leave it out. */
+  frame?(): EnvFrame;
 }

@@ -80,7 +80,7 @@ export class OnnxPolicy {
     this.hidden = new Float32Array(out.hidden);
     const all = new Uint8Array(a).fill(1);
     const actions = Array.from({ length: n }, (_, i) => greedyAction(out.qValues, i * a, avail?.[i] ?? all));
-    this.lastActions = actions;
+    this.lastActions = [...actions]; // a copy: reset() refills it, and the caller owns `actions`
     return { actions, qValues: new Float32Array(out.qValues) };
   }
 

@@ -42,8 +42,10 @@ test('OnnxPolicy: greedy over available actions, feeds back last actions, resets
   assert.equal(policy.nAgents, 3);
   const obs = [0, 1, 2].map((i) => Float32Array.from({ length: 6 }, (_, k) => (i + k) / 10));
   const onlyTwo = [0, 1, 2].map(() => new Uint8Array([0, 0, 1, 0, 0]));
-  assert.deepEqual(await policy.act(obs, onlyTwo), [2, 2, 2]);
+  const picked = await policy.act(obs, onlyTwo);
+  assert.deepEqual(picked, [2, 2, 2]);
   policy.reset();
+  assert.deepEqual(picked, [2, 2, 2], 'reset() leaves the arrays it returned alone');
   const first = await policy.step(obs);
   // the reference, fed the same inputs, picks the same greedy actions
   const inputs = new Float32Array(3 * 14);

@@ -1,0 +1,52 @@
+/** `mast replay`: draw a greedy episode of a trained agent (run directory or .onnx) as SVG or HTML. */
+import { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { readSnapshot } from '../../src/snapshot/io.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import { exportAgentBytes, readAgentMetadata } from '../../src/onnx/export-agent.js';
+import { readOnnxFile } from '../../src/onnx/read.js';
+import { makeEnv } from '../../src/envs/registry.js';
+import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { recordReplay } from '../../src/verify/replay.js';
+import { replayHtml, replaySvg } from '../../src/verify/replay-svg.js';
+import { writeFileAtomic } from '../../src/util/atomic.js';
+import { ConfigError } from '../../src/util/errors.js';
+import { decodeModel } from '../../src/onnx/schema.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import type { CliIo } from '../io.js';
+import { intAtLeast } from '../options.js';
+
+/** The agent behind `source`: a run directory's snapshot (exported in memory) or an .onnx file. */
+function agentModel(source: string): { bytes: Uint8Array; model: ModelProto } {
+  if (existsSync(source) && statSync(source).isDirectory()) {
+    const bytes = exportAgentBytes(readSnapshot(runPaths(source).snapshot), { format: 'sparse' });
+    return { bytes, model: decodeModel(bytes, source) };
+  }
+  return readOnnxFile(source);
+}
+
+/** Build the `replay` command. */
+export function replayCommand(io: CliIo): Command {
+  return new Command('replay')
+    .description('play one greedy episode of an agent and draw it (.svg: steps side by side; .html: a player)')
+    .argument('<source>', 'run directory (from mast train) or .onnx model (from mast export)')
+    .requiredOption('--out <file>', 'picture to write: .svg or .html')
+    .option('--env <id>', 'environment (default: the one the agent was trained on)')
+    .option('--seed <n>', 'episode seed', intAtLeast(0), 0)
+    .action(async (source: string, opts: { out: string; env?: string; seed: number }) => {
+      const kind = opts.out.endsWith('.html') ? 'html' : opts.out.endsWith('.svg') ? 'svg' : null;
+      if (!kind) throw new ConfigError(`--out ${opts.out}: the picture must be a .svg or .html file`);
+      const { bytes, model } = agentModel(source);
+      const meta = readAgentMetadata(model, source);
+      const env = makeEnv(opts.env ?? meta.env);
+      const policy = await OnnxPolicy.create(bytes);
+      try {
+        const replay = await recordReplay(env, policy, opts.seed);
+        const title = `${meta.algorithm} (${meta.sparsityMode}, density ${meta.density}) on ${env.id}, seed ${opts.seed}: return ${replay.return.toFixed(3)}`;
+        writeFileAtomic(opts.out, kind === 'svg' ? replaySvg(replay, title) : replayHtml(replay, title));
+        io.out(`wrote ${opts.out}: ${replay.frames.length - 1} steps, return ${replay.return.toFixed(3)}`);
+      } finally {
+        await policy.close();
+      }
+    });
+}
