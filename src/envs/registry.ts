@@ -1,6 +1,6 @@
 /**
- * The environment registry: fixed ids, and id families parsed from their name (`lbf/8x8-2p-2f-coop`,
- * `mpe/spread-4`), each listed by `mast envs` through its standard configurations.
+ * The environment registry: fixed ids, and id families parsed from their name (`smaclite/3m`,
+ * `lbf/8x8-2p-2f-coop`, `mpe/spread-4`), each listed by `mast envs` through its standard configurations.
  */
 import { UnknownNameError } from '../util/errors.js';
 import type { EnvInfo, MultiAgentEnv } from './types.js';
@@ -9,6 +9,8 @@ import { TwoStepGame } from './two-step.js';
 import { RecallEnv } from './recall.js';
 import { LbfEnv, parseLbfId } from './lbf.js';
 import { SpreadEnv } from './mpe-spread.js';
+import { SmacliteEnv } from './smaclite/env.js';
+import { MAPS } from './smaclite/maps.js';
 
 interface Fixed {
   description: string;
@@ -36,6 +38,16 @@ const FIXED: Record<string, Fixed> = {
 };
 
 const FAMILIES: readonly Family[] = [
+  {
+    pattern: 'smaclite/<map>',
+    description: (id) => `SMAC-style combat (SMAClite rules), map ${id.slice('smaclite/'.length)}`,
+    parse: (id) => {
+      const name = id.startsWith('smaclite/') ? id.slice('smaclite/'.length) : null;
+      const map = name !== null && Object.prototype.hasOwnProperty.call(MAPS, name) ? MAPS[name] : undefined;
+      return map ? () => new SmacliteEnv(id, map) : null;
+    },
+    listed: Object.keys(MAPS).map((m) => `smaclite/${m}`),
+  },
   {
     pattern: 'lbf/[Ks-]SxS-Pp-Ff[-coop]',
     description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-')}-v2)`,

@@ -49,8 +49,18 @@ export interface ParticleFrame {
   agentRadius: number;
 }
 
+/** Units on a battlefield at one step (SMAC-style combat). */
+export interface UnitsFrame {
+  kind: 'units';
+  /** Side of the square arena. */
+  size: number;
+  /** Walkable rows: [y0, y1) × x-intervals [x0, x1). */
+  terrain: ReadonlyArray<{ y0: number; y1: number; x: ReadonlyArray<[number, number]> }>;
+  units: Array<{ faction: 'ally' | 'enemy'; type: string; x: number; y: number; radius: number; hp: number; maxHp: number; shield: number; maxShield: number }>;
+}
+
 /** What an environment looks like at one step, for pictures (`mast replay`). */
-export type EnvFrame = GridFrame | ParticleFrame;
+export type EnvFrame = GridFrame | ParticleFrame | UnitsFrame;
 
 /** A cooperative multi-agent environment with discrete actions. */
 export interface MultiAgentEnv {

@@ -2,9 +2,11 @@
  * Pictures of a recorded episode: an SVG of small multiples (a handful of steps side by side, so the
  * whole episode reads at a glance) and a self-contained HTML page that plays every step with a
  * slider. Grid worlds draw players as numbered circles with their level and food as squares with
- * theirs; particle worlds draw agents as discs (their radius to scale) with trails, landmarks as crosses.
+ * theirs; particle worlds draw agents as discs (their radius to scale) with trails, landmarks as crosses;
+ * battlefields draw walkable ground, units to scale (allies blue, enemies red) with health (green) and
+ * shield (cyan) bars.
  */
-import type { EnvFrame, GridFrame, ParticleFrame } from '../envs/types.js';
+import type { EnvFrame, GridFrame, ParticleFrame, UnitsFrame } from '../envs/types.js';
 import { escapeXml } from './svg.js';
 import type { EpisodeReplay } from './replay.js';
 
@@ -52,6 +54,26 @@ function particleBody(f: ParticleFrame, history: readonly ParticleFrame[], x0: n
   return parts.join('\n');
 }
 
+/** SVG body of a battlefield frame in a `px` square at (x0, y0); y grows upwards as in the game. */
+function unitsBody(f: UnitsFrame, x0: number, y0: number, px: number): string {
+  const k = px / f.size;
+  const sx = (x: number): number => x0 + x * k;
+  const sy = (y: number): number => y0 + px - y * k;
+  const parts = [`<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#555"/>`];
+  for (const row of f.terrain) {
+    for (const [a, b] of row.x) parts.push(`<rect x="${sx(a).toFixed(1)}" y="${sy(row.y1).toFixed(1)}" width="${((b - a) * k).toFixed(1)}" height="${((row.y1 - row.y0) * k).toFixed(1)}" fill="#e9efe3"/>`);
+  }
+  for (const u of f.units) {
+    const [cx, cy, r] = [sx(u.x), sy(u.y), Math.max(u.radius * k, 1.5)];
+    parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${r.toFixed(1)}" fill="${u.faction === 'ally' ? '#1f77b4' : '#d62728'}" fill-opacity="0.85"><title>${escapeXml(u.type)}</title></circle>`);
+    const bar = (frac: number, dy: number, fill: string): string =>
+      `<rect x="${(cx - r).toFixed(1)}" y="${(cy - r - dy).toFixed(1)}" width="${(2 * r * Math.max(0, frac)).toFixed(1)}" height="1.5" fill="${fill}"/>`;
+    parts.push(bar(u.hp / u.maxHp, 3, '#2ca02c'));
+    if (u.maxShield > 0) parts.push(bar(u.shield / u.maxShield, 5, '#17becf'));
+  }
+  return parts.join('\n');
+}
+
 /** Half-width of the square that holds every particle of the episode (at least 1). */
 function particleExtent(frames: readonly EnvFrame[]): number {
   let lim = 1;
@@ -63,6 +85,7 @@ function particleExtent(frames: readonly EnvFrame[]): number {
 function frameBody(replay: EpisodeReplay, t: number, x0: number, y0: number, px: number): string {
   const f = replay.frames[t] as EnvFrame;
   if (f.kind === 'grid') return gridBody(f, x0, y0, px);
+  if (f.kind === 'units') return unitsBody(f, x0, y0, px);
   const history = replay.frames.slice(0, t).filter((h): h is ParticleFrame => h.kind === 'particles');
   return particleBody(f, history, x0, y0, px, particleExtent(replay.frames));
 }
