@@ -1,5 +1,5 @@
 /**
- * Baseline figures for docs/environments.md: per environment, the scripted policy (combat maps:
+ * Baseline figures for docs/envs.md: per environment, the scripted policy (combat maps:
  * focus fire) and a uniformly random policy over available actions: win rate, mean return and mean
  * episode length over seeded episodes, plus environment steps per second under the random policy.
  *

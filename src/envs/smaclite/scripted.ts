@@ -1,5 +1,5 @@
 /**
- * Scripted baselines for the combat maps, used in tests and reported in docs/environments.md:
+ * Scripted baselines for the combat maps, used in tests and reported in docs/envs.md:
  * every fighter focuses fire on the weakest enemy it may target (least hp + shield, then lowest index);
  * with nothing in reach it holds position while enemies are still advancing, else walks towards the
  * nearest one; a medivac heals the most hurt ally it may target, or
