@@ -2,17 +2,18 @@
 import { Command } from 'commander';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
-import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
+import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
+import { ENGINES, type EngineName } from '../../src/runtime/engine.js';
 
 /** Human-readable lines of an evaluation report. */
 export function formatEvalReport(r: EvalReport): string[] {
   const lines = [
-    `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed})`,
+    `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed}, engine ${r.engine})`,
     `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${(r.winRate * 100).toFixed(1)}%`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
     ...(r.trainFlopsRatio === null ? [] : [`  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`]),
     `  weights     density ${r.density.toFixed(3)}, file ${r.fileBytes} bytes`,
-    `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision (ONNX Runtime)`,
+    `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision (${r.engine === 'ort' ? 'ONNX Runtime' : 'sparse engine'})`,
   ];
   if (r.parity) {
     const p = r.parity;
@@ -30,9 +31,10 @@ export function evalCommand(io: CliIo): Command {
     .option('--episodes <n>', 'greedy episodes', intAtLeast(1), 100)
     .option('--seed <n>', 'seed of the episode seeds', intAtLeast(0), 0)
     .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
+    .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros)`, oneOf(ENGINES), 'ort')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print one JSON object')
-    .action(async (path: string, opts: { env?: string; episodes: number; seed: number; against?: string; backend: string; json?: boolean }) => {
+    .action(async (path: string, opts: { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {
       const report = await evaluateOnnxAgent(path, opts);
       if (opts.json) io.out(JSON.stringify(report));
       else for (const line of formatEvalReport(report)) io.out(line);

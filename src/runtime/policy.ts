@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { OnnxPolicy } from 'mast-toolkit';
- * const policy = await OnnxPolicy.create('agent.onnx');
+ * const policy = await OnnxPolicy.create('agent.onnx');  // or { engine: 'sparse' }
  * policy.reset();                                   // at the start of each episode
  * const actions = await policy.act(obs, avail);     // obs: Float32Array per agent, avail: Uint8Array per agent
  * await policy.close();
@@ -18,7 +18,13 @@ import { validateModel } from '../onnx/validate.js';
 import { readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
-import { AgentSession } from './ort.js';
+import { createEngine, type AgentEngine, type EngineName } from './engine.js';
+
+/** Options of {@link OnnxPolicy.create}. */
+export interface PolicyOptions {
+  /** `ort` (ONNX Runtime, default) or `sparse` (the toolkit's sparse engine: work ∝ nonzeros). */
+  engine?: EngineName;
+}
 
 /** Decisions for one step. */
 export interface PolicyStep {
@@ -28,21 +34,21 @@ export interface PolicyStep {
   qValues: Float32Array;
 }
 
-/** A greedy multi-agent policy served by ONNX Runtime. */
+/** A greedy multi-agent policy served by ONNX Runtime or the sparse engine. */
 export class OnnxPolicy {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]
 
-  private constructor(private readonly session: AgentSession, readonly metadata: AgentModelMetadata) {
+  private constructor(private readonly session: AgentEngine, readonly metadata: AgentModelMetadata, readonly engine: EngineName) {
     const n = metadata.nAgents;
     this.hidden = new Float32Array(n * metadata.hidden);
     this.lastActions = new Array<number>(n).fill(-1);
     this.inputs = new Float32Array(n * session.dims.inputSize);
   }
 
-  /** Load a model exported by `mast export` (a path or its bytes). */
-  static async create(model: string | Uint8Array): Promise<OnnxPolicy> {
+  /** Load a model exported by `mast export` (a path or its bytes) on the chosen engine. */
+  static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
     const what = typeof model === 'string' ? model : 'model bytes';
     if (typeof model === 'string' && !existsSync(model)) throw new ToolkitError('E_ONNX_LOAD', `${model} does not exist`);
     const bytes = typeof model === 'string' ? new Uint8Array(readFileSync(model)) : model;
@@ -50,8 +56,9 @@ export class OnnxPolicy {
     validateModel(proto);
     const meta = readAgentMetadata(proto, what);
     const { obs, lastAction, agentId } = meta.inputLayout;
-    const session = await AgentSession.create(bytes, { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions }, what);
-    return new OnnxPolicy(session, meta);
+    const engine = options.engine ?? 'ort';
+    const session = await createEngine(engine, bytes, proto, { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions }, what);
+    return new OnnxPolicy(session, meta, engine);
   }
 
   /** Number of agents the policy steps together. */

@@ -11,6 +11,7 @@ import { readOnnxFile } from '../onnx/read.js';
 import { readAgentMetadata } from '../onnx/export-agent.js';
 import { inspectModel } from '../onnx/inspect.js';
 import { OnnxPolicy } from '../runtime/policy.js';
+import type { EngineName } from '../runtime/engine.js';
 import { agentFlops, type FlopCount } from './flops.js';
 import { onnxEpisode, type OnnxEpisode } from './rollout.js';
 import { loadReference, parityReport, type ParityReport } from './parity.js';
@@ -28,11 +29,15 @@ export interface EvalOptions {
   against?: string;
   /** tfjs backend for the parity check. */
   backend?: string;
+  /** Engine running the model: `ort` (default) or `sparse`. */
+  engine?: EngineName;
 }
 
 /** The evaluation report (`mast eval --json` prints it). */
 export interface EvalReport {
   model: string;
+  /** The engine that ran it. */
+  engine: EngineName;
   env: string;
   episodes: number;
   seed: number;
@@ -48,7 +53,7 @@ export interface EvalReport {
   density: number;
   /** File size of the model in bytes. */
   fileBytes: number;
-  /** Wall-clock time of one decision for all agents (ONNX Runtime, this machine). */
+  /** Wall-clock time of one decision for all agents (the engine used, this machine). */
   latency: { medianUs: number; p90Us: number };
   parity?: ParityReport;
 }
@@ -73,7 +78,7 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
     );
   }
   const inspection = inspectModel(model);
-  const policy = await OnnxPolicy.create(path);
+  const policy = await OnnxPolicy.create(path, { engine: options.engine ?? 'ort' });
   const reference = options.against ? await loadReference(options.against, info.nAgents, options.backend ?? 'wasm') : null;
   try {
     const seeds = new Rng(options.seed);
@@ -92,6 +97,7 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
     micros.sort((x, y) => x - y);
     const report: EvalReport = {
       model: path,
+      engine: policy.engine,
       env: envId,
       episodes: options.episodes,
       seed: options.seed,

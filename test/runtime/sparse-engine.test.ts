@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
+import { encodeModel } from '../../src/onnx/schema.js';
+import { makeNode } from '../../src/onnx/builders.js';
+import { AgentSession } from '../../src/runtime/ort.js';
+import { SparseAgentEngine } from '../../src/runtime/sparse-engine.js';
+import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { inputSize } from '../../src/snapshot/validate.js';
+import { Rng } from '../../src/util/rng.js';
+import { ToolkitError } from '../../src/util/errors.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { snapshot, SMALL_ARCH } from '../onnx/fixtures.js';
+
+/** Chain `steps` steps of both engines on the same random inputs; returns the largest |ΔQ| and |Δh|. */
+async function compare(model: ModelProto, arch: typeof SMALL_ARCH, steps: number, batch: number): Promise<{ q: number; h: number; argmaxAgree: boolean }> {
+  const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
+  const ort = await AgentSession.create(encodeModel(model), dims);
+  const sparse = SparseAgentEngine.fromModel(model, dims);
+  const rng = new Rng(4);
+  let [hOrt, hSparse] = [new Float32Array(batch * arch.hidden), new Float32Array(batch * arch.hidden)];
+  const worst = { q: 0, h: 0, argmaxAgree: true };
+  for (let s = 0; s < steps; s++) {
+    const x = Float32Array.from({ length: batch * dims.inputSize }, () => rng.uniform(-1, 1));
+    const a = await ort.run(x, hOrt, batch);
+    const b = sparse.runSync(x, hSparse, batch);
+    a.qValues.forEach((q, i) => (worst.q = Math.max(worst.q, Math.abs(q - b.qValues[i]!))));
+    a.hidden.forEach((h, i) => (worst.h = Math.max(worst.h, Math.abs(h - b.hidden[i]!))));
+    for (let r = 0; r < batch; r++) {
+      const rowA = Array.from(a.qValues.slice(r * arch.nActions, (r + 1) * arch.nActions));
+      const rowB = Array.from(b.qValues.slice(r * arch.nActions, (r + 1) * arch.nActions));
+      if (rowA.indexOf(Math.max(...rowA)) !== rowB.indexOf(Math.max(...rowB))) worst.argmaxAgree = false;
+    }
+    [hOrt, hSparse] = [new Float32Array(a.hidden), new Float32Array(b.hidden)];
+  }
+  await ort.close();
+  return worst;
+}
+
+test('the sparse engine matches ONNX Runtime within 1e-5 with identical greedy actions (dense and sparse exports, densities 1, 0.1, 0.05)', async () => {
+  for (const [density, hidden] of [[1, 16], [0.1, 16], [0.05, 64], [0.1, 64]] as const) {
+    const arch = { ...SMALL_ARCH, hidden };
+    for (const format of ['sparse', 'dense'] as const) {
+      const worst = await compare(exportAgent(snapshot(density, 3, arch), { format }), arch, 6, 5);
+      assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5, `density ${density} H ${hidden} ${format}: |ΔQ| ${worst.q}, |Δh| ${worst.h}`);
+      assert.ok(worst.argmaxAgree, `density ${density} ${format}: greedy actions differ`);
+    }
+  }
+});
+
+test('the sparse engine also runs a GRU with linear_before_reset = 0 exactly as ONNX Runtime does', async () => {
+  const model = exportAgent(snapshot(0.3, 8), { format: 'sparse' });
+  const gru = model.graph.node.find((n) => n.opType === 'GRU')!;
+  gru.attribute.find((a) => a.name === 'linear_before_reset')!.i = 0;
+  const worst = await compare(model, SMALL_ARCH, 5, 3);
+  assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5, `|ΔQ| ${worst.q}, |Δh| ${worst.h}`);
+});
+
+test('the sparse engine counts only stored weights, and refuses ops it does not run', () => {
+  const arch = { ...SMALL_ARCH, hidden: 16 };
+  const dims = { inputSize: inputSize(arch), hidden: 16, nActions: arch.nActions };
+  const dense = SparseAgentEngine.fromModel(exportAgent(snapshot(1, 1, arch), { format: 'dense' }), dims);
+  const sparse = SparseAgentEngine.fromModel(exportAgent(snapshot(0.1, 1, arch), { format: 'sparse' }), dims);
+  assert.ok(sparse.storedWeights < 0.15 * dense.storedWeights, `${sparse.storedWeights} vs ${dense.storedWeights}`);
+  const model = exportAgent(snapshot(0.1, 1, arch));
+  model.graph.node.splice(2, 1, makeNode('Tanh', ['fc1.out'], ['fc1.relu']));
+  assert.throws(() => SparseAgentEngine.fromModel(model, dims, 'odd.onnx'), (e: unknown) => e instanceof ToolkitError && /odd\.onnx uses Tanh/.test(e.message) && /--engine ort/.test(String(e.hint)));
+});
+
+test('OnnxPolicy on the sparse engine picks the same actions as on ONNX Runtime', async () => {
+  const bytes = exportAgentBytes(snapshot(0.05, 9, { ...SMALL_ARCH, hidden: 64 }));
+  const [ort, sparse] = [await OnnxPolicy.create(bytes), await OnnxPolicy.create(bytes, { engine: 'sparse' })];
+  assert.equal(sparse.engine, 'sparse');
+  const rng = new Rng(1);
+  for (let t = 0; t < 10; t++) {
+    const obs = [0, 1, 2].map(() => Float32Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    assert.deepEqual(await sparse.act(obs), await ort.act(obs));
+  }
+  await ort.close();
+  await sparse.close();
+});
