@@ -194,3 +194,25 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
     trainFlopsRatio: props['mast.train_flops_ratio'] === undefined ? null : num('train_flops_ratio'),
   };
 }
+
+/**
+ * Check that a model's graph has the agent signature its metadata promises: `inputs` [batch, In],
+ * `h_in` [batch, H], outputs `q_values` [batch, A] and `h_out` [batch, H].
+ * @throws ToolkitError (E_ONNX_LOAD) naming the mismatch.
+ */
+export function checkAgentSignature(model: ModelProto, meta: AgentModelMetadata, what = 'model'): void {
+  const { obs, lastAction, agentId } = meta.inputLayout;
+  const want: Record<string, number> = { [AGENT_IO.inputs]: obs + lastAction + agentId, [AGENT_IO.hIn]: meta.hidden, [AGENT_IO.qValues]: meta.nActions, [AGENT_IO.hOut]: meta.hidden };
+  const io = [...model.graph.input, ...model.graph.output];
+  for (const [name, size] of Object.entries(want)) {
+    const v = io.find((x) => x.name === name);
+    if (!v) throw new ToolkitError('E_ONNX_LOAD', `${what} has no '${name}' input or output, so it is not an agent network exported by this toolkit`, { hint: 'export the agent with `mast export`' });
+    const dims = v.type.tensorType.shape?.dim ?? [];
+    const last = dims[dims.length - 1]?.dimValue;
+    if (dims.length !== 2 || (last !== undefined && Number(last) !== size)) {
+      throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' has shape [${dims.map((d) => d.dimParam ?? d.dimValue ?? '?').join(', ')}] but its metadata implies [batch, ${size}]`, {
+        hint: 'the model and its mast.* metadata disagree; export it again with `mast export`',
+      });
+    }
+  }
+}

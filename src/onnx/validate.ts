@@ -79,13 +79,19 @@ function checkSparse(s: SparseTensorProto): void {
   }
 }
 
+/** The oldest default-domain opset ONNX Runtime guarantees to run. */
+export const MIN_OPSET = 7;
+
 /**
  * Check `model` against the checker's rules; throws {@link OnnxValidationError} naming the tensor or
  * node, the offending value and the rule.
  */
 export function validateModel(model: ModelProto): void {
   if (!Number.isInteger(model.irVersion) || model.irVersion < 3) fail('model-ir-version', `ir_version is ${model.irVersion}; expected an integer ≥ 3`);
-  if (!model.opsetImport.some((o) => (o.domain ?? '') === '' && o.version > 0)) fail('model-opset', 'no opset import for the default ONNX domain');
+  const opset = model.opsetImport.find((o) => (o.domain ?? '') === '');
+  if (!opset || !(opset.version > 0)) fail('model-opset', 'no opset import for the default ONNX domain');
+  const version = Number(opset?.version);
+  if (version < MIN_OPSET) fail('model-opset', `default-domain opset is ${version}; ONNX Runtime only guarantees opsets ≥ ${MIN_OPSET}`);
   const g = model.graph;
   const defined = new Set<string>(g.input.map((i) => i.name));
   const initializers = new Set<string>();

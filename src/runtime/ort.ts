@@ -42,11 +42,19 @@ export class AgentSession {
     const { inputSize, hidden: h } = this.dims;
     if (inputs.length !== batch * inputSize) throw new ShapeError(`AgentSession.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h) throw new ShapeError(`AgentSession.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
-    const out = await this.session.run({
-      inputs: new ort.Tensor('float32', inputs, [batch, inputSize]),
-      h_in: new ort.Tensor('float32', hidden, [batch, h]),
-    });
-    return { qValues: out['q_values']!.data as Float32Array, hidden: out['h_out']!.data as Float32Array };
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run({
+        inputs: new ort.Tensor('float32', inputs, [batch, inputSize]),
+        h_in: new ort.Tensor('float32', hidden, [batch, h]),
+      });
+    } catch (err) {
+      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: 'the model does not match its metadata; export it again with `mast export`', cause: err });
+    }
+    const q = out['q_values'];
+    const hOut = out['h_out'];
+    if (!q || !hOut) throw new ToolkitError('E_ONNX_LOAD', 'the model has no q_values / h_out outputs', { hint: 'export it again with `mast export`' });
+    return { qValues: q.data as Float32Array, hidden: hOut.data as Float32Array };
   }
 
   /** Release the native session. */

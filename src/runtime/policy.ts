@@ -15,7 +15,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { ToolkitError, ShapeError } from '../util/errors.js';
 import { decodeModel } from '../onnx/schema.js';
 import { validateModel } from '../onnx/validate.js';
-import { readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
+import { checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { createEngine, type AgentEngine, type EngineName } from './engine.js';
@@ -55,6 +55,7 @@ export class OnnxPolicy {
     const proto = decodeModel(bytes, what);
     validateModel(proto);
     const meta = readAgentMetadata(proto, what);
+    checkAgentSignature(proto, meta, what);
     const { obs, lastAction, agentId } = meta.inputLayout;
     const engine = options.engine ?? 'ort';
     const session = await createEngine(engine, bytes, proto, { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions }, what);

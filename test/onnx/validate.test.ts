@@ -24,6 +24,7 @@ test('a valid export passes', () => {
 
 test('model-ir-version', () => rejects('model-ir-version', (m) => (m.irVersion = 2), /ir_version is 2/));
 test('model-opset', () => rejects('model-opset', (m) => (m.opsetImport = [{ domain: 'com.example', version: 1 }]), /no opset import for the default ONNX domain/));
+test('model-opset (version)', () => rejects('model-opset', (m) => (m.opsetImport = [{ domain: '', version: 5 }]), /opset is 5; ONNX Runtime only guarantees opsets ≥ 7/));
 test('tensor-dims', () => rejects('tensor-dims', (m) => (sparse0(m).dims = [0, 16]), /dims must be positive integers/));
 test('tensor-data-length', () => rejects('tensor-data-length', (m) => (m.graph.initializer[0]!.dims = [99]), /'fc1.bias' holds 16 elements but dims \[99\] need 99/));
 test('initializer-name-unique', () => rejects('initializer-name-unique', (m) => (m.graph.initializer[0]!.name = sparse0(m).values.name), /initializer name 'fc1.weight' is used more than once/));

@@ -1,0 +1,103 @@
+/**
+ * Damaged models: truncations, flipped bytes and broken contents fed to `inspect`, `eval` and the
+ * runtime on both engines. Every outcome must be a success (a flipped byte can land in a weight and
+ * leave a valid model) or a ToolkitError — never a crash, a hang, or an error from deep inside.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportAgent } from '../../src/onnx/export-agent.js';
+import { encodeModel } from '../../src/onnx/schema.js';
+import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { ToolkitError } from '../../src/util/errors.js';
+import { Rng } from '../../src/util/rng.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import { makeNode } from '../../src/onnx/builders.js';
+import { randomSnapshot } from '../../src/snapshot/random.js';
+import { runCli } from './harness.js';
+
+/** A valid sparse export of an agent sized for `recall` (obs 7, 4 actions, 3 agents). */
+function validModel(): ModelProto {
+  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 7, lastAction: 4, agentId: 3 }, hidden: 16, nActions: 4, nAgents: 3 };
+  const snap = randomSnapshot(arch, new Rng(3), 0.2);
+  return exportAgent({ ...snap, metadata: { ...snap.metadata, env: 'recall' } }, { format: 'sparse' });
+}
+
+/** Every damaged variant: a name and its bytes. */
+function damaged(): Array<[string, Uint8Array]> {
+  const good = encodeModel(validModel());
+  const out: Array<[string, Uint8Array]> = [];
+  for (const f of [0, 0.01, 0.1, 0.5, 0.9, 0.999]) out.push([`truncated-${f}`, good.slice(0, Math.floor(good.length * f))]);
+  const rng = new Rng(11);
+  for (let k = 0; k < 8; k++) {
+    const b = good.slice();
+    const at = rng.int(b.length);
+    b[at] = (b[at] as number) ^ (1 << rng.int(8));
+    out.push([`flipped-${k}-at-${at}`, b]);
+  }
+  out.push(['zeros', new Uint8Array(good.length)]);
+  out.push(['appended-garbage', Uint8Array.from([...good, 0xff, 0xff, 0xff, 0x0f])]);
+  const edits: Array<[string, (m: ModelProto) => void]> = [
+    ['index-out-of-range', (m) => (m.graph.sparseInitializer[0]!.indices.int64Data = [10 ** 9])],
+    ['indices-unsorted', (m) => {
+      const s = m.graph.sparseInitializer[0]!;
+      const idx = [...(s.indices.int64Data ?? [])];
+      if (idx.length > 1) [idx[0], idx[1]] = [idx[1]!, idx[0]!];
+      s.indices.int64Data = idx;
+    }],
+    ['wrong-opset', (m) => (m.opsetImport = [{ domain: '', version: 5 }])],
+    ['wrong-weight-shape', (m) => (m.graph.sparseInitializer[0]!.dims = [3, 3])],
+    ['metadata-hidden-wrong', (m) => (m.metadataProps.find((p) => p.key === 'mast.hidden')!.value = '32')],
+    ['metadata-missing', (m) => (m.metadataProps = [])],
+    ['unsupported-op', (m) => m.graph.node.splice(2, 1, makeNode('Tanh', ['fc1.out'], ['fc1.relu']))],
+    ['no-nodes', (m) => (m.graph.node = [])],
+  ];
+  for (const [name, edit] of edits) {
+    const m = validModel();
+    edit(m);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeModel(m);
+    } catch {
+      continue; // not encodable: nothing to feed
+    }
+    out.push([name, bytes]);
+  }
+  return out;
+}
+
+const acceptable = (what: string, error: unknown): void => {
+  if (error === null || error === undefined) return;
+  assert.ok(error instanceof ToolkitError, `${what}: expected a ToolkitError, got ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}`);
+  assert.ok((error as Error).message.length > 10, `${what}: an empty message`);
+};
+
+test('at least 20 damaged models give clear errors (or load, when the damage is harmless) in inspect, eval and both engines', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-damaged-'));
+  const cases = damaged();
+  assert.ok(cases.length >= 20, `${cases.length} cases`);
+  let rejected = 0;
+  for (const [name, bytes] of cases) {
+    const path = join(dir, `${name}.onnx`);
+    writeFileSync(path, bytes);
+    const inspect = await runCli(['inspect', path, '--json']);
+    acceptable(`inspect ${name}`, inspect.error);
+    if (inspect.error) rejected++;
+    const evalRun = await runCli(['eval', path, '--episodes', '1', '--json']);
+    acceptable(`eval ${name}`, evalRun.error);
+    for (const engine of ['ort', 'sparse'] as const) {
+      let error: unknown = null;
+      try {
+        const policy = await OnnxPolicy.create(path, { engine });
+        await policy.act([0, 1, 2].map(() => new Float32Array(7)));
+        await policy.close();
+      } catch (e) {
+        error = e;
+      }
+      acceptable(`${engine} ${name}`, error);
+    }
+  }
+  assert.ok(rejected >= 15, `only ${rejected} of ${cases.length} damaged models were rejected by inspect`);
+});
