@@ -5,6 +5,7 @@ import type { CliIo } from './io.js';
 import { trainCommand } from './commands/train.js';
 import { compressCommand } from './commands/compress.js';
 import { replayCommand } from './commands/replay.js';
+import { importCommand } from './commands/import.js';
 import { envsCommand } from './commands/envs.js';
 import { exportCommand } from './commands/export.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -22,7 +23,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const make of [demoCommand, trainCommand, compressCommand, exportCommand, evalCommand, inspectCommand, envsCommand, replayCommand]) {
+  for (const make of [demoCommand, trainCommand, compressCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand]) {
     const cmd = make(io);
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

@@ -13,20 +13,31 @@ export interface AgentDims {
   nActions: number;
 }
 
+/** Graph input/output names of an agent network (this toolkit's exports use the defaults). */
+export interface AgentIoNames {
+  inputs: string;
+  hIn: string;
+  qValues: string;
+  hOut: string;
+}
+
+const DEFAULT_IO: AgentIoNames = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_values', hOut: 'h_out' };
+
 /** An ONNX Runtime session stepping the agent network for a batch of rows. */
 export class AgentSession {
-  private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims) {}
+  private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims, private readonly io: AgentIoNames) {}
 
   /**
    * Load a model (file path or bytes) into ONNX Runtime.
    * @param what names the model in errors.
+   * @param io graph input/output names, for models exported elsewhere (e.g. from PyTorch).
    */
-  static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model'): Promise<AgentSession> {
+  static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model', io: AgentIoNames = DEFAULT_IO): Promise<AgentSession> {
     try {
       // Single-threaded: per-decision batches are tiny, and one thread keeps results reproducible.
       const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
       const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
-      return new AgentSession(session, dims);
+      return new AgentSession(session, dims, io);
     } catch (err) {
       throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not load ${what}: ${(err as Error).message}`, { hint: 'export the model again with `mast export`', cause: err });
     }
@@ -45,15 +56,15 @@ export class AgentSession {
     let out: ort.InferenceSession.OnnxValueMapType;
     try {
       out = await this.session.run({
-        inputs: new ort.Tensor('float32', inputs, [batch, inputSize]),
-        h_in: new ort.Tensor('float32', hidden, [batch, h]),
+        [this.io.inputs]: new ort.Tensor('float32', inputs, [batch, inputSize]),
+        [this.io.hIn]: new ort.Tensor('float32', hidden, [batch, h]),
       });
     } catch (err) {
       throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: 'the model does not match its metadata; export it again with `mast export`', cause: err });
     }
-    const q = out['q_values'];
-    const hOut = out['h_out'];
-    if (!q || !hOut) throw new ToolkitError('E_ONNX_LOAD', 'the model has no q_values / h_out outputs', { hint: 'export it again with `mast export`' });
+    const q = out[this.io.qValues];
+    const hOut = out[this.io.hOut];
+    if (!q || !hOut) throw new ToolkitError('E_ONNX_LOAD', `the model has no ${this.io.qValues} / ${this.io.hOut} outputs`, { hint: 'export it again with `mast export`' });
     return { qValues: q.data as Float32Array, hidden: hOut.data as Float32Array };
   }
 

@@ -1,0 +1,80 @@
+/** `mast import`: read an ONNX agent (ours, or a pymarl agent exported from PyTorch) into a run directory. */
+import { Command } from 'commander';
+import { mkdirSync } from 'node:fs';
+import { readOnnxFile } from '../../src/onnx/read.js';
+import { importAgent } from '../../src/onnx/import-agent.js';
+import { writeSnapshot } from '../../src/snapshot/io.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import { makeEnv } from '../../src/envs/registry.js';
+import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
+import { ConfigError } from '../../src/util/errors.js';
+import type { InputLayout } from '../../src/snapshot/types.js';
+import type { ModelProto } from '../../src/onnx/types.js';
+import type { CliIo } from '../io.js';
+
+interface ImportOpts {
+  out: string;
+  env?: string;
+  lastAction?: boolean;
+  agentId?: boolean;
+  json?: boolean;
+}
+
+/** Width of the model's agent input (last dim of its first non-initializer input). */
+function inputWidth(model: ModelProto): number | null {
+  const name = agentIoNames(model).inputs;
+  const dims = model.graph.input.find((i) => i.name === name)?.type.tensorType.shape?.dim ?? [];
+  const last = dims[dims.length - 1]?.dimValue;
+  return last === undefined ? null : Number(last);
+}
+
+/**
+ * The input layout of a model without `mast.*` metadata, from the environment it plays: obs ⊕
+ * last-action one-hot ⊕ agent-id one-hot, the parts present inferred from the input width unless
+ * the flags say otherwise.
+ */
+function layoutFor(model: ModelProto, opts: ImportOpts): { layout: InputLayout; nAgents: number } | undefined {
+  if (model.metadataProps.some((p) => p.key === 'mast.input_layout')) return undefined;
+  if (!opts.env) throw new ConfigError('this model carries no mast.* metadata: give --env ID so its input layout and agent count are known');
+  const info = makeEnv(opts.env).getEnvInfo();
+  const width = inputWidth(model);
+  const candidates = [
+    { lastAction: info.nActions, agentId: info.nAgents },
+    { lastAction: info.nActions, agentId: 0 },
+    { lastAction: 0, agentId: info.nAgents },
+    { lastAction: 0, agentId: 0 },
+  ].filter((c) => (opts.lastAction === false ? c.lastAction === 0 : true) && (opts.agentId === false ? c.agentId === 0 : true));
+  const fits = candidates.filter((c) => width === null || info.obsShape + c.lastAction + c.agentId === width);
+  if (fits.length === 0) throw new ConfigError(`the model reads ${width} inputs, which no layout of ${opts.env} (obs ${info.obsShape}, ${info.nActions} actions, ${info.nAgents} agents) adds up to`);
+  if (fits.length > 1 && opts.lastAction === undefined && opts.agentId === undefined) {
+    throw new ConfigError(`the model's ${width} inputs fit more than one layout of ${opts.env}`, { hint: 'say which with --no-last-action or --no-agent-id' });
+  }
+  const c = fits[0]!;
+  return { layout: { obs: info.obsShape, lastAction: c.lastAction, agentId: c.agentId }, nAgents: info.nAgents };
+}
+
+/** Build the `import` command. */
+export function importCommand(io: CliIo): Command {
+  return new Command('import')
+    .description('read an ONNX agent network (this toolkit’s export, or a pymarl agent exported from PyTorch) into a run directory')
+    .argument('<model>', '.onnx file')
+    .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay')
+    .option('--env <id>', 'environment the agent plays (needed when the model has no mast.* metadata)')
+    .option('--no-last-action', 'the agent input has no last-action one-hot')
+    .option('--no-agent-id', 'the agent input has no agent-id one-hot')
+    .option('--json', 'print the import report as one JSON object')
+    .action(async (path: string, opts: ImportOpts) => {
+      const { bytes, model } = readOnnxFile(path);
+      const given = layoutFor(model, opts);
+      const snap = importAgent(model, { what: path, ...(given ? { inputLayout: given.layout, nAgents: given.nAgents } : {}), ...(opts.env ? { env: opts.env } : {}) });
+      const check = await checkImport(bytes, model, snap, path);
+      mkdirSync(opts.out, { recursive: true });
+      writeSnapshot(runPaths(opts.out).snapshot, snap);
+      const report = { out: opts.out, env: snap.metadata.env, architecture: snap.architecture, density: snap.metadata.density, check };
+      if (opts.json) io.out(JSON.stringify(report));
+      else {
+        io.out(`imported ${path} → ${runPaths(opts.out).snapshot}: hidden ${snap.architecture.hidden}, ${snap.architecture.nActions} actions, input ${JSON.stringify(snap.architecture.inputLayout)}, density ${snap.metadata.density.toFixed(3)}`);
+        io.out(`  matches the original under ONNX Runtime: max |ΔQ| ${check.maxAbsQDiff.toExponential(2)}, max |Δh| ${check.maxAbsHiddenDiff.toExponential(2)} over ${check.steps} chained steps`);
+      }
+    });
+}
