@@ -9,9 +9,11 @@ import { oneOf } from '../options.js';
 
 const FORMATS = ['sparse', 'dense', 'auto'] as const;
 
+const ENCODINGS = ['initializer', 'constant'] as const;
+
 /** Export the agent snapshot of run `runDir` to `out`; returns the file size in bytes. */
-export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number]): number {
-  const bytes = exportAgentBytes(readSnapshot(runPaths(runDir).snapshot), { format });
+export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number], sparseEncoding: (typeof ENCODINGS)[number] = 'initializer'): number {
+  const bytes = exportAgentBytes(readSnapshot(runPaths(runDir).snapshot), { format, sparseEncoding });
   writeOnnxFile(out, bytes);
   return bytes.length;
 }
@@ -24,9 +26,10 @@ export function exportCommand(io: CliIo): Command {
     .requiredOption('-o, --out <file>', 'output .onnx file')
     .option('--format <format>', `weight storage: ${FORMATS.join(' | ')} (auto: sparse only where density < 1/3)`, oneOf(FORMATS), 'sparse')
     .option('--dense', 'store every tensor dense (same as --format dense)')
-    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean }) => {
+    .option('--sparse-as <where>', `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`, oneOf(ENCODINGS), 'initializer')
+    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number] }) => {
       const format = opts.dense ? 'dense' : opts.format;
-      const size = exportRun(run, opts.out, format);
-      io.out(`wrote ${opts.out} (${format}, ${size} bytes)`);
+      const size = exportRun(run, opts.out, format, opts.sparseAs);
+      io.out(`wrote ${opts.out} (${format}${format === 'dense' ? '' : `, sparse weights as ${opts.sparseAs}s`}, ${size} bytes)`);
     });
 }

@@ -17,13 +17,27 @@ import type { AgentSnapshot, RnnAgentTensorName, SnapshotTensor } from '../snaps
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
 import { ToolkitError } from '../util/errors.js';
 import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
-import { DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
+import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { encodeModel } from './schema.js';
 import { validateModel } from './validate.js';
 import type { InputLayout } from '../snapshot/types.js';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
 export type WeightFormat = 'sparse' | 'dense' | 'auto';
+
+/**
+ * Where a sparse weight lives: a graph `sparse_initializer` (default), or a `Constant` node's
+ * `sparse_value`, which the ONNX checker's full check accepts (its strict shape inference types a
+ * sparse initializer feeding MatMul as a sparse tensor, which MatMul does not take). ONNX Runtime and
+ * the sparse engine read both.
+ */
+export type SparseEncoding = 'initializer' | 'constant';
+
+/** Export options. */
+export interface ExportOptions {
+  format?: WeightFormat;
+  sparseEncoding?: SparseEncoding;
+}
 
 /** Below this density sparse storage is smaller: 12 bytes per kept weight (fp32 + INT64) vs 4 dense. */
 export const SPARSE_STORAGE_BREAK_EVEN = 1 / 3;
@@ -56,9 +70,10 @@ function weight(name: string, dims: number[], values: Float32Array, mask: Uint8A
 }
 
 /** Build the ONNX model of a snapshot's agent network. */
-export function exportAgent(snap: AgentSnapshot, options: { format?: WeightFormat } = {}): ModelProto {
+export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): ModelProto {
   validateSnapshot(snap);
   const format = options.format ?? 'sparse';
+  const encoding = options.sparseEncoding ?? 'initializer';
   const { hidden: h, nActions: a } = snap.architecture;
   const nIn = inputSize(snap.architecture);
   const t = snap.tensors;
@@ -81,7 +96,9 @@ export function exportAgent(snap: AgentSnapshot, options: { format?: WeightForma
     makeTensor('axes0', DataType.INT64, [1], [0]),
   );
 
+  const constants = encoding === 'constant' ? store.sparse.map((sp) => makeNode('Constant', [], [sp.values.name], { name: `${sp.values.name}.constant`, attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }] })) : [];
   const nodes = [
+    ...constants,
     makeNode('MatMul', [AGENT_IO.inputs, 'fc1.weight'], ['fc1.matmul']),
     makeNode('Add', ['fc1.matmul', 'fc1.bias'], ['fc1.out']),
     makeNode('Relu', ['fc1.out'], ['fc1.relu']),
@@ -100,7 +117,7 @@ export function exportAgent(snap: AgentSnapshot, options: { format?: WeightForma
     'mast_rnn_agent',
     [makeValueInfo(AGENT_IO.inputs, DataType.FLOAT, ['batch', nIn]), makeValueInfo(AGENT_IO.hIn, DataType.FLOAT, ['batch', h])],
     [makeValueInfo(AGENT_IO.qValues, DataType.FLOAT, ['batch', a]), makeValueInfo(AGENT_IO.hOut, DataType.FLOAT, ['batch', h])],
-    { initializers: store.dense, sparseInitializers: store.sparse, docString: 'MAST agent network: Linear → ReLU → GRU → Linear, shared by all agents' },
+    { initializers: store.dense, sparseInitializers: encoding === 'constant' ? [] : store.sparse, docString: 'MAST agent network: Linear → ReLU → GRU → Linear, shared by all agents' },
   );
   const m = snap.metadata;
   const perLayer = Object.fromEntries((['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const).map((n) => [n, density(t[n])]));
@@ -124,6 +141,7 @@ export function exportAgent(snap: AgentSnapshot, options: { format?: WeightForma
       'mast.config': JSON.stringify(m.config),
       'mast.toolkit_version': m.toolkitVersion,
       'mast.weight_format': format,
+      'mast.sparse_encoding': encoding,
       ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
     },
   });
@@ -132,7 +150,7 @@ export function exportAgent(snap: AgentSnapshot, options: { format?: WeightForma
 }
 
 /** {@link exportAgent}, serialised to ONNX bytes. */
-export function exportAgentBytes(snap: AgentSnapshot, options: { format?: WeightFormat } = {}): Uint8Array {
+export function exportAgentBytes(snap: AgentSnapshot, options: ExportOptions = {}): Uint8Array {
   return encodeModel(exportAgent(snap, options));
 }
 

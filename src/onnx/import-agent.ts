@@ -15,6 +15,7 @@ import type { AgentSnapshot, InputLayout, RnnAgentTensorName, SnapshotTensor } f
 import { ToolkitError } from '../util/errors.js';
 import { DataType, type ModelProto, type NodeProto } from './types.js';
 import { numel, readFloats, readInts } from './tensor-data.js';
+import { graphConstants } from './constants.js';
 
 /** A constant matrix with its dims, densified (masks come from sparse storage). */
 interface Constant {
@@ -26,8 +27,9 @@ interface Constant {
 
 function constants(model: ModelProto): Map<string, Constant> {
   const out = new Map<string, Constant>();
-  for (const t of model.graph.initializer) if (t.dataType === DataType.FLOAT) out.set(t.name, { values: readFloats(t), dims: [...t.dims] });
-  for (const s of model.graph.sparseInitializer) {
+  const found = graphConstants(model);
+  for (const [name, t] of found.dense) if (t.dataType === DataType.FLOAT) out.set(name, { values: readFloats(t), dims: [...t.dims] });
+  for (const [name, s] of found.sparse) {
     const size = numel(s.dims);
     const values = new Float32Array(size);
     const mask = new Uint8Array(size);
@@ -44,7 +46,7 @@ function constants(model: ModelProto): Map<string, Constant> {
       values[linear] = v;
       mask[linear] = 1;
     });
-    out.set(s.values.name, { values, dims: [...s.dims], mask });
+    out.set(name, { values, dims: [...s.dims], mask });
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /** What an ONNX model holds: per-tensor storage, nonzeros and bytes, totals, metadata (`mast inspect`). */
 import { DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { numel, readFloats } from './tensor-data.js';
+import { graphConstants } from './constants.js';
 
-/** One float initializer. */
+/** One float constant (initializer or Constant node value). */
 export interface TensorReport {
   name: string;
   shape: number[];
@@ -42,10 +43,10 @@ function dense(t: TensorProto): TensorReport {
   return { name: t.name, shape: [...t.dims], storage: 'dense', size, nnz, density: nnz / Math.max(1, size), bytes: 4 * size };
 }
 
-function sparse(s: SparseTensorProto): TensorReport {
+function sparse(name: string, s: SparseTensorProto): TensorReport {
   const size = numel(s.dims);
   const nnz = s.values.dims[0] as number;
-  return { name: s.values.name, shape: [...s.dims], storage: 'sparse', size, nnz, density: nnz / size, bytes: 12 * nnz };
+  return { name, shape: [...s.dims], storage: 'sparse', size, nnz, density: nnz / size, bytes: 12 * nnz };
 }
 
 const shapeOf = (v: ModelProto['graph']['input'][number]) => (v.type.tensorType.shape?.dim ?? []).map((d) => d.dimParam ?? d.dimValue ?? '?');
@@ -53,7 +54,8 @@ const shapeOf = (v: ModelProto['graph']['input'][number]) => (v.type.tensorType.
 /** Inspect a model's float tensors, inputs, outputs and metadata. */
 export function inspectModel(model: ModelProto): ModelReport {
   const g = model.graph;
-  const tensors = [...g.initializer.filter((t) => t.dataType === DataType.FLOAT).map(dense), ...g.sparseInitializer.map(sparse)];
+  const c = graphConstants(model);
+  const tensors = [...[...c.dense.values()].filter((t) => t.dataType === DataType.FLOAT).map(dense), ...[...c.sparse].map(([name, s]) => sparse(name, s))];
   const weights = tensors.filter((t) => t.shape.filter((d) => d > 1).length >= 2);
   const weightSize = weights.reduce((a, t) => a + t.size, 0);
   return {

@@ -10,7 +10,7 @@ export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
 
 /** `AttributeProto.AttributeType` values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8, SPARSE_TENSOR: 11 } as const;
 
 /** A dense tensor (an initializer, or the values/indices of a sparse one). */
 export interface TensorProto {
@@ -42,6 +42,8 @@ export interface AttributeProto {
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
+  t?: TensorProto;
+  sparseTensor?: SparseTensorProto;
 }
 
 /** A graph node. */

@@ -112,6 +112,7 @@ export function validateModel(model: ModelProto): void {
   g.node.forEach((n, k) => {
     const label = `node ${k} (${n.name || n.opType || '?'})`;
     if (!n.opType) fail('node-op-type', `${label} has no op_type`);
+    if (n.opType === 'Constant') for (const a of n.attribute) if (a.sparseTensor) checkSparse(a.sparseTensor);
     for (const input of n.input) {
       if (input !== '' && !defined.has(input)) fail('node-input-defined', `${label} reads '${input}', which no graph input, initializer or earlier node defines`);
     }

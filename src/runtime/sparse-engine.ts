@@ -22,6 +22,7 @@
 import type { AttributeProto, ModelProto, NodeProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
 import { readFloats, readInts } from '../onnx/tensor-data.js';
+import { graphConstants } from '../onnx/constants.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { csrFromEntries, csrMultiplyFm, nnz, type CsrMatrix } from './csr.js';
 import type { AgentDims } from './ort.js';
@@ -62,10 +63,11 @@ export class SparseAgentEngine {
       throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, { hint: 'run it with ONNX Runtime instead (--engine ort)' });
     };
     // --- constants: dense initializers as arrays, sparse ones as (linear index, value) lists
+    const found = graphConstants(model);
     const dense = new Map<string, { data: Float32Array; dims: number[] }>();
-    for (const t of g.initializer) dense.set(t.name, { data: t.dataType === DataType.FLOAT ? readFloats(t) : Float32Array.from(readInts(t)), dims: [...t.dims] });
+    for (const [name, t] of found.dense) dense.set(name, { data: t.dataType === DataType.FLOAT ? readFloats(t) : Float32Array.from(readInts(t)), dims: [...t.dims] });
     const sparse = new Map<string, { dims: number[]; indices: number[]; values: Float32Array }>();
-    for (const s of g.sparseInitializer) sparse.set(s.values.name, { dims: [...s.dims], indices: readInts(s.indices), values: readFloats(s.values) });
+    for (const [name, s] of found.sparse) sparse.set(name, { dims: [...s.dims], indices: readInts(s.indices), values: readFloats(s.values) });
     const constDims = (name: string): number[] => dense.get(name)?.dims ?? sparse.get(name)?.dims ?? fail(`has no constant '${name}'`);
     const vector = (name: string): Float32Array => dense.get(name)?.data ?? fail(`needs '${name}' as a dense constant`);
 
@@ -103,6 +105,8 @@ export class SparseAgentEngine {
       const [a = '', b = ''] = node.input;
       const out = node.output[0] ?? '';
       switch (node.opType) {
+        case 'Constant':
+          break; // its value is among the constants above
         case 'MatMul': {
           if (!dense.has(b) && !sparse.has(b)) fail(`has a MatMul ('${out}') whose right operand is not a constant`);
           const [k, n] = constDims(b) as [number, number];

@@ -55,6 +55,15 @@ test('sparse and auto exports pass onnx.checker and type-checked shape inference
   }
 });
 
+test('sparse exports with sparse_value Constant nodes pass onnx.checker full_check', { skip: SKIP }, () => {
+  for (const format of ['sparse', 'auto'] as const) {
+    for (const density of [0.1, 0.05]) {
+      const r = check(exportAgentBytes(snapshot(density, 4), { format, sparseEncoding: 'constant' }), 'full');
+      assert.ok(r.ok, `${format} ${density}: ${r.stderr}`);
+    }
+  }
+});
+
 test('the checker agrees with our validator: unsorted sparse indices are rejected', { skip: SKIP }, () => {
   const model = exportAgent(snapshot(0.2));
   const ix = model.graph.sparseInitializer[0]!.indices;

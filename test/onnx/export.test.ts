@@ -78,3 +78,15 @@ test('FLOPs: hand-worked dense count, and sparse/dense ≈ density for large lay
   const big = agentFlops(exportAgent(snapshot(0.1, 3, { ...SMALL_ARCH, hidden: 256 })));
   assert.ok(Math.abs(big.ratio - 0.1) < 0.01, `ratio ${big.ratio}`);
 });
+
+test('Constant(sparse_value) encoding: no sparse initializers, the same tensors, sizes and FLOPs under inspect', () => {
+  const snap = snapshot(0.1);
+  const a = exportAgent(snap, { format: 'sparse' });
+  const b = exportAgent(snap, { format: 'sparse', sparseEncoding: 'constant' });
+  assert.equal(b.graph.sparseInitializer.length, 0);
+  assert.equal(b.graph.node.filter((n) => n.opType === 'Constant').length, a.graph.sparseInitializer.length);
+  const sortByName = (r: ReturnType<typeof inspectModel>) => [...r.tensors].sort((x, y) => x.name.localeCompare(y.name));
+  assert.deepEqual(sortByName(inspectModel(b)), sortByName(inspectModel(a)));
+  assert.deepEqual(agentFlops(b), agentFlops(a));
+  assert.equal(readAgentMetadata(b).sparsityMode, snap.metadata.sparsityMode);
+});

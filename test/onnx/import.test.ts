@@ -20,8 +20,8 @@ const recallLayout = { obs: 7, lastAction: 4, agentId: 3 };
 
 test('our own exports import back to the same weights and masks, sparse and dense', () => {
   const snap = snapshot(0.2, 5);
-  for (const format of ['sparse', 'dense'] as const) {
-    const back = importAgent(decodeModel(encodeModel(exportAgent(snap, { format })), 'test'));
+  for (const [format, sparseEncoding] of [['sparse', 'initializer'], ['sparse', 'constant'], ['dense', 'initializer']] as const) {
+    const back = importAgent(decodeModel(encodeModel(exportAgent(snap, { format, sparseEncoding })), 'test'));
     assert.deepEqual(back.architecture, snap.architecture);
     for (const name of RNN_AGENT_TENSORS) {
       assert.deepEqual(Array.from(back.tensors[name].values), Array.from(snap.tensors[name].values), `${format} ${name} values`);

@@ -48,6 +48,12 @@ test('the sparse engine matches ONNX Runtime within 1e-5 with identical greedy a
   }
 });
 
+test('weights stored as Constant(sparse_value) nodes run the same in both engines', async () => {
+  const arch = { ...SMALL_ARCH, hidden: 16 };
+  const worst = await compare(exportAgent(snapshot(0.1, 6, arch), { format: 'sparse', sparseEncoding: 'constant' }), arch, 4, 3);
+  assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5 && worst.argmaxAgree, JSON.stringify(worst));
+});
+
 test('the sparse engine also runs a GRU with linear_before_reset = 0 exactly as ONNX Runtime does', async () => {
   const model = exportAgent(snapshot(0.3, 8), { format: 'sparse' });
   const gru = model.graph.node.find((n) => n.opType === 'GRU')!;
