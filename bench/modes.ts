@@ -74,7 +74,9 @@ for (const mode of modes) {
   rows.push([
     mode,
     `${f.mean.toFixed(3)} ± ${f.std.toFixed(3)}`,
+    meanStd((curves.get(mode) ?? []).map((rs) => meanStd(rs.slice(-3).map((r) => r.testReturn)).mean)).mean.toFixed(3),
     meanStd((curves.get(mode) ?? []).map((rs) => meanStd(rs.map((r) => r.testReturn)).mean)).mean.toFixed(3),
+    meanStd(last.map((r) => r.testWinRate)).mean.toFixed(2),
     Number.isFinite(denseMean) ? `${((100 * f.mean) / denseMean).toFixed(1)}%` : '',
     meanStd(last.map((r) => r.globalDensity)).mean.toFixed(3),
     meanStd(last.map((r) => r.trainFlopsRatio)).mean.toFixed(3),
@@ -82,7 +84,7 @@ for (const mode of modes) {
   ]);
 }
 console.log(`${configFor('dense', seeds[0]!).env}, density ${density}, ${values.steps} steps, seeds ${seeds.join(',')}`);
-for (const line of formatTable(['mode', 'final test return', 'mean over run', 'vs dense', 'density', 'train FLOPs', 'infer FLOPs'], rows)) console.log(line);
+for (const line of formatTable(['mode', 'final test return', 'last 3 tests', 'mean over run', 'final win rate', 'vs dense', 'density', 'train FLOPs', 'infer FLOPs'], rows)) console.log(line);
 if (values.svg) {
   const series = modes.map((mode) => {
     const runs = curves.get(mode) ?? [];

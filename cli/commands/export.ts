@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
-import { exportAgentBytes } from '../../src/onnx/export-agent.js';
+import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
+import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
+import { encodeModel } from '../../src/onnx/schema.js';
 import { writeOnnxFile } from '../../src/onnx/read.js';
 import type { CliIo } from '../io.js';
 import { oneOf } from '../options.js';
@@ -12,8 +14,9 @@ const FORMATS = ['sparse', 'dense', 'auto'] as const;
 const ENCODINGS = ['initializer', 'constant'] as const;
 
 /** Export the agent snapshot of run `runDir` to `out`; returns the file size in bytes. */
-export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number], sparseEncoding: (typeof ENCODINGS)[number] = 'initializer'): number {
-  const bytes = exportAgentBytes(readSnapshot(runPaths(runDir).snapshot), { format, sparseEncoding });
+export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number], sparseEncoding: (typeof ENCODINGS)[number] = 'initializer', batchAgents = false): number {
+  const snap = readSnapshot(runPaths(runDir).snapshot);
+  const bytes = batchAgents ? encodeModel(wrapBatchAgents(exportAgent(snap, { format, sparseEncoding }), snap.architecture)) : exportAgentBytes(snap, { format, sparseEncoding });
   writeOnnxFile(out, bytes);
   return bytes.length;
 }
@@ -27,9 +30,10 @@ export function exportCommand(io: CliIo): Command {
     .option('--format <format>', `weight storage: ${FORMATS.join(' | ')} (auto: sparse only where density < 1/3)`, oneOf(FORMATS), 'sparse')
     .option('--dense', 'store every tensor dense (same as --format dense)')
     .option('--sparse-as <where>', `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`, oneOf(ENCODINGS), 'initializer')
-    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number] }) => {
+    .option('--batch-agents', 'one graph from all agents\' observations (and last actions, availability) to their greedy actions')
+    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number]; batchAgents?: boolean }) => {
       const format = opts.dense ? 'dense' : opts.format;
-      const size = exportRun(run, opts.out, format, opts.sparseAs);
-      io.out(`wrote ${opts.out} (${format}${format === 'dense' ? '' : `, sparse weights as ${opts.sparseAs}s`}, ${size} bytes)`);
+      const size = exportRun(run, opts.out, format, opts.sparseAs, opts.batchAgents === true);
+      io.out(`wrote ${opts.out} (${format}${format === 'dense' ? '' : `, sparse weights as ${opts.sparseAs}s`}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`);
     });
 }

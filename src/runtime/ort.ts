@@ -73,3 +73,46 @@ export class AgentSession {
     await this.session.release();
   }
 }
+
+/** An ONNX Runtime session over a batch-agents graph (`mast export --batch-agents`): observations in, actions out. */
+export class BatchAgentsSession {
+  private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean }) {}
+
+  /** Load a batch-agents model. */
+  static async create(model: Uint8Array, dims: BatchAgentsSession['dims'], what: string): Promise<BatchAgentsSession> {
+    try {
+      const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      return new BatchAgentsSession(session, dims);
+    } catch (err) {
+      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not load ${what}: ${(err as Error).message}`, { hint: 'export the model again with `mast export --batch-agents`', cause: err });
+    }
+  }
+
+  /**
+   * One step for every agent.
+   * @param obs `[N, O]`; @param lastAction `[N, A]` one-hot (zeros at the first step); @param avail `[N, A]` 0/1; @param hidden `[N, H]`
+   */
+  async run(obs: Float32Array, lastAction: Float32Array, avail: Float32Array, hidden: Float32Array): Promise<{ actions: number[]; qValues: Float32Array; hidden: Float32Array }> {
+    const { nAgents: n, obs: o, nActions: a, hidden: h } = this.dims;
+    if (obs.length !== n * o || avail.length !== n * a || hidden.length !== n * h) throw new ShapeError(`BatchAgentsSession.run: expected obs ${n}×${o}, avail ${n}×${a}, hidden ${n}×${h}`);
+    const feeds: Record<string, ort.Tensor> = {
+      obs: new ort.Tensor('float32', obs, [n, o]),
+      avail: new ort.Tensor('float32', avail, [n, a]),
+      h_in: new ort.Tensor('float32', hidden, [n, h]),
+    };
+    if (this.dims.lastAction) feeds['last_action'] = new ort.Tensor('float32', lastAction, [n, a]);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run(feeds);
+    } catch (err) {
+      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: 'export it again with `mast export --batch-agents`', cause: err });
+    }
+    const actions = Array.from(out['actions']!.data as BigInt64Array, (v) => Number(v));
+    return { actions, qValues: out['q_values']!.data as Float32Array, hidden: out['h_out']!.data as Float32Array };
+  }
+
+  /** Release the native session. */
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -19,6 +19,7 @@ import { checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from 
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { createEngine, type AgentEngine, type EngineName } from './engine.js';
+import { BatchAgentsSession } from './ort.js';
 
 /** Options of {@link OnnxPolicy.create}. */
 export interface PolicyOptions {
@@ -40,11 +41,16 @@ export class OnnxPolicy {
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]
 
-  private constructor(private readonly session: AgentEngine, readonly metadata: AgentModelMetadata, readonly engine: EngineName) {
+  private constructor(
+    private readonly session: AgentEngine | BatchAgentsSession,
+    readonly metadata: AgentModelMetadata,
+    readonly engine: EngineName,
+  ) {
     const n = metadata.nAgents;
+    const { obs, lastAction, agentId } = metadata.inputLayout;
     this.hidden = new Float32Array(n * metadata.hidden);
     this.lastActions = new Array<number>(n).fill(-1);
-    this.inputs = new Float32Array(n * session.dims.inputSize);
+    this.inputs = new Float32Array(n * (obs + lastAction + agentId));
   }
 
   /** Load a model exported by `mast export` (a path or its bytes) on the chosen engine. */
@@ -55,11 +61,15 @@ export class OnnxPolicy {
     const proto = decodeModel(bytes, what);
     validateModel(proto);
     const meta = readAgentMetadata(proto, what);
-    checkAgentSignature(proto, meta, what);
     const { obs, lastAction, agentId } = meta.inputLayout;
     const engine = options.engine ?? 'ort';
-    const session = await createEngine(engine, bytes, proto, { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions }, what);
-    return new OnnxPolicy(session, meta, engine);
+    const dims = { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions };
+    if (proto.metadataProps.some((p) => p.key === 'mast.graph' && p.value === 'batch-agents')) {
+      if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
+      return new OnnxPolicy(await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what), meta, engine);
+    }
+    checkAgentSignature(proto, meta, what);
+    return new OnnxPolicy(await createEngine(engine, bytes, proto, dims, what), meta, engine);
   }
 
   /** Number of agents the policy steps together. */
@@ -83,13 +93,30 @@ export class OnnxPolicy {
     const a = this.metadata.nActions;
     if (obs.length !== n) throw new ShapeError(`OnnxPolicy.step: got ${obs.length} observations for ${n} agents`);
     if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.step: avail must hold ${n} masks of length ${a}`);
-    fillAgentInputs(this.metadata.inputLayout, obs, this.lastActions, this.inputs);
-    const out = await this.session.run(this.inputs, this.hidden, n);
-    this.hidden = new Float32Array(out.hidden);
     const all = new Uint8Array(a).fill(1);
-    const actions = Array.from({ length: n }, (_, i) => greedyAction(out.qValues, i * a, avail?.[i] ?? all));
+    let actions: number[];
+    let qValues: Float32Array;
+    if (this.session instanceof BatchAgentsSession) {
+      // the graph assembles the inputs and picks the greedy actions itself
+      const o = this.metadata.inputLayout.obs;
+      const flatObs = new Float32Array(n * o);
+      obs.forEach((v, i) => flatObs.set(v.subarray(0, o), i * o));
+      const lastOneHot = new Float32Array(n * a);
+      this.lastActions.forEach((act, i) => act >= 0 && (lastOneHot[i * a + act] = 1));
+      const availFlat = new Float32Array(n * a);
+      for (let i = 0; i < n; i++) (avail?.[i] ?? all).forEach((m, k) => (availFlat[i * a + k] = m));
+      const out = await this.session.run(flatObs, lastOneHot, availFlat, this.hidden);
+      this.hidden = new Float32Array(out.hidden);
+      [actions, qValues] = [out.actions, out.qValues];
+    } else {
+      fillAgentInputs(this.metadata.inputLayout, obs, this.lastActions, this.inputs);
+      const out = await this.session.run(this.inputs, this.hidden, n);
+      this.hidden = new Float32Array(out.hidden);
+      qValues = out.qValues;
+      actions = Array.from({ length: n }, (_, i) => greedyAction(qValues, i * a, avail?.[i] ?? all));
+    }
     this.lastActions = [...actions]; // a copy: reset() refills it, and the caller owns `actions`
-    return { actions, qValues: new Float32Array(out.qValues) };
+    return { actions, qValues: new Float32Array(qValues) };
   }
 
   /** Greedy actions for every agent (see {@link step}). */

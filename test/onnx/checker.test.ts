@@ -15,6 +15,7 @@ import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { int64Bytes, readInts } from '../../src/onnx/tensor-data.js';
 import { exportAgent } from '../../src/onnx/export-agent.js';
+import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
 import { snapshot } from './fixtures.js';
 
 const PYTHON = '/usr/bin/python3'; // Debian's interpreter, which python3-onnx installs for
@@ -61,6 +62,14 @@ test('sparse exports with sparse_value Constant nodes pass onnx.checker full_che
       const r = check(exportAgentBytes(snapshot(density, 4), { format, sparseEncoding: 'constant' }), 'full');
       assert.ok(r.ok, `${format} ${density}: ${r.stderr}`);
     }
+  }
+});
+
+test('the batch-agents graph passes full_check (dense weights, and sparse ones as Constant nodes)', { skip: SKIP }, () => {
+  const snap = snapshot(0.1, 4);
+  for (const options of [{ format: 'dense' as const }, { format: 'sparse' as const, sparseEncoding: 'constant' as const }]) {
+    const r = check(encodeModel(wrapBatchAgents(exportAgent(snap, options), snap.architecture)), 'full');
+    assert.ok(r.ok, `${JSON.stringify(options)}: ${r.stderr}`);
   }
 });
 
