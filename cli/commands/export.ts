@@ -4,6 +4,10 @@ import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
+import { exportMixer } from '../../src/onnx/export-mixer.js';
+import { readMixerSnapshot } from '../../src/snapshot/mixer.js';
+import { CheckpointError } from '../../src/util/errors.js';
+import { existsSync } from 'node:fs';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { writeOnnxFile } from '../../src/onnx/read.js';
 import type { CliIo } from '../io.js';
@@ -31,9 +35,18 @@ export function exportCommand(io: CliIo): Command {
     .option('--dense', 'store every tensor dense (same as --format dense)')
     .option('--sparse-as <where>', `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`, oneOf(ENCODINGS), 'initializer')
     .option('--batch-agents', 'one graph from all agents\' observations (and last actions, availability) to their greedy actions')
-    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number]; batchAgents?: boolean }) => {
+    .option('--with-mixer', 'also export the mixing network to <out>.mixer.onnx (agent Qs + state → Q_tot)')
+    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number]; batchAgents?: boolean; withMixer?: boolean }) => {
       const format = opts.dense ? 'dense' : opts.format;
       const size = exportRun(run, opts.out, format, opts.sparseAs, opts.batchAgents === true);
       io.out(`wrote ${opts.out} (${format}${format === 'dense' ? '' : `, sparse weights as ${opts.sparseAs}s`}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`);
+      if (opts.withMixer) {
+        const paths = runPaths(run);
+        if (!existsSync(paths.mixerSnapshot)) throw new CheckpointError(`${paths.mixerSnapshot} does not exist`, { hint: 'runs trained before mixer snapshots existed lack it; resume the run for one more checkpoint, or export without --with-mixer' });
+        const mixerOut = opts.out.replace(/\.onnx$/, '') + '.mixer.onnx';
+        const bytes = encodeModel(exportMixer(readMixerSnapshot(paths.mixerSnapshot)));
+        writeOnnxFile(mixerOut, bytes);
+        io.out(`wrote ${mixerOut} (mixer, ${bytes.length} bytes)`);
+      }
     });
 }

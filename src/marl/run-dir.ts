@@ -10,6 +10,8 @@ export interface RunPaths {
   checkpoint: string;
   /** The latest agent network as a framework-neutral snapshot: the hand-off to export. */
   snapshot: string;
+  /** The latest mixing network, likewise (for `mast export --with-mixer`). */
+  mixerSnapshot: string;
   /** One JSON object per evaluation (JSONL). */
   metrics: string;
   /** Learning curve (SVG). */
@@ -27,6 +29,7 @@ export function runPaths(dir: string): RunPaths {
     config: join(dir, 'config.json'),
     checkpoint: join(dir, 'checkpoint.mast'),
     snapshot: join(dir, 'agent.snapshot'),
+    mixerSnapshot: join(dir, 'mixer.snapshot'),
     metrics: join(dir, 'metrics.jsonl'),
     curves: join(dir, 'learning-curve.svg'),
     sparsity: join(dir, 'sparsity.svg'),

@@ -12,6 +12,8 @@ import { Rng } from '../util/rng.js';
 import { CheckpointError, ConfigError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { writeSnapshot } from '../snapshot/io.js';
+import { writeMixerSnapshot } from '../snapshot/mixer.js';
+import { ALGORITHM_MIXER } from '../config/types.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
@@ -28,6 +30,7 @@ import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
 import { runPaths, type RunPaths } from './run-dir.js';
 import { evaluateGreedy } from './evaluate.js';
+import { mixerSnapshot } from './mixers/index.js';
 
 /** Where and how to train. */
 export interface TrainOptions {
@@ -151,7 +154,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     counters.lastCheckpointT = counters.tEnv;
     const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
     saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams);
-    writeSnapshot(paths.snapshot, snapshot());
+    const agentSnap = snapshot();
+    writeSnapshot(paths.snapshot, agentSnap);
+    writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...widths.mixer }, agentSnap.metadata));
   };
 
   const returns: number[] = [];

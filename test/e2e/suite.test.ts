@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/train.js';
-import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
-import { exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { writeOnnxFile } from '../../src/onnx/read.js';
+import { existsSync } from 'node:fs';
+import { readOnnxFile } from '../../src/onnx/read.js';
+import { runCli } from '../cli/harness.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
 
 for (const env of ['smaclite/3m', 'lbf/8x8-2p-2f-coop', 'mpe/spread-3']) {
@@ -29,7 +28,10 @@ for (const env of ['smaclite/3m', 'lbf/8x8-2p-2f-coop', 'mpe/spread-3']) {
     assert.equal(summary.completed, true);
     assert.ok(summary.counters.updates > 0 && summary.counters.topologyUpdates > 0);
     const model = join(dir, 'agent.onnx');
-    writeOnnxFile(model, exportAgentBytes(readSnapshot(runPaths(dir).snapshot)));
+    const exported = await runCli(['export', dir, '-o', model, '--with-mixer']);
+    assert.equal(exported.error, null, String(exported.error));
+    assert.ok(existsSync(join(dir, 'agent.mixer.onnx')), 'the mixer is exported next to the agent');
+    assert.equal(readOnnxFile(join(dir, 'agent.mixer.onnx')).model.graph.output[0]!.name, 'q_tot');
     const report = await evaluateOnnxAgent(model, { episodes: 3, seed: 1, against: dir });
     assert.equal(report.env, env);
     assert.equal(report.parity!.actionAgreement, 1);

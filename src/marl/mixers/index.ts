@@ -5,6 +5,8 @@ import { lookup } from '../../util/errors.js';
 import { QmixMixer } from './qmix.js';
 import { VdnMixer } from './vdn.js';
 import type { Mixer, MixerSpec } from './types.js';
+import type { MixerArchitecture, MixerSnapshot } from '../../snapshot/mixer.js';
+import type { SnapshotMetadata } from '../../snapshot/types.js';
 
 export type { Mixer, MixerSpec } from './types.js';
 
@@ -17,4 +19,12 @@ export const MIXERS: Record<MixerName, (spec: MixerSpec, config: MixerConfig, rn
 /** Build the mixer named `name`; unknown names fail with the list of known ones. */
 export function createMixer(name: string, spec: MixerSpec, config: MixerConfig, rng: Rng): Mixer {
   return lookup('mixer', MIXERS, name)(spec, config, rng);
+}
+
+/** A mixer's weights (and masks) as a framework-neutral snapshot. */
+export function mixerSnapshot(mixer: Mixer, architecture: MixerArchitecture, metadata: SnapshotMetadata): MixerSnapshot {
+  const tensors: MixerSnapshot['tensors'] = {};
+  for (const [name, a] of Object.entries(mixer.params.toArrays())) tensors[name] = { shape: a.shape, values: a.values, ...(a.mask ? { mask: a.mask } : {}) };
+  const vdn = architecture.kind === 'vdn';
+  return { format: 'mast-mixer-snapshot', version: 1, architecture: vdn ? { ...architecture, embed: 0, hypernetEmbed: 0 } : architecture, tensors, metadata };
 }

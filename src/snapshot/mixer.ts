@@ -1,0 +1,84 @@
+/**
+ * The mixing network as a framework-neutral snapshot (`mixer.snapshot` in a run directory), the
+ * hand-off for `mast export --with-mixer`. QMIX's tensors are named as in `marl/mixers/qmix.ts`
+ * (`hyperW1.0.weight` `[S, He]` …, weights `[in, out]`), with masks on the weight matrices.
+ */
+import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
+import { ToolkitError } from '../util/errors.js';
+import type { SnapshotMetadata, SnapshotTensor } from './types.js';
+
+/** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
+export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
+
+/** A mixing network's architecture. */
+export interface MixerArchitecture {
+  kind: 'qmix' | 'vdn';
+  nAgents: number;
+  stateShape: number;
+  /** QMIX mixing width E (0 for VDN). */
+  embed: number;
+  /** QMIX hypernetwork width He (0 for VDN). */
+  hypernetEmbed: number;
+}
+
+/** A trained mixing network. */
+export interface MixerSnapshot {
+  format: 'mast-mixer-snapshot';
+  version: 1;
+  architecture: MixerArchitecture;
+  /** By parameter name (empty for VDN). */
+  tensors: Record<string, SnapshotTensor>;
+  metadata: SnapshotMetadata;
+}
+
+/** The shape every QMIX tensor must have. */
+export function qmixShapes(a: MixerArchitecture): Record<string, number[]> {
+  const { stateShape: s, embed: e, hypernetEmbed: he, nAgents: n } = a;
+  const dims: Record<(typeof QMIX_LAYERS)[number], [number, number]> = {
+    'hyperW1.0': [s, he],
+    'hyperW1.1': [he, e * n],
+    hyperB1: [s, e],
+    'hyperWf.0': [s, he],
+    'hyperWf.1': [he, e],
+    'value.0': [s, e],
+    'value.1': [e, 1],
+  };
+  return Object.fromEntries(Object.entries(dims).flatMap(([name, [i, o]]) => [[`${name}.weight`, [i, o]], [`${name}.bias`, [o]]]));
+}
+
+function check(snap: MixerSnapshot, what: string): void {
+  if (snap.architecture.kind === 'vdn') return;
+  for (const [name, shape] of Object.entries(qmixShapes(snap.architecture))) {
+    const t = snap.tensors[name];
+    if (!t || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.values.length !== shape.reduce((p, d) => p * d, 1)) {
+      throw new ToolkitError('E_SNAPSHOT', `${what}: mixer tensor '${name}' is missing or not of shape [${shape}]`);
+    }
+  }
+}
+
+/** Save atomically. */
+export function writeMixerSnapshot(path: string, snap: MixerSnapshot): void {
+  check(snap, path);
+  const arrays: Record<string, StoredArray> = {};
+  for (const [name, t] of Object.entries(snap.tensors)) {
+    arrays[name] = { shape: t.shape, data: t.values };
+    if (t.mask) arrays[`${name}#mask`] = { shape: t.shape, data: t.mask };
+  }
+  writeTensorFile(path, { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata }, arrays);
+}
+
+/** Load and check a mixer snapshot. */
+export function readMixerSnapshot(path: string): MixerSnapshot {
+  const { meta, arrays } = readTensorFile(path);
+  const header = meta as Omit<MixerSnapshot, 'tensors'>;
+  if (header?.format !== 'mast-mixer-snapshot') throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
+  const tensors: Record<string, SnapshotTensor> = {};
+  for (const [name, a] of Object.entries(arrays)) {
+    if (name.endsWith('#mask')) continue;
+    const m = arrays[`${name}#mask`];
+    tensors[name] = { shape: a.shape, values: a.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
+  }
+  const snap: MixerSnapshot = { ...header, tensors };
+  check(snap, path);
+  return snap;
+}
