@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --json]`: side-by-side timings in one run, reported as ratios (absolute times on
- * a shared machine swing; ratios measured together are what count).
+ * a shared machine swing; ratios measured together are what count). `npm run bench -- train-step`
+ * runs only the learner-update bench against PyTorch (`train-step.ts`).
  *   1. learner update (recall-sized batch, QMIX): tfjs wasm vs cpu backend, dense vs static 10%.
  *   2. one decision for 3 agents with ONNX Runtime: sparse vs dense export of the same H = 64 agent.
  *   3. environments: steps per second under a random policy, and the environment's share of one
@@ -133,6 +134,20 @@ async function engineRow(hidden: number, density: number, decisions: number) {
 }
 
 const json = process.argv.includes('--json');
+if (process.argv.includes('train-step')) {
+  const { trainStepBench } = await import('./train-step.js');
+  const summary = await trainStepBench();
+  if (!json) {
+    for (const r of summary.rows as Array<Record<string, number | string | null>>) {
+      const f = (v: unknown, d = 1): string => (typeof v === 'number' ? v.toFixed(d) : '—');
+      console.log(
+        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | PyTorch ${f(r.torchMs)} ms | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s`,
+      );
+    }
+  }
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
 const engines = [];
 for (const hidden of [64, 256]) for (const density of [1, 0.1, 0.05]) engines.push(await engineRow(hidden, density, 1000));
 const ENV_BENCH = ['recall', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];

@@ -1,0 +1,99 @@
+"""One QMIX learner update in PyTorch, timed: the peer of `npm run bench -- train-step`.
+
+The same computation as the toolkit's learner: pymarl's RNNAgent (Linear -> ReLU -> GRUCell -> Linear)
+unrolled over the batch for the online and the target network, double-Q targets, pymarl2's QMIX mixer
+(two-layer hypernetworks) online and target, masked TD loss, Adam, gradient-norm clipping at 10.
+Random data of the given shapes. Prints one JSON line: {"medianMs": ..., "threads": ...}.
+
+  /usr/bin/python3 bench/torch_qmix_step.py B T N OBS A STATE H REPEATS [THREADS]
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+B, T, N, OBS, A, S, H, REPEATS = (int(x) for x in sys.argv[1:9])
+THREADS = int(sys.argv[9]) if len(sys.argv) > 9 else torch.get_num_threads()
+torch.set_num_threads(THREADS)
+torch.manual_seed(0)
+IN = OBS + A + N
+E, HE = 32, 64
+
+
+class Agent(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.rnn, self.fc2 = nn.Linear(IN, H), nn.GRUCell(H, H), nn.Linear(H, A)
+
+    def unroll(self, x):  # x [T+1, B*N, IN] -> q [B, T+1, N, A]
+        h = torch.zeros(x.shape[1], H)
+        qs = []
+        for t in range(x.shape[0]):
+            h = self.rnn(F.relu(self.fc1(x[t])), h)
+            qs.append(self.fc2(h))
+        return torch.stack(qs).view(x.shape[0], B, N, A).transpose(0, 1)
+
+
+class Mixer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w1 = nn.Sequential(nn.Linear(S, HE), nn.ReLU(), nn.Linear(HE, E * N))
+        self.b1 = nn.Linear(S, E)
+        self.wf = nn.Sequential(nn.Linear(S, HE), nn.ReLU(), nn.Linear(HE, E))
+        self.v = nn.Sequential(nn.Linear(S, E), nn.ReLU(), nn.Linear(E, 1))
+
+    def forward(self, q, s):  # q [B, T, N], s [B, T, S] -> [B, T]
+        bt = q.shape[0] * q.shape[1]
+        s = s.reshape(bt, S)
+        w1 = torch.abs(self.w1(s)).view(bt, N, E)
+        hidden = F.elu(torch.bmm(q.reshape(bt, 1, N), w1) + self.b1(s).view(bt, 1, E))
+        wf = torch.abs(self.wf(s)).view(bt, E, 1)
+        return (torch.bmm(hidden, wf) + self.v(s).view(bt, 1, 1)).view(q.shape[0], q.shape[1])
+
+
+agent, mixer, t_agent, t_mixer = Agent(), Mixer(), Agent(), Mixer()
+t_agent.load_state_dict(agent.state_dict())
+t_mixer.load_state_dict(mixer.state_dict())
+params = list(agent.parameters()) + list(mixer.parameters())
+opt = torch.optim.Adam(params, lr=5e-4, eps=1e-5)
+
+x = torch.randn(T + 1, B * N, IN)
+states = torch.randn(B, T + 1, S)
+actions = torch.randint(0, A, (B, T, N))
+avail = torch.ones(B, T + 1, N, A)
+reward = torch.randn(B, T)
+terminated = torch.zeros(B, T)
+filled = torch.ones(B, T)
+
+
+def update():
+    qs = agent.unroll(x)
+    chosen = torch.gather(qs[:, :-1], 3, actions.unsqueeze(3)).squeeze(3)
+    q_tot = mixer(chosen, states[:, :-1])
+    with torch.no_grad():
+        t_qs = t_agent.unroll(x)[:, 1:]
+        online_next = qs[:, 1:].detach().clone()
+        online_next[avail[:, 1:] == 0] = -1e9
+        greedy = online_next.argmax(dim=3, keepdim=True)
+        target_next = torch.gather(t_qs, 3, greedy).squeeze(3)
+        y = reward + 0.99 * (1 - terminated) * t_mixer(target_next, states[:, 1:])
+    td = (q_tot - y) * filled
+    loss = (td ** 2).sum() / filled.sum()
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 10)
+    opt.step()
+
+
+for _ in range(3):
+    update()
+times = []
+for _ in range(REPEATS):
+    t0 = time.perf_counter()
+    update()
+    times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"medianMs": statistics.median(times), "threads": THREADS}))

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench -- train-step [--json]`: one learner update (agents + QMIX mixer + targets +
+ * backward + Adam) for 3m-, 2s3z- and 3s5z-sized inputs (32 episodes × 60 steps, hidden 64), at
+ * densities 1, 0.1 and 0.05, and — when Debian's python3-torch is installed — the same update in
+ * PyTorch 1.13 in the same run (one thread, like tfjs-wasm). Rounds alternate ours and PyTorch's so
+ * machine-load swings hit both; the ratios are medians over rounds. With `--json` the last line is one
+ * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized) and `sparseSpeedup` (ours dense /
+ * ours at density 0.1, 3m-sized).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../src/config/index.js';
+import { initBackend } from '../src/marl/backend.js';
+import { QLearner } from '../src/marl/learner.js';
+import { initMasks } from '../src/marl/masks.js';
+import { agentArchitecture } from '../src/marl/setup.js';
+import { makeBatch, type Episode } from '../src/marl/episode.js';
+import type { EnvInfo } from '../src/envs/types.js';
+import { Rng } from '../src/util/rng.js';
+
+const B = 32;
+const T = 60;
+const H = 64;
+const SHAPES: Array<{ name: string; info: EnvInfo }> = [
+  { name: '3m', info: { nAgents: 3, nActions: 9, obsShape: 30, stateShape: 48, episodeLimit: T } },
+  { name: '2s3z', info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T } },
+  { name: '3s5z', info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T } },
+];
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_qmix_step.py', import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** A random full-length episode of `info`'s sizes. */
+function episode(info: EnvInfo, rng: Rng): Episode {
+  const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = info;
+  return {
+    length: T,
+    obs: Float32Array.from({ length: (T + 1) * n * o }, () => rng.uniform(-1, 1)),
+    state: Float32Array.from({ length: (T + 1) * s }, () => rng.uniform(-1, 1)),
+    avail: new Uint8Array((T + 1) * n * a).fill(1),
+    actions: Int32Array.from({ length: T * n }, () => rng.int(a)),
+    reward: Float32Array.from({ length: T }, () => rng.uniform(0, 1)),
+    terminated: new Uint8Array(T),
+  };
+}
+
+/** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
+function ourUpdate(info: EnvInfo, density: number): { time: (reps: number) => number; dispose: () => void } {
+  const config = resolveConfig('default', density < 1 ? { sparsity: { mode: 'static', density } } : {});
+  const rng = new Rng(1);
+  const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
+  initMasks(learner.stores(), config.sparsity, rng);
+  const batch = makeBatch(Array.from({ length: B }, () => episode(info, rng)), info);
+  learner.train(batch, { tEnv: 0 }); // warm-up: kernel compilation
+  return {
+    time: (reps) => {
+      const t: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        const t0 = performance.now();
+        learner.train(batch, { tEnv: 0 });
+        t.push(performance.now() - t0);
+      }
+      return median(t);
+    },
+    dispose: () => learner.dispose(),
+  };
+}
+
+function torchAvailable(): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function torchUpdate(info: EnvInfo, reps: number): number {
+  const { nAgents: n, obsShape: o, nActions: a, stateShape: s } = info;
+  const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, 1].map(String)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { medianMs: number }).medianMs;
+}
+
+/** GFLOP of one update, counted as the FLOP meter does (4 forward passes' worth, dense). */
+function updateGflop(info: EnvInfo): number {
+  const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = info;
+  const agent = (o + a + n) * H + 6 * H * H + H * a;
+  const mixer = 2 * s * 64 + 64 * 32 * n + 64 * 32 + 2 * s * 32 + 32;
+  return (4 * 2 * (B * (T + 1) * n * agent + B * T * mixer)) / 1e9;
+}
+
+/** Run the bench; returns the JSON summary. */
+export async function trainStepBench(rounds = 3): Promise<Record<string, unknown>> {
+  await initBackend('wasm');
+  const torch = torchAvailable();
+  const rows: Array<Record<string, number | string | null>> = [];
+  for (const { name, info } of SHAPES) {
+    const runs = [1, 0.1, 0.05].map((d) => ({ density: d, bench: ourUpdate(info, d), times: [] as number[] }));
+    const torchTimes: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (const run of runs) run.times.push(run.bench.time(2));
+      if (torch) torchTimes.push(torchUpdate(info, 2));
+    }
+    for (const run of runs) run.bench.dispose();
+    const dense = median(runs[0]!.times);
+    const gflop = updateGflop(info);
+    rows.push({
+      shape: name,
+      denseMs: dense,
+      density01Ms: median(runs[1]!.times),
+      density005Ms: median(runs[2]!.times),
+      torchMs: torch ? median(torchTimes) : null,
+      ratioVsTorch: torch ? dense / median(torchTimes) : null,
+      sparseSpeedup: dense / median(runs[1]!.times),
+      gflop,
+      achievedGflops: gflop / (dense / 1000),
+    });
+  }
+  const first = rows[0]!;
+  return { rows, ratioVsTorch: first.ratioVsTorch, sparseSpeedup: first.sparseSpeedup, torch, batch: `${B} episodes × ${T} steps, hidden ${H}` };
+}
