@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { ParamStore } from './params.js';
 import { addLinear, linear } from './layers.js';
+import { matMul } from './matmul.js';
 import { uniformFanIn } from './init.js';
 import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type SnapshotTensor, type RnnAgentTensorName } from '../snapshot/types.js';
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
@@ -55,8 +56,8 @@ export class RnnAgent {
   step(inputs: tf.Tensor2D, hidden: tf.Tensor2D): { q: tf.Tensor2D; hidden: tf.Tensor2D } {
     const p = this.params;
     const x = tf.relu(linear(p, 'fc1', inputs)); // [R, H]
-    const gi = tf.add(tf.matMul(x, p.get('gru.weightIh') as tf.Tensor2D), p.get('gru.biasIh')); // [R, 3H]
-    const gh = tf.add(tf.matMul(hidden, p.get('gru.weightHh') as tf.Tensor2D), p.get('gru.biasHh')); // [R, 3H]
+    const gi = tf.add(matMul(x, p.get('gru.weightIh') as tf.Tensor2D), p.get('gru.biasIh')); // [R, 3H]
+    const gh = tf.add(matMul(hidden, p.get('gru.weightHh') as tf.Tensor2D), p.get('gru.biasHh')); // [R, 3H]
     const [iz, ir, inn] = tf.split(gi, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]; // each [R, H]
     const [hz, hr, hn] = tf.split(gh, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const z = tf.sigmoid(tf.add(iz, hz)); // update gate [R, H]

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { uniformFanIn } from './init.js';
+import { matMul } from './matmul.js';
 import type { ParamStore } from './params.js';
 
 /** Register a Linear layer's `${prefix}.weight` `[nIn, nOut]` (maskable) and `${prefix}.bias` `[nOut]`. */
@@ -12,5 +13,5 @@ export function addLinear(params: ParamStore, prefix: string, nIn: number, nOut:
 
 /** y = x·W + b for x `[R, nIn]` → `[R, nOut]`. */
 export function linear(params: ParamStore, prefix: string, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.matMul(x, params.get(`${prefix}.weight`) as tf.Tensor2D), params.get(`${prefix}.bias`));
+  return tf.add(matMul(x, params.get(`${prefix}.weight`) as tf.Tensor2D), params.get(`${prefix}.bias`));
 }
