@@ -26,7 +26,7 @@ import { AgentSession } from '../src/runtime/ort.js';
 import { inputSize } from '../src/snapshot/validate.js';
 import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
 import { decodeModel } from '../src/onnx/schema.js';
-import { agentFlops } from '../src/verify/flops.js';
+import { agentFlops } from '../src/onnx/flops.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -21,7 +21,7 @@ export { OnnxPolicy, type PolicyStep, type PolicyOptions } from './runtime/polic
 export { SparseAgentEngine } from './runtime/sparse-engine.js';
 export { ENGINES, type EngineName, type AgentEngine } from './runtime/engine.js';
 export { evaluateOnnxAgent, type EvalOptions, type EvalReport } from './verify/eval.js';
-export { agentFlops, linearFlops, type FlopCount } from './verify/flops.js';
+export { agentFlops, linearFlops, type FlopCount } from './onnx/flops.js';
 export type { ParityReport } from './verify/parity.js';
 export { recordReplay, type EpisodeReplay } from './verify/replay.js';
 export { replaySvg, replayHtml } from './verify/replay-svg.js';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { inspectModel } from '../../src/onnx/inspect.js';
-import { agentFlops } from '../../src/verify/flops.js';
+import { agentFlops } from '../../src/onnx/flops.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 

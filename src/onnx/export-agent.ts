@@ -20,6 +20,7 @@ import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTe
 import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { encodeModel } from './schema.js';
 import { validateModel } from './validate.js';
+import { agentFlops } from './flops.js';
 import type { InputLayout } from '../snapshot/types.js';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
@@ -145,6 +146,8 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
       ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
     },
   });
+  const flops = agentFlops(model); // counted on the graph just built, so it is what `mast inspect` reports
+  model.metadataProps.push({ key: 'mast.flops_dense', value: String(flops.dense) }, { key: 'mast.flops_sparse', value: String(flops.sparse) });
   validateModel(model);
   return model;
 }

@@ -12,7 +12,7 @@ import { readAgentMetadata } from '../onnx/export-agent.js';
 import { inspectModel } from '../onnx/inspect.js';
 import { OnnxPolicy } from '../runtime/policy.js';
 import type { EngineName } from '../runtime/engine.js';
-import { agentFlops, type FlopCount } from './flops.js';
+import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import { onnxEpisode, type OnnxEpisode } from './rollout.js';
 import { loadReference, parityReport, type ParityReport } from './parity.js';
 import { meanStd } from '../marl/evaluate.js';

@@ -5,7 +5,7 @@ import { decodeModel, encodeModel } from '../../src/onnx/schema.js';
 import { readFloats, readInts } from '../../src/onnx/tensor-data.js';
 import { DataType } from '../../src/onnx/types.js';
 import { inspectModel } from '../../src/onnx/inspect.js';
-import { agentFlops, linearFlops, GRU_ELEMENTWISE_PER_UNIT } from '../../src/verify/flops.js';
+import { agentFlops, linearFlops, GRU_ELEMENTWISE_PER_UNIT } from '../../src/onnx/flops.js';
 import { snapshot, SMALL_ARCH } from './fixtures.js';
 
 test('sparse export: masked weights become sparse initializers with ascending INT64 indices that rebuild the snapshot', () => {
@@ -51,6 +51,9 @@ test('metadata records the agent layout and provenance, and reads back', () => {
   assert.equal(meta.sparsityMode, 'static');
   const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
   assert.ok(JSON.parse(props['mast.per_layer_density']!)['gru.weightHh'] < 0.25);
+  const flops = agentFlops(model);
+  assert.deepEqual([Number(props['mast.flops_dense']), Number(props['mast.flops_sparse'])], [flops.dense, flops.sparse]);
+  assert.ok(flops.sparse < 0.5 * flops.dense);
   model.metadataProps = model.metadataProps.filter((p) => p.key !== 'mast.hidden');
   assert.throws(() => readAgentMetadata(model, 'x.onnx'), /x.onnx has no 'mast.hidden' metadata/);
 });

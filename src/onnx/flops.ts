@@ -8,8 +8,8 @@
  * input+recurrent sums, 2H sigmoids, H for r ⊙ (R_h·h + b), H for the candidate's sum, H tanh, and
  * 4H for h' = (1 − z) ⊙ n + z ⊙ h.
  */
-import type { ModelProto, NodeProto } from '../onnx/types.js';
-import { inspectModel, type TensorReport } from '../onnx/inspect.js';
+import type { ModelProto, NodeProto } from './types.js';
+import { inspectModel, type TensorReport } from './inspect.js';
 
 /** FLOPs dense vs sparse and their ratio. */
 export interface FlopCount {
