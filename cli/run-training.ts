@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
 
 /**
  * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint.
- * @param warmStartFrom a trained run's checkpoint to prune and fine-tune instead of a fresh start.
+ * @param warmStartFrom a run directory (trained or imported) to prune and fine-tune instead of a fresh start.
  */
 export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo, warmStartFrom?: string): Promise<TrainSummary> {
   const abort = new AbortController();

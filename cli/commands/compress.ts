@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { DENSITY_DISTRIBUTIONS, type DensityDistribution } from '../../src/config/index.js';
 import { compressConfig, compressionReport, type TestPoint } from '../../src/marl/compress.js';
-import { runPaths } from '../../src/marl/run-dir.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
@@ -23,7 +22,7 @@ const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixe
 export function compressCommand(io: CliIo): Command {
   return new Command('compress')
     .description('prune a trained run to a density by magnitude, then recover it with MAST training')
-    .argument('<run>', 'trained run directory (from mast train)')
+    .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import)')
     .requiredOption('--out <dir>', 'run directory of the compressed agent')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
     .option('--steps <n>', 'environment steps of recovery training', intAtLeast(1), 10_000)
@@ -33,7 +32,7 @@ export function compressCommand(io: CliIo): Command {
     .option('--json', 'print the before/after report as one JSON object')
     .action(async (run: string, opts: CompressOpts) => {
       const config = compressConfig(run, { density: opts.density, steps: opts.steps, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
-      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, runPaths(run).checkpoint);
+      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, ...report }));

@@ -1,12 +1,15 @@
 /**
- * Compressing a trained run (`mast compress`): take a trained checkpoint's online networks, prune
- * every weight matrix by magnitude to the requested global density (ERK or uniform split), then keep
- * training with MAST's topology evolution, targets and dual buffer so the sparse agent recovers.
- * The new run's first test row (t = 0) is the pruned agent before any recovery.
+ * Compressing a trained run (`mast compress`): take a trained checkpoint's online networks (or, for
+ * an agent brought in with `mast import`, its agent snapshot and a fresh mixer), prune every weight
+ * matrix by magnitude to the requested global density (ERK or uniform split), then keep training with
+ * MAST's topology evolution, targets and dual buffer so the sparse agent recovers. The new run's first
+ * test row (t = 0) is the pruned agent before any recovery.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { DensityDistribution, TrainConfig } from '../config/types.js';
-import { deriveConfig, parseConfig } from '../config/validate.js';
+import { deriveConfig, parseConfig, resolveConfig } from '../config/validate.js';
+import { readSnapshot } from '../snapshot/io.js';
+import type { AgentSnapshot } from '../snapshot/types.js';
 import { CheckpointError, ConfigError } from '../util/errors.js';
 import { readMetrics } from './metrics.js';
 import { runPaths } from './run-dir.js';
@@ -28,10 +31,11 @@ export interface CompressTarget {
  */
 export function compressConfig(sourceDir: string, target: CompressTarget): TrainConfig {
   const paths = runPaths(sourceDir);
-  if (!existsSync(paths.checkpoint) || !existsSync(paths.config)) {
-    throw new CheckpointError(`${sourceDir} holds no trained run (no checkpoint.mast / config.json)`, { hint: 'train one first: mast train --out DIR' });
+  const trained = existsSync(paths.checkpoint) && existsSync(paths.config);
+  if (!trained && !existsSync(paths.snapshot)) {
+    throw new CheckpointError(`${sourceDir} holds neither a trained run (checkpoint.mast, config.json) nor an agent snapshot`, { hint: 'train one (mast train --out DIR) or import one (mast import agent.onnx --out DIR)' });
   }
-  const source = parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config);
+  const source = trained ? parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config) : configForSnapshot(readSnapshot(paths.snapshot));
   if (source.sparsity.mode === 'tiny') throw new ConfigError(`${sourceDir} is a 'tiny' run; compress a full-width run instead`);
   if (target.density >= source.sparsity.density) {
     throw new ConfigError(`--density ${target.density} is not below the source run's density ${source.sparsity.density}`, { hint: 'choose a smaller density, e.g. 0.1' });
@@ -41,6 +45,22 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
     steps: target.steps,
     sparsity: { mode: 'mast', density: target.density, distribution: target.distribution ?? source.sparsity.distribution, init: 'dense' },
     epsilon: { start: finish, finish, annealSteps: 1 },
+  });
+}
+
+/**
+ * A training config for an agent that arrived without one (`mast import`): the recorded config of a
+ * toolkit export, else pymarl's defaults on the snapshot's environment with its hidden size and
+ * input layout. The mixer is then trained from scratch alongside the pruned agent.
+ */
+export function configForSnapshot(snap: AgentSnapshot): TrainConfig {
+  const recorded = snap.metadata.config;
+  if (recorded && typeof recorded === 'object') return parseConfig(recorded, 'the snapshot\'s recorded config');
+  const { inputLayout, hidden } = snap.architecture;
+  return resolveConfig('default', {
+    env: snap.metadata.env,
+    agent: { hidden, lastActionInput: inputLayout.lastAction > 0, agentIdInput: inputLayout.agentId > 0 },
+    ...(snap.metadata.density < 1 ? { sparsity: { mode: 'static', density: snap.metadata.density } } : {}),
   });
 }
 

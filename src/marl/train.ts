@@ -11,7 +11,7 @@ import { makeEnv } from '../envs/registry.js';
 import { Rng } from '../util/rng.js';
 import { CheckpointError, ConfigError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic.js';
-import { writeSnapshot } from '../snapshot/io.js';
+import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
 import { writeMixerSnapshot } from '../snapshot/mixer.js';
 import { ALGORITHM_MIXER } from '../config/types.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
@@ -45,8 +45,9 @@ export interface TrainOptions {
   /** Abort (with a checkpoint) at the next episode boundary, e.g. on Ctrl-C. */
   signal?: AbortSignal;
   /**
-   * Start from the online networks of this (dense, same-width) run's checkpoint and prune them by
-   * magnitude to the config's density, instead of a random sparse initialisation (`mast compress`).
+   * Start from this run directory's online networks — its checkpoint's agent and mixer, or only its
+   * agent snapshot (an imported agent; the mixer starts fresh) — and prune them by magnitude to the
+   * config's density, instead of a random sparse initialisation (`mast compress`).
    */
   warmStartFrom?: string;
   /** Called after each training episode. */
@@ -109,7 +110,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split(), topology: root.split() };
   const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng, widths.mixer);
   if (options.warmStartFrom && !saved) {
-    readCheckpoint(options.warmStartFrom).restoreNetworks(learner);
+    const source = runPaths(options.warmStartFrom);
+    if (existsSync(source.checkpoint)) readCheckpoint(source.checkpoint).restoreNetworks(learner);
+    else learner.agent.params.loadArrays(readSnapshot(source.snapshot).tensors, source.snapshot);
     initMasks(learner.stores(), config.sparsity, initRng, 'magnitude');
   } else {
     initMasks(learner.stores(), config.sparsity, initRng);

@@ -82,3 +82,20 @@ test('MAST runs with every learner; WQMIX’s central critic is pruned with the 
     assert.ok(readMetrics(runPaths(dir).metrics).reduce((a, r) => a + r.topologyUpdates, 0) > 0, `${alg}: topology evolved`);
   }
 });
+
+test('an agent imported from PyTorch can be compressed: magnitude-pruned, with a fresh mixer, then recovered', async () => {
+  const { fileURLToPath } = await import('node:url');
+  const fixture = fileURLToPath(new URL('../../../test/fixtures/pymarl-agent-gru-cell.onnx', import.meta.url));
+  const dir = tmp('imported');
+  const imported = join(dir, 'imported');
+  assert.equal((await runCli(['import', fixture, '--out', imported, '--env', 'recall'])).error, null);
+  const out = join(dir, 'compressed');
+  const run = await runCli(['compress', imported, '--out', out, '--density', '0.3', '--steps', '200', '--json']);
+  assert.equal(run.error, null, String(run.error));
+  const report = JSON.parse(run.out) as { source: unknown; pruned: { tEnv: number }; recovered: { tEnv: number } };
+  assert.equal(report.source, null, 'an imported agent has no training history');
+  assert.equal(report.recovered.tEnv, 200);
+  const snap = readSnapshot(runPaths(out).snapshot);
+  assert.equal(snap.architecture.hidden, 16, 'the imported width is kept');
+  assert.ok(snap.tensors['gru.weightHh'].mask, 'the compressed agent is masked');
+});
