@@ -25,3 +25,14 @@ export function oneHot(length: number, index: number): Float32Array {
   v[index] = 1;
   return v;
 }
+
+/** Every agent's observation concatenated: the global state EPyMARL gives gym environments (LBF, MPE). */
+export function concatObservations(obs: readonly Float32Array[]): Float32Array {
+  const state = new Float32Array(obs.reduce((a, o) => a + o.length, 0));
+  let offset = 0;
+  for (const o of obs) {
+    state.set(o, offset);
+    offset += o.length;
+  }
+  return state;
+}

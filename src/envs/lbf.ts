@@ -21,7 +21,7 @@
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import type { EnvInfo, GridFrame, MultiAgentEnv, StepResult } from './types.js';
-import { checkStep } from './base.js';
+import { checkStep, concatObservations } from './base.js';
 
 /** The parameters of a foraging task. */
 export interface LbfOptions {
@@ -213,10 +213,7 @@ export class LbfEnv implements MultiAgentEnv {
 
   /** Every agent's observation, concatenated (EPyMARL's state for gym environments). */
   getState(): Float32Array {
-    const obs = this.getObs();
-    const state = new Float32Array(obs.length * (obs[0]?.length ?? 0));
-    obs.forEach((o, i) => state.set(o, i * o.length));
-    return state;
+    return concatObservations(this.getObs());
   }
 
   /** Every action, as EPyMARL reports for gym environments; invalid ones act as NONE. */

@@ -17,7 +17,7 @@
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import type { EnvInfo, MultiAgentEnv, ParticleFrame, StepResult } from './types.js';
-import { checkStep } from './base.js';
+import { checkStep, concatObservations } from './base.js';
 
 /** MPE's physical constants for simple_spread. */
 export const SPREAD_PHYSICS = {
@@ -154,10 +154,7 @@ export class SpreadEnv implements MultiAgentEnv {
   }
 
   getState(): Float32Array {
-    const obs = this.getObs();
-    const state = new Float32Array(obs.length * (obs[0]?.length ?? 0));
-    obs.forEach((o, i) => state.set(o, i * o.length));
-    return state;
+    return concatObservations(this.getObs());
   }
 
   getAvailActions(): Uint8Array[] {
