@@ -219,10 +219,11 @@ export class QLearner {
       }
       const byKey: Record<string, tf.Tensor> = {};
       if (context.denseGrads) denseGrads = {};
+      const stores = this.stores();
       for (const [varName, g] of Object.entries(grads)) {
         const key = this.gradKeys.get(varName) as string;
         const [prefix, ...rest] = key.split('/');
-        const store = this.stores()[prefix as string]!;
+        const store = stores[prefix as string]!;
         const param = rest.join('/');
         // The forward pass reads w (zero where pruned), so g is already the dense gradient ∂L/∂w.
         if (denseGrads && store.maskableNames().includes(param)) denseGrads[key] = g.dataSync() as Float32Array;
