@@ -130,13 +130,14 @@ export class World {
 
   /** Attack-move target choice: healers first, then the nearest; only within scan range or attacking me. */
   private pickFighterTarget(unit: Unit, candidates: Array<[Unit, number]>): Unit | null {
-    let best: [Unit, number] | null = null;
+    let best: Unit | null = null;
+    let bestKey: [number, number] = [Infinity, Infinity]; // (healer ? 0 : 1, distance), smallest wins
     for (const [u, d] of candidates) {
       if (!u.alive || !(d < unit.stats.scanRange + u.radius || u.target === unit)) continue;
-      const key = (c: [Unit, number]): [number, number] => [isHealer(c[0].stats) ? 0 : 1, c[1]];
-      if (!best || key([u, d])[0] < key(best)[0] || (key([u, d])[0] === key(best)[0] && d < best[1])) best = [u, d];
+      const key: [number, number] = [isHealer(u.stats) ? 0 : 1, d];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [u, key];
     }
-    return best ? best[0] : null;
+    return best;
   }
 
   /** Enemy medivac target choice: the comrade with the least hp that is hurt or fighting. */
