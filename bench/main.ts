@@ -150,7 +150,7 @@ if (process.argv.includes('train-step')) {
 }
 const engines = [];
 for (const hidden of [64, 256]) for (const density of [1, 0.1, 0.05]) engines.push(await engineRow(hidden, density, 1000));
-const ENV_BENCH = ['recall', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
+const ENV_BENCH = ['recall', 'smaclite/3m', 'smaclite/3s5z', 'smaclite/2c_vs_64zg', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
 const envs = [];
 for (const id of ENV_BENCH) {
   const speed = envSpeed(id, 20_000);
