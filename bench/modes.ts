@@ -45,16 +45,17 @@ function configFor(mode: SparsityMode, seed: number): TrainConfig {
 
 const runDir = (mode: SparsityMode, seed: number): string => join(values.dir as string, `${configFor(mode, seed).env.replace('/', '_')}-d${density}`, `${mode}-s${seed}`);
 
-function finished(dir: string): boolean {
+/** Whether the run in `dir` has reached `steps` (a finished shorter run is extended by resuming it). */
+function finished(dir: string, steps: number): boolean {
   const p = runPaths(dir).summary;
-  return existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { completed: boolean }).completed;
+  return existsSync(p) && (JSON.parse(readFileSync(p, 'utf8')) as { counters: { tEnv: number } }).counters.tEnv >= steps;
 }
 
 // --- train what is missing (a killed study resumes from each run's last checkpoint)
 for (const mode of modes) {
   for (const seed of seeds) {
     const dir = runDir(mode, seed);
-    if (finished(dir)) continue;
+    if (finished(dir, Number(values.steps))) continue;
     const t0 = performance.now();
     await train(configFor(mode, seed), { outDir: dir, resume: existsSync(runPaths(dir).checkpoint) });
     console.error(`${mode} seed ${seed}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
