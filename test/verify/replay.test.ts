@@ -37,6 +37,18 @@ test('a replay keeps one frame per step plus the start, and its return is the su
   }
 });
 
+test('a battlefield replay draws the terrain, every living unit and their health bars', async () => {
+  const policy = await randomPolicy('smaclite/3m');
+  const replay = await recordReplay(makeEnv('smaclite/3m'), policy, 2);
+  await policy.close();
+  const first = replay.frames[0]!;
+  assert.equal(first.kind, 'units');
+  const svg = replaySvg({ ...replay, frames: [first] }, '3m');
+  assert.equal((svg.match(/<circle /g) ?? []).length, 6, '3 allies and 3 enemies at the start');
+  assert.equal((svg.match(/fill="#2ca02c"/g) ?? []).length, 6, 'one health bar per unit');
+  assert.ok(svg.includes('fill="#e9efe3"'), 'walkable ground drawn');
+});
+
 test('the same seed replays the same episode; environments without pictures say so', async () => {
   const policy = await randomPolicy('mpe/spread-3');
   const a = await recordReplay(makeEnv('mpe/spread-3'), policy, 9);
