@@ -118,18 +118,19 @@ export class SparseAgentEngine {
           break;
         }
         case 'Add': {
-          const x = use(a);
+          const [act, other] = dense.has(a) ? [b, a] : [a, b]; // a constant may sit on either side
+          const x = use(act);
           const f = width[x] as number;
-          if (dense.has(b)) {
-            const bias = vector(b);
-            if (bias.length !== f) fail(`adds '${b}' of ${bias.length} values to ${f} features`);
+          if (dense.has(other)) {
+            const bias = vector(other);
+            if (bias.length !== f) fail(`adds '${other}' of ${bias.length} values to ${f} features`);
             const y = define(out, f);
             ops.push((buf, batch) => {
               const [src, dst] = [buf(x), buf(y)];
               for (let i = 0; i < f; i++) for (let c = i * batch, end = c + batch, v = bias[i] as number; c < end; c++) dst[c] = (src[c] as number) + v;
             });
           } else {
-            const z = use(b);
+            const z = use(other);
             if (width[z] !== f) fail(`adds values of ${width[z]} and ${f} features`);
             const y = define(out, f);
             ops.push((buf, batch) => {

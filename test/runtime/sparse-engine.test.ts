@@ -85,3 +85,12 @@ test('OnnxPolicy on the sparse engine picks the same actions as on ONNX Runtime'
   await ort.close();
   await sparse.close();
 });
+
+test('an Add with its constant on the left runs the same', async () => {
+  const arch = { ...SMALL_ARCH, hidden: 16 };
+  const model = exportAgent(snapshot(0.2, 2, arch));
+  const add = model.graph.node.find((n) => n.opType === 'Add' && n.input[1] === 'fc2.bias')!;
+  add.input = [add.input[1]!, add.input[0]!];
+  const worst = await compare(model, arch, 3, 2);
+  assert.ok(worst.q <= 1e-5 && worst.argmaxAgree, JSON.stringify(worst));
+});
