@@ -23,6 +23,28 @@ export interface AgentIoNames {
 
 const DEFAULT_IO: AgentIoNames = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_values', hOut: 'h_out' };
 
+/**
+ * Open an inference session, single-threaded (per-decision batches are tiny, and one thread keeps
+ * results reproducible); a failure is a ToolkitError naming the model and `exportHint`'s fix.
+ */
+async function openSession(model: string | Uint8Array, what: string, exportHint: string): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  try {
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  } catch (err) {
+    throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not load ${what}: ${(err as Error).message}`, { hint: `export the model again with \`${exportHint}\``, cause: err });
+  }
+}
+
+/** Run a session; a failure (inputs the graph does not take) is a ToolkitError with `exportHint`'s fix. */
+async function runSession(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, exportHint: string): Promise<ort.InferenceSession.OnnxValueMapType> {
+  try {
+    return await session.run(feeds);
+  } catch (err) {
+    throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: `the model does not match its metadata; export it again with \`${exportHint}\``, cause: err });
+  }
+}
+
 /** An ONNX Runtime session stepping the agent network for a batch of rows. */
 export class AgentSession {
   private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims, private readonly io: AgentIoNames) {}
@@ -33,14 +55,7 @@ export class AgentSession {
    * @param io graph input/output names, for models exported elsewhere (e.g. from PyTorch).
    */
   static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model', io: AgentIoNames = DEFAULT_IO): Promise<AgentSession> {
-    try {
-      // Single-threaded: per-decision batches are tiny, and one thread keeps results reproducible.
-      const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
-      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
-      return new AgentSession(session, dims, io);
-    } catch (err) {
-      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not load ${what}: ${(err as Error).message}`, { hint: 'export the model again with `mast export`', cause: err });
-    }
+    return new AgentSession(await openSession(model, what, 'mast export'), dims, io);
   }
 
   /**
@@ -53,15 +68,8 @@ export class AgentSession {
     const { inputSize, hidden: h } = this.dims;
     if (inputs.length !== batch * inputSize) throw new ShapeError(`AgentSession.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h) throw new ShapeError(`AgentSession.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = await this.session.run({
-        [this.io.inputs]: new ort.Tensor('float32', inputs, [batch, inputSize]),
-        [this.io.hIn]: new ort.Tensor('float32', hidden, [batch, h]),
-      });
-    } catch (err) {
-      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: 'the model does not match its metadata; export it again with `mast export`', cause: err });
-    }
+    const feeds = { [this.io.inputs]: new ort.Tensor('float32', inputs, [batch, inputSize]), [this.io.hIn]: new ort.Tensor('float32', hidden, [batch, h]) };
+    const out = await runSession(this.session, feeds, 'mast export');
     const q = out[this.io.qValues];
     const hOut = out[this.io.hOut];
     if (!q || !hOut) throw new ToolkitError('E_ONNX_LOAD', `the model has no ${this.io.qValues} / ${this.io.hOut} outputs`, { hint: 'export it again with `mast export`' });
@@ -80,12 +88,7 @@ export class BatchAgentsSession {
 
   /** Load a batch-agents model. */
   static async create(model: Uint8Array, dims: BatchAgentsSession['dims'], what: string): Promise<BatchAgentsSession> {
-    try {
-      const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-      return new BatchAgentsSession(session, dims);
-    } catch (err) {
-      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not load ${what}: ${(err as Error).message}`, { hint: 'export the model again with `mast export --batch-agents`', cause: err });
-    }
+    return new BatchAgentsSession(await openSession(model, what, 'mast export --batch-agents'), dims);
   }
 
   /**
@@ -101,12 +104,7 @@ export class BatchAgentsSession {
       h_in: new ort.Tensor('float32', hidden, [n, h]),
     };
     if (this.dims.lastAction) feeds['last_action'] = new ort.Tensor('float32', lastAction, [n, a]);
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = await this.session.run(feeds);
-    } catch (err) {
-      throw new ToolkitError('E_ONNX_LOAD', `ONNX Runtime could not run the model: ${(err as Error).message}`, { hint: 'export it again with `mast export --batch-agents`', cause: err });
-    }
+    const out = await runSession(this.session, feeds, 'mast export --batch-agents');
     const actions = Array.from(out['actions']!.data as BigInt64Array, (v) => Number(v));
     return { actions, qValues: out['q_values']!.data as Float32Array, hidden: out['h_out']!.data as Float32Array };
   }
