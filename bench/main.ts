@@ -6,9 +6,8 @@
  *   2. one decision for 3 agents with ONNX Runtime: sparse vs dense export of the same H = 64 agent.
  *   3. environments: steps per second under a random policy, and the environment's share of one
  *      training iteration (play one episode + one learner update on a batch of 32 of its episodes).
- *   4. deployment engines at densities 1, 0.1, 0.05 (5 agents, obs 30, 9 actions, H 64 and H 256):
- *      file bytes, ONNX Runtime on the dense export, ONNX Runtime on the sparse export, the sparse
- *      engine on the sparse export, FLOPs per decision; ratios vs ONNX Runtime on the same model.
+ *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines`): ONNX Runtime vs the
+ *      sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64 and 256.
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -24,9 +23,7 @@ import { randomSnapshot } from '../src/snapshot/random.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
 import { AgentSession } from '../src/runtime/ort.js';
 import { inputSize } from '../src/snapshot/validate.js';
-import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
-import { decodeModel } from '../src/onnx/schema.js';
-import { agentFlops } from '../src/onnx/flops.js';
+import { enginesBench, formatEngines } from './engines.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -97,42 +94,6 @@ function envSpeed(id: string, steps: number): { stepsPerSec: number; episodeLeng
   return { stepsPerSec: (done * 1000) / (performance.now() - t0), episodeLength: done / episodes };
 }
 
-/** Median µs of one decision for 5 agents on each engine, per density and hidden size. */
-async function engineRow(hidden: number, density: number, decisions: number) {
-  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 30, lastAction: 9, agentId: 5 }, hidden, nActions: 9, nAgents: 5 };
-  const snap = randomSnapshot(arch, new Rng(2), density);
-  const dims = { inputSize: inputSize(arch), hidden, nActions: 9 };
-  const sparseBytes = exportAgentBytes(snap, { format: 'sparse' });
-  const denseBytes = exportAgentBytes(snap, { format: 'dense' });
-  const inputs = Float32Array.from({ length: 5 * dims.inputSize }, (_, i) => Math.sin(i));
-  const time = async (run: (h: Float32Array) => Promise<{ hidden: Float32Array }>): Promise<number> => {
-    let h = new Float32Array(5 * hidden);
-    const t: number[] = [];
-    for (let i = 0; i < decisions + 100; i++) {
-      const t0 = process.hrtime.bigint();
-      h = new Float32Array((await run(h)).hidden);
-      if (i >= 100) t.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-    return median(t);
-  };
-  const ortDense = await AgentSession.create(denseBytes, dims);
-  const ortSparse = await AgentSession.create(sparseBytes, dims);
-  const engine = SparseAgentEngine.fromModel(decodeModel(sparseBytes, 'bench'), dims);
-  const row = {
-    hidden,
-    density,
-    sparseFileBytes: sparseBytes.length,
-    denseFileBytes: denseBytes.length,
-    ortDenseUs: await time((h) => ortDense.run(inputs, h, 5)),
-    ortSparseUs: await time((h) => ortSparse.run(inputs, h, 5)),
-    sparseEngineUs: await time(async (h) => engine.runSync(inputs, h, 5)),
-    flops: agentFlops(decodeModel(sparseBytes, 'bench')),
-  };
-  await ortDense.close();
-  await ortSparse.close();
-  return { ...row, engineSpeedupVsOrt: row.ortSparseUs / row.sparseEngineUs };
-}
-
 const json = process.argv.includes('--json');
 if (process.argv.includes('train-step')) {
   const { trainStepBench } = await import('./train-step.js');
@@ -148,8 +109,13 @@ if (process.argv.includes('train-step')) {
   console.log(JSON.stringify(summary));
   process.exit(0);
 }
-const engines = [];
-for (const hidden of [64, 256]) for (const density of [1, 0.1, 0.05]) engines.push(await engineRow(hidden, density, 1000));
+const engineSummary = await enginesBench();
+if (process.argv.includes('engines')) {
+  if (!json) for (const line of formatEngines(engineSummary.rows)) console.log(line);
+  console.log(JSON.stringify(engineSummary));
+  process.exit(0);
+}
+const engines = engineSummary.rows;
 const ENV_BENCH = ['recall', 'smaclite/3m', 'smaclite/3s5z', 'smaclite/2c_vs_64zg', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
 const envs = [];
 for (const id of ENV_BENCH) {
@@ -175,12 +141,7 @@ if (json) {
   console.log(`learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`);
   console.log(`  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`);
   console.log(`ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`);
-  console.log('deployment, one decision for 5 agents (obs 30, 9 actions), median µs:');
-  for (const e of engines) {
-    console.log(
-      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B sparse / ${e.denseFileBytes} B dense | ORT dense ${e.ortDenseUs.toFixed(1)} | ORT sparse-init ${e.ortSparseUs.toFixed(1)} | sparse engine ${e.sparseEngineUs.toFixed(1)} → ${e.engineSpeedupVsOrt.toFixed(2)}× vs ORT | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)})`,
-    );
-  }
+  for (const line of formatEngines(engines)) console.log(line);
   for (const e of envs) {
     console.log(`env ${e.id}: ${Math.round(e.stepsPerSec)} steps/s (random policy, episode ${e.episodeLength.toFixed(1)} steps); one episode + one dense update (${e.updateMs.toFixed(0)} ms): env share ${(100 * e.envShare).toFixed(1)}%`);
   }

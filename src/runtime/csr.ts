@@ -1,7 +1,8 @@
 /**
  * Compressed sparse rows for the sparse engine: each row is one output unit with the inputs it
  * reads, so y[r, b] = Σ_k value[k]·x[col[k], b] over the row's stored entries. The work of a product
- * is batch × stored entries, whatever the dense size.
+ * is batch × stored entries, whatever the dense size. The product itself is the `spmm` kernel in
+ * `wasm/sparse-kernels.wat`.
  */
 
 /** A matrix of `rows` output units over `cols` inputs, zeros not stored. */
@@ -43,45 +44,4 @@ export function csrFromEntries(rows: number, cols: number, count: number, entry:
 /** Stored entries. */
 export function nnz(m: CsrMatrix): number {
   return m.value.length;
-}
-
-/**
- * outT[r, b] = Σ_k value[k]·xT[col[k], b] for every matrix row r and batch column b, in the
- * feature-major layout the sparse engine keeps activations in (`[features, batch]`, batch fastest).
- * The batch is taken four columns at a time with the sums in locals, so each stored weight is read
- * once per four multiply-adds (about 3× faster in V8 than a plain inner loop over the batch).
- */
-export function csrMultiplyFm(m: CsrMatrix, xT: Float32Array, batch: number, outT: Float32Array): void {
-  const { rows, rowStart, col, value } = m;
-  let b0 = 0;
-  for (; b0 + 4 <= batch; b0 += 4) {
-    for (let r = 0; r < rows; r++) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      const end = rowStart[r + 1] as number;
-      for (let k = rowStart[r] as number; k < end; k++) {
-        const w = value[k] as number;
-        const x = (col[k] as number) * batch + b0;
-        a0 += w * (xT[x] as number);
-        a1 += w * (xT[x + 1] as number);
-        a2 += w * (xT[x + 2] as number);
-        a3 += w * (xT[x + 3] as number);
-      }
-      const o = r * batch + b0;
-      outT[o] = a0;
-      outT[o + 1] = a1;
-      outT[o + 2] = a2;
-      outT[o + 3] = a3;
-    }
-  }
-  for (; b0 < batch; b0++) {
-    for (let r = 0; r < rows; r++) {
-      let a = 0;
-      const end = rowStart[r + 1] as number;
-      for (let k = rowStart[r] as number; k < end; k++) a += (value[k] as number) * (xT[(col[k] as number) * batch + b0] as number);
-      outT[r * batch + b0] = a;
-    }
-  }
 }

@@ -18,6 +18,12 @@ export interface AgentEngine {
   readonly dims: AgentDims;
   /** One step for `batch` rows: inputs `[batch, In]`, hidden `[batch, H]` → Q `[batch, A]`, hidden `[batch, H]`. */
   run(inputs: Float32Array, hidden: Float32Array, batch: number): Promise<{ qValues: Float32Array; hidden: Float32Array }>;
+  /**
+   * {@link run} into caller-owned arrays, `qOut` `[batch, A]` and `hOut` `[batch, H]` (`hOut` may be
+   * `hidden`), with no allocation on an engine that can avoid it. Returns nothing on an engine that
+   * computes synchronously (the sparse engine), so a caller can skip the await.
+   */
+  runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): Promise<void> | void;
   close(): Promise<void>;
 }
 

@@ -76,6 +76,13 @@ export class AgentSession {
     return { qValues: q.data as Float32Array, hidden: hOut.data as Float32Array };
   }
 
+  /** {@link run} into caller-owned arrays: `qOut` `[batch, A]`, `hOut` `[batch, H]` (may be `hidden`). */
+  async runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): Promise<void> {
+    const out = await this.run(inputs, hidden, batch);
+    qOut.set(out.qValues);
+    hOut.set(out.hidden);
+  }
+
   /** Release the native session. */
   async close(): Promise<void> {
     await this.session.release();

@@ -40,6 +40,8 @@ export class OnnxPolicy {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]
+  private readonly qValues: Float32Array; // [N, A], the last step's
+  private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
 
   private constructor(
     private readonly session: AgentEngine | BatchAgentsSession,
@@ -51,6 +53,8 @@ export class OnnxPolicy {
     this.hidden = new Float32Array(n * metadata.hidden);
     this.lastActions = new Array<number>(n).fill(-1);
     this.inputs = new Float32Array(n * (obs + lastAction + agentId));
+    this.qValues = new Float32Array(n * metadata.nActions);
+    this.allActions = new Uint8Array(metadata.nActions).fill(1);
   }
 
   /** Load a model exported by `mast export` (a path or its bytes) on the chosen engine. */
@@ -89,13 +93,22 @@ export class OnnxPolicy {
    * @param avail one availability mask per agent (length nActions); all actions when omitted
    */
   async step(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<PolicyStep> {
+    const actions = await this.decide(obs, avail);
+    return { actions, qValues: new Float32Array(this.qValues) };
+  }
+
+  /** Greedy actions for every agent (see {@link step}), without copying out the Q-values. */
+  async act(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
+    return this.decide(obs, avail);
+  }
+
+  /** One step: fills `this.qValues`, advances the hidden state and last actions, returns the actions. */
+  private async decide(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
     const n = this.nAgents;
     const a = this.metadata.nActions;
     if (obs.length !== n) throw new ShapeError(`OnnxPolicy.step: got ${obs.length} observations for ${n} agents`);
     if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.step: avail must hold ${n} masks of length ${a}`);
-    const all = new Uint8Array(a).fill(1);
     let actions: number[];
-    let qValues: Float32Array;
     if (this.session instanceof BatchAgentsSession) {
       // the graph assembles the inputs and picks the greedy actions itself
       const o = this.metadata.inputLayout.obs;
@@ -104,24 +117,20 @@ export class OnnxPolicy {
       const lastOneHot = new Float32Array(n * a);
       this.lastActions.forEach((act, i) => act >= 0 && (lastOneHot[i * a + act] = 1));
       const availFlat = new Float32Array(n * a);
-      for (let i = 0; i < n; i++) (avail?.[i] ?? all).forEach((m, k) => (availFlat[i * a + k] = m));
+      for (let i = 0; i < n; i++) (avail?.[i] ?? this.allActions).forEach((m, k) => (availFlat[i * a + k] = m));
       const out = await this.session.run(flatObs, lastOneHot, availFlat, this.hidden);
       this.hidden = new Float32Array(out.hidden);
-      [actions, qValues] = [out.actions, out.qValues];
+      this.qValues.set(out.qValues);
+      actions = out.actions;
     } else {
       fillAgentInputs(this.metadata.inputLayout, obs, this.lastActions, this.inputs);
-      const out = await this.session.run(this.inputs, this.hidden, n);
-      this.hidden = new Float32Array(out.hidden);
-      qValues = out.qValues;
-      actions = Array.from({ length: n }, (_, i) => greedyAction(qValues, i * a, avail?.[i] ?? all));
+      const pending = this.session.runInto(this.inputs, this.hidden, n, this.qValues, this.hidden);
+      if (pending) await pending; // the sparse engine has already finished
+      actions = new Array<number>(n);
+      for (let i = 0; i < n; i++) actions[i] = greedyAction(this.qValues, i * a, avail?.[i] ?? this.allActions);
     }
-    this.lastActions = [...actions]; // a copy: reset() refills it, and the caller owns `actions`
-    return { actions, qValues: new Float32Array(qValues) };
-  }
-
-  /** Greedy actions for every agent (see {@link step}). */
-  async act(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
-    return (await this.step(obs, avail)).actions;
+    for (let i = 0; i < n; i++) this.lastActions[i] = actions[i] as number; // the caller owns `actions`
+    return actions;
   }
 
   /** Release the ONNX Runtime session. */

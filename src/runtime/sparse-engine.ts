@@ -8,9 +8,10 @@
  * a forward GRU with default activations, either `linear_before_reset`), so it runs any row-wise graph
  * built from those ops, not one hard-wired layout; anything else is refused when the model is loaded.
  * Every activation is a `[batch, features]` matrix (leading singleton axes, as around the GRU, are
- * bookkeeping only) and is held feature-major, `[features, batch]`, so the kernels read each stored
- * weight once for several batch rows (`csr.ts`). Buffers are allocated once per batch size; gate
- * nonlinearities come from an interpolated table (`activations.ts`), since `Math.exp` would dominate.
+ * bookkeeping only) and is held feature-major, `[features, lanes]` with the batch padded to a multiple
+ * of four lanes, in the memory of the WebAssembly kernels (`wasm/sparse-kernels.wat`), which multiply
+ * each stored weight into four or eight batch rows per SIMD instruction. Weights are placed in that
+ * memory once; activation buffers once per batch size.
  *
  * GRU (ONNX operator definition), per step, gates z, r, h stacked in W [1, 3H, In], R [1, 3H, H],
  * B [1, 6H] = [Wb | Rb]:
@@ -24,27 +25,49 @@ import { DataType } from '../onnx/types.js';
 import { readFloats, readInts } from '../onnx/tensor-data.js';
 import { graphConstants } from '../onnx/constants.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
-import { csrFromEntries, csrMultiplyFm, nnz, type CsrMatrix } from './csr.js';
+import { csrFromEntries, nnz, type CsrMatrix } from './csr.js';
 import type { AgentDims } from './ort.js';
-import { fastSigmoid as sigmoid, fastTanh } from './activations.js';
+import { KernelArena, type SparseKernels } from './wasm/kernels.js';
+import type { AgentEngine } from './engine.js';
 
 /** The ops the engine runs. */
 export const SPARSE_ENGINE_OPS = ['MatMul', 'Add', 'Relu', 'Unsqueeze', 'Squeeze', 'GRU'] as const;
 
-/** One compiled op over value slots; `buf(slot)` is that slot's `[features, batch]` buffer. */
-type Op = (buf: (slot: number) => Float32Array, batch: number) => void;
+/** One compiled op; `at[slot]` is the byte offset of that slot's `[features, lanes]` buffer. */
+type Op = (at: Int32Array, lanes: number) => void;
 
+/** A CSR matrix placed in kernel memory. */
+interface PlacedMatrix {
+  rows: number;
+  rowStart: number;
+  col: number;
+  val: number;
+}
 
 function attribute(node: NodeProto, name: string): AttributeProto | undefined {
   return node.attribute.find((a) => a.name === name);
 }
 
+/** What compiling one node needs from the graph compiler. */
+interface CompileContext {
+  k: SparseKernels;
+  constDims: (name: string) => number[];
+  matrix: (name: string, rows: number, cols: number, transposed: boolean) => CsrMatrix;
+  place: (m: CsrMatrix) => PlacedMatrix;
+  vector: (name: string) => Float32Array;
+  use: (name: string) => number;
+  define: (name: string, features: number) => number;
+  width: number[];
+  fail: (message: string) => never;
+}
+
 /** One exported agent network, compiled for the sparse engine. */
-export class SparseAgentEngine {
-  private readonly buffers = new Map<number, Float32Array[]>(); // batch → slot buffers
+export class SparseAgentEngine implements AgentEngine {
+  private readonly placed = new Map<number, { at: Int32Array; staging: number }>(); // per lane count
 
   private constructor(
     readonly dims: AgentDims,
+    private readonly arena: KernelArena,
     private readonly ops: Op[],
     /** Features of each value slot. */
     private readonly width: number[],
@@ -62,6 +85,8 @@ export class SparseAgentEngine {
     const fail = (message: string): never => {
       throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, { hint: 'run it with ONNX Runtime instead (--engine ort)' });
     };
+    const arena = new KernelArena();
+    const k = arena.kernels;
     // --- constants: dense initializers as arrays, sparse ones as (linear index, value) lists
     const found = graphConstants(model);
     const dense = new Map<string, { data: Float32Array; dims: number[] }>();
@@ -83,6 +108,11 @@ export class SparseAgentEngine {
       const d = dense.get(name) ?? fail(`multiplies by '${name}', which is not a constant`);
       return csrFromEntries(rows, cols, d.data.length, (k) => entry(k, d.data[k] as number));
     };
+    let stored = 0;
+    const place = (m: CsrMatrix): PlacedMatrix => {
+      stored += nnz(m);
+      return { rows: m.rows, rowStart: arena.put(m.rowStart), col: arena.put(m.col), val: arena.put(m.value) };
+    };
 
     // --- value slots: graph inputs first, then every node output (leading singleton axes ignored)
     const slotOf = new Map<string, number>();
@@ -99,7 +129,6 @@ export class SparseAgentEngine {
     define(inputsName as string, dims.inputSize);
     define(hInName as string, dims.hidden);
 
-    let stored = 0;
     const ops: Op[] = [];
     for (const node of g.node) {
       const [a = '', b = ''] = node.input;
@@ -109,12 +138,11 @@ export class SparseAgentEngine {
           break; // its value is among the constants above
         case 'MatMul': {
           if (!dense.has(b) && !sparse.has(b)) fail(`has a MatMul ('${out}') whose right operand is not a constant`);
-          const [k, n] = constDims(b) as [number, number];
-          if (width[use(a)] !== k) fail(`has a MatMul ('${out}') of ${width[use(a)]} features by [${k}, ${n}]`);
-          const w = matrix(b, n, k, true);
-          stored += nnz(w);
+          const [inner, n] = constDims(b) as [number, number];
+          if (width[use(a)] !== inner) fail(`has a MatMul ('${out}') of ${width[use(a)]} features by [${inner}, ${n}]`);
+          const w = place(matrix(b, n, inner, true));
           const [x, y] = [use(a), define(out, n)];
-          ops.push((buf, batch) => csrMultiplyFm(w, buf(x), batch, buf(y)));
+          ops.push((at, lanes) => k.spmm(w.rowStart, w.col, w.val, w.rows, at[x] as number, at[y] as number, lanes));
           break;
         }
         case 'Add': {
@@ -124,36 +152,28 @@ export class SparseAgentEngine {
           if (dense.has(other)) {
             const bias = vector(other);
             if (bias.length !== f) fail(`adds '${other}' of ${bias.length} values to ${f} features`);
-            const y = define(out, f);
-            ops.push((buf, batch) => {
-              const [src, dst] = [buf(x), buf(y)];
-              for (let i = 0; i < f; i++) for (let c = i * batch, end = c + batch, v = bias[i] as number; c < end; c++) dst[c] = (src[c] as number) + v;
-            });
+            const [biasAt, y] = [arena.put(bias), define(out, f)];
+            ops.push((at, lanes) => k.addBias(at[x] as number, biasAt, at[y] as number, f, lanes));
           } else {
             const z = use(other);
             if (width[z] !== f) fail(`adds values of ${width[z]} and ${f} features`);
             const y = define(out, f);
-            ops.push((buf, batch) => {
-              const [p, q, dst] = [buf(x), buf(z), buf(y)];
-              for (let c = 0; c < f * batch; c++) dst[c] = (p[c] as number) + (q[c] as number);
-            });
+            ops.push((at, lanes) => k.add(at[x] as number, at[z] as number, at[y] as number, f * lanes));
           }
           break;
         }
         case 'Relu': {
-          const [x, y] = [use(a), define(out, width[use(a)] as number)];
-          ops.push((buf) => {
-            const [src, dst] = [buf(x), buf(y)];
-            for (let c = 0; c < src.length; c++) dst[c] = (src[c] as number) > 0 ? (src[c] as number) : 0;
-          });
+          const f = width[use(a)] as number;
+          const [x, y] = [use(a), define(out, f)];
+          ops.push((at, lanes) => k.relu(at[x] as number, at[y] as number, f * lanes));
           break;
         }
         case 'Unsqueeze':
         case 'Squeeze':
-          slotOf.set(out, use(a)); // only leading singleton axes move; the [features, batch] data is the same
+          slotOf.set(out, use(a)); // only leading singleton axes move; the [features, lanes] data is the same
           break;
         case 'GRU':
-          ops.push(SparseAgentEngine.compileGru(node, { constDims, matrix, vector, use, define, width, fail, count: (n) => (stored += n) }));
+          ops.push(SparseAgentEngine.compileGru(node, { k, constDims, matrix, place, vector, use, define, width, fail }, arena));
           break;
         default:
           fail(`uses ${node.opType} ('${out}'), which it does not run; it runs ${SPARSE_ENGINE_OPS.join(', ')}`);
@@ -161,22 +181,10 @@ export class SparseAgentEngine {
     }
     const slots = { inputs: 0, hIn: 1, qValues: use(qName as string), hOut: use(hOutName as string) };
     if (width[slots.qValues] !== dims.nActions || width[slots.hOut] !== dims.hidden) fail('produces outputs of the wrong sizes');
-    return new SparseAgentEngine(dims, ops, width, slots, stored);
+    return new SparseAgentEngine(dims, arena, ops, width, slots, stored);
   }
 
-  private static compileGru(
-    node: NodeProto,
-    c: {
-      constDims: (name: string) => number[];
-      matrix: (name: string, rows: number, cols: number, transposed: boolean) => CsrMatrix;
-      vector: (name: string) => Float32Array;
-      use: (name: string) => number;
-      define: (name: string, features: number) => number;
-      width: number[];
-      fail: (message: string) => never;
-      count: (stored: number) => void;
-    },
-  ): Op {
+  private static compileGru(node: NodeProto, c: CompileContext, arena: KernelArena): Op {
     const [xName = '', wName = '', rName = '', bName = '', seqLens = '', h0Name = ''] = node.input;
     const h = Number(attribute(node, 'hidden_size')?.i ?? 0);
     const before = Number(attribute(node, 'linear_before_reset')?.i ?? 0) !== 0;
@@ -187,77 +195,94 @@ export class SparseAgentEngine {
     if (!h0Name) c.fail('has a GRU without an initial hidden state input');
     const [, gates, nIn] = c.constDims(wName) as [number, number, number];
     if (gates !== 3 * h) c.fail(`has a GRU whose W is [1, ${gates}, ${nIn}] for hidden_size ${h}`);
-    const W = c.matrix(wName, 3 * h, nIn, false);
+    const W = c.place(c.matrix(wName, 3 * h, nIn, false));
     const R = c.matrix(rName, 3 * h, h, false);
-    c.count(nnz(W) + nnz(R));
-    const bias = bName ? c.vector(bName) : new Float32Array(6 * h);
+    // Without linear_before_reset the candidate's recurrent product reads r ⊙ h, so R splits into its
+    // z, r rows (read from h) and its candidate rows (read from r ⊙ h).
+    const Rh = c.place(before ? R : rowBlock(R, 0, 2 * h));
+    const Rn = before ? undefined : c.place(rowBlock(R, 2 * h, 3 * h));
+    // biases packed per hidden unit j: [Wbz + Rbz, Wbr + Rbr, Wbn, Rbn]
+    const b = bName ? c.vector(bName) : new Float32Array(6 * h);
+    const packed = new Float32Array(4 * h);
+    for (let j = 0; j < h; j++) {
+      packed[4 * j] = (b[j] as number) + (b[3 * h + j] as number);
+      packed[4 * j + 1] = (b[h + j] as number) + (b[4 * h + j] as number);
+      packed[4 * j + 2] = b[2 * h + j] as number;
+      packed[4 * j + 3] = b[5 * h + j] as number;
+    }
+    const gatesAt = arena.put(packed);
     const [x, h0] = [c.use(xName), c.use(h0Name)];
     const [yName = '', yhName = ''] = node.output;
     if (yName) c.fail('has a GRU whose full output sequence Y is used; the engine steps one row at a time');
     if (c.width[x] !== nIn) c.fail(`has a GRU reading ${c.width[x]} features with W over ${nIn}`);
     const gx = c.define(`${yhName}#gx`, 3 * h);
     const gh = c.define(`${yhName}#gh`, 3 * h);
-    const reset = c.define(`${yhName}#reset`, h);
-    const ghReset = c.define(`${yhName}#ghReset`, before ? 0 : 3 * h);
+    const rh = c.define(`${yhName}#rh`, before ? 0 : h);
+    const gr = c.define(`${yhName}#gr`, before ? 0 : h);
     const yh = c.define(yhName, h);
-    return (buf, batch) => {
-      const [X, H, GX, GH, RS, GR, Y] = [buf(x), buf(h0), buf(gx), buf(gh), buf(reset), buf(ghReset), buf(yh)];
-      csrMultiplyFm(W, X, batch, GX);
-      csrMultiplyFm(R, H, batch, GH);
-      // the reset gate first (the candidate needs it), feature-major: row j of each gate block
-      for (let j = 0; j < h; j++) {
-        const rGateBias = (bias[h + j] as number) + (bias[4 * h + j] as number);
-        for (let b = 0; b < batch; b++) {
-          const i = (h + j) * batch + b;
-          RS[j * batch + b] = sigmoid((GX[i] as number) + (GH[i] as number) + rGateBias);
-        }
+    const k = c.k;
+    return (at, lanes) => {
+      const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [number, number, number, number, number, number, number];
+      k.spmm(W.rowStart, W.col, W.val, W.rows, X, GX, lanes); // [3H, lanes]
+      k.spmm(Rh.rowStart, Rh.col, Rh.val, Rh.rows, H, GH, lanes); // [3H or 2H, lanes]
+      k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
+      if (Rn) {
+        k.mul(GX + 4 * h * lanes, H, RH, h * lanes); // r ⊙ h  [H, lanes]
+        k.spmm(Rn.rowStart, Rn.col, Rn.val, Rn.rows, RH, GR, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
       }
-      if (!before) {
-        const rh = new Float32Array(h * batch);
-        for (let k = 0; k < h * batch; k++) rh[k] = (RS[k] as number) * (H[k] as number); // r ⊙ h
-        csrMultiplyFm(R, rh, batch, GR); // (r ⊙ h)·Rᵀ; only its candidate block is read below
-      }
-      for (let j = 0; j < h; j++) {
-        const zBias = (bias[j] as number) + (bias[3 * h + j] as number);
-        const nBias = bias[2 * h + j] as number;
-        const rBias = bias[5 * h + j] as number;
-        for (let b = 0; b < batch; b++) {
-          const k = j * batch + b; // z block and hidden index
-          const ih = k + 2 * h * batch; // candidate block
-          const z = sigmoid((GX[k] as number) + (GH[k] as number) + zBias);
-          const recurrent = before ? (RS[k] as number) * ((GH[ih] as number) + rBias) : (GR[ih] as number) + rBias;
-          const n = fastTanh((GX[ih] as number) + nBias + recurrent);
-          Y[k] = (1 - z) * n + z * (H[k] as number);
-        }
-      }
+      k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0); // [H, lanes]
     };
   }
 
-  private buffersFor(batch: number): Float32Array[] {
-    let b = this.buffers.get(batch);
-    if (!b) {
-      b = this.width.map((w) => new Float32Array(w * batch));
-      this.buffers.set(batch, b);
+  /** Byte offsets of every slot's buffer, and of a row-major staging area, for `lanes` padded rows (placed on first use). */
+  private offsetsFor(lanes: number): { at: Int32Array; staging: number } {
+    let placed = this.placed.get(lanes);
+    if (!placed) {
+      const at = Int32Array.from(this.width, (w) => this.arena.alloc(4 * w * lanes));
+      const { inputSize, hidden, nActions } = this.dims;
+      placed = { at, staging: this.arena.alloc(4 * lanes * Math.max(inputSize, hidden, nActions)) };
+      this.placed.set(lanes, placed);
     }
-    return b;
+    return placed;
+  }
+
+  /** {@link run} into caller-owned arrays (see {@link AgentEngine.runInto}); synchronous, allocation-free. */
+  runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): void {
+    const { inputSize, hidden: h, nActions } = this.dims;
+    this.checkInputs(inputs, hidden, batch);
+    if (qOut.length !== batch * nActions || hOut.length !== batch * h) throw new ShapeError(`SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`);
+    const lanes = Math.ceil(batch / 4) * 4;
+    const { at, staging } = this.offsetsFor(lanes);
+    const k = this.arena.kernels;
+    const heap = this.arena.heap;
+    const s = this.slots;
+    const [stage, inAt, hInAt, qAt, hOutAt] = [staging, at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [number, number, number, number, number];
+    // --- in: row-major copies, transposed to feature-major by the kernels
+    heap.set(inputs, stage >> 2);
+    k.toFeatureMajor(stage, inAt, batch, inputSize, lanes);
+    heap.set(hidden, stage >> 2);
+    k.toFeatureMajor(stage, hInAt, batch, h, lanes);
+    for (const op of this.ops) op(at, lanes);
+    // --- out: back to row-major, then copied out
+    k.toRowMajor(qAt, stage, batch, nActions, lanes);
+    qOut.set(heap.subarray(stage >> 2, (stage >> 2) + batch * nActions));
+    k.toRowMajor(hOutAt, stage, batch, h, lanes);
+    hOut.set(heap.subarray(stage >> 2, (stage >> 2) + batch * h));
+  }
+
+  private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
+    const { inputSize, hidden: h } = this.dims;
+    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`SparseAgentEngine.run: batch must be a positive integer, got ${batch}`);
+    if (inputs.length !== batch * inputSize) throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
+    if (hidden.length !== batch * h) throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
   }
 
   /** {@link run} without the promise, for tight loops. Returned arrays are fresh (row-major). */
   runSync(inputs: Float32Array, hidden: Float32Array, batch: number): { qValues: Float32Array; hidden: Float32Array } {
-    const { inputSize, hidden: h, nActions } = this.dims;
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`SparseAgentEngine.run: batch must be a positive integer, got ${batch}`);
-    if (inputs.length !== batch * inputSize) throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
-    if (hidden.length !== batch * h) throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
-    const bufs = this.buffersFor(batch);
-    const buf = (slot: number): Float32Array => bufs[slot] as Float32Array;
-    transposeInto(inputs, batch, inputSize, buf(this.slots.inputs));
-    transposeInto(hidden, batch, h, buf(this.slots.hIn));
-    for (const op of this.ops) op(buf, batch);
-    const qValues = new Float32Array(batch * nActions);
-    const hOut = new Float32Array(batch * h);
-    transposeInto(buf(this.slots.qValues), nActions, batch, qValues);
-    transposeInto(buf(this.slots.hOut), h, batch, hOut);
-    return { qValues, hidden: hOut };
+    this.checkInputs(inputs, hidden, batch);
+    const out = { qValues: new Float32Array(batch * this.dims.nActions), hidden: new Float32Array(batch * this.dims.hidden) };
+    this.runInto(inputs, hidden, batch, out.qValues, out.hidden);
+    return out;
   }
 
   /** One step for `batch` rows (same contract as the ONNX Runtime session). */
@@ -265,11 +290,18 @@ export class SparseAgentEngine {
     return this.runSync(inputs, hidden, batch);
   }
 
-  /** Nothing native to release; present for symmetry with the ONNX Runtime session. */
+  /** Nothing native to release (the kernel memory is garbage-collected); present for symmetry with ONNX Runtime. */
   async close(): Promise<void> {}
 }
 
-/** `[rows, cols]` row-major into `[cols, rows]` row-major. */
-function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c] as number;
+/** Rows [from, to) of `m` as a matrix of their own. */
+function rowBlock(m: CsrMatrix, from: number, to: number): CsrMatrix {
+  const [start, end] = [m.rowStart[from] as number, m.rowStart[to] as number];
+  return {
+    rows: to - from,
+    cols: m.cols,
+    rowStart: m.rowStart.slice(from, to + 1).map((v) => v - start),
+    col: m.col.slice(start, end),
+    value: m.value.slice(start, end),
+  };
 }

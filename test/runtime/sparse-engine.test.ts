@@ -48,6 +48,26 @@ test('the sparse engine matches ONNX Runtime within 1e-5 with identical greedy a
   }
 });
 
+test('runInto matches run for batches of 1 to 12 rows (4-, 8- and 12-lane layouts), updating the hidden state in place', async () => {
+  const arch = { ...SMALL_ARCH, hidden: 16 };
+  const model = exportAgent(snapshot(0.2, 5, arch));
+  const dims = { inputSize: inputSize(arch), hidden: 16, nActions: arch.nActions };
+  const ort = await AgentSession.create(encodeModel(model), dims);
+  const sparse = SparseAgentEngine.fromModel(model, dims);
+  const rng = new Rng(9);
+  for (const batch of [1, 4, 5, 9, 12]) {
+    const x = Float32Array.from({ length: batch * dims.inputSize }, () => rng.uniform(-1, 1));
+    const h = Float32Array.from({ length: batch * 16 }, () => rng.uniform(-1, 1));
+    const want = await ort.run(x, h, batch);
+    const q = new Float32Array(batch * dims.nActions);
+    sparse.runInto(x, h, batch, q, h); // h is both the input and the output
+    want.qValues.forEach((v, i) => assert.ok(Math.abs(v - q[i]!) <= 1e-5, `batch ${batch} Q[${i}]`));
+    want.hidden.forEach((v, i) => assert.ok(Math.abs(v - h[i]!) <= 1e-5, `batch ${batch} h[${i}]`));
+  }
+  assert.throws(() => sparse.runInto(new Float32Array(dims.inputSize), new Float32Array(16), 1, new Float32Array(2), new Float32Array(16)), /outputs must hold 1×/);
+  await ort.close();
+});
+
 test('weights stored as Constant(sparse_value) nodes run the same in both engines', async () => {
   const arch = { ...SMALL_ARCH, hidden: 16 };
   const worst = await compare(exportAgent(snapshot(0.1, 6, arch), { format: 'sparse', sparseEncoding: 'constant' }), arch, 4, 3);

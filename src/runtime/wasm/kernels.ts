@@ -1,0 +1,91 @@
+/**
+ * The sparse engine's WebAssembly kernels (`sparse-kernels.wat`, compiled at build time) and the
+ * memory they work in. The module is compiled once per process; each engine gets its own instance
+ * and memory, with a bump allocator: weights are placed once, activation buffers once per batch
+ * size, and nothing is freed until the engine is dropped.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ToolkitError } from '../../util/errors.js';
+
+/** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
+export interface SparseKernels {
+  spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  toFeatureMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
+  toRowMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
+  addBias(x: number, bias: number, y: number, features: number, lanes: number): void;
+  add(a: number, b: number, y: number, count: number): void;
+  relu(x: number, y: number, count: number): void;
+  mul(a: number, b: number, y: number, count: number): void;
+  sigmoid(x: number, y: number, count: number): void;
+  gruGates(gx: number, gh: number, gates: number, hidden: number, lanes: number): void;
+  gruCandidate(gx: number, gh: number, gr: number, gates: number, h: number, y: number, hidden: number, lanes: number, lbr: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const url = new URL('./sparse-kernels.wasm', import.meta.url);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(fileURLToPath(url));
+  } catch {
+    throw new ToolkitError('E_ONNX_LOAD', `the sparse engine's kernels (${fileURLToPath(url)}) are missing`, { hint: 'build the package with `npm run build`, which compiles them' });
+  }
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch (e) {
+    throw new ToolkitError('E_ONNX_LOAD', `the sparse engine's kernels do not compile on this runtime (${(e as Error).message})`, { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort' });
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/** One instance of the kernels with its own memory and a bump allocator over it. */
+export class KernelArena {
+  readonly kernels: SparseKernels;
+  private readonly memory: WebAssembly.Memory;
+  private top = 16; // offset 0 stays unused, so a real buffer never sits at the null pointer
+  private heapView: Float32Array;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.kernels = instance.exports as unknown as SparseKernels;
+    this.heapView = new Float32Array(this.memory.buffer);
+  }
+
+  /** Reserve `bytes` (16-byte aligned, zeroed) and return its offset. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top += Math.ceil(bytes / 16) * 16;
+    const short = this.top - this.memory.buffer.byteLength;
+    if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
+    return at;
+  }
+
+  /** Reserve room for `values` and copy them in. */
+  put(values: Float32Array | Int32Array): number {
+    const at = this.alloc(values.byteLength);
+    (values instanceof Float32Array ? this.f32(at, values.length) : this.i32(at, values.length)).set(values);
+    return at;
+  }
+
+  /** A Float32Array view of `length` floats at `offset` (valid until the memory next grows). */
+  f32(offset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, length);
+  }
+
+  /** An Int32Array view of `length` ints at `offset` (valid until the memory next grows). */
+  i32(offset: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, offset, length);
+  }
+
+  /** The whole memory as floats (index = byte offset / 4); re-read after any alloc. */
+  get heap(): Float32Array {
+    if (this.heapView.buffer !== this.memory.buffer) this.heapView = new Float32Array(this.memory.buffer); // grown since
+    return this.heapView;
+  }
+}
