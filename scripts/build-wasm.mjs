@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compile the WebAssembly text kernels under src/ to binaries beside their compiled TypeScript in
-// dist/ (src/runtime/wasm/x.wat → dist/src/runtime/wasm/x.wasm). Runs after tsc in `build`.
+// dist/ (src/kernels/x.wat → dist/src/kernels/x.wasm). Runs after tsc in `build`.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

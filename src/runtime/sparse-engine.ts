@@ -9,7 +9,7 @@
  * built from those ops, not one hard-wired layout; anything else is refused when the model is loaded.
  * Every activation is a `[batch, features]` matrix (leading singleton axes, as around the GRU, are
  * bookkeeping only) and is held feature-major, `[features, lanes]` with the batch padded to a multiple
- * of four lanes, in the memory of the WebAssembly kernels (`wasm/sparse-kernels.wat`), which multiply
+ * of four lanes, in the memory of the WebAssembly kernels (`src/kernels/sparse-kernels.wat`), which multiply
  * each stored weight into four or eight batch rows per SIMD instruction. Weights are placed in that
  * memory once; activation buffers once per batch size.
  *
@@ -25,9 +25,9 @@ import { DataType } from '../onnx/types.js';
 import { readFloats, readInts } from '../onnx/tensor-data.js';
 import { graphConstants } from '../onnx/constants.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
-import { csrFromEntries, nnz, type CsrMatrix } from './csr.js';
+import { csrFromEntries, nnz, type CsrMatrix } from '../kernels/csr.js';
 import type { AgentDims } from './ort.js';
-import { KernelArena, type SparseKernels } from './wasm/kernels.js';
+import { KernelArena, type SparseKernels } from '../kernels/kernels.js';
 import type { AgentEngine } from './engine.js';
 
 /** The ops the engine runs. */

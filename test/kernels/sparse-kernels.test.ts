@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena } from '../../src/runtime/wasm/kernels.js';
-import { csrFromEntries } from '../../src/runtime/csr.js';
+import { KernelArena } from '../../src/kernels/kernels.js';
+import { csrFromEntries } from '../../src/kernels/csr.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('the SIMD sigmoid stays within 2e-7 of 1/(1+e^−x) on [−40, 40], saturates beyond, keeps NaN', () => {

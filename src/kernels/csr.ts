@@ -2,7 +2,7 @@
  * Compressed sparse rows for the sparse engine: each row is one output unit with the inputs it
  * reads, so y[r, b] = Σ_k value[k]·x[col[k], b] over the row's stored entries. The work of a product
  * is batch × stored entries, whatever the dense size. The product itself is the `spmm` kernel in
- * `wasm/sparse-kernels.wat`.
+ * `sparse-kernels.wat`.
  */
 
 /** A matrix of `rows` output units over `cols` inputs, zeros not stored. */

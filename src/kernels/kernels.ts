@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ToolkitError } from '../../util/errors.js';
+import { ToolkitError } from '../util/errors.js';
 
 /** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
 export interface SparseKernels {
