@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- train-step [--json]`: one learner update (agents + QMIX mixer + targets +
  * backward + Adam) for 3m-, 2s3z- and 3s5z-sized inputs (32 episodes × 60 steps, hidden 64), at
- * densities 1, 0.1 and 0.05, and — when Debian's python3-torch is installed — the same update in
+ * densities 1, 0.1 and 0.05 with the agents unrolled by the WebAssembly kernels (the default), at
+ * density 1 with the tfjs unroll (the reference path), and — when Debian's python3-torch is installed — the same update in
  * PyTorch 1.13 in the same run (one thread, like tfjs-wasm). Rounds alternate ours and PyTorch's so
  * machine-load swings hit both; the ratios are medians over rounds. With `--json` the last line is one
  * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized) and `sparseSpeedup` (ours dense /
@@ -11,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
+import type { AgentUnrollMode } from '../src/config/types.js';
 import { initBackend } from '../src/marl/backend.js';
 import { QLearner } from '../src/marl/learner.js';
 import { initMasks } from '../src/marl/masks.js';
@@ -22,7 +24,7 @@ import { Rng } from '../src/util/rng.js';
 const B = 32;
 const T = 60;
 const H = 64;
-const SHAPES: Array<{ name: string; info: EnvInfo }> = [
+export const SHAPES: Array<{ name: string; info: EnvInfo }> = [
   { name: '3m', info: { nAgents: 3, nActions: 9, obsShape: 30, stateShape: 48, episodeLimit: T } },
   { name: '2s3z', info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T } },
   { name: '3s5z', info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T } },
@@ -50,8 +52,8 @@ function episode(info: EnvInfo, rng: Rng): Episode {
 }
 
 /** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
-function ourUpdate(info: EnvInfo, density: number): { time: (reps: number) => number; dispose: () => void } {
-  const config = resolveConfig('default', density < 1 ? { sparsity: { mode: 'static', density } } : {});
+export function ourUpdate(info: EnvInfo, density: number, unroll: AgentUnrollMode = 'kernels'): { time: (reps: number) => number; dispose: () => void } {
+  const config = resolveConfig('default', { agent: { unroll }, ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}) });
   const rng = new Rng(1);
   const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
   initMasks(learner.stores(), config.sparsity, rng);
@@ -96,7 +98,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   const torch = torchAvailable();
   const rows: Array<Record<string, number | string | null>> = [];
   for (const { name, info } of SHAPES) {
-    const runs = [1, 0.1, 0.05].map((d) => ({ density: d, bench: ourUpdate(info, d), times: [] as number[] }));
+    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, unroll]) => ({ density: d, bench: ourUpdate(info, d, unroll), times: [] as number[] }));
     const torchTimes: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const run of runs) run.times.push(run.bench.time(2));
@@ -110,11 +112,13 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       denseMs: dense,
       density01Ms: median(runs[1]!.times),
       density005Ms: median(runs[2]!.times),
+      tfjsDenseMs: median(runs[3]!.times),
       torchMs: torch ? median(torchTimes) : null,
       ratioVsTorch: torch ? dense / median(torchTimes) : null,
       sparseSpeedup: dense / median(runs[1]!.times),
       gflop,
       achievedGflops: gflop / (dense / 1000),
+      kernelsVsTfjs: median(runs[3]!.times) / dense,
     });
   }
   const first = rows[0]!;

@@ -16,7 +16,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   targetUpdateInterval: 200,
   doubleQ: true,
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
-  agent: { hidden: 64, lastActionInput: true, agentIdInput: true },
+  agent: { hidden: 64, lastActionInput: true, agentIdInput: true, unroll: 'kernels' },
   mixer: { embed: 32, hypernetEmbed: 64 },
   wqmix: { owWeight: 0.5, cwWeight: 0.1, centralEmbed: 256 },
   res: { beta: 0.05, lambda: 0.05 },

@@ -64,7 +64,19 @@ export interface AgentConfig {
   lastActionInput: boolean;
   /** Append the agent-id one-hot to its input (pymarl `obs_agent_id`: true). */
   agentIdInput: boolean;
+  /**
+   * How the learner unrolls the agent network over a batch: `kernels` (the WebAssembly CSR kernels,
+   * forward and backpropagation through time in one op; work ∝ stored weights, and faster than tfjs
+   * at every density measured by `npm run bench -- train-step`) or `tfjs` (tfjs ops per time step,
+   * the reference the kernels are tested against).
+   */
+  unroll: AgentUnrollMode;
 }
+
+/** Ways to unroll the agent network in the learner. */
+export const AGENT_UNROLL_MODES = ['kernels', 'tfjs'] as const;
+/** A way to unroll the agent network. */
+export type AgentUnrollMode = (typeof AGENT_UNROLL_MODES)[number];
 
 /** The mixing network (ignored by VDN, which has no parameters). */
 export interface MixerConfig {

@@ -19,7 +19,12 @@ export interface SparseKernels {
   mul(a: number, b: number, y: number, count: number): void;
   sigmoid(x: number, y: number, count: number): void;
   gruGates(gx: number, gh: number, gates: number, hidden: number, lanes: number): void;
-  gruCandidate(gx: number, gh: number, gr: number, gates: number, h: number, y: number, hidden: number, lanes: number, lbr: number): void;
+  gruCandidate(gx: number, gh: number, gr: number, gates: number, h: number, y: number, hidden: number, lanes: number, lbr: number, nOut: number): void;
+  spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  sddmm(rowStart: number, col: number, rows: number, dy: number, x: number, g: number, lanes: number): void;
+  rowSums(x: number, y: number, features: number, lanes: number): void;
+  reluBackward(dy: number, a: number, y: number, count: number): void;
+  gruBackward(dh: number, zr: number, n: number, gh: number, gates: number, h: number, dgx: number, dgh: number, dhDirect: number, hidden: number, lanes: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -261,14 +261,15 @@
         (br $feature)))
     (call $sigmoid (local.get $gx) (local.get $gx) (i32.shl (i32.mul (local.get $hidden) (local.get $lanes)) (i32.const 1))))
 
-  ;; gruCandidate: after gruGates, the new hidden state into y [H, lanes] (y must not be h):
+  ;; gruCandidate: after gruGates, the new hidden state into y [H, lanes] (y must not be h), and
+  ;; the candidate n into nOut [H, lanes] unless nOut is 0 (training keeps it for the backward pass):
   ;;   n = tanh(gx_n + Wbn + r ⊙ (gh_n + Rbn))   (lbr = 1, linear_before_reset)
   ;;   n = tanh(gx_n + Wbn + gr + Rbn)           (lbr = 0; gr = (r ⊙ h)·R_nᵀ [H, lanes])
   ;;   y = (1 − z) ⊙ n + z ⊙ h = n + z ⊙ (h − n)
   ;; with tanh(a) = 2σ(2a) − 1, so that σ is the one transcendental kernel.
   (func (export "gruCandidate")
     (param $gx i32) (param $gh i32) (param $gr i32) (param $gates i32) (param $h i32) (param $y i32)
-    (param $hidden i32) (param $lanes i32) (param $lbr i32)
+    (param $hidden i32) (param $lanes i32) (param $lbr i32) (param $nOut i32)
     (local $j i32) (local $l i32) (local $o i32) (local $block i32) (local $b i32) (local $pre v128) (local $n v128)
     (local.set $block (i32.shl (i32.mul (local.get $hidden) (local.get $lanes)) (i32.const 2)))
     ;; --- y ← 2·(candidate pre-activation)
@@ -308,10 +309,174 @@
         (br_if $combined (i32.ge_u (local.get $o) (local.get $block)))
         (local.set $n
           (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (v128.load (i32.add (local.get $y) (local.get $o)))) (v128.const f32x4 1 1 1 1)))
+        (if (local.get $nOut) (then (v128.store (i32.add (local.get $nOut) (local.get $o)) (local.get $n))))
         (v128.store (i32.add (local.get $y) (local.get $o))
           (f32x4.add (local.get $n)
             (f32x4.mul
               (v128.load (i32.add (local.get $gx) (local.get $o))) ;; z
               (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $o))) (local.get $n)))))
         (local.set $o (i32.add (local.get $o) (i32.const 16)))
-        (br $next)))))
+        (br $next))))
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
+
+  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
+  ;; accumulated into y (which the caller zeroes or preloads).
+  (func (export "spmmT")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
+        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (block $entriesDone
+          (loop $entry
+            (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
+            (local.set $w (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
+            (local.set $o (i32.const 0))
+            (block $lanesDone
+              (loop $lane
+                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.add (v128.load (i32.add (local.get $yp) (local.get $o)))
+                    (f32x4.mul (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $lane)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $entry)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
+  ;; of y = W·x at the stored positions only (a sampled dense-dense product).
+  (func (export "sddmm")
+    (param $rowStart i32) (param $col i32) (param $rows i32)
+    (param $dy i32) (param $x i32) (param $g i32) (param $lanes i32)
+    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $acc v128) (local $dp i32) (local $xp i32) (local $o i32) (local $gp i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $dp (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $stride))))
+        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (block $entriesDone
+          (loop $entry
+            (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
+            (local.set $xp (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.const 0))
+            (block $lanesDone
+              (loop $lane
+                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
+                (local.set $acc (f32x4.add (local.get $acc)
+                  (f32x4.mul (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp) (local.get $o))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $lane)))
+            (local.set $gp (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 2))))
+            (f32.store (local.get $gp)
+              (f32.add (f32.load (local.get $gp))
+                (f32.add
+                  (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $entry)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; y[f] += Σ_lanes x[f, :] (bias gradients)
+  (func (export "rowSums") (param $x i32) (param $y i32) (param $features i32) (param $lanes i32)
+    (local $f i32) (local $o i32) (local $stride i32) (local $acc v128) (local $xp i32) (local $yp i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (block $done
+      (loop $feature
+        (br_if $done (i32.ge_u (local.get $f) (local.get $features)))
+        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $f) (local.get $stride))))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $o (i32.const 0))
+        (block $lanesDone
+          (loop $lane
+            (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $xp) (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $lane)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $f) (i32.const 2))))
+        (f32.store (local.get $yp)
+          (f32.add (f32.load (local.get $yp))
+            (f32.add
+              (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+              (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $feature))))
+
+  ;; y = dy where a > 0, else 0 (ReLU's backward), over `count` floats (a multiple of 4)
+  (func (export "reluBackward") (param $dy i32) (param $a i32) (param $y i32) (param $count i32)
+    (local $o i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (v128.store (i32.add (local.get $y) (local.get $o))
+          (v128.and (v128.load (i32.add (local.get $dy) (local.get $o)))
+            (f32x4.gt (v128.load (i32.add (local.get $a) (local.get $o))) (v128.const f32x4 0 0 0 0))))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next))))
+
+  ;; The GRU step's backward (linear_before_reset, PyTorch's cell), elementwise over [H, lanes].
+  ;; From dh = ∂L/∂h' and the forward's z, r (gx's first two blocks after gruGates), n, gh's
+  ;; candidate block (without its bias Rbn, which `gates` holds) and h:
+  ;;   h' = n + z ⊙ (h − n):   dn = dh ⊙ (1 − z),  dz = dh ⊙ (h − n),  dhDirect = dh ⊙ z
+  ;;   n = tanh(aₙ), aₙ = gx_n + Wbn + r ⊙ (gh_n + Rbn):   daₙ = dn ⊙ (1 − n²),  dr = daₙ ⊙ (gh_n + Rbn)
+  ;;   z = σ(a_z): da_z = dz ⊙ z(1 − z);   r = σ(a_r): da_r = dr ⊙ r(1 − r)
+  ;; writes dgx = [da_z, da_r, daₙ] and dgh = [da_z, da_r, daₙ ⊙ r] ([3H, lanes] each) and dhDirect.
+  (func (export "gruBackward")
+    (param $dh i32) (param $zr i32) (param $n i32) (param $gh i32) (param $gates i32) (param $h i32)
+    (param $dgx i32) (param $dgh i32) (param $dhDirect i32) (param $hidden i32) (param $lanes i32)
+    (local $j i32) (local $l i32) (local $o i32) (local $block i32) (local $b i32)
+    (local $dhv v128) (local $z v128) (local $r v128) (local $nv v128) (local $ghn v128) (local $dan v128) (local $one v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $block (i32.shl (i32.mul (local.get $hidden) (local.get $lanes)) (i32.const 2)))
+    (block $done
+      (loop $unit
+        (br_if $done (i32.ge_u (local.get $j) (local.get $hidden)))
+        (local.set $b (i32.add (local.get $gates) (i32.shl (local.get $j) (i32.const 4))))
+        (local.set $l (i32.const 0))
+        (block $lanesDone
+          (loop $lane
+            (br_if $lanesDone (i32.ge_u (local.get $l) (local.get $lanes)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $j) (local.get $lanes)) (local.get $l)) (i32.const 2)))
+            (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $o))))
+            (local.set $z (v128.load (i32.add (local.get $zr) (local.get $o))))
+            (local.set $r (v128.load (i32.add (i32.add (local.get $zr) (local.get $block)) (local.get $o))))
+            (local.set $nv (v128.load (i32.add (local.get $n) (local.get $o))))
+            (local.set $ghn
+              (f32x4.add (v128.load (i32.add (i32.add (local.get $gh) (i32.shl (local.get $block) (i32.const 1))) (local.get $o)))
+                (v128.load32_splat offset=12 (local.get $b))))
+            (v128.store (i32.add (local.get $dhDirect) (local.get $o)) (f32x4.mul (local.get $dhv) (local.get $z)))
+            ;; daₙ = dh (1 − z)(1 − n²)
+            (local.set $dan
+              (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (local.get $one) (local.get $z)))
+                (f32x4.sub (local.get $one) (f32x4.mul (local.get $nv) (local.get $nv)))))
+            ;; da_z = dh (h − n) z (1 − z)
+            (v128.store (i32.add (local.get $dgx) (local.get $o))
+              (f32x4.mul (f32x4.mul (local.get $dhv) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $o))) (local.get $nv)))
+                (f32x4.mul (local.get $z) (f32x4.sub (local.get $one) (local.get $z)))))
+            ;; da_r = daₙ (gh_n + Rbn) r (1 − r)
+            (v128.store (i32.add (i32.add (local.get $dgx) (local.get $block)) (local.get $o))
+              (f32x4.mul (f32x4.mul (local.get $dan) (local.get $ghn))
+                (f32x4.mul (local.get $r) (f32x4.sub (local.get $one) (local.get $r)))))
+            (v128.store (i32.add (i32.add (local.get $dgx) (i32.shl (local.get $block) (i32.const 1))) (local.get $o)) (local.get $dan))
+            (v128.store (i32.add (local.get $dgh) (local.get $o)) (v128.load (i32.add (local.get $dgx) (local.get $o))))
+            (v128.store (i32.add (i32.add (local.get $dgh) (local.get $block)) (local.get $o))
+              (v128.load (i32.add (i32.add (local.get $dgx) (local.get $block)) (local.get $o))))
+            (v128.store (i32.add (i32.add (local.get $dgh) (i32.shl (local.get $block) (i32.const 1))) (local.get $o))
+              (f32x4.mul (local.get $dan) (local.get $r)))
+            (local.set $l (i32.add (local.get $l) (i32.const 4)))
+            (br $lane)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $unit)))))

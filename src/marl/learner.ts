@@ -26,6 +26,7 @@ import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
 import { CentralCritic } from './mixers/central.js';
 import { resSoftmaxValue } from './res.js';
 import { hasCentralCritic } from './setup.js';
+import { FusedAgentUnroll } from './fused-agent.js';
 
 /** Statistics of one learner update. */
 export interface TrainStats {
@@ -51,6 +52,12 @@ export interface UpdateContext {
 }
 
 /** A copy of `x` with no gradient path back to the variables it came from. */
+/** Q `[T+1, B·N, A]` (step-major, as unrolled) → `[B, T+1, N, A]`. */
+function toBatchMajor(q: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
+  const [steps, , a] = q.shape;
+  return tf.transpose(tf.reshape(q, [steps, b, n, a]), [1, 0, 2, 3]) as tf.Tensor4D;
+}
+
 function detach<T extends tf.Tensor>(x: T): T {
   return tf.tensor(x.dataSync(), x.shape, 'float32') as T;
 }
@@ -72,6 +79,8 @@ export class QLearner {
   readonly targetCritic: CentralCritic | null;
   readonly optimizer: Optimizer;
   private readonly gradKeys = new Map<string, string>(); // tf variable name → optimizer key
+  /** The kernel unrolls of the online and target agents (see `agent.unroll`), made on first use. */
+  private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
@@ -107,17 +116,21 @@ export class QLearner {
     for (const [key, store] of Object.entries(this.stores())) targets[key]!.copyFrom(store);
   }
 
-  /** Unroll `agent` over a batch: inputs per step `[B·N, In]` → Q `[B, T+1, N, A]`. */
-  private unroll(agent: RnnAgent, steps: tf.Tensor2D[], b: number, n: number): tf.Tensor4D {
+  /** Unroll `agent` over a batch with tfjs ops: inputs `[T+1, B·N, In]` → Q `[B, T+1, N, A]`. */
+  private unroll(agent: RnnAgent, inputs: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
     let h = tf.zeros([b * n, agent.arch.hidden]) as tf.Tensor2D; // [B·N, H]
     const qs: tf.Tensor2D[] = [];
-    for (const x of steps) {
+    for (const x of tf.unstack(inputs) as tf.Tensor2D[]) {
       const out = agent.step(x, h);
       qs.push(out.q); // [B·N, A]
       h = out.hidden;
     }
-    const stacked = tf.reshape(tf.stack(qs), [steps.length, b, n, agent.arch.nActions]); // [T+1, B, N, A]
-    return tf.transpose(stacked, [1, 0, 2, 3]) as tf.Tensor4D; // [B, T+1, N, A]
+    return toBatchMajor(tf.stack(qs) as tf.Tensor3D, b, n);
+  }
+
+  private kernelUnrolls(): { agent: FusedAgentUnroll; target: FusedAgentUnroll } {
+    this.fused ??= { agent: new FusedAgentUnroll(this.agent), target: new FusedAgentUnroll(this.targetAgent) };
+    return this.fused;
   }
 
   /**
@@ -171,9 +184,10 @@ export class QLearner {
     const kind = returnKindAt(this.config.targets, context.tEnv, this.config.steps);
     const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN, returns: kind };
     let denseGrads: Record<string, Float32Array> | null = null;
+    const kernels = this.config.agent.unroll === 'kernels' ? this.kernelUnrolls() : null;
     tf.tidy(() => {
-      const inputs = tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]);
-      const steps = tf.unstack(inputs) as tf.Tensor2D[]; // T+1 × [B·N, In]
+      const inputArray = batchAgentInputs(batch, layout);
+      const inputs = tf.tensor3d(inputArray, [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
       const states = tf.tensor3d(batch.state, [b, t + 1, s]); // [B, T+1, S]
       const avail = tf.tensor4d(Float32Array.from(batch.avail), [b, t + 1, n, a]); // [B, T+1, N, A]
       const availNow = tf.slice(avail, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
@@ -182,10 +196,12 @@ export class QLearner {
       const filled = tf.tensor2d(Float32Array.from(batch.filled), [b, t]); // [B, T]
       const statesNow = tf.slice(states, [0, 0, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
       const statesNext = tf.slice(states, [0, 1, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
-      const targetQs = tf.slice(this.unroll(this.targetAgent, steps, b, n), [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
+      const targetAll = kernels ? toBatchMajor(kernels.target.forward(inputArray, t + 1, b * n), b, n) : this.unroll(this.targetAgent, inputs, b, n); // [B, T+1, N, A]
+      const targetQs = tf.slice(targetAll, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
 
       const lossFn = (): tf.Scalar => {
-        const qs = this.unroll(this.agent, steps, b, n); // [B, T+1, N, A]
+        // with RigL's dense gradient wanted, the kernels differentiate at every position (pruned weights are 0)
+        const qs = kernels ? toBatchMajor(kernels.agent.apply(inputs, context.denseGrads ?? false), b, n) : this.unroll(this.agent, inputs, b, n); // [B, T+1, N, A]
         const qsNow = tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
         const chosen = tf.sum(tf.mul(qsNow, actions), 3) as tf.Tensor3D; // [B, T, N]
         const qTot = this.mixer.mix(chosen, statesNow); // [B, T]

@@ -230,7 +230,7 @@ export class SparseAgentEngine implements AgentEngine {
         k.mul(GX + 4 * h * lanes, H, RH, h * lanes); // r ⊙ h  [H, lanes]
         k.spmm(Rn.rowStart, Rn.col, Rn.val, Rn.rows, RH, GR, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
       }
-      k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0); // [H, lanes]
+      k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0, 0); // [H, lanes]
     };
   }
 
