@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- train-step [--json]`: one learner update (agents + QMIX mixer + targets +
  * backward + Adam) for 3m-, 2s3z- and 3s5z-sized inputs (32 episodes × 60 steps, hidden 64), at
- * densities 1, 0.1 and 0.05 with the agents unrolled by the WebAssembly kernels (the default), at
- * density 1 with the tfjs unroll (the reference path), and — when Debian's python3-torch is installed — the same update in
+ * densities 1, 0.1 and 0.05 with `compute: kernels` (the default: the agents and the sparse mixer
+ * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), and — when Debian's python3-torch is installed — the same update in
  * PyTorch 1.13 in the same run (one thread, like tfjs-wasm). Rounds alternate ours and PyTorch's so
  * machine-load swings hit both; the ratios are medians over rounds. With `--json` the last line is one
  * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized) and `sparseSpeedup` (ours dense /
@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
-import type { AgentUnrollMode } from '../src/config/types.js';
+import type { ComputeMode } from '../src/config/types.js';
 import { initBackend } from '../src/marl/backend.js';
 import { QLearner } from '../src/marl/learner.js';
 import { initMasks } from '../src/marl/masks.js';
@@ -52,11 +52,12 @@ function episode(info: EnvInfo, rng: Rng): Episode {
 }
 
 /** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
-export function ourUpdate(info: EnvInfo, density: number, unroll: AgentUnrollMode = 'kernels'): { time: (reps: number) => number; dispose: () => void } {
-  const config = resolveConfig('default', { agent: { unroll }, ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}) });
+export function ourUpdate(info: EnvInfo, density: number, compute: ComputeMode = 'kernels'): { time: (reps: number) => number; dispose: () => void } {
+  const config = resolveConfig('default', { compute, ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}) });
   const rng = new Rng(1);
   const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
   initMasks(learner.stores(), config.sparsity, rng);
+  learner.updateTargets(); // the target networks carry the masks, as in a run
   const batch = makeBatch(Array.from({ length: B }, () => episode(info, rng)), info);
   learner.train(batch, { tEnv: 0 }); // warm-up: kernel compilation
   return {
@@ -98,7 +99,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   const torch = torchAvailable();
   const rows: Array<Record<string, number | string | null>> = [];
   for (const { name, info } of SHAPES) {
-    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, unroll]) => ({ density: d, bench: ourUpdate(info, d, unroll), times: [] as number[] }));
+    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, compute]) => ({ density: d, bench: ourUpdate(info, d, compute), times: [] as number[] }));
     const torchTimes: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const run of runs) run.times.push(run.bench.time(2));

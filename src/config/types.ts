@@ -64,19 +64,12 @@ export interface AgentConfig {
   lastActionInput: boolean;
   /** Append the agent-id one-hot to its input (pymarl `obs_agent_id`: true). */
   agentIdInput: boolean;
-  /**
-   * How the learner unrolls the agent network over a batch: `kernels` (the WebAssembly CSR kernels,
-   * forward and backpropagation through time in one op; work ∝ stored weights, and faster than tfjs
-   * at every density measured by `npm run bench -- train-step`) or `tfjs` (tfjs ops per time step,
-   * the reference the kernels are tested against).
-   */
-  unroll: AgentUnrollMode;
 }
 
-/** Ways to unroll the agent network in the learner. */
-export const AGENT_UNROLL_MODES = ['kernels', 'tfjs'] as const;
-/** A way to unroll the agent network. */
-export type AgentUnrollMode = (typeof AGENT_UNROLL_MODES)[number];
+/** Where the learner's network math runs. */
+export const COMPUTE_MODES = ['kernels', 'tfjs'] as const;
+/** Where the learner's network math runs. */
+export type ComputeMode = (typeof COMPUTE_MODES)[number];
 
 /** The mixing network (ignored by VDN, which has no parameters). */
 export interface MixerConfig {
@@ -221,6 +214,14 @@ export interface TrainConfig {
   targetUpdateInterval: number;
   /** Double-Q targets: online network picks the bootstrap action, target network values it. */
   doubleQ: boolean;
+  /**
+   * Where the learner's network math runs. `kernels`: the agent network's unroll over a batch
+   * (forward and backpropagation through time, one op) and the mixer's linear layers run on the
+   * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights; the rest
+   * (mixing products, targets, loss, optimizer) stays in tfjs. `tfjs`: tfjs ops throughout, the
+   * reference the kernels are tested against.
+   */
+  compute: ComputeMode;
   epsilon: EpsilonConfig;
   agent: AgentConfig;
   mixer: MixerConfig;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { AGENT_UNROLL_MODES, ALGORITHMS, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
+import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -95,7 +95,7 @@ export function checkConfig(c: TrainConfig): void {
   check(tp.endFraction >= 0 && tp.endFraction <= 1, 'topology.endFraction', tp.endFraction, 'in [0, 1]');
   const tg = c.targets;
   checkEnum('bootstrap operator', BOOTSTRAP_OPERATORS, tg.operator);
-  checkEnum('agent unroll', AGENT_UNROLL_MODES, c.agent.unroll);
+  checkEnum('compute', COMPUTE_MODES, c.compute);
   checkEnum('return kind', RETURN_KINDS, tg.returns);
   check(tg.omega > 0 && Number.isFinite(tg.omega), 'targets.omega', tg.omega, 'a positive number');
   check(tg.alpha >= 0 && Number.isFinite(tg.alpha), 'targets.alpha', tg.alpha, 'a number ≥ 0');

@@ -27,6 +27,7 @@ import { CentralCritic } from './mixers/central.js';
 import { resSoftmaxValue } from './res.js';
 import { hasCentralCritic } from './setup.js';
 import { FusedAgentUnroll } from './fused-agent.js';
+import { enableKernelLinear } from './kernel-linear.js';
 
 /** Statistics of one learner update. */
 export interface TrainStats {
@@ -79,7 +80,7 @@ export class QLearner {
   readonly targetCritic: CentralCritic | null;
   readonly optimizer: Optimizer;
   private readonly gradKeys = new Map<string, string>(); // tf variable name → optimizer key
-  /** The kernel unrolls of the online and target agents (see `agent.unroll`), made on first use. */
+  /** The kernel unrolls of the online and target agents (`compute: kernels`), made on first use. */
   private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
 
   /**
@@ -95,6 +96,9 @@ export class QLearner {
     this.targetAgent = RnnAgent.create(arch, scratch);
     this.targetMixer = createMixer(mixerName, mixerSpec, mixerWidths, scratch);
     this.targetCritic = this.critic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch) : null;
+    if (config.compute === 'kernels') {
+      for (const m of [this.mixer, this.targetMixer, this.critic, this.targetCritic]) if (m) enableKernelLinear(m.params);
+    }
     this.optimizer = new Optimizer(config.optimizer, this.stores());
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
@@ -184,7 +188,8 @@ export class QLearner {
     const kind = returnKindAt(this.config.targets, context.tEnv, this.config.steps);
     const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN, returns: kind };
     let denseGrads: Record<string, Float32Array> | null = null;
-    const kernels = this.config.agent.unroll === 'kernels' ? this.kernelUnrolls() : null;
+    const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
+    if (kernels) for (const m of [this.mixer, this.critic]) if (m) enableKernelLinear(m.params, !context.denseGrads); // dense gradients come from tfjs
     tf.tidy(() => {
       const inputArray = batchAgentInputs(batch, layout);
       const inputs = tf.tensor3d(inputArray, [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelArena } from '../../src/kernels/kernels.js';
 import { csrFromEntries } from '../../src/kernels/csr.js';
+import { SparseLinearKernel } from '../../src/kernels/sparse-linear.js';
 import { Rng } from '../../src/util/rng.js';
 
 test('the SIMD sigmoid stays within 2e-7 of 1/(1+e^−x) on [−40, 40], saturates beyond, keeps NaN', () => {
@@ -62,4 +63,44 @@ test('the arena grows its memory and keeps earlier placements', () => {
   arena.f32(big, 300_000).fill(9);
   assert.deepEqual([...arena.f32(first, 3)], [1, 2, 3]);
   assert.equal(arena.heap[(big >> 2) + 299_999], 9);
+});
+
+test('SparseLinearKernel: y = x·W + b and its gradients (dx, dw at stored positions, db) equal the dense formulas', () => {
+  const rng = new Rng(3);
+  const [nIn, nOut] = [11, 7];
+  const kernel = new SparseLinearKernel(nIn, nOut);
+  for (const rows of [9, 3]) { // a smaller batch after a larger one reuses the buffers
+    const w = Float32Array.from({ length: nIn * nOut }, () => rng.uniform(-1, 1));
+    const mask = Uint8Array.from(w, () => (rng.next() < 0.3 ? 1 : 0));
+    const wm = w.map((v, k) => (mask[k] ? v : 0));
+    const b = Float32Array.from({ length: nOut }, () => rng.uniform(-1, 1));
+    const x = Float32Array.from({ length: rows * nIn }, () => rng.uniform(-1, 1));
+    const dy = Float32Array.from({ length: rows * nOut }, () => rng.uniform(-1, 1));
+    const y = kernel.forward(x, rows, w, mask, b);
+    const g = kernel.backward(dy);
+    for (let r = 0; r < rows; r++) {
+      for (let o = 0; o < nOut; o++) {
+        let want = b[o] as number;
+        for (let i = 0; i < nIn; i++) want += (x[r * nIn + i] as number) * (wm[i * nOut + o] as number);
+        assert.ok(Math.abs((y[r * nOut + o] as number) - want) < 1e-5, `rows ${rows}: y[${r}, ${o}]`);
+      }
+      for (let i = 0; i < nIn; i++) {
+        let want = 0;
+        for (let o = 0; o < nOut; o++) want += (dy[r * nOut + o] as number) * (wm[i * nOut + o] as number);
+        assert.ok(Math.abs((g.dx[r * nIn + i] as number) - want) < 1e-5, `rows ${rows}: dx[${r}, ${i}]`);
+      }
+    }
+    for (let i = 0; i < nIn; i++) {
+      for (let o = 0; o < nOut; o++) {
+        let want = 0;
+        for (let r = 0; r < rows; r++) want += (x[r * nIn + i] as number) * (dy[r * nOut + o] as number);
+        assert.ok(Math.abs((g.dw[i * nOut + o] as number) - (mask[i * nOut + o] ? want : 0)) < 1e-5, `rows ${rows}: dw[${i}, ${o}]`);
+      }
+    }
+    for (let o = 0; o < nOut; o++) {
+      let want = 0;
+      for (let r = 0; r < rows; r++) want += dy[r * nOut + o] as number;
+      assert.ok(Math.abs((g.db[o] as number) - want) < 1e-5, `rows ${rows}: db[${o}]`);
+    }
+  }
 });

@@ -71,7 +71,7 @@ test('the fused kernel unroll gives the tfjs unroll’s Q-values and parameter g
 test('training is unchanged by the kernel unroll: 15 updates (MAST targets, dense RigL gradients at one of them) follow the tfjs unroll’s losses and weights within float tolerance', async () => {
   await initBackend('wasm');
   const overrides = { sparsity: { mode: 'mast' as const, density: 0.2 } };
-  const [viaTfjs, viaKernels] = (['tfjs', 'kernels'] as const).map((unroll) => makeTestLearner({ ...overrides, agent: { hidden: 16, unroll } }).learner);
+  const [viaTfjs, viaKernels] = (['tfjs', 'kernels'] as const).map((compute) => makeTestLearner({ ...overrides, compute }).learner);
   for (let u = 0; u < 15; u++) {
     const b = makeBatch([fakeEpisode(4, 10 * u + 1), fakeEpisode(2, 10 * u + 2), fakeEpisode(3, 10 * u + 3), fakeEpisode(1, 10 * u + 4)], FAKE_INFO);
     const context = { tEnv: 100 * u, denseGrads: u === 7 };

@@ -40,13 +40,15 @@ export class QmixMixer implements Mixer {
     const [b, t] = agentQs.shape;
     const bt = b * t;
     const s = tf.reshape(states, [bt, -1]) as tf.Tensor2D; // [BT, S]
-    const q = tf.reshape(agentQs, [bt, 1, this.n]) as tf.Tensor3D; // [BT, 1, N]
+    // The per-sample products q·W1 and h·Wf are written as broadcast multiply + sum: tfjs-wasm's
+    // batched matMul of BT tiny matrices (and its gradient) costs several times more.
+    const q = tf.reshape(agentQs, [bt, this.n, 1]) as tf.Tensor3D; // [BT, N, 1]
     const w1 = tf.reshape(tf.abs(this.twoLayer('hyperW1', s)), [bt, this.n, this.embed]) as tf.Tensor3D; // [BT, N, E]
-    const b1 = tf.reshape(linear(this.params, 'hyperB1', s), [bt, 1, this.embed]); // [BT, 1, E]
-    const hidden = tf.elu(tf.add(tf.matMul(q, w1), b1)) as tf.Tensor3D; // [BT, 1, E]
-    const wf = tf.reshape(tf.abs(this.twoLayer('hyperWf', s)), [bt, this.embed, 1]) as tf.Tensor3D; // [BT, E, 1]
-    const v = tf.reshape(this.twoLayer('value', s), [bt, 1, 1]); // [BT, 1, 1]
-    const qTot = tf.add(tf.matMul(hidden, wf), v); // [BT, 1, 1]
+    const b1 = linear(this.params, 'hyperB1', s); // [BT, E]
+    const hidden = tf.elu(tf.add(tf.sum(tf.mul(q, w1), 1), b1)) as tf.Tensor2D; // Σ_n q_n·W1[n, :] + b1  [BT, E]
+    const wf = tf.abs(this.twoLayer('hyperWf', s)); // [BT, E]
+    const v = tf.reshape(this.twoLayer('value', s), [bt]); // [BT]
+    const qTot = tf.add(tf.sum(tf.mul(hidden, wf), 1), v); // [BT]
     return tf.reshape(qTot, [b, t]) as tf.Tensor2D;
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * A masked linear layer, y = x·W + b, on the WebAssembly CSR kernels, forward and backward: the work
+ * is proportional to the stored weights. The learner uses it for the mixer's hypernetwork layers,
+ * whose rows are every (episode, step) of a batch. Plain typed arrays in and out, row-major; inside,
+ * x is kept feature-major (`[in, lanes]`, lanes = rows padded to a multiple of 4) for the backward pass.
+ */
+import { KernelArena } from './kernels.js';
+
+/** Buffers sized for a number of lanes. */
+interface LaneBuffers {
+  lanes: number;
+  x: number; // [in, lanes]
+  y: number; // [out, lanes]
+  dx: number; // [in, lanes]
+  staging: number; // row-major scratch, rows × max(in, out)
+}
+
+/** One layer's kernel state: its CSR (rebuilt from the weights on every forward) and buffers. */
+export class SparseLinearKernel {
+  private readonly arena = new KernelArena();
+  private readonly rowStart: number; // [out + 1]
+  private readonly col: number; // [in·out]
+  private readonly val: number; // [in·out]
+  private readonly grad: number; // [in·out]
+  private readonly bias: number; // [out]
+  private readonly biasGrad: number; // [out]
+  private readonly positions: Int32Array; // dense index (i·out + o) of each stored entry
+  private nnz = 0;
+  private rows = 0;
+  private buffers: LaneBuffers | null = null;
+
+  constructor(readonly inputs: number, readonly outputs: number) {
+    const a = this.arena;
+    const size = inputs * outputs;
+    [this.rowStart, this.col, this.val, this.grad] = [a.alloc(4 * (outputs + 1)), a.alloc(4 * size), a.alloc(4 * size), a.alloc(4 * size)];
+    [this.bias, this.biasGrad] = [a.alloc(4 * outputs), a.alloc(4 * outputs)];
+    this.positions = new Int32Array(size);
+  }
+
+  private lanes(rows: number): LaneBuffers {
+    const lanes = Math.ceil(rows / 4) * 4;
+    if (this.buffers && this.buffers.lanes >= lanes) return this.buffers;
+    const a = this.arena;
+    const [i, o] = [this.inputs, this.outputs];
+    this.buffers = { lanes, x: a.alloc(4 * i * lanes), y: a.alloc(4 * o * lanes), dx: a.alloc(4 * i * lanes), staging: a.alloc(4 * lanes * Math.max(i, o)) };
+    return this.buffers;
+  }
+
+  /**
+   * y = x·W + b.
+   * @param x `[rows, in]`; @param w `[in, out]`; @param mask `[in, out]` or null (all stored); @param b `[out]`
+   * @returns y `[rows, out]`
+   */
+  forward(x: Float32Array, rows: number, w: Float32Array, mask: Uint8Array | null, b: Float32Array): Float32Array {
+    const [nIn, nOut] = [this.inputs, this.outputs];
+    if (x.length !== rows * nIn) throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
+    const buf = this.lanes(rows);
+    const a = this.arena;
+    // --- CSR, one row per output unit
+    const [rowStart, col, val] = [a.i32(this.rowStart, nOut + 1), a.i32(this.col, nIn * nOut), a.f32(this.val, nIn * nOut)];
+    let k = 0;
+    for (let o = 0; o < nOut; o++) {
+      rowStart[o] = k;
+      for (let i = 0; i < nIn; i++) {
+        const at = i * nOut + o;
+        if (mask && mask[at] === 0) continue;
+        col[k] = i;
+        val[k] = w[at] as number;
+        this.positions[k++] = at;
+      }
+    }
+    rowStart[nOut] = k;
+    this.nnz = k;
+    a.f32(this.bias, nOut).set(b);
+    this.rows = rows;
+    // --- y = W·x + b, feature-major
+    const heap = a.heap;
+    const kern = a.kernels;
+    const lanes = buf.lanes;
+    heap.set(x, buf.staging >> 2);
+    kern.toFeatureMajor(buf.staging, buf.x, rows, nIn, lanes); // [in, lanes]
+    kern.spmm(this.rowStart, this.col, this.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
+    kern.addBias(buf.y, this.bias, buf.y, nOut, lanes);
+    kern.toRowMajor(buf.y, buf.staging, rows, nOut, lanes);
+    return heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nOut);
+  }
+
+  /**
+   * Gradients from ∂L/∂y of the last {@link forward}.
+   * @param dy `[rows, out]`
+   * @returns dx `[rows, in]`, dw `[in, out]` (zero at masked positions), db `[out]`
+   */
+  backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    const buf = this.buffers;
+    const [nIn, nOut, rows] = [this.inputs, this.outputs, this.rows];
+    if (!buf || dy.length !== rows * nOut) throw new RangeError(`SparseLinearKernel.backward: dy has ${dy.length} values, expected ${rows}×${nOut} (after a forward)`);
+    const a = this.arena;
+    const heap = a.heap;
+    const kern = a.kernels;
+    const lanes = buf.lanes;
+    heap.fill(0, buf.y >> 2, (buf.y >> 2) + nOut * lanes); // padded lanes of dy must be 0
+    heap.set(dy, buf.staging >> 2);
+    kern.toFeatureMajor(buf.staging, buf.y, rows, nOut, lanes); // dy [out, lanes]
+    heap.fill(0, this.grad >> 2, (this.grad >> 2) + this.nnz);
+    heap.fill(0, this.biasGrad >> 2, (this.biasGrad >> 2) + nOut);
+    heap.fill(0, buf.dx >> 2, (buf.dx >> 2) + nIn * lanes);
+    kern.sddmm(this.rowStart, this.col, nOut, buf.y, buf.x, this.grad, lanes);
+    kern.rowSums(buf.y, this.biasGrad, nOut, lanes);
+    kern.spmmT(this.rowStart, this.col, this.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
+    kern.toRowMajor(buf.dx, buf.staging, rows, nIn, lanes);
+    const dx = heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nIn);
+    const dw = new Float32Array(nIn * nOut);
+    const g = a.f32(this.grad, this.nnz);
+    for (let e = 0; e < this.nnz; e++) dw[this.positions[e] as number] = g[e] as number;
+    return { dx, dw, db: a.f32(this.biasGrad, nOut).slice() };
+  }
+}
