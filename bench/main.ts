@@ -102,7 +102,7 @@ if (process.argv.includes('train-step')) {
     for (const r of summary.rows as Array<Record<string, number | string | null>>) {
       const f = (v: unknown, d = 1): string => (typeof v === 'number' ? v.toFixed(d) : '—');
       console.log(
-        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | PyTorch ${f(r.torchMs)} ms | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s`,
+        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | PyTorch ${f(r.torchMs)} ms | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling`,
       );
     }
   }

@@ -5,11 +5,13 @@
  * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), and — when Debian's python3-torch is installed — the same update in
  * PyTorch 1.13 in the same run (one thread, like tfjs-wasm). Rounds alternate ours and PyTorch's so
  * machine-load swings hit both; the ratios are medians over rounds. With `--json` the last line is one
- * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized) and `sparseSpeedup` (ours dense /
- * ours at density 0.1, 3m-sized).
+ * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized), `sparseSpeedup` (ours dense /
+ * ours at density 0.1, 3m-sized) and `flopLimitRatio` (achieved FLOP/s of our dense update over one
+ * core's FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
 import type { ComputeMode } from '../src/config/types.js';
@@ -93,6 +95,32 @@ function updateGflop(info: EnvInfo): number {
   return (4 * 2 * (B * (T + 1) * n * agent + B * T * mixer)) / 1e9;
 }
 
+/** This core's clock in MHz (Linux /proc/cpuinfo; os.cpus() reads 0 in some VMs), or null. */
+function clockMhz(): number | null {
+  try {
+    const m = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.speed || null;
+}
+
+/**
+ * FP32 FLOP per cycle of one core: 64 with AVX-512 (two 16-wide FMA pipes, as on this machine's
+ * EPYC), else 32 (two 8-wide AVX2 FMA pipes); and 16 for WebAssembly's 128-bit SIMD, which has no
+ * FMA (two 4-wide multiplies plus two 4-wide adds a cycle at best).
+ */
+function flopsPerCycle(): { hardware: number; wasmSimd: number } {
+  let avx512 = false;
+  try {
+    avx512 = /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    // unknown: assume AVX2
+  }
+  return { hardware: avx512 ? 64 : 32, wasmSimd: 16 };
+}
+
 /** Run the bench; returns the JSON summary. */
 export async function trainStepBench(rounds = 3): Promise<Record<string, unknown>> {
   await initBackend('wasm');
@@ -123,5 +151,14 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     });
   }
   const first = rows[0]!;
-  return { rows, ratioVsTorch: first.ratioVsTorch, sparseSpeedup: first.sparseSpeedup, torch, batch: `${B} episodes × ${T} steps, hidden ${H}` };
+  const mhz = clockMhz();
+  const perCycle = flopsPerCycle();
+  const peak = mhz ? { clockMhz: mhz, hardwarePeakGflops: (mhz * perCycle.hardware) / 1000, wasmSimdPeakGflops: (mhz * perCycle.wasmSimd) / 1000 } : null;
+  for (const r of rows) {
+    r.flopLimitRatio = peak ? (r.achievedGflops as number) / peak.hardwarePeakGflops : null;
+    r.wasmSimdLimitRatio = peak ? (r.achievedGflops as number) / peak.wasmSimdPeakGflops : null;
+  }
+  return {
+    peak,
+    flopLimitRatio: first.flopLimitRatio, rows, ratioVsTorch: first.ratioVsTorch, sparseSpeedup: first.sparseSpeedup, torch, batch: `${B} episodes × ${T} steps, hidden ${H}` };
 }
