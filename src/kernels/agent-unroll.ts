@@ -76,6 +76,7 @@ export class AgentUnroll {
   private readonly csr: Record<MatrixName, PlacedCsr>;
   private readonly bias: { b1: number; gates: number; b2: number; gb1: number; gbIh: number; gbHh: number; gb2: number };
   private acts: Activations | null = null;
+  private stepBuffers: Activations | null = null;
   private rows = 0;
 
   constructor(readonly dims: AgentUnrollDims) {
@@ -101,8 +102,11 @@ export class AgentUnroll {
     return MATRICES.reduce((s, m) => s + this.csr[m].nnz, 0);
   }
 
-  /** Place the weights as CSR (masked positions dropped) and the biases, gates packed per unit. */
-  private setWeights(w: AgentWeights, masks: AgentMasks): void {
+  /**
+   * Place the weights as CSR (masked positions dropped) and the biases, gates packed per unit, for
+   * {@link step}; {@link forward} does this itself.
+   */
+  load(w: AgentWeights, masks: AgentMasks): void {
     for (const name of MATRICES) {
       const m = this.csr[name];
       const values = w[name];
@@ -142,10 +146,15 @@ export class AgentUnroll {
   private activations(steps: number, lanes: number): Activations {
     const c = this.acts;
     if (c && c.lanes === lanes && c.steps >= steps) return c;
+    this.acts = this.allocate(steps, lanes);
+    return this.acts;
+  }
+
+  private allocate(steps: number, lanes: number): Activations {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
     const per = (features: number, count: number): number[] => Array.from({ length: count }, () => a.alloc(4 * features * lanes));
-    this.acts = {
+    return {
       steps,
       lanes,
       x: per(inputSize, steps),
@@ -161,9 +170,8 @@ export class AgentUnroll {
       dgx: a.alloc(12 * h * lanes),
       dgh: a.alloc(12 * h * lanes),
       da1: a.alloc(4 * h * lanes),
-      staging: a.alloc(4 * lanes * Math.max(inputSize, nActions)),
+      staging: a.alloc(4 * lanes * Math.max(inputSize, h, nActions)),
     };
-    return this.acts;
   }
 
   /**
@@ -174,33 +182,69 @@ export class AgentUnroll {
   forward(w: AgentWeights, masks: AgentMasks, inputs: Float32Array, steps: number, rows: number): Float32Array {
     const { inputSize, hidden: h, nActions } = this.dims;
     if (inputs.length !== steps * rows * inputSize) throw new RangeError(`AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`);
-    this.setWeights(w, masks);
+    this.load(w, masks);
     const lanes = Math.ceil(rows / 4) * 4;
     const s = this.activations(steps, lanes);
     this.rows = rows;
     const k = this.arena.kernels;
     const heap = this.arena.heap;
-    const { b1, gates, b2 } = this.bias;
-    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [PlacedCsr, PlacedCsr, PlacedCsr, PlacedCsr];
     heap.fill(0, (s.h[0] as number) >> 2, ((s.h[0] as number) >> 2) + h * lanes); // h₀ = 0
     const q = new Float32Array(steps * rows * nActions);
     for (let t = 0; t < steps; t++) {
       const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
       heap.set(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), s.staging >> 2);
       k.toFeatureMajor(s.staging, x, rows, inputSize, lanes); // [In, lanes]
-      k.spmm(W1.rowStart, W1.col, W1.val, W1.outputs, x, s.pre, lanes); // [H, lanes]
-      k.addBias(s.pre, b1, a1, h, lanes);
-      k.relu(a1, a1, h * lanes);
-      k.spmm(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, a1, gx, lanes); // [3H, lanes]
-      k.spmm(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, hPrev, gh, lanes); // [3H, lanes]
-      k.gruGates(gx, gh, gates, h, lanes); // z, r in gx's first two blocks
-      k.gruCandidate(gx, gh, 0, gates, hPrev, hNext, h, lanes, 1, n); // h', and n kept
-      k.spmm(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, s.q, lanes); // [A, lanes]
-      k.addBias(s.q, b2, s.q, nActions, lanes);
+      this.cell(x, s.pre, a1, gx, gh, n, hPrev, hNext, s.q, lanes);
       k.toRowMajor(s.q, s.staging, rows, nActions, lanes);
       q.set(heap.subarray(s.staging >> 2, (s.staging >> 2) + rows * nActions), t * rows * nActions);
     }
     return q;
+  }
+
+  /**
+   * One step of the network on feature-major buffers: x [In] → pre, a1 [H] → gx, gh [3H] → n, hNext
+   * [H] → q [A], from hPrev [H] (each × lanes); `n` 0 to not keep the candidate.
+   */
+  private cell(x: number, pre: number, a1: number, gx: number, gh: number, n: number, hPrev: number, hNext: number, q: number, lanes: number): void {
+    const k = this.arena.kernels;
+    const h = this.dims.hidden;
+    const { b1, gates, b2 } = this.bias;
+    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [PlacedCsr, PlacedCsr, PlacedCsr, PlacedCsr];
+    k.spmm(W1.rowStart, W1.col, W1.val, W1.outputs, x, pre, lanes); // [H, lanes]
+    k.addBias(pre, b1, a1, h, lanes);
+    k.relu(a1, a1, h * lanes);
+    k.spmm(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, a1, gx, lanes); // [3H, lanes]
+    k.spmm(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, hPrev, gh, lanes); // [3H, lanes]
+    k.gruGates(gx, gh, gates, h, lanes); // z, r in gx's first two blocks
+    k.gruCandidate(gx, gh, 0, gates, hPrev, hNext, h, lanes, 1, n); // h' (and n when kept)
+    k.spmm(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes); // [A, lanes]
+    k.addBias(q, b2, q, this.dims.nActions, lanes);
+  }
+
+  /**
+   * One step for `rows` rows from their hidden states, with the weights of the last {@link load}
+   * (acting: one row per agent).
+   * @param inputs `[rows, In]`; @param hidden `[rows, H]`
+   * @returns Q `[rows, A]` and the next hidden state `[rows, H]`, row-major, fresh arrays.
+   */
+  step(inputs: Float32Array, hidden: Float32Array, rows: number): { q: Float32Array; hidden: Float32Array } {
+    const { inputSize, hidden: h, nActions } = this.dims;
+    if (inputs.length !== rows * inputSize || hidden.length !== rows * h) throw new RangeError(`AgentUnroll.step: expected ${rows}×${inputSize} inputs and ${rows}×${h} hidden values`);
+    const lanes = Math.ceil(rows / 4) * 4;
+    if (this.stepBuffers?.lanes !== lanes) this.stepBuffers = this.allocate(1, lanes); // apart from forward's
+    const s = this.stepBuffers;
+    const k = this.arena.kernels;
+    const heap = this.arena.heap;
+    const [x, a1, gx, gh, hPrev, hNext] = [s.x[0], s.a1[0], s.gx[0], s.gh[0], s.h[0], s.h[1]] as number[] as [number, number, number, number, number, number];
+    heap.set(inputs, s.staging >> 2);
+    k.toFeatureMajor(s.staging, x, rows, inputSize, lanes);
+    heap.set(hidden, s.staging >> 2);
+    k.toFeatureMajor(s.staging, hPrev, rows, h, lanes);
+    this.cell(x, s.pre, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
+    k.toRowMajor(s.q, s.staging, rows, nActions, lanes);
+    const q = heap.slice(s.staging >> 2, (s.staging >> 2) + rows * nActions);
+    k.toRowMajor(hNext, s.staging, rows, h, lanes);
+    return { q, hidden: heap.slice(s.staging >> 2, (s.staging >> 2) + rows * h) };
   }
 
   /**

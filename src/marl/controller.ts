@@ -9,6 +9,7 @@ import type { RnnAgent } from './agent.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { inputSize } from '../snapshot/validate.js';
+import { FusedAgentUnroll } from './fused-agent.js';
 
 /**
  * ε-greedy over available actions: with probability ε a uniformly random available action, else
@@ -25,22 +26,35 @@ export function selectActions(q: Float32Array, avail: readonly Uint8Array[], eps
   });
 }
 
+/** Options of {@link AgentController}. */
+export interface ControllerOptions {
+  /**
+   * Step the network on the WebAssembly kernels (`compute: kernels`; ~100× less time per step than
+   * tfjs ops at these sizes). The weights are then read at each {@link AgentController.reset}, so
+   * they must not change within an episode (the runner trains between episodes).
+   */
+  kernels?: boolean;
+}
+
 /** Steps the shared agent network for all agents of one environment. */
 export class AgentController {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]
+  private readonly kernel: FusedAgentUnroll | null;
 
-  constructor(readonly agent: RnnAgent, readonly nAgents: number) {
+  constructor(readonly agent: RnnAgent, readonly nAgents: number, options: ControllerOptions = {}) {
     this.hidden = new Float32Array(nAgents * agent.arch.hidden);
     this.lastActions = new Array<number>(nAgents).fill(-1);
     this.inputs = new Float32Array(nAgents * inputSize(agent.arch));
+    this.kernel = options.kernels ? new FusedAgentUnroll(agent) : null;
   }
 
-  /** Zero hidden states and last actions at the start of an episode. */
+  /** Zero hidden states and last actions at the start of an episode (and read the weights, on the kernels). */
   reset(): void {
     this.hidden.fill(0);
     this.lastActions.fill(-1);
+    this.kernel?.load();
   }
 
   /** The current agent inputs `[N, In]` for `obs` (a copy), as the network will see them. */
@@ -52,6 +66,11 @@ export class AgentController {
   /** Q-values `[N, A]` for the current observations; advances the hidden state. */
   qValues(obs: readonly Float32Array[]): Float32Array {
     const inputs = this.buildInputs(obs);
+    if (this.kernel) {
+      const out = this.kernel.step(inputs, this.hidden, this.nAgents);
+      this.hidden = out.hidden;
+      return out.q;
+    }
     const h = this.agent.arch.hidden;
     const { q, hidden } = tf.tidy(() => {
       const out = this.agent.step(tf.tensor2d(inputs, [this.nAgents, inputs.length / this.nAgents]), tf.tensor2d(this.hidden, [this.nAgents, h]));

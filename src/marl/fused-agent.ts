@@ -53,6 +53,20 @@ export class FusedAgentUnroll {
     return op(inputs, ...PARAMS.map((name) => this.agent.params.get(name))) as tf.Tensor3D;
   }
 
+  /** Read the agent's current weights for {@link step}. */
+  load(): void {
+    const { w, masks } = this.weights();
+    this.unroller.load(w, masks);
+  }
+
+  /**
+   * One step for R rows from their hidden states with the weights of the last {@link load} (acting).
+   * @param inputs `[R, In]`; @param hidden `[R, H]`
+   */
+  step(inputs: Float32Array, hidden: Float32Array, rows: number): { q: Float32Array; hidden: Float32Array } {
+    return this.unroller.step(inputs, hidden, rows);
+  }
+
   /** Q-values `[T, R, A]` without a gradient (the target network). */
   forward(inputs: Float32Array, steps: number, rows: number): tf.Tensor3D {
     const { w, masks } = this.weights();

@@ -129,7 +129,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     writeJsonAtomic(paths.config, config);
     rmSync(paths.metrics, { force: true });
   }
-  const controller = new AgentController(learner.agent, info.nAgents);
+  const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   const rule = growRule(config.sparsity.mode);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   // Active counts per tensor never change (topology updates move connections), so the FLOP weights are fixed.

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
 import { RnnAgent } from '../../src/marl/agent.js';
 import { FusedAgentUnroll } from '../../src/marl/fused-agent.js';
+import { AgentController } from '../../src/marl/controller.js';
 import { inputSize } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
 import { makeTestLearner, fakeEpisode, FAKE_INFO } from './fixtures.js';
@@ -92,4 +93,25 @@ test('training is unchanged by the kernel unroll: 15 updates (MAST targets, dens
   }
   viaTfjs!.dispose();
   viaKernels!.dispose();
+});
+
+test('acting on the kernels: the controller’s Q-values and hidden states follow the tfjs controller step by step, and reset() reads new weights', async () => {
+  await initBackend('wasm');
+  const rng = new Rng(21);
+  const agent = RnnAgent.create(ARCH, rng);
+  const [viaTfjs, viaKernels] = [new AgentController(agent, 3), new AgentController(agent, 3, { kernels: true })];
+  for (const episode of [0, 1]) {
+    if (episode === 1) agent.params.scale('fc2.weight', 2); // a weight change between episodes
+    viaTfjs.reset();
+    viaKernels.reset();
+    for (let t = 0; t < 5; t++) {
+      const obs = [0, 1, 2].map(() => Float32Array.from({ length: 7 }, () => rng.uniform(-1, 1)));
+      const [a, b] = [viaTfjs.qValues(obs), viaKernels.qValues(obs)];
+      assert.ok(maxAbsDiff(a, b) < 1e-5, `episode ${episode}, step ${t}: Q differs by ${maxAbsDiff(a, b)}`);
+      const actions = [t % 4, (t + 1) % 4, 0];
+      viaTfjs.recordActions(actions);
+      viaKernels.recordActions(actions);
+    }
+  }
+  agent.dispose();
 });
