@@ -40,7 +40,7 @@ export class OnnxPolicy {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]
-  private readonly qValues: Float32Array; // [N, A], the last step's
+  private readonly lastQ: Float32Array; // [N, A], the last step's
   private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
 
   private constructor(
@@ -53,7 +53,7 @@ export class OnnxPolicy {
     this.hidden = new Float32Array(n * metadata.hidden);
     this.lastActions = new Array<number>(n).fill(-1);
     this.inputs = new Float32Array(n * (obs + lastAction + agentId));
-    this.qValues = new Float32Array(n * metadata.nActions);
+    this.lastQ = new Float32Array(n * metadata.nActions);
     this.allActions = new Uint8Array(metadata.nActions).fill(1);
   }
 
@@ -94,7 +94,7 @@ export class OnnxPolicy {
    */
   async step(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<PolicyStep> {
     const actions = await this.decide(obs, avail);
-    return { actions, qValues: new Float32Array(this.qValues) };
+    return { actions, qValues: new Float32Array(this.lastQ) };
   }
 
   /** Greedy actions for every agent (see {@link step}), without copying out the Q-values. */
@@ -102,7 +102,15 @@ export class OnnxPolicy {
     return this.decide(obs, avail);
   }
 
-  /** One step: fills `this.qValues`, advances the hidden state and last actions, returns the actions. */
+  /**
+   * Q-values `[N, A]` (row-major) for every agent's observation, advancing the hidden state and
+   * feeding back the greedy actions, as {@link step} does.
+   */
+  async qValues(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<Float32Array> {
+    return (await this.step(obs, avail)).qValues;
+  }
+
+  /** One step: fills `this.lastQ`, advances the hidden state and last actions, returns the actions. */
   private async decide(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
     const n = this.nAgents;
     const a = this.metadata.nActions;
@@ -120,14 +128,14 @@ export class OnnxPolicy {
       for (let i = 0; i < n; i++) (avail?.[i] ?? this.allActions).forEach((m, k) => (availFlat[i * a + k] = m));
       const out = await this.session.run(flatObs, lastOneHot, availFlat, this.hidden);
       this.hidden = new Float32Array(out.hidden);
-      this.qValues.set(out.qValues);
+      this.lastQ.set(out.qValues);
       actions = out.actions;
     } else {
       fillAgentInputs(this.metadata.inputLayout, obs, this.lastActions, this.inputs);
-      const pending = this.session.runInto(this.inputs, this.hidden, n, this.qValues, this.hidden);
+      const pending = this.session.runInto(this.inputs, this.hidden, n, this.lastQ, this.hidden);
       if (pending) await pending; // the sparse engine has already finished
       actions = new Array<number>(n);
-      for (let i = 0; i < n; i++) actions[i] = greedyAction(this.qValues, i * a, avail?.[i] ?? this.allActions);
+      for (let i = 0; i < n; i++) actions[i] = greedyAction(this.lastQ, i * a, avail?.[i] ?? this.allActions);
     }
     for (let i = 0; i < n; i++) this.lastActions[i] = actions[i] as number; // the caller owns `actions`
     return actions;

@@ -58,6 +58,11 @@ test('OnnxPolicy: greedy over available actions, feeds back last actions, resets
     const row = Array.from(ref.qValues.slice(i * 5, i * 5 + 5));
     assert.equal(first.actions[i], row.indexOf(Math.max(...row)));
   }
+  // qValues is step's Q-values: a fresh policy's first call reproduces the reference row
+  const twin = await OnnxPolicy.create(exportAgentBytes(snap));
+  const q = await twin.qValues(obs);
+  ref.qValues.forEach((v, k) => assert.ok(Math.abs(v - q[k]!) < 1e-5, `Q[${k}]`));
+  await twin.close();
   await assert.rejects(policy.step(obs.slice(0, 2)), ShapeError);
   await assert.rejects(policy.step(obs, [new Uint8Array(5), new Uint8Array(5), new Uint8Array(4)]), /avail must hold 3 masks of length 5/);
   await policy.close();
