@@ -15,6 +15,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   bufferSize: 5000,
   targetUpdateInterval: 200,
   doubleQ: true,
+  standardiseRewards: false,
   compute: 'kernels',
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },

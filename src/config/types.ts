@@ -215,6 +215,12 @@ export interface TrainConfig {
   /** Double-Q targets: online network picks the bootstrap action, target network values it. */
   doubleQ: boolean;
   /**
+   * Standardise rewards by their running mean and standard deviation before building targets
+   * (EPyMARL's `standardise_rewards`, on in its QMIX config; off in pymarl's). Returns in the metrics
+   * stay in the environment's units.
+   */
+  standardiseRewards: boolean;
+  /**
    * Where the learner's network math runs. `kernels`: the agent network's unroll over a batch
    * (forward and backpropagation through time, one op) and the mixer's linear layers run on the
    * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights; the rest

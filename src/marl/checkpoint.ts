@@ -13,6 +13,7 @@ import type { QLearner } from './learner.js';
 import type { Replay, BufferMeta } from './replay.js';
 import type { ParamArrays, ParamStore } from './params.js';
 import type { FlopTotals } from './flop-meter.js';
+import type { RewardStats } from './reward-scale.js';
 
 /** Step counters of a run. */
 export interface Counters {
@@ -55,6 +56,8 @@ interface CheckpointMeta {
   rng: RngStreams;
   optimizerStep: number;
   buffer: { main: BufferMeta; recent: BufferMeta | null };
+  /** Running reward statistics (`standardiseRewards`; absent in checkpoints from before it existed). */
+  rewardStats?: RewardStats;
 }
 
 function storeArrays(prefix: string, store: ParamStore, out: Record<string, StoredArray>): void {
@@ -99,6 +102,7 @@ export function saveCheckpoint(path: string, config: TrainConfig, learner: QLear
     rng,
     optimizerStep: opt.step,
     buffer: replay.meta,
+    rewardStats: learner.rewardScale.getState(),
   };
   writeTensorFile(path, meta, arrays);
 }
@@ -135,6 +139,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
       for (const [k, v] of Object.entries(arrays)) if (k.startsWith('optimizer/')) moments[k.slice('optimizer/'.length)] = v.data as Float32Array;
       learner.optimizer.setState({ step: m.optimizerStep, moments }, path);
       buffer.loadArrays(m.buffer, arrays, path);
+      if (m.rewardStats) learner.rewardScale.setState(m.rewardStats);
     },
     restoreNetworks(learner) {
       for (const [prefix, store] of Object.entries(learner.stores())) loadStore(prefix, store, arrays, path);

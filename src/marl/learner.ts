@@ -28,6 +28,7 @@ import { resSoftmaxValue } from './res.js';
 import { hasCentralCritic } from './setup.js';
 import { FusedAgentUnroll } from './fused-agent.js';
 import { enableKernelLinear } from './kernel-linear.js';
+import { RewardScale } from './reward-scale.js';
 
 /** Statistics of one learner update. */
 export interface TrainStats {
@@ -80,6 +81,8 @@ export class QLearner {
   readonly targetCritic: CentralCritic | null;
   readonly optimizer: Optimizer;
   private readonly gradKeys = new Map<string, string>(); // tf variable name → optimizer key
+  /** Running reward statistics (`standardiseRewards`). */
+  readonly rewardScale = new RewardScale();
   /** The kernel unrolls of the online and target agents (`compute: kernels`), made on first use. */
   private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
 
@@ -188,6 +191,7 @@ export class QLearner {
     const kind = returnKindAt(this.config.targets, context.tEnv, this.config.steps);
     const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN, returns: kind };
     let denseGrads: Record<string, Float32Array> | null = null;
+    const reward = this.config.standardiseRewards ? this.rewardScale.standardise(batch.reward, batch.filled) : batch.reward; // [B, T]
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
     if (kernels) for (const m of [this.mixer, this.critic]) if (m) enableKernelLinear(m.params, !context.denseGrads); // dense gradients come from tfjs
     tf.tidy(() => {
@@ -214,7 +218,7 @@ export class QLearner {
         // --- targets: no gradient flows through them, so they are built on plain arrays
         const next = this.nextAgentValues(targetQs, tf.slice(qs, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D, availNext); // [B, T, N]
         const bootstrap = this.bootstrapValue(next, targetQs, availNext, statesNext).dataSync() as Float32Array; // V(s_{t+1}) [B, T]
-        const returns = { batch: b, steps: t, reward: batch.reward, terminated: batch.terminated, filled: batch.filled, bootstrap };
+        const returns = { batch: b, steps: t, reward, terminated: batch.terminated, filled: batch.filled, bootstrap };
         const y = tf.tensor2d(tdTargets(kind, returns, gamma, this.config.targets), [b, t]); // [B, T]
 
         // --- losses, averaged over filled steps

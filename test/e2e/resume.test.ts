@@ -1,6 +1,7 @@
 /**
  * A stopped and resumed run continues exactly as an uninterrupted one (same seed ⇒ same run), with
- * every moving part of MAST on: topology updates, the dual buffer and the hybrid TD(λ) switch.
+ * every moving part of MAST on (topology updates, the dual buffer and the hybrid TD(λ) switch), the
+ * running reward statistics of `standardiseRewards`, and the kernels (`compute: kernels`, the default).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
 
 const config = resolveConfig('demo', {
   sparsity: { mode: 'mast' },
+  standardiseRewards: true,
   topology: { interval: 10 },
   steps: 800,
   batchSize: 8,
