@@ -1,0 +1,113 @@
+/**
+ * A study: the grid of runs behind the MAST paper's main comparison — environments × learners ×
+ * sparsity modes × densities × seeds — described by one JSON file and expanded into run directories.
+ * Dense runs do not depend on the density, so each (environment, learner, seed) has one.
+ *
+ * ```json
+ * { "dir": "runs/study", "preset": "default", "steps": 30000, "seeds": [1, 2, 3],
+ *   "envs": ["smaclite/3m"], "algs": ["qmix"], "modes": ["dense", "static", "rigl", "mast"],
+ *   "densities": [0.1, 0.05], "overrides": { "targets": { "omega": 10 } },
+ *   "envOverrides": { "recall": { "steps": 8000 } } }
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALGORITHMS, SPARSITY_MODES, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
+import { ConfigError, UnknownNameError } from '../util/errors.js';
+import { makeEnv } from '../envs/registry.js';
+
+/** A study file's contents. */
+export interface StudyConfig {
+  /** Directory holding every run of the study. */
+  dir: string;
+  /** Config preset every run starts from (`default`, `demo`, …). */
+  preset: string;
+  /** Environment steps per run (an environment's `envOverrides` may change it). */
+  steps: number;
+  seeds: number[];
+  envs: string[];
+  algs: Algorithm[];
+  modes: SparsityMode[];
+  /** Densities of the sparse modes (dense runs have density 1). */
+  densities: number[];
+  /** Config overrides for every run. */
+  overrides: DeepPartial<TrainConfig>;
+  /** Further overrides per environment id. */
+  envOverrides: Record<string, DeepPartial<TrainConfig>>;
+}
+
+/** One run of the grid. */
+export interface StudyRun {
+  env: string;
+  alg: Algorithm;
+  mode: SparsityMode;
+  density: number;
+  seed: number;
+  /** Its run directory. */
+  dir: string;
+  config: TrainConfig;
+}
+
+const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides'] as const;
+
+/** Check a parsed study file; unknown keys, names and out-of-range values are {@link ConfigError}s. */
+export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${what} must be a JSON object`);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(KEYS as readonly string[]).includes(k)) throw new ConfigError(`${what}: unknown key '${k}'`, { hint: `keys are ${KEYS.join(', ')}` });
+  const list = <T>(key: string, check: (v: unknown) => v is T, fallback?: T[]): T[] => {
+    const v = o[key] ?? fallback;
+    if (!Array.isArray(v) || v.length === 0 || !v.every(check)) throw new ConfigError(`${what}: '${key}' must be a non-empty list`, { hint: `got ${JSON.stringify(o[key])}` });
+    return v;
+  };
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const isSeed = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+  const study: StudyConfig = {
+    dir: typeof o.dir === 'string' ? o.dir : 'runs/study',
+    preset: typeof o.preset === 'string' ? o.preset : 'default',
+    steps: Number(o.steps ?? 0),
+    seeds: list('seeds', isSeed),
+    envs: list('envs', isString),
+    algs: list('algs', isString, ['qmix']) as Algorithm[],
+    modes: list('modes', isString) as SparsityMode[],
+    densities: list('densities', (v): v is number => typeof v === 'number' && v > 0 && v < 1, [0.1]),
+    overrides: (o.overrides ?? {}) as DeepPartial<TrainConfig>,
+    envOverrides: (o.envOverrides ?? {}) as Record<string, DeepPartial<TrainConfig>>,
+  };
+  if (!Number.isInteger(study.steps) || study.steps < 1) throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
+  for (const a of study.algs) if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);
+  for (const m of study.modes) if (!(SPARSITY_MODES as readonly string[]).includes(m)) throw new UnknownNameError('sparsity mode', m, SPARSITY_MODES);
+  for (const env of study.envs) makeEnv(env); // an unknown id fails here, naming the known ones
+  for (const env of Object.keys(study.envOverrides)) if (!study.envs.includes(env)) throw new ConfigError(`${what}: envOverrides names '${env}', which is not in envs`);
+  return study;
+}
+
+/** Read and check a study file. */
+export function readStudy(path: string): StudyConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, { hint: 'give a JSON file as described in docs/results.md' });
+  }
+  return parseStudy(raw, path);
+}
+
+/** Every run of the study, dense ones once per (environment, learner, seed). Configs are validated. */
+export function studyRuns(study: StudyConfig): StudyRun[] {
+  const runs: StudyRun[] = [];
+  for (const env of study.envs) {
+    for (const alg of study.algs) {
+      for (const mode of study.modes) {
+        for (const density of mode === 'dense' ? [1] : study.densities) {
+          for (const seed of study.seeds) {
+            const config = resolveConfig(study.preset, { env, alg, seed, steps: study.steps }, study.overrides, study.envOverrides[env] ?? {}, { sparsity: { mode, density } });
+            const name = mode === 'dense' ? `dense-s${seed}` : `${mode}-d${density}-s${seed}`;
+            runs.push({ env, alg, mode, density, seed, dir: join(study.dir, env.replace(/\//g, '_'), alg, name), config });
+          }
+        }
+      }
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,124 @@
+/**
+ * A study's report in the layout of the MAST paper's Table 1: per environment and learner, each
+ * sparsity mode at each density with its final test return (mean ± std over seeds) and that return
+ * normalised to dense, the win rate, the fraction of weights kept, and training and inference FLOPs
+ * normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
+ */
+import { readMetrics, type MetricsRow } from '../marl/metrics.js';
+import { runPaths } from '../marl/run-dir.js';
+import { meanStd } from '../marl/evaluate.js';
+import { lineChart } from '../verify/svg.js';
+import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
+
+/** One row of a report table: a mode at a density, over its seeds. */
+export interface ReportRow {
+  env: string;
+  alg: string;
+  mode: string;
+  density: number;
+  /** Seeds with a finished run / seeds in the study. */
+  seedsDone: number;
+  seeds: number;
+  finalReturn: { mean: number; std: number };
+  /** Final return as a fraction of the dense runs' mean (null without dense runs). */
+  vsDense: number | null;
+  winRate: number | null;
+  /** Global density of the weight matrices at the end. */
+  weightsKept: number;
+  trainFlops: number;
+  inferenceFlops: number;
+}
+
+/** A report: its rows and its figures (SVG text by file name). */
+export interface StudyReport {
+  rows: ReportRow[];
+  figures: Record<string, string>;
+}
+
+const finished = (run: StudyRun, rows: MetricsRow[]): boolean => (rows.at(-1)?.tEnv ?? 0) >= run.config.steps;
+
+/** Build the report from the study's run directories; unfinished runs are left out and counted. */
+export function studyReport(study: StudyConfig): StudyReport {
+  const runs = studyRuns(study).map((run) => ({ run, metrics: readMetrics(runPaths(run.dir).metrics) }));
+  const done = runs.filter((r) => finished(r.run, r.metrics));
+  const groupKey = (r: StudyRun): string => `${r.env}|${r.alg}|${r.mode}|${r.density}`;
+  const groups = new Map<string, typeof done>();
+  for (const r of done) groups.set(groupKey(r.run), [...(groups.get(groupKey(r.run)) ?? []), r]);
+  const finalReturn = (g: typeof done): number[] => g.map((r) => (r.metrics.at(-1) as MetricsRow).testReturn);
+
+  const rows: ReportRow[] = [];
+  for (const env of study.envs) {
+    for (const alg of study.algs) {
+      const dense = groups.get(`${env}|${alg}|dense|1`) ?? [];
+      const denseMean = dense.length > 0 ? meanStd(finalReturn(dense)).mean : null;
+      for (const mode of study.modes) {
+        for (const density of mode === 'dense' ? [1] : study.densities) {
+          const g = groups.get(`${env}|${alg}|${mode}|${density}`) ?? [];
+          if (g.length === 0) continue;
+          const last = g.map((r) => r.metrics.at(-1) as MetricsRow);
+          const f = meanStd(finalReturn(g));
+          const wins = last.map((r) => r.testWinRate).filter((w): w is number => typeof w === 'number');
+          rows.push({
+            env,
+            alg,
+            mode,
+            density,
+            seedsDone: g.length,
+            seeds: study.seeds.length,
+            finalReturn: f,
+            vsDense: denseMean !== null && denseMean !== 0 ? f.mean / denseMean : null,
+            winRate: wins.length > 0 ? meanStd(wins).mean : null,
+            weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
+            trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
+            inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
+          });
+        }
+      }
+    }
+  }
+
+  // --- figures: mean test-return curve per mode (dense on every density's chart)
+  const figures: Record<string, string> = {};
+  for (const env of study.envs) {
+    for (const alg of study.algs) {
+      for (const density of study.densities) {
+        const series = study.modes.flatMap((mode) => {
+          const g = groups.get(`${env}|${alg}|${mode}|${mode === 'dense' ? 1 : density}`) ?? [];
+          if (g.length === 0) return [];
+          const steps = g[0]!.metrics.map((r) => r.tEnv);
+          const points = steps.map((t, i): [number, number] => [t, meanStd(g.map((r) => r.metrics[i]?.testReturn ?? NaN).filter(Number.isFinite)).mean]);
+          return [{ name: mode, points: points.filter((p) => Number.isFinite(p[1])) }];
+        });
+        if (series.length === 0) continue;
+        figures[`${env.replace(/\//g, '_')}-${alg}-d${density}.svg`] = lineChart({
+          title: `${env}, ${alg}, density ${density}: test return (mean over seeds)`,
+          xLabel: 'environment steps',
+          yLabel: 'test return',
+          series,
+        });
+      }
+    }
+  }
+  return { rows, figures };
+}
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
+
+/** The report's tables as Markdown, one per environment and learner. */
+export function reportMarkdown(report: StudyReport): string {
+  const out: string[] = [];
+  const keys = [...new Set(report.rows.map((r) => `${r.env}|${r.alg}`))];
+  for (const key of keys) {
+    const [env, alg] = key.split('|');
+    out.push(`### ${env}, ${alg}`, '');
+    out.push('| mode | density | seeds | final test return | vs dense | win rate | weights kept | train FLOPs | inference FLOPs |');
+    out.push('|---|---|---|---|---|---|---|---|---|');
+    for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
+      out.push(
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |`,
+      );
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseStudy, studyRuns } from '../../src/study/grid.js';
+import { runStudy, trainedSteps } from '../../src/study/run.js';
+import { reportMarkdown, studyReport } from '../../src/study/report.js';
+import { ConfigError, ToolkitError } from '../../src/util/errors.js';
+
+const base = { preset: 'demo', steps: 300, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.5], overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } } };
+
+test('a study file is checked: unknown keys, modes, learners and environments are refused with the known names', () => {
+  assert.throws(() => parseStudy({ ...base, sede: [1] }), (e: unknown) => e instanceof ConfigError && /unknown key 'sede'/.test(e.message));
+  assert.throws(() => parseStudy({ ...base, modes: ['dense', 'sparse'] }), (e: unknown) => e instanceof ToolkitError && /sparsity mode: got 'sparse'/.test(e.message));
+  assert.throws(() => parseStudy({ ...base, algs: ['qmax'] }), /learner: got 'qmax'/);
+  assert.throws(() => parseStudy({ ...base, envs: ['smaclite/4m'] }), /4m/);
+  assert.throws(() => parseStudy({ ...base, steps: 0 }), /'steps' must be a positive integer/);
+  const runs = studyRuns(parseStudy({ ...base, dir: 'x', densities: [0.5, 0.1], seeds: [1, 2] }));
+  assert.equal(runs.length, 2 + 4, 'dense once per seed, static per density and seed');
+  assert.ok(runs.every((r) => r.config.sparsity.mode === r.mode && (r.mode === 'dense') === (r.config.sparsity.density === 1)));
+});
+
+test('mast study: an interrupted study resumes where it stopped; the report tabulates every mode against dense and draws the curves', async () => {
+  const study = parseStudy({ ...base, dir: mkdtempSync(join(tmpdir(), 'mast-study-')) });
+  const abort = new AbortController();
+  const first = await runStudy(study, {
+    signal: abort.signal,
+    onEpisode: (tEnv) => {
+      if (tEnv >= 150) abort.abort(); // stop inside the first run
+    },
+  });
+  assert.equal(first.completed, false);
+  const [dense, sparse] = studyRuns(study);
+  assert.ok(trainedSteps(dense!.dir) < 300 && trainedSteps(sparse!.dir) === 0, 'stopped inside the first run');
+  const resumed: boolean[] = [];
+  const second = await runStudy(study, { onRun: (_run, _i, _n, resuming) => resumed.push(resuming) });
+  assert.deepEqual(resumed, [true, false], 'the first run resumes from its checkpoint, the second starts');
+  assert.ok(second.completed && trainedSteps(dense!.dir) >= 300 && trainedSteps(sparse!.dir) >= 300);
+  assert.equal((await runStudy(study)).trained, 0, 'nothing left to train');
+
+  const report = studyReport(study);
+  assert.deepEqual(report.rows.map((r) => [r.mode, r.density, r.seedsDone]), [['dense', 1, 1], ['static', 0.5, 1]]);
+  assert.equal(report.rows[0]!.vsDense, report.rows[0]!.finalReturn.mean === 0 ? null : 1);
+  assert.ok(Math.abs(report.rows[1]!.weightsKept - 0.5) < 0.01 && report.rows[1]!.trainFlops < 0.8, JSON.stringify(report.rows[1]));
+  assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg']);
+  assert.match(report.figures['recall-qmix-d0.5.svg']!, /<svg[\s\S]*dense[\s\S]*static/);
+  assert.match(reportMarkdown(report), /\| static \| 0\.5 \| 1\/1 \|/);
+});
