@@ -210,12 +210,14 @@ export function importAgent(model: ModelProto, options: ImportOptions = {}): Age
       env: props['mast.env'] ?? options.env ?? 'unknown',
       algorithm: props['mast.algorithm'] ?? 'imported',
       sparsityMode: props['mast.sparsity_mode'] ?? (masked.length > 0 ? 'imported-sparse' : 'dense'),
-      density: size > 0 ? stored / size : 1,
+      // our own exports record the run's global density (agent and mixer); others get the agent's
+      density: props['mast.density'] !== undefined ? Number(props['mast.density']) : size > 0 ? stored / size : 1,
       seed: Number(props['mast.seed'] ?? 0),
       trainedSteps: Number(props['mast.trained_steps'] ?? 0),
       configHash: props['mast.config_hash'] ?? 'imported',
       config: props['mast.config'] ? JSON.parse(props['mast.config']) : null,
       toolkitVersion: props['mast.toolkit_version'] ?? 'imported',
+      ...(props['mast.train_flops_ratio'] !== undefined ? { trainFlopsRatio: Number(props['mast.train_flops_ratio']) } : {}),
     },
   };
 }
