@@ -77,7 +77,8 @@ export class AgentUnroll {
   private readonly bias: { b1: number; gates: number; b2: number; gb1: number; gbIh: number; gbHh: number; gb2: number };
   private acts: Activations | null = null;
   private stepBuffers: Activations | null = null;
-  private rows = 0;
+  private rows = 0; // of the last forward
+  private steps = 0; // of the last forward
 
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
@@ -185,7 +186,7 @@ export class AgentUnroll {
     this.load(w, masks);
     const lanes = Math.ceil(rows / 4) * 4;
     const s = this.activations(steps, lanes);
-    this.rows = rows;
+    [this.rows, this.steps] = [rows, steps];
     const k = this.arena.kernels;
     const heap = this.arena.heap;
     heap.fill(0, (s.h[0] as number) >> 2, ((s.h[0] as number) >> 2) + h * lanes); // h₀ = 0
@@ -256,10 +257,8 @@ export class AgentUnroll {
     const s = this.acts;
     if (!s) throw new Error('AgentUnroll.backward called before forward');
     const { hidden: h, nActions } = this.dims;
-    const [rows, lanes] = [this.rows, s.lanes];
-    let steps = dq.length / (rows * nActions);
-    if (!Number.isInteger(steps) || steps > s.steps) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values for ${rows} rows × ${nActions} actions`);
-    steps = Math.min(steps, s.steps);
+    const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
+    if (dq.length !== steps * rows * nActions) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`);
     const k = this.arena.kernels;
     const heap = this.arena.heap;
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [PlacedCsr, PlacedCsr, PlacedCsr, PlacedCsr];
