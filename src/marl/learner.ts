@@ -53,13 +53,13 @@ export interface UpdateContext {
   denseGrads?: boolean;
 }
 
-/** A copy of `x` with no gradient path back to the variables it came from. */
 /** Q `[T+1, B·N, A]` (step-major, as unrolled) → `[B, T+1, N, A]`. */
 function toBatchMajor(q: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
   const [steps, , a] = q.shape;
   return tf.transpose(tf.reshape(q, [steps, b, n, a]), [1, 0, 2, 3]) as tf.Tensor4D;
 }
 
+/** A copy of `x` with no gradient path back to the variables it came from. */
 function detach<T extends tf.Tensor>(x: T): T {
   return tf.tensor(x.dataSync(), x.shape, 'float32') as T;
 }
