@@ -1,7 +1,7 @@
 /**
  * `mast demo`: the whole pipeline on the embedded default: train a 90%-sparse (static) QMIX agent on
  * `recall`, export it to ONNX (sparse and dense), run it with onnxruntime-node against the tfjs
- * agent, and print the report.
+ * agent, time ONNX Runtime against the sparse engine on the same episodes, and print the report.
  */
 import { Command } from 'commander';
 import { join } from 'node:path';
@@ -44,11 +44,17 @@ export function demoCommand(io: CliIo): Command {
       io.err(`[2/3] exported ${sparsePath} (${sparseBytes} bytes; dense export ${denseBytes} bytes, ${(denseBytes / sparseBytes).toFixed(1)}× larger)`);
       io.err(`[3/3] evaluating with onnxruntime-node over ${opts.episodes} episodes, against the tfjs agent`);
       const report = await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed: opts.seed, against: opts.out, backend: opts.backend });
+      // the two engines timed alone on the same episodes (with --against, the tfjs agent steps in between)
+      const [ort, sparse] = [await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed: opts.seed }), await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed: opts.seed, engine: 'sparse' })];
+      const engines = { ortMedianUs: ort.latency.medianUs, sparseMedianUs: sparse.latency.medianUs, sparseReturn: sparse.meanReturn };
       if (opts.json) {
-        io.out(JSON.stringify({ ...report, denseFileBytes: denseBytes }));
+        io.out(JSON.stringify({ ...report, denseFileBytes: denseBytes, engines }));
         return;
       }
       for (const line of formatEvalReport(report)) io.out(line);
+      io.out(
+        `  engines     ONNX Runtime ${engines.ortMedianUs.toFixed(0)} µs, sparse engine ${engines.sparseMedianUs.toFixed(0)} µs per decision (${(engines.ortMedianUs / engines.sparseMedianUs).toFixed(1)}× faster; return ${sparse.meanReturn.toFixed(3)} on the same episodes)`,
+      );
       const paths = runPaths(opts.out);
       io.out(`  pictures    ${paths.curves}, ${paths.sparsity}`);
     });
