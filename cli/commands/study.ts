@@ -12,7 +12,7 @@ import type { CliIo } from '../io.js';
 /** Build the `study` command. */
 export function studyCommand(io: CliIo): Command {
   return new Command('study')
-    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes')
+    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, and several processes can share one')
     .argument('<study>', 'study file (JSON; see docs/results.md)')
     .option('--list', 'list the runs and how far each has trained, without training')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
@@ -37,7 +37,7 @@ export function studyCommand(io: CliIo): Command {
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
         });
         bar.current?.done(result.completed ? 'done' : 'stopped with a checkpoint');
-        io.out(`${result.runs} runs: ${result.alreadyDone} already done, ${result.trained} trained now${result.completed ? '' : '; stopped early — run the same command to continue'}`);
+        io.out(`${result.runs} runs: ${result.alreadyDone} already done, ${result.trained} trained now${result.heldElsewhere > 0 ? `, ${result.heldElsewhere} being trained by another process` : ''}${result.completed || result.heldElsewhere > 0 ? '' : '; stopped early — run the same command to continue'}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

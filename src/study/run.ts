@@ -1,9 +1,12 @@
 /**
  * Running a study: every run of the grid that has not reached its steps is trained, resuming from its
  * last checkpoint, so a killed study continues where it stopped (losing at most one checkpoint
- * interval of each run it was in).
+ * interval of each run it was in). Each run is claimed with a lock file holding the process id, so
+ * several processes (one per core) can work through the same study side by side; a lock whose
+ * process is gone is taken over.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { train, type RunSummaryFile } from '../marl/train.js';
 import { runPaths } from '../marl/run-dir.js';
 import { writeRunPictures } from '../verify/run-report.js';
@@ -14,6 +17,30 @@ export function trainedSteps(dir: string): number {
   const p = runPaths(dir).summary;
   if (!existsSync(p)) return 0;
   return (JSON.parse(readFileSync(p, 'utf8')) as RunSummaryFile).counters.tEnv;
+}
+
+/** Claim run `dir` for this process; false when a live process holds it. */
+function claim(dir: string): boolean {
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8'));
+    if (holder !== process.pid && Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+    writeFileSync(lock, String(process.pid)); // stale: its process is gone
+    return true;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Options of {@link runStudy}. */
@@ -32,6 +59,8 @@ export interface StudyRunResult {
   runs: number;
   trained: number;
   alreadyDone: number;
+  /** Runs left to other processes that held their locks. */
+  heldElsewhere: number;
   /** False when aborted before every run finished. */
   completed: boolean;
 }
@@ -40,19 +69,31 @@ export interface StudyRunResult {
 export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}): Promise<StudyRunResult> {
   const runs = studyRuns(study);
   const todo = runs.filter((r) => trainedSteps(r.dir) < r.config.steps);
+  const result: StudyRunResult = { runs: runs.length, trained: 0, alreadyDone: runs.length - todo.length, heldElsewhere: 0, completed: false };
   for (const [i, run] of todo.entries()) {
-    if (options.signal?.aborted) return { runs: runs.length, trained: i, alreadyDone: runs.length - todo.length, completed: false };
-    const resuming = existsSync(runPaths(run.dir).checkpoint);
-    options.onRun?.(run, i, todo.length, resuming);
-    const summary = await train(run.config, {
-      outDir: run.dir,
-      resume: resuming,
-      ...(options.backend ? { backend: options.backend } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      onEpisode: (p) => options.onEpisode?.(p.tEnv, p.steps),
-    });
-    writeRunPictures(run.dir);
-    if (!summary.completed) return { runs: runs.length, trained: i, alreadyDone: runs.length - todo.length, completed: false };
+    if (options.signal?.aborted) return result;
+    if (trainedSteps(run.dir) >= run.config.steps) continue; // finished by another process meanwhile
+    if (!claim(run.dir)) {
+      result.heldElsewhere += 1;
+      continue;
+    }
+    try {
+      const resuming = existsSync(runPaths(run.dir).checkpoint);
+      options.onRun?.(run, i, todo.length, resuming);
+      const summary = await train(run.config, {
+        outDir: run.dir,
+        resume: resuming,
+        ...(options.backend ? { backend: options.backend } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        onEpisode: (p) => options.onEpisode?.(p.tEnv, p.steps),
+      });
+      writeRunPictures(run.dir);
+      if (!summary.completed) return result;
+      result.trained += 1;
+    } finally {
+      rmSync(`${run.dir}.lock`, { force: true });
+    }
   }
-  return { runs: runs.length, trained: todo.length, alreadyDone: runs.length - todo.length, completed: true };
+  result.completed = result.heldElsewhere === 0;
+  return result;
 }

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseStudy, studyRuns } from '../../src/study/grid.js';
 import { runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
@@ -46,4 +46,18 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg']);
   assert.match(report.figures['recall-qmix-d0.5.svg']!, /<svg[\s\S]*dense[\s\S]*static/);
   assert.match(reportMarkdown(report), /\| static \| 0\.5 \| 1\/1 \|/);
+});
+
+test('mast study: a run locked by another live process is left to it; a lock whose process is gone is taken over', async () => {
+  const study = parseStudy({ ...base, steps: 100, dir: mkdtempSync(join(tmpdir(), 'mast-study-lock-')) });
+  const [dense, sparse] = studyRuns(study);
+  mkdirSync(dirname(dense!.dir), { recursive: true });
+  writeFileSync(`${dense!.dir}.lock`, String(process.ppid)); // our parent: alive
+  writeFileSync(`${sparse!.dir}.lock`, '4194303'); // above Linux's default pid_max: no such process
+  const result = await runStudy(study);
+  assert.equal(result.heldElsewhere, 1);
+  assert.equal(result.completed, false);
+  assert.equal(trainedSteps(dense!.dir), 0, 'the locked run is left alone');
+  assert.ok(trainedSteps(sparse!.dir) >= 100, 'the stale lock is taken over');
+  assert.ok(!existsSync(`${sparse!.dir}.lock`), 'the lock is released after the run');
 });
