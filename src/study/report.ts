@@ -20,6 +20,8 @@ export interface ReportRow {
   seedsDone: number;
   seeds: number;
   finalReturn: { mean: number; std: number };
+  /** Test return averaged over each run's test phases, then over seeds (how early it learns). */
+  meanOverRun: number;
   /** Final return as a fraction of the dense runs' mean (null without dense runs). */
   vsDense: number | null;
   winRate: number | null;
@@ -66,6 +68,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             seedsDone: g.length,
             seeds: study.seeds.length,
             finalReturn: f,
+            meanOverRun: meanStd(g.map((r) => meanStd(r.metrics.map((m) => m.testReturn)).mean)).mean,
             vsDense: denseMean !== null && denseMean !== 0 ? f.mean / denseMean : null,
             winRate: wins.length > 0 ? meanStd(wins).mean : null,
             weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
@@ -111,11 +114,11 @@ export function reportMarkdown(report: StudyReport): string {
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push('| mode | density | seeds | final test return | vs dense | win rate | weights kept | train FLOPs | inference FLOPs |');
-    out.push('|---|---|---|---|---|---|---|---|---|');
+    out.push('| mode | density | seeds | final test return | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |`,
       );
     }
     out.push('');
