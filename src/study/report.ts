@@ -22,7 +22,11 @@ export interface ReportRow {
   finalReturn: { mean: number; std: number };
   /** Test return averaged over each run's test phases, then over seeds (how early it learns). */
   meanOverRun: number;
-  /** Final return as a fraction of the dense runs' mean (null without dense runs). */
+  /**
+   * Final return relative to the dense runs' mean: mode / dense for positive returns, dense / mode
+   * when both are negative (costs, as in MPE Spread), so above 1 is better than dense either way;
+   * null without dense runs or when the signs differ.
+   */
   vsDense: number | null;
   winRate: number | null;
   /** Global density of the weight matrices at the end. */
@@ -35,6 +39,13 @@ export interface ReportRow {
 export interface StudyReport {
   rows: ReportRow[];
   figures: Record<string, string>;
+}
+
+/** See {@link ReportRow.vsDense}. */
+function relativeToDense(mode: number, dense: number | null): number | null {
+  if (dense === null || dense === 0) return null;
+  if (dense > 0) return mode / dense;
+  return mode < 0 ? dense / mode : null;
 }
 
 const finished = (run: StudyRun, rows: MetricsRow[]): boolean => (rows.at(-1)?.tEnv ?? 0) >= run.config.steps;
@@ -69,7 +80,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             seeds: study.seeds.length,
             finalReturn: f,
             meanOverRun: meanStd(g.map((r) => meanStd(r.metrics.map((m) => m.testReturn)).mean)).mean,
-            vsDense: denseMean !== null && denseMean !== 0 ? f.mean / denseMean : null,
+            vsDense: relativeToDense(f.mean, denseMean),
             winRate: wins.length > 0 ? meanStd(wins).mean : null,
             weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
