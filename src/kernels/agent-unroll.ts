@@ -12,6 +12,7 @@
  * n, and h.
  */
 import { KernelArena } from './kernels.js';
+import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Sizes of the agent network. */
 export interface AgentUnrollDims {
@@ -38,18 +39,6 @@ export type AgentMasks = Partial<Record<'fc1.weight' | 'gru.weightIh' | 'gru.wei
 const MATRICES = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
 type MatrixName = (typeof MATRICES)[number];
 
-/** A weight matrix's CSR in kernel memory, room for every position. */
-interface PlacedCsr {
-  inputs: number;
-  outputs: number;
-  rowStart: number; // [outputs + 1] i32
-  col: number; // [in·out] i32, first nnz used
-  val: number; // [in·out] f32
-  grad: number; // [in·out] f32, per stored entry
-  nnz: number;
-  positions: Int32Array; // dense index (i·out + o) of each stored entry
-}
-
 /** Per-step activation buffers for one (steps, lanes) shape. */
 interface Activations {
   steps: number;
@@ -73,7 +62,7 @@ interface Activations {
 /** A reusable unroll engine for one agent architecture. */
 export class AgentUnroll {
   private readonly arena = new KernelArena();
-  private readonly csr: Record<MatrixName, PlacedCsr>;
+  private readonly csr: Record<MatrixName, ArenaCsr>;
   private readonly bias: { b1: number; gates: number; b2: number; gb1: number; gbIh: number; gbHh: number; gb2: number };
   private acts: Activations | null = null;
   private stepBuffers: Activations | null = null;
@@ -84,17 +73,7 @@ export class AgentUnroll {
     const { inputSize, hidden: h, nActions } = dims;
     const a = this.arena;
     const shape: Record<MatrixName, [number, number]> = { 'fc1.weight': [inputSize, h], 'gru.weightIh': [h, 3 * h], 'gru.weightHh': [h, 3 * h], 'fc2.weight': [h, nActions] };
-    const place = ([inputs, outputs]: [number, number]): PlacedCsr => ({
-      inputs,
-      outputs,
-      rowStart: a.alloc(4 * (outputs + 1)),
-      col: a.alloc(4 * inputs * outputs),
-      val: a.alloc(4 * inputs * outputs),
-      grad: a.alloc(4 * inputs * outputs),
-      nnz: 0,
-      positions: new Int32Array(inputs * outputs),
-    });
-    this.csr = { 'fc1.weight': place(shape['fc1.weight']), 'gru.weightIh': place(shape['gru.weightIh']), 'gru.weightHh': place(shape['gru.weightHh']), 'fc2.weight': place(shape['fc2.weight']) };
+    this.csr = Object.fromEntries(MATRICES.map((m) => [m, allocArenaCsr(a, ...shape[m])])) as Record<MatrixName, ArenaCsr>;
     this.bias = { b1: a.alloc(4 * h), gates: a.alloc(16 * h), b2: a.alloc(4 * nActions), gb1: a.alloc(4 * h), gbIh: a.alloc(12 * h), gbHh: a.alloc(12 * h), gb2: a.alloc(4 * nActions) };
   }
 
@@ -108,28 +87,7 @@ export class AgentUnroll {
    * {@link step}; {@link forward} does this itself.
    */
   load(w: AgentWeights, masks: AgentMasks): void {
-    for (const name of MATRICES) {
-      const m = this.csr[name];
-      const values = w[name];
-      const mask = masks[name] ?? null;
-      const rowStart = this.arena.i32(m.rowStart, m.outputs + 1);
-      const col = this.arena.i32(m.col, m.inputs * m.outputs);
-      const val = this.arena.f32(m.val, m.inputs * m.outputs);
-      let k = 0;
-      for (let o = 0; o < m.outputs; o++) {
-        rowStart[o] = k;
-        for (let i = 0; i < m.inputs; i++) {
-          const at = i * m.outputs + o;
-          if (mask && mask[at] === 0) continue;
-          col[k] = i;
-          val[k] = values[at] as number;
-          m.positions[k] = at;
-          k++;
-        }
-      }
-      rowStart[m.outputs] = k;
-      m.nnz = k;
-    }
+    for (const name of MATRICES) writeArenaCsr(this.arena, this.csr[name], w[name], masks[name] ?? null);
     const h = this.dims.hidden;
     const [bIh, bHh] = [w['gru.biasIh'], w['gru.biasHh']];
     const gates = this.arena.f32(this.bias.gates, 4 * h);
@@ -210,7 +168,7 @@ export class AgentUnroll {
     const k = this.arena.kernels;
     const h = this.dims.hidden;
     const { b1, gates, b2 } = this.bias;
-    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [PlacedCsr, PlacedCsr, PlacedCsr, PlacedCsr];
+    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
     k.spmm(W1.rowStart, W1.col, W1.val, W1.outputs, x, pre, lanes); // [H, lanes]
     k.addBias(pre, b1, a1, h, lanes);
     k.relu(a1, a1, h * lanes);
@@ -261,7 +219,7 @@ export class AgentUnroll {
     if (dq.length !== steps * rows * nActions) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`);
     const k = this.arena.kernels;
     const heap = this.arena.heap;
-    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [PlacedCsr, PlacedCsr, PlacedCsr, PlacedCsr];
+    const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
     const { gates, gb1, gbIh, gbHh, gb2 } = this.bias;
     const zero = (at: number, floats: number): void => void heap.fill(0, at >> 2, (at >> 2) + floats);
     for (const m of [W1, Wih, Whh, W2]) zero(m.grad, m.nnz);
@@ -288,12 +246,7 @@ export class AgentUnroll {
       k.sddmm(W1.rowStart, W1.col, W1.outputs, s.da1, x, W1.grad, lanes);
       k.rowSums(s.da1, gb1, h, lanes);
     }
-    const dense = (m: PlacedCsr): Float32Array => {
-      const g = new Float32Array(m.inputs * m.outputs);
-      const values = this.arena.f32(m.grad, m.nnz);
-      for (let e = 0; e < m.nnz; e++) g[m.positions[e] as number] = values[e] as number;
-      return g;
-    };
+    const dense = (m: ArenaCsr): Float32Array => denseGradient(this.arena, m);
     const copy = (at: number, n: number): Float32Array => this.arena.f32(at, n).slice();
     return {
       'fc1.weight': dense(W1),

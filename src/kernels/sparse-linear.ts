@@ -5,6 +5,7 @@
  * x is kept feature-major (`[in, lanes]`, lanes = rows padded to a multiple of 4) for the backward pass.
  */
 import { KernelArena } from './kernels.js';
+import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Buffers sized for a number of lanes. */
 interface LaneBuffers {
@@ -18,23 +19,16 @@ interface LaneBuffers {
 /** One layer's kernel state: its CSR (rebuilt from the weights on every forward) and buffers. */
 export class SparseLinearKernel {
   private readonly arena = new KernelArena();
-  private readonly rowStart: number; // [out + 1]
-  private readonly col: number; // [in·out]
-  private readonly val: number; // [in·out]
-  private readonly grad: number; // [in·out]
+  private readonly w: ArenaCsr;
   private readonly bias: number; // [out]
   private readonly biasGrad: number; // [out]
-  private readonly positions: Int32Array; // dense index (i·out + o) of each stored entry
-  private nnz = 0;
   private rows = 0;
   private buffers: LaneBuffers | null = null;
 
   constructor(readonly inputs: number, readonly outputs: number) {
     const a = this.arena;
-    const size = inputs * outputs;
-    [this.rowStart, this.col, this.val, this.grad] = [a.alloc(4 * (outputs + 1)), a.alloc(4 * size), a.alloc(4 * size), a.alloc(4 * size)];
+    this.w = allocArenaCsr(a, inputs, outputs);
     [this.bias, this.biasGrad] = [a.alloc(4 * outputs), a.alloc(4 * outputs)];
-    this.positions = new Int32Array(size);
   }
 
   private lanes(rows: number): LaneBuffers {
@@ -56,21 +50,7 @@ export class SparseLinearKernel {
     if (x.length !== rows * nIn) throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
     const buf = this.lanes(rows);
     const a = this.arena;
-    // --- CSR, one row per output unit
-    const [rowStart, col, val] = [a.i32(this.rowStart, nOut + 1), a.i32(this.col, nIn * nOut), a.f32(this.val, nIn * nOut)];
-    let k = 0;
-    for (let o = 0; o < nOut; o++) {
-      rowStart[o] = k;
-      for (let i = 0; i < nIn; i++) {
-        const at = i * nOut + o;
-        if (mask && mask[at] === 0) continue;
-        col[k] = i;
-        val[k] = w[at] as number;
-        this.positions[k++] = at;
-      }
-    }
-    rowStart[nOut] = k;
-    this.nnz = k;
+    writeArenaCsr(a, this.w, w, mask); // one row per output unit
     a.f32(this.bias, nOut).set(b);
     this.rows = rows;
     // --- y = W·x + b, feature-major
@@ -79,7 +59,7 @@ export class SparseLinearKernel {
     const lanes = buf.lanes;
     heap.set(x, buf.staging >> 2);
     kern.toFeatureMajor(buf.staging, buf.x, rows, nIn, lanes); // [in, lanes]
-    kern.spmm(this.rowStart, this.col, this.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
+    kern.spmm(this.w.rowStart, this.w.col, this.w.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
     kern.addBias(buf.y, this.bias, buf.y, nOut, lanes);
     kern.toRowMajor(buf.y, buf.staging, rows, nOut, lanes);
     return heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nOut);
@@ -101,17 +81,14 @@ export class SparseLinearKernel {
     heap.fill(0, buf.y >> 2, (buf.y >> 2) + nOut * lanes); // padded lanes of dy must be 0
     heap.set(dy, buf.staging >> 2);
     kern.toFeatureMajor(buf.staging, buf.y, rows, nOut, lanes); // dy [out, lanes]
-    heap.fill(0, this.grad >> 2, (this.grad >> 2) + this.nnz);
+    heap.fill(0, this.w.grad >> 2, (this.w.grad >> 2) + this.w.nnz);
     heap.fill(0, this.biasGrad >> 2, (this.biasGrad >> 2) + nOut);
     heap.fill(0, buf.dx >> 2, (buf.dx >> 2) + nIn * lanes);
-    kern.sddmm(this.rowStart, this.col, nOut, buf.y, buf.x, this.grad, lanes);
+    kern.sddmm(this.w.rowStart, this.w.col, nOut, buf.y, buf.x, this.w.grad, lanes);
     kern.rowSums(buf.y, this.biasGrad, nOut, lanes);
-    kern.spmmT(this.rowStart, this.col, this.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
+    kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
     kern.toRowMajor(buf.dx, buf.staging, rows, nIn, lanes);
     const dx = heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nIn);
-    const dw = new Float32Array(nIn * nOut);
-    const g = a.f32(this.grad, this.nnz);
-    for (let e = 0; e < this.nnz; e++) dw[this.positions[e] as number] = g[e] as number;
-    return { dx, dw, db: a.f32(this.biasGrad, nOut).slice() };
+    return { dx, dw: denseGradient(a, this.w), db: a.f32(this.biasGrad, nOut).slice() };
   }
 }
