@@ -1,8 +1,9 @@
 /**
- * The sparse engine's WebAssembly kernels (`sparse-kernels.wat`, compiled at build time) and the
- * memory they work in. The module is compiled once per process; each engine gets its own instance
- * and memory, with a bump allocator: weights are placed once, activation buffers once per batch
- * size, and nothing is freed until the engine is dropped.
+ * The toolkit's WebAssembly kernels (`sparse-kernels.wat`, compiled at build time), used by the
+ * sparse engine and by training (`compute: kernels`), and the memory they work in. The module is
+ * compiled once per process; each user gets its own instance and memory, with a bump allocator:
+ * weights are placed once, activation buffers once per batch shape, and nothing is freed until the
+ * user is dropped.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +37,12 @@ function kernelModule(): WebAssembly.Module {
   try {
     bytes = readFileSync(fileURLToPath(url));
   } catch {
-    throw new ToolkitError('E_ONNX_LOAD', `the sparse engine's kernels (${fileURLToPath(url)}) are missing`, { hint: 'build the package with `npm run build`, which compiles them' });
+    throw new ToolkitError('E_KERNELS', `the WebAssembly kernels (${fileURLToPath(url)}) are missing`, { hint: 'build the package with `npm run build`, which compiles them' });
   }
   try {
     compiled = new WebAssembly.Module(bytes);
   } catch (e) {
-    throw new ToolkitError('E_ONNX_LOAD', `the sparse engine's kernels do not compile on this runtime (${(e as Error).message})`, { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort' });
+    throw new ToolkitError('E_KERNELS', `the WebAssembly kernels do not compile on this runtime (${(e as Error).message})`, { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort to deploy and compute: tfjs to train' });
   }
   return compiled;
 }

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'E_SHAPE' // a tensor or array has the wrong shape
   | 'E_NUMERIC' // a NaN or infinity appeared where it must not
   | 'E_ENV' // an environment was driven incorrectly (e.g. step after done)
+  | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
   | 'E_IO'; // a file-system operation failed
 
 /** Base class: a domain failure with a stable `code` and, where one exists, a `hint` on how to fix it. */
