@@ -145,17 +145,14 @@ export class AgentUnroll {
     const lanes = Math.ceil(rows / 4) * 4;
     const s = this.activations(steps, lanes);
     [this.rows, this.steps] = [rows, steps];
-    const k = this.arena.kernels;
-    const heap = this.arena.heap;
-    heap.fill(0, (s.h[0] as number) >> 2, ((s.h[0] as number) >> 2) + h * lanes); // h₀ = 0
+    const a = this.arena;
+    a.zero(s.h[0] as number, h * lanes); // h₀ = 0
     const q = new Float32Array(steps * rows * nActions);
     for (let t = 0; t < steps; t++) {
       const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
-      heap.set(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), s.staging >> 2);
-      k.toFeatureMajor(s.staging, x, rows, inputSize, lanes); // [In, lanes]
+      a.putFeatureMajor(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), rows, inputSize, lanes, s.staging, x); // [In, lanes]
       this.cell(x, s.pre, a1, gx, gh, n, hPrev, hNext, s.q, lanes);
-      k.toRowMajor(s.q, s.staging, rows, nActions, lanes);
-      q.set(heap.subarray(s.staging >> 2, (s.staging >> 2) + rows * nActions), t * rows * nActions);
+      q.set(a.rowMajorView(s.q, rows, nActions, lanes, s.staging), t * rows * nActions);
     }
     return q;
   }
@@ -192,18 +189,13 @@ export class AgentUnroll {
     const lanes = Math.ceil(rows / 4) * 4;
     if (this.stepBuffers?.lanes !== lanes) this.stepBuffers = this.allocate(1, lanes); // apart from forward's
     const s = this.stepBuffers;
-    const k = this.arena.kernels;
-    const heap = this.arena.heap;
+    const a = this.arena;
     const [x, a1, gx, gh, hPrev, hNext] = [s.x[0], s.a1[0], s.gx[0], s.gh[0], s.h[0], s.h[1]] as number[] as [number, number, number, number, number, number];
-    heap.set(inputs, s.staging >> 2);
-    k.toFeatureMajor(s.staging, x, rows, inputSize, lanes);
-    heap.set(hidden, s.staging >> 2);
-    k.toFeatureMajor(s.staging, hPrev, rows, h, lanes);
+    a.putFeatureMajor(inputs, rows, inputSize, lanes, s.staging, x);
+    a.putFeatureMajor(hidden, rows, h, lanes, s.staging, hPrev);
     this.cell(x, s.pre, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
-    k.toRowMajor(s.q, s.staging, rows, nActions, lanes);
-    const q = heap.slice(s.staging >> 2, (s.staging >> 2) + rows * nActions);
-    k.toRowMajor(hNext, s.staging, rows, h, lanes);
-    return { q, hidden: heap.slice(s.staging >> 2, (s.staging >> 2) + rows * h) };
+    const q = a.rowMajorView(s.q, rows, nActions, lanes, s.staging).slice();
+    return { q, hidden: a.rowMajorView(hNext, rows, h, lanes, s.staging).slice() };
   }
 
   /**
@@ -217,17 +209,15 @@ export class AgentUnroll {
     const { hidden: h, nActions } = this.dims;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
     if (dq.length !== steps * rows * nActions) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`);
-    const k = this.arena.kernels;
-    const heap = this.arena.heap;
+    const a = this.arena;
+    const k = a.kernels;
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
     const { gates, gb1, gbIh, gbHh, gb2 } = this.bias;
-    const zero = (at: number, floats: number): void => void heap.fill(0, at >> 2, (at >> 2) + floats);
-    for (const m of [W1, Wih, Whh, W2]) zero(m.grad, m.nnz);
-    [[gb1, h], [gbIh, 3 * h], [gbHh, 3 * h], [gb2, nActions], [s.carry, h * lanes], [s.dq, nActions * lanes]].forEach(([at, n]) => zero(at as number, n as number));
+    for (const m of [W1, Wih, Whh, W2]) a.zero(m.grad, m.nnz);
+    [[gb1, h], [gbIh, 3 * h], [gbHh, 3 * h], [gb2, nActions], [s.carry, h * lanes], [s.dq, nActions * lanes]].forEach(([at, n]) => a.zero(at as number, n as number));
     for (let t = steps - 1; t >= 0; t--) {
       const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
-      heap.set(dq.subarray(t * rows * nActions, (t + 1) * rows * nActions), s.staging >> 2);
-      k.toFeatureMajor(s.staging, s.dq, rows, nActions, lanes); // [A, lanes], padded lanes stay 0
+      a.putFeatureMajor(dq.subarray(t * rows * nActions, (t + 1) * rows * nActions), rows, nActions, lanes, s.staging, s.dq); // [A, lanes], padded lanes stay 0
       // --- fc2
       k.sddmm(W2.rowStart, W2.col, W2.outputs, s.dq, hNext, W2.grad, lanes);
       k.rowSums(s.dq, gb2, nActions, lanes);
@@ -240,7 +230,7 @@ export class AgentUnroll {
       k.rowSums(s.dgh, gbHh, 3 * h, lanes);
       k.spmmT(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, s.dgh, s.carry, lanes);
       // --- fc1 through the ReLU
-      zero(s.da1, h * lanes);
+      a.zero(s.da1, h * lanes);
       k.spmmT(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, s.dgx, s.da1, lanes); // [H, lanes]
       k.reluBackward(s.da1, a1, s.da1, h * lanes);
       k.sddmm(W1.rowStart, W1.col, W1.outputs, s.da1, x, W1.grad, lanes);

@@ -89,6 +89,29 @@ export class KernelArena {
     return new Int32Array(this.memory.buffer, offset, length);
   }
 
+  /**
+   * Write `values` (`[rows, features]` row-major) into the feature-major buffer at `dst`
+   * (`[features, lanes]`) through the row-major scratch at `staging`; padded lanes are left alone.
+   */
+  putFeatureMajor(values: Float32Array, rows: number, features: number, lanes: number, staging: number, dst: number): void {
+    this.heap.set(values, staging >> 2);
+    this.kernels.toFeatureMajor(staging, dst, rows, features, lanes);
+  }
+
+  /**
+   * The first `rows` lanes of the feature-major buffer at `src` as `[rows, features]` row-major: a
+   * view of the scratch at `staging`, valid until that scratch is written again.
+   */
+  rowMajorView(src: number, rows: number, features: number, lanes: number, staging: number): Float32Array {
+    this.kernels.toRowMajor(src, staging, rows, features, lanes);
+    return this.heap.subarray(staging >> 2, (staging >> 2) + rows * features);
+  }
+
+  /** Zero `floats` floats at byte offset `offset`. */
+  zero(offset: number, floats: number): void {
+    this.heap.fill(0, offset >> 2, (offset >> 2) + floats);
+  }
+
   /** The whole memory as floats (index = byte offset / 4); re-read after any alloc. */
   get heap(): Float32Array {
     if (this.heapView.buffer !== this.memory.buffer) this.heapView = new Float32Array(this.memory.buffer); // grown since

@@ -54,15 +54,12 @@ export class SparseLinearKernel {
     a.f32(this.bias, nOut).set(b);
     this.rows = rows;
     // --- y = W·x + b, feature-major
-    const heap = a.heap;
     const kern = a.kernels;
     const lanes = buf.lanes;
-    heap.set(x, buf.staging >> 2);
-    kern.toFeatureMajor(buf.staging, buf.x, rows, nIn, lanes); // [in, lanes]
+    a.putFeatureMajor(x, rows, nIn, lanes, buf.staging, buf.x); // [in, lanes]
     kern.spmm(this.w.rowStart, this.w.col, this.w.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
     kern.addBias(buf.y, this.bias, buf.y, nOut, lanes);
-    kern.toRowMajor(buf.y, buf.staging, rows, nOut, lanes);
-    return heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nOut);
+    return a.rowMajorView(buf.y, rows, nOut, lanes, buf.staging).slice();
   }
 
   /**
@@ -75,20 +72,17 @@ export class SparseLinearKernel {
     const [nIn, nOut, rows] = [this.inputs, this.outputs, this.rows];
     if (!buf || dy.length !== rows * nOut) throw new RangeError(`SparseLinearKernel.backward: dy has ${dy.length} values, expected ${rows}×${nOut} (after a forward)`);
     const a = this.arena;
-    const heap = a.heap;
     const kern = a.kernels;
     const lanes = buf.lanes;
-    heap.fill(0, buf.y >> 2, (buf.y >> 2) + nOut * lanes); // padded lanes of dy must be 0
-    heap.set(dy, buf.staging >> 2);
-    kern.toFeatureMajor(buf.staging, buf.y, rows, nOut, lanes); // dy [out, lanes]
-    heap.fill(0, this.w.grad >> 2, (this.w.grad >> 2) + this.w.nnz);
-    heap.fill(0, this.biasGrad >> 2, (this.biasGrad >> 2) + nOut);
-    heap.fill(0, buf.dx >> 2, (buf.dx >> 2) + nIn * lanes);
+    a.zero(buf.y, nOut * lanes); // padded lanes of dy must be 0
+    a.putFeatureMajor(dy, rows, nOut, lanes, buf.staging, buf.y); // dy [out, lanes]
+    a.zero(this.w.grad, this.w.nnz);
+    a.zero(this.biasGrad, nOut);
+    a.zero(buf.dx, nIn * lanes);
     kern.sddmm(this.w.rowStart, this.w.col, nOut, buf.y, buf.x, this.w.grad, lanes);
     kern.rowSums(buf.y, this.biasGrad, nOut, lanes);
     kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
-    kern.toRowMajor(buf.dx, buf.staging, rows, nIn, lanes);
-    const dx = heap.slice(buf.staging >> 2, (buf.staging >> 2) + rows * nIn);
+    const dx = a.rowMajorView(buf.dx, rows, nIn, lanes, buf.staging).slice();
     return { dx, dw: denseGradient(a, this.w), db: a.f32(this.biasGrad, nOut).slice() };
   }
 }

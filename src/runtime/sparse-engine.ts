@@ -253,21 +253,14 @@ export class SparseAgentEngine implements AgentEngine {
     if (qOut.length !== batch * nActions || hOut.length !== batch * h) throw new ShapeError(`SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`);
     const lanes = Math.ceil(batch / 4) * 4;
     const { at, staging } = this.offsetsFor(lanes);
-    const k = this.arena.kernels;
-    const heap = this.arena.heap;
+    const a = this.arena;
     const s = this.slots;
-    const [stage, inAt, hInAt, qAt, hOutAt] = [staging, at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [number, number, number, number, number];
-    // --- in: row-major copies, transposed to feature-major by the kernels
-    heap.set(inputs, stage >> 2);
-    k.toFeatureMajor(stage, inAt, batch, inputSize, lanes);
-    heap.set(hidden, stage >> 2);
-    k.toFeatureMajor(stage, hInAt, batch, h, lanes);
+    const [inAt, hInAt, qAt, hOutAt] = [at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [number, number, number, number];
+    a.putFeatureMajor(inputs, batch, inputSize, lanes, staging, inAt);
+    a.putFeatureMajor(hidden, batch, h, lanes, staging, hInAt);
     for (const op of this.ops) op(at, lanes);
-    // --- out: back to row-major, then copied out
-    k.toRowMajor(qAt, stage, batch, nActions, lanes);
-    qOut.set(heap.subarray(stage >> 2, (stage >> 2) + batch * nActions));
-    k.toRowMajor(hOutAt, stage, batch, h, lanes);
-    hOut.set(heap.subarray(stage >> 2, (stage >> 2) + batch * h));
+    qOut.set(a.rowMajorView(qAt, batch, nActions, lanes, staging));
+    hOut.set(a.rowMajorView(hOutAt, batch, h, lanes, staging));
   }
 
   private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
