@@ -11,15 +11,25 @@ interface SnapshotHeader {
   metadata: AgentSnapshot['metadata'];
 }
 
+/** Store tensor `name` of a snapshot (values, and its mask under `name#mask`) among a tensor file's arrays. */
+export function putSnapshotTensor(arrays: Record<string, StoredArray>, name: string, t: SnapshotTensor): void {
+  arrays[name] = { shape: t.shape, data: t.values };
+  if (t.mask) arrays[`${name}#mask`] = { shape: t.shape, data: t.mask };
+}
+
+/** Tensor `name` (with its mask, when stored) from a tensor file's arrays, or undefined if absent. */
+export function takeSnapshotTensor(arrays: Record<string, StoredArray>, name: string): SnapshotTensor | undefined {
+  const a = arrays[name];
+  if (!a) return undefined;
+  const m = arrays[`${name}#mask`];
+  return { shape: a.shape, values: a.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
+}
+
 /** Save a snapshot atomically to `path` after validating it. */
 export function writeSnapshot(path: string, snap: AgentSnapshot): void {
   validateSnapshot(snap);
   const arrays: Record<string, StoredArray> = {};
-  for (const name of RNN_AGENT_TENSORS) {
-    const t = snap.tensors[name];
-    arrays[name] = { shape: t.shape, data: t.values };
-    if (t.mask) arrays[`${name}#mask`] = { shape: t.shape, data: t.mask };
-  }
+  for (const name of RNN_AGENT_TENSORS) putSnapshotTensor(arrays, name, snap.tensors[name]);
   const header: SnapshotHeader = { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata };
   writeTensorFile(path, header, arrays);
 }
@@ -31,13 +41,11 @@ export function readSnapshot(path: string): AgentSnapshot {
   if (header?.format !== 'mast-agent-snapshot') {
     throw new ToolkitError('E_SNAPSHOT', `${path} is not an agent snapshot (format '${header?.format}')`);
   }
+  const fail = (name: string): never => {
+    throw new ToolkitError('E_SNAPSHOT', `${path}: missing tensor '${name}'`);
+  };
   const tensors = {} as Record<RnnAgentTensorName, SnapshotTensor>;
-  for (const name of RNN_AGENT_TENSORS) {
-    const a = arrays[name];
-    if (!a) throw new ToolkitError('E_SNAPSHOT', `${path}: missing tensor '${name}'`);
-    const m = arrays[`${name}#mask`];
-    tensors[name] = { shape: a.shape, values: a.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
-  }
+  for (const name of RNN_AGENT_TENSORS) tensors[name] = takeSnapshotTensor(arrays, name) ?? fail(name);
   const snap: AgentSnapshot = { ...header, tensors };
   validateSnapshot(snap, path);
   return snap;

@@ -6,6 +6,7 @@
 import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
 import { ToolkitError } from '../util/errors.js';
 import type { SnapshotMetadata, SnapshotTensor } from './types.js';
+import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
 
 /** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
 export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
@@ -60,10 +61,7 @@ function check(snap: MixerSnapshot, what: string): void {
 export function writeMixerSnapshot(path: string, snap: MixerSnapshot): void {
   check(snap, path);
   const arrays: Record<string, StoredArray> = {};
-  for (const [name, t] of Object.entries(snap.tensors)) {
-    arrays[name] = { shape: t.shape, data: t.values };
-    if (t.mask) arrays[`${name}#mask`] = { shape: t.shape, data: t.mask };
-  }
+  for (const [name, t] of Object.entries(snap.tensors)) putSnapshotTensor(arrays, name, t);
   writeTensorFile(path, { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata }, arrays);
 }
 
@@ -73,11 +71,7 @@ export function readMixerSnapshot(path: string): MixerSnapshot {
   const header = meta as Omit<MixerSnapshot, 'tensors'>;
   if (header?.format !== 'mast-mixer-snapshot') throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
   const tensors: Record<string, SnapshotTensor> = {};
-  for (const [name, a] of Object.entries(arrays)) {
-    if (name.endsWith('#mask')) continue;
-    const m = arrays[`${name}#mask`];
-    tensors[name] = { shape: a.shape, values: a.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
-  }
+  for (const name of Object.keys(arrays)) if (!name.endsWith('#mask')) tensors[name] = takeSnapshotTensor(arrays, name) as SnapshotTensor;
   const snap: MixerSnapshot = { ...header, tensors };
   check(snap, path);
   return snap;
