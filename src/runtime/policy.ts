@@ -93,13 +93,13 @@ export class OnnxPolicy {
    * @param avail one availability mask per agent (length nActions); all actions when omitted
    */
   async step(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<PolicyStep> {
-    const actions = await this.decide(obs, avail);
+    const actions = await this.decide('step', obs, avail);
     return { actions, qValues: new Float32Array(this.lastQ) };
   }
 
   /** Greedy actions for every agent (see {@link step}), without copying out the Q-values. */
   async act(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
-    return this.decide(obs, avail);
+    return this.decide('act', obs, avail);
   }
 
   /**
@@ -107,15 +107,19 @@ export class OnnxPolicy {
    * feeding back the greedy actions, as {@link step} does.
    */
   async qValues(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<Float32Array> {
-    return (await this.step(obs, avail)).qValues;
+    await this.decide('qValues', obs, avail);
+    return new Float32Array(this.lastQ);
   }
 
-  /** One step: fills `this.lastQ`, advances the hidden state and last actions, returns the actions. */
-  private async decide(obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
+  /**
+   * One step: fills `this.lastQ`, advances the hidden state and last actions, returns the actions.
+   * @param caller the public method, named in shape errors
+   */
+  private async decide(caller: 'step' | 'act' | 'qValues', obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
     const n = this.nAgents;
     const a = this.metadata.nActions;
-    if (obs.length !== n) throw new ShapeError(`OnnxPolicy.step: got ${obs.length} observations for ${n} agents`);
-    if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.step: avail must hold ${n} masks of length ${a}`);
+    if (obs.length !== n) throw new ShapeError(`OnnxPolicy.${caller}: got ${obs.length} observations for ${n} agents`);
+    if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.${caller}: avail must hold ${n} masks of length ${a}`);
     let actions: number[];
     if (this.session instanceof BatchAgentsSession) {
       // the graph assembles the inputs and picks the greedy actions itself

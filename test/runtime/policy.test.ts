@@ -63,7 +63,9 @@ test('OnnxPolicy: greedy over available actions, feeds back last actions, resets
   const q = await twin.qValues(obs);
   ref.qValues.forEach((v, k) => assert.ok(Math.abs(v - q[k]!) < 1e-5, `Q[${k}]`));
   await twin.close();
-  await assert.rejects(policy.step(obs.slice(0, 2)), ShapeError);
+  await assert.rejects(policy.step(obs.slice(0, 2)), (e: unknown) => e instanceof ShapeError && /^OnnxPolicy\.step: got 2 observations for 3 agents/.test(e.message));
+  await assert.rejects(policy.act(obs.slice(0, 2)), /: OnnxPolicy\.act: got 2 observations/);
+  await assert.rejects(policy.qValues(obs.slice(0, 2)), /: OnnxPolicy\.qValues: got 2 observations/);
   await assert.rejects(policy.step(obs, [new Uint8Array(5), new Uint8Array(5), new Uint8Array(4)]), /avail must hold 3 masks of length 5/);
   await policy.close();
 });
