@@ -12,8 +12,9 @@
  * next to other food), moves that fail into food, off-grid or when two players target one cell,
  * invalid actions turned into NONE, loading, rewards, the 50-step limit, and the vector observation:
  * per food slot (y, x, level) and per player slot, self first, (y, x, level), −1/−1/0 when unseen.
- * Food coordinates are indices into the sight window clipped at the grid border (as in lbforaging),
- * player coordinates relative to the unclipped window. As in EPyMARL, every action is "available"
+ * Food and player coordinates both index the sight window clipped at the grid border, so with full
+ * sight they are absolute; as in lbforaging a player counts as seen when both coordinates lie in
+ * [0, 2·sight], which near the top or left edge reaches further than sight. As in EPyMARL, every action is "available"
  * (invalid ones act as NONE) and the state is every agent's observation concatenated.
  * Differs: our own seeded RNG (the same rules, not numpy's random stream), and simultaneous loads
  * are resolved in player order where lbforaging pops a Python set.
@@ -191,7 +192,7 @@ export class LbfEnv implements MultiAgentEnv {
     return { reward, terminated: cleared, truncated, info: {} };
   }
 
-  /** Per agent: food slots (y, x, level) in its clipped sight window, then player slots, self first. */
+  /** Per agent: food slots (y, x, level) in its clipped sight window, then player slots (same coordinates), self first. */
   getObs(): Float32Array[] {
     const { size: s, sight: d, maxFood } = this.options;
     return this.players.map((me) => {
@@ -205,8 +206,14 @@ export class LbfEnv implements MultiAgentEnv {
           if (f > 0 && k < maxFood) o.set([r - r0, c - c0, f], 3 * k++);
         }
       }
-      const seen = [me, ...this.players.filter((q) => q !== me)].filter((q) => Math.abs(q.row - me.row) <= d && Math.abs(q.col - me.col) <= d);
-      seen.forEach((q, j) => o.set([q.row - me.row + d, q.col - me.col + d, q.level], 3 * (maxFood + j)));
+      // players in the same clipped-window coordinates as food (lbforaging's `_transform_to_neighborhood`),
+      // seen when both lie in [0, 2·sight]: a window that reaches 2·sight past an observer near the top or left edge
+      const seen: Array<[number, number, number]> = [];
+      for (const q of [me, ...this.players.filter((p) => p !== me)]) {
+        const [y, x] = [q.row - r0, q.col - c0];
+        if (Math.min(y, x) >= 0 && Math.max(y, x) <= 2 * d) seen.push([y, x, q.level]);
+      }
+      seen.forEach((yxl, j) => o.set(yxl, 3 * (maxFood + j)));
       return o;
     });
   }

@@ -61,9 +61,9 @@ test('observation: food slots (y, x, level) in the clipped window, players self 
   const full = env();
   full.setLayout([{ row: 2, col: 3, level: 2 }, { row: 5, col: 1, level: 3 }], [{ row: 4, col: 4, level: 2 }]);
   const [a, b] = full.getObs();
-  // sight 8 covers the grid; the window is clipped at 0, so food coordinates are absolute here
-  assert.deepEqual(Array.from(a!), [4, 4, 2, -1, -1, 0, 8, 8, 2, 11, 6, 3]);
-  assert.deepEqual(Array.from(b!), [4, 4, 2, -1, -1, 0, 8, 8, 3, 5, 10, 2]);
+  // sight 8 covers the grid; the window is clipped at 0, so every coordinate is absolute here
+  assert.deepEqual(Array.from(a!), [4, 4, 2, -1, -1, 0, 2, 3, 2, 5, 1, 3]);
+  assert.deepEqual(Array.from(b!), [4, 4, 2, -1, -1, 0, 5, 1, 3, 2, 3, 2]);
   const partial = env({ sight: 2 });
   partial.setLayout([{ row: 2, col: 3, level: 2 }, { row: 6, col: 6, level: 1 }], [{ row: 4, col: 4, level: 2 }]);
   const [p, q] = partial.getObs();
@@ -71,6 +71,12 @@ test('observation: food slots (y, x, level) in the clipped window, players self 
   assert.deepEqual(Array.from(p!), [4, 3, 2, -1, -1, 0, 2, 2, 2, -1, -1, 0]);
   // B's window rows 4..7 (clipped), cols 4..7: food (4,4) → (0, 0); A unseen
   assert.deepEqual(Array.from(q!), [0, 0, 2, -1, -1, 0, 2, 2, 1, -1, -1, 0]);
+  // lbforaging's visibility test is lopsided at the top/left edge: A at (0, 1) has window origin (0, 0),
+  // so B at (4, 4) maps to (4, 4) ≤ 2·sight and is seen, while B (origin (2, 2)) maps A to (−2, −1): unseen
+  partial.setLayout([{ row: 0, col: 1, level: 2 }, { row: 4, col: 4, level: 1 }], [{ row: 2, col: 5, level: 2 }]);
+  const [edge, far] = partial.getObs();
+  assert.deepEqual(Array.from(edge!.subarray(6)), [0, 1, 2, 4, 4, 1]);
+  assert.deepEqual(Array.from(far!.subarray(6)), [2, 2, 1, -1, -1, 0]);
 });
 
 test('spawning: food off the border and never adjacent; -coop food needs every player; deterministic per seed', () => {
