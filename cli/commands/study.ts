@@ -1,13 +1,23 @@
 /** `mast study` and `mast report`: train a grid of runs with resume, then tabulate and plot it. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { readStudy, studyRuns } from '../../src/study/grid.js';
+import { readStudy, studyRuns, type StudyRun } from '../../src/study/grid.js';
 import { runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
-import { BACKEND_HELP, backendOption } from '../options.js';
+import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
+import { startStudyWorkers } from '../study-workers.js';
 import type { CliIo } from '../io.js';
+
+/** Options of `mast study`. */
+interface StudyOptions {
+  list?: boolean;
+  backend: string;
+  jobs: number;
+  /** Set on the processes `--jobs` starts: report runs as lines under this label, no progress bar. */
+  worker?: string;
+}
 
 /** Build the `study` command. */
 export function studyCommand(io: CliIo): Command {
@@ -16,28 +26,48 @@ export function studyCommand(io: CliIo): Command {
     .argument('<study>', 'study file (JSON; see docs/results.md)')
     .option('--list', 'list the runs and how far each has trained, without training')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
-    .action(async (file: string, opts: { list?: boolean; backend: string }) => {
+    .option('--jobs <n>', 'processes to train with, one run each at a time (e.g. one per core)', intAtLeast(1), 1)
+    .addOption(new Option('--worker <label>').hideHelp())
+    .action(async (file: string, opts: StudyOptions) => {
       const study = readStudy(file);
+      const runs = studyRuns(study);
       if (opts.list) {
-        for (const run of studyRuns(study)) io.out(`${run.dir}  ${trainedSteps(run.dir)}/${run.config.steps}`);
+        for (const run of runs) io.out(`${run.dir}  ${trainedSteps(run.dir)}/${run.config.steps}`);
         return;
       }
+      const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
+      const doneBefore = finished();
+      const workers = opts.jobs > 1 ? startStudyWorkers(file, opts.backend, opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
+      const onSigint = (): void => {
+        abort.abort();
+        workers?.interrupt();
+      };
       process.once('SIGINT', onSigint);
       const bar: { current: Progress | null } = { current: null }; // the run in progress
+      const name = (run: StudyRun): string => `${run.env} ${run.alg} ${run.mode}${run.mode === 'dense' ? '' : ` ${run.density}`} seed ${run.seed}`;
       try {
         const result = await runStudy(study, {
           backend: opts.backend,
           signal: abort.signal,
           onRun: (run, i, n, resuming) => {
+            if (opts.worker) return io.out(`${name(run)}${resuming ? ' (resumed)' : ''}: started`);
             bar.current?.done('done');
-            bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${run.env} ${run.alg} ${run.mode}${run.mode === 'dense' ? '' : ` ${run.density}`} seed ${run.seed}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
+            bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${name(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
+          onRunEnd: (run, completed) => opts.worker && io.out(`${name(run)}: ${completed ? 'done' : 'stopped with a checkpoint'}`),
         });
         bar.current?.done(result.completed ? 'done' : 'stopped with a checkpoint');
-        io.out(`${result.runs} runs: ${result.alreadyDone} already done, ${result.trained} trained now${result.heldElsewhere > 0 ? `, ${result.heldElsewhere} being trained by another process` : ''}${result.completed || result.heldElsewhere > 0 ? '' : '; stopped early — run the same command to continue'}`);
+        if (opts.worker) return io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+        const failed = (await workers?.finished()) ?? 0;
+        if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);
+        const done = finished();
+        const left = runs.length - done;
+        const by = opts.jobs > 1 ? ` by ${opts.jobs} processes` : '';
+        const elsewhere = !workers && !abort.signal.aborted && result.heldElsewhere > 0;
+        const rest = left === 0 ? '' : elsewhere ? `, ${left} left to another process training this study` : `, ${left} left; stopped early — run the same command to continue`;
+        io.out(`${runs.length} runs: ${doneBefore} already done, ${done - doneBefore} trained now${by}${rest}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

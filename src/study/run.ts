@@ -52,6 +52,8 @@ export interface StudyRunOptions {
   onRun?: (run: StudyRun, index: number, count: number, resuming: boolean) => void;
   /** Called after each episode of the run in progress. */
   onEpisode?: (tEnv: number, steps: number) => void;
+  /** Called when a run this process trained ends: reached its steps, or stopped with a checkpoint. */
+  onRunEnd?: (run: StudyRun, completed: boolean) => void;
 }
 
 /** What {@link runStudy} did. */
@@ -88,6 +90,7 @@ export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}
         onEpisode: (p) => options.onEpisode?.(p.tEnv, p.steps),
       });
       writeRunPictures(run.dir);
+      options.onRunEnd?.(run, summary.completed);
       if (!summary.completed) return result;
       result.trained += 1;
     } finally {

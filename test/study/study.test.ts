@@ -7,6 +7,7 @@ import { parseStudy, studyRuns } from '../../src/study/grid.js';
 import { runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { ConfigError, ToolkitError } from '../../src/util/errors.js';
+import { runCli } from '../cli/harness.js';
 
 const base = { preset: 'demo', steps: 300, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.5], overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } } };
 
@@ -60,4 +61,16 @@ test('mast study: a run locked by another live process is left to it; a lock who
   assert.equal(trainedSteps(dense!.dir), 0, 'the locked run is left alone');
   assert.ok(trainedSteps(sparse!.dir) >= 100, 'the stale lock is taken over');
   assert.ok(!existsSync(`${sparse!.dir}.lock`), 'the lock is released after the run');
+});
+
+test('mast study --jobs 2: a worker process shares the study; every run is trained once and no lock is left', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-jobs-'));
+  const file = join(dir, 'study.json');
+  writeFileSync(file, JSON.stringify({ ...base, steps: 200, seeds: [1, 2], dir: join(dir, 'runs') }));
+  const { out, error } = await runCli(['study', file, '--jobs', '2']);
+  assert.equal(error, null, String(error));
+  const runs = studyRuns(parseStudy({ ...base, steps: 200, seeds: [1, 2], dir: join(dir, 'runs') }));
+  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(`${r.dir}.lock`)), out);
+  assert.match(out, /^\[job 2\] trained \d of the study's 4 runs$/m, 'the worker reports under its label');
+  assert.match(out, /^4 runs: 0 already done, 4 trained now by 2 processes$/m);
 });
