@@ -167,6 +167,12 @@ export interface TargetConfig {
   returns: ReturnKind;
   /** λ of TD(λ) (pymarl2: 0.6). */
   lambda: number;
+  /**
+   * Cut each λ-return where the replayed joint action was not the online network's greedy one
+   * (Watkins's Q(λ): from there it bootstraps V(s) instead of following the exploring behaviour).
+   * false (default) keeps pymarl2's uncorrected λ-returns (Peng's Q(λ)), as MAST uses.
+   */
+  cutTraces: boolean;
   /** n of n-step returns (RLx2-style multi-step: 3). */
   nStep: number;
   /**

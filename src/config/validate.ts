@@ -100,6 +100,7 @@ export function checkConfig(c: TrainConfig): void {
   check(tg.omega > 0 && Number.isFinite(tg.omega), 'targets.omega', tg.omega, 'a positive number');
   check(tg.alpha >= 0 && Number.isFinite(tg.alpha), 'targets.alpha', tg.alpha, 'a number ≥ 0');
   check(tg.lambda >= 0 && tg.lambda <= 1, 'targets.lambda', tg.lambda, 'in [0, 1]');
+  check(typeof tg.cutTraces === 'boolean', 'targets.cutTraces', tg.cutTraces, 'true or false');
   check(isInt(tg.nStep, 1), 'targets.nStep', tg.nStep, 'a positive integer');
   check(tg.switchFraction >= 0 && tg.switchFraction <= 1, 'targets.switchFraction', tg.switchFraction, 'in [0, 1]');
   const rb = c.recentBuffer;

@@ -64,6 +64,15 @@ function detach<T extends tf.Tensor>(x: T): T {
   return tf.tensor(x.dataSync(), x.shape, 'float32') as T;
 }
 
+/**
+ * 1 where every agent took its greedy action among the available ones `[B, T]`, from Q `[B, T, N, A]`,
+ * one-hot actions `[B, T, N, A]` and availability `[B, T, N, A]`.
+ */
+function greedyJointAction(qs: tf.Tensor4D, actions: tf.Tensor, avail: tf.Tensor4D): tf.Tensor2D {
+  const greedy = tf.oneHot(tf.argMax(maskUnavailable(qs, avail), 3), qs.shape[3]); // [B, T, N, A]
+  return tf.min(tf.sum(tf.mul(greedy, actions), 3), 2) as tf.Tensor2D;
+}
+
 /** A learner update's statistics and, when asked, the dense gradients keyed `store/param`. */
 export interface UpdateResult {
   stats: TrainStats;
@@ -172,8 +181,7 @@ export class QLearner {
     if (alg === 'ow-qmix') return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
     if (alg !== 'cw-qmix' || !this.critic) return null;
     const masked = maskUnavailable(qsNow, availNow); // [B, T, N, A]
-    const greedy = tf.oneHot(tf.argMax(masked, 3), qsNow.shape[3]); // [B, T, N, A]
-    const isGreedy = tf.min(tf.sum(tf.mul(greedy, actions), 3), 2); // [B, T]: 1 iff every agent took its greedy action
+    const isGreedy = greedyJointAction(qsNow, actions, availNow); // [B, T]
     const qStarGreedy = detach(this.critic.mix(tf.max(masked, 3) as tf.Tensor3D, statesNow)); // Q̂*(s, greedy) [B, T]
     const full = tf.logicalOr(tf.greater(isGreedy, 0), tf.greater(y, qStarGreedy));
     return tf.where(full, tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.cwWeight)) as tf.Tensor2D;
@@ -218,7 +226,8 @@ export class QLearner {
         // --- targets: no gradient flows through them, so they are built on plain arrays
         const next = this.nextAgentValues(targetQs, tf.slice(qs, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D, availNext); // [B, T, N]
         const bootstrap = this.bootstrapValue(next, targetQs, availNext, statesNext).dataSync() as Float32Array; // V(s_{t+1}) [B, T]
-        const returns = { batch: b, steps: t, reward, terminated: batch.terminated, filled: batch.filled, bootstrap };
+        const greedy = kind === 'td-lambda' && this.config.targets.cutTraces ? Uint8Array.from(greedyJointAction(detach(qsNow), actions, availNow).dataSync()) : undefined; // [B, T]
+        const returns = { batch: b, steps: t, reward, terminated: batch.terminated, filled: batch.filled, bootstrap, ...(greedy ? { greedy } : {}) };
         const y = tf.tensor2d(tdTargets(kind, returns, gamma, this.config.targets), [b, t]); // [B, T]
 
         // --- losses, averaged over filled steps

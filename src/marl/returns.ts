@@ -19,11 +19,16 @@ export interface ReturnInputs {
   terminated: Uint8Array;
   filled: Uint8Array;
   bootstrap: Float32Array;
+  /**
+   * `[B, T]`: 1 where the joint action taken at that step was greedy. When given, a λ-return is cut
+   * before a step that was not (Watkins's Q(λ)); without it every trace runs to the episode's end.
+   */
+  greedy?: Uint8Array;
 }
 
 function check(x: ReturnInputs): void {
   const n = x.batch * x.steps;
-  for (const [name, a] of Object.entries({ reward: x.reward, terminated: x.terminated, filled: x.filled, bootstrap: x.bootstrap })) {
+  for (const [name, a] of Object.entries({ reward: x.reward, terminated: x.terminated, filled: x.filled, bootstrap: x.bootstrap, ...(x.greedy ? { greedy: x.greedy } : {}) })) {
     if (a.length !== n) throw new RangeError(`returns: ${name} has ${a.length} entries, expected B·T = ${x.batch}·${x.steps} = ${n}`);
   }
 }
@@ -42,7 +47,8 @@ export function oneStepTargets(x: ReturnInputs, gamma: number): Float32Array {
  * λ-returns by the backward recursion (pymarl2's `build_td_lambda_targets`, with episode ends handled
  * per step): G_t = r_t + γ·(1 − d_t)·[(1 − λ)·V(s_{t+1}) + λ·G_{t+1}], where a step whose successor is
  * padding uses G_{t+1} := V(s_{t+1}). λ = 0 gives one-step targets, λ = 1 Monte-Carlo returns
- * bootstrapped only at the time limit.
+ * bootstrapped only at the time limit. With `greedy`, a step whose successor's joint action was
+ * exploratory also uses G_{t+1} := V(s_{t+1}).
  */
 export function lambdaReturns(x: ReturnInputs, gamma: number, lambda: number): Float32Array {
   check(x);
@@ -57,7 +63,7 @@ export function lambdaReturns(x: ReturnInputs, gamma: number, lambda: number): F
         continue;
       }
       const v = x.bootstrap[i] as number;
-      const hasNext = s + 1 < t && x.filled[i + 1] === 1;
+      const hasNext = s + 1 < t && x.filled[i + 1] === 1 && (x.greedy === undefined || x.greedy[i + 1] === 1);
       const tail = hasNext ? (1 - lambda) * v + lambda * (g[i + 1] as number) : v;
       g[i] = (x.reward[i] as number) + gamma * tail;
     }

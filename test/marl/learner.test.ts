@@ -77,6 +77,19 @@ test('updates are deterministic: two learners from the same seed give identical 
   b.dispose();
 });
 
+test('cutTraces changes λ-return targets on exploratory replay and nothing under one-step targets', () => {
+  const first = (targets: Record<string, unknown>): { loss: number; targetMean: number } => {
+    const { learner } = makeLearner({ targets: { switchFraction: 0, ...targets } });
+    const { loss, targetMean } = learner.train(batch(), AT0).stats;
+    learner.dispose();
+    return { loss, targetMean };
+  };
+  const peng = first({ returns: 'td-lambda', lambda: 0.9 });
+  const watkins = first({ returns: 'td-lambda', lambda: 0.9, cutTraces: true });
+  assert.notEqual(watkins.targetMean, peng.targetMean, 'the random actions of the fake batch are cut');
+  assert.deepEqual(first({ returns: 'one-step', cutTraces: true }), first({ returns: 'one-step' }));
+});
+
 test('a non-finite loss is a NumericError, not silent corruption', () => {
   const { learner } = makeLearner();
   const bad = batch();

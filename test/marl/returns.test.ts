@@ -36,6 +36,16 @@ test('λ-returns by the backward recursion, worked by hand (λ = 0.5, γ = 0.5)'
   close(lambdaReturns(x, 0.5, 1), [3, 4, 4, 3, 4, 0]);
 });
 
+test("cut traces (Watkins's Q(λ)): a λ-return bootstraps V(s) before a step whose joint action was exploratory", () => {
+  // λ = 0.5, γ = 0.5. ep 0, step 1 exploratory: G2 = 4, G1 = 8 as uncut, G0 = 1 + 0.5·V(s1)=10 → 6
+  //   ep 1, step 0 exploratory: nothing before it to cut, so G = [4, 4] as uncut
+  close(lambdaReturns({ ...x, greedy: Uint8Array.from([1, 0, 1, 0, 1, 0]) }, 0.5, 0.5), [6, 8, 4, 4, 4, 0]);
+  // ep 0, step 2 exploratory: G1 = 2 + 0.5·20 = 12, G0 = 1 + 0.5·(0.5·10 + 0.5·12) = 6.5; ep 1 step 1: G0 = 1 + 0.5·8 = 5
+  close(lambdaReturns({ ...x, greedy: Uint8Array.from([1, 1, 0, 1, 0, 0]) }, 0.5, 0.5), [6.5, 12, 4, 5, 4, 0]);
+  close(lambdaReturns({ ...x, greedy: new Uint8Array(6).fill(1) }, 0.5, 0.5), [5.5, 8, 4, 4, 4, 0]); // all greedy: uncut
+  assert.throws(() => lambdaReturns({ ...x, greedy: new Uint8Array(4) }, 0.5, 0.5), /greedy has 4 entries/);
+});
+
 test('n-step returns, cut at terminal steps and at the end of the data', () => {
   // n = 2: ep 0: G0 = 1 + 0.5·2 + 0.25·V(s2)=20 → 7; G1 = 2 + 0.5·4 = 4 (terminal, no bootstrap); G2 = 4
   //        ep 1: G0 = 1 + 0.5·1 + 0.25·6 = 3; G1 = 1 + 0.5·6 = 4
