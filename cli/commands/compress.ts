@@ -16,7 +16,7 @@ interface CompressOpts {
   json?: boolean;
 }
 
-const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}, win rate ${(p.winRate * 100).toFixed(0)}% (step ${p.tEnv})` : 'n/a');
+const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${(p.winRate * 100).toFixed(0)}%`} (step ${p.tEnv})` : 'n/a');
 
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {

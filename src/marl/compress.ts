@@ -68,7 +68,7 @@ export function configForSnapshot(snap: AgentSnapshot): TrainConfig {
 export interface TestPoint {
   tEnv: number;
   return: number;
-  winRate: number;
+  winRate: number | null;
 }
 
 /** Return before pruning (the source's last test), right after pruning, and after recovery. */

@@ -9,7 +9,8 @@ export interface GreedyResult {
   returns: number[];
   returnMean: number;
   returnStd: number;
-  winRate: number;
+  /** Fraction of episodes won; null where the environment has no notion of winning. */
+  winRate: number | null;
 }
 
 /** Mean and (population) standard deviation. */
@@ -23,11 +24,13 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number } {
 export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, episodes: number, seeds: Rng): GreedyResult {
   const returns: number[] = [];
   let wins = 0;
+  let reported = false;
   for (let i = 0; i < episodes; i++) {
     const r = runEpisode(env, controller, seeds.seed(), 0, seeds);
     returns.push(r.return);
+    reported ||= r.won !== null;
     if (r.won) wins += 1;
   }
   const { mean, std } = meanStd(returns);
-  return { returns, returnMean: mean, returnStd: std, winRate: wins / Math.max(1, episodes) };
+  return { returns, returnMean: mean, returnStd: std, winRate: reported ? wins / Math.max(1, episodes) : null };
 }

@@ -18,10 +18,10 @@ export interface MetricsRow {
   tdErrorAbs: number | null;
   qTaken: number | null;
   gradNorm: number | null;
-  /** Greedy test episodes: mean and standard deviation of return, and win rate. */
+  /** Greedy test episodes: mean and standard deviation of return, and win rate (null without wins). */
   testReturn: number;
   testReturnStd: number;
-  testWinRate: number;
+  testWinRate: number | null;
   /** Global density of the masked weights, agent and mixer (1 when dense). */
   globalDensity: number;
   /** Density of each weight matrix (`store/param`). */

@@ -10,8 +10,8 @@ export interface EpisodeResult {
   episode: Episode;
   /** Undiscounted sum of rewards. */
   return: number;
-  /** Whether the env reported a win at the end (false for envs without the notion). */
-  won: boolean;
+  /** Whether the env reported a win at the end; null for environments without the notion. */
+  won: boolean | null;
 }
 
 /**
@@ -32,7 +32,7 @@ export function runEpisode(env: MultiAgentEnv, controller: AgentController, seed
   controller.reset();
   let t = 0;
   let total = 0;
-  let won = false;
+  let won: boolean | null = null;
   for (;;) {
     const o_t = env.getObs();
     const av_t = env.getAvailActions();
@@ -47,7 +47,7 @@ export function runEpisode(env: MultiAgentEnv, controller: AgentController, seed
     const step = env.step(chosen);
     reward[t] = step.reward;
     total += step.reward;
-    won = step.info.won === true;
+    if (step.info.won !== undefined) won = step.info.won;
     t += 1;
     if (step.terminated) {
       terminated[t - 1] = 1;
