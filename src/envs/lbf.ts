@@ -14,8 +14,9 @@
  * per food slot (y, x, level) and per player slot, self first, (y, x, level), −1/−1/0 when unseen.
  * Food and player coordinates both index the sight window clipped at the grid border, so with full
  * sight they are absolute; as in lbforaging a player counts as seen when both coordinates lie in
- * [0, 2·sight], which near the top or left edge reaches further than sight. As in EPyMARL, every action is "available"
- * (invalid ones act as NONE) and the state is every agent's observation concatenated.
+ * [0, 2·sight], which near the top or left edge reaches further than sight. As in EPyMARL, every
+ * action is "available" (invalid ones act as NONE) and the state is every agent's observation
+ * concatenated.
  * Differs: our own seeded RNG (the same rules, not numpy's random stream), and simultaneous loads
  * are resolved in player order where lbforaging pops a Python set.
  */
