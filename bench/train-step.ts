@@ -27,9 +27,9 @@ const B = 32;
 const T = 60;
 const H = 64;
 export const SHAPES: Array<{ name: string; info: EnvInfo }> = [
-  { name: '3m', info: { nAgents: 3, nActions: 9, obsShape: 30, stateShape: 48, episodeLimit: T } },
-  { name: '2s3z', info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T } },
-  { name: '3s5z', info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T } },
+  { name: '3m', info: { nAgents: 3, nActions: 9, obsShape: 30, stateShape: 48, episodeLimit: T, reportsWins: true } },
+  { name: '2s3z', info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T, reportsWins: true } },
+  { name: '3s5z', info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T, reportsWins: true } },
 ];
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_qmix_step.py', import.meta.url));

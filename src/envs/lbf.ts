@@ -85,7 +85,7 @@ export class LbfEnv implements MultiAgentEnv {
 
   getEnvInfo(): EnvInfo {
     const obs = 3 * (this.options.maxFood + this.options.players);
-    return { nAgents: this.options.players, nActions: LBF_ACTIONS.length, obsShape: obs, stateShape: obs * this.options.players, episodeLimit: this.options.episodeLimit };
+    return { nAgents: this.options.players, nActions: LBF_ACTIONS.length, obsShape: obs, stateShape: obs * this.options.players, episodeLimit: this.options.episodeLimit, reportsWins: false };
   }
 
   private food(row: number, col: number): number {

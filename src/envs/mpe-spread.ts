@@ -60,7 +60,7 @@ export class SpreadEnv implements MultiAgentEnv {
 
   getEnvInfo(): EnvInfo {
     const obs = 4 + 2 * this.n + 4 * (this.n - 1);
-    return { nAgents: this.n, nActions: ACTION_FORCE.length, obsShape: obs, stateShape: obs * this.n, episodeLimit: SPREAD_PHYSICS.episodeLimit };
+    return { nAgents: this.n, nActions: ACTION_FORCE.length, obsShape: obs, stateShape: obs * this.n, episodeLimit: SPREAD_PHYSICS.episodeLimit, reportsWins: false };
   }
 
   reset(seed: number): void {

@@ -15,6 +15,8 @@ export interface EnvInfo {
   stateShape: number;
   /** Maximum number of steps in an episode; the episode is truncated there. */
   episodeLimit: number;
+  /** Whether an episode ends won or lost (`info.won`); without it, only returns are comparable. */
+  reportsWins: boolean;
 }
 
 /** Extra per-step information; `won` is set by environments that have a notion of winning. */

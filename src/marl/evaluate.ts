@@ -24,13 +24,11 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number } {
 export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, episodes: number, seeds: Rng): GreedyResult {
   const returns: number[] = [];
   let wins = 0;
-  let reported = false;
   for (let i = 0; i < episodes; i++) {
     const r = runEpisode(env, controller, seeds.seed(), 0, seeds);
     returns.push(r.return);
-    reported ||= r.won !== null;
     if (r.won) wins += 1;
   }
   const { mean, std } = meanStd(returns);
-  return { returns, returnMean: mean, returnStd: std, winRate: reported ? wins / Math.max(1, episodes) : null };
+  return { returns, returnMean: mean, returnStd: std, winRate: env.getEnvInfo().reportsWins ? wins / Math.max(1, episodes) : null };
 }

@@ -8,6 +8,7 @@ import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import { meanStd } from '../marl/evaluate.js';
 import { lineChart } from '../verify/svg.js';
+import { makeEnv } from '../envs/index.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
 /** One row of a report table: a mode at a density, over its seeds. */
@@ -42,6 +43,11 @@ export interface StudyReport {
 }
 
 /** See {@link ReportRow.vsDense}. */
+/** Whether `env`'s episodes are won or lost. */
+function reportsWins(env: string): boolean {
+  return makeEnv(env).getEnvInfo().reportsWins;
+}
+
 function relativeToDense(mode: number, dense: number | null): number | null {
   if (dense === null || dense === 0) return null;
   if (dense > 0) return mode / dense;
@@ -81,7 +87,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             finalReturn: f,
             meanOverRun: meanStd(g.map((r) => meanStd(r.metrics.map((m) => m.testReturn)).mean)).mean,
             vsDense: relativeToDense(f.mean, denseMean),
-            winRate: wins.length > 0 ? meanStd(wins).mean : null,
+            winRate: reportsWins(env) && wins.length > 0 ? meanStd(wins).mean : null, // runs before 2026-11-30 logged 0 where there are no wins
             weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,

@@ -85,12 +85,10 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
     const episodes: OnnxEpisode[] = [];
     const micros: number[] = [];
     let wins = 0;
-    let hasWins = false;
     for (let e = 0; e < options.episodes; e++) {
       const ep = await onnxEpisode(env, policy, seeds.seed(), reference?.controller);
       episodes.push(ep);
       micros.push(...ep.stepMicros);
-      if (ep.won !== null) hasWins = true;
       if (ep.won) wins += 1;
     }
     const { mean, std } = meanStd(episodes.map((ep) => ep.return));
@@ -103,7 +101,7 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
       seed: options.seed,
       meanReturn: mean,
       returnStd: std,
-      winRate: hasWins ? wins / options.episodes : null,
+      winRate: info.reportsWins ? wins / options.episodes : null,
       flops: agentFlops(model),
       trainFlopsRatio: meta.trainFlopsRatio,
       density: inspection.totals.density,

@@ -7,10 +7,10 @@ import { Rng } from '../../src/util/rng.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
 
 /** Play a seeded episode with random available actions; returns the trajectory for comparison. */
-function rollout(env: MultiAgentEnv, seed: number): { obs: number[][]; rewards: number[]; steps: number; ended: boolean } {
+function rollout(env: MultiAgentEnv, seed: number): { obs: number[][]; rewards: number[]; steps: number; ended: boolean; wonReported: boolean } {
   const rng = new Rng(seed);
   env.reset(seed);
-  const out = { obs: [] as number[][], rewards: [] as number[], steps: 0, ended: false };
+  const out = { obs: [] as number[][], rewards: [] as number[], steps: 0, ended: false, wonReported: false };
   const info = env.getEnvInfo();
   for (let t = 0; t < info.episodeLimit; t++) {
     const avail = env.getAvailActions();
@@ -21,6 +21,7 @@ function rollout(env: MultiAgentEnv, seed: number): { obs: number[][]; rewards: 
     });
     const r = env.step(actions);
     out.rewards.push(r.reward);
+    out.wonReported ||= r.info.won !== undefined;
     out.steps++;
     if (r.terminated || r.truncated) {
       out.ended = true;
@@ -44,6 +45,7 @@ for (const id of ENV_IDS) {
     assert.throws(() => env.step([0]), ShapeError);
     const first = rollout(env, 11);
     assert.ok(first.ended && first.steps <= info.episodeLimit, 'ends within the limit');
+    assert.equal(first.wonReported, info.reportsWins, 'info.won is reported exactly where getEnvInfo says so');
     assert.throws(() => env.step(new Array(info.nAgents).fill(0)), /no running episode/);
     assert.deepEqual(rollout(makeEnv(id), 11), first, 'same seed, same trajectory');
   });
@@ -111,4 +113,5 @@ test('unknown ids and bad sizes are rejected with the fix named', () => {
   assert.throws(() => makeEnv('smac/3m'), (e: unknown) => e instanceof UnknownNameError && /expected one of 'matrix\/nonmonotonic', 'twostep', 'recall'/.test(e.message) && /mast envs/.test(e.message));
   assert.throws(() => new RecallEnv('r', { cues: 1 }), /cues must be an integer ≥ 2, got 1/);
   assert.deepEqual(listEnvs().map((e) => e.id), [...ENV_IDS]);
+  assert.deepEqual(listEnvs().filter((e) => e.info.reportsWins).map((e) => e.id.split('/')[0]).filter((f, i, all) => all.indexOf(f) === i), ['recall', 'smaclite'], 'only recall and combat are won or lost');
 });

@@ -9,7 +9,7 @@ import { makeBatch, type EpisodeBatch } from '../../src/marl/episode.js';
 import { resolveConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 
 /** Sizes of a small fake environment. */
-export const FAKE_INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4 };
+export const FAKE_INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4, reportsWins: false };
 
 /** A random episode of `length` steps (the last one terminal), with a few unavailable actions. */
 export function fakeEpisode(length: number, seed: number, info: EnvInfo = FAKE_INFO): Episode {

@@ -81,7 +81,7 @@ export class SmacliteEnv implements MultiAgentEnv {
     const allyState = 4 + Number(this.allyShields) + this.types;
     const enemyState = 3 + Number(this.enemyShields) + this.types;
     const state = this.nAgents * allyState + this.nEnemies * enemyState + this.nAgents * this.nActions;
-    return { nAgents: this.nAgents, nActions: this.nActions, obsShape: obs, stateShape: state, episodeLimit: this.map.episodeLimit };
+    return { nAgents: this.nAgents, nActions: this.nActions, obsShape: obs, stateShape: state, episodeLimit: this.map.episodeLimit, reportsWins: true };
   }
 
   reset(seed: number): void {
