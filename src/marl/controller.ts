@@ -30,8 +30,9 @@ export function selectActions(q: Float32Array, avail: readonly Uint8Array[], eps
 export interface ControllerOptions {
   /**
    * Step the network on the WebAssembly kernels (`compute: kernels`; measured ~7× less time per step
-   * than tfjs ops for 3 agents of hidden 64, 39 vs 259 µs). The weights are then read at each {@link AgentController.reset}, so
-   * they must not change within an episode (the runner trains between episodes).
+   * than tfjs ops for 3 agents of hidden 64, 39 vs 259 µs). The weights are then read at each
+   * {@link AgentController.reset}, so they must not change within an episode (the runner trains
+   * between episodes).
    */
   kernels?: boolean;
 }

@@ -12,8 +12,9 @@ import type { ParamStore } from './params.js';
 const enabled = new WeakMap<ParamStore, { active: boolean; kernels: Map<string, SparseLinearKernel> }>();
 
 /**
- * Let `store`'s linear layers run on the kernels, or pause that with `active` false: the kernels differentiate at stored positions only, so an update
- * that wants RigL's dense gradient runs the layers in tfjs.
+ * Let `store`'s linear layers run on the kernels, or pause that with `active` false: the kernels
+ * differentiate at stored positions only, so an update that wants RigL's dense gradient runs the
+ * layers in tfjs.
  */
 export function enableKernelLinear(store: ParamStore, active = true): void {
   const entry = enabled.get(store);

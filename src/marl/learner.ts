@@ -226,7 +226,8 @@ export class QLearner {
         // --- targets: no gradient flows through them, so they are built on plain arrays
         const next = this.nextAgentValues(targetQs, tf.slice(qs, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D, availNext); // [B, T, N]
         const bootstrap = this.bootstrapValue(next, targetQs, availNext, statesNext).dataSync() as Float32Array; // V(s_{t+1}) [B, T]
-        const greedy = kind === 'td-lambda' && this.config.targets.cutTraces ? Uint8Array.from(greedyJointAction(detach(qsNow), actions, availNow).dataSync()) : undefined; // [B, T]
+        // read out as plain numbers (argMax carries no gradient), so no detached copy of qsNow is needed
+        const greedy = kind === 'td-lambda' && this.config.targets.cutTraces ? Uint8Array.from(greedyJointAction(qsNow, actions, availNow).dataSync()) : undefined; // [B, T]
         const returns = { batch: b, steps: t, reward, terminated: batch.terminated, filled: batch.filled, bootstrap, ...(greedy ? { greedy } : {}) };
         const y = tf.tensor2d(tdTargets(kind, returns, gamma, this.config.targets), [b, t]); // [B, T]
 

@@ -8,7 +8,7 @@ import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import { meanStd } from '../marl/evaluate.js';
 import { lineChart } from '../verify/svg.js';
-import { makeEnv } from '../envs/index.js';
+import { makeEnv } from '../envs/registry.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
 /** One row of a report table: a mode at a density, over its seeds. */
