@@ -16,6 +16,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   targetUpdateInterval: 200,
   doubleQ: true,
   standardiseRewards: false,
+  terminalOnTimeLimit: false,
   compute: 'kernels',
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },

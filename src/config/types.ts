@@ -109,7 +109,10 @@ export interface EpsilonConfig {
 
 /** Masks on every weight matrix of the agent network and the mixer. */
 export interface SparsityConfig {
-  /** `dense` (no pruning) or `static` (a random mask at the given density, fixed for the run). */
+  /**
+   * `dense`, `tiny` (a dense network shrunk to the sparse weight count), `static` (a random mask kept
+   * for the run), `set` (random grow), `rigl` (gradient grow), `rlx2` or `mast`; see {@link SPARSITY_MODES}.
+   */
   mode: SparsityMode;
   /** Global fraction of weights kept, over all masked matrices (1 in dense mode; for `tiny`, the weight-count budget). */
   density: number;
@@ -226,6 +229,13 @@ export interface TrainConfig {
    * stay in the environment's units.
    */
   standardiseRewards: boolean;
+  /**
+   * Treat the environment's time limit as the end of the return: the last transition of a truncated
+   * episode gets no bootstrap value. Off (the default), a time limit is a truncation and bootstraps
+   * from V(s_T), as pymarl does for SMAC. EPyMARL 1.x's gym wrapper (the LBF and MPE tables of
+   * Papoudakis et al., 2021) reported timeouts as `done`, i.e. on.
+   */
+  terminalOnTimeLimit: boolean;
   /**
    * Where the learner's network math runs. `kernels`: the agent network's unroll over a batch
    * (forward and backpropagation through time, one op) and the mixer's linear layers run on the

@@ -16,6 +16,18 @@ export interface Episode {
   terminated: Uint8Array; // [T]  1 where the env ended by its own rules
 }
 
+/**
+ * The episode with its time-limit cut marked as a terminal transition, so its last target does not
+ * bootstrap (`terminalOnTimeLimit`). Every episode ends either by the environment's rules or by its
+ * time limit, so the last transition is terminal in both cases; `episode` itself is not changed.
+ */
+export function endAtTimeLimit(episode: Episode): Episode {
+  if (episode.length === 0 || episode.terminated[episode.length - 1] === 1) return episode;
+  const terminated = episode.terminated.slice();
+  terminated[episode.length - 1] = 1;
+  return { ...episode, terminated };
+}
+
 /** B episodes padded to the longest, with `filled` marking real steps. */
 export interface EpisodeBatch {
   size: number; // B

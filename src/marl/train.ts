@@ -22,6 +22,7 @@ import { QLearner, type TrainStats } from './learner.js';
 import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
+import { endAtTimeLimit } from './episode.js';
 import { activeWeights, initMasks, layerDensities, globalDensity, type LayerDensity } from './masks.js';
 import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
 import { evolveTopology, growRule } from './topology.js';
@@ -210,7 +211,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       // --- act: one exploring episode
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
       const played = runEpisode(env, controller, rng.env.seed(), epsilon, rng.act);
-      buffer.insert(played.episode);
+      buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
       counters.tEnv += played.episode.length;
       counters.episodes += 1;
       addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
