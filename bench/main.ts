@@ -95,6 +95,8 @@ function envSpeed(id: string, steps: number): { stepsPerSec: number; episodeLeng
 }
 
 const json = process.argv.includes('--json');
+/** Below this a BLAS is not an optimised one (OpenBLAS/MKL reach 50–150 GFLOP/s on one modern core). */
+const SLOW_BLAS_GFLOPS = 20;
 if (process.argv.includes('train-step')) {
   const { trainStepBench } = await import('./train-step.js');
   const summary = await trainStepBench();
@@ -102,8 +104,12 @@ if (process.argv.includes('train-step')) {
     for (const r of summary.rows as Array<Record<string, number | string | null>>) {
       const f = (v: unknown, d = 1): string => (typeof v === 'number' ? v.toFixed(d) : '—');
       console.log(
-        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | PyTorch ${f(r.torchMs)} ms | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling`,
+        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | PyTorch ${f(r.torchMs)} ms (its BLAS ${f(r.torchGemmGflops)} GFLOP/s) | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling`,
       );
+    }
+    const gemm = (summary.rows as Array<Record<string, unknown>>).map((r) => r.torchGemmGflops).filter((g): g is number => typeof g === 'number');
+    if (gemm.length > 0 && Math.min(...gemm) < SLOW_BLAS_GFLOPS) {
+      console.log(`note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`);
     }
   }
   console.log(JSON.stringify(summary));

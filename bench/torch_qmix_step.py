@@ -3,7 +3,9 @@
 The same computation as the toolkit's learner: pymarl's RNNAgent (Linear -> ReLU -> GRUCell -> Linear)
 unrolled over the batch for the online and the target network, double-Q targets, pymarl2's QMIX mixer
 (two-layer hypernetworks) online and target, masked TD loss, Adam, gradient-norm clipping at 10.
-Random data of the given shapes. Prints one JSON line: {"medianMs": ..., "threads": ...}.
+Random data of the given shapes. Prints one JSON line: {"medianMs": ..., "threads": ..., "gemmGflops": ...},
+the last the speed of a 512x512 float32 matrix product: which BLAS this torch resolves decides it (Debian's
+python3-torch goes through libblas.so.3, the slow reference BLAS unless OpenBLAS is installed).
 
   /usr/bin/python3 bench/torch_qmix_step.py B T N OBS A STATE H REPEATS [THREADS]
 """
@@ -96,4 +98,19 @@ for _ in range(REPEATS):
     t0 = time.perf_counter()
     update()
     times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"medianMs": statistics.median(times), "threads": THREADS}))
+
+
+def gemm_gflops(size=512, repeats=5):
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    torch.mm(a, b)
+    best = min(_timed(lambda: torch.mm(a, b)) for _ in range(repeats))
+    return 2 * size ** 3 / best / 1e9
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+print(json.dumps({"medianMs": statistics.median(times), "threads": THREADS, "gemmGflops": gemm_gflops()}))

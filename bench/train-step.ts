@@ -80,11 +80,13 @@ function torchAvailable(): boolean {
   return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-function torchUpdate(info: EnvInfo, reps: number): number {
+/** PyTorch's median update time, and the GFLOP/s of its BLAS on a 512×512 product (which BLAS it resolved). */
+function torchUpdate(info: EnvInfo, reps: number): { ms: number; gemmGflops: number } {
   const { nAgents: n, obsShape: o, nActions: a, stateShape: s } = info;
   const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, 1].map(String)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { medianMs: number }).medianMs;
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { medianMs: number; gemmGflops: number };
+  return { ms: out.medianMs, gemmGflops: out.gemmGflops };
 }
 
 /** GFLOP of one update, counted as the FLOP meter does (4 forward passes' worth, dense). */
@@ -129,9 +131,14 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   for (const { name, info } of SHAPES) {
     const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, compute]) => ({ density: d, bench: ourUpdate(info, d, compute), times: [] as number[] }));
     const torchTimes: number[] = [];
+    const torchGemm: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const run of runs) run.times.push(run.bench.time(2));
-      if (torch) torchTimes.push(torchUpdate(info, 2));
+      if (torch) {
+        const t = torchUpdate(info, 2);
+        torchTimes.push(t.ms);
+        torchGemm.push(t.gemmGflops);
+      }
     }
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
@@ -144,6 +151,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       tfjsDenseMs: median(runs[3]!.times),
       torchMs: torch ? median(torchTimes) : null,
       ratioVsTorch: torch ? dense / median(torchTimes) : null,
+      torchGemmGflops: torch ? median(torchGemm) : null,
       sparseSpeedup: dense / median(runs[1]!.times),
       gflop,
       achievedGflops: gflop / (dense / 1000),
