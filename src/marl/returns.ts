@@ -4,7 +4,8 @@
  * `reward[t]` is r_t, `terminated[t]` marks a transition the environment ended, `filled[t]` a real
  * (not padding) step, and `bootstrap[t]` = V(s_{t+1}), the target mixer's value of the next state.
  *
- * An episode cut by the time limit is not terminated: its last step bootstraps from V(s_T).
+ * An episode cut by the time limit is not terminated: its last step bootstraps from V(s_T) (unless
+ * `terminalOnTimeLimit` marked it terminal when it was stored).
  */
 
 import type { ReturnKind, TargetConfig } from '../config/types.js';

@@ -39,19 +39,21 @@ export function createProgress(options: ProgressOptions): Progress {
   const tty = stream.isTTY === true;
   const now = options.now ?? (() => performance.now());
   const minInterval = options.minIntervalMs ?? (tty ? 100 : 5000);
-  const start = now();
   let lastOutput = -Infinity;
   let current = 0;
+  // the rate counts from the first report, so work done before it (a resumed run's steps) is not
+  // credited to this process's clock
+  let first: { value: number; time: number } | null = null;
   let fields: Record<string, string | number> = {};
 
   const line = (): string => {
     const total = Math.max(1, options.total);
     const frac = Math.min(1, current / total);
-    const elapsed = (now() - start) / 1000;
-    const rate = elapsed > 0 ? current / elapsed : 0;
+    const elapsed = first ? (now() - first.time) / 1000 : 0;
+    const rate = first && elapsed > 0 ? (current - first.value) / elapsed : 0;
     const eta = rate > 0 ? (total - current) / rate : Infinity;
     const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
-    const stats = `${current}/${options.total} (${Math.floor(frac * 100)}%)  ${rate.toFixed(1)}/s  eta ${duration(eta)}${extra ? `  ${extra}` : ''}`;
+    const stats = `${current}/${options.total} (${Math.floor(frac * 100)}%)  ${rate > 0 ? rate.toFixed(1) : '?'}/s  eta ${duration(eta)}${extra ? `  ${extra}` : ''}`;
     if (!tty) return `${options.label} ${stats}`;
     const width = 24;
     const filled = Math.round(frac * width);
@@ -70,6 +72,7 @@ export function createProgress(options: ProgressOptions): Progress {
 
   return {
     update(value, extra) {
+      first ??= { value, time: now() };
       current = value;
       if (extra) fields = extra;
       if (now() - lastOutput >= minInterval) write(false);

@@ -37,3 +37,15 @@ test('elsewhere: plain lines, throttled, with a final line', () => {
   assert.ok(lines.length >= 3 && lines.length <= 5, `${lines.length} lines`);
   assert.match(lines.at(-1)!, /^train 10\/10 \(100%\)/);
 });
+
+test('the rate and ETA count from the first report, so a resumed run is not credited with its earlier steps', () => {
+  let t = 0;
+  const s = sink(false);
+  const p = createProgress({ total: 3000, label: 'train', stream: s.stream, minIntervalMs: 0, now: () => t });
+  t = 5000;
+  p.update(2000); // resumed at step 2000, a few seconds after start-up
+  t = 15_000;
+  p.update(2500); // 500 steps in 10 s
+  const last = s.text().trim().split('\n').at(-1)!;
+  assert.match(last, /2500\/3000 \(83%\)  50\.0\/s  eta 10s/);
+});
