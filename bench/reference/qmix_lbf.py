@@ -10,6 +10,7 @@ process, one thread; with OpenBLAS behind torch (docs/benchmarks.md) about 2,000
 import argparse
 import copy
 import json
+import os
 import time
 
 import numpy as np
@@ -251,6 +252,7 @@ def main():
     t_env, episode, start = 0, 0, time.time()
     next_log = args.log_interval
     win_returns, win_stats = [], []
+    os.makedirs(os.path.dirname(args.log) or ".", exist_ok=True)
     logf = open(args.log, "w")
     print(json.dumps(vars(args)), flush=True)
     while t_env < args.t_max:
