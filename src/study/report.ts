@@ -67,6 +67,7 @@ export function studyReport(study: StudyConfig): StudyReport {
 
   const rows: ReportRow[] = [];
   for (const env of study.envs) {
+    const envReportsWins = reportsWins(env); // runs before 2026-11-30 logged 0 where there are no wins
     for (const alg of study.algs) {
       const dense = groups.get(`${env}|${alg}|dense|1`) ?? [];
       const denseMean = dense.length > 0 ? meanStd(finalReturn(dense)).mean : null;
@@ -87,7 +88,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             finalReturn: f,
             meanOverRun: meanStd(g.map((r) => meanStd(r.metrics.map((m) => m.testReturn)).mean)).mean,
             vsDense: relativeToDense(f.mean, denseMean),
-            winRate: reportsWins(env) && wins.length > 0 ? meanStd(wins).mean : null, // runs before 2026-11-30 logged 0 where there are no wins
+            winRate: envReportsWins && wins.length > 0 ? meanStd(wins).mean : null,
             weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
