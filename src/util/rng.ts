@@ -117,16 +117,20 @@ export class Rng {
     return items;
   }
 
-  /** `k` distinct indices from [0, n), in the order drawn (partial Fisher–Yates). */
+  /**
+   * `k` distinct indices from [0, n), in the order drawn (partial Fisher–Yates). The swapped
+   * positions live in a map, so a draw costs O(k) whatever `n` (a 5,000-episode buffer is not copied).
+   */
   sampleIndices(n: number, k: number): number[] {
     if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`Rng.sampleIndices: k must be in [0, ${n}], got ${k}`);
-    const pool = Array.from({ length: n }, (_, i) => i);
+    const swapped = new Map<number, number>(); // position -> value, where it differs from the identity
+    const out = new Array<number>(k);
     for (let i = 0; i < k; i++) {
       const j = i + this.int(n - i);
-      const tmp = pool[i] as number;
-      pool[i] = pool[j] as number;
-      pool[j] = tmp;
+      const atJ = swapped.get(j) ?? j;
+      swapped.set(j, swapped.get(i) ?? i);
+      out[i] = atJ;
     }
-    return pool.slice(0, k);
+    return out;
   }
 }

@@ -33,6 +33,21 @@ test('int stays in range and covers it; uniform mean is near the middle', () => 
   assert.ok(Math.abs(s / 10000 - 3) < 0.03);
 });
 
+test('sampleIndices equals a partial Fisher–Yates over a full index array, draw for draw', () => {
+  const naive = (r: Rng, n: number, k: number): number[] => {
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < k; i++) {
+      const j = i + r.int(n - i);
+      [pool[i], pool[j]] = [pool[j] as number, pool[i] as number];
+    }
+    return pool.slice(0, k);
+  };
+  for (const [n, k] of [[1, 1], [7, 7], [50, 32], [5000, 32], [10, 0]] as const) {
+    const a = new Rng(11), b = new Rng(11);
+    for (let rep = 0; rep < 20; rep++) assert.deepEqual(a.sampleIndices(n, k), naive(b, n, k), `n=${n} k=${k}`);
+  }
+});
+
 test('sampleIndices draws distinct indices; bad arguments throw RangeError', () => {
   const r = new Rng(3);
   const idx = r.sampleIndices(100, 30);
