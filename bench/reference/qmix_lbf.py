@@ -6,6 +6,10 @@ of the same training run, to tell a learner's bugs from a task's difficulty (doc
 process, one thread; with OpenBLAS behind torch (docs/benchmarks.md) about 2,000 env steps/s.
 
   /usr/bin/python3 bench/reference/qmix_lbf.py --timeout terminal --seed 1 --log runs/ref-lbf-s1.jsonl
+
+`--init-from RUN/checkpoint.mast --init-parts nets,adam,stats,buffer` continues one of our runs in the
+reference from the state our trainer saved (`mast_checkpoint.py`), to tell whether a run's outcome
+belongs to its state or to the code that continues it.
 """
 import argparse
 import copy
@@ -239,6 +243,10 @@ def main():
     p.add_argument("--eps-anneal", type=int, default=200_000)
     p.add_argument("--adam-eps", type=float, default=1e-8)
     p.add_argument("--no-standardise-rewards", dest="standardise_rewards", action="store_false")
+    p.add_argument("--init-from", type=str, default=None,
+                   help="a toolkit run's checkpoint.mast (dense QMIX) to continue from: its step counters, and --init-parts")
+    p.add_argument("--init-parts", type=str, default="nets",
+                   help="what to load with --init-from: nets (online and target), adam, stats (reward), buffer; comma-separated")
     args = p.parse_args()
 
     th.manual_seed(args.seed)
@@ -250,7 +258,25 @@ def main():
     eye = th.eye(env.n)
 
     t_env, episode, start = 0, 0, time.time()
-    next_log = args.log_interval
+    if args.init_from:
+        from mast_checkpoint import load_into
+        parts = [x for x in args.init_parts.split(",") if x]
+        meta = load_into(learner, buffer, args.init_from, parts)
+        cfg, counters = meta["config"], meta["counters"]
+        theirs = {"gamma": args.gamma, "batchSize": args.batch_size, "bufferSize": args.buffer_size,
+                  "targetUpdateInterval": args.target_update_interval, "lr": args.lr, "adam eps": args.adam_eps,
+                  "terminalOnTimeLimit": args.timeout == "terminal"}
+        ours = {**{k: cfg[k] for k in ("gamma", "batchSize", "bufferSize", "targetUpdateInterval")},
+                "lr": cfg["optimizer"]["lr"], "adam eps": cfg["optimizer"]["eps"],
+                "terminalOnTimeLimit": cfg.get("terminalOnTimeLimit", False)}
+        for k in ours:
+            if ours[k] != theirs[k]:
+                print(f"note: the checkpoint's {k} is {ours[k]}, this run's is {theirs[k]}", flush=True)
+        t_env, episode = counters["tEnv"], counters["episodes"]
+        learner.last_target_update_episode = counters["lastTargetUpdateEpisode"]
+        print(f"continuing {args.init_from} at t_env {t_env}, episode {episode}, with its {', '.join(parts)}", flush=True)
+    next_log = (t_env // args.log_interval + 1) * args.log_interval
+    t_start = t_env
     win_returns, win_stats = [], []
     os.makedirs(os.path.dirname(args.log) or ".", exist_ok=True)
     logf = open(args.log, "w")
@@ -277,7 +303,7 @@ def main():
                    "loss": float(np.mean([s["loss"] for s in win_stats])) if win_stats else None,
                    "grad_norm": float(np.mean([s["grad_norm"] for s in win_stats])) if win_stats else None,
                    "rew_mean": float(learner.rew_ms.mean), "rew_std": float(th.sqrt(learner.rew_ms.var)),
-                   "steps_per_s": round(t_env / (time.time() - start), 1)}
+                   "steps_per_s": round((t_env - t_start) / (time.time() - start), 1)}
             logf.write(json.dumps(rec) + "\n")
             logf.flush()
             print(json.dumps(rec), flush=True)
