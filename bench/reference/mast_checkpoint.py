@@ -18,7 +18,6 @@ import struct
 import zlib
 
 import numpy as np
-import torch as th
 
 PARTS = ("nets", "adam", "stats", "buffer")
 _DTYPES = {"float32": np.float32, "int32": np.int32, "uint8": np.uint8, "uint32": np.uint32}
@@ -71,6 +70,7 @@ for _ours, _theirs in _MIXER_LAYERS.items():
 
 def _torch_tensors(arrays, prefix, mapping, module, suffix=""):
     """{torch parameter name: tensor} from our arrays `prefix/name[suffix]`, shapes checked against `module`."""
+    import torch as th
     sd = module.state_dict()
     if set(sd) != {t for t, _ in mapping.values()}:
         raise ValueError(f"the reference's {prefix} parameters do not match the checkpoint's")
@@ -90,6 +90,7 @@ def _torch_tensors(arrays, prefix, mapping, module, suffix=""):
 def load_into(learner, buffer, path, parts):
     """Load `parts` (a subset of PARTS) of the run state in `path` into the reference's learner and buffer.
     Returns the checkpoint's metadata (config, counters), so the caller can check the settings agree."""
+    import torch as th
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown --init-parts {sorted(unknown)}; choose from {PARTS}")
@@ -118,11 +119,11 @@ def load_into(learner, buffer, path, parts):
         learner.rew_ms.var = th.tensor([s["variance"]], dtype=th.float32)
         learner.rew_ms.count = float(s["count"])
     if "buffer" in parts:
-        _load_buffer(buffer, meta["buffer"]["main"], arrays)
+        load_buffer(buffer, meta["buffer"]["main"], arrays)
     return meta
 
 
-def _load_buffer(buffer, bmeta, arrays):
+def load_buffer(buffer, bmeta, arrays):
     """Our FIFO (`replay.*` arrays, episodes concatenated; `next` the slot written next) into the
     reference's fixed-size arrays, keeping each episode's slot so the FIFO order carries over."""
     n, o = buffer.obs.shape[2], buffer.obs.shape[3]
