@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
 import { readStudy, studyRuns, type StudyRun } from '../../src/study/grid.js';
-import { runStudy, trainedSteps } from '../../src/study/run.js';
+import { runStudy, runStatus, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
@@ -24,7 +24,7 @@ export function studyCommand(io: CliIo): Command {
   return new Command('study')
     .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, and several processes can share one')
     .argument('<study>', 'study file (JSON; see docs/results.md)')
-    .option('--list', 'list the runs and how far each has trained, without training')
+    .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--jobs <n>', 'processes to train with, one run each at a time (e.g. one per core)', intAtLeast(1), 1)
     .addOption(new Option('--worker <label>').hideHelp())
@@ -32,7 +32,11 @@ export function studyCommand(io: CliIo): Command {
       const study = readStudy(file);
       const runs = studyRuns(study);
       if (opts.list) {
-        for (const run of runs) io.out(`${run.dir}  ${trainedSteps(run.dir)}/${run.config.steps}`);
+        for (const run of runs) {
+          const st = runStatus(run.dir, run.config.steps);
+          const state = st.finished ? 'finished' : st.heldBy !== null ? `training (pid ${st.heldBy})` : st.steps > 0 ? 'stopped (resumes)' : 'not started';
+          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
+        }
         return;
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;

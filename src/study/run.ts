@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { train, type RunSummaryFile } from '../marl/train.js';
+import { readTensorFileMeta } from '../util/tensor-file.js';
 import { runPaths } from '../marl/run-dir.js';
 import { writeRunPictures } from '../verify/run-report.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
@@ -17,6 +18,38 @@ export function trainedSteps(dir: string): number {
   const p = runPaths(dir).summary;
   if (!existsSync(p)) return 0;
   return (JSON.parse(readFileSync(p, 'utf8')) as RunSummaryFile).counters.tEnv;
+}
+
+/** How far a run has got, for listing. */
+export interface RunStatus {
+  /** Steps trained: the later of its summary's and its last checkpoint's (0 when it has neither). */
+  steps: number;
+  /** Whether `steps` reaches the run's target. */
+  finished: boolean;
+  /** Process id of a live process training it now, else null. */
+  heldBy: number | null;
+}
+
+/**
+ * The {@link RunStatus} of run `dir` with target `target` steps. A killed run has a checkpoint but
+ * may have no summary, or a stale one from an earlier stop, so both are read (the checkpoint's header
+ * only). A damaged checkpoint counts as none here; resuming the run reports it.
+ */
+export function runStatus(dir: string, target: number): RunStatus {
+  const lock = `${dir}.lock`;
+  const holder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : NaN;
+  const heldBy = Number.isInteger(holder) && holder > 0 && alive(holder) ? holder : null;
+  let checkpointed = 0;
+  const { checkpoint } = runPaths(dir);
+  if (existsSync(checkpoint)) {
+    try {
+      checkpointed = (readTensorFileMeta(checkpoint) as { counters?: { tEnv?: number } }).counters?.tEnv ?? 0;
+    } catch {
+      checkpointed = 0;
+    }
+  }
+  const steps = Math.max(trainedSteps(dir), checkpointed);
+  return { steps, finished: steps >= target, heldBy };
 }
 
 /** Claim run `dir` for this process; false when a live process holds it. */

@@ -8,7 +8,7 @@
  * The header records every array's dtype, shape, offset and length, the payload length and its
  * CRC-32, so a truncated or corrupted file is rejected with a clear error rather than loaded.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { CheckpointError } from './errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { crc32 } from './crc32.js';
@@ -115,4 +115,29 @@ export function writeTensorFile(path: string, meta: unknown, arrays: Record<stri
 export function readTensorFile(path: string): { meta: unknown; arrays: Record<string, StoredArray> } {
   if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
   return decodeTensorFile(readFileSync(path), path);
+}
+
+/**
+ * Only the metadata of a tensor file, reading its header and not the arrays (a run's checkpoint holds
+ * its replay buffer: tens of megabytes). The payload is not checked; use {@link readTensorFile} to load.
+ */
+export function readTensorFileMeta(path: string): unknown {
+  if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) < 12 || head.subarray(0, 8).toString('latin1') !== MAGIC) {
+      throw new CheckpointError(`${path} is not a MAST tensor file (bad magic bytes)`);
+    }
+    const headerLen = head.readUInt32LE(8);
+    const header = Buffer.alloc(headerLen);
+    if (readSync(fd, header, 0, headerLen, 12) < headerLen) throw new CheckpointError(`${path} is truncated (header cut short)`);
+    try {
+      return (JSON.parse(header.toString('utf8')) as Header).meta;
+    } catch (err) {
+      throw new CheckpointError(`${path} has a corrupt header`, { cause: err });
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

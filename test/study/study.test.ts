@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseStudy, studyRuns } from '../../src/study/grid.js';
-import { runStudy, trainedSteps } from '../../src/study/run.js';
+import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { ConfigError, ToolkitError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
@@ -34,11 +34,15 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   assert.equal(first.completed, false);
   const [dense, sparse] = studyRuns(study);
   assert.ok(trainedSteps(dense!.dir) < 300 && trainedSteps(sparse!.dir) === 0, 'stopped inside the first run');
+  const stopped = runStatus(dense!.dir, 300);
+  assert.ok(stopped.steps >= 150 && stopped.steps < 300 && !stopped.finished && stopped.heldBy === null, JSON.stringify(stopped));
+  assert.deepEqual(runStatus(sparse!.dir, 300), { steps: 0, finished: false, heldBy: null });
   const resumed: boolean[] = [];
   const second = await runStudy(study, { onRun: (_run, _i, _n, resuming) => resumed.push(resuming) });
   assert.deepEqual(resumed, [true, false], 'the first run resumes from its checkpoint, the second starts');
   assert.ok(second.completed && trainedSteps(dense!.dir) >= 300 && trainedSteps(sparse!.dir) >= 300);
   assert.equal((await runStudy(study)).trained, 0, 'nothing left to train');
+  assert.ok(runStatus(dense!.dir, 300).finished && runStatus(sparse!.dir, 300).finished);
 
   const report = studyReport(study);
   assert.deepEqual(report.rows.map((r) => [r.mode, r.density, r.seedsDone]), [['dense', 1, 1], ['static', 0.5, 1]]);
@@ -55,6 +59,8 @@ test('mast study: a run locked by another live process is left to it; a lock who
   mkdirSync(dirname(dense!.dir), { recursive: true });
   writeFileSync(`${dense!.dir}.lock`, String(process.ppid)); // our parent: alive
   writeFileSync(`${sparse!.dir}.lock`, '4194303'); // above Linux's default pid_max: no such process
+  assert.equal(runStatus(dense!.dir, 100).heldBy, process.ppid, 'listed as training in the live process');
+  assert.equal(runStatus(sparse!.dir, 100).heldBy, null, 'a dead holder is not listed');
   const result = await runStudy(study);
   assert.equal(result.heldElsewhere, 1);
   assert.equal(result.completed, false);

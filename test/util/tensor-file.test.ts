@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';
+import { readTensorFile, readTensorFileMeta, writeTensorFile } from '../../src/util/tensor-file.js';
 import { CheckpointError } from '../../src/util/errors.js';
 
 function sample(dir: string): string {
@@ -51,4 +51,20 @@ test('a file that is not a tensor file is rejected', () => {
   writeFileSync(path, 'not a tensor file at all');
   assert.throws(() => readTensorFile(path), /bad magic/);
   assert.throws(() => readTensorFile(join(dir, 'missing')), /does not exist/);
+});
+
+test('readTensorFileMeta returns the metadata alone; a foreign or cut header is rejected', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-tf-meta-'));
+  const path = join(dir, 'a.mast');
+  const meta = { counters: { tEnv: 1234 }, note: 'ü' };
+  writeTensorFile(path, meta, { big: { shape: [1000], data: new Float32Array(1000).fill(2) } });
+  assert.deepEqual(readTensorFileMeta(path), meta);
+  const bytes = readFileSync(path);
+  const cut = join(dir, 'cut.mast');
+  writeFileSync(cut, bytes.subarray(0, 20));
+  assert.throws(() => readTensorFileMeta(cut), (e: unknown) => e instanceof CheckpointError && /header cut short/.test(e.message));
+  const foreign = join(dir, 'foreign.mast');
+  writeFileSync(foreign, 'not a tensor file at all');
+  assert.throws(() => readTensorFileMeta(foreign), (e: unknown) => e instanceof CheckpointError && /bad magic/.test(e.message));
+  assert.throws(() => readTensorFileMeta(join(dir, 'missing.mast')), CheckpointError);
 });
