@@ -61,6 +61,22 @@ export const PRESETS = {
     optimizer: { lr: 5e-3 },
     schedule: { testInterval: 500, testEpisodes: 1, checkpointInterval: 1000 },
   },
+  /**
+   * EPyMARL's QMIX settings for Level-Based Foraging (Papoudakis et al., 2021): standardised rewards,
+   * ε annealed over 200,000 steps, Adam 3·10⁻⁴, no last-action input, 2,000,000 steps, and the time
+   * limit stored as terminal as EPyMARL 1.x did. Without the last, QMIX stays on a one-item plateau
+   * of `lbf/8x8-2p-2f-coop` (docs/envs.md).
+   */
+  lbf: {
+    env: 'lbf/8x8-2p-2f-coop',
+    steps: 2_000_000,
+    standardiseRewards: true,
+    terminalOnTimeLimit: true,
+    epsilon: { annealSteps: 200_000 },
+    optimizer: { lr: 3e-4 },
+    agent: { lastActionInput: false },
+    schedule: { testInterval: 25_000, testEpisodes: 32, checkpointInterval: 50_000 },
+  },
 } satisfies Record<string, DeepPartial<TrainConfig>>;
 
 /**

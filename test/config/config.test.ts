@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveConfig, parseConfig, configHash, DEFAULT_CONFIG, PRESETS } from '../../src/config/index.js';
 import { ConfigError, UnknownNameError } from '../../src/util/errors.js';
 import { TOOLKIT_VERSION } from '../../src/version.js';
+import { readStudy, studyRuns } from '../../src/study/grid.js';
 
 test('defaults are pymarl QMIX; a preset is a small diff over them', () => {
   const c = resolveConfig();
@@ -84,4 +87,15 @@ test('sparse modes need a density below 1, and the new sections are range-checke
   assert.throws(() => resolveConfig('default', { targets: { operator: 'softmax' as never } }), UnknownNameError);
   assert.throws(() => resolveConfig('default', { topology: { interval: 0 } }), /topology.interval/);
   assert.throws(() => resolveConfig('default', { recentBuffer: { fraction: -0.1 } }), /recentBuffer.fraction/);
+});
+
+test('the lbf preset is the configuration of the LBF studies that reach the literature (one source of the settings)', () => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  for (const file of ['lbf-8x8-coop-terminal.json', 'lbf-8x8-coop-sparse.json']) {
+    const study = readStudy(join(root, 'bench/studies', file));
+    const run = studyRuns(study).find((r) => r.mode === 'dense')!;
+    const fromPreset = resolveConfig('lbf', { seed: run.seed });
+    assert.equal(configHash(fromPreset), configHash(run.config), `${file}: its dense run differs from --preset lbf`);
+  }
+  assert.equal(resolveConfig('lbf').terminalOnTimeLimit, true);
 });
