@@ -11,8 +11,11 @@ export interface MetricsRow {
   epsilon: number;
   /** Wall-clock seconds since this process started training (not part of the deterministic record). */
   elapsedSec: number;
-  /** Mean return of training (exploring) episodes since the previous row. */
-  trainReturn: number;
+  /**
+   * Mean return of training (exploring) episodes since the previous row; null when none ended in
+   * between (the first row, or the final test of a run resumed at its last step).
+   */
+  trainReturn: number | null;
   /** Mean TD loss of updates since the previous row (null before the first update). */
   loss: number | null;
   tdErrorAbs: number | null;

@@ -179,7 +179,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       updates: counters.updates,
       epsilon: epsilonAt(counters.tEnv, config.epsilon),
       elapsedSec: elapsed(),
-      trainReturn: mean(returns) ?? 0,
+      trainReturn: mean(returns),
       loss: avg('loss'),
       tdErrorAbs: avg('tdErrorAbs'),
       qTaken: avg('qTaken'),

@@ -29,7 +29,7 @@ export function writeRunPictures(dir: string): string[] {
           points: rows.map((r) => [r.tEnv, r.testReturn] as [number, number]),
           band: rows.map((r) => [r.tEnv, r.testReturn - r.testReturnStd, r.testReturn + r.testReturnStd] as [number, number, number]),
         },
-        { name: 'train return (exploring)', points: rows.filter((r) => r.tEnv > 0).map((r) => [r.tEnv, r.trainReturn] as [number, number]) },
+        { name: 'train return (exploring)', points: rows.flatMap((r): Array<[number, number]> => (r.trainReturn === null || r.tEnv === 0 ? [] : [[r.tEnv, r.trainReturn]])) },
       ],
     }),
   );

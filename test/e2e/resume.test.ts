@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
@@ -13,6 +13,7 @@ import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
+import { writeRunPictures } from '../../src/verify/run-report.js';
 import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
 
 const config = resolveConfig('demo', {
@@ -44,6 +45,9 @@ test('stop at step 400 + resume reproduces the uninterrupted run exactly; the sa
   assert.ok(a.some((r) => r.topologySwaps > 0 && r.tEnv > 400), 'the topology evolves after the split point');
   assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
   assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
+  assert.equal(a[0]!.trainReturn, null, 'no training episode before the first row');
+  assert.ok(a.slice(1).every((r) => typeof r.trainReturn === 'number'), 'every later row averages its episodes');
+
   const sa = readSnapshot(runPaths(whole).snapshot);
   const sb = readSnapshot(runPaths(split).snapshot);
   for (const name of RNN_AGENT_TENSORS) assert.deepEqual(sb.tensors[name].values, sa.tensors[name].values, name);
@@ -58,4 +62,17 @@ test('a different seed gives a different run', async () => {
   const wa = readSnapshot(runPaths(a).snapshot).tensors['fc1.weight'].values;
   const wb = readSnapshot(runPaths(b).snapshot).tensors['fc1.weight'].values;
   assert.notDeepEqual(wa, wb);
+});
+
+test('resumed at its last checkpoint, a run adds a final test row without a training return, and the curve skips it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-final-'));
+  const stopped = await train(config, { outDir: dir, stopAtStep: 300 }); // between two test phases
+  const at = stopped.counters.tEnv;
+  await train({ ...config, steps: at }, { outDir: dir, resume: true });
+  const rows = readMetrics(runPaths(dir).metrics);
+  assert.deepEqual([rows.at(-1)!.tEnv, rows.at(-1)!.trainReturn], [at, null]);
+  assert.ok(rows.at(-2)!.tEnv < at && rows.at(-2)!.trainReturn !== null);
+  writeRunPictures(dir);
+  const lines = [...readFileSync(runPaths(dir).curves, 'utf8').matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1]!.trim().split(' ').length);
+  assert.deepEqual(lines, [rows.length, rows.length - 2], 'test return at every row; train return where episodes ended');
 });
