@@ -36,9 +36,7 @@ export interface RunStatus {
  * only). A damaged checkpoint counts as none here; resuming the run reports it.
  */
 export function runStatus(dir: string, target: number): RunStatus {
-  const lock = `${dir}.lock`;
-  const holder = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : NaN;
-  const heldBy = Number.isInteger(holder) && holder > 0 && alive(holder) ? holder : null;
+  const heldBy = liveHolder(`${dir}.lock`);
   let checkpointed = 0;
   const { checkpoint } = runPaths(dir);
   if (existsSync(checkpoint)) {
@@ -60,11 +58,18 @@ function claim(dir: string): boolean {
     writeFileSync(lock, String(process.pid), { flag: 'wx' });
     return true;
   } catch {
-    const holder = Number(readFileSync(lock, 'utf8'));
-    if (holder !== process.pid && Number.isInteger(holder) && holder > 0 && alive(holder)) return false;
+    const holder = liveHolder(lock);
+    if (holder !== null && holder !== process.pid) return false;
     writeFileSync(lock, String(process.pid)); // stale: its process is gone
     return true;
   }
+}
+
+/** The process id in lock file `lock` when that process is alive, else null (no lock, or a stale one). */
+function liveHolder(lock: string): number | null {
+  if (!existsSync(lock)) return null;
+  const holder = Number(readFileSync(lock, 'utf8'));
+  return Number.isInteger(holder) && holder > 0 && alive(holder) ? holder : null;
 }
 
 function alive(pid: number): boolean {

@@ -78,25 +78,35 @@ export function encodeTensorFile(meta: unknown, arrays: Record<string, StoredArr
   return out;
 }
 
+const DAMAGED = 'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
+
+/** The header's length in bytes, from the first 12 bytes of a tensor file (magic bytes checked). */
+function headerLength(head: Uint8Array, what: string): number {
+  if (head.length < 12 || Buffer.from(head.subarray(0, 8)).toString('latin1') !== MAGIC) {
+    throw new CheckpointError(`${what} is not a MAST tensor file (bad magic bytes)`, { hint: DAMAGED });
+  }
+  return new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(8, true);
+}
+
+/** The header from its JSON bytes (`length` of them expected). */
+function parseHeader(json: Uint8Array, length: number, what: string): Header {
+  if (json.length < length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
+  try {
+    return JSON.parse(Buffer.from(json).toString('utf8')) as Header;
+  } catch (err) {
+    throw new CheckpointError(`${what} has a corrupt header`, { hint: DAMAGED, cause: err });
+  }
+}
+
 /** Parse bytes written by {@link encodeTensorFile}; `what` names the file in error messages. */
 export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unknown; arrays: Record<string, StoredArray> } {
-  const fix = 'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 8)).toString('latin1') !== MAGIC) {
-    throw new CheckpointError(`${what} is not a MAST tensor file (bad magic bytes)`, { hint: fix });
-  }
-  const headerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (12 + headerLen > bytes.length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: fix });
-  let header: Header;
-  try {
-    header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + headerLen)).toString('utf8')) as Header;
-  } catch (err) {
-    throw new CheckpointError(`${what} has a corrupt header`, { hint: fix, cause: err });
-  }
+  const headerLen = headerLength(bytes, what);
+  const header = parseHeader(bytes.subarray(12, 12 + headerLen), headerLen, what);
   const payload = bytes.subarray(12 + headerLen);
   if (payload.length !== header.payloadBytes) {
-    throw new CheckpointError(`${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`, { hint: fix });
+    throw new CheckpointError(`${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`, { hint: DAMAGED });
   }
-  if (crc32(payload) !== header.payloadCrc32) throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: fix });
+  if (crc32(payload) !== header.payloadCrc32) throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: DAMAGED });
   const aligned = new Uint8Array(payload); // copy: typed-array views need aligned offsets
   const arrays: Record<string, StoredArray> = {};
   for (const [name, e] of Object.entries(header.arrays)) {
@@ -126,17 +136,9 @@ export function readTensorFileMeta(path: string): unknown {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(12);
-    if (readSync(fd, head, 0, 12, 0) < 12 || head.subarray(0, 8).toString('latin1') !== MAGIC) {
-      throw new CheckpointError(`${path} is not a MAST tensor file (bad magic bytes)`);
-    }
-    const headerLen = head.readUInt32LE(8);
-    const header = Buffer.alloc(headerLen);
-    if (readSync(fd, header, 0, headerLen, 12) < headerLen) throw new CheckpointError(`${path} is truncated (header cut short)`);
-    try {
-      return (JSON.parse(header.toString('utf8')) as Header).meta;
-    } catch (err) {
-      throw new CheckpointError(`${path} has a corrupt header`, { cause: err });
-    }
+    const headerLen = headerLength(head.subarray(0, readSync(fd, head, 0, 12, 0)), path);
+    const json = Buffer.alloc(headerLen);
+    return parseHeader(json.subarray(0, readSync(fd, json, 0, headerLen, 12)), headerLen, path).meta;
   } finally {
     closeSync(fd);
   }
