@@ -6,15 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { LbfEnv, parseLbfId } from '../../src/envs/lbf.js';
 import { Rng } from '../../src/util/rng.js';
-
-const PYTHON = '/usr/bin/python3'; // Debian's interpreter; python3-onnx (installed by .ci/run) brings numpy
-const REFERENCE = fileURLToPath(new URL('../../../bench/reference/', import.meta.url));
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-const SKIP = hasNumpy ? false : 'Debian python3 with numpy not installed: apt-get install -y python3-numpy';
+import { PYTHON, REFERENCE, SKIP_WITHOUT_NUMPY } from './reference-python.js';
 
 /** Walk to the nearest item and load when next to one; a quarter of the actions random. */
 function forage(env: LbfEnv, rng: Rng): number[] {
@@ -30,7 +24,7 @@ function forage(env: LbfEnv, rng: Rng): number[] {
   });
 }
 
-test('the reference port of lbf/8x8-2p-2f-coop replays our episodes step for step', { skip: SKIP }, () => {
+test('the reference port of lbf/8x8-2p-2f-coop replays our episodes step for step', { skip: SKIP_WITHOUT_NUMPY }, () => {
   const id = 'lbf/8x8-2p-2f-coop';
   const env = new LbfEnv(id, parseLbfId(id)!);
   const rng = new Rng(3);

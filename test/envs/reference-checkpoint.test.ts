@@ -7,19 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EpisodeBuffer } from '../../src/marl/buffer.js';
 import { writeTensorFile } from '../../src/util/tensor-file.js';
 import type { EnvInfo } from '../../src/envs/types.js';
 import { fakeEpisode } from '../marl/fixtures.js';
+import { PYTHON, REFERENCE, SKIP_WITHOUT_NUMPY } from './reference-python.js';
 
-const PYTHON = '/usr/bin/python3'; // Debian's interpreter; python3-onnx (installed by .ci/run) brings numpy
-const REFERENCE = fileURLToPath(new URL('../../../bench/reference/', import.meta.url));
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-const SKIP = hasNumpy ? false : 'Debian python3 with numpy not installed: apt-get install -y python3-numpy';
 
 const INFO: EnvInfo = { nAgents: 2, nActions: 6, obsShape: 3, stateShape: 6, episodeLimit: 5, reportsWins: false };
 
@@ -55,7 +51,7 @@ function decode(path: string, capacity: number): { status: number | null; out: s
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('the reference reads our checkpoint arrays and replay FIFO slot for slot, and refuses a damaged file', { skip: SKIP }, () => {
+test('the reference reads our checkpoint arrays and replay FIFO slot for slot, and refuses a damaged file', { skip: SKIP_WITHOUT_NUMPY }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-refck-'));
   const capacity = 5;
   const buffer = new EpisodeBuffer(capacity, INFO);
