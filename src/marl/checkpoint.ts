@@ -14,6 +14,7 @@ import type { Replay, BufferMeta } from './replay.js';
 import type { ParamArrays, ParamStore } from './params.js';
 import type { FlopTotals } from './flop-meter.js';
 import type { RewardStats } from './reward-scale.js';
+import type { MetricsWindowState } from './metrics-window.js';
 
 /** Step counters of a run. */
 export interface Counters {
@@ -58,6 +59,8 @@ interface CheckpointMeta {
   buffer: { main: BufferMeta; recent: BufferMeta | null };
   /** Running reward statistics (`standardiseRewards`; absent in checkpoints from before it existed). */
   rewardStats?: RewardStats;
+  /** What the next metrics row averages (absent in checkpoints from before it was kept). */
+  metricsWindow?: MetricsWindowState;
 }
 
 function storeArrays(prefix: string, store: ParamStore, out: Record<string, StoredArray>): void {
@@ -86,7 +89,15 @@ function allStores(learner: QLearner): Array<[string, ParamStore]> {
 }
 
 /** Write a checkpoint of the whole trainer atomically. */
-export function saveCheckpoint(path: string, config: TrainConfig, learner: QLearner, buffer: Replay, counters: Counters, rng: RngStreams): void {
+export function saveCheckpoint(
+  path: string,
+  config: TrainConfig,
+  learner: QLearner,
+  buffer: Replay,
+  counters: Counters,
+  rng: RngStreams,
+  metricsWindow: MetricsWindowState,
+): void {
   const arrays: Record<string, StoredArray> = {};
   for (const [prefix, store] of allStores(learner)) storeArrays(prefix, store, arrays);
   const opt = learner.optimizer.getState();
@@ -103,6 +114,7 @@ export function saveCheckpoint(path: string, config: TrainConfig, learner: QLear
     optimizerStep: opt.step,
     buffer: replay.meta,
     rewardStats: learner.rewardScale.getState(),
+    metricsWindow,
   };
   writeTensorFile(path, meta, arrays);
 }
@@ -112,6 +124,8 @@ export interface LoadedCheckpoint {
   config: TrainConfig;
   counters: Counters;
   rng: RngStreams;
+  /** The metrics window at the checkpoint; null for checkpoints from before it was kept (the next row then averages only what follows). */
+  window: MetricsWindowState | null;
   /** Load the saved networks, optimizer and replay into freshly built objects of the same config. */
   restore(learner: QLearner, buffer: Replay): void;
   /** Load only the online agent network and mixer (to prune and fine-tune them in a new run). */
@@ -133,6 +147,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     config,
     counters: m.counters,
     rng: m.rng,
+    window: m.metricsWindow ?? null,
     restore(learner, buffer) {
       for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};

@@ -13,7 +13,7 @@ export interface MetricsRow {
   elapsedSec: number;
   /**
    * Mean return of training (exploring) episodes since the previous row; null when none ended in
-   * between (the first row, or the final test of a run resumed at its last step).
+   * between (the first row). A resumed run counts the episodes played before its checkpoint too.
    */
   trainReturn: number | null;
   /** Mean TD loss of updates since the previous row (null before the first update). */

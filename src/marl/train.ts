@@ -18,7 +18,7 @@ import type { AgentSnapshot } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
 import { dropFractionAt, isTopologyUpdate } from '../sparse/topology.js';
-import { QLearner, type TrainStats } from './learner.js';
+import { QLearner } from './learner.js';
 import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
@@ -29,6 +29,7 @@ import { evolveTopology, growRule } from './topology.js';
 import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
+import { MetricsWindow } from './metrics-window.js';
 import { runPaths, type RunPaths } from './run-dir.js';
 import { evaluateGreedy } from './evaluate.js';
 import { mixerSnapshot } from './mixers/index.js';
@@ -81,9 +82,6 @@ export interface RunSummaryFile {
   elapsedSec: number;
 }
 
-function mean(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
 
 /** Train (or resume) a run; see {@link TrainOptions}. */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
@@ -120,9 +118,11 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   }
   learner.updateTargets();
   const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
+  const rowWindow = new MetricsWindow(); // what the next metrics row averages
   let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0, topologyUpdates: 0, flops: emptyFlopTotals() };
   if (saved) {
     saved.restore(learner, buffer);
+    if (saved.window) rowWindow.setState(saved.window);
     counters = structuredClone(saved.counters);
     for (const k of ['env', 'act', 'sample', 'test', 'topology'] as const) rng[k].setState(saved.rng[k]);
     truncateMetrics(paths.metrics, counters.tEnv);
@@ -157,33 +157,29 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;
     const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
-    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams);
+    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState());
     const agentSnap = snapshot();
     writeSnapshot(paths.snapshot, agentSnap);
     writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...widths.mixer }, agentSnap.metadata));
   };
 
-  const returns: number[] = [];
-  const stats: TrainStats[] = [];
-  let swapsSinceRow = 0;
-  let topologyUpdatesAtRow = counters.topologyUpdates;
   let last: MetricsRow | null = null;
   const test = (): void => {
     const result = evaluateGreedy(testEnv, controller, config.schedule.testEpisodes, rng.test);
-    const avg = (k: 'loss' | 'tdErrorAbs' | 'qTaken' | 'gradNorm'): number | null => mean(stats.map((s) => s[k]));
     const layers = layerDensities(learner.stores());
     const ratios = flopRatios(counters.flops);
+    const { trainReturn, loss, tdErrorAbs, qTaken, gradNorm, topologySwaps, topologyUpdates, targets } = rowWindow.summary();
     last = {
       tEnv: counters.tEnv,
       episodes: counters.episodes,
       updates: counters.updates,
       epsilon: epsilonAt(counters.tEnv, config.epsilon),
       elapsedSec: elapsed(),
-      trainReturn: mean(returns),
-      loss: avg('loss'),
-      tdErrorAbs: avg('tdErrorAbs'),
-      qTaken: avg('qTaken'),
-      gradNorm: avg('gradNorm'),
+      trainReturn,
+      loss,
+      tdErrorAbs,
+      qTaken,
+      gradNorm,
       testReturn: result.returnMean,
       testReturnStd: result.returnStd,
       testWinRate: result.winRate,
@@ -191,16 +187,13 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       layerDensity: Object.fromEntries(layers.map((l) => [l.name, l.density])),
       trainFlopsRatio: ratios.train,
       inferenceFlopsRatio: ratios.inference,
-      topologySwaps: swapsSinceRow,
-      topologyUpdates: counters.topologyUpdates - topologyUpdatesAtRow,
-      targets: stats.at(-1)?.returns ?? null,
+      topologySwaps,
+      topologyUpdates,
+      targets,
     };
     appendMetrics(paths.metrics, last);
     options.onMetrics?.(last);
-    returns.length = 0;
-    stats.length = 0;
-    swapsSinceRow = 0;
-    topologyUpdatesAtRow = counters.topologyUpdates;
+    rowWindow.reset();
     counters.lastTestT = counters.tEnv;
   };
 
@@ -215,7 +208,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       counters.tEnv += played.episode.length;
       counters.episodes += 1;
       addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
-      returns.push(played.return);
+      rowWindow.addEpisode(played.return);
 
       // --- learn: one update from a replay batch
       let loss: number | null = null;
@@ -223,7 +216,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         const evolve = rule !== null && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: evolve && rule === 'gradient' });
-        stats.push(s);
+        rowWindow.addUpdate(s);
         loss = s.loss;
         counters.updates += 1;
         const agentRows = batch.size * (batch.maxT + 1) * info.nAgents;
@@ -232,7 +225,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         // --- evolve topology: every ΔT updates until T_end, move ζ_t of each tensor's connections
         if (evolve && rule !== null) {
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
-          swapsSinceRow += evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped;
+          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped);
           counters.topologyUpdates += 1;
         }
 
