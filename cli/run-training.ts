@@ -4,6 +4,7 @@ import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress } from '../src/util/progress.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
 import type { CliIo } from './io.js';
+import { percent } from './table.js';
 
 /**
  * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint.
@@ -30,7 +31,7 @@ export async function runTraining(config: TrainConfig, outDir: string, resume: b
       onEpisode: (p) => {
         const fields: Record<string, string | number> = { eps: p.epsilon.toFixed(2) };
         if (testReturn !== null) fields['test return'] = testReturn.toFixed(3);
-        if (winRate !== null) fields['win'] = `${Math.round(winRate * 100)}%`;
+        if (winRate !== null) fields['win'] = percent(winRate);
         if (p.loss !== null) fields['loss'] = p.loss.toExponential(2);
         progress.update(Math.min(p.tEnv, config.steps), fields);
       },

@@ -5,6 +5,7 @@ import { compressConfig, compressionReport, type TestPoint } from '../../src/mar
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
+import { percent } from '../table.js';
 
 interface CompressOpts {
   out: string;
@@ -16,7 +17,7 @@ interface CompressOpts {
   json?: boolean;
 }
 
-const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${(p.winRate * 100).toFixed(0)}%`} (step ${p.tEnv})` : 'n/a');
+const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${percent(p.winRate)}`} (step ${p.tEnv})` : 'n/a');
 
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
+import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
 import { ENGINES, type EngineName } from '../../src/runtime/engine.js';
 
@@ -9,7 +10,7 @@ import { ENGINES, type EngineName } from '../../src/runtime/engine.js';
 export function formatEvalReport(r: EvalReport): string[] {
   const lines = [
     `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed}, engine ${r.engine})`,
-    `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${(r.winRate * 100).toFixed(1)}%`}`,
+    `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${percent(r.winRate, 1)}`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
     ...(r.trainFlopsRatio === null ? [] : [`  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`]),
     `  weights     density ${r.density.toFixed(3)}, file ${r.fileBytes} bytes`,
@@ -17,7 +18,7 @@ export function formatEvalReport(r: EvalReport): string[] {
   ];
   if (r.parity) {
     const p = r.parity;
-    lines.push(`  parity vs ${p.run}: actions ${(p.actionAgreement * 100).toFixed(2)}% of ${p.decisions}, max |ΔQ| ${p.maxAbsQDiff.toExponential(2)}, return diff ${p.returnDiff.toFixed(4)}`);
+    lines.push(`  parity vs ${p.run}: actions ${percent(p.actionAgreement, 2)} of ${p.decisions}, max |ΔQ| ${p.maxAbsQDiff.toExponential(2)}, return diff ${p.returnDiff.toFixed(4)}`);
   }
   return lines;
 }

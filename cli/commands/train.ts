@@ -7,6 +7,7 @@ import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
+import { percent } from '../table.js';
 
 interface TrainOpts {
   out: string;
@@ -81,7 +82,7 @@ export function trainCommand(io: CliIo): Command {
         io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last }));
       } else if (summary.last) {
         const l = summary.last;
-        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${(l.testWinRate * 100).toFixed(0)}%, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
+        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
       }
     });
 }
