@@ -7,7 +7,7 @@
  * { "dir": "runs/study", "preset": "default", "steps": 30000, "seeds": [1, 2, 3],
  *   "envs": ["smaclite/3m"], "algs": ["qmix"], "modes": ["dense", "static", "rigl", "mast"],
  *   "densities": [0.1, 0.05], "overrides": { "targets": { "omega": 10 } },
- *   "envOverrides": { "recall": { "steps": 8000 } } }
+ *   "envOverrides": { "recall": { "steps": 8000 } }, "solvedReturn": 0.9 }
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,12 @@ export interface StudyConfig {
   overrides: DeepPartial<TrainConfig>;
   /** Further overrides per environment id. */
   envOverrides: Record<string, DeepPartial<TrainConfig>>;
+  /**
+   * A training return that counts a run as solved: the report then adds how many seeds reached it
+   * within the budget and when. For tasks whose runs solve or stall (LBF), where a mean over few
+   * seeds at a fixed budget mostly counts how many happened to solve.
+   */
+  solvedReturn: number | null;
 }
 
 /** One run of the grid. */
@@ -48,7 +54,7 @@ export interface StudyRun {
   config: TrainConfig;
 }
 
-const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides'] as const;
+const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides', 'solvedReturn'] as const;
 
 /** Check a parsed study file; unknown keys, names and out-of-range values are {@link ConfigError}s. */
 export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
@@ -73,8 +79,12 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     densities: list('densities', (v): v is number => typeof v === 'number' && v > 0 && v < 1, [0.1]),
     overrides: (o.overrides ?? {}) as DeepPartial<TrainConfig>,
     envOverrides: (o.envOverrides ?? {}) as Record<string, DeepPartial<TrainConfig>>,
+    solvedReturn: o.solvedReturn === undefined ? null : typeof o.solvedReturn === 'number' ? o.solvedReturn : NaN,
   };
   if (!Number.isInteger(study.steps) || study.steps < 1) throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
+  if (study.solvedReturn !== null && !Number.isFinite(study.solvedReturn)) {
+    throw new ConfigError(`${what}: 'solvedReturn' must be a number, got ${JSON.stringify(o.solvedReturn)}`, { hint: 'the training return at which a run counts as solved, or leave it out' });
+  }
   for (const a of study.algs) if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);
   for (const m of study.modes) if (!(SPARSITY_MODES as readonly string[]).includes(m)) throw new UnknownNameError('sparsity mode', m, SPARSITY_MODES);
   for (const env of study.envs) makeEnv(env); // an unknown id fails here, naming the known ones

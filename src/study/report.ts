@@ -3,6 +3,8 @@
  * sparsity mode at each density with its final test return (mean ± std over seeds) and that return
  * normalised to dense, the win rate, the fraction of weights kept, and training and inference FLOPs
  * normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
+ * Every run is read at the study's budget: rows a run gained by being extended past it
+ * (`mast train --resume --steps N`) are left out, so all modes are compared at the same steps.
  */
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
@@ -34,32 +36,64 @@ export interface ReportRow {
   weightsKept: number;
   trainFlops: number;
   inferenceFlops: number;
+  /**
+   * With the study's `solvedReturn`: the seeds whose training return reached it within the budget,
+   * and the median of the steps at which each first did (null when none did); null without it.
+   */
+  solved: { seeds: number; medianStep: number | null } | null;
 }
 
 /** A report: its rows and its figures (SVG text by file name). */
 export interface StudyReport {
   rows: ReportRow[];
   figures: Record<string, string>;
+  /** The study's `solvedReturn` (see {@link ReportRow.solved}). */
+  solvedReturn: number | null;
 }
 
-/** See {@link ReportRow.vsDense}. */
 /** Whether `env`'s episodes are won or lost. */
 function reportsWins(env: string): boolean {
   return makeEnv(env).getEnvInfo().reportsWins;
 }
 
+/** See {@link ReportRow.vsDense}. */
 function relativeToDense(mode: number, dense: number | null): number | null {
   if (dense === null || dense === 0) return null;
   if (dense > 0) return mode / dense;
   return mode < 0 ? dense / mode : null;
 }
 
-const finished = (run: StudyRun, rows: MetricsRow[]): boolean => (rows.at(-1)?.tEnv ?? 0) >= run.config.steps;
+/** A run's rows through its budget's final test (the first row at or past `steps`); null before it gets there. */
+function rowsAtBudget(run: StudyRun, rows: MetricsRow[]): MetricsRow[] | null {
+  const end = rows.findIndex((r) => r.tEnv >= run.config.steps);
+  return end < 0 ? null : rows.slice(0, end + 1);
+}
+
+/** The step of the first row whose training return reaches `level`, or null. */
+function solvedAt(rows: readonly MetricsRow[], level: number): number | null {
+  return rows.find((r) => r.trainReturn !== null && r.trainReturn >= level)?.tEnv ?? null;
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** See {@link ReportRow.solved}. */
+function solvedSummary(runs: readonly (readonly MetricsRow[])[], level: number | null): ReportRow['solved'] {
+  if (level === null) return null;
+  const steps = runs.map((rows) => solvedAt(rows, level)).filter((t): t is number => t !== null);
+  return { seeds: steps.length, medianStep: median(steps) };
+}
 
 /** Build the report from the study's run directories; unfinished runs are left out and counted. */
 export function studyReport(study: StudyConfig): StudyReport {
-  const runs = studyRuns(study).map((run) => ({ run, metrics: readMetrics(runPaths(run.dir).metrics) }));
-  const done = runs.filter((r) => finished(r.run, r.metrics));
+  const done = studyRuns(study).flatMap((run) => {
+    const metrics = rowsAtBudget(run, readMetrics(runPaths(run.dir).metrics));
+    return metrics ? [{ run, metrics }] : [];
+  });
   const groupKey = (r: StudyRun): string => `${r.env}|${r.alg}|${r.mode}|${r.density}`;
   const groups = new Map<string, typeof done>();
   for (const r of done) groups.set(groupKey(r.run), [...(groups.get(groupKey(r.run)) ?? []), r]);
@@ -92,6 +126,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
+            solved: solvedSummary(g.map((r) => r.metrics), study.solvedReturn),
           });
         }
       }
@@ -120,23 +155,28 @@ export function studyReport(study: StudyConfig): StudyReport {
       }
     }
   }
-  return { rows, figures };
+  return { rows, figures, solvedReturn: study.solvedReturn };
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 
+const solvedCell = (r: ReportRow): string =>
+  r.solved === null ? '' : ` ${r.solved.seeds}/${r.seedsDone}${r.solved.medianStep === null ? '' : `, median step ${Math.round(r.solved.medianStep).toLocaleString('en-US')}`} |`;
+
 /** The report's tables as Markdown, one per environment and learner. */
 export function reportMarkdown(report: StudyReport): string {
+  const { solvedReturn } = report;
   const out: string[] = [];
   const keys = [...new Set(report.rows.map((r) => `${r.env}|${r.alg}`))];
+  const solvedHead = solvedReturn === null ? '' : ` solved (training return ≥ ${solvedReturn}) |`;
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push('| mode | density | seeds | final test return | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |');
-    out.push('|---|---|---|---|---|---|---|---|---|---|');
+    out.push(`| mode | density | seeds | final test return | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |${solvedHead}`);
+    out.push(`|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |${solvedCell(r)}`,
       );
     }
     out.push('');

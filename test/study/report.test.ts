@@ -1,0 +1,90 @@
+/**
+ * `mast report` on hand-written metrics: every run is read at the study's budget (rows a run gained
+ * by being extended past it are left out), unfinished runs are left out, and `solvedReturn` adds when
+ * each mode's seeds first reached it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseStudy, studyRuns } from '../../src/study/grid.js';
+import { reportMarkdown, studyReport } from '../../src/study/report.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import type { MetricsRow } from '../../src/marl/metrics.js';
+import { ConfigError } from '../../src/util/errors.js';
+
+const STEPS = 400;
+
+/** A metrics row with the given returns (every other field plausible and fixed). */
+function row(tEnv: number, trainReturn: number | null, testReturn: number): MetricsRow {
+  return {
+    tEnv,
+    episodes: tEnv / 10,
+    updates: tEnv / 10,
+    epsilon: 0.05,
+    elapsedSec: tEnv / 100,
+    trainReturn,
+    loss: 0.01,
+    tdErrorAbs: 0.1,
+    qTaken: 0.5,
+    gradNorm: 1,
+    testReturn,
+    testReturnStd: 0,
+    testWinRate: null,
+    globalDensity: 1,
+    layerDensity: {},
+    trainFlopsRatio: 1,
+    inferenceFlopsRatio: 1,
+    topologySwaps: 0,
+    topologyUpdates: 0,
+    targets: null,
+  };
+}
+
+/** Rows every 100 steps from 0 to `last`, training and test return from `curve(t)`. */
+const rows = (last: number, curve: (t: number) => number): MetricsRow[] =>
+  Array.from({ length: last / 100 + 1 }, (_, i) => row(i * 100, i === 0 ? null : curve(i * 100), curve(i * 100)));
+
+function studyWith(solvedReturn?: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-report-'));
+  const study = parseStudy({ dir, preset: 'demo', steps: STEPS, seeds: [1, 2, 3], envs: ['lbf/8x8-2p-2f-coop'], modes: ['dense', 'mast'], densities: [0.1], ...(solvedReturn === undefined ? {} : { solvedReturn }) });
+  const curves: Record<string, [number, (t: number) => number]> = {
+    'dense-s1': [800, (t) => (t <= STEPS ? 0.5 : 1)], // extended to 800 steps, solving only after the budget
+    'dense-s2': [STEPS, (t) => (t >= 300 ? 1 : 0.5)], // solved at 300
+    'dense-s3': [200, () => 0.5], // not finished
+    'mast-d0.1-s1': [STEPS, (t) => (t >= 200 ? 0.95 : 0.4)], // solved at 200
+    'mast-d0.1-s2': [STEPS, (t) => (t >= 400 ? 0.9 : 0.4)], // solved at 400, the budget's last row
+    'mast-d0.1-s3': [STEPS, () => 0.5],
+  };
+  for (const run of studyRuns(study)) {
+    const [last, curve] = curves[run.dir.split('/').at(-1)!]!;
+    mkdirSync(run.dir, { recursive: true });
+    writeFileSync(runPaths(run.dir).metrics, rows(last, curve).map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+  return study;
+}
+
+test('the report reads every run at the study budget and leaves out unfinished runs', () => {
+  const report = studyReport(studyWith());
+  const [dense, mast] = report.rows;
+  assert.deepEqual([dense!.mode, dense!.seedsDone, mast!.mode, mast!.seedsDone], ['dense', 2, 'mast', 3]);
+  assert.equal(dense!.finalReturn.mean, (0.5 + 1) / 2, 'dense seed 1 at 400 steps (0.5), not at 800 (1)');
+  assert.equal(dense!.meanOverRun, (0.5 + (0.5 * 3 + 1 * 2) / 5) / 2, 'the run means stop at the budget too');
+  assert.equal(mast!.vsDense, (0.95 + 0.9 + 0.5) / 3 / 0.75);
+  assert.equal(dense!.solved, null, 'no solved column without solvedReturn');
+  const figure = report.figures['lbf_8x8-2p-2f-coop-qmix-d0.1.svg']!;
+  assert.doesNotMatch(figure, /\b800\b/, 'curves end at the budget');
+  assert.doesNotMatch(reportMarkdown(report), /solved/);
+});
+
+test('with solvedReturn, the report counts the seeds that reached it within the budget and their median step', () => {
+  const report = studyReport(studyWith(0.9));
+  const [dense, mast] = report.rows;
+  assert.deepEqual(dense!.solved, { seeds: 1, medianStep: 300 }, 'seed 1 solved only after the budget');
+  assert.deepEqual(mast!.solved, { seeds: 2, medianStep: 300 }, 'median of 200 and 400');
+  const md = reportMarkdown(report);
+  assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){11}\n/);
+  assert.match(md, /\| mast \| 0\.1 \| 3\/3 \|.*\| 2\/3, median step 300 \|/);
+  assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }), (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message));
+});
