@@ -7,7 +7,7 @@
  * { "dir": "runs/study", "preset": "default", "steps": 30000, "seeds": [1, 2, 3],
  *   "envs": ["smaclite/3m"], "algs": ["qmix"], "modes": ["dense", "static", "rigl", "mast"],
  *   "densities": [0.1, 0.05], "overrides": { "targets": { "omega": 10 } },
- *   "envOverrides": { "recall": { "steps": 8000 } }, "solvedReturn": 0.9 }
+ *   "envOverrides": { "recall": { "steps": 8000 } }, "finalTests": 1, "solvedReturn": 0.9 }
  * ```
  */
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,11 @@ export interface StudyConfig {
   /** Further overrides per environment id. */
   envOverrides: Record<string, DeepPartial<TrainConfig>>;
   /**
+   * Test phases a run's final return and win rate average, ending at the budget (default 1, the
+   * last). More steady a figure where greedy tests are deterministic and so all won or all lost.
+   */
+  finalTests: number;
+  /**
    * A training return that counts a run as solved: the report then adds how many seeds reached it
    * within the budget and when. For tasks whose runs solve or stall (LBF), where a mean over few
    * seeds at a fixed budget mostly counts how many happened to solve.
@@ -54,7 +59,7 @@ export interface StudyRun {
   config: TrainConfig;
 }
 
-const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides', 'solvedReturn'] as const;
+const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides', 'finalTests', 'solvedReturn'] as const;
 
 /** Check a parsed study file; unknown keys, names and out-of-range values are {@link ConfigError}s. */
 export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
@@ -79,9 +84,13 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     densities: list('densities', (v): v is number => typeof v === 'number' && v > 0 && v < 1, [0.1]),
     overrides: (o.overrides ?? {}) as DeepPartial<TrainConfig>,
     envOverrides: (o.envOverrides ?? {}) as Record<string, DeepPartial<TrainConfig>>,
+    finalTests: o.finalTests === undefined ? 1 : typeof o.finalTests === 'number' ? o.finalTests : NaN,
     solvedReturn: o.solvedReturn === undefined ? null : typeof o.solvedReturn === 'number' ? o.solvedReturn : NaN,
   };
   if (!Number.isInteger(study.steps) || study.steps < 1) throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
+  if (!Number.isInteger(study.finalTests) || study.finalTests < 1) {
+    throw new ConfigError(`${what}: 'finalTests' must be a positive integer, got ${JSON.stringify(o.finalTests)}`, { hint: 'the number of last test phases a final return averages; 1 is the last test alone' });
+  }
   if (study.solvedReturn !== null && !Number.isFinite(study.solvedReturn)) {
     throw new ConfigError(`${what}: 'solvedReturn' must be a number, got ${JSON.stringify(o.solvedReturn)}`, { hint: 'the training return at which a run counts as solved, or leave it out' });
   }

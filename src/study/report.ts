@@ -22,6 +22,7 @@ export interface ReportRow {
   /** Seeds with a finished run / seeds in the study. */
   seedsDone: number;
   seeds: number;
+  /** Each run's final test return (the mean of its last `finalTests` test phases), mean and std over seeds. */
   finalReturn: { mean: number; std: number };
   /** Test return averaged over each run's test phases, then over seeds (how early it learns). */
   meanOverRun: number;
@@ -31,6 +32,7 @@ export interface ReportRow {
    * null without dense runs or when the signs differ.
    */
   vsDense: number | null;
+  /** Final win rate (over the same test phases), mean over seeds; null where episodes are not won or lost. */
   winRate: number | null;
   /** Global density of the weight matrices at the end. */
   weightsKept: number;
@@ -47,6 +49,8 @@ export interface ReportRow {
 export interface StudyReport {
   rows: ReportRow[];
   figures: Record<string, string>;
+  /** The study's `finalTests` (see {@link ReportRow.finalReturn}). */
+  finalTests: number;
   /** The study's `solvedReturn` (see {@link ReportRow.solved}). */
   solvedReturn: number | null;
 }
@@ -97,7 +101,12 @@ export function studyReport(study: StudyConfig): StudyReport {
   const groupKey = (r: StudyRun): string => `${r.env}|${r.alg}|${r.mode}|${r.density}`;
   const groups = new Map<string, typeof done>();
   for (const r of done) groups.set(groupKey(r.run), [...(groups.get(groupKey(r.run)) ?? []), r]);
-  const finalReturn = (g: typeof done): number[] => g.map((r) => (r.metrics.at(-1) as MetricsRow).testReturn);
+  const finalRows = (rows: MetricsRow[]): MetricsRow[] => rows.slice(Math.max(1, rows.length - study.finalTests));
+  const finalReturn = (g: typeof done): number[] => g.map((r) => meanStd(finalRows(r.metrics).map((m) => m.testReturn)).mean);
+  const finalWinRate = (rows: MetricsRow[]): number | null => {
+    const wins = finalRows(rows).map((m) => m.testWinRate).filter((w): w is number => typeof w === 'number');
+    return wins.length > 0 ? meanStd(wins).mean : null;
+  };
 
   const rows: ReportRow[] = [];
   for (const env of study.envs) {
@@ -111,7 +120,7 @@ export function studyReport(study: StudyConfig): StudyReport {
           if (g.length === 0) continue;
           const last = g.map((r) => r.metrics.at(-1) as MetricsRow);
           const f = meanStd(finalReturn(g));
-          const wins = last.map((r) => r.testWinRate).filter((w): w is number => typeof w === 'number');
+          const wins = g.map((r) => finalWinRate(r.metrics)).filter((w): w is number => w !== null);
           rows.push({
             env,
             alg,
@@ -155,7 +164,7 @@ export function studyReport(study: StudyConfig): StudyReport {
       }
     }
   }
-  return { rows, figures, solvedReturn: study.solvedReturn };
+  return { rows, figures, finalTests: study.finalTests, solvedReturn: study.solvedReturn };
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -165,14 +174,14 @@ const solvedCell = (r: ReportRow): string =>
 
 /** The report's tables as Markdown, one per environment and learner. */
 export function reportMarkdown(report: StudyReport): string {
-  const { solvedReturn } = report;
+  const { finalTests, solvedReturn } = report;
   const out: string[] = [];
   const keys = [...new Set(report.rows.map((r) => `${r.env}|${r.alg}`))];
   const solvedHead = solvedReturn === null ? '' : ` solved (training return ≥ ${solvedReturn}) |`;
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push(`| mode | density | seeds | final test return | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |${solvedHead}`);
+    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |${solvedHead}`);
     out.push(`|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(

@@ -46,9 +46,9 @@ function row(tEnv: number, trainReturn: number | null, testReturn: number): Metr
 const rows = (last: number, curve: (t: number) => number): MetricsRow[] =>
   Array.from({ length: last / 100 + 1 }, (_, i) => row(i * 100, i === 0 ? null : curve(i * 100), curve(i * 100)));
 
-function studyWith(solvedReturn?: number) {
+function studyWith(extra: { solvedReturn?: number; finalTests?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mast-report-'));
-  const study = parseStudy({ dir, preset: 'demo', steps: STEPS, seeds: [1, 2, 3], envs: ['lbf/8x8-2p-2f-coop'], modes: ['dense', 'mast'], densities: [0.1], ...(solvedReturn === undefined ? {} : { solvedReturn }) });
+  const study = parseStudy({ dir, preset: 'demo', steps: STEPS, seeds: [1, 2, 3], envs: ['lbf/8x8-2p-2f-coop'], modes: ['dense', 'mast'], densities: [0.1], ...extra });
   const curves: Record<string, [number, (t: number) => number]> = {
     'dense-s1': [800, (t) => (t <= STEPS ? 0.5 : 1)], // extended to 800 steps, solving only after the budget
     'dense-s2': [STEPS, (t) => (t >= 300 ? 1 : 0.5)], // solved at 300
@@ -79,7 +79,7 @@ test('the report reads every run at the study budget and leaves out unfinished r
 });
 
 test('with solvedReturn, the report counts the seeds that reached it within the budget and their median step', () => {
-  const report = studyReport(studyWith(0.9));
+  const report = studyReport(studyWith({ solvedReturn: 0.9 }));
   const [dense, mast] = report.rows;
   assert.deepEqual(dense!.solved, { seeds: 1, medianStep: 300 }, 'seed 1 solved only after the budget');
   assert.deepEqual(mast!.solved, { seeds: 2, medianStep: 300 }, 'median of 200 and 400');
@@ -87,4 +87,15 @@ test('with solvedReturn, the report counts the seeds that reached it within the 
   assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){11}\n/);
   assert.match(md, /\| mast \| 0\.1 \| 3\/3 \|.*\| 2\/3, median step 300 \|/);
   assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }), (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message));
+});
+
+test('with finalTests, a final return averages the last test phases up to the budget', () => {
+  const report = studyReport(studyWith({ finalTests: 2 }));
+  const [dense, mast] = report.rows;
+  assert.equal(dense!.finalReturn.mean, (0.5 + 1) / 2, 'seed 1 at 300 and 400 steps (0.5 each), seed 2 (1 each)');
+  assert.equal(mast!.finalReturn.mean, (0.95 + (0.4 + 0.9) / 2 + 0.5) / 3);
+  assert.match(reportMarkdown(report), /\| final test return \(last 2 tests\) \|/);
+  for (const finalTests of [0, 1.5, '2']) {
+    assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], finalTests }), /'finalTests' must be a positive integer/);
+  }
 });
