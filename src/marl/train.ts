@@ -82,7 +82,6 @@ export interface RunSummaryFile {
   elapsedSec: number;
 }
 
-
 /** Train (or resume) a run; see {@link TrainOptions}. */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');

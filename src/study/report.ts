@@ -5,6 +5,8 @@
  * normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
  * Every run is read at the study's budget: rows a run gained by being extended past it
  * (`mast train --resume --steps N`) are left out, so all modes are compared at the same steps.
+ * A study's `finalTests` averages the final figures over its last test phases, and `solvedReturn`
+ * adds how many seeds reached that training return within the budget, and when.
  */
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
