@@ -18,15 +18,11 @@ import { AgentSession } from '../src/runtime/ort.js';
 import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
 import { OnnxPolicy } from '../src/runtime/policy.js';
 import { Rng } from '../src/util/rng.js';
+import { median } from '../src/util/stats.js';
 
 const AGENTS = 5;
 const ROUNDS = 10;
 const PER_ROUND = 200;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 /** Time `decide` PER_ROUND times after a warm-up; per-decision µs appended to `into`. */
 async function round(decide: () => Promise<unknown> | unknown, into: number[], warmUp = 0): Promise<void> {

@@ -24,11 +24,7 @@ import { exportAgentBytes } from '../src/onnx/export-agent.js';
 import { AgentSession } from '../src/runtime/ort.js';
 import { inputSize } from '../src/snapshot/validate.js';
 import { enginesBench, formatEngines } from './engines.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
+import { median } from '../src/util/stats.js';
 
 async function updateMs(backend: string, density: number, updates: number, envId = 'recall'): Promise<number> {
   await initBackend(backend);

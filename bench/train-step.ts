@@ -22,6 +22,7 @@ import { agentArchitecture } from '../src/marl/setup.js';
 import { makeBatch, type Episode } from '../src/marl/episode.js';
 import type { EnvInfo } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';
+import { median } from '../src/util/stats.js';
 
 const B = 32;
 const T = 60;
@@ -33,11 +34,6 @@ export const SHAPES: Array<{ name: string; info: EnvInfo }> = [
 ];
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_qmix_step.py', import.meta.url));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 /** A random full-length episode of `info`'s sizes. */
 function episode(info: EnvInfo, rng: Rng): Episode {

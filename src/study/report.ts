@@ -11,6 +11,7 @@
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import { meanStd } from '../marl/evaluate.js';
+import { median } from '../util/stats.js';
 import { lineChart } from '../verify/svg.js';
 import { makeEnv } from '../envs/registry.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
@@ -80,18 +81,11 @@ function solvedAt(rows: readonly MetricsRow[], level: number): number | null {
   return rows.find((r) => r.trainReturn !== null && r.trainReturn >= level)?.tEnv ?? null;
 }
 
-function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
 /** See {@link ReportRow.solved}. */
 function solvedSummary(runs: readonly (readonly MetricsRow[])[], level: number | null): ReportRow['solved'] {
   if (level === null) return null;
   const steps = runs.map((rows) => solvedAt(rows, level)).filter((t): t is number => t !== null);
-  return { seeds: steps.length, medianStep: median(steps) };
+  return { seeds: steps.length, medianStep: steps.length === 0 ? null : median(steps) };
 }
 
 /** Build the report from the study's run directories; unfinished runs are left out and counted. */
