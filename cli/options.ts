@@ -39,3 +39,8 @@ export const backendOption = oneOf(BACKEND_NAMES);
 
 /** Help text for `--backend`. */
 export const BACKEND_HELP = `tfjs backend: ${BACKEND_NAMES.join(' | ')} (tensorflow needs the optional @tensorflow/tfjs-node)`;
+
+/** A comma-separated list (`a,b,c`), each item checked by `item`. */
+export function listOf<T>(item: (value: string) => T): (value: string) => T[] {
+  return (value) => value.split(',').map((v) => item(v.trim()));
+}

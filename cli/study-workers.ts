@@ -20,14 +20,15 @@ export interface StudyWorkers {
 
 /**
  * Start `count` worker processes on `studyFile`.
+ * @param args options each worker gets beside its label (backend, part of the grid)
  * @param write where the workers' lines go (stdout and stderr alike), already prefixed
  */
-export function startStudyWorkers(studyFile: string, backend: string, count: number, write: (line: string) => void): StudyWorkers {
+export function startStudyWorkers(studyFile: string, args: readonly string[], count: number, write: (line: string) => void): StudyWorkers {
   const children: ChildProcess[] = [];
   const exits: Promise<boolean>[] = [];
   for (let k = 0; k < count; k++) {
     const label = `job ${k + 2}`; // the calling process is job 1
-    const child = spawn(process.execPath, [CLI_MAIN, 'study', studyFile, '--backend', backend, '--worker', label], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_MAIN, 'study', studyFile, ...args, '--worker', label], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream! }).on('line', (line) => write(`[${label}] ${line}`));
     exits.push(new Promise((resolve) => child.on('close', (code) => resolve(code === 0))));
     child.on('error', (e) => write(`[${label}] could not start: ${e.message}`));

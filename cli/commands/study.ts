@@ -1,17 +1,17 @@
 /** `mast study` and `mast report`: train a grid of runs with resume, then tabulate and plot it. */
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { readStudy, studyRuns, type StudyRun } from '../../src/study/grid.js';
+import { readStudy, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
 import { runStudy, runStatus, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
-import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
+import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
 import type { CliIo } from '../io.js';
 
 /** Options of `mast study`. */
-interface StudyOptions {
+interface StudyOptions extends StudySelection {
   list?: boolean;
   backend: string;
   jobs: number;
@@ -27,9 +27,14 @@ export function studyCommand(io: CliIo): Command {
     .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--jobs <n>', 'processes to train with, one run each at a time (e.g. one per core)', intAtLeast(1), 1)
+    .option('--envs <list>', "only these of the study's environments (comma-separated)", listOf(String))
+    .option('--algs <list>', 'only these learners', listOf(String))
+    .option('--modes <list>', 'only these sparsity modes, e.g. dense,mast to train those before the baselines', listOf(String))
+    .option('--densities <list>', 'only these densities (dense runs stay unless --modes leaves them out)', listOf(numberIn(0, 1)))
+    .option('--seeds <list>', 'only these seeds', listOf(intAtLeast(0)))
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
-      const study = readStudy(file);
+      const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
       if (opts.list) {
         for (const run of runs) {
@@ -41,7 +46,7 @@ export function studyCommand(io: CliIo): Command {
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
-      const workers = opts.jobs > 1 ? startStudyWorkers(file, opts.backend, opts.jobs - 1, (line) => io.out(line)) : null;
+      const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
       const onSigint = (): void => {
         abort.abort();
@@ -76,6 +81,16 @@ export function studyCommand(io: CliIo): Command {
         process.removeListener('SIGINT', onSigint);
       }
     });
+}
+
+/** The options a worker process repeats: the backend and the part of the grid. */
+function workerArgs(opts: StudyOptions): string[] {
+  const args = ['--backend', opts.backend];
+  for (const key of ['envs', 'algs', 'modes', 'densities', 'seeds'] as const) {
+    const values = opts[key];
+    if (values !== undefined) args.push(`--${key}`, values.join(','));
+  }
+  return args;
 }
 
 /** Build the `report` command. */

@@ -112,6 +112,43 @@ export function readStudy(path: string): StudyConfig {
   return parseStudy(raw, path);
 }
 
+/**
+ * A part of a study's grid: each list given keeps only those values of the study's own list.
+ * Dense runs belong to no density, so a `densities` selection keeps them (leave `dense` out of
+ * `modes` to drop them).
+ */
+export interface StudySelection {
+  envs?: string[];
+  algs?: string[];
+  modes?: string[];
+  densities?: number[];
+  seeds?: number[];
+}
+
+/**
+ * The study narrowed to `selection`, for training or listing part of a grid first (say dense and
+ * MAST before the baselines). Its runs keep their directories, so the whole study picks them up.
+ * A value the study does not have is a {@link ConfigError} naming the ones it has.
+ */
+export function selectStudy(study: StudyConfig, selection: StudySelection): StudyConfig {
+  const pick = <T extends string | number>(key: keyof StudySelection, own: readonly T[]): T[] => {
+    const wanted = selection[key] as T[] | undefined;
+    if (wanted === undefined) return [...own];
+    for (const v of wanted) {
+      if (!own.includes(v)) throw new ConfigError(`--${key}: ${JSON.stringify(v)} is not among the study's ${key}`, { hint: `the study has ${own.join(', ')}` });
+    }
+    return own.filter((v) => wanted.includes(v));
+  };
+  return {
+    ...study,
+    envs: pick('envs', study.envs),
+    algs: pick('algs', study.algs),
+    modes: pick('modes', study.modes),
+    densities: pick('densities', study.densities),
+    seeds: pick('seeds', study.seeds),
+  };
+}
+
 /** Every run of the study, dense ones once per (environment, learner, seed). Configs are validated. */
 export function studyRuns(study: StudyConfig): StudyRun[] {
   const runs: StudyRun[] = [];

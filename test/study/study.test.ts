@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseStudy, studyRuns } from '../../src/study/grid.js';
+import { parseStudy, selectStudy, studyRuns } from '../../src/study/grid.js';
 import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { ConfigError, ToolkitError } from '../../src/util/errors.js';
@@ -20,6 +20,17 @@ test('a study file is checked: unknown keys, modes, learners and environments ar
   const runs = studyRuns(parseStudy({ ...base, dir: 'x', densities: [0.5, 0.1], seeds: [1, 2] }));
   assert.equal(runs.length, 2 + 4, 'dense once per seed, static per density and seed');
   assert.ok(runs.every((r) => r.config.sparsity.mode === r.mode && (r.mode === 'dense') === (r.config.sparsity.density === 1)));
+});
+
+test('a study narrowed to part of its grid keeps those runs and their directories; values it lacks are refused', () => {
+  const study = parseStudy({ ...base, dir: 'x', modes: ['dense', 'static', 'mast'], densities: [0.5, 0.1], seeds: [1, 2, 3] });
+  const all = studyRuns(study).map((r) => r.dir);
+  const part = studyRuns(selectStudy(study, { modes: ['mast', 'dense'], densities: [0.1], seeds: [3, 1] }));
+  assert.deepEqual(part.map((r) => [r.mode, r.density, r.seed]), [['dense', 1, 1], ['dense', 1, 3], ['mast', 0.1, 1], ['mast', 0.1, 3]], "in the study's order, dense kept");
+  assert.ok(part.every((r) => all.includes(r.dir)), 'the same run directories as the whole study');
+  assert.equal(studyRuns(selectStudy(study, {})).length, all.length);
+  assert.throws(() => selectStudy(study, { modes: ['rigl'] }), (e: unknown) => e instanceof ConfigError && /--modes: "rigl" is not among the study's modes/.test(e.message) && /dense, static, mast/.test(e.hint ?? ''));
+  assert.throws(() => selectStudy(study, { densities: [0.05] }), /--densities: 0\.05/);
 });
 
 test('mast study: an interrupted study resumes where it stopped; the report tabulates every mode against dense and draws the curves', async () => {
@@ -79,4 +90,21 @@ test('mast study --jobs 2: a worker process shares the study; every run is train
   assert.ok(runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(`${r.dir}.lock`)), out);
   assert.match(out, /^\[job 2\] trained \d of the study's 4 runs$/m, 'the worker reports under its label');
   assert.match(out, /^4 runs: 0 already done, 4 trained now by 2 processes$/m);
+});
+
+test('mast study --modes/--seeds with --jobs 2: only that part of the grid is listed and trained, by both processes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-part-'));
+  const file = join(dir, 'study.json');
+  const raw = { ...base, steps: 100, seeds: [1, 2, 3], dir: join(dir, 'runs') };
+  writeFileSync(file, JSON.stringify(raw));
+  const listed = await runCli(['study', file, '--list', '--modes', 'static', '--seeds', '2,3']);
+  assert.equal(listed.error, null, String(listed.error));
+  assert.deepEqual(listed.out.trim().split('\n').map((l) => l.split('  ')[0]!.split('/').pop()), ['static-d0.5-s2', 'static-d0.5-s3']);
+  const { out, error } = await runCli(['study', file, '--modes', 'static', '--seeds', '2,3', '--jobs', '2']);
+  assert.equal(error, null, String(error));
+  const trained = studyRuns(parseStudy(raw)).filter((r) => trainedSteps(r.dir) >= 100).map((r) => `${r.mode}-s${r.seed}`);
+  assert.deepEqual(trained, ['static-s2', 'static-s3'], out);
+  assert.match(out, /^\[job 2\] trained \d of the study's 2 runs$/m, 'the worker got the same selection');
+  const wrong = await runCli(['study', file, '--modes', 'rigl']);
+  assert.ok(wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message), String(wrong.error));
 });
