@@ -14,6 +14,7 @@ import { meanStd } from '../marl/evaluate.js';
 import { median } from '../util/stats.js';
 import { lineChart } from '../verify/svg.js';
 import { makeEnv } from '../envs/registry.js';
+import { SPARSITY_MODES } from '../config/index.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
 /** One row of a report table: a mode at a density, over its seeds. */
@@ -138,7 +139,7 @@ export function studyReport(study: StudyConfig): StudyReport {
     }
   }
 
-  // --- figures: mean test-return curve per mode (dense on every density's chart)
+  // --- figures: mean test-return curve per mode (dense on every density's chart), one colour per mode in every figure
   const figures: Record<string, string> = {};
   for (const env of study.envs) {
     for (const alg of study.algs) {
@@ -148,7 +149,7 @@ export function studyReport(study: StudyConfig): StudyReport {
           if (g.length === 0) return [];
           const steps = g[0]!.metrics.map((r) => r.tEnv);
           const points = steps.map((t, i): [number, number] => [t, meanStd(g.map((r) => r.metrics[i]?.testReturn ?? NaN).filter(Number.isFinite)).mean]);
-          return [{ name: mode, points: points.filter((p) => Number.isFinite(p[1])) }];
+          return [{ name: mode, points: points.filter((p) => Number.isFinite(p[1])), colorIndex: SPARSITY_MODES.indexOf(mode) }];
         });
         if (series.length === 0) continue;
         figures[`${env.replace(/\//g, '_')}-${alg}-d${density}.svg`] = lineChart({

@@ -8,6 +8,8 @@ export interface Series {
   name: string;
   points: Array<[number, number]>;
   band?: Array<[number, number, number]>;
+  /** Its colour's index in the palette (default: its position), so one name keeps one colour across charts. */
+  colorIndex?: number;
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -29,9 +31,31 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return ticks;
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(4)));
+/** A tick label: 4 significant digits; large values with k / M (environment steps read 250k, 2M). */
+export function formatTick(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e10 || (a < 1e-3 && v !== 0)) return v.toExponential(1);
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(4))}M`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(4))}k`;
+  return String(Number(v.toPrecision(4)));
 }
+
+/** Where each legend entry goes: left to right, wrapping to a new row when the next would pass `right`. */
+function legendLayout(names: readonly string[], left: number, right: number): { at: Array<{ x: number; row: number }>; rows: number } {
+  const at: Array<{ x: number; row: number }> = [];
+  let [x, row] = [left, 0];
+  for (const name of names) {
+    const w = LEGEND_SWATCH + name.length * LEGEND_CHAR + LEGEND_GAP; // text width estimated per character
+    if (x > left && x + w - LEGEND_GAP > right) [x, row] = [left, row + 1];
+    at.push({ x, row });
+    x += w;
+  }
+  return { at, rows: names.length === 0 ? 0 : row + 1 };
+}
+const LEGEND_SWATCH = 26; // line sample and the space after it
+const LEGEND_CHAR = 7.2; // about a 12 px Helvetica character
+const LEGEND_GAP = 24;
+const LEGEND_ROW = 18;
 
 function frame(width: number, height: number, title: string, body: string): string {
   return [
@@ -51,8 +75,10 @@ function checkFinite(name: string, values: number[]): void {
 /** A line chart of one or more series (e.g. test return against environment steps). */
 export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: Series[]; width?: number; height?: number }): string {
   const width = o.width ?? 720;
-  const height = o.height ?? 420;
   const m = { left: 70, right: 20, top: 40, bottom: 80 };
+  const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
+  m.bottom += LEGEND_ROW * Math.max(0, legend.rows - 1); // the plot keeps its height, the picture grows
+  const height = (o.height ?? 420) + LEGEND_ROW * Math.max(0, legend.rows - 1);
   for (const s of o.series) checkFinite(s.name, [...s.points.flat(), ...(s.band ?? []).flat()]);
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.band ?? []).flatMap((b) => [b[1], b[2]])]);
@@ -68,15 +94,15 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   const parts: string[] = [];
   parts.push(`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`);
   parts.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${height - m.bottom}" stroke="black"/>`);
-  for (const t of xTicks) parts.push(`<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${fmt(t)}</text>`);
+  for (const t of xTicks) parts.push(`<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${formatTick(t)}</text>`);
   for (const t of yTicks) {
     parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${fmt(t)}</text>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
   }
   parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - m.bottom + 36}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.xLabel)}</text>`);
   parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
   o.series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length] as string;
+    const color = COLORS[(s.colorIndex ?? i) % COLORS.length] as string;
     if (s.band && s.band.length > 0) {
       const upper = s.band.map((b) => `${px(b[0]).toFixed(1)},${py(b[2]).toFixed(1)}`);
       const lower = [...s.band].reverse().map((b) => `${px(b[0]).toFixed(1)},${py(b[1]).toFixed(1)}`);
@@ -86,8 +112,8 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
       parts.push(`<polyline points="${s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
       if (s.points.length === 1) parts.push(`<circle cx="${px(s.points[0]![0]).toFixed(1)}" cy="${py(s.points[0]![1]).toFixed(1)}" r="3" fill="${color}"/>`);
     }
-    const ly = height - 22 + 0 * i;
-    const lx = m.left + i * 200;
+    const { x: lx, row } = legend.at[i]!;
+    const ly = height - m.bottom + 58 + row * LEGEND_ROW;
     parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="3"/>`);
     parts.push(`<text x="${lx + 26}" y="${ly + 4}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
   });
@@ -109,13 +135,13 @@ export function barChart(o: { title: string; yLabel: string; bars: Array<{ label
   const parts: string[] = [`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`];
   for (const t of ticks) {
     parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${fmt(t)}</text>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
   }
   parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
   o.bars.forEach((b, i) => {
     const x = m.left + i * slot + slot * 0.15;
     const color = COLORS[groups.indexOf(b.group ?? '') % COLORS.length] as string;
-    parts.push(`<rect x="${x.toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(height - m.bottom - py(b.value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${b.label}: ${fmt(b.value)}`)}</title></rect>`);
+    parts.push(`<rect x="${x.toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(height - m.bottom - py(b.value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${b.label}: ${formatTick(b.value)}`)}</title></rect>`);
     const cx = x + slot * 0.35;
     parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 10}) rotate(60)" font-size="10" ${FONT}>${escapeXml(b.label)}</text>`);
   });

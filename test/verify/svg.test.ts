@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, lineChart, niceTicks } from '../../src/verify/svg.js';
+import { barChart, formatTick, lineChart, niceTicks } from '../../src/verify/svg.js';
 
 const wellFormed = (svg: string) => {
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox=/);
@@ -32,6 +32,28 @@ test('lineChart: one polyline per series with every point, a band, escaped names
   assert.equal(lines.length, 2);
   assert.equal(lines[0]!.split(' ').length - 1, 3);
   assert.equal((svg.match(/<polygon /g) ?? []).length, 1);
+});
+
+test('lineChart: a legend too long for one row wraps, every entry inside the picture, which grows to hold it', () => {
+  const names = ['dense', 'mast', 'static', 'set', 'rigl', 'rlx2', 'tiny', 'a much longer series name'];
+  const series = names.map((name, i) => ({ name, points: [[0, i], [1, i + 1]] as Array<[number, number]> }));
+  const svg = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series });
+  wellFormed(svg);
+  const [width, height] = svg.match(/viewBox="0 0 (\d+) (\d+)"/)!.slice(1).map(Number) as [number, number];
+  const entries = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="12"[^>]*>([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), name: m[3]! }));
+  assert.deepEqual(entries.map((e) => e.name), names, 'one legend entry per series, in order');
+  for (const e of entries) assert.ok(e.x + 7.2 * e.name.length <= width && e.y < height, `${e.name} at (${e.x}, ${e.y}) inside ${width}×${height}`);
+  const strokes = (chart: string) => [...chart.matchAll(/<polyline [^>]*stroke="(#[0-9a-f]+)"/g)].map((m) => m[1]);
+  const pinned = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ ...series[1]!, colorIndex: 6 }, { ...series[0]!, colorIndex: 0 }] });
+  assert.deepEqual(strokes(pinned), [strokes(svg)[6], strokes(svg)[0]], 'a colorIndex picks the colour, whatever the position');
+  const rows = new Set(entries.map((e) => e.y)).size;
+  assert.ok(rows >= 2, `${rows} legend rows`);
+  const one = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: series.slice(0, 2) });
+  assert.equal(Number(one.match(/viewBox="0 0 \d+ (\d+)"/)![1]), height - 18 * (rows - 1), 'each extra legend row adds its height');
+});
+
+test('tick labels: plain up to 4 digits, then k and M, exponents only at the extremes', () => {
+  assert.deepEqual([0, 0.25, 5000, 10000, 250000, 2000000, 1500000, 0.0001].map(formatTick), ['0', '0.25', '5000', '10k', '250k', '2M', '1.5M', '1.0e-4']);
 });
 
 test('lineChart with no points draws a "no data" note; NaN is rejected naming the series', () => {
