@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readStudy, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
 import { runStudy, runStatus, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
+import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
@@ -96,17 +97,28 @@ function workerArgs(opts: StudyOptions): string[] {
 /** Build the `report` command. */
 export function reportCommand(io: CliIo): Command {
   return new Command('report')
-    .description("tables (final return normalised to dense, weights kept, training and inference FLOPs) and learning curves of a study's finished runs")
-    .argument('<study>', 'study file (JSON)')
-    .option('--out <dir>', 'write tables.md and one SVG per environment, learner and density here')
+    .description("tables (final return normalised to dense, weights kept, training and inference FLOPs) and learning curves of a study's finished runs; with several studies, one summary table and chart of every mode's return relative to dense")
+    .argument('<studies...>', 'study file(s) (JSON)')
+    .option('--out <dir>', 'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here')
     .option('--json', 'print the table rows as JSON')
-    .action((file: string, opts: { out?: string; json?: boolean }) => {
-      const report = studyReport(readStudy(file));
-      if (opts.out) {
-        writeFileAtomic(join(opts.out, 'tables.md'), reportMarkdown(report));
-        for (const [name, svg] of Object.entries(report.figures)) writeFileAtomic(join(opts.out, name), svg);
+    .action((files: string[], opts: { out?: string; json?: boolean }) => {
+      const reports = files.map((file) => {
+        const study = readStudy(file);
+        return { file, steps: study.steps, report: studyReport(study) };
+      });
+      if (reports.length === 1) {
+        const { report } = reports[0]!;
+        if (opts.out) {
+          writeFileAtomic(join(opts.out, 'tables.md'), reportMarkdown(report));
+          for (const [name, svg] of Object.entries(report.figures)) writeFileAtomic(join(opts.out, name), svg);
+        }
+        return io.out(opts.json ? JSON.stringify(report.rows) : reportMarkdown(report));
       }
-      if (opts.json) io.out(JSON.stringify(report.rows));
-      else io.out(reportMarkdown(report));
+      const rows = summaryRows(reports);
+      if (opts.out) {
+        writeFileAtomic(join(opts.out, 'summary.md'), summaryMarkdown(rows));
+        writeFileAtomic(join(opts.out, 'summary.svg'), summaryFigure(rows));
+      }
+      io.out(opts.json ? JSON.stringify(rows) : summaryMarkdown(rows));
     });
 }

@@ -56,6 +56,7 @@ const LEGEND_SWATCH = 26; // line sample and the space after it
 const LEGEND_CHAR = 7.2; // about a 12 px Helvetica character
 const LEGEND_GAP = 24;
 const LEGEND_ROW = 18;
+const LABEL_CHAR = 6.6; // about an 11 px Helvetica character
 
 function frame(width: number, height: number, title: string, body: string): string {
   return [
@@ -144,6 +145,70 @@ export function barChart(o: { title: string; yLabel: string; bars: Array<{ label
     parts.push(`<rect x="${x.toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(height - m.bottom - py(b.value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${b.label}: ${formatTick(b.value)}`)}</title></rect>`);
     const cx = x + slot * 0.35;
     parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 10}) rotate(60)" font-size="10" ${FONT}>${escapeXml(b.label)}</text>`);
+  });
+  return frame(width, height, o.title, parts.join('\n'));
+}
+
+/**
+ * A grouped bar chart: one group of bars per category, one bar per series in each (a series' missing
+ * value leaves a gap), a legend, and an optional dashed reference line (e.g. dense at 100%).
+ */
+export function groupedBarChart(o: {
+  title: string;
+  yLabel: string;
+  groups: string[];
+  series: Array<{ name: string; values: Array<number | null>; colorIndex?: number }>;
+  reference?: { value: number; label: string };
+  width?: number;
+  height?: number;
+}): string {
+  for (const s of o.series) {
+    if (s.values.length !== o.groups.length) throw new RangeError(`chart: series '${s.name}' has ${s.values.length} values for ${o.groups.length} groups`);
+    checkFinite(s.name, s.values.filter((v): v is number => v !== null));
+  }
+  const n = Math.max(1, o.series.length);
+  // group labels slant down to the right from their group's centre: the last one needs room on the right
+  const lastLabel = LABEL_CHAR * (o.groups.at(-1)?.length ?? 0) * Math.cos(Math.PI / 6);
+  const width = o.width ?? Math.max(720, 90 + o.groups.length * (n * 10 + 18) + lastLabel);
+  const m = { left: 70, right: 20, top: 40, bottom: 120 };
+  m.right = Math.max(m.right, lastLabel - (width - m.left - m.right) / Math.max(1, o.groups.length) / 2 + 10);
+  const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
+  m.bottom += LEGEND_ROW * legend.rows;
+  const height = (o.height ?? 420) + LEGEND_ROW * legend.rows;
+  const values = o.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, o.reference?.value ?? 0, ...values) || 1);
+  const [y0, y1] = [Math.min(0, ...ticks), Math.max(...ticks)];
+  const py = (y: number) => height - m.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - m.top - m.bottom);
+  const slot = (width - m.left - m.right) / Math.max(1, o.groups.length);
+  const bar = (slot * 0.8) / n;
+  const parts: string[] = [];
+  for (const t of ticks) {
+    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
+    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
+  }
+  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  o.series.forEach((s, k) => {
+    const color = COLORS[(s.colorIndex ?? k) % COLORS.length] as string;
+    s.values.forEach((v, g) => {
+      if (v === null) return;
+      const x = m.left + g * slot + slot * 0.1 + k * bar;
+      const [top, bottom] = [py(Math.max(v, 0)), py(Math.min(v, 0))];
+      parts.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${(bottom - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${o.groups[g]}, ${s.name}: ${formatTick(v)}`)}</title></rect>`);
+    });
+    const { x: lx, row } = legend.at[k]!;
+    const ly = height - LEGEND_ROW * (legend.rows - row) + 4;
+    parts.push(`<rect x="${lx}" y="${ly - 8}" width="18" height="10" fill="${color}"/>`);
+    parts.push(`<text x="${lx + 26}" y="${ly + 1}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
+  });
+  parts.push(`<line x1="${m.left}" y1="${py(0).toFixed(1)}" x2="${width - m.right}" y2="${py(0).toFixed(1)}" stroke="black"/>`);
+  if (o.reference) {
+    const y = py(o.reference.value).toFixed(1);
+    parts.push(`<line x1="${m.left}" y1="${y}" x2="${width - m.right}" y2="${y}" stroke="black" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${width - m.right - 4}" y="${(Number(y) - 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${escapeXml(o.reference.label)}</text>`);
+  }
+  o.groups.forEach((label, g) => {
+    const cx = m.left + (g + 0.5) * slot;
+    parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 14}) rotate(30)" font-size="11" ${FONT}>${escapeXml(label)}</text>`);
   });
   return frame(width, height, o.title, parts.join('\n'));
 }

@@ -5,11 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStudy, studyRuns } from '../../src/study/grid.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
+import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
+import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import type { MetricsRow } from '../../src/marl/metrics.js';
 import { ConfigError } from '../../src/util/errors.js';
@@ -98,4 +100,40 @@ test('with finalTests, a final return averages the last test phases up to the bu
   for (const finalTests of [0, 1.5, '2']) {
     assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], finalTests }), /'finalTests' must be a positive integer/);
   }
+});
+
+test('the summary across studies: one row per study and density, each mode relative to dense, unfinished seeds named', async () => {
+  const a = studyWith();
+  const b = studyWith({ finalTests: 2 });
+  const rows = summaryRows([
+    { file: 'studies/lbf-a.json', steps: a.steps, report: studyReport(a) },
+    { file: 'studies/lbf-b.json', steps: b.steps, report: studyReport(b) },
+  ]);
+  assert.deepEqual(rows.map((r) => [r.study, r.env, r.density, Object.keys(r.cells)]), [
+    ['lbf-a', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
+    ['lbf-b', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
+  ]);
+  assert.equal(rows[0]!.cells.mast!.vsDense, (0.95 + 0.9 + 0.5) / 3 / 0.75, 'the report row\'s figure');
+  assert.equal(rows[1]!.cells.mast!.vsDense, (0.95 + 0.65 + 0.5) / 3 / 0.75, 'each study read with its own finalTests');
+  const md = summaryMarkdown(rows);
+  assert.match(md, /\| lbf-a \| lbf\/8x8-2p-2f-coop \| qmix \| 400 \| 3 \| 0\.1 \| 104\.4% \| 1\.000 \|/);
+  const partial = summaryRows([{ file: 'x.json', steps: 400, report: { ...studyReport(a), rows: studyReport(a).rows.map((r) => ({ ...r, seedsDone: 2 })) } }]);
+  assert.match(summaryMarkdown(partial), /104\.4% \(2\/3 seeds\)/);
+  const svg = summaryFigure(rows);
+  assert.equal((svg.match(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+"><title>/g) ?? []).length, 2, 'one bar per study and mode');
+  assert.match(svg, /stroke-dasharray[^>]*\/>\n<text[^>]*>dense<\/text>/, 'the dense line');
+
+  const dir = mkdtempSync(join(tmpdir(), 'mast-summary-'));
+  const files = [a, b].map((study, i) => {
+    const file = join(dir, `s${i}.json`);
+    const { dir: runs, preset, steps, seeds, envs, modes, densities, finalTests } = study;
+    writeFileSync(file, JSON.stringify({ dir: runs, preset, steps, seeds, envs, modes, densities, finalTests }));
+    return file;
+  });
+  const out = join(dir, 'out');
+  const cli = await runCli(['report', ...files, '--out', out]);
+  assert.equal(cli.error, null, String(cli.error));
+  assert.match(cli.out, /^\| s0 \| .*\n\| s1 \| /m);
+  assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), summaryMarkdown(summaryRows([a, b].map((study, i) => ({ file: files[i]!, steps: study.steps, report: studyReport(study) })))));
+  assert.ok(existsSync(join(out, 'summary.svg')) && !existsSync(join(out, 'tables.md')), 'several studies: the summary only');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, formatTick, lineChart, niceTicks } from '../../src/verify/svg.js';
+import { barChart, formatTick, groupedBarChart, lineChart, niceTicks } from '../../src/verify/svg.js';
 
 const wellFormed = (svg: string) => {
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox=/);
@@ -68,4 +68,15 @@ test('barChart: one rect per bar, heights proportional to values', () => {
   const heights = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
   assert.equal(heights.length, 2);
   assert.ok(Math.abs(heights[1]! / heights[0]! - 2) < 0.01);
+});
+
+test('groupedBarChart: bars per group and series proportional to their values, gaps for missing values, a reference line', () => {
+  const svg = groupedBarChart({ title: 't', yLabel: '%', groups: ['3m 0.1', 'lbf 0.1'], series: [{ name: 'set', values: [50, 100] }, { name: 'mast', values: [null, 150], colorIndex: 6 }], reference: { value: 100, label: 'dense' } });
+  wellFormed(svg);
+  const bars = [...svg.matchAll(/<rect x="([^"]+)" y="[^"]+" width="[^"]+" height="([^"]+)" fill="([^"]+)"><title>([^<]+)<\/title>/g)].map((m) => ({ x: Number(m[1]), h: Number(m[2]), title: m[4]! }));
+  assert.deepEqual(bars.map((b) => b.title), ['3m 0.1, set: 50', 'lbf 0.1, set: 100', 'lbf 0.1, mast: 150'], 'no bar for the missing value');
+  assert.ok(Math.abs(bars[1]!.h / bars[0]!.h - 2) < 0.01 && Math.abs(bars[2]!.h / bars[0]!.h - 3) < 0.01);
+  assert.ok(bars[0]!.x < bars[1]!.x && bars[1]!.x < bars[2]!.x, 'groups left to right, series within a group');
+  assert.match(svg, /stroke-dasharray/);
+  assert.throws(() => groupedBarChart({ title: 't', yLabel: 'y', groups: ['a', 'b'], series: [{ name: 's', values: [1] }] }), /series 's' has 1 values for 2 groups/);
 });
