@@ -43,6 +43,9 @@ type MatrixName = (typeof MATRICES)[number];
 interface Activations {
   steps: number;
   lanes: number;
+  /** The arena's marks before and after these buffers. */
+  start: number;
+  end: number;
   x: number[];
   a1: number[];
   gx: number[];
@@ -77,6 +80,11 @@ export class AgentUnroll {
     this.bias = { b1: a.alloc(4 * h), gates: a.alloc(16 * h), b2: a.alloc(4 * nActions), gb1: a.alloc(4 * h), gbIh: a.alloc(12 * h), gbHh: a.alloc(12 * h), gb2: a.alloc(4 * nActions) };
   }
 
+  /** Bytes of kernel memory in use: weights, gradients and activation buffers. */
+  get memoryBytes(): number {
+    return this.arena.mark;
+  }
+
   /** Stored weights (what the work is proportional to). */
   get storedWeights(): number {
     return MATRICES.reduce((s, m) => s + this.csr[m].nnz, 0);
@@ -101,11 +109,16 @@ export class AgentUnroll {
     this.arena.f32(this.bias.b2, this.dims.nActions).set(w['fc2.bias']);
   }
 
-  /** Activation buffers for `steps` × `lanes`, reused while they fit. */
+  /**
+   * Activation buffers for `steps` × `lanes`, reused while they fit. Batches of episodes grow longer
+   * as agents learn, so outgrown buffers are replaced by ones 1.5× as long, and given back to the
+   * arena when nothing was placed after them.
+   */
   private activations(steps: number, lanes: number): Activations {
     const c = this.acts;
     if (c && c.lanes === lanes && c.steps >= steps) return c;
-    this.acts = this.allocate(steps, lanes);
+    if (c && this.arena.mark === c.end) this.arena.release(c.start);
+    this.acts = this.allocate(c && c.lanes === lanes ? Math.max(steps, Math.ceil(1.5 * c.steps)) : steps, lanes);
     return this.acts;
   }
 
@@ -113,7 +126,8 @@ export class AgentUnroll {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
     const per = (features: number, count: number): number[] => Array.from({ length: count }, () => a.alloc(4 * features * lanes));
-    return {
+    const start = a.mark;
+    const buffers = {
       steps,
       lanes,
       x: per(inputSize, steps),
@@ -131,6 +145,7 @@ export class AgentUnroll {
       da1: a.alloc(4 * h * lanes),
       staging: a.alloc(4 * lanes * Math.max(inputSize, h, nActions)),
     };
+    return { ...buffers, start, end: a.mark };
   }
 
   /**

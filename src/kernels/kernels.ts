@@ -2,8 +2,8 @@
  * The toolkit's WebAssembly kernels (`sparse-kernels.wat`, compiled at build time), used by the
  * sparse engine and by training (`compute: kernels`), and the memory they work in. The module is
  * compiled once per process; each user gets its own instance and memory, with a bump allocator:
- * weights are placed once, activation buffers once per batch shape, and nothing is freed until the
- * user is dropped.
+ * weights are placed once, activation buffers when a batch outgrows them (the newest allocations can
+ * be released for reuse), and the memory goes when the user is dropped.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -63,13 +63,28 @@ export class KernelArena {
     this.heapView = new Float32Array(this.memory.buffer);
   }
 
-  /** Reserve `bytes` (16-byte aligned, zeroed) and return its offset. */
+  /** Reserve `bytes` (16-byte aligned; zeroed unless {@link release}d memory is reused) and return its offset. */
   alloc(bytes: number): number {
     const at = this.top;
     this.top += Math.ceil(bytes / 16) * 16;
     const short = this.top - this.memory.buffer.byteLength;
     if (short > 0) this.memory.grow(Math.ceil(short / PAGE));
     return at;
+  }
+
+  /** Where the next {@link alloc} starts: pass it to {@link release} to give back what follows. */
+  get mark(): number {
+    return this.top;
+  }
+
+  /**
+   * Give back every allocation made since `mark` (none of them may be used again); later allocs
+   * reuse that memory without zeroing it. For buffers replaced by larger ones, so a run whose batch
+   * shapes grow does not keep every outgrown buffer.
+   */
+  release(mark: number): void {
+    if (!Number.isInteger(mark) || mark < 16 || mark > this.top || mark % 16 !== 0) throw new RangeError(`KernelArena.release: ${mark} is not a mark of this arena (top ${this.top})`);
+    this.top = mark;
   }
 
   /** Reserve room for `values` and copy them in. */

@@ -2,14 +2,18 @@
  * A masked linear layer, y = x·W + b, on the WebAssembly CSR kernels, forward and backward: the work
  * is proportional to the stored weights. The learner uses it for the mixer's hypernetwork layers,
  * whose rows are every (episode, step) of a batch. Plain typed arrays in and out, row-major; inside,
- * x is kept feature-major (`[in, lanes]`, lanes = rows padded to a multiple of 4) for the backward pass.
+ * x is kept feature-major (`[in, lanes]`, lanes = rows padded to a multiple of 4) for the backward pass;
+ * the work follows each batch's own rows, whatever room earlier, larger batches left.
  */
 import { KernelArena } from './kernels.js';
 import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
-/** Buffers sized for a number of lanes. */
+/** Buffers with room for up to `capacity` lanes. */
 interface LaneBuffers {
-  lanes: number;
+  capacity: number;
+  /** The arena's marks before and after them. */
+  start: number;
+  end: number;
   x: number; // [in, lanes]
   y: number; // [out, lanes]
   dx: number; // [in, lanes]
@@ -23,6 +27,7 @@ export class SparseLinearKernel {
   private readonly bias: number; // [out]
   private readonly biasGrad: number; // [out]
   private rows = 0;
+  private lanes = 0; // of the last forward: rows padded to a multiple of 4
   private buffers: LaneBuffers | null = null;
 
   constructor(readonly inputs: number, readonly outputs: number) {
@@ -31,12 +36,26 @@ export class SparseLinearKernel {
     [this.bias, this.biasGrad] = [a.alloc(4 * outputs), a.alloc(4 * outputs)];
   }
 
-  private lanes(rows: number): LaneBuffers {
-    const lanes = Math.ceil(rows / 4) * 4;
-    if (this.buffers && this.buffers.lanes >= lanes) return this.buffers;
+  /** Bytes of kernel memory in use: the weights, their gradients and the lane buffers. */
+  get memoryBytes(): number {
+    return this.arena.mark;
+  }
+
+  /**
+   * Buffers for `lanes` lanes, reused while they fit. A batch's rows (episodes × steps) grow as
+   * episodes lengthen, so outgrown buffers are replaced by ones with 1.5× the room, and given back
+   * to the arena when nothing was placed after them.
+   */
+  private buffersFor(lanes: number): LaneBuffers {
+    const old = this.buffers;
+    if (old && old.capacity >= lanes) return old;
     const a = this.arena;
+    if (old && a.mark === old.end) a.release(old.start);
+    const capacity = old ? Math.max(lanes, Math.ceil((1.5 * old.capacity) / 4) * 4) : lanes;
     const [i, o] = [this.inputs, this.outputs];
-    this.buffers = { lanes, x: a.alloc(4 * i * lanes), y: a.alloc(4 * o * lanes), dx: a.alloc(4 * i * lanes), staging: a.alloc(4 * lanes * Math.max(i, o)) };
+    const start = a.mark;
+    const buffers = { x: a.alloc(4 * i * capacity), y: a.alloc(4 * o * capacity), dx: a.alloc(4 * i * capacity), staging: a.alloc(4 * capacity * Math.max(i, o)) };
+    this.buffers = { ...buffers, capacity, start, end: a.mark };
     return this.buffers;
   }
 
@@ -48,14 +67,14 @@ export class SparseLinearKernel {
   forward(x: Float32Array, rows: number, w: Float32Array, mask: Uint8Array | null, b: Float32Array): Float32Array {
     const [nIn, nOut] = [this.inputs, this.outputs];
     if (x.length !== rows * nIn) throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
-    const buf = this.lanes(rows);
+    const lanes = Math.ceil(rows / 4) * 4;
+    const buf = this.buffersFor(lanes);
     const a = this.arena;
     writeArenaCsr(a, this.w, w, mask); // one row per output unit
     a.f32(this.bias, nOut).set(b);
-    this.rows = rows;
+    [this.rows, this.lanes] = [rows, lanes];
     // --- y = W·x + b, feature-major
     const kern = a.kernels;
-    const lanes = buf.lanes;
     a.putFeatureMajor(x, rows, nIn, lanes, buf.staging, buf.x); // [in, lanes]
     kern.spmm(this.w.rowStart, this.w.col, this.w.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
     kern.addBias(buf.y, this.bias, buf.y, nOut, lanes);
@@ -69,11 +88,10 @@ export class SparseLinearKernel {
    */
   backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
     const buf = this.buffers;
-    const [nIn, nOut, rows] = [this.inputs, this.outputs, this.rows];
+    const [nIn, nOut, rows, lanes] = [this.inputs, this.outputs, this.rows, this.lanes];
     if (!buf || dy.length !== rows * nOut) throw new RangeError(`SparseLinearKernel.backward: dy has ${dy.length} values, expected ${rows}×${nOut} (after a forward)`);
     const a = this.arena;
     const kern = a.kernels;
-    const lanes = buf.lanes;
     a.zero(buf.y, nOut * lanes); // padded lanes of dy must be 0
     a.putFeatureMajor(dy, rows, nOut, lanes, buf.staging, buf.y); // dy [out, lanes]
     a.zero(this.w.grad, this.w.nnz);
