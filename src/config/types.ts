@@ -239,9 +239,10 @@ export interface TrainConfig {
   /**
    * Where the learner's network math runs. `kernels`: the agent network's unroll over a batch
    * (forward and backpropagation through time, one op) and the mixer's linear layers run on the
-   * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights; the rest
-   * (mixing products, targets, loss, optimizer) stays in tfjs. `tfjs`: tfjs ops throughout, the
-   * reference the kernels are tested against.
+   * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights, and the
+   * optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing products,
+   * targets, loss) stays in tfjs. `tfjs`: tfjs ops throughout, the reference the kernels are tested
+   * against.
    */
   compute: ComputeMode;
   epsilon: EpsilonConfig;

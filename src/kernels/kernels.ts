@@ -26,6 +26,8 @@ export interface SparseKernels {
   rowSums(x: number, y: number, features: number, lanes: number): void;
   reluBackward(dy: number, a: number, y: number, count: number): void;
   gruBackward(dh: number, zr: number, n: number, gh: number, gates: number, h: number, dgx: number, dgh: number, dhDirect: number, hidden: number, lanes: number): void;
+  adam(w: number, g: number, m: number, v: number, mask: number, count: number, scale: number, b1: number, c1: number, b2: number, c2: number, bc1: number, bc2: number, lr: number, eps: number): void;
+  rmsprop(w: number, g: number, s: number, mask: number, count: number, scale: number, alpha: number, c: number, lr: number, eps: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -479,4 +479,62 @@
             (local.set $l (i32.add (local.get $l) (i32.const 4)))
             (br $lane)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $unit)))))
+        (br $unit))))
+
+  ;; One Adam step over `count` floats (a multiple of 4; pad with zeros), PyTorch's rule evaluated in
+  ;; f32 one operation at a time in the order tfjs's ops evaluate it, so the result matches the
+  ;; tfjs-op optimizer bit for bit:
+  ;;   g ← g·scale;  m ← m·β1 + g·c1;  v ← v·β2 + (g·g)·c2;  w ← (w − ((m/bc1)·lr) / (√(v/bc2) + ε))·mask
+  ;; with c1 = 1 − β1, c2 = 1 − β2, bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ; `mask` 0 for none (else 0/1 floats).
+  (func (export "adam")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $mask i32) (param $count i32)
+    (param $scale f32) (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+    (param $bc1 f32) (param $bc2 f32) (param $lr f32) (param $eps f32)
+    (local $o i32) (local $end i32) (local $gv v128) (local $mv v128) (local $vv v128) (local $nw v128)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.splat (local.get $scale))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $o))) (f32x4.splat (local.get $b1)))
+          (f32x4.mul (local.get $gv) (f32x4.splat (local.get $c1)))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $o))) (f32x4.splat (local.get $b2)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $c2)))))
+        (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
+        (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
+        (local.set $nw (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $o)))
+          (f32x4.div
+            (f32x4.mul (f32x4.div (local.get $mv) (f32x4.splat (local.get $bc1))) (f32x4.splat (local.get $lr)))
+            (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $bc2)))) (f32x4.splat (local.get $eps))))))
+        (if (local.get $mask)
+          (then (local.set $nw (f32x4.mul (local.get $nw) (v128.load (i32.add (local.get $mask) (local.get $o)))))))
+        (v128.store (i32.add (local.get $w) (local.get $o)) (local.get $nw))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next))))
+
+  ;; One RMSprop step over `count` floats (a multiple of 4), op by op as tfjs evaluates it (see adam):
+  ;;   g ← g·scale;  s ← s·α + (g·g)·c;  w ← (w − (g·lr) / (√s + ε))·mask,  c = 1 − α
+  (func (export "rmsprop")
+    (param $w i32) (param $g i32) (param $s i32) (param $mask i32) (param $count i32)
+    (param $scale f32) (param $alpha f32) (param $c f32) (param $lr f32) (param $eps f32)
+    (local $o i32) (local $end i32) (local $gv v128) (local $sv v128) (local $nw v128)
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $gv (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $o))) (f32x4.splat (local.get $scale))))
+        (local.set $sv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $o))) (f32x4.splat (local.get $alpha)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $c)))))
+        (v128.store (i32.add (local.get $s) (local.get $o)) (local.get $sv))
+        (local.set $nw (f32x4.sub (v128.load (i32.add (local.get $w) (local.get $o)))
+          (f32x4.div (f32x4.mul (local.get $gv) (f32x4.splat (local.get $lr)))
+            (f32x4.add (f32x4.sqrt (local.get $sv)) (f32x4.splat (local.get $eps))))))
+        (if (local.get $mask)
+          (then (local.set $nw (f32x4.mul (local.get $nw) (v128.load (i32.add (local.get $mask) (local.get $o)))))))
+        (v128.store (i32.add (local.get $w) (local.get $o)) (local.get $nw))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $next))))
+)

@@ -111,7 +111,7 @@ export class QLearner {
     if (config.compute === 'kernels') {
       for (const m of [this.mixer, this.targetMixer, this.critic, this.targetCritic]) if (m) enableKernelLinear(m.params);
     }
-    this.optimizer = new Optimizer(config.optimizer, this.stores());
+    this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute === 'kernels' });
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
   }

@@ -7,9 +7,13 @@
  *   Adam:    m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  w ← w − lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)
  *   RMSprop: s ← α·s + (1−α)·g²;   w ← w − lr·g / (√s + ε)
  * Gradients are clipped by their global norm first (pymarl `grad_norm_clip`).
+ *
+ * With `kernels` the update runs on the WebAssembly kernels (`src/kernels/optimizer-step.ts`), the
+ * moments in kernel memory: the same bits as the tfjs ops, in one call per tensor instead of a dozen.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../config/types.js';
+import { MOMENT_NAMES, OptimizerKernel } from '../kernels/optimizer-step.js';
 import type { ParamStore } from './params.js';
 
 /** Saved optimizer state: step count and every moment tensor as plain arrays. */
@@ -21,20 +25,23 @@ export interface OptimizerState {
 /** An optimizer bound to one or more parameter stores. */
 export class Optimizer {
   private step = 0;
-  private readonly moments = new Map<string, tf.Variable>();
+  private readonly moments = new Map<string, tf.Variable>(); // the tfjs path's
+  private readonly kernel: OptimizerKernel | null;
   private readonly targets = new Map<string, { store: ParamStore; name: string }>();
 
   /**
    * @param stores parameter stores keyed by a prefix (e.g. `agent`, `mixer`) that keeps names unique.
+   * @param options.kernels update on the WebAssembly kernels instead of tfjs ops (same results)
    */
-  constructor(private readonly config: OptimizerConfig, stores: Record<string, ParamStore>) {
-    const slots = config.name === 'adam' ? ['m', 'v'] : ['s'];
+  constructor(private readonly config: OptimizerConfig, stores: Record<string, ParamStore>, options: { kernels?: boolean } = {}) {
     for (const [prefix, store] of Object.entries(stores)) {
-      for (const name of store.names()) {
-        const key = `${prefix}/${name}`;
-        this.targets.set(key, { store, name });
-        for (const slot of slots) this.moments.set(`${key}/${slot}`, tf.variable(tf.zerosLike(store.get(name)), false));
-      }
+      for (const name of store.names()) this.targets.set(`${prefix}/${name}`, { store, name });
+    }
+    const sizes = Object.fromEntries([...this.targets].map(([key, t]) => [key, t.store.get(t.name).size]));
+    this.kernel = options.kernels ? new OptimizerKernel(config, sizes) : null;
+    if (this.kernel) return;
+    for (const [key, { store, name }] of this.targets) {
+      for (const slot of MOMENT_NAMES[config.name]) this.moments.set(`${key}/${slot}`, tf.variable(tf.zerosLike(store.get(name)), false));
     }
   }
 
@@ -59,6 +66,16 @@ export class Optimizer {
     const { lr, eps, beta1, beta2, alpha, gradClip } = this.config;
     const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number);
     const scale = Math.min(1, gradClip / (norm + 1e-6));
+    if (this.kernel) {
+      for (const [key, { store, name }] of this.targets) {
+        const raw = grads[key];
+        if (!raw) continue;
+        const w = store.get(name);
+        const next = this.kernel.update(key, w.dataSync() as Float32Array, raw.dataSync() as Float32Array, store.mask(name), this.step, scale);
+        tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
+      }
+      return norm;
+    }
     tf.tidy(() => {
       for (const [key, { store, name }] of this.targets) {
         const raw = grads[key];
@@ -86,6 +103,7 @@ export class Optimizer {
 
   /** Zero every moment of parameter `key` where `positions` is 1 (regrown or dropped weights). */
   resetMoments(key: string, positions: Uint8Array): void {
+    if (this.kernel) return this.kernel.resetMoments(key, positions);
     tf.tidy(() => {
       const keep = tf.tensor(Float32Array.from(positions, (p) => (p ? 0 : 1)), this.variable(key).shape);
       for (const [slotKey, m] of this.moments) if (slotKey.startsWith(`${key}/`)) m.assign(tf.mul(m, keep));
@@ -96,15 +114,27 @@ export class Optimizer {
   getState(): OptimizerState {
     const moments: Record<string, Float32Array> = {};
     for (const [k, m] of this.moments) moments[k] = m.dataSync() as Float32Array;
+    if (this.kernel) {
+      for (const key of this.targets.keys()) MOMENT_NAMES[this.config.name].forEach((slot, i) => (moments[`${key}/${slot}`] = this.kernel!.moment(key, i).slice()));
+    }
     return { step: this.step, moments };
   }
 
   /** Restore state saved by {@link getState}. */
   setState(state: OptimizerState, what: string): void {
-    for (const [k, m] of this.moments) {
-      const saved = state.moments[k];
-      if (!saved || saved.length !== m.size) throw new RangeError(`${what}: optimizer moment '${k}' is missing or has the wrong size`);
-      m.assign(tf.tensor(saved, m.shape, 'float32'));
+    const saved = (k: string, size: number): Float32Array => {
+      const values = state.moments[k];
+      if (!values || values.length !== size) throw new RangeError(`${what}: optimizer moment '${k}' is missing or has the wrong size`);
+      return values;
+    };
+    for (const [k, m] of this.moments) m.assign(tf.tensor(saved(k, m.size), m.shape, 'float32'));
+    if (this.kernel) {
+      for (const key of this.targets.keys()) {
+        MOMENT_NAMES[this.config.name].forEach((slot, i) => {
+          const m = this.kernel!.moment(key, i);
+          m.set(saved(`${key}/${slot}`, m.length));
+        });
+      }
     }
     this.step = state.step;
   }
