@@ -38,12 +38,16 @@ export function studyCommand(io: CliIo): Command {
       const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
       if (opts.list) {
+        const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
         for (const run of runs) {
           const st = runStatus(run.dir, run.config.steps);
-          const state = st.finished ? 'finished' : st.heldBy !== null ? `training (pid ${st.heldBy})` : st.steps > 0 ? 'stopped (resumes)' : 'not started';
+          const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
+          counts[kind] += 1;
+          const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
           io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
         }
-        return;
+        const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
+        return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();

@@ -99,12 +99,15 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
   writeFileSync(file, JSON.stringify(raw));
   const listed = await runCli(['study', file, '--list', '--modes', 'static', '--seeds', '2,3']);
   assert.equal(listed.error, null, String(listed.error));
-  assert.deepEqual(listed.out.trim().split('\n').map((l) => l.split('  ')[0]!.split('/').pop()), ['static-d0.5-s2', 'static-d0.5-s3']);
+  const lines = listed.out.trim().split('\n');
+  assert.deepEqual(lines.slice(0, -1).map((l) => l.split('  ')[0]!.split('/').pop()), ['static-d0.5-s2', 'static-d0.5-s3']);
+  assert.equal(lines.at(-1), '2 runs: 2 not started');
   const { out, error } = await runCli(['study', file, '--modes', 'static', '--seeds', '2,3', '--jobs', '2']);
   assert.equal(error, null, String(error));
   const trained = studyRuns(parseStudy(raw)).filter((r) => trainedSteps(r.dir) >= 100).map((r) => `${r.mode}-s${r.seed}`);
   assert.deepEqual(trained, ['static-s2', 'static-s3'], out);
   assert.match(out, /^\[job 2\] trained \d of the study's 2 runs$/m, 'the worker got the same selection');
+  assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started$/m);
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
   assert.ok(wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message), String(wrong.error));
 });
