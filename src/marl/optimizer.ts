@@ -114,8 +114,9 @@ export class Optimizer {
   getState(): OptimizerState {
     const moments: Record<string, Float32Array> = {};
     for (const [k, m] of this.moments) moments[k] = m.dataSync() as Float32Array;
-    if (this.kernel) {
-      for (const key of this.targets.keys()) MOMENT_NAMES[this.config.name].forEach((slot, i) => (moments[`${key}/${slot}`] = this.kernel!.moment(key, i).slice()));
+    const kernel = this.kernel;
+    if (kernel) {
+      for (const key of this.targets.keys()) MOMENT_NAMES[this.config.name].forEach((slot, i) => (moments[`${key}/${slot}`] = kernel.moment(key, i).slice()));
     }
     return { step: this.step, moments };
   }
@@ -128,10 +129,11 @@ export class Optimizer {
       return values;
     };
     for (const [k, m] of this.moments) m.assign(tf.tensor(saved(k, m.size), m.shape, 'float32'));
-    if (this.kernel) {
+    const kernel = this.kernel;
+    if (kernel) {
       for (const key of this.targets.keys()) {
         MOMENT_NAMES[this.config.name].forEach((slot, i) => {
-          const m = this.kernel!.moment(key, i);
+          const m = kernel.moment(key, i);
           m.set(saved(`${key}/${slot}`, m.length));
         });
       }
