@@ -43,9 +43,6 @@ type MatrixName = (typeof MATRICES)[number];
 interface Activations {
   steps: number;
   lanes: number;
-  /** The arena's marks before and after these buffers. */
-  start: number;
-  end: number;
   x: number[];
   a1: number[];
   gx: number[];
@@ -62,12 +59,15 @@ interface Activations {
   staging: number; // row-major scratch
 }
 
+/** Buffers with the arena's marks around them (see {@link KernelArena.regrow}). */
+type Marked<T> = T & { start: number; end: number };
+
 /** A reusable unroll engine for one agent architecture. */
 export class AgentUnroll {
   private readonly arena = new KernelArena();
   private readonly csr: Record<MatrixName, ArenaCsr>;
   private readonly bias: { b1: number; gates: number; b2: number; gb1: number; gbIh: number; gbHh: number; gb2: number };
-  private acts: Activations | null = null;
+  private acts: Marked<Activations> | null = null;
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
   private steps = 0; // of the last forward
@@ -114,11 +114,11 @@ export class AgentUnroll {
    * as agents learn, so outgrown buffers are replaced by ones 1.5× as long, and given back to the
    * arena when nothing was placed after them.
    */
-  private activations(steps: number, lanes: number): Activations {
+  private activations(steps: number, lanes: number): Marked<Activations> {
     const c = this.acts;
     if (c && c.lanes === lanes && c.steps >= steps) return c;
-    if (c && this.arena.mark === c.end) this.arena.release(c.start);
-    this.acts = this.allocate(c && c.lanes === lanes ? Math.max(steps, Math.ceil(1.5 * c.steps)) : steps, lanes);
+    const capacity = c && c.lanes === lanes ? Math.max(steps, Math.ceil(1.5 * c.steps)) : steps;
+    this.acts = this.arena.regrow(c, () => this.allocate(capacity, lanes));
     return this.acts;
   }
 
@@ -126,8 +126,7 @@ export class AgentUnroll {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
     const per = (features: number, count: number): number[] => Array.from({ length: count }, () => a.alloc(4 * features * lanes));
-    const start = a.mark;
-    const buffers = {
+    return {
       steps,
       lanes,
       x: per(inputSize, steps),
@@ -145,7 +144,6 @@ export class AgentUnroll {
       da1: a.alloc(4 * h * lanes),
       staging: a.alloc(4 * lanes * Math.max(inputSize, h, nActions)),
     };
-    return { ...buffers, start, end: a.mark };
   }
 
   /**

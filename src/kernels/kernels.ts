@@ -89,6 +89,18 @@ export class KernelArena {
     this.top = mark;
   }
 
+  /**
+   * Place a block of buffers with `place` (which allocates from this arena), first giving back
+   * `previous` when it is still the newest block: for buffers a larger batch has outgrown. The block
+   * comes back with its marks, to pass as `previous` next time.
+   */
+  regrow<T extends object>(previous: { start: number; end: number } | null, place: () => T): T & { start: number; end: number } {
+    if (previous && this.top === previous.end) this.release(previous.start);
+    const start = this.top;
+    const placed = place();
+    return { ...placed, start, end: this.top };
+  }
+
   /** Reserve room for `values` and copy them in. */
   put(values: Float32Array | Int32Array): number {
     const at = this.alloc(values.byteLength);

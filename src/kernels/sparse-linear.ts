@@ -8,10 +8,9 @@
 import { KernelArena } from './kernels.js';
 import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
-/** Buffers with room for up to `capacity` lanes. */
+/** Buffers with room for up to `capacity` lanes, with the arena's marks around them. */
 interface LaneBuffers {
   capacity: number;
-  /** The arena's marks before and after them. */
   start: number;
   end: number;
   x: number; // [in, lanes]
@@ -50,12 +49,9 @@ export class SparseLinearKernel {
     const old = this.buffers;
     if (old && old.capacity >= lanes) return old;
     const a = this.arena;
-    if (old && a.mark === old.end) a.release(old.start);
     const capacity = old ? Math.max(lanes, Math.ceil((1.5 * old.capacity) / 4) * 4) : lanes;
     const [i, o] = [this.inputs, this.outputs];
-    const start = a.mark;
-    const buffers = { x: a.alloc(4 * i * capacity), y: a.alloc(4 * o * capacity), dx: a.alloc(4 * i * capacity), staging: a.alloc(4 * capacity * Math.max(i, o)) };
-    this.buffers = { ...buffers, capacity, start, end: a.mark };
+    this.buffers = a.regrow(old, () => ({ capacity, x: a.alloc(4 * i * capacity), y: a.alloc(4 * o * capacity), dx: a.alloc(4 * i * capacity), staging: a.alloc(4 * capacity * Math.max(i, o)) }));
     return this.buffers;
   }
 
