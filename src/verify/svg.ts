@@ -69,6 +69,27 @@ function frame(width: number, height: number, title: string, body: string): stri
   ].join('\n');
 }
 
+/** A light horizontal line and a label at each y tick. */
+function yGrid(ticks: readonly number[], py: (y: number) => number, m: Margins, width: number): string[] {
+  return ticks.flatMap((t) => [
+    `<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`,
+    `<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`,
+  ]);
+}
+
+/** The y axis's title, rotated, centred on the plot. */
+function yAxisLabel(text: string, m: Margins, height: number): string {
+  return `<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(text)}</text>`;
+}
+
+/** A chart's margins around its plot area, in pixels. */
+interface Margins {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
 function checkFinite(name: string, values: number[]): void {
   if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`chart: series '${name}' has a NaN or infinite value`);
 }
@@ -96,12 +117,9 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   parts.push(`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`);
   parts.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${height - m.bottom}" stroke="black"/>`);
   for (const t of xTicks) parts.push(`<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${formatTick(t)}</text>`);
-  for (const t of yTicks) {
-    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
-  }
+  parts.push(...yGrid(yTicks, py, m, width));
   parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - m.bottom + 36}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.xLabel)}</text>`);
-  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  parts.push(yAxisLabel(o.yLabel, m, height));
   o.series.forEach((s, i) => {
     const color = COLORS[(s.colorIndex ?? i) % COLORS.length] as string;
     if (s.band && s.band.length > 0) {
@@ -134,11 +152,7 @@ export function barChart(o: { title: string; yLabel: string; bars: Array<{ label
   const slot = (width - m.left - m.right) / Math.max(1, o.bars.length);
   const groups = [...new Set(o.bars.map((b) => b.group ?? ''))];
   const parts: string[] = [`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`];
-  for (const t of ticks) {
-    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
-  }
-  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  parts.push(...yGrid(ticks, py, m, width), yAxisLabel(o.yLabel, m, height));
   o.bars.forEach((b, i) => {
     const x = m.left + i * slot + slot * 0.15;
     const color = COLORS[groups.indexOf(b.group ?? '') % COLORS.length] as string;
@@ -182,11 +196,7 @@ export function groupedBarChart(o: {
   const slot = (width - m.left - m.right) / Math.max(1, o.groups.length);
   const bar = (slot * 0.8) / n;
   const parts: string[] = [];
-  for (const t of ticks) {
-    parts.push(`<line x1="${m.left}" y1="${py(t).toFixed(1)}" x2="${width - m.right}" y2="${py(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${formatTick(t)}</text>`);
-  }
-  parts.push(`<text transform="translate(16 ${(m.top + height - m.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.yLabel)}</text>`);
+  parts.push(...yGrid(ticks, py, m, width), yAxisLabel(o.yLabel, m, height));
   o.series.forEach((s, k) => {
     const color = COLORS[(s.colorIndex ?? k) % COLORS.length] as string;
     s.values.forEach((v, g) => {
