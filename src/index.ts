@@ -7,6 +7,7 @@ export * from './envs/index.js';
 export * from './sparse/index.js';
 export type { AgentSnapshot, RnnAgentArchitecture, InputLayout, SnapshotTensor, SnapshotMetadata } from './snapshot/types.js';
 export { readSnapshot, writeSnapshot } from './snapshot/io.js';
+export { storedParameters } from './snapshot/size.js';
 export { referenceStep } from './snapshot/reference.js';
 export { initBackend, BACKEND_NAMES, type BackendName } from './marl/backend.js';
 export { train, type TrainOptions, type TrainSummary } from './marl/train.js';

@@ -101,7 +101,7 @@ function workerArgs(opts: StudyOptions): string[] {
 /** Build the `report` command. */
 export function reportCommand(io: CliIo): Command {
   return new Command('report')
-    .description("tables (final return normalised to dense, weights kept, training and inference FLOPs) and learning curves of a study's finished runs; with several studies, one summary table and chart of every mode's return relative to dense")
+    .description("tables (final return normalised to dense, total size, training and inference FLOPs) and learning curves of a study's finished runs; with several studies, one summary table and chart of every mode's return relative to dense")
     .argument('<studies...>', 'study file(s) (JSON)')
     .option('--out <dir>', 'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here')
     .option('--json', 'print the table rows as JSON')

@@ -1,17 +1,21 @@
 /**
  * A study's report in the layout of the MAST paper's Table 1: per environment and learner, each
  * sparsity mode at each density with its final test return (mean ± std over seeds) and that return
- * normalised to dense, the win rate, the fraction of weights kept, and training and inference FLOPs
- * normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
+ * normalised to dense, the win rate, the total size (parameters stored) and training and inference
+ * FLOPs normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
  * Every run is read at the study's budget: rows a run gained by being extended past it
  * (`mast train --resume --steps N`) are left out, so all modes are compared at the same steps.
  * A study's `finalTests` averages the final figures over its last test phases, and `solvedReturn`
  * adds how many seeds reached that training return within the budget, and when.
  */
+import { existsSync } from 'node:fs';
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import { meanStd } from '../marl/evaluate.js';
 import { median } from '../util/stats.js';
+import { readSnapshot } from '../snapshot/io.js';
+import { readMixerSnapshot } from '../snapshot/mixer.js';
+import { storedParameters } from '../snapshot/size.js';
 import { lineChart } from '../verify/svg.js';
 import { makeEnv } from '../envs/registry.js';
 import { SPARSITY_MODES } from '../config/index.js';
@@ -38,8 +42,13 @@ export interface ReportRow {
   vsDense: number | null;
   /** Final win rate (over the same test phases), mean over seeds; null where episodes are not won or lost. */
   winRate: number | null;
-  /** Global density of the weight matrices at the end. */
-  weightsKept: number;
+  /**
+   * Total size: parameters the trained agent network and mixer store (active weights plus biases;
+   * WQMIX's central critic, a training aid, is not counted), mean over seeds, and that relative to dense's; null where no run has a snapshot (or, for the
+   * ratio, no dense run). Unlike the masks' density, it counts `tiny`'s smaller network as small.
+   */
+  parameters: number | null;
+  size: number | null;
   trainFlops: number;
   inferenceFlops: number;
   /**
@@ -89,6 +98,20 @@ function solvedSummary(runs: readonly (readonly MetricsRow[])[], level: number |
   return { seeds: steps.length, medianStep: steps.length === 0 ? null : median(steps) };
 }
 
+/** Parameters stored by a run's agent network and mixer (see {@link ReportRow.parameters}); null without a snapshot. */
+function runParameters(dir: string): number | null {
+  const paths = runPaths(dir);
+  if (!existsSync(paths.snapshot)) return null;
+  const mixer = existsSync(paths.mixerSnapshot) ? storedParameters(readMixerSnapshot(paths.mixerSnapshot).tensors) : 0;
+  return storedParameters(readSnapshot(paths.snapshot).tensors) + mixer;
+}
+
+/** Mean stored parameters over the runs that have a snapshot; null if none has. */
+function meanParameters(dirs: readonly string[]): number | null {
+  const counts = dirs.map(runParameters).filter((n): n is number => n !== null);
+  return counts.length === 0 ? null : meanStd(counts).mean;
+}
+
 /** Build the report from the study's run directories; unfinished runs are left out and counted. */
 export function studyReport(study: StudyConfig): StudyReport {
   const done = studyRuns(study).flatMap((run) => {
@@ -111,6 +134,7 @@ export function studyReport(study: StudyConfig): StudyReport {
     for (const alg of study.algs) {
       const dense = groups.get(`${env}|${alg}|dense|1`) ?? [];
       const denseMean = dense.length > 0 ? meanStd(finalReturn(dense)).mean : null;
+      const denseParameters = meanParameters(dense.map((r) => r.run.dir));
       for (const mode of study.modes) {
         for (const density of mode === 'dense' ? [1] : study.densities) {
           const g = groups.get(`${env}|${alg}|${mode}|${density}`) ?? [];
@@ -118,6 +142,7 @@ export function studyReport(study: StudyConfig): StudyReport {
           const last = g.map((r) => r.metrics.at(-1) as MetricsRow);
           const f = meanStd(finalReturn(g));
           const wins = g.map((r) => finalWinRate(r.metrics)).filter((w): w is number => w !== null);
+          const parameters = meanParameters(g.map((r) => r.run.dir));
           rows.push({
             env,
             alg,
@@ -129,7 +154,8 @@ export function studyReport(study: StudyConfig): StudyReport {
             meanOverRun: meanStd(g.map((r) => meanStd(r.metrics.map((m) => m.testReturn)).mean)).mean,
             vsDense: relativeToDense(f.mean, denseMean),
             winRate: envReportsWins && wins.length > 0 ? meanStd(wins).mean : null,
-            weightsKept: meanStd(last.map((r) => r.globalDensity)).mean,
+            parameters,
+            size: parameters === null || denseParameters === null ? null : parameters / denseParameters,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
             solved: solvedSummary(g.map((r) => r.metrics), study.solvedReturn),
@@ -166,6 +192,12 @@ export function studyReport(study: StudyConfig): StudyReport {
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
 
+/** Size relative to dense, with dense's own count of parameters: `1 (41,283)`. */
+const sizeCell = (r: ReportRow): string => {
+  if (r.size === null) return '–';
+  return r.mode === 'dense' && r.parameters !== null ? `1 (${Math.round(r.parameters).toLocaleString('en-US')})` : r.size.toFixed(3);
+};
+
 const solvedCell = (r: ReportRow): string =>
   r.solved === null ? '' : ` ${r.solved.seeds}/${r.seedsDone}${r.solved.medianStep === null ? '' : `, median step ${Math.round(r.solved.medianStep).toLocaleString('en-US')}`} |`;
 
@@ -178,11 +210,11 @@ export function reportMarkdown(report: StudyReport): string {
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | weights kept | train FLOPs | inference FLOPs |${solvedHead}`);
+    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs |${solvedHead}`);
     out.push(`|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${r.weightsKept.toFixed(3)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |${solvedCell(r)}`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |${solvedCell(r)}`,
       );
     }
     out.push('');

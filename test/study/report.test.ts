@@ -15,8 +15,16 @@ import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import type { MetricsRow } from '../../src/marl/metrics.js';
 import { ConfigError } from '../../src/util/errors.js';
+import { randomSnapshot } from '../../src/snapshot/random.js';
+import { writeSnapshot } from '../../src/snapshot/io.js';
+import { MASKED_AGENT_TENSORS, type RnnAgentArchitecture } from '../../src/snapshot/types.js';
+import { expectedShapes } from '../../src/snapshot/validate.js';
+import { Rng } from '../../src/util/rng.js';
 
 const STEPS = 400;
+
+/** The agent network of every hand-written run. */
+const ARCH: RnnAgentArchitecture = { kind: 'rnn-agent', inputLayout: { obs: 10, lastAction: 0, agentId: 2 }, hidden: 8, nActions: 5, nAgents: 2 };
 
 /** A metrics row with the given returns (every other field plausible and fixed). */
 function row(tEnv: number, trainReturn: number | null, testReturn: number): MetricsRow {
@@ -63,6 +71,7 @@ function studyWith(extra: { solvedReturn?: number; finalTests?: number } = {}) {
     const [last, curve] = curves[run.dir.split('/').at(-1)!]!;
     mkdirSync(run.dir, { recursive: true });
     writeFileSync(runPaths(run.dir).metrics, rows(last, curve).map((r) => `${JSON.stringify(r)}\n`).join(''));
+    if (!run.dir.endsWith('mast-d0.1-s3')) writeSnapshot(runPaths(run.dir).snapshot, randomSnapshot(ARCH, new Rng(run.seed), run.density));
   }
   return study;
 }
@@ -78,6 +87,21 @@ test('the report reads every run at the study budget and leaves out unfinished r
   const figure = report.figures['lbf_8x8-2p-2f-coop-qmix-d0.1.svg']!;
   assert.doesNotMatch(figure, /\b800\b/, 'curves end at the budget');
   assert.doesNotMatch(reportMarkdown(report), /solved/);
+});
+
+test('the total size counts the parameters each run stores (active weights, every bias) against dense', () => {
+  const report = studyReport(studyWith());
+  const [dense, mast] = report.rows;
+  const shapes = Object.entries(expectedShapes(ARCH));
+  const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+  const denseCount = shapes.reduce((n, [, shape]) => n + size(shape), 0);
+  const sparseCount = shapes.reduce((n, [name, shape]) => n + (MASKED_AGENT_TENSORS.includes(name as never) ? Math.round(0.1 * size(shape)) : size(shape)), 0);
+  assert.deepEqual([dense!.parameters, dense!.size], [denseCount, 1]);
+  assert.equal(mast!.parameters, sparseCount, 'the mean over the seeds with a snapshot (s3 has none)');
+  assert.equal(mast!.size, sparseCount / denseCount);
+  const md = reportMarkdown(report);
+  assert.match(md, new RegExp(`\\| dense \\| 1 \\|.*\\| 1 \\(${denseCount.toLocaleString('en-US')}\\) \\|`));
+  assert.match(md, new RegExp(`\\| mast \\| 0\\.1 \\|.*\\| ${(sparseCount / denseCount).toFixed(3)} \\|`));
 });
 
 test('with solvedReturn, the report counts the seeds that reached it within the budget and their median step', () => {

@@ -8,6 +8,8 @@ import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { ConfigError, ToolkitError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import { readSnapshot } from '../../src/snapshot/io.js';
 
 const base = { preset: 'demo', steps: 300, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.5], overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } } };
 
@@ -58,7 +60,10 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   const report = studyReport(study);
   assert.deepEqual(report.rows.map((r) => [r.mode, r.density, r.seedsDone]), [['dense', 1, 1], ['static', 0.5, 1]]);
   assert.equal(report.rows[0]!.vsDense, report.rows[0]!.finalReturn.mean === 0 ? null : 1);
-  assert.ok(Math.abs(report.rows[1]!.weightsKept - 0.5) < 0.01 && report.rows[1]!.trainFlops < 0.8, JSON.stringify(report.rows[1]));
+  assert.equal(report.rows[0]!.size, 1);
+  const agentOnly = Object.values(readSnapshot(runPaths(dense!.dir).snapshot).tensors).reduce((n, t) => n + t.values.length, 0);
+  assert.ok(report.rows[0]!.parameters! > agentOnly, 'the mixer counts too');
+  assert.ok(report.rows[1]!.size! > 0.5 && report.rows[1]!.size! < 0.6 && report.rows[1]!.trainFlops < 0.8, `half the weights and every bias: ${JSON.stringify(report.rows[1])}`);
   assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg']);
   assert.match(report.figures['recall-qmix-d0.5.svg']!, /<svg[\s\S]*dense[\s\S]*static/);
   assert.match(reportMarkdown(report), /\| static \| 0\.5 \| 1\/1 \|/);
