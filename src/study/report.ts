@@ -16,9 +16,9 @@ import { median } from '../util/stats.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { readMixerSnapshot } from '../snapshot/mixer.js';
 import { storedParameters } from '../snapshot/size.js';
-import { lineChart } from '../verify/svg.js';
+import { lineChart, panelGrid, type Series } from '../verify/svg.js';
 import { makeEnv } from '../envs/registry.js';
-import { SPARSITY_MODES } from '../config/index.js';
+import { SPARSITY_MODES, type SparsityMode } from '../config/index.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
 /** One row of a report table: a mode at a density, over its seeds. */
@@ -112,6 +112,19 @@ function meanParameters(dirs: readonly string[]): number | null {
   return counts.length === 0 ? null : meanStd(counts).mean;
 }
 
+/** A mode's test-return curve over its seeds' runs: the mean, and a ± std band with two seeds or more. */
+function returnCurve(mode: SparsityMode, runs: readonly (readonly MetricsRow[])[]): Series {
+  const stats = runs[0]!
+    .map((row, i) => ({ t: row.tEnv, ...meanStd(runs.map((r) => r[i]?.testReturn ?? NaN).filter(Number.isFinite)) }))
+    .filter((p) => Number.isFinite(p.mean));
+  return {
+    name: mode,
+    points: stats.map((p): [number, number] => [p.t, p.mean]),
+    band: runs.length > 1 ? stats.map((p): [number, number, number] => [p.t, p.mean - p.std, p.mean + p.std]) : undefined,
+    colorIndex: SPARSITY_MODES.indexOf(mode),
+  };
+}
+
 /** Build the report from the study's run directories; unfinished runs are left out and counted. */
 export function studyReport(study: StudyConfig): StudyReport {
   const done = studyRuns(study).flatMap((run) => {
@@ -165,24 +178,31 @@ export function studyReport(study: StudyConfig): StudyReport {
     }
   }
 
-  // --- figures: mean test-return curve per mode (dense on every density's chart), one colour per mode in every figure
+  // --- figures, one colour per mode in every figure: per density, every mode's mean curve (dense on
+  // each density's chart) and, beside dense, each sparse mode against dense with ± std bands
   const figures: Record<string, string> = {};
   for (const env of study.envs) {
     for (const alg of study.algs) {
       for (const density of study.densities) {
-        const series = study.modes.flatMap((mode) => {
+        const curves = study.modes.flatMap((mode) => {
           const g = groups.get(`${env}|${alg}|${mode}|${mode === 'dense' ? 1 : density}`) ?? [];
-          if (g.length === 0) return [];
-          const steps = g[0]!.metrics.map((r) => r.tEnv);
-          const points = steps.map((t, i): [number, number] => [t, meanStd(g.map((r) => r.metrics[i]?.testReturn ?? NaN).filter(Number.isFinite)).mean]);
-          return [{ name: mode, points: points.filter((p) => Number.isFinite(p[1])), colorIndex: SPARSITY_MODES.indexOf(mode) }];
+          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics))];
         });
-        if (series.length === 0) continue;
-        figures[`${env.replace(/\//g, '_')}-${alg}-d${density}.svg`] = lineChart({
+        if (curves.length === 0) continue;
+        const name = `${env.replace(/\//g, '_')}-${alg}-d${density}`;
+        figures[`${name}.svg`] = lineChart({
           title: `${env}, ${alg}, density ${density}: test return (mean over seeds)`,
           xLabel: 'environment steps',
           yLabel: 'test return',
-          series,
+          series: curves.map(({ band: _, ...line }) => line),
+        });
+        const dense = curves.find((c) => c.name === 'dense');
+        const sparse = curves.filter((c) => c.name !== 'dense');
+        if (!dense || sparse.length === 0) continue;
+        const ys = curves.flatMap((c) => [...c.points.map((p) => p[1]), ...(c.band ?? []).flatMap((b) => [b[1], b[2]])]);
+        figures[`${name}-vs-dense.svg`] = panelGrid({
+          title: `${env}, ${alg}, density ${density}: each mode against dense (test return, mean ± std over seeds)`,
+          panels: sparse.map((c) => ({ title: c.name, xLabel: 'environment steps', yLabel: 'test return', series: [dense, c], yRange: [Math.min(...ys), Math.max(...ys)] })),
         });
       }
     }

@@ -1,5 +1,6 @@
 /**
- * Standalone SVG charts, as plain strings (no dependencies): learning curves and per-layer bars.
+ * Standalone SVG charts, as plain strings (no dependencies): learning curves, small multiples of them,
+ * and bars.
  * Axis ticks are round numbers (1, 2, 5 × 10^k), text is XML-escaped.
  */
 
@@ -58,9 +59,17 @@ const LEGEND_GAP = 24;
 const LEGEND_ROW = 18;
 const LABEL_CHAR = 6.6; // about an 11 px Helvetica character
 
-function frame(width: number, height: number, title: string, body: string): string {
+/** Where a chart sits inside another (a panel of {@link panelGrid}), in the outer picture's pixels. */
+interface Placement {
+  x: number;
+  y: number;
+}
+
+/** A picture: white background, a title, `body`; nested at `at` inside another picture when given. */
+function frame(width: number, height: number, title: string, body: string, at?: Placement): string {
+  const where = at ? `x="${at.x}" y="${at.y}"` : 'xmlns="http://www.w3.org/2000/svg"';
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<svg ${where} width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" ${FONT}>${escapeXml(title)}</text>`,
     body,
@@ -94,8 +103,37 @@ function checkFinite(name: string, values: number[]): void {
   if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`chart: series '${name}' has a NaN or infinite value`);
 }
 
+/** What a line chart shows. */
+export interface LineChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  width?: number;
+  height?: number;
+  /** A y range the axis covers at least, whatever the data (panels that share one scale). */
+  yRange?: [number, number];
+}
+
 /** A line chart of one or more series (e.g. test return against environment steps). */
-export function lineChart(o: { title: string; xLabel: string; yLabel: string; series: Series[]; width?: number; height?: number }): string {
+export function lineChart(o: LineChartOptions): string {
+  return drawLineChart(o);
+}
+
+/**
+ * Small multiples: line charts side by side, `columns` to a row, each `panelWidth` × `panelHeight`,
+ * under one title. Give the panels one `yRange` so their heights compare.
+ */
+export function panelGrid(o: { title: string; panels: LineChartOptions[]; columns?: number; panelWidth?: number; panelHeight?: number }): string {
+  const columns = Math.max(1, Math.min(o.columns ?? 3, o.panels.length));
+  const [w, h] = [o.panelWidth ?? 360, o.panelHeight ?? 300];
+  const top = 36;
+  const rows = Math.ceil(o.panels.length / columns);
+  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: (i % columns) * w, y: top + Math.floor(i / columns) * h }));
+  return frame(columns * w, top + rows * h, o.title, body.join('\n'));
+}
+
+function drawLineChart(o: LineChartOptions, at?: Placement): string {
   const width = o.width ?? 720;
   const m = { left: 70, right: 20, top: 40, bottom: 80 };
   const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
@@ -104,9 +142,10 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
   for (const s of o.series) checkFinite(s.name, [...s.points.flat(), ...(s.band ?? []).flat()]);
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.band ?? []).flatMap((b) => [b[1], b[2]])]);
+  if (o.yRange && xs.length > 0) ys.push(...o.yRange);
   const axes = (x0: number, x1: number, y0: number, y1: number) => ({ x0, x1: x1 === x0 ? x0 + 1 : x1, y0, y1: y1 === y0 ? y0 + 1 : y1 });
   if (xs.length === 0) {
-    return frame(width, height, o.title, `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" ${FONT}>no data</text>`);
+    return frame(width, height, o.title, `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" ${FONT}>no data</text>`, at);
   }
   const yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
   const xTicks = niceTicks(Math.min(...xs), Math.max(...xs));
@@ -136,7 +175,7 @@ export function lineChart(o: { title: string; xLabel: string; yLabel: string; se
     parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="3"/>`);
     parts.push(`<text x="${lx + 26}" y="${ly + 4}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
   });
-  return frame(width, height, o.title, parts.join('\n'));
+  return frame(width, height, o.title, parts.join('\n'), at);
 }
 
 /** A bar chart (e.g. density per weight matrix); bars of one `group` share a colour. */

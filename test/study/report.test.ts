@@ -86,6 +86,11 @@ test('the report reads every run at the study budget and leaves out unfinished r
   assert.equal(dense!.solved, null, 'no solved column without solvedReturn');
   const figure = report.figures['lbf_8x8-2p-2f-coop-qmix-d0.1.svg']!;
   assert.doesNotMatch(figure, /\b800\b/, 'curves end at the budget');
+  const panels = report.figures['lbf_8x8-2p-2f-coop-qmix-d0.1-vs-dense.svg']!.split('<svg x=').slice(1);
+  assert.equal(panels.length, 1, 'one panel per sparse mode');
+  assert.match(panels[0]!, />mast<\/text>[\s\S]*>dense<\/text>[\s\S]*>mast<\/text>/, 'titled by its mode, dense beside it');
+  assert.equal((panels[0]!.match(/<polygon /g) ?? []).length, 2, 'a ± std band for each, over 2 and 3 seeds');
+  assert.equal((figure.match(/<polygon /g) ?? []).length, 0, 'the chart of every mode stays without bands');
   assert.doesNotMatch(reportMarkdown(report), /solved/);
 });
 

@@ -64,7 +64,7 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   const agentOnly = Object.values(readSnapshot(runPaths(dense!.dir).snapshot).tensors).reduce((n, t) => n + t.values.length, 0);
   assert.ok(report.rows[0]!.parameters! > agentOnly, 'the mixer counts too');
   assert.ok(report.rows[1]!.size! > 0.5 && report.rows[1]!.size! < 0.6 && report.rows[1]!.trainFlops < 0.8, `half the weights and every bias: ${JSON.stringify(report.rows[1])}`);
-  assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg']);
+  assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg', 'recall-qmix-d0.5-vs-dense.svg']);
   assert.match(report.figures['recall-qmix-d0.5.svg']!, /<svg[\s\S]*dense[\s\S]*static/);
   assert.match(reportMarkdown(report), /\| static \| 0\.5 \| 1\/1 \|/);
 });

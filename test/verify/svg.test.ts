@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, formatTick, groupedBarChart, lineChart, niceTicks } from '../../src/verify/svg.js';
+import { barChart, formatTick, groupedBarChart, lineChart, niceTicks, panelGrid } from '../../src/verify/svg.js';
 
 const wellFormed = (svg: string) => {
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox=/);
@@ -50,6 +50,21 @@ test('lineChart: a legend too long for one row wraps, every entry inside the pic
   assert.ok(rows >= 2, `${rows} legend rows`);
   const one = lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: series.slice(0, 2) });
   assert.equal(Number(one.match(/viewBox="0 0 \d+ (\d+)"/)![1]), height - 18 * (rows - 1), 'each extra legend row adds its height');
+});
+
+test('panelGrid: one nested chart per panel, in rows of `columns`, on one y scale when given one', () => {
+  const panel = (name: string, top: number) => ({ title: name, xLabel: 'x', yLabel: 'y', series: [{ name, points: [[0, 0], [1, top]] as Array<[number, number]> }], yRange: [0, 20] as [number, number] });
+  const svg = panelGrid({ title: 'modes', panels: [panel('a', 5), panel('b', 10), panel('c', 20)], columns: 2, panelWidth: 300, panelHeight: 250 });
+  wellFormed(svg);
+  assert.match(svg, /^<svg [^>]*width="600" height="536"/, 'two columns, two rows under the title');
+  const nested = [...svg.matchAll(/<svg x="(\d+)" y="(\d+)" width="300" height="250"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.deepEqual(nested, [[0, 36], [300, 36], [0, 286]]);
+  const yLabels = (chart: string) => [...chart.matchAll(/text-anchor="end"[^>]*>([^<]+)</g)].map((m) => m[1]);
+  const charts = svg.split('<svg x=').slice(1);
+  assert.deepEqual(yLabels(charts[0]!), ['0', '5', '10', '15', '20'], 'the shared range, not the panel\'s own 0–5');
+  assert.deepEqual(yLabels(charts[0]!), yLabels(charts[2]!));
+  const ends = charts.map((c) => Number(/<polyline points="[^ ]+ [\d.]+,([\d.]+)"/.exec(c)![1]));
+  assert.ok(ends[0]! > ends[1]! && ends[1]! > ends[2]!, `higher values sit higher on the common scale: ${ends}`);
 });
 
 test('tick labels: plain up to 4 digits, then k and M, exponents only at the extremes', () => {
