@@ -82,6 +82,9 @@ export interface RunSummaryFile {
   elapsedSec: number;
 }
 
+/** How long the training loop runs before letting the event loop handle signals and I/O. */
+const YIELD_INTERVAL_MS = 50;
+
 /** Train (or resume) a run; see {@link TrainOptions}. */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
@@ -197,6 +200,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   };
 
   if (!saved) test(); // the untrained baseline at t = 0
+  let lastYield = performance.now();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
   try {
     while (counters.tEnv < stopAt && !options.signal?.aborted) {
@@ -235,6 +239,12 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         }
       }
       options.onEpisode?.({ tEnv: counters.tEnv, steps: config.steps, episodes: counters.episodes, epsilon, return: played.return, loss });
+      // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
+      // output only run when it does, and this loop would otherwise hold it for the whole run.
+      if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
 
       // --- test and checkpoint on their schedules
       if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();

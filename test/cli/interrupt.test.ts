@@ -1,0 +1,53 @@
+/**
+ * Ctrl-C during training, as a terminal sends it: a real SIGINT to a `mast` process. The training
+ * loop must let the signal handler run, stop at the next episode with a checkpoint, and resume.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import { runCli } from './harness.js';
+
+const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+/** Run `mast args`, send SIGINT once `interruptWhen` matches its stderr, and collect how it ended. */
+function runAndInterrupt(args: string[], interruptWhen: RegExp): Promise<{ code: number | null; err: string; interruptedAtMs: number; exitedAtMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let interruptedAtMs = -1;
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (interruptedAtMs < 0 && interruptWhen.test(err)) {
+        interruptedAtMs = performance.now();
+        child.kill('SIGINT');
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, err, interruptedAtMs, exitedAtMs: performance.now() });
+    });
+  });
+}
+
+test('mast train: a SIGINT mid-run stops it within moments with a checkpoint, and --resume continues it', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mast-sigint-')), 'run');
+  const args = ['train', '--out', out, '--env', 'smaclite/3m', '--steps', '200000', '--seed', '3'];
+  const run = await runAndInterrupt(args, /smaclite\/3m [1-9]\d{2,}\/200000/); // a few hundred steps in
+  assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
+  assert.equal(run.code, 0, run.err.slice(-500));
+  assert.ok(run.exitedAtMs - run.interruptedAtMs < 20_000, `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`);
+  assert.match(run.err, /stopped at step (\d+); continue with: mast train --out .* --resume/);
+  const saved = readCheckpoint(runPaths(out).checkpoint).counters.tEnv;
+  assert.ok(saved > 0 && saved < 200_000, `checkpoint at step ${saved}`);
+  const resumed = await runCli(['train', '--out', out, '--steps', String(saved + 300), '--resume']);
+  assert.equal(resumed.error, null, String(resumed.error));
+  assert.ok(readCheckpoint(runPaths(out).checkpoint).counters.tEnv >= saved + 300, 'resumed from the checkpoint to the new budget');
+});
