@@ -1,7 +1,7 @@
-/** `mast compress`: prune a trained run by magnitude and let MAST's sparse training recover it. */
+/** `mast compress`: go on training a trained run with MAST while pruning it by magnitude. */
 import { Command } from 'commander';
-import { DENSITY_DISTRIBUTIONS, type DensityDistribution } from '../../src/config/index.js';
-import { compressConfig, compressionReport, type TestPoint } from '../../src/marl/compress.js';
+import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, type DensityDistribution, type PruningSchedule } from '../../src/config/index.js';
+import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
@@ -12,6 +12,8 @@ interface CompressOpts {
   density: number;
   steps: number;
   distribution?: DensityDistribution;
+  prune: PruningSchedule;
+  targets: CompressTargets;
   resume?: boolean;
   backend: string;
   json?: boolean;
@@ -22,17 +24,19 @@ const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixe
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {
   return new Command('compress')
-    .description('prune a trained run to a density by magnitude, then recover it with MAST training')
+    .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default)')
     .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import)')
     .requiredOption('--out <dir>', 'run directory of the compressed agent')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
-    .option('--steps <n>', 'environment steps of recovery training', intAtLeast(1), 10_000)
+    .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
     .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')} (default: the run's)`, oneOf(DENSITY_DISTRIBUTIONS))
+    .option('--targets <which>', 'mast: MAST\'s TD targets and replay (Soft Mellowmax, hybrid TD(λ), dual buffer); source: keep the source run\'s', oneOf(COMPRESS_TARGETS), 'mast')
+    .option('--prune <schedule>', `${PRUNING_SCHEDULES.join(' | ')}: cut to the density at once, or gradually over the first half of the steps (Zhu & Gupta's cubic schedule)`, oneOf(PRUNING_SCHEDULES), 'gradual')
     .option('--resume', 'continue an interrupted compression in --out')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the before/after report as one JSON object')
     .action(async (run: string, opts: CompressOpts) => {
-      const config = compressConfig(run, { density: opts.density, steps: opts.steps, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
+      const config = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {
@@ -40,7 +44,7 @@ export function compressCommand(io: CliIo): Command {
         return;
       }
       io.out(`source (${run}):  ${describe(report.source)}`);
-      io.out(`pruned to ${opts.density}:   ${describe(report.pruned)}`);
+      io.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
       io.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
       if (report.trainFlopsRatio !== null) io.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
     });

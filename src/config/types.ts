@@ -41,6 +41,11 @@ export const SPARSE_INITS = ['dense', 'sparse'] as const;
 /** A sparse initialisation rule. */
 export type SparseInit = (typeof SPARSE_INITS)[number];
 
+/** How the masks reach their density: at once, or by gradual magnitude pruning. */
+export const PRUNING_SCHEDULES = ['oneshot', 'gradual'] as const;
+/** A pruning schedule. */
+export type PruningSchedule = (typeof PRUNING_SCHEDULES)[number];
+
 /** Operators that turn next-step agent Q-values into the bootstrap value. */
 export const BOOTSTRAP_OPERATORS = ['max', 'soft-mellowmax'] as const;
 /** A bootstrap operator. */
@@ -143,6 +148,25 @@ export interface ResConfig {
   beta: number;
   /** Weight λ of the regulariser (Q_tot − G_t)², G_t the discounted return (0.05). */
   lambda: number;
+}
+
+/** How the masks of a sparse mode reach `sparsity.density`. */
+export interface PruningConfig {
+  /**
+   * `oneshot`: every mask is at its final density from the first step (random positions for a fresh
+   * network, the largest |w| when compressing a trained one). `gradual`: the masks start at density
+   * d₀ and, every `interval` learner updates, drop the smallest-|w| weights of each layer to
+   * the global density d_t = D + (d₀ − D)·(1 − t/T_p)³ (Zhu & Gupta 2017), D from T_p on; a dynamic
+   * mode's drop/grow starts once D is reached. Compressing a trained agent (`mast compress`) uses
+   * `gradual`: at 90% sparsity a one-shot cut can leave a policy that no short recovery repairs.
+   */
+  schedule: PruningSchedule;
+  /** Learner updates between two gradual pruning steps (10: many small cuts rather than a few large ones). */
+  interval: number;
+  /** T_p, the end of gradual pruning, as a fraction of `steps` (0.5). */
+  endFraction: number;
+  /** d₀, the global density gradual pruning starts from (1; `mast compress` sets the source run's). */
+  startDensity: number;
 }
 
 /** Topology evolution of the dynamic modes (`set`, `rigl`, `rlx2`, `mast`); ignored by the others. */
@@ -252,6 +276,7 @@ export interface TrainConfig {
   res: ResConfig;
   optimizer: OptimizerConfig;
   sparsity: SparsityConfig;
+  pruning: PruningConfig;
   topology: TopologyConfig;
   targets: TargetConfig;
   recentBuffer: RecentBufferConfig;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
+import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -88,6 +88,13 @@ export function checkConfig(c: TrainConfig): void {
   }
   if (s.mode !== 'dense' && s.density === 1) {
     throw new ConfigError(`sparsity.mode is '${s.mode}' but sparsity.density is 1`, { hint: 'give a density below 1 (e.g. --density 0.1) or use --sparsity dense' });
+  }
+  checkEnum('pruning schedule', PRUNING_SCHEDULES, c.pruning.schedule);
+  check(isInt(c.pruning.interval, 1), 'pruning.interval', c.pruning.interval, 'a positive integer');
+  check(c.pruning.endFraction > 0 && c.pruning.endFraction <= 1, 'pruning.endFraction', c.pruning.endFraction, 'in (0, 1]');
+  check(c.pruning.startDensity >= s.density && c.pruning.startDensity <= 1, 'pruning.startDensity', c.pruning.startDensity, `in [sparsity.density, 1] = [${s.density}, 1]`);
+  if (c.pruning.schedule === 'gradual' && (s.mode === 'dense' || s.mode === 'tiny')) {
+    throw new ConfigError(`pruning.schedule is 'gradual' but sparsity.mode is '${s.mode}', which has no masks`, { hint: "choose a masked mode (static, set, rigl, rlx2, mast) or pruning.schedule 'oneshot'" });
   }
   const tp = c.topology;
   check(isInt(tp.interval, 1), 'topology.interval', tp.interval, 'a positive integer');

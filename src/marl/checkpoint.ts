@@ -126,10 +126,13 @@ export interface LoadedCheckpoint {
   rng: RngStreams;
   /** The metrics window at the checkpoint; null for checkpoints from before it was kept (the next row then averages only what follows). */
   window: MetricsWindowState | null;
-  /** Load the saved networks, optimizer and replay into freshly built objects of the same config. */
+  /**
+   * Load the saved networks, optimizer, replay and reward statistics into freshly built objects of
+   * the same architecture (the counters and RNG streams are the caller's to take: a resumed run
+   * does, a run fine-tuning these networks in `mast compress` starts its own).
+   */
   restore(learner: QLearner, buffer: Replay): void;
-  /** Load only the online agent network and mixer (to prune and fine-tune them in a new run). */
-  restoreNetworks(learner: QLearner): void;
+
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
@@ -156,8 +159,6 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
       buffer.loadArrays(m.buffer, arrays, path);
       if (m.rewardStats) learner.rewardScale.setState(m.rewardStats);
     },
-    restoreNetworks(learner) {
-      for (const [prefix, store] of Object.entries(learner.stores())) loadStore(prefix, store, arrays, path);
-    },
+
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Compressing a trained run (`mast compress`): take a trained checkpoint's online networks (or, for
- * an agent brought in with `mast import`, its agent snapshot and a fresh mixer), prune every weight
- * matrix by magnitude to the requested global density (ERK or uniform split), then keep training with
- * MAST's topology evolution, targets and dual buffer so the sparse agent recovers. The new run's first
- * test row (t = 0) is the pruned agent before any recovery.
+ * Compressing a trained run (`mast compress`): go on from a trained checkpoint (its networks,
+ * optimizer state, replay and reward statistics; for an agent brought in with `mast import`, its
+ * agent snapshot and a fresh mixer) in `mast` mode, pruning every weight matrix by magnitude to the
+ * requested global density (ERK or uniform split), gradually over the first half of the steps or at
+ * once, while MAST's topology evolution and targets let the sparse agent recover.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { DensityDistribution, TrainConfig } from '../config/types.js';
+import type { DensityDistribution, PruningSchedule, TrainConfig } from '../config/types.js';
 import { deriveConfig, parseConfig, resolveConfig } from '../config/validate.js';
 import { readSnapshot } from '../snapshot/io.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
@@ -22,11 +22,26 @@ export interface CompressTarget {
   steps: number;
   /** Per-layer split of the density (default: the source run's). */
   distribution?: DensityDistribution;
+  /** `gradual` (default): prune on Zhu & Gupta's schedule over the first half of the steps; `oneshot`: all at step 0. */
+  schedule?: PruningSchedule;
+  /** See {@link COMPRESS_TARGETS} (default `mast`). */
+  targets?: CompressTargets;
 }
 
 /**
- * The config of the recovery run: the source run's, in `mast` mode at the target density, with ε held
- * at its final value (the agent already knows the task; exploring from scratch would undo it).
+ * The TD targets of the recovery: `mast` switches to MAST's (Soft Mellowmax, hybrid TD(λ), dual
+ * buffer); `source` keeps the source run's operator, returns and replay mix. Measured on Spread,
+ * MAST's recover more (docs/mast.md, "Compressing a trained agent").
+ */
+export const COMPRESS_TARGETS = ['source', 'mast'] as const;
+/** One of {@link COMPRESS_TARGETS}. */
+export type CompressTargets = (typeof COMPRESS_TARGETS)[number];
+
+/**
+ * The config of the recovery run: the source run's, in `mast` mode (gradient-grow topology
+ * evolution) at the target density, pruned gradually over the first half of the steps unless
+ * `schedule` is `oneshot`, with MAST's TD targets unless `targets` is `source`, and ε held at
+ * its final value (the agent already knows the task; exploring from scratch would undo it).
  * @throws CheckpointError when `sourceDir` holds no finished run; ConfigError when it is already as sparse.
  */
 export function compressConfig(sourceDir: string, target: CompressTarget): TrainConfig {
@@ -44,6 +59,8 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
   return deriveConfig(source, {
     steps: target.steps,
     sparsity: { mode: 'mast', density: target.density, distribution: target.distribution ?? source.sparsity.distribution, init: 'dense' },
+    pruning: { ...source.pruning, schedule: target.schedule ?? 'gradual', endFraction: 0.5, startDensity: source.sparsity.density },
+    ...(target.targets === 'source' ? { targets: source.targets, recentBuffer: source.recentBuffer } : {}),
     epsilon: { start: finish, finish, annealSteps: 1 },
   });
 }
@@ -71,9 +88,10 @@ export interface TestPoint {
   winRate: number | null;
 }
 
-/** Return before pruning (the source's last test), right after pruning, and after recovery. */
+/** Return before pruning (the source's last test), once pruned to the density, and after recovery. */
 export interface CompressionReport {
   source: TestPoint | null;
+  /** The first test at the final density: at step 0 for one-shot pruning, at T_p for gradual pruning. */
   pruned: TestPoint | null;
   recovered: TestPoint | null;
   density: number;
@@ -87,10 +105,12 @@ export function compressionReport(sourceDir: string, outDir: string, density: nu
     r ? { tEnv: r.tEnv, return: r.testReturn, winRate: r.testWinRate } : null;
   const src = readMetrics(runPaths(sourceDir).metrics);
   const out = readMetrics(runPaths(outDir).metrics);
+  const config = parseConfig(JSON.parse(readFileSync(runPaths(outDir).config, 'utf8')), runPaths(outDir).config);
+  const prunedAt = config.pruning.schedule === 'gradual' ? config.pruning.endFraction * config.steps : 0;
   const last = out.at(-1);
   return {
     source: point(src.at(-1)),
-    pruned: point(out[0]),
+    pruned: point(out.find((r) => r.tEnv >= prunedAt)),
     recovered: point(last),
     density,
     trainFlopsRatio: last?.trainFlopsRatio ?? null,

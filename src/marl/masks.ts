@@ -4,7 +4,7 @@
  * One density budget covers the agent network and the mixer together, as MAST prunes both.
  */
 import type { Rng } from '../util/rng.js';
-import type { SparsityConfig } from '../config/types.js';
+import type { DensityDistribution, SparsityConfig } from '../config/types.js';
 import { allocateDensities } from '../sparse/density.js';
 import { magnitudeMask, randomMask } from '../sparse/mask.js';
 import type { ParamStore } from './params.js';
@@ -19,44 +19,68 @@ export interface LayerDensity {
   density: number;
 }
 
+/** A weight matrix that can carry a mask: `store/param`, its shape, and where it lives. */
+export interface MaskableLayer {
+  name: string;
+  shape: number[];
+  store: ParamStore;
+  param: string;
+}
+
+/** Every maskable weight matrix of `stores`, in store then parameter order. */
+export function maskableLayers(stores: Record<string, ParamStore>): MaskableLayer[] {
+  return Object.entries(stores).flatMap(([prefix, store]) => store.maskableNames().map((param) => ({ name: `${prefix}/${param}`, shape: store.shape(param), store, param })));
+}
+
 /** Where the initial mask comes from: random positions (training from scratch) or the largest |w| (pruning a trained network). */
 export type MaskSource = 'random' | 'magnitude';
 
 /**
- * Give every weight matrix in `stores` a mask at its allocated density, or leave everything dense
+ * Give every weight matrix in `stores` a mask at its share of the global `density` (the config's
+ * unless given: gradual pruning starts at 1), or leave everything dense
  * (`dense` and `tiny` modes: a no-op). Random masks of a fresh network with `init: 'sparse'` have
  * their kept weights scaled by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn)
  * weights would shrink its pre-activation variance by that factor. Magnitude masks keep a trained
  * network's largest weights as they are.
  */
-export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng, source: MaskSource = 'random'): void {
+export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng, source: MaskSource = 'random', density = sparsity.density): void {
   if (sparsity.mode === 'dense' || sparsity.mode === 'tiny') return;
-  const layers = Object.entries(stores).flatMap(([prefix, store]) =>
-    store.maskableNames().map((name) => ({ name: `${prefix}/${name}`, shape: store.shape(name), store, param: name })),
-  );
-  const plan = allocateDensities(layers.map(({ name, shape }) => ({ name, shape })), sparsity.density, sparsity.distribution);
+  const layers = maskableLayers(stores);
+  const plan = allocateDensities(layers, density, sparsity.distribution);
   for (const layer of layers) {
-    const { active, size, density } = plan[layer.name]!;
+    const { active, size, density: layerDensity } = plan[layer.name]!;
     if (source === 'magnitude') {
       layer.store.setMask(layer.param, magnitudeMask(layer.store.get(layer.param).dataSync() as Float32Array, active));
       continue;
     }
     layer.store.setMask(layer.param, randomMask(size, active, rng));
-    if (sparsity.init === 'sparse') layer.store.scale(layer.param, 1 / Math.sqrt(density));
+    if (sparsity.init === 'sparse') layer.store.scale(layer.param, 1 / Math.sqrt(layerDensity));
   }
+}
+
+/** Give every maskable weight matrix of `stores` that has no mask yet a full one (all weights kept). */
+export function fillMissingMasks(stores: Record<string, ParamStore>): void {
+  for (const { store, param, shape } of maskableLayers(stores)) {
+    if (!store.mask(param)) store.setMask(param, new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(1));
+  }
+}
+
+/** Whether the masks of `stores` keep no more weights in all than the global `density` allows (gradual pruning is done). */
+export function reachedDensity(stores: Record<string, ParamStore>, density: number, distribution: DensityDistribution): boolean {
+  const layers = layerDensities(stores);
+  if (layers.length === 0) return true;
+  const plan = allocateDensities(layers, density, distribution);
+  return layers.reduce((n, l) => n + l.active, 0) <= Object.values(plan).reduce((n, l) => n + l.active, 0);
 }
 
 /** Per-layer active counts and densities of every weight matrix (dense ones report density 1). */
 export function layerDensities(stores: Record<string, ParamStore>): LayerDensity[] {
-  return Object.entries(stores).flatMap(([prefix, store]) =>
-    store.maskableNames().map((param) => {
-      const shape = store.shape(param);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const mask = store.mask(param);
-      const active = mask ? mask.reduce((a, m) => a + m, 0) : size;
-      return { name: `${prefix}/${param}`, shape, size, active, density: active / size };
-    }),
-  );
+  return maskableLayers(stores).map(({ name, shape, store, param }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const mask = store.mask(param);
+    const active = mask ? mask.reduce((a, m) => a + m, 0) : size;
+    return { name, shape, size, active, density: active / size };
+  });
 }
 
 /** Global density over a list of layers: Σ active / Σ size. */

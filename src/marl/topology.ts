@@ -6,7 +6,11 @@
  */
 import type { SparsityMode } from '../config/types.js';
 import type { Rng } from '../util/rng.js';
+import type { DensityDistribution } from '../config/types.js';
+import { allocateDensities } from '../sparse/density.js';
+import { pruneMask } from '../sparse/prune.js';
 import { magnitudeScore, updateMask } from '../sparse/topology.js';
+import { maskableLayers } from './masks.js';
 import type { Optimizer } from './optimizer.js';
 import type { ParamStore } from './params.js';
 
@@ -76,4 +80,37 @@ export function evolveTopology(
     }
   }
   return report;
+}
+
+/**
+ * One step of gradual magnitude pruning: bring every masked weight matrix in `stores` down to its
+ * share of the global `density` by dropping its smallest active |w| (a layer already at or below its
+ * share is left alone). Dropped weights are zeroed by the new mask and their optimizer moments reset.
+ * @returns the weights dropped, over all tensors.
+ */
+export function pruneToDensity(stores: Record<string, ParamStore>, optimizer: Optimizer, density: number, distribution: DensityDistribution): number {
+  const layers = maskableLayers(stores);
+  const plan = allocateDensities(layers, density, distribution);
+  let dropped = 0;
+  for (const { name, store, param } of layers) {
+    const mask = store.mask(param);
+    if (!mask) continue;
+    let active = 0;
+    for (let i = 0; i < mask.length; i++) active += mask[i] as number;
+    const target = Math.min(active, plan[name]!.active);
+    if (target === active) continue;
+    const pruned = pruneMask(mask, store.get(param).dataSync() as Float32Array, target);
+    store.setMask(param, pruned.mask);
+    optimizer.resetMoments(name, pruned.dropped);
+    dropped += active - target;
+  }
+  return dropped;
+}
+
+/** Zero the optimizer's moments wherever a mask of `stores` is 0 (weights just pruned from a trained network). */
+export function resetPrunedMoments(stores: Record<string, ParamStore>, optimizer: Optimizer): void {
+  for (const { name, store, param } of maskableLayers(stores)) {
+    const mask = store.mask(param);
+    if (mask && mask.includes(0)) optimizer.resetMoments(name, mask.map((m) => 1 - m));
+  }
 }

@@ -18,14 +18,15 @@ import type { AgentSnapshot } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
 import { dropFractionAt, isTopologyUpdate } from '../sparse/topology.js';
+import { gradualDensityAt } from '../sparse/prune.js';
 import { QLearner } from './learner.js';
 import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
 import { endAtTimeLimit } from './episode.js';
-import { activeWeights, initMasks, layerDensities, globalDensity, type LayerDensity } from './masks.js';
+import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, reachedDensity, type LayerDensity } from './masks.js';
 import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
-import { evolveTopology, growRule } from './topology.js';
+import { evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
 import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
@@ -110,16 +111,23 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const initRng = root.split();
   const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split(), topology: root.split() };
   const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng, widths.mixer);
+  const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
+  const gradual = config.pruning.schedule === 'gradual';
+  const startDensity = gradual ? config.pruning.startDensity : config.sparsity.density;
   if (options.warmStartFrom && !saved) {
+    // A trained run goes on from where it stopped (networks, optimizer state, replay, reward
+    // statistics), so only the pruning is new; an imported agent brings its network alone. A
+    // sparse source pruned gradually keeps its own masks to start from.
     const source = runPaths(options.warmStartFrom);
-    if (existsSync(source.checkpoint)) readCheckpoint(source.checkpoint).restoreNetworks(learner);
+    if (existsSync(source.checkpoint)) readCheckpoint(source.checkpoint).restore(learner, buffer);
     else learner.agent.params.loadArrays(readSnapshot(source.snapshot).tensors, source.snapshot);
-    initMasks(learner.stores(), config.sparsity, initRng, 'magnitude');
+    if (gradual && startDensity < 1) fillMissingMasks(learner.stores()); // e.g. the fresh mixer of an imported agent
+    else initMasks(learner.stores(), config.sparsity, initRng, 'magnitude', startDensity);
+    resetPrunedMoments(learner.stores(), learner.optimizer);
   } else {
-    initMasks(learner.stores(), config.sparsity, initRng);
+    initMasks(learner.stores(), config.sparsity, initRng, 'random', startDensity);
   }
   learner.updateTargets();
-  const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
   const rowWindow = new MetricsWindow(); // what the next metrics row averages
   let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0, topologyUpdates: 0, flops: emptyFlopTotals() };
   if (saved) {
@@ -135,11 +143,16 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   const rule = growRule(config.sparsity.mode);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
-  // Active counts per tensor never change (topology updates move connections), so the FLOP weights are fixed.
+  const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
+  // Topology updates move connections, so active counts change only while gradual pruning runs.
+  let pruned = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
   const dense = weightCounts(info, config.alg, { agent: config.agent, mixer: config.mixer }, config.wqmix.centralEmbed);
-  const active = activeWeights(layerDensities(learner.stores()));
   const targetMixerPasses = config.alg === 'res-qmix' ? info.nAgents * info.nActions : 1;
-  const flopWeights: NetworkWeights = { agentActive: active.agent, mixerActive: active.mixer, agentDense: dense.agent, mixerDense: dense.mixer };
+  const currentFlopWeights = (): NetworkWeights => {
+    const active = activeWeights(layerDensities(learner.stores()));
+    return { agentActive: active.agent, mixerActive: active.mixer, agentDense: dense.agent, mixerDense: dense.mixer };
+  };
+  let flopWeights = currentFlopWeights();
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
 
@@ -216,7 +229,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       // --- learn: one update from a replay batch
       let loss: number | null = null;
       if (buffer.canSample(config.batchSize)) {
-        const evolve = rule !== null && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
+        const evolve = rule !== null && pruned && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: evolve && rule === 'gradient' });
         rowWindow.addUpdate(s);
@@ -230,6 +243,14 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
           rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped);
           counters.topologyUpdates += 1;
+        }
+
+        // --- gradual pruning: every few updates until T_p, then once more to the final density
+        if (gradual && !pruned && (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)) {
+          const density = gradualDensityAt(counters.tEnv, config.sparsity.density, pruningEnd, startDensity);
+          pruneToDensity(learner.stores(), learner.optimizer, density, config.sparsity.distribution);
+          flopWeights = currentFlopWeights();
+          pruned = counters.tEnv >= pruningEnd;
         }
 
         // --- sync targets: hard copy (weights and masks) every few episodes

@@ -2,3 +2,4 @@
 export * from './density.js';
 export * from './mask.js';
 export * from './topology.js';
+export * from './prune.js';

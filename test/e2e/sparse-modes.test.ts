@@ -10,6 +10,8 @@ import { readMetrics } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { compressConfig } from '../../src/marl/compress.js';
+import { gradualDensityAt } from '../../src/sparse/prune.js';
+import { readTensorFile } from '../../src/util/tensor-file.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
 
@@ -38,6 +40,33 @@ test('masks change only on schedule: every ΔT updates before T_end, keeping eac
   assert.ok(last.inferenceFlopsRatio > 0.2 && last.inferenceFlopsRatio < 0.4, `inference FLOPs ratio ${last.inferenceFlopsRatio}`);
 });
 
+test('gradual pruning: dense at first, the cubic schedule every ΔT updates, the final density from T_p on; a stop mid-way resumes to the same run', async () => {
+  // pruning steps every 20 updates fall at tEnv 51, 71, 91, 111, 131; the first at or past T_p = 150 is at tEnv 150
+  const config = matrix({ sparsity: { mode: 'static', density: 0.3 }, pruning: { schedule: 'gradual', interval: 20, endFraction: 0.5 }, schedule: { testInterval: 50, checkpointInterval: 50 } });
+  const dir = tmp('gradual');
+  await train(config, { outDir: dir });
+  const rows = readMetrics(runPaths(dir).metrics);
+  assert.deepEqual(rows.map((r) => r.tEnv), [0, 50, 100, 150, 200, 250, 300]);
+  const density = rows.map((r) => r.globalDensity);
+  assert.deepEqual(density.slice(0, 2), [1, 1], 'dense until the first pruning step');
+  assert.ok(Math.abs(density[2]! - gradualDensityAt(91, 0.3, 150)) < 2e-3, `at 100: ${density[2]} (pruned at 91)`);
+  for (const d of density.slice(3)) assert.ok(Math.abs(d - 0.3) < 1e-3, `from T_p on: ${d}`);
+  assert.ok(density.every((d, i) => i === 0 || d <= density[i - 1]!), 'never rising');
+  const snap = readSnapshot(runPaths(dir).snapshot);
+  for (const t of Object.values(snap.tensors)) if (t.mask) t.mask.forEach((m, i) => assert.ok(m === 1 || t.values[i] === 0, 'pruned weights are zero'));
+  const oneshot = tmp('oneshot');
+  await train(matrix({ sparsity: { mode: 'static', density: 0.3 }, schedule: { testInterval: 50 } }), { outDir: oneshot });
+  const flops = (d: string) => readMetrics(runPaths(d).metrics).at(-1)!.trainFlopsRatio;
+  assert.ok(flops(dir) > flops(oneshot) + 0.05 && flops(dir) < 1, `the dense start costs FLOPs: ${flops(dir)} vs ${flops(oneshot)}`);
+
+  const split = tmp('gradual-resume');
+  await train(config, { outDir: split, stopAtStep: 100 });
+  await train(config, { outDir: split, resume: true });
+  const withoutTime = (d: string) => readMetrics(runPaths(d).metrics).map(({ elapsedSec: _t, ...rest }) => rest);
+  assert.deepEqual(withoutTime(split), withoutTime(dir), 'stopped at 100 (mid-pruning) and resumed: the same run');
+  assert.throws(() => resolveConfig('matrix', { pruning: { schedule: 'gradual' } }), (e: unknown) => e instanceof ConfigError && /'gradual' but sparsity\.mode is 'dense'/.test(e.message));
+});
+
 test('tiny trains a dense network shrunk to the weight budget', async () => {
   const dir = tmp('tiny');
   await train(matrix({ steps: 100, sparsity: { mode: 'tiny', density: 0.25 } }), { outDir: dir });
@@ -56,18 +85,42 @@ test('mast compress prunes a dense run by magnitude and recovers it; bad sources
   assert.throws(() => compressConfig(join(src, 'nope'), { density: 0.1, steps: 10 }), CheckpointError);
   const config = compressConfig(src, { density: 0.3, steps: 200 });
   assert.equal(config.sparsity.mode, 'mast');
-  assert.equal(config.targets.returns, 'td-lambda');
+  assert.deepEqual([config.pruning.schedule, config.pruning.endFraction, config.pruning.startDensity], ['gradual', 0.5, 1]);
+  assert.deepEqual([config.targets.operator, config.targets.returns, config.recentBuffer.fraction], ['soft-mellowmax', 'td-lambda', 0.5], "MAST's targets and dual buffer");
   assert.equal(config.epsilon.start, config.epsilon.finish);
+  const sourceTargets = compressConfig(src, { density: 0.3, steps: 200, targets: 'source' });
+  assert.deepEqual(sourceTargets.targets, resolveConfig('matrix').targets, "the source's targets");
+  assert.equal(sourceTargets.recentBuffer.fraction, 0, "the source's single buffer");
 
-  const out = join(tmp('compressed'), 'run');
-  const run = await runCli(['compress', src, '--out', out, '--density', '0.3', '--steps', '200', '--json']);
+  type Report = { source: { return: number }; pruned: { tEnv: number }; recovered: { tEnv: number }; density: number };
+  const dir = tmp('compressed');
+  const run = await runCli(['compress', src, '--out', join(dir, 'gradual'), '--density', '0.3', '--steps', '200', '--json']);
   assert.equal(run.error, null, String(run.error));
-  const report = JSON.parse(run.out) as { source: { return: number }; pruned: { tEnv: number }; recovered: { tEnv: number }; density: number };
-  assert.equal(report.pruned.tEnv, 0);
+  const report = JSON.parse(run.out) as Report;
   assert.equal(report.recovered.tEnv, 200);
   assert.ok(Number.isFinite(report.source.return));
-  const rows = readMetrics(runPaths(out).metrics);
-  assert.ok(Math.abs(rows[0]!.globalDensity - 0.3) < 1e-3, `density ${rows[0]!.globalDensity}`);
+  const rows = readMetrics(runPaths(join(dir, 'gradual')).metrics);
+  assert.equal(rows[0]!.globalDensity, 1, 'gradual: the source network, unpruned, at step 0');
+  const first = rows.find((r) => Math.abs(r.globalDensity - 0.3) < 1e-3)!;
+  assert.ok(first.tEnv >= 100, `the final density from T_p = 100 on (first row: ${first.tEnv})`);
+  assert.equal(report.pruned.tEnv, first.tEnv, 'the report\'s "pruned" is the first test at the final density');
+  const meta = (d: string) => readTensorFile(runPaths(d).checkpoint).meta as { optimizerStep: number; counters: { updates: number; episodes: number }; buffer: { main: { lengths: number[] } } };
+  const [before, after] = [meta(src), meta(join(dir, 'gradual'))];
+  assert.equal(after.optimizerStep, before.optimizerStep + after.counters.updates, "the source's optimizer state goes on");
+  assert.equal(after.buffer.main.lengths.length, before.buffer.main.lengths.length + after.counters.episodes, "the source's replay goes on");
+
+  const oneshot = await runCli(['compress', src, '--out', join(dir, 'oneshot'), '--density', '0.3', '--steps', '200', '--prune', 'oneshot', '--json']);
+  assert.equal(oneshot.error, null, String(oneshot.error));
+  assert.equal((JSON.parse(oneshot.out) as Report).pruned.tEnv, 0);
+  const oneshotRows = readMetrics(runPaths(join(dir, 'oneshot')).metrics);
+  assert.ok(Math.abs(oneshotRows[0]!.globalDensity - 0.3) < 1e-3, `one-shot: pruned at step 0 (${oneshotRows[0]!.globalDensity})`);
+
+  // a sparse source is pruned further from its own masks, not from a revived dense network
+  const sparseSrc = tmp('sparse-src');
+  await train(matrix({ sparsity: { mode: 'static', density: 0.5 } }), { outDir: sparseSrc });
+  assert.equal((await runCli(['compress', sparseSrc, '--out', join(dir, 'from-sparse'), '--density', '0.2', '--steps', '200'])).error, null);
+  const fromSparse = readMetrics(runPaths(join(dir, 'from-sparse')).metrics).map((r) => r.globalDensity);
+  assert.ok(Math.abs(fromSparse[0]! - 0.5) < 1e-3 && Math.abs(fromSparse.at(-1)! - 0.2) < 1e-3, `0.5 → 0.2: ${fromSparse}`);
 });
 
 test('MAST runs with every learner; WQMIX’s central critic is pruned with the rest', async () => {
