@@ -145,7 +145,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
   // Topology updates move connections, so active counts change only while gradual pruning runs.
-  let pruned = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
+  let atFinalDensity = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
   const dense = weightCounts(info, config.alg, { agent: config.agent, mixer: config.mixer }, config.wqmix.centralEmbed);
   const targetMixerPasses = config.alg === 'res-qmix' ? info.nAgents * info.nActions : 1;
   const currentFlopWeights = (): NetworkWeights => {
@@ -229,7 +229,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       // --- learn: one update from a replay batch
       let loss: number | null = null;
       if (buffer.canSample(config.batchSize)) {
-        const evolve = rule !== null && pruned && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
+        const evolve = rule !== null && atFinalDensity && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: evolve && rule === 'gradient' });
         rowWindow.addUpdate(s);
@@ -246,11 +246,11 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         }
 
         // --- gradual pruning: every few updates until T_p, then once more to the final density
-        if (gradual && !pruned && (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)) {
+        if (gradual && !atFinalDensity && (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)) {
           const density = gradualDensityAt(counters.tEnv, config.sparsity.density, pruningEnd, startDensity);
           pruneToDensity(learner.stores(), learner.optimizer, density, config.sparsity.distribution);
           flopWeights = currentFlopWeights();
-          pruned = counters.tEnv >= pruningEnd;
+          atFinalDensity = counters.tEnv >= pruningEnd;
         }
 
         // --- sync targets: hard copy (weights and masks) every few episodes
