@@ -37,7 +37,7 @@ export type MaskSource = 'random' | 'magnitude';
 
 /**
  * Give every weight matrix in `stores` a mask at its share of the global `density` (the config's
- * unless given: gradual pruning starts at 1), or leave everything dense
+ * unless given: gradual pruning starts at `pruning.startDensity`), or leave everything dense
  * (`dense` and `tiny` modes: a no-op). Random masks of a fresh network with `init: 'sparse'` have
  * their kept weights scaled by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn)
  * weights would shrink its pre-activation variance by that factor. Magnitude masks keep a trained

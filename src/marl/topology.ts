@@ -2,11 +2,11 @@
  * Topology evolution of a learner's masks: the tfjs side of `src/sparse/topology.ts`. Each mode only
  * chooses the grow score (SET: random, RigL/RLx2/MAST: |dense gradient|); the drop score is |w| for
  * all. Dropped weights are zeroed by the new mask, grown ones are already zero (they were pruned), and
- * the optimizer's moments at both are reset so a regrown weight starts fresh.
+ * the optimizer's moments at both are reset so a regrown weight starts fresh. Gradual magnitude
+ * pruning (`src/sparse/prune.ts`) changes the masks here too, dropping without growing.
  */
-import type { SparsityMode } from '../config/types.js';
+import type { DensityDistribution, SparsityMode } from '../config/types.js';
 import type { Rng } from '../util/rng.js';
-import type { DensityDistribution } from '../config/types.js';
 import { allocateDensities } from '../sparse/density.js';
 import { pruneMask } from '../sparse/prune.js';
 import { magnitudeScore, updateMask } from '../sparse/topology.js';
