@@ -13,6 +13,7 @@ interface CompressOpts {
   steps: number;
   distribution?: DensityDistribution;
   prune: PruningSchedule;
+  pruneEnd: number;
   targets: CompressTargets;
   resume?: boolean;
   backend: string;
@@ -31,12 +32,13 @@ export function compressCommand(io: CliIo): Command {
     .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
     .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')} (default: the run's)`, oneOf(DENSITY_DISTRIBUTIONS))
     .option('--targets <which>', 'mast: MAST\'s TD targets and replay (Soft Mellowmax, hybrid TD(λ), dual buffer); source: keep the source run\'s', oneOf(COMPRESS_TARGETS), 'mast')
-    .option('--prune <schedule>', `${PRUNING_SCHEDULES.join(' | ')}: cut to the density at once, or gradually over the first half of the steps (Zhu & Gupta's cubic schedule)`, oneOf(PRUNING_SCHEDULES), 'gradual')
+    .option('--prune <schedule>', `${PRUNING_SCHEDULES.join(' | ')}: cut to the density at once, or gradually (Zhu & Gupta's cubic schedule)`, oneOf(PRUNING_SCHEDULES), 'gradual')
+    .option('--prune-end <f>', 'gradual: the fraction of the steps by which the density is reached (1: the run ends there)', numberIn(0, 1), 0.5)
     .option('--resume', 'continue an interrupted compression in --out')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the before/after report as one JSON object')
     .action(async (run: string, opts: CompressOpts) => {
-      const config = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
+      const config = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {

@@ -22,8 +22,10 @@ export interface CompressTarget {
   steps: number;
   /** Per-layer split of the density (default: the source run's). */
   distribution?: DensityDistribution;
-  /** `gradual` (default): prune on Zhu & Gupta's schedule over the first half of the steps; `oneshot`: all at step 0. */
+  /** `gradual` (default): prune on Zhu & Gupta's schedule over the first `pruneEnd` of the steps; `oneshot`: all at step 0. */
   schedule?: PruningSchedule;
+  /** Where gradual pruning reaches the density, as a fraction of the steps (default 0.5; 1 ends the run right there). */
+  pruneEnd?: number;
   /** See {@link COMPRESS_TARGETS} (default `mast`). */
   targets?: CompressTargets;
 }
@@ -39,7 +41,7 @@ export type CompressTargets = (typeof COMPRESS_TARGETS)[number];
 
 /**
  * The config of the recovery run: the source run's, in `mast` mode (gradient-grow topology
- * evolution) at the target density, pruned gradually over the first half of the steps unless
+ * evolution) at the target density, pruned gradually over the first `pruneEnd` of the steps unless
  * `schedule` is `oneshot`, with MAST's TD targets unless `targets` is `source`, and ε held at
  * its final value (the agent already knows the task; exploring from scratch would undo it).
  * @throws CheckpointError when `sourceDir` holds no finished run; ConfigError when it is already as sparse.
@@ -59,7 +61,7 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
   return deriveConfig(source, {
     steps: target.steps,
     sparsity: { mode: 'mast', density: target.density, distribution: target.distribution ?? source.sparsity.distribution, init: 'dense' },
-    pruning: { ...source.pruning, schedule: target.schedule ?? 'gradual', endFraction: 0.5, startDensity: source.sparsity.density },
+    pruning: { ...source.pruning, schedule: target.schedule ?? 'gradual', endFraction: target.pruneEnd ?? 0.5, startDensity: source.sparsity.density },
     ...(target.targets === 'source' ? { targets: source.targets, recentBuffer: source.recentBuffer } : {}),
     epsilon: { start: finish, finish, annealSteps: 1 },
   });

@@ -109,6 +109,11 @@ test('mast compress prunes a dense run by magnitude and recovers it; bad sources
   assert.equal(after.optimizerStep, before.optimizerStep + after.counters.updates, "the source's optimizer state goes on");
   assert.equal(after.buffer.main.lengths.length, before.buffer.main.lengths.length + after.counters.episodes, "the source's replay goes on");
 
+  const toTheEnd = await runCli(['compress', src, '--out', join(dir, 'to-the-end'), '--density', '0.3', '--steps', '200', '--prune-end', '1', '--json']);
+  assert.equal(toTheEnd.error, null, String(toTheEnd.error));
+  assert.equal((JSON.parse(toTheEnd.out) as Report).pruned.tEnv, 200, '--prune-end 1: the density is reached at the last step');
+  assert.ok(readMetrics(runPaths(join(dir, 'to-the-end')).metrics).slice(0, -1).every((r) => r.globalDensity > 0.3 + 1e-3), 'and not before');
+
   const oneshot = await runCli(['compress', src, '--out', join(dir, 'oneshot'), '--density', '0.3', '--steps', '200', '--prune', 'oneshot', '--json']);
   assert.equal(oneshot.error, null, String(oneshot.error));
   assert.equal((JSON.parse(oneshot.out) as Report).pruned.tEnv, 0);
