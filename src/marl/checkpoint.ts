@@ -132,7 +132,6 @@ export interface LoadedCheckpoint {
    * does, a run fine-tuning these networks in `mast compress` starts its own).
    */
   restore(learner: QLearner, buffer: Replay): void;
-
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
@@ -159,6 +158,5 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
       buffer.loadArrays(m.buffer, arrays, path);
       if (m.rewardStats) learner.rewardScale.setState(m.rewardStats);
     },
-
   };
 }

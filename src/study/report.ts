@@ -2,7 +2,8 @@
  * A study's report in the layout of the MAST paper's Table 1: per environment and learner, each
  * sparsity mode at each density with its final test return (mean ± std over seeds) and that return
  * normalised to dense, the win rate, the total size (parameters stored) and training and inference
- * FLOPs normalised to dense; plus one SVG of mean learning curves per environment, learner and density.
+ * FLOPs normalised to dense; plus, per environment, learner and density, two SVGs of learning curves:
+ * every mode's mean, and each sparse mode beside dense with ± std bands.
  * Every run is read at the study's budget: rows a run gained by being extended past it
  * (`mast train --resume --steps N`) are left out, so all modes are compared at the same steps.
  * A study's `finalTests` averages the final figures over its last test phases, and `solvedReturn`
@@ -43,11 +44,14 @@ export interface ReportRow {
   /** Final win rate (over the same test phases), mean over seeds; null where episodes are not won or lost. */
   winRate: number | null;
   /**
-   * Total size: parameters the trained agent network and mixer store (active weights plus biases;
-   * WQMIX's central critic, a training aid, is not counted), mean over seeds, and that relative to dense's; null where no run has a snapshot (or, for the
-   * ratio, no dense run). Unlike the masks' density, it counts `tiny`'s smaller network as small.
+   * Parameters the trained agent network and mixer store (active weights plus biases; WQMIX's
+   * central critic, a training aid, is not counted), mean over seeds; null where no run has a snapshot.
    */
   parameters: number | null;
+  /**
+   * Total size: {@link ReportRow.parameters} relative to dense's; null without them or without a
+   * dense run. Unlike the masks' density, it counts `tiny`'s smaller network as small.
+   */
   size: number | null;
   trainFlops: number;
   inferenceFlops: number;
