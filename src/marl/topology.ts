@@ -8,6 +8,7 @@
 import type { DensityDistribution, SparsityMode } from '../config/types.js';
 import type { Rng } from '../util/rng.js';
 import { allocateDensities } from '../sparse/density.js';
+import { countActive } from '../sparse/mask.js';
 import { pruneMask } from '../sparse/prune.js';
 import { magnitudeScore, updateMask } from '../sparse/topology.js';
 import { maskableLayers } from './masks.js';
@@ -59,8 +60,7 @@ export function evolveTopology(
       const mask = store.mask(param);
       if (!mask) continue;
       const key = `${prefix}/${param}`;
-      let active = 0;
-      for (let i = 0; i < mask.length; i++) active += mask[i] as number;
+      const active = countActive(mask);
       const weights = store.get(param).dataSync() as Float32Array;
       let growScore: Float32Array;
       if (rule === 'gradient') {
@@ -95,8 +95,7 @@ export function pruneToDensity(stores: Record<string, ParamStore>, optimizer: Op
   for (const { name, store, param } of layers) {
     const mask = store.mask(param);
     if (!mask) continue;
-    let active = 0;
-    for (let i = 0; i < mask.length; i++) active += mask[i] as number;
+    const active = countActive(mask);
     const target = Math.min(active, plan[name]!.active);
     if (target === active) continue;
     const pruned = pruneMask(mask, store.get(param).dataSync() as Float32Array, target);

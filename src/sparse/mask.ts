@@ -14,10 +14,15 @@ export function randomMask(size: number, active: number, rng: Rng): Uint8Array {
   return mask;
 }
 
-/** A mask keeping the `active` entries of largest |value| (ties: lower index first, for determinism). */
-export function magnitudeMask(values: Float32Array, active: number): Uint8Array {
+/**
+ * A mask keeping the `active` entries of largest |value| (ties: lower index first, for determinism),
+ * chosen among the entries `among` keeps when given (all otherwise).
+ */
+export function magnitudeMask(values: Float32Array, active: number, among?: Uint8Array): Uint8Array {
   checkActive(values.length, active);
-  const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[b] as number) - Math.abs(values[a] as number) || a - b);
+  const candidates = among ? Array.from(values.keys()).filter((i) => among[i] === 1) : Array.from(values.keys());
+  if (active > candidates.length) throw new RangeError(`mask: active must be at most the ${candidates.length} entries to choose from, got ${active}`);
+  const order = candidates.sort((a, b) => Math.abs(values[b] as number) - Math.abs(values[a] as number) || a - b);
   const mask = new Uint8Array(values.length);
   for (let k = 0; k < active; k++) mask[order[k] as number] = 1;
   return mask;

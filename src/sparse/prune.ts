@@ -2,6 +2,7 @@
  * Gradual magnitude pruning (Zhu & Gupta, "To prune, or not to prune", 2017) on plain typed arrays:
  * the density schedule, and the mask that drops a layer's smallest weights.
  */
+import { countActive, magnitudeMask } from './mask.js';
 
 /**
  * The global density at environment step `t` when pruning from `startDensity` (1: dense) to
@@ -23,12 +24,9 @@ export function gradualDensityAt(t: number, finalDensity: number, tEnd: number, 
  */
 export function pruneMask(mask: Uint8Array, weights: Float32Array, active: number): { mask: Uint8Array; dropped: Uint8Array } {
   if (weights.length !== mask.length) throw new RangeError(`pruneMask: mask has ${mask.length} entries but weights ${weights.length}`);
-  const kept: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) kept.push(i);
-  if (!Number.isInteger(active) || active < 0 || active > kept.length) throw new RangeError(`pruneMask: active must be an integer in [0, ${kept.length}], got ${active}`);
-  kept.sort((a, b) => Math.abs(weights[b] as number) - Math.abs(weights[a] as number) || a - b);
-  const next = new Uint8Array(mask.length);
-  for (let k = 0; k < active; k++) next[kept[k] as number] = 1;
+  const kept = countActive(mask);
+  if (!Number.isInteger(active) || active < 0 || active > kept) throw new RangeError(`pruneMask: active must be an integer in [0, ${kept}], got ${active}`);
+  const next = magnitudeMask(weights, active, mask);
   const dropped = mask.map((m, i) => m & (1 - (next[i] as number)));
   return { mask: next, dropped };
 }
