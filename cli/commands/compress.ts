@@ -1,7 +1,8 @@
 /** `mast compress`: go on training a trained run with MAST while pruning it by magnitude. */
 import { Command } from 'commander';
-import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, type DensityDistribution, type PruningSchedule } from '../../src/config/index.js';
+import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type DensityDistribution, type PruningSchedule } from '../../src/config/index.js';
 import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
+import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
@@ -15,6 +16,7 @@ interface CompressOpts {
   prune: PruningSchedule;
   pruneEnd: number;
   targets: CompressTargets;
+  config?: string;
   resume?: boolean;
   backend: string;
   json?: boolean;
@@ -34,11 +36,13 @@ export function compressCommand(io: CliIo): Command {
     .option('--targets <which>', 'mast: MAST\'s TD targets and replay (Soft Mellowmax, hybrid TD(λ), dual buffer); source: keep the source run\'s', oneOf(COMPRESS_TARGETS), 'mast')
     .option('--prune <schedule>', `${PRUNING_SCHEDULES.join(' | ')}: cut to the density at once, or gradually (Zhu & Gupta's cubic schedule)`, oneOf(PRUNING_SCHEDULES), 'gradual')
     .option('--prune-end <f>', 'gradual: the fraction of the steps by which the density is reached (1: the run ends there)', numberIn(0, 1), 0.5)
-    .option('--resume', 'continue an interrupted compression in --out')
+    .option('--config <file>', 'JSON file of config overrides on top of the compression\'s, e.g. {"optimizer": {"lr": 0.0001}} (unknown keys are errors)')
+    .option('--resume', 'continue an interrupted compression in --out (with the same options)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the before/after report as one JSON object')
     .action(async (run: string, opts: CompressOpts) => {
-      const config = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
+      const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
+      const config = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
+import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
@@ -23,15 +24,6 @@ interface TrainOpts {
   resume?: boolean;
   backend: string;
   json?: boolean;
-}
-
-function readJsonFile(path: string): DeepPartial<TrainConfig> {
-  if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as DeepPartial<TrainConfig>;
-  } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 /** The config a `train` invocation asks for: preset ← --config file ← flags; or, with --resume, the run's own. */
@@ -55,7 +47,7 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
     const saved = parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config);
     return parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');
   }
-  return resolveConfig(opts.preset, opts.config ? readJsonFile(opts.config) : {}, flags);
+  return resolveConfig(opts.preset, opts.config ? readConfigOverrides(opts.config) : {}, flags);
 }
 
 /** Build the `train` command. */

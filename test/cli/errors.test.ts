@@ -29,6 +29,22 @@ test('an unknown environment names the known ones', async () => {
   assert.match((run.error as Error).message, /unknown environment: got 'starcraft\/3m'; expected one of .*'recall'/);
 });
 
+test('a --config file that is missing, not JSON, or not an object is named with the fix', async () => {
+  const dir = tmp();
+  const cases: [string | null, RegExp][] = [
+    [null, /config file .*nope\.json does not exist/],
+    ['{"optimizer": ', /config file .*nope\.json is not valid JSON/],
+    ['[{"steps": 10}]', /config file .*nope\.json must hold a JSON object/],
+  ];
+  for (const [text, pattern] of cases) {
+    const file = join(dir, 'nope.json');
+    if (text !== null) writeFileSync(file, text);
+    const run = await runCli(['train', '--env', 'recall', '--out', join(dir, 'r'), '--steps', '10', '--config', file]);
+    assert.ok(run.error instanceof ToolkitError && run.error.code === 'E_CONFIG', String(run.error));
+    assert.match((run.error as Error).message, pattern);
+  }
+});
+
 test('a missing .onnx file is reported by name', async () => {
   const path = join(tmp(), 'missing.onnx');
   const run = await runCli(['eval', path]);

@@ -1,10 +1,10 @@
 /** Sparsity modes through the whole training loop: topology schedule, `tiny` widths, `mast compress`. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config/index.js';
+import { resolveConfig, type TrainConfig } from '../../src/config/index.js';
 import { train, type RunSummaryFile } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
@@ -119,6 +119,18 @@ test('mast compress prunes a dense run by magnitude and recovers it; bad sources
   assert.equal((JSON.parse(oneshot.out) as Report).pruned.tEnv, 0);
   const oneshotRows = readMetrics(runPaths(join(dir, 'oneshot')).metrics);
   assert.ok(Math.abs(oneshotRows[0]!.globalDensity - 0.3) < 1e-3, `one-shot: pruned at step 0 (${oneshotRows[0]!.globalDensity})`);
+
+  // --config overrides the compression's config (here its step size and test interval)
+  const overrides = join(dir, 'overrides.json');
+  writeFileSync(overrides, JSON.stringify({ optimizer: { lr: 1e-4 }, schedule: { testInterval: 50 } }));
+  assert.equal((await runCli(['compress', src, '--out', join(dir, 'with-config'), '--density', '0.3', '--steps', '200', '--config', overrides])).error, null);
+  const withConfig = JSON.parse(readFileSync(runPaths(join(dir, 'with-config')).config, 'utf8')) as TrainConfig;
+  assert.deepEqual([withConfig.optimizer.lr, withConfig.sparsity.mode, withConfig.sparsity.density], [1e-4, 'mast', 0.3], 'the override on top of the compression');
+  assert.deepEqual(readMetrics(runPaths(join(dir, 'with-config')).metrics).map((r) => r.tEnv), [0, 50, 100, 150, 200]);
+  writeFileSync(overrides, JSON.stringify({ optimizer: { learningRate: 1e-4 } }));
+  const unknown = await runCli(['compress', src, '--out', join(dir, 'bad-config'), '--density', '0.3', '--steps', '200', '--config', overrides]);
+  assert.ok(unknown.error instanceof ConfigError && /optimizer\.learningRate/.test(unknown.error.message), String(unknown.error));
+  assert.ok(!existsSync(join(dir, 'bad-config')), 'nothing written for a refused config');
 
   // a sparse source is pruned further from its own masks, not from a revived dense network
   const sparseSrc = tmp('sparse-src');
