@@ -1,5 +1,5 @@
 /** Default training configuration (pymarl QMIX) and named presets, each a small diff over it. */
-import type { SparsityMode, TrainConfig } from './types.js';
+import type { GrowRule, SparsityMode, TrainConfig } from './types.js';
 
 /** A recursively optional version of `T`, the shape of presets and overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -26,7 +26,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   optimizer: { name: 'adam', lr: 5e-4, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-5, gradClip: 10 },
   sparsity: { mode: 'dense', density: 1, distribution: 'erk', init: 'sparse' },
   pruning: { schedule: 'oneshot', interval: 10, endFraction: 0.5, startDensity: 1 },
-  topology: { interval: 200, dropFraction: 0.5, endFraction: 0.8 },
+  topology: { interval: 200, dropFraction: 0.5, endFraction: 0.8, grow: 'mode' },
   targets: { operator: 'max', omega: 10, alpha: 10, returns: 'one-step', lambda: 0.6, cutTraces: false, nStep: 3, switchFraction: 0.1 },
   recentBuffer: { capacity: 32, fraction: 0 },
   schedule: { testInterval: 2000, testEpisodes: 20, checkpointInterval: 10_000 },
@@ -93,6 +93,17 @@ export const MODE_DEFAULTS: Record<SparsityMode, DeepPartial<TrainConfig>> = {
   rigl: {},
   rlx2: { targets: { returns: 'n-step' } },
   mast: { targets: { operator: 'soft-mellowmax', returns: 'td-lambda' }, recentBuffer: { fraction: 0.5 } },
+};
+
+/** Each mode's own grow rule (`topology.grow: 'mode'`); null for the modes whose masks never change. */
+export const MODE_GROW_RULES: Record<SparsityMode, GrowRule | null> = {
+  dense: null,
+  tiny: null,
+  static: null,
+  set: 'random',
+  rigl: 'gradient',
+  rlx2: 'gradient',
+  mast: 'gradient',
 };
 
 /** A preset name. */

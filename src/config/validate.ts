@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
-import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
+import { DEFAULT_CONFIG, MODE_DEFAULTS, MODE_GROW_RULES, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
+import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, GROW_CHOICES, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -100,6 +100,11 @@ export function checkConfig(c: TrainConfig): void {
   check(isInt(tp.interval, 1), 'topology.interval', tp.interval, 'a positive integer');
   check(tp.dropFraction >= 0 && tp.dropFraction <= 1, 'topology.dropFraction', tp.dropFraction, 'in [0, 1]');
   check(tp.endFraction >= 0 && tp.endFraction <= 1, 'topology.endFraction', tp.endFraction, 'in [0, 1]');
+  checkEnum('grow rule', GROW_CHOICES, tp.grow);
+  if (tp.grow !== 'mode' && MODE_GROW_RULES[s.mode] === null) {
+    const evolving = SPARSITY_MODES.filter((m) => MODE_GROW_RULES[m] !== null);
+    throw new ConfigError(`topology.grow is '${tp.grow}' but sparsity.mode '${s.mode}' never changes its masks`, { hint: `choose a mode whose topology evolves (${evolving.join(', ')}) or leave topology.grow at 'mode'` });
+  }
   const tg = c.targets;
   checkEnum('bootstrap operator', BOOTSTRAP_OPERATORS, tg.operator);
   checkEnum('compute', COMPUTE_MODES, c.compute);

@@ -1,11 +1,12 @@
 /**
  * Topology evolution of a learner's masks: the tfjs side of `src/sparse/topology.ts`. Each mode only
- * chooses the grow score (SET: random, RigL/RLx2/MAST: |dense gradient|); the drop score is |w| for
- * all. Dropped weights are zeroed by the new mask, grown ones are already zero (they were pruned), and
+ * chooses the grow score (SET: random, RigL/RLx2/MAST: |dense gradient|; `topology.grow` can choose
+ * the other); the drop score is |w| for all. Dropped weights are zeroed by the new mask, grown ones are already zero (they were pruned), and
  * the optimizer's moments at both are reset so a regrown weight starts fresh. Gradual magnitude
  * pruning (`src/sparse/prune.ts`) changes the masks here too, dropping without growing.
  */
-import type { DensityDistribution, SparsityMode } from '../config/types.js';
+import type { DensityDistribution, GrowChoice, GrowRule, SparsityMode } from '../config/types.js';
+import { MODE_GROW_RULES } from '../config/defaults.js';
 import type { Rng } from '../util/rng.js';
 import { allocateDensities } from '../sparse/density.js';
 import { countActive } from '../sparse/mask.js';
@@ -15,22 +16,13 @@ import { maskableLayers } from './masks.js';
 import type { Optimizer } from './optimizer.js';
 import type { ParamStore } from './params.js';
 
-/** How a mode grows connections; null for modes whose masks never change. */
-export type GrowRule = 'random' | 'gradient' | null;
-
-const GROW_RULES: Record<SparsityMode, GrowRule> = {
-  dense: null,
-  tiny: null,
-  static: null,
-  set: 'random',
-  rigl: 'gradient',
-  rlx2: 'gradient',
-  mast: 'gradient',
-};
-
-/** The grow rule of a sparsity mode. */
-export function growRule(mode: SparsityMode): GrowRule {
-  return GROW_RULES[mode];
+/**
+ * The grow rule a run's topology updates use: `topology.grow`, or with `mode` the sparsity mode's
+ * own; null for the modes whose masks never change.
+ */
+export function growRule(mode: SparsityMode, choice: GrowChoice = 'mode'): GrowRule | null {
+  const own = MODE_GROW_RULES[mode];
+  return own === null || choice === 'mode' ? own : choice;
 }
 
 /** What one topology update did. */
@@ -49,7 +41,7 @@ export interface TopologyReport {
 export function evolveTopology(
   stores: Record<string, ParamStore>,
   optimizer: Optimizer,
-  rule: Exclude<GrowRule, null>,
+  rule: GrowRule,
   fraction: number,
   denseGrads: Record<string, Float32Array> | null,
   rng: Rng,

@@ -141,7 +141,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     rmSync(paths.metrics, { force: true });
   }
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
-  const rule = growRule(config.sparsity.mode);
+  const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
   // Topology updates move connections, so active counts change only while gradual pruning runs.

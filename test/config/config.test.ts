@@ -89,6 +89,18 @@ test('sparse modes need a density below 1, and the new sections are range-checke
   assert.throws(() => resolveConfig('default', { recentBuffer: { fraction: -0.1 } }), /recentBuffer.fraction/);
 });
 
+test('topology.grow overrides an evolving mode\'s grow rule, is refused where masks never change, and old configs keep their rule', () => {
+  assert.equal(resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { grow: 'random' } }).topology.grow, 'random');
+  assert.throws(() => resolveConfig('default', { topology: { grow: 'magnitude' as never } }), (e: unknown) => e instanceof UnknownNameError && /'mode', 'random', 'gradient'/.test(e.message));
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { grow: 'random' } }), (e: unknown) => e instanceof ConfigError && /topology.grow is 'random' but sparsity.mode 'static' never changes its masks/.test(e.message) && /set, rigl, rlx2, mast/.test(e.hint ?? ''));
+  // a run saved before the key existed resumes with its mode's own rule, and hashes as it did
+  const set = resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 } });
+  const { grow: _, ...olderTopology } = set.topology;
+  const older = parseConfig({ ...set, topology: olderTopology }, 'an older saved config');
+  assert.equal(older.topology.grow, 'mode');
+  assert.equal(configHash(older), configHash(set));
+});
+
 test('the lbf preset is the configuration of the LBF studies that reach the literature (one source of the settings)', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   for (const file of ['lbf-8x8-coop-terminal.json', 'lbf-8x8-coop-sparse.json']) {

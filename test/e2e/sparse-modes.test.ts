@@ -140,6 +140,25 @@ test('mast compress prunes a dense run by magnitude and recovers it; bad sources
   assert.ok(Math.abs(fromSparse[0]! - 0.5) < 1e-3 && Math.abs(fromSparse.at(-1)! - 0.2) < 1e-3, `0.5 → 0.2: ${fromSparse}`);
 });
 
+test('MAST with topology.grow random is SET with MAST\'s targets and dual buffer, to the bit, and skips the dense gradients', async () => {
+  const mastTargets = { targets: { operator: 'soft-mellowmax', returns: 'td-lambda' }, recentBuffer: { fraction: 0.5 } } as const;
+  const common = { sparsity: { density: 0.3 }, topology: { interval: 50 }, schedule: { testInterval: 50 } } as const;
+  const runs: Record<string, ReturnType<typeof readMetrics>> = {};
+  for (const [name, overrides] of Object.entries({
+    mastRandom: { ...common, sparsity: { mode: 'mast', density: 0.3 }, topology: { interval: 50, grow: 'random' } },
+    setMastTargets: { ...common, ...mastTargets, sparsity: { mode: 'set', density: 0.3 } },
+    mast: { ...common, sparsity: { mode: 'mast', density: 0.3 } },
+  } as const)) {
+    const dir = tmp(name);
+    await train(matrix(overrides), { outDir: dir });
+    runs[name] = readMetrics(runPaths(dir).metrics).map(({ elapsedSec: _, ...row }) => row) as ReturnType<typeof readMetrics>;
+  }
+  assert.ok(runs.mastRandom!.reduce((a, r) => a + r.topologySwaps, 0) > 0, 'connections moved');
+  assert.deepEqual(runs.mastRandom, runs.setMastTargets);
+  const flops = (rows: ReturnType<typeof readMetrics>): number => rows.at(-1)!.trainFlopsRatio;
+  assert.ok(flops(runs.mastRandom!) < flops(runs.mast!), `no dense-gradient steps: ${flops(runs.mastRandom!)} < ${flops(runs.mast!)}`);
+});
+
 test('MAST runs with every learner; WQMIX’s central critic is pruned with the rest', async () => {
   for (const alg of ['vdn', 'ow-qmix', 'cw-qmix', 'res-qmix'] as const) {
     const dir = tmp(alg);

@@ -22,11 +22,15 @@ function masked(learner: QLearner): Map<string, { mask: Uint8Array; weights: Flo
   return out;
 }
 
-test('each mode has its grow rule', () => {
+test('each mode has its grow rule, which topology.grow can swap for the other', () => {
   assert.equal(growRule('static'), null);
   assert.equal(growRule('dense'), null);
   assert.equal(growRule('set'), 'random');
   assert.equal(growRule('mast'), 'gradient');
+  assert.equal(growRule('mast', 'mode'), 'gradient');
+  assert.equal(growRule('mast', 'random'), 'random');
+  assert.equal(growRule('set', 'gradient'), 'gradient');
+  assert.equal(growRule('static', 'random'), null, 'a mode without topology updates has no rule to swap');
 });
 
 test('a gradient-grow update keeps nnz per tensor, grows at zero with reset moments, and masks stay exact through training and target sync', () => {
