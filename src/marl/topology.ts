@@ -1,9 +1,10 @@
 /**
  * Topology evolution of a learner's masks: the tfjs side of `src/sparse/topology.ts`. Each mode only
  * chooses the grow score (SET: random, RigL/RLx2/MAST: |dense gradient|; `topology.grow` can choose
- * the other); the drop score is |w| for all. Dropped weights are zeroed by the new mask, grown ones are already zero (they were pruned), and
- * the optimizer's moments at both are reset so a regrown weight starts fresh. Gradual magnitude
- * pruning (`src/sparse/prune.ts`) changes the masks here too, dropping without growing.
+ * the other); the drop score is |w| for all. Dropped weights are zeroed by the new mask, grown ones
+ * are already zero (they were pruned), and the optimizer's moments at both are reset so a regrown
+ * weight starts fresh. Gradual magnitude pruning (`src/sparse/prune.ts`) changes the masks here too,
+ * dropping without growing.
  */
 import type { DensityDistribution, GrowChoice, GrowRule, SparsityMode } from '../config/types.js';
 import { MODE_GROW_RULES } from '../config/defaults.js';
