@@ -66,13 +66,17 @@ export function studyCommand(io: CliIo): Command {
           signal: abort.signal,
           onRun: (run, i, n, resuming) => {
             if (opts.worker) return io.out(`${name(run)}${resuming ? ' (resumed)' : ''}: started`);
-            bar.current?.done('done');
             bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${name(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
-          onRunEnd: (run, completed) => opts.worker && io.out(`${name(run)}: ${completed ? 'done' : 'stopped with a checkpoint'}`),
+          // each run's own outcome: the study as a whole can be unfinished while this run is done
+          onRunEnd: (run, completed) => {
+            const outcome = completed ? 'done' : 'stopped with a checkpoint';
+            if (opts.worker) return io.out(`${name(run)}: ${outcome}`);
+            bar.current?.done(outcome);
+            bar.current = null;
+          },
         });
-        bar.current?.done(result.completed ? 'done' : 'stopped with a checkpoint');
         if (opts.worker) return io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
         const failed = (await workers?.finished()) ?? 0;
         if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);

@@ -7,6 +7,8 @@ import type { CliIo } from '../../cli/io.js';
 export interface CliRun {
   out: string;
   err: string;
+  /** What the command wrote to its progress stream (plain lines: the stream is not a TTY). */
+  progress: string;
   error: unknown;
 }
 
@@ -14,7 +16,13 @@ export interface CliRun {
 export async function runCli(args: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
-  const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  let progress = '';
+  const sink = new Writable({
+    write: (chunk: Buffer | string, _enc, cb) => {
+      progress += String(chunk);
+      cb();
+    },
+  });
   const io: CliIo = { out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`), progressStream: sink };
   let error: unknown = null;
   try {
@@ -22,5 +30,5 @@ export async function runCli(args: string[]): Promise<CliRun> {
   } catch (e) {
     error = e;
   }
-  return { out, err, error };
+  return { out, err, progress, error };
 }

@@ -85,6 +85,21 @@ test('mast study: a run locked by another live process is left to it; a lock who
   assert.ok(!existsSync(`${sparse!.dir}.lock`), 'the lock is released after the run');
 });
 
+test('mast study: a run finished while another process holds the next one is reported done, not stopped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-held-'));
+  const file = join(dir, 'study.json');
+  const spec = { ...base, steps: 100, dir: join(dir, 'runs') };
+  writeFileSync(file, JSON.stringify(spec));
+  const [held] = studyRuns(parseStudy(spec));
+  mkdirSync(dirname(held!.dir), { recursive: true });
+  writeFileSync(`${held!.dir}.lock`, String(process.ppid)); // our parent: alive
+  const { out, progress, error } = await runCli(['study', file]);
+  assert.equal(error, null, String(error));
+  assert.match(out, /1 left to another process training this study/);
+  assert.match(progress, /done/);
+  assert.doesNotMatch(progress, /stopped with a checkpoint/, progress);
+});
+
 test('mast study --jobs 2: a worker process shares the study; every run is trained once and no lock is left', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-study-jobs-'));
   const file = join(dir, 'study.json');
