@@ -15,6 +15,7 @@ import type { ParamArrays, ParamStore } from './params.js';
 import type { FlopTotals } from './flop-meter.js';
 import type { RewardStats } from './reward-scale.js';
 import type { MetricsWindowState } from './metrics-window.js';
+import { ExplorationRecord } from '../sparse/exploration.js';
 
 /** Step counters of a run. */
 export interface Counters {
@@ -44,6 +45,9 @@ export interface RngStreams {
   test: RngState;
   topology: RngState;
 }
+
+/** Key prefix of the exploration record's arrays. */
+const EXPLORED = 'explored/';
 
 /** The checkpoint layout version this toolkit writes and reads. */
 const CHECKPOINT_VERSION = 2;
@@ -97,11 +101,13 @@ export function saveCheckpoint(
   counters: Counters,
   rng: RngStreams,
   metricsWindow: MetricsWindowState,
+  explored: ExplorationRecord,
 ): void {
   const arrays: Record<string, StoredArray> = {};
   for (const [prefix, store] of allStores(learner)) storeArrays(prefix, store, arrays);
   const opt = learner.optimizer.getState();
   for (const [k, v] of Object.entries(opt.moments)) arrays[`optimizer/${k}`] = { shape: [v.length], data: v };
+  for (const [k, v] of Object.entries(explored.toArrays())) arrays[`${EXPLORED}${k}`] = { shape: [v.length], data: v };
   const replay = buffer.toArrays();
   Object.assign(arrays, replay.arrays);
   const meta: CheckpointMeta = {
@@ -126,6 +132,8 @@ export interface LoadedCheckpoint {
   rng: RngStreams;
   /** The metrics window at the checkpoint; null for checkpoints from before it was kept (the next row then averages only what follows). */
   window: MetricsWindowState | null;
+  /** The connections ever active up to the checkpoint; null for checkpoints from before it was kept. */
+  explored: ExplorationRecord | null;
   /**
    * Load the saved networks, optimizer, replay and reward statistics into freshly built objects of
    * the same architecture (the counters and RNG streams are the caller's to take: a resumed run
@@ -145,11 +153,13 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     });
   }
   const config = parseConfig(m.config, `${path} (config)`);
+  const explored = Object.entries(arrays).filter(([k]) => k.startsWith(EXPLORED));
   return {
     config,
     counters: m.counters,
     rng: m.rng,
     window: m.metricsWindow ?? null,
+    explored: explored.length === 0 ? null : ExplorationRecord.fromArrays(Object.fromEntries(explored.map(([k, v]) => [k.slice(EXPLORED.length), v.data as Uint8Array]))),
     restore(learner, buffer) {
       for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};

@@ -7,6 +7,7 @@ import type { Rng } from '../util/rng.js';
 import type { DensityDistribution, SparsityConfig } from '../config/types.js';
 import { allocateDensities } from '../sparse/density.js';
 import { magnitudeMask, randomMask } from '../sparse/mask.js';
+import type { ExplorationRecord } from '../sparse/exploration.js';
 import type { ParamStore } from './params.js';
 
 /** Density of one masked weight matrix. */
@@ -81,6 +82,13 @@ export function layerDensities(stores: Record<string, ParamStore>): LayerDensity
     const active = mask ? mask.reduce((a, m) => a + m, 0) : size;
     return { name, shape, size, active, density: active / size };
   });
+}
+
+/** Add every weight matrix's current mask to `record` (a matrix without one counts as wholly active). */
+export function observeMasks(record: ExplorationRecord, stores: Record<string, ParamStore>): void {
+  for (const { name, shape, store, param } of maskableLayers(stores)) {
+    record.observe(name, store.mask(param) ?? new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(1));
+  }
 }
 
 /** Global density over a list of layers: Σ active / Σ size. */

@@ -29,6 +29,14 @@ export interface MetricsRow {
   globalDensity: number;
   /** Density of each weight matrix (`store/param`). */
   layerDensity: Record<string, number>;
+  /**
+   * Fraction of the masked weights active at some point of the run so far (in-time
+   * over-parameterisation's exploration rate: the density for a fixed mask, 1 when dense); absent in
+   * rows from before 2026-12-01.
+   */
+  exploredFraction?: number;
+  /** The same per weight matrix (`store/param`). */
+  layerExplored?: Record<string, number>;
   /** Training FLOPs of the run so far over the dense reference's (see `flop-meter.ts`). */
   trainFlopsRatio: number;
   /** Agent-network inference FLOPs of the run so far over the dense reference's. */

@@ -24,7 +24,8 @@ import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
 import { endAtTimeLimit } from './episode.js';
-import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, reachedDensity, type LayerDensity } from './masks.js';
+import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, observeMasks, reachedDensity, type LayerDensity } from './masks.js';
+import { ExplorationRecord } from '../sparse/exploration.js';
 import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
 import { evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
 import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
@@ -140,6 +141,10 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     writeJsonAtomic(paths.config, config);
     rmSync(paths.metrics, { force: true });
   }
+  // Connections ever active: from the initial masks, or the checkpoint's record (a checkpoint from
+  // before it was kept starts it again from the current masks).
+  const explored = saved?.explored ?? new ExplorationRecord();
+  observeMasks(explored, learner.stores());
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
@@ -172,7 +177,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;
     const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
-    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState());
+    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState(), explored);
     const agentSnap = snapshot();
     writeSnapshot(paths.snapshot, agentSnap);
     writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...widths.mixer }, agentSnap.metadata));
@@ -200,6 +205,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       testWinRate: result.winRate,
       globalDensity: globalDensity(layers),
       layerDensity: Object.fromEntries(layers.map((l) => [l.name, l.density])),
+      exploredFraction: explored.fraction(),
+      layerExplored: explored.perLayer(),
       trainFlopsRatio: ratios.train,
       inferenceFlopsRatio: ratios.inference,
       topologySwaps,
@@ -243,6 +250,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
           rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped);
           counters.topologyUpdates += 1;
+          observeMasks(explored, learner.stores());
         }
 
         // --- gradual pruning: every few updates until T_p, then once more to the final density

@@ -3,3 +3,4 @@ export * from './density.js';
 export * from './mask.js';
 export * from './topology.js';
 export * from './prune.js';
+export * from './exploration.js';

@@ -56,6 +56,11 @@ export interface ReportRow {
   trainFlops: number;
   inferenceFlops: number;
   /**
+   * Fraction of the masked weights active at some point of the run (in-time over-parameterisation's
+   * exploration rate), mean over seeds; null when a run's metrics predate it.
+   */
+  explored: number | null;
+  /**
    * With the study's `solvedReturn`: the seeds whose training return reached it within the budget,
    * and the median of the steps at which each first did (null when none did); null without it.
    */
@@ -175,6 +180,7 @@ export function studyReport(study: StudyConfig): StudyReport {
             size: parameters === null || denseParameters === null ? null : parameters / denseParameters,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
+            explored: last.every((r) => r.exploredFraction !== undefined) ? meanStd(last.map((r) => r.exploredFraction as number)).mean : null,
             solved: solvedSummary(g.map((r) => r.metrics), study.solvedReturn),
           });
         }
@@ -234,11 +240,11 @@ export function reportMarkdown(report: StudyReport): string {
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs |${solvedHead}`);
-    out.push(`|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
+    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${solvedHead}`);
+    out.push(`|---|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} |${solvedCell(r)}`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${solvedCell(r)}`,
       );
     }
     out.push('');

@@ -4,11 +4,12 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { readMetrics } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import type { RunSummaryFile } from '../marl/train.js';
-import { barChart, lineChart } from './svg.js';
+import { groupedBarChart, lineChart } from './svg.js';
 
 /**
  * Write `learning-curve.svg` (greedy test return, mean ± std over test episodes, against environment
- * steps) and `sparsity.svg` (density per weight matrix) into run directory `dir`.
+ * steps) and `sparsity.svg` (per weight matrix: its density and, when the metrics have it, the
+ * fraction of its weights ever active in the run) into run directory `dir`.
  * @returns the paths written.
  */
 export function writeRunPictures(dir: string): string[] {
@@ -35,13 +36,19 @@ export function writeRunPictures(dir: string): string[] {
   );
   written.push(paths.curves);
   if (summary) {
+    const explored = rows.at(-1)?.layerExplored;
+    const fraction = rows.at(-1)?.exploredFraction;
+    const names = summary.layers.map((l) => l.name);
     writeFileAtomic(
       paths.sparsity,
-      barChart({
-        title: `density per weight matrix (global ${summary.density.toFixed(3)})`,
-        yLabel: 'density',
-        yMax: 1,
-        bars: summary.layers.map((l) => ({ label: l.name, value: l.density, group: l.name.split('/')[0] ?? '' })),
+      groupedBarChart({
+        title: `per weight matrix: density (global ${summary.density.toFixed(3)})${fraction === undefined ? '' : ` and weights ever active (${fraction.toFixed(3)})`}`,
+        yLabel: 'fraction of the weights',
+        groups: names,
+        series: [
+          { name: 'density', values: summary.layers.map((l) => l.density) },
+          ...(explored ? [{ name: 'ever active in the run (explored)', values: names.map((n) => explored[n] ?? null) }] : []),
+        ],
       }),
     );
     written.push(paths.sparsity);

@@ -178,30 +178,6 @@ function drawLineChart(o: LineChartOptions, at?: Placement): string {
   return frame(width, height, o.title, parts.join('\n'), at);
 }
 
-/** A bar chart (e.g. density per weight matrix); bars of one `group` share a colour. */
-export function barChart(o: { title: string; yLabel: string; bars: Array<{ label: string; value: number; group?: string }>; yMax?: number; width?: number; height?: number }): string {
-  checkFinite('bars', o.bars.map((b) => b.value));
-  const width = o.width ?? Math.max(480, 60 + o.bars.length * 44);
-  const height = o.height ?? 420;
-  const m = { left: 70, right: 90, top: 40, bottom: 150 }; // room on the right for the last rotated label
-  const top = o.yMax ?? Math.max(0, ...o.bars.map((b) => b.value));
-  const ticks = niceTicks(0, top > 0 ? top : 1);
-  const yMax = Math.max(top, ...ticks) || 1;
-  const py = (y: number) => height - m.bottom - (y / yMax) * (height - m.top - m.bottom);
-  const slot = (width - m.left - m.right) / Math.max(1, o.bars.length);
-  const groups = [...new Set(o.bars.map((b) => b.group ?? ''))];
-  const parts: string[] = [`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`];
-  parts.push(...yGrid(ticks, py, m, width), yAxisLabel(o.yLabel, m, height));
-  o.bars.forEach((b, i) => {
-    const x = m.left + i * slot + slot * 0.15;
-    const color = COLORS[groups.indexOf(b.group ?? '') % COLORS.length] as string;
-    parts.push(`<rect x="${x.toFixed(1)}" y="${py(b.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(height - m.bottom - py(b.value)).toFixed(1)}" fill="${color}"><title>${escapeXml(`${b.label}: ${formatTick(b.value)}`)}</title></rect>`);
-    const cx = x + slot * 0.35;
-    parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 10}) rotate(60)" font-size="10" ${FONT}>${escapeXml(b.label)}</text>`);
-  });
-  return frame(width, height, o.title, parts.join('\n'));
-}
-
 /**
  * A grouped bar chart: one group of bars per category, one bar per series in each (a series' missing
  * value leaves a gap), a legend, and an optional dashed reference line (e.g. dense at 100%).

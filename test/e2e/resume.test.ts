@@ -44,6 +44,8 @@ test('stopped between two test phases and resumed, a run reproduces the uninterr
   const a = withoutTime(readMetrics(runPaths(whole).metrics));
   assert.ok(a.length >= 4, `${a.length} metric rows`);
   assert.ok(a.some((r) => r.topologySwaps > 0 && r.tEnv > 400), 'the topology evolves after the split point');
+  const atSplit = a.find((r) => r.tEnv === 200)!;
+  assert.ok(atSplit.exploredFraction! > atSplit.globalDensity, 'connections explored before the stop, which the resumed run must carry on from');
   assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
   assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
   assert.equal(a[0]!.trainReturn, null, 'no training episode before the first row');
@@ -80,4 +82,13 @@ test('resumed at its last checkpoint, a run\'s final row averages the episodes p
   writeRunPictures(dir);
   const lines = [...readFileSync(runPaths(dir).curves, 'utf8').matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1]!.trim().split(' ').length);
   assert.deepEqual(lines, [rows.length, rows.length - 1], 'test return at every row; train return at every row but the untrained one');
+  const sparsity = readFileSync(runPaths(dir).sparsity, 'utf8');
+  const bars = [...sparsity.matchAll(/<title>([^<]+): ([0-9.]+)<\/title>/g)].map((m) => ({ label: m[1]!, value: Number(m[2]) }));
+  const last = rows.at(-1)!;
+  const layers = Object.keys(last.layerDensity);
+  assert.equal(bars.length, 2 * layers.length, 'two bars per weight matrix: density and explored');
+  for (const name of layers) {
+    assert.ok(bars.some((b) => b.label === `${name}, density` && Math.abs(b.value - last.layerDensity[name]!) < 1e-3), `${name}: density bar`);
+    assert.ok(bars.some((b) => b.label.startsWith(`${name}, ever active`) && Math.abs(b.value - last.layerExplored![name]!) < 1e-3), `${name}: explored bar`);
+  }
 });

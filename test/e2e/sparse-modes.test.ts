@@ -11,7 +11,7 @@ import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { compressConfig } from '../../src/marl/compress.js';
 import { gradualDensityAt } from '../../src/sparse/prune.js';
-import { readTensorFile } from '../../src/util/tensor-file.js';
+import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
 
@@ -38,6 +38,51 @@ test('masks change only on schedule: every ΔT updates before T_end, keeping eac
   const last = rows.at(-1)!;
   assert.ok(last.trainFlopsRatio > 0.25 && last.trainFlopsRatio < 0.4, `train FLOPs ratio ${last.trainFlopsRatio}`);
   assert.ok(last.inferenceFlopsRatio > 0.2 && last.inferenceFlopsRatio < 0.4, `inference FLOPs ratio ${last.inferenceFlopsRatio}`);
+});
+
+test('the exploration rate: the density for a fixed mask, 1 when dense, and for a dynamic mode rising with each topology update by at most the connections moved', async () => {
+  const rates: Record<string, MetricsRow[]> = {};
+  const sizes: Record<string, number> = {};
+  for (const mode of ['dense', 'static', 'set', 'rigl'] as const) {
+    const dir = tmp(`explore-${mode}`);
+    await train(matrix({ sparsity: { mode, density: mode === 'dense' ? 1 : 0.3 }, topology: { interval: 50 }, schedule: { testInterval: 50 } }), { outDir: dir });
+    rates[mode] = readMetrics(runPaths(dir).metrics);
+    const file = JSON.parse(readFileSync(runPaths(dir).summary, 'utf8')) as RunSummaryFile;
+    sizes[mode] = file.layers.reduce((n, l) => n + l.size, 0);
+  }
+  for (const row of rates.dense!) assert.equal(row.exploredFraction, 1);
+  for (const row of rates.static!) {
+    assert.equal(row.exploredFraction, row.globalDensity, 'a fixed mask explores only itself');
+    for (const [name, d] of Object.entries(row.layerDensity)) assert.equal(row.layerExplored![name], d, name);
+  }
+  for (const mode of ['set', 'rigl'] as const) {
+    const rows = rates[mode]!;
+    let moved = 0;
+    for (const [i, row] of rows.entries()) {
+      moved += row.topologySwaps;
+      const explored = row.exploredFraction!;
+      assert.ok(i === 0 || explored >= rows[i - 1]!.exploredFraction!, `${mode}: never falls`);
+      assert.ok(explored <= row.globalDensity + moved / sizes[mode]! + 1e-12, `${mode} at ${row.tEnv}: at most what was grown`);
+      assert.equal(explored > row.globalDensity + 1e-9, moved > 0, `${mode} at ${row.tEnv}: above the density once connections moved`);
+      for (const [name, d] of Object.entries(row.layerDensity)) assert.ok(row.layerExplored![name]! >= d, `${mode}: ${name}`);
+    }
+  }
+});
+
+test('a checkpoint from before the exploration record resumes, counting exploration again from its masks', async () => {
+  const config = matrix({ sparsity: { mode: 'set', density: 0.3 }, topology: { interval: 50 }, schedule: { testInterval: 50, checkpointInterval: 50 } });
+  const dir = tmp('explore-old');
+  await train(config, { outDir: dir, stopAtStep: 150 });
+  const { meta, arrays } = readTensorFile(runPaths(dir).checkpoint);
+  const old = Object.fromEntries(Object.entries(arrays).filter(([k]) => !k.startsWith('explored/')));
+  assert.ok(Object.keys(old).length < Object.keys(arrays).length, 'the checkpoint held the record');
+  writeTensorFile(runPaths(dir).checkpoint, meta, old);
+  await train(config, { outDir: dir, resume: true });
+  const rows = readMetrics(runPaths(dir).metrics);
+  const before = rows.find((r) => r.tEnv === 150)!;
+  const after = rows.find((r) => r.tEnv === 200)!;
+  assert.ok(before.exploredFraction! > before.globalDensity, 'explored before the stop');
+  assert.ok(after.exploredFraction! >= after.globalDensity && after.exploredFraction! <= 1, `after: ${after.exploredFraction}`);
 });
 
 test('gradual pruning: dense at first, the cubic schedule every ΔT updates, the final density from T_p on; a stop mid-way resumes to the same run', async () => {

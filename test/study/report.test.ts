@@ -115,9 +115,26 @@ test('with solvedReturn, the report counts the seeds that reached it within the 
   assert.deepEqual(dense!.solved, { seeds: 1, medianStep: 300 }, 'seed 1 solved only after the budget');
   assert.deepEqual(mast!.solved, { seeds: 2, medianStep: 300 }, 'median of 200 and 400');
   const md = reportMarkdown(report);
-  assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){11}\n/);
+  assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){12}\n/);
   assert.match(md, /\| mast \| 0\.1 \| 3\/3 \|.*\| 2\/3, median step 300 \|/);
   assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }), (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message));
+});
+
+test('the explored column: the mean over seeds of each run\'s final exploration rate, a dash where a run\'s metrics predate it', () => {
+  const study = studyWith();
+  const rates = [0.3, 0.4, 0.5];
+  for (const [i, run] of studyRuns(study).filter((r) => r.mode === 'mast').entries()) {
+    const metrics = rows(STEPS, () => 0.5).map((r, k, all) => ({ ...r, exploredFraction: k === all.length - 1 ? rates[i]! : 0.1 }));
+    writeFileSync(runPaths(run.dir).metrics, metrics.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+  const report = studyReport(study);
+  const [dense, mast] = report.rows;
+  assert.equal(dense!.explored, null, 'the dense runs\' rows have no exploration rate');
+  assert.ok(Math.abs(mast!.explored! - 0.4) < 1e-12, `${mast!.explored}`);
+  const md = reportMarkdown(report);
+  assert.match(md, /\| inference FLOPs \| explored \|/);
+  assert.match(md, /\| mast \| 0\.1 \|.*\| 0\.400 \|\n/);
+  assert.match(md, /\| dense \| 1 \|.*\| – \|\n/);
 });
 
 test('with finalTests, a final return averages the last test phases up to the budget', () => {

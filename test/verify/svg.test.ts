@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barChart, formatTick, groupedBarChart, lineChart, niceTicks, panelGrid } from '../../src/verify/svg.js';
+import { formatTick, groupedBarChart, lineChart, niceTicks, panelGrid } from '../../src/verify/svg.js';
 
 const wellFormed = (svg: string) => {
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox=/);
@@ -75,14 +75,6 @@ test('lineChart with no points draws a "no data" note; NaN is rejected naming th
   wellFormed(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points: [] }] }));
   assert.match(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [] }), /no data/);
   assert.throws(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'bad', points: [[0, Number.NaN]] }] }), /series 'bad' has a NaN/);
-});
-
-test('barChart: one rect per bar, heights proportional to values', () => {
-  const svg = barChart({ title: 'density', yLabel: 'density', yMax: 1, bars: [{ label: 'agent/fc1', value: 0.5, group: 'agent' }, { label: 'mixer/w', value: 1, group: 'mixer' }] });
-  wellFormed(svg);
-  const heights = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
-  assert.equal(heights.length, 2);
-  assert.ok(Math.abs(heights[1]! / heights[0]! - 2) < 0.01);
 });
 
 test('groupedBarChart: bars per group and series proportional to their values, gaps for missing values, a reference line', () => {
