@@ -59,10 +59,15 @@ export function initMasks(stores: Record<string, ParamStore>, sparsity: Sparsity
   }
 }
 
+/** A mask keeping every weight of a matrix of `shape`. */
+function fullMask(shape: readonly number[]): Uint8Array {
+  return new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(1);
+}
+
 /** Give every maskable weight matrix of `stores` that has no mask yet a full one (all weights kept). */
 export function fillMissingMasks(stores: Record<string, ParamStore>): void {
   for (const { store, param, shape } of maskableLayers(stores)) {
-    if (!store.mask(param)) store.setMask(param, new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(1));
+    if (!store.mask(param)) store.setMask(param, fullMask(shape));
   }
 }
 
@@ -87,7 +92,7 @@ export function layerDensities(stores: Record<string, ParamStore>): LayerDensity
 /** Add every weight matrix's current mask to `record` (a matrix without one counts as wholly active). */
 export function observeMasks(record: ExplorationRecord, stores: Record<string, ParamStore>): void {
   for (const { name, shape, store, param } of maskableLayers(stores)) {
-    record.observe(name, store.mask(param) ?? new Uint8Array(shape.reduce((a, b) => a * b, 1)).fill(1));
+    record.observe(name, store.mask(param) ?? fullMask(shape));
   }
 }
 
