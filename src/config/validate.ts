@@ -99,11 +99,18 @@ export function checkConfig(c: TrainConfig): void {
   const tp = c.topology;
   check(isInt(tp.interval, 1), 'topology.interval', tp.interval, 'a positive integer');
   check(tp.dropFraction >= 0 && tp.dropFraction <= 1, 'topology.dropFraction', tp.dropFraction, 'in [0, 1]');
+  check(isInt(tp.gradientUpdates, 1) && tp.gradientUpdates <= tp.interval, 'topology.gradientUpdates', tp.gradientUpdates, `an integer in [1, topology.interval = ${tp.interval}]`);
   check(tp.endFraction >= 0 && tp.endFraction <= 1, 'topology.endFraction', tp.endFraction, 'in [0, 1]');
   checkEnum('grow rule', GROW_CHOICES, tp.grow);
   if (tp.grow !== 'mode' && MODE_GROW_RULES[s.mode] === null) {
     const evolving = SPARSITY_MODES.filter((m) => MODE_GROW_RULES[m] !== null);
     throw new ConfigError(`topology.grow is '${tp.grow}' but sparsity.mode '${s.mode}' never changes its masks`, { hint: `choose a mode whose topology evolves (${evolving.join(', ')}) or leave topology.grow at 'mode'` });
+  }
+  const rule = tp.grow === 'mode' ? MODE_GROW_RULES[s.mode] : tp.grow;
+  if (tp.gradientUpdates > 1 && rule !== 'gradient') {
+    throw new ConfigError(`topology.gradientUpdates is ${tp.gradientUpdates} but sparsity.mode '${s.mode}' grows ${rule === null ? 'nothing' : 'at random'}: it only applies to the gradient grow rule`, {
+      hint: "choose rigl, rlx2 or mast (or topology.grow 'gradient' on an evolving mode), or leave topology.gradientUpdates at 1",
+    });
   }
   const tg = c.targets;
   checkEnum('bootstrap operator', BOOTSTRAP_OPERATORS, tg.operator);

@@ -48,6 +48,14 @@ export interface RngStreams {
 
 /** Key prefix of the exploration record's arrays. */
 const EXPLORED = 'explored/';
+/** Key prefix of the dense gradients summed toward the next mask update (`topology.gradientUpdates`). */
+const GROW_GRADIENT = 'growGradient/';
+
+/** Arrays of `arrays` under `prefix`, keyed by the rest of their names; null when there are none. */
+function withPrefix<T extends StoredArray['data']>(arrays: Record<string, StoredArray>, prefix: string): Record<string, T> | null {
+  const found = Object.entries(arrays).filter(([k]) => k.startsWith(prefix));
+  return found.length === 0 ? null : Object.fromEntries(found.map(([k, v]) => [k.slice(prefix.length), v.data as T]));
+}
 
 /** The checkpoint layout version this toolkit writes and reads. */
 const CHECKPOINT_VERSION = 2;
@@ -102,12 +110,14 @@ export function saveCheckpoint(
   rng: RngStreams,
   metricsWindow: MetricsWindowState,
   explored: ExplorationRecord,
+  growGradients: Record<string, Float32Array> | null,
 ): void {
   const arrays: Record<string, StoredArray> = {};
   for (const [prefix, store] of allStores(learner)) storeArrays(prefix, store, arrays);
   const opt = learner.optimizer.getState();
   for (const [k, v] of Object.entries(opt.moments)) arrays[`optimizer/${k}`] = { shape: [v.length], data: v };
   for (const [k, v] of Object.entries(explored.toArrays())) arrays[`${EXPLORED}${k}`] = { shape: [v.length], data: v };
+  for (const [k, v] of Object.entries(growGradients ?? {})) arrays[`${GROW_GRADIENT}${k}`] = { shape: [v.length], data: v };
   const replay = buffer.toArrays();
   Object.assign(arrays, replay.arrays);
   const meta: CheckpointMeta = {
@@ -134,6 +144,8 @@ export interface LoadedCheckpoint {
   window: MetricsWindowState | null;
   /** The connections ever active up to the checkpoint; null for checkpoints from before it was kept. */
   explored: ExplorationRecord | null;
+  /** The dense gradients summed so far toward the next mask update; null when none were pending. */
+  growGradients: Record<string, Float32Array> | null;
   /**
    * Load the saved networks, optimizer, replay and reward statistics into freshly built objects of
    * the same architecture (the counters and RNG streams are the caller's to take: a resumed run
@@ -153,13 +165,14 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     });
   }
   const config = parseConfig(m.config, `${path} (config)`);
-  const explored = Object.entries(arrays).filter(([k]) => k.startsWith(EXPLORED));
+  const explored = withPrefix<Uint8Array>(arrays, EXPLORED);
   return {
     config,
     counters: m.counters,
     rng: m.rng,
     window: m.metricsWindow ?? null,
-    explored: explored.length === 0 ? null : ExplorationRecord.fromArrays(Object.fromEntries(explored.map(([k, v]) => [k.slice(EXPLORED.length), v.data as Uint8Array]))),
+    explored: explored && ExplorationRecord.fromArrays(explored),
+    growGradients: withPrefix<Float32Array>(arrays, GROW_GRADIENT),
     restore(learner, buffer) {
       for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};

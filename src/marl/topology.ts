@@ -35,6 +35,20 @@ export interface TopologyReport {
 }
 
 /**
+ * Sum `grads` into `sum` tensor by tensor (a fresh copy when `sum` is null): the gradient rule's grow
+ * score over several updates (`topology.gradientUpdates`).
+ */
+export function addGradients(sum: Record<string, Float32Array> | null, grads: Record<string, Float32Array>): Record<string, Float32Array> {
+  if (sum === null) return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Float32Array.from(g)]));
+  for (const [key, g] of Object.entries(grads)) {
+    const into = sum[key];
+    if (!into || into.length !== g.length) throw new RangeError(`addGradients: '${key}' has ${g.length} entries but the sum has ${into?.length ?? 'none'}`);
+    for (let i = 0; i < g.length; i++) into[i]! += g[i]!;
+  }
+  return sum;
+}
+
+/**
  * Move round(fraction · active) connections of every masked weight matrix in `stores`.
  * @param denseGrads `store/param` → ∂L/∂W over the full matrix (required for the gradient rule).
  * @param rng source of SET's random grow scores.

@@ -17,7 +17,7 @@ import { ALGORITHM_MIXER } from '../config/types.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
-import { dropFractionAt, isTopologyUpdate } from '../sparse/topology.js';
+import { dropFractionAt, isGrowGradientUpdate, isTopologyUpdate } from '../sparse/topology.js';
 import { gradualDensityAt } from '../sparse/prune.js';
 import { QLearner } from './learner.js';
 import { Replay } from './replay.js';
@@ -27,7 +27,7 @@ import { endAtTimeLimit } from './episode.js';
 import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, observeMasks, reachedDensity, type LayerDensity } from './masks.js';
 import { ExplorationRecord } from '../sparse/exploration.js';
 import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
-import { evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
+import { addGradients, evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
 import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
@@ -144,6 +144,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   // Connections ever active: from the initial masks, or the checkpoint's record (a checkpoint from
   // before it was kept starts it again from the current masks).
   const explored = saved?.explored ?? new ExplorationRecord();
+  let growGradients = saved?.growGradients ?? null; // dense gradients summed toward the next mask update
   observeMasks(explored, learner.stores());
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   const rule = growRule(config.sparsity.mode, config.topology.grow);
@@ -177,7 +178,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;
     const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
-    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState(), explored);
+    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState(), explored, growGradients);
     const agentSnap = snapshot();
     writeSnapshot(paths.snapshot, agentSnap);
     writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...widths.mixer }, agentSnap.metadata));
@@ -236,9 +237,13 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       // --- learn: one update from a replay batch
       let loss: number | null = null;
       if (buffer.canSample(config.batchSize)) {
-        const evolve = rule !== null && atFinalDensity && isTopologyUpdate(counters.updates + 1, config.topology.interval, counters.tEnv, topologyEnd);
+        const update = counters.updates + 1;
+        const evolve = rule !== null && atFinalDensity && isTopologyUpdate(update, config.topology.interval, counters.tEnv, topologyEnd);
+        const collect = rule === 'gradient' && atFinalDensity && counters.tEnv < topologyEnd && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
         const batch = buffer.sample(config.batchSize, rng.sample);
-        const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: evolve && rule === 'gradient' });
+        const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect });
+        if (denseGrads) growGradients = addGradients(growGradients, denseGrads);
+        else if (counters.tEnv >= topologyEnd) growGradients = null; // T_end came inside a window: no mask change will read it
         rowWindow.addUpdate(s);
         loss = s.loss;
         counters.updates += 1;
@@ -248,7 +253,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         // --- evolve topology: every ΔT updates until T_end, move ζ_t of each tensor's connections
         if (evolve && rule !== null) {
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
-          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, denseGrads, rng.topology).swapped);
+          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, growGradients, rng.topology).swapped);
+          growGradients = null;
           counters.topologyUpdates += 1;
           observeMasks(explored, learner.stores());
         }

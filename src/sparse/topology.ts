@@ -75,3 +75,15 @@ export function dropFractionAt(t: number, zeta: number, tEnd: number): number {
 export function isTopologyUpdate(update: number, interval: number, t: number, tEnd: number): boolean {
   return update > 0 && update % interval === 0 && t < tEnd;
 }
+
+/**
+ * Whether learner update number `update` (1-based) computes a dense gradient for the grow score: it
+ * is one of the `count` updates spread evenly over the ΔT = `interval` updates that end at the next
+ * mask update, the last of them the mask update itself. So with count 1 only the update of the mask
+ * change does (RigL), with count ΔT every update does.
+ */
+export function isGrowGradientUpdate(update: number, interval: number, count: number): boolean {
+  const toNext = (interval - (update % interval)) % interval; // updates until the next mask change
+  const stride = Math.floor(interval / count);
+  return update > 0 && toNext % stride === 0 && toNext / stride < count;
+}

@@ -101,6 +101,20 @@ test('topology.grow overrides an evolving mode\'s grow rule, is refused where ma
   assert.equal(configHash(older), configHash(set));
 });
 
+test('topology.gradientUpdates is an integer in [1, ΔT], refused where nothing grows by the gradient, and old configs sum one update', () => {
+  assert.equal(resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { gradientUpdates: 32 } }).topology.gradientUpdates, 32);
+  assert.equal(resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 }, topology: { grow: 'gradient', gradientUpdates: 8 } }).topology.gradientUpdates, 8);
+  for (const bad of [0, 2.5, 201]) {
+    assert.throws(() => resolveConfig('default', { sparsity: { mode: 'rigl', density: 0.1 }, topology: { gradientUpdates: bad } }), (e: unknown) => e instanceof ConfigError && /topology.gradientUpdates/.test(e.message) && /\[1, topology.interval = 200\]/.test(e.message));
+  }
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 }, topology: { gradientUpdates: 8 } }), (e: unknown) => e instanceof ConfigError && /sparsity.mode 'set' grows at random/.test(e.message) && /leave topology.gradientUpdates at 1/.test(e.hint ?? ''));
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { grow: 'random', gradientUpdates: 8 } }), /grows at random/);
+  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { gradientUpdates: 8 } }), /sparsity.mode 'static' grows nothing/);
+  const mast = resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 } });
+  const { gradientUpdates: _, ...olderTopology } = mast.topology;
+  assert.equal(parseConfig({ ...mast, topology: olderTopology }, 'an older saved config').topology.gradientUpdates, 1);
+});
+
 test('the lbf preset is the configuration of the LBF studies that reach the literature (one source of the settings)', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   for (const file of ['lbf-8x8-coop-terminal.json', 'lbf-8x8-coop-sparse.json']) {

@@ -1,6 +1,7 @@
 /**
  * A stopped and resumed run continues exactly as an uninterrupted one (same seed ⇒ same run), with
- * every moving part of MAST on (topology updates, the dual buffer and the hybrid TD(λ) switch), the
+ * every moving part of MAST on (topology updates with a grow gradient summed over several updates,
+ * the dual buffer and the hybrid TD(λ) switch), the
  * running reward statistics of `standardiseRewards`, the kernels (`compute: kernels`, the default)
  * and the metrics window of a run stopped between two test phases.
  */
@@ -14,13 +15,14 @@ import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
+import { readCheckpoint } from '../../src/marl/checkpoint.js';
 import { writeRunPictures } from '../../src/verify/run-report.js';
 import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
 
 const config = resolveConfig('demo', {
   sparsity: { mode: 'mast' },
   standardiseRewards: true,
-  topology: { interval: 10 },
+  topology: { interval: 10, gradientUpdates: 6 },
   steps: 800,
   batchSize: 8,
   targetUpdateInterval: 20,
@@ -38,6 +40,8 @@ test('stopped between two test phases and resumed, a run reproduces the uninterr
   const stopped = await train(config, { outDir: split, stopAtStep: 300 }); // mid-way through the row at 400
   assert.equal(stopped.completed, false);
   assert.ok(stopped.counters.tEnv >= 300 && stopped.counters.tEnv < 400);
+  const pending = readCheckpoint(runPaths(split).checkpoint).growGradients;
+  assert.ok(pending !== null && Object.keys(pending).length > 0, `stopped inside a grow-gradient window (update ${stopped.counters.updates}), whose sum the resumed run must carry on from`);
   const resumed = await train(config, { outDir: split, resume: true });
   assert.equal(resumed.completed, true);
 

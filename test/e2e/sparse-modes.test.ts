@@ -203,6 +203,27 @@ test('MAST with topology.grow random is SET with MAST\'s targets and dual buffer
   assert.ok(random < gradient, `no dense-gradient steps: ${random} < ${gradient}`);
 });
 
+test('topology.gradientUpdates: K dense-gradient updates per interval, counted in the training FLOPs, change what grows but not how much', async () => {
+  const flops: Record<number, number> = {};
+  const masks: Record<number, Uint8Array> = {};
+  for (const k of [1, 10, 50]) {
+    const dir = tmp(`grad-k${k}`);
+    const summary = await train(matrix({ sparsity: { mode: 'rigl', density: 0.3 }, topology: { interval: 50, gradientUpdates: k } }), { outDir: dir });
+    assert.equal(summary.counters.topologyUpdates, 4);
+    flops[k] = summary.counters.flops.train;
+    const tensors = Object.values(readSnapshot(runPaths(dir).snapshot).tensors);
+    masks[k] = Uint8Array.from(tensors.flatMap((t) => (t.mask ? Array.from(t.mask) : []))); // every masked agent tensor
+  }
+  // Updates k = 1 … 208 fall before T_end (tEnv = 31 + k < 240); every matrix-game batch costs the
+  // same, so each extra dense-gradient update adds the same FLOPs. Dense-gradient updates: K = 1 at
+  // 50, 100, 150, 200 (4); K = 10 every 5th (41); K = 50 all 208.
+  const ratio = (flops[50]! - flops[1]!) / (flops[10]! - flops[1]!);
+  assert.ok(Math.abs(ratio - (208 - 4) / (41 - 4)) < 1e-9, `extra FLOPs K = 50 vs K = 10: ${ratio}`);
+  assert.notDeepEqual(masks[50], masks[1], 'a different grow score grows other connections');
+  const active = (m: Uint8Array): number => m.reduce((a, b) => a + b, 0);
+  assert.equal(active(masks[50]!), active(masks[1]!));
+});
+
 test('MAST runs with every learner; WQMIX’s central critic is pruned with the rest', async () => {
   for (const alg of ['vdn', 'ow-qmix', 'cw-qmix', 'res-qmix'] as const) {
     const dir = tmp(alg);

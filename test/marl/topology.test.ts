@@ -3,7 +3,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
-import { evolveTopology, growRule } from '../../src/marl/topology.js';
+import { addGradients, evolveTopology, growRule } from '../../src/marl/topology.js';
 import type { QLearner } from '../../src/marl/learner.js';
 import { countActive } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
@@ -31,6 +31,17 @@ test('each mode has its grow rule, which topology.grow can swap for the other', 
   assert.equal(growRule('mast', 'random'), 'random');
   assert.equal(growRule('set', 'gradient'), 'gradient');
   assert.equal(growRule('static', 'random'), null, 'a mode without topology updates has no rule to swap');
+});
+
+test('addGradients sums dense gradients tensor by tensor without touching the first batch\'s arrays', () => {
+  const first = { 'agent/fc1.weight': Float32Array.from([1, -2, 0.5]) };
+  const sum = addGradients(null, first);
+  assert.notEqual(sum['agent/fc1.weight'], first['agent/fc1.weight'], 'a copy, not the learner\'s array');
+  addGradients(sum, { 'agent/fc1.weight': Float32Array.from([0.5, 2, -1]) });
+  assert.deepEqual(Array.from(sum['agent/fc1.weight']!), [1.5, 0, -0.5]);
+  assert.deepEqual(Array.from(first['agent/fc1.weight']), [1, -2, 0.5]);
+  assert.throws(() => addGradients(sum, { 'agent/fc1.weight': new Float32Array(2) }), /has 2 entries but the sum has 3/);
+  assert.throws(() => addGradients(sum, { 'agent/fc2.weight': new Float32Array(3) }), /'agent\/fc2.weight'/);
 });
 
 test('a gradient-grow update keeps nnz per tensor, grows at zero with reset moments, and masks stay exact through training and target sync', () => {

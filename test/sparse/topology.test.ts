@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { updateMask, magnitudeScore, dropFractionAt, isTopologyUpdate } from '../../src/sparse/topology.js';
+import { updateMask, magnitudeScore, dropFractionAt, isGrowGradientUpdate, isTopologyUpdate } from '../../src/sparse/topology.js';
 import { countActive, randomMask } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -57,4 +57,15 @@ test('topology updates fall every ΔT learner updates, only before T_end', () =>
   const fired = Array.from({ length: 1000 }, (_, k) => k + 1).filter((u) => isTopologyUpdate(u, 200, u * 10, 8000));
   assert.deepEqual(fired, [200, 400, 600]); // update 800 is at t = 8000 = T_end
   assert.equal(isTopologyUpdate(0, 200, 0, 8000), false);
+});
+
+test('the grow gradient is taken on K updates spread evenly over each interval, the last at the mask update', () => {
+  const updates = Array.from({ length: 600 }, (_, k) => k + 1);
+  const taken = (count: number): number[] => updates.filter((u) => isGrowGradientUpdate(u, 200, count));
+  assert.deepEqual(taken(1), [200, 400, 600], 'K = 1: only the update of the mask change (RigL)');
+  assert.deepEqual(taken(4), [50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600]);
+  assert.deepEqual(taken(3).slice(0, 3), [68, 134, 200], 'ΔT not a multiple of K: stride ⌊ΔT/K⌋ = 66, exactly K per interval');
+  assert.equal(taken(3).length, 9);
+  assert.equal(taken(200).length, 600, 'K = ΔT: every update');
+  assert.equal(isGrowGradientUpdate(0, 200, 200), false, 'no update 0');
 });
