@@ -238,8 +238,9 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       let loss: number | null = null;
       if (buffer.canSample(config.batchSize)) {
         const update = counters.updates + 1;
-        const evolve = rule !== null && atFinalDensity && isTopologyUpdate(update, config.topology.interval, counters.tEnv, topologyEnd);
-        const collect = rule === 'gradient' && atFinalDensity && counters.tEnv < topologyEnd && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
+        const evolving = rule !== null && atFinalDensity && counters.tEnv < topologyEnd; // masks still move
+        const evolve = evolving && isTopologyUpdate(update, config.topology.interval, counters.tEnv, topologyEnd);
+        const collect = evolving && rule === 'gradient' && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect });
         if (denseGrads) growGradients = addGradients(growGradients, denseGrads);
