@@ -244,7 +244,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect });
         if (denseGrads) growGradients = addGradients(growGradients, denseGrads);
-        else if (counters.tEnv >= topologyEnd) growGradients = null; // T_end came inside a window: no mask change will read it
+        else if (!evolving) growGradients = null; // T_end came inside a window: no mask change will read it
         rowWindow.addUpdate(s);
         loss = s.loss;
         counters.updates += 1;
