@@ -195,9 +195,9 @@ export interface TopologyConfig {
   /**
    * K, the learner updates whose dense gradients are summed into the gradient rule's grow score,
    * spread evenly over the ΔT updates before a mask change and ending at it (RigL, MAST: 1; at most
-   * ΔT). Each costs a dense weight gradient. On `recall` one batch's gradient is too noisy to grow
-   * by: at 90% sparsity MAST solves 7 of 10 seeds with K = 1, 9 with K = 32 (training FLOPs 0.116 of
-   * dense against 0.087) and 10 with K = ΔT (0.27 of dense); RigL 10 of 10 from K = 32 (docs/mast.md).
+   * ΔT). Each costs a dense weight gradient. On `recall` one batch's gradient is a noisy score to
+   * grow by: at 90% sparsity MAST solves 13 of 20 seeds with K = 1, 15 with K = 32 (training FLOPs
+   * 0.116 of dense against 0.087) and 17 with K = ΔT (0.27 of dense); RigL 15, 18 and 18 (docs/mast.md).
    */
   gradientUpdates: number;
 }
