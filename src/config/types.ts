@@ -128,7 +128,12 @@ export interface SparsityConfig {
   mode: SparsityMode;
   /** Global fraction of weights kept, over all masked matrices (1 in dense mode; for `tiny`, the weight-count budget). */
   density: number;
-  /** Per-layer split of the global density: `erk` (Erdős–Rényi, MAST's default) or `uniform`. */
+  /**
+   * Per-layer split of the global density: `erk` (Erdős–Rényi, MAST's default: a layer's density falls
+   * with its size) or `uniform` (every masked layer at the global density). On `recall` at 0.1, ERK
+   * leaves the GRU matrices 6.5%; `uniform` gives them 10% and lifts RigL from 15 to 19 of 20 seeds and
+   * MAST from 13 to 18, at 0.10 of dense's training FLOPs against 0.087 (docs/mast.md).
+   */
   distribution: DensityDistribution;
   /**
    * `sparse` scales each masked layer's kept weights by 1/√density, so a unit's pre-activation
