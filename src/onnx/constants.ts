@@ -4,7 +4,9 @@
  * checker's full check; see docs/onnx-layout.md). Readers (inspect, the sparse engine, import) use
  * this one view, so a weight is found whichever way it was stored.
  */
-import { AttributeType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
+import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
+import { readFloats } from './tensor-data.js';
+import { NumericError } from '../util/errors.js';
 
 /** The constants of a graph. */
 export interface GraphConstants {
@@ -32,4 +34,23 @@ export function graphConstants(model: ModelProto): GraphConstants {
     }
   }
   return out;
+}
+
+/**
+ * Refuse a model with a NaN or ±Inf among its FLOAT constants (a diverged training run's export):
+ * ONNX Runtime would load it and answer NaN or arbitrary actions.
+ * @throws NumericError naming the tensor and position.
+ */
+export function checkFiniteConstants(model: ModelProto, what = 'model'): void {
+  const c = graphConstants(model);
+  const check = (name: string, t: TensorProto): void => {
+    if (t.dataType !== DataType.FLOAT) return;
+    const v = readFloats(t);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i] as number;
+      if (x - x !== 0) throw new NumericError(`${what}: weight '${name}' holds ${x} at position ${i}`, { hint: 'the model was exported from a diverged run; export an earlier checkpoint or retrain with a smaller learning rate' });
+    }
+  };
+  for (const [name, t] of c.dense) check(name, t);
+  for (const [name, s] of c.sparse) check(name, s.values);
 }

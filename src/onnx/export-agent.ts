@@ -20,6 +20,8 @@ import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTe
 import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { encodeModel } from './schema.js';
 import { validateModel } from './validate.js';
+import { parseCount, parseInputLayout, parseNumber } from './metadata-values.js';
+import { MAX_AGENT_WIDTH, MAX_AGENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { agentFlops } from './flops.js';
 import type { InputLayout } from '../snapshot/types.js';
 
@@ -187,25 +189,21 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
     }
     return v;
   };
-  const num = (key: string): number => {
-    const n = Number(get(key));
-    if (!Number.isFinite(n)) throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata 'mast.${key}' is '${get(key)}', not a number`);
-    return n;
-  };
-  let inputLayout: InputLayout;
-  try {
-    inputLayout = JSON.parse(get('input_layout')) as InputLayout;
-  } catch (err) {
-    if (err instanceof ToolkitError) throw err;
-    throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata 'mast.input_layout' is not valid JSON`);
+  const num = (key: string): number => parseNumber(what, `mast.${key}`, get(key));
+  const count = (key: string, max = MAX_AGENT_WIDTH): number => parseCount(what, `mast.${key}`, get(key), max);
+  const inputLayout = parseInputLayout(what, get('input_layout'));
+  const hidden = count('hidden');
+  const nAgents = count('n_agents', MAX_AGENTS);
+  if (nAgents * Math.max(hidden, inputLayout.obs + inputLayout.lastAction + inputLayout.agentId) > MAX_TENSOR_ELEMENTS) {
+    throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata declares ${nAgents} agents of width ${hidden}, beyond the limit of ${MAX_TENSOR_ELEMENTS} values per step`, { hint: 'export it again with `mast export`' });
   }
   return {
     env: get('env'),
     algorithm: get('algorithm'),
     inputLayout,
-    hidden: num('hidden'),
-    nActions: num('n_actions'),
-    nAgents: num('n_agents'),
+    hidden,
+    nActions: count('n_actions'),
+    nAgents,
     sparsityMode: get('sparsity_mode'),
     density: num('density'),
     seed: num('seed'),
@@ -228,6 +226,7 @@ export function checkAgentSignature(model: ModelProto, meta: AgentModelMetadata,
   for (const [name, size] of Object.entries(want)) {
     const v = io.find((x) => x.name === name);
     if (!v) throw new ToolkitError('E_ONNX_LOAD', `${what} has no '${name}' input or output, so it is not an agent network exported by this toolkit`, { hint: 'export the agent with `mast export`' });
+    if (v.type.tensorType.elemType !== DataType.FLOAT) throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' is of element type ${v.type.tensorType.elemType}; an agent network reads and writes FLOAT (1)`, { hint: 'export the agent with `mast export`' });
     const dims = v.type.tensorType.shape?.dim ?? [];
     const last = dims[dims.length - 1]?.dimValue;
     if (dims.length !== 2 || (last !== undefined && Number(last) !== size)) {

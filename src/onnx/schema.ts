@@ -46,6 +46,8 @@ const SCHEMA = {
           fields: {
             dims: f('int64', 1, 'repeated'), dataType: f('int32', 2), floatData: f('float', 4, 'repeated'), int32Data: f('int32', 5, 'repeated'),
             int64Data: f('int64', 7, 'repeated'), name: f('string', 8), docString: f('string', 12), rawData: f('bytes', 9),
+            stringData: f('bytes', 6, 'repeated'), doubleData: f('double', 10, 'repeated'), uint64Data: f('uint64', 11, 'repeated'),
+            externalData: f('StringStringEntryProto', 13, 'repeated'), dataLocation: f('int32', 14),
           },
         },
         SparseTensorProto: { fields: { values: f('TensorProto', 1), indices: f('TensorProto', 2), dims: f('int64', 3, 'repeated') } },
@@ -76,26 +78,35 @@ export function encodeModel(model: ModelProto): Uint8Array {
  * @throws ToolkitError `E_ONNX_LOAD` when the bytes are not an ONNX model.
  */
 export function decodeModel(bytes: Uint8Array, what: string): ModelProto {
-  let message: protobuf.Message;
+  const corrupt = (detail: string, err?: unknown): ToolkitError =>
+    new ToolkitError('E_ONNX_LOAD', `${what} is not a valid ONNX model: ${detail}`, { hint: 'the file is corrupt or not ONNX; export it again with `mast export`', ...(err ? { cause: err } : {}) });
+  let model: ModelProto;
   try {
-    message = Model.decode(bytes);
+    model = Model.toObject(Model.decode(bytes), { longs: Number, arrays: true, defaults: false }) as ModelProto;
   } catch (err) {
-    throw new ToolkitError('E_ONNX_LOAD', `${what} is not a valid ONNX model: ${(err as Error).message}`, {
-      hint: 'the file is corrupt or not ONNX; export it again with `mast export`',
-      cause: err,
-    });
+    throw corrupt((err as Error).message, err);
   }
-  const model = Model.toObject(message, { longs: Number, arrays: true, defaults: false }) as ModelProto;
-  if (!model.graph) {
-    throw new ToolkitError('E_ONNX_LOAD', `${what} is not a valid ONNX model: it has no graph`, { hint: 'export it again with `mast export`' });
-  }
+  if (!model.graph) throw corrupt('it has no graph');
   for (const key of ['node', 'initializer', 'sparseInitializer', 'input', 'output'] as const) model.graph[key] ??= [] as never;
   model.opsetImport ??= [];
   model.metadataProps ??= [];
+  model.irVersion ??= 0;
   model.graph.node.forEach((n) => {
     n.input ??= [];
     n.output ??= [];
     n.attribute ??= [];
+    n.opType ??= '';
   });
+  // a value without a type (or a tensor without a name) is damage the readers below would trip on
+  for (const v of [...model.graph.input, ...model.graph.output, ...(model.graph.valueInfo ?? [])]) {
+    v.name ??= '';
+    v.type ??= { tensorType: { elemType: 0 } };
+    v.type.tensorType ??= { elemType: 0 };
+  }
+  for (const t of model.graph.initializer) t.name ??= '';
+  for (const p of model.metadataProps) {
+    p.key ??= '';
+    p.value ??= '';
+  }
   return model;
 }

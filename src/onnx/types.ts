@@ -5,7 +5,7 @@
  */
 
 /** `TensorProto.DataType` values used here. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 /** A `TensorProto.DataType` value. */
 export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
 
@@ -22,6 +22,14 @@ export interface TensorProto {
   floatData?: number[];
   int32Data?: number[];
   int64Data?: number[];
+  /** Read only to refuse them: the toolkit's tensors never use these fields. */
+  doubleData?: number[];
+  uint64Data?: number[];
+  stringData?: Uint8Array[];
+  /** Where ONNX Runtime would read the data from a file: never accepted (see validate.ts). */
+  externalData?: StringStringEntryProto[];
+  /** 0 = DEFAULT (embedded), 1 = EXTERNAL. */
+  dataLocation?: number;
   docString?: string;
 }
 
@@ -44,6 +52,8 @@ export interface AttributeProto {
   strings?: Uint8Array[];
   t?: TensorProto;
   sparseTensor?: SparseTensorProto;
+  tensors?: TensorProto[];
+  sparseTensors?: SparseTensorProto[];
 }
 
 /** A graph node. */

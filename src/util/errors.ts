@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'E_NUMERIC' // a NaN or infinity appeared where it must not
   | 'E_ENV' // an environment was driven incorrectly (e.g. step after done)
   | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
+  | 'E_CLOSED' // a policy or engine was used after close()
+  | 'E_NO_ACTION' // a policy was asked to act for an agent with no available action
   | 'E_IO'; // a file-system operation failed
 
 /** Base class: a domain failure with a stable `code` and, where one exists, a `hint` on how to fix it. */
