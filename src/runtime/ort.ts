@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { ShapeError, ToolkitError } from '../util/errors.js';
+import { checkFinite, closedError } from './guards.js';
 
 /** Sizes of the agent network the session runs. */
 export interface AgentDims {
@@ -47,7 +48,9 @@ async function runSession(session: ort.InferenceSession, feeds: Record<string, o
 
 /** An ONNX Runtime session stepping the agent network for a batch of rows. */
 export class AgentSession {
-  private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims, private readonly io: AgentIoNames) {}
+  private closed = false;
+
+  private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims, private readonly io: AgentIoNames, private readonly what: string) {}
 
   /**
    * Load a model (file path or bytes) into ONNX Runtime.
@@ -55,7 +58,7 @@ export class AgentSession {
    * @param io graph input/output names, for models exported elsewhere (e.g. from PyTorch).
    */
   static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model', io: AgentIoNames = DEFAULT_IO): Promise<AgentSession> {
-    return new AgentSession(await openSession(model, what, 'mast export'), dims, io);
+    return new AgentSession(await openSession(model, what, 'mast export'), dims, io, what);
   }
 
   /**
@@ -65,9 +68,13 @@ export class AgentSession {
    * @returns Q-values `[batch, A]` and the next hidden state `[batch, H]`
    */
   async run(inputs: Float32Array, hidden: Float32Array, batch: number): Promise<{ qValues: Float32Array; hidden: Float32Array }> {
+    if (this.closed) throw closedError(`the ONNX Runtime session of ${this.what}`);
     const { inputSize, hidden: h } = this.dims;
+    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`AgentSession.run: batch must be a positive integer, got ${batch}`);
     if (inputs.length !== batch * inputSize) throw new ShapeError(`AgentSession.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h) throw new ShapeError(`AgentSession.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
+    checkFinite(inputs, inputSize, 'AgentSession.run: inputs');
+    checkFinite(hidden, h, 'AgentSession.run: hidden');
     const feeds = { [this.io.inputs]: new ort.Tensor('float32', inputs, [batch, inputSize]), [this.io.hIn]: new ort.Tensor('float32', hidden, [batch, h]) };
     const out = await runSession(this.session, feeds, 'mast export');
     const q = out[this.io.qValues];
@@ -83,14 +90,18 @@ export class AgentSession {
     hOut.set(out.hidden);
   }
 
-  /** Release the native session. */
+  /** Release the native session; afterwards every call throws `E_CLOSED` (a second close does nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.session.release();
   }
 }
 
 /** An ONNX Runtime session over a batch-agents graph (`mast export --batch-agents`): observations in, actions out. */
 export class BatchAgentsSession {
+  private closed = false;
+
   private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean }) {}
 
   /** Load a batch-agents model. */
@@ -103,6 +114,7 @@ export class BatchAgentsSession {
    * @param obs `[N, O]`; @param lastAction `[N, A]` one-hot (zeros at the first step); @param avail `[N, A]` 0/1; @param hidden `[N, H]`
    */
   async run(obs: Float32Array, lastAction: Float32Array, avail: Float32Array, hidden: Float32Array): Promise<{ actions: number[]; qValues: Float32Array; hidden: Float32Array }> {
+    if (this.closed) throw closedError('the ONNX Runtime session');
     const { nAgents: n, obs: o, nActions: a, hidden: h } = this.dims;
     if (obs.length !== n * o || avail.length !== n * a || hidden.length !== n * h) throw new ShapeError(`BatchAgentsSession.run: expected obs ${n}×${o}, avail ${n}×${a}, hidden ${n}×${h}`);
     const feeds: Record<string, ort.Tensor> = {
@@ -112,12 +124,16 @@ export class BatchAgentsSession {
     };
     if (this.dims.lastAction) feeds['last_action'] = new ort.Tensor('float32', lastAction, [n, a]);
     const out = await runSession(this.session, feeds, 'mast export --batch-agents');
-    const actions = Array.from(out['actions']!.data as BigInt64Array, (v) => Number(v));
-    return { actions, qValues: out['q_values']!.data as Float32Array, hidden: out['h_out']!.data as Float32Array };
+    const [actionsOut, qOut, hOut] = [out['actions'], out['q_values'], out['h_out']];
+    if (!actionsOut || !qOut || !hOut) throw new ToolkitError('E_ONNX_LOAD', 'the batch-agents model has no actions / q_values / h_out outputs', { hint: 'export it again with `mast export --batch-agents`' });
+    const actions = Array.from(actionsOut.data as BigInt64Array, (v) => Number(v));
+    return { actions, qValues: qOut.data as Float32Array, hidden: hOut.data as Float32Array };
   }
 
-  /** Release the native session. */
+  /** Release the native session; afterwards every call throws `E_CLOSED`. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.session.release();
   }
 }

@@ -11,15 +11,17 @@
  * await policy.close();
  * ```
  */
-import { readFileSync, existsSync } from 'node:fs';
 import { ToolkitError, ShapeError } from '../util/errors.js';
 import { decodeModel } from '../onnx/schema.js';
+import { readModelBytes } from '../onnx/read.js';
+import { checkFiniteConstants } from '../onnx/constants.js';
 import { validateModel } from '../onnx/validate.js';
 import { checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { createEngine, type AgentEngine, type EngineName } from './engine.js';
 import { BatchAgentsSession } from './ort.js';
+import { checkFinite, closedError } from './guards.js';
 
 /** Options of {@link OnnxPolicy.create}. */
 export interface PolicyOptions {
@@ -42,11 +44,13 @@ export class OnnxPolicy {
   private readonly inputs: Float32Array; // [N, In]
   private readonly lastQ: Float32Array; // [N, A], the last step's
   private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
+  private closed = false;
 
   private constructor(
     private readonly session: AgentEngine | BatchAgentsSession,
     readonly metadata: AgentModelMetadata,
     readonly engine: EngineName,
+    private readonly what: string,
   ) {
     const n = metadata.nAgents;
     const { obs, lastAction, agentId } = metadata.inputLayout;
@@ -57,23 +61,26 @@ export class OnnxPolicy {
     this.allActions = new Uint8Array(metadata.nActions).fill(1);
   }
 
-  /** Load a model exported by `mast export` (a path or its bytes) on the chosen engine. */
+  /**
+   * Load a model exported by `mast export` (a path or its bytes) on the chosen engine. Both engines
+   * refuse the same models here: invalid ONNX, sizes beyond the documented limits, NaN/±Inf weights.
+   */
   static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
     const what = typeof model === 'string' ? model : 'model bytes';
-    if (typeof model === 'string' && !existsSync(model)) throw new ToolkitError('E_ONNX_LOAD', `${model} does not exist`);
-    const bytes = typeof model === 'string' ? new Uint8Array(readFileSync(model)) : model;
+    const bytes = typeof model === 'string' ? readModelBytes(model) : model;
     const proto = decodeModel(bytes, what);
     validateModel(proto);
     const meta = readAgentMetadata(proto, what);
+    checkFiniteConstants(proto, what);
     const { obs, lastAction, agentId } = meta.inputLayout;
     const engine = options.engine ?? 'ort';
     const dims = { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions };
     if (proto.metadataProps.some((p) => p.key === 'mast.graph' && p.value === 'batch-agents')) {
       if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
-      return new OnnxPolicy(await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what), meta, engine);
+      return new OnnxPolicy(await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what), meta, engine, what);
     }
     checkAgentSignature(proto, meta, what);
-    return new OnnxPolicy(await createEngine(engine, bytes, proto, dims, what), meta, engine);
+    return new OnnxPolicy(await createEngine(engine, bytes, proto, dims, what), meta, engine, what);
   }
 
   /** Number of agents the policy steps together. */
@@ -119,11 +126,19 @@ export class OnnxPolicy {
     const n = this.nAgents;
     const a = this.metadata.nActions;
     if (obs.length !== n) throw new ShapeError(`OnnxPolicy.${caller}: got ${obs.length} observations for ${n} agents`);
+    if (this.closed) throw closedError(`OnnxPolicy (${this.what})`);
     if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.${caller}: avail must hold ${n} masks of length ${a}`);
+    const o = this.metadata.inputLayout.obs;
+    obs.forEach((v, i) => {
+      if (v.length !== o) throw new ShapeError(`OnnxPolicy.${caller}: observation ${i} has ${v.length} values, expected ${o}`);
+      checkFinite(v, o, `OnnxPolicy.${caller}: observation of agent ${i}`);
+    });
+    avail?.forEach((m, i) => {
+      if (!m.some((x) => x !== 0)) throw new ToolkitError('E_NO_ACTION', `OnnxPolicy.${caller}: agent ${i} has no available action`, { hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)' });
+    });
     let actions: number[];
     if (this.session instanceof BatchAgentsSession) {
       // the graph assembles the inputs and picks the greedy actions itself
-      const o = this.metadata.inputLayout.obs;
       const flatObs = new Float32Array(n * o);
       obs.forEach((v, i) => flatObs.set(v.subarray(0, o), i * o));
       const lastOneHot = new Float32Array(n * a);
@@ -145,8 +160,10 @@ export class OnnxPolicy {
     return actions;
   }
 
-  /** Release the ONNX Runtime session. */
+  /** Release the engine; afterwards every call throws `E_CLOSED` (a second close does nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.session.close();
   }
 }

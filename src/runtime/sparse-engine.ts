@@ -20,18 +20,20 @@
  *   n = tanh(x·Whᵀ + (r ⊙ h)·Rhᵀ + Rbh + Wbh)      (linear_before_reset = 0)
  *   h' = (1 − z) ⊙ n + z ⊙ h
  */
-import type { AttributeProto, ModelProto, NodeProto } from '../onnx/types.js';
+import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
 import { readFloats, readInts } from '../onnx/tensor-data.js';
-import { graphConstants } from '../onnx/constants.js';
+import { checkFiniteConstants, graphConstants } from '../onnx/constants.js';
+import { decodeSparseIndices } from '../onnx/sparse-indices.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { csrFromEntries, nnz, type CsrMatrix } from '../kernels/csr.js';
 import type { AgentDims } from './ort.js';
 import { KernelArena, type SparseKernels } from '../kernels/kernels.js';
 import type { AgentEngine } from './engine.js';
+import { attribute, axesOf, checkSupported, SPARSE_ENGINE_OPS } from './sparse-engine-rules.js';
+import { checkFinite, closedError } from './guards.js';
 
-/** The ops the engine runs. */
-export const SPARSE_ENGINE_OPS = ['MatMul', 'Add', 'Relu', 'Unsqueeze', 'Squeeze', 'GRU'] as const;
+export { SPARSE_ENGINE_OPS };
 
 /** One compiled op; `at[slot]` is the byte offset of that slot's `[features, lanes]` buffer. */
 type Op = (at: Int32Array, lanes: number) => void;
@@ -44,10 +46,6 @@ interface PlacedMatrix {
   val: number;
 }
 
-function attribute(node: NodeProto, name: string): AttributeProto | undefined {
-  return node.attribute.find((a) => a.name === name);
-}
-
 /** What compiling one node needs from the graph compiler. */
 interface CompileContext {
   k: SparseKernels;
@@ -56,14 +54,44 @@ interface CompileContext {
   place: (m: CsrMatrix) => PlacedMatrix;
   vector: (name: string) => Float32Array;
   use: (name: string) => number;
-  define: (name: string, features: number) => number;
+  define: (name: string, features: number, lead: number) => number;
   width: number[];
+  /** Leading singleton axes of a named value: it is `[1 × lead, batch, features]`. */
+  lead: (name: string) => number;
   fail: (message: string) => never;
+}
+
+/** A constant as the engine holds it: dense data (FLOAT weights, INT64 axes) or sparse linear positions. */
+interface EngineConstant {
+  dims: number[];
+  dataType: number;
+  data?: Float32Array;
+  ints?: number[];
+  sparse?: { indices: Float64Array; values: Float32Array };
+}
+
+/** The graph's constants, read once. */
+function loadConstants(model: ModelProto): Map<string, EngineConstant> {
+  const found = graphConstants(model);
+  const out = new Map<string, EngineConstant>();
+  for (const [name, t] of found.dense) {
+    const dims = [...(t.dims ?? [])];
+    if (t.dataType === DataType.FLOAT) out.set(name, { dims, dataType: t.dataType, data: readFloats(t) });
+    else if (t.dataType === DataType.INT64) out.set(name, { dims, dataType: t.dataType, ints: readInts(t) });
+    else out.set(name, { dims, dataType: t.dataType });
+  }
+  for (const [name, s] of found.sparse) {
+    const indices = decodeSparseIndices(s); // the one decoder: linear [NNZ] or coordinates [NNZ, rank]
+    const dataType = s.values.dataType;
+    out.set(name, { dims: [...s.dims], dataType, sparse: { indices, values: dataType === DataType.FLOAT ? readFloats(s.values) : new Float32Array(0) } });
+  }
+  return out;
 }
 
 /** One exported agent network, compiled for the sparse engine. */
 export class SparseAgentEngine implements AgentEngine {
   private readonly placed = new Map<number, { at: Int32Array; staging: number }>(); // per lane count
+  private closed = false;
 
   private constructor(
     readonly dims: AgentDims,
@@ -74,39 +102,46 @@ export class SparseAgentEngine implements AgentEngine {
     private readonly slots: { inputs: number; hIn: number; qValues: number; hOut: number },
     /** Weights stored in the compiled matrices (what a row's work is proportional to). */
     readonly storedWeights: number,
+    private readonly what: string,
   ) {}
 
   /**
-   * Compile `model` (already validated) for the sparse engine.
+   * Compile `model` (already validated) for the sparse engine. It refuses whatever it does not run
+   * exactly as ONNX Runtime would (see sparse-engine-rules.ts), and non-finite weights.
    * @throws ToolkitError (E_ONNX_LOAD) naming the first op or operand it cannot run.
    */
   static fromModel(model: ModelProto, dims: AgentDims, what = 'model'): SparseAgentEngine {
     const g = model.graph;
     const fail = (message: string): never => {
-      throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, { hint: 'run it with ONNX Runtime instead (--engine ort)' });
+      throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, { hint: 'run it with ONNX Runtime instead (--engine ort), or export it again with `mast export`' });
+    };
+    const opset = Number(model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0);
+    // --- constants: dense FLOAT initializers as arrays, sparse ones as (linear index, value) lists
+    checkFiniteConstants(model, what);
+    const consts = loadConstants(model);
+    const constant = (name: string): EngineConstant => consts.get(name) ?? fail(`has no constant '${name}'`);
+    const constDims = (name: string): number[] => constant(name).dims;
+    const vector = (name: string): Float32Array => {
+      const c = constant(name);
+      if (c.dataType !== DataType.FLOAT) fail(`needs '${name}' as FLOAT values, but it is of data type ${c.dataType}`);
+      return c.data ?? fail(`needs '${name}' as a dense constant`);
     };
     const arena = new KernelArena();
     const k = arena.kernels;
-    // --- constants: dense initializers as arrays, sparse ones as (linear index, value) lists
-    const found = graphConstants(model);
-    const dense = new Map<string, { data: Float32Array; dims: number[] }>();
-    for (const [name, t] of found.dense) dense.set(name, { data: t.dataType === DataType.FLOAT ? readFloats(t) : Float32Array.from(readInts(t)), dims: [...t.dims] });
-    const sparse = new Map<string, { dims: number[]; indices: number[]; values: Float32Array }>();
-    for (const [name, s] of found.sparse) sparse.set(name, { dims: [...s.dims], indices: readInts(s.indices), values: readFloats(s.values) });
-    const constDims = (name: string): number[] => dense.get(name)?.dims ?? sparse.get(name)?.dims ?? fail(`has no constant '${name}'`);
-    const vector = (name: string): Float32Array => dense.get(name)?.data ?? fail(`needs '${name}' as a dense constant`);
 
     /** A constant matrix as `rows` output units over `cols` inputs; `transposed` for MatMul's right operand [cols, rows]. */
     const matrix = (name: string, rows: number, cols: number, transposed: boolean): CsrMatrix => {
+      const c = consts.get(name) ?? fail(`multiplies by '${name}', which is not a constant`);
+      if (c.dataType !== DataType.FLOAT) fail(`multiplies by '${name}' of data type ${c.dataType}; weights must be FLOAT`);
       const stride = transposed ? rows : cols;
       const entry = (linear: number, value: number): [number, number, number] => {
         const [i, j] = [Math.floor(linear / stride), linear % stride];
         return transposed ? [j, i, value] : [i, j, value];
       };
-      const s = sparse.get(name);
+      const s = c.sparse;
       if (s) return csrFromEntries(rows, cols, s.values.length, (k) => entry(s.indices[k] as number, s.values[k] as number));
-      const d = dense.get(name) ?? fail(`multiplies by '${name}', which is not a constant`);
-      return csrFromEntries(rows, cols, d.data.length, (k) => entry(k, d.data[k] as number));
+      const d = c.data as Float32Array;
+      return csrFromEntries(rows, cols, d.length, (k) => entry(k, d[k] as number));
     };
     let stored = 0;
     const place = (m: CsrMatrix): PlacedMatrix => {
@@ -114,66 +149,87 @@ export class SparseAgentEngine implements AgentEngine {
       return { rows: m.rows, rowStart: arena.put(m.rowStart), col: arena.put(m.col), val: arena.put(m.value) };
     };
 
-    // --- value slots: graph inputs first, then every node output (leading singleton axes ignored)
+    // --- value slots: graph inputs first, then every node output; each is [1 × lead, batch, features]
     const slotOf = new Map<string, number>();
     const width: number[] = [];
-    const define = (name: string, features: number): number => {
+    const leadOf = new Map<string, number>();
+    const define = (name: string, features: number, leading: number): number => {
       slotOf.set(name, width.length);
+      leadOf.set(name, leading);
       width.push(features);
       return width.length - 1;
     };
-    const use = (name: string): number => slotOf.get(name) ?? fail(`reads '${name}' before it is computed`);
-    const [inputsName, hInName] = g.input.map((i) => i.name);
+    const use = (name: string): number => slotOf.get(name) ?? fail(`reads '${name}' before it is computed (or as an operand it does not take from a constant)`);
+    const lead = (name: string): number => leadOf.get(name) ?? 0;
+    const [inputsName, hInName] = g.input.map((i) => i.name).filter((n) => !consts.has(n));
     const [qName, hOutName] = g.output.map((o) => o.name);
     if (!inputsName || !hInName || !qName || !hOutName) fail('does not have the agent inputs (inputs, h_in) and outputs (q_values, h_out)');
-    define(inputsName as string, dims.inputSize);
-    define(hInName as string, dims.hidden);
+    define(inputsName as string, dims.inputSize, 0);
+    define(hInName as string, dims.hidden, 0);
 
     const ops: Op[] = [];
     for (const node of g.node) {
+      checkSupported(node, opset, fail);
       const [a = '', b = ''] = node.input;
       const out = node.output[0] ?? '';
       switch (node.opType) {
         case 'Constant':
           break; // its value is among the constants above
         case 'MatMul': {
-          if (!dense.has(b) && !sparse.has(b)) fail(`has a MatMul ('${out}') whose right operand is not a constant`);
-          const [inner, n] = constDims(b) as [number, number];
-          if (width[use(a)] !== inner) fail(`has a MatMul ('${out}') of ${width[use(a)]} features by [${inner}, ${n}]`);
+          if (!consts.has(b)) fail(`has a MatMul ('${out}') whose right operand is not a constant`);
+          const wDims = constDims(b);
+          if (wDims.length !== 2) fail(`has a MatMul ('${out}') by '${b}' of shape [${wDims}]; it multiplies by matrices only`);
+          const [inner, n] = wDims as [number, number];
+          const x = use(a);
+          if (width[x] !== inner) fail(`has a MatMul ('${out}') of ${width[x]} features by [${inner}, ${n}]`);
           const w = place(matrix(b, n, inner, true));
-          const [x, y] = [use(a), define(out, n)];
+          const y = define(out, n, lead(a));
           ops.push((at, lanes) => k.spmm(w.rowStart, w.col, w.val, w.rows, at[x] as number, at[y] as number, lanes));
           break;
         }
         case 'Add': {
-          const [act, other] = dense.has(a) ? [b, a] : [a, b]; // a constant may sit on either side
+          const [act, other] = consts.has(a) ? [b, a] : [a, b]; // a constant may sit on either side
           const x = use(act);
           const f = width[x] as number;
-          if (dense.has(other)) {
+          if (consts.has(other)) {
             const bias = vector(other);
-            if (bias.length !== f) fail(`adds '${other}' of ${bias.length} values to ${f} features`);
-            const [biasAt, y] = [arena.put(bias), define(out, f)];
+            const bDims = constDims(other);
+            // the bias must broadcast along the batch: [.., 1, f] (or [f]), never across rows
+            if (bDims.length === 0 || bDims[bDims.length - 1] !== f || bDims.slice(0, -1).some((d) => d !== 1)) fail(`adds '${other}' of shape [${bDims}] to ${f} features; it adds biases of shape [${f}] or [1, ${f}]`);
+            const [biasAt, y] = [arena.put(bias), define(out, f, Math.max(lead(act), bDims.length - 2))];
             ops.push((at, lanes) => k.addBias(at[x] as number, biasAt, at[y] as number, f, lanes));
           } else {
             const z = use(other);
             if (width[z] !== f) fail(`adds values of ${width[z]} and ${f} features`);
-            const y = define(out, f);
+            const y = define(out, f, Math.max(lead(act), lead(other)));
             ops.push((at, lanes) => k.add(at[x] as number, at[z] as number, at[y] as number, f * lanes));
           }
           break;
         }
         case 'Relu': {
-          const f = width[use(a)] as number;
-          const [x, y] = [use(a), define(out, f)];
+          const x = use(a);
+          const f = width[x] as number;
+          const y = define(out, f, lead(a));
           ops.push((at, lanes) => k.relu(at[x] as number, at[y] as number, f * lanes));
           break;
         }
         case 'Unsqueeze':
-        case 'Squeeze':
-          slotOf.set(out, use(a)); // only leading singleton axes move; the [features, lanes] data is the same
+        case 'Squeeze': {
+          // only a leading singleton axis moves: the [features, lanes] data stays where it is
+          const x = use(a);
+          const axesInput = node.input[1] ? (constant(node.input[1]).ints ?? fail(`has a ${node.opType} ('${out}') whose axes are not INT64`)) : undefined;
+          const axes = axesOf(node, axesInput);
+          const rank = lead(a) + 2;
+          const axis = axes.length === 1 ? (axes[0] as number) : NaN;
+          const normalized = axis < 0 ? axis + (node.opType === 'Unsqueeze' ? rank + 1 : rank) : axis;
+          if (normalized !== 0) fail(`has a ${node.opType} ('${out}') over axes [${axes}]; it moves only axis 0`);
+          if (node.opType === 'Squeeze' && lead(a) === 0) fail(`has a Squeeze ('${out}') of axis 0 of a [batch, features] value, which is not a singleton`);
+          slotOf.set(out, x);
+          leadOf.set(out, lead(a) + (node.opType === 'Unsqueeze' ? 1 : -1));
           break;
+        }
         case 'GRU':
-          ops.push(SparseAgentEngine.compileGru(node, { k, constDims, matrix, place, vector, use, define, width, fail }, arena));
+          ops.push(SparseAgentEngine.compileGru(node, { k, constDims, matrix, place, vector, use, define, width, lead, fail }, arena));
           break;
         default:
           fail(`uses ${node.opType} ('${out}'), which it does not run; it runs ${SPARSE_ENGINE_OPS.join(', ')}`);
@@ -181,20 +237,26 @@ export class SparseAgentEngine implements AgentEngine {
     }
     const slots = { inputs: 0, hIn: 1, qValues: use(qName as string), hOut: use(hOutName as string) };
     if (width[slots.qValues] !== dims.nActions || width[slots.hOut] !== dims.hidden) fail('produces outputs of the wrong sizes');
-    return new SparseAgentEngine(dims, arena, ops, width, slots, stored);
+    if (lead(qName as string) !== 0 || lead(hOutName as string) !== 0) fail('produces outputs that are not [batch, features]');
+    return new SparseAgentEngine(dims, arena, ops, width, slots, stored, what);
   }
 
   private static compileGru(node: NodeProto, c: CompileContext, arena: KernelArena): Op {
     const [xName = '', wName = '', rName = '', bName = '', seqLens = '', h0Name = ''] = node.input;
     const h = Number(attribute(node, 'hidden_size')?.i ?? 0);
     const before = Number(attribute(node, 'linear_before_reset')?.i ?? 0) !== 0;
-    const direction = attribute(node, 'direction');
-    if (direction?.s && new TextDecoder().decode(direction.s) !== 'forward') c.fail('has a GRU that is not forward');
-    if (attribute(node, 'activations') || attribute(node, 'clip')) c.fail('has a GRU with non-default activations or clipping');
     if (seqLens) c.fail('has a GRU with sequence lengths');
     if (!h0Name) c.fail('has a GRU without an initial hidden state input');
-    const [, gates, nIn] = c.constDims(wName) as [number, number, number];
-    if (gates !== 3 * h) c.fail(`has a GRU whose W is [1, ${gates}, ${nIn}] for hidden_size ${h}`);
+    if (!wName || !rName) c.fail('has a GRU without its W and R weights');
+    const wDims = c.constDims(wName);
+    if (!(Number.isInteger(h) && h > 0)) c.fail(`has a GRU with hidden_size ${h}`);
+    if (wDims.length !== 3 || wDims[0] !== 1 || wDims[1] !== 3 * h) c.fail(`has a GRU whose W is [${wDims}]; for hidden_size ${h} it must be [1, ${3 * h}, In]`);
+    const nIn = wDims[2] as number;
+    const rDims = c.constDims(rName);
+    if (rDims.join() !== [1, 3 * h, h].join()) c.fail(`has a GRU whose R is [${rDims}]; for hidden_size ${h} it must be [1, ${3 * h}, ${h}]`);
+    if (bName && c.constDims(bName).join() !== [1, 6 * h].join()) c.fail(`has a GRU whose B is [${c.constDims(bName)}]; for hidden_size ${h} it must be [1, ${6 * h}]`);
+    if (c.lead(xName) !== 1 || c.lead(h0Name) !== 1) c.fail('has a GRU whose X or initial_h is not [1, batch, features] (one time step, one direction)');
+    if (c.width[c.use(h0Name)] !== h) c.fail(`has a GRU whose initial_h has ${c.width[c.use(h0Name)]} features for hidden_size ${h}`);
     const W = c.place(c.matrix(wName, 3 * h, nIn, false));
     const R = c.matrix(rName, 3 * h, h, false);
     // Without linear_before_reset the candidate's recurrent product reads r ⊙ h, so R splits into its
@@ -214,12 +276,13 @@ export class SparseAgentEngine implements AgentEngine {
     const [x, h0] = [c.use(xName), c.use(h0Name)];
     const [yName = '', yhName = ''] = node.output;
     if (yName) c.fail('has a GRU whose full output sequence Y is used; the engine steps one row at a time');
+    if (!yhName) c.fail('has a GRU without its Y_h output');
     if (c.width[x] !== nIn) c.fail(`has a GRU reading ${c.width[x]} features with W over ${nIn}`);
-    const gx = c.define(`${yhName}#gx`, 3 * h);
-    const gh = c.define(`${yhName}#gh`, 3 * h);
-    const rh = c.define(`${yhName}#rh`, before ? 0 : h);
-    const gr = c.define(`${yhName}#gr`, before ? 0 : h);
-    const yh = c.define(yhName, h);
+    const gx = c.define(`${yhName}#gx`, 3 * h, 0);
+    const gh = c.define(`${yhName}#gh`, 3 * h, 0);
+    const rh = c.define(`${yhName}#rh`, before ? 0 : h, 0);
+    const gr = c.define(`${yhName}#gr`, before ? 0 : h, 0);
+    const yh = c.define(yhName, h, 1); // Y_h [1, batch, H]
     const k = c.k;
     return (at, lanes) => {
       const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [number, number, number, number, number, number, number];
@@ -264,10 +327,13 @@ export class SparseAgentEngine implements AgentEngine {
   }
 
   private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
+    if (this.closed) throw closedError(`the sparse engine of ${this.what}`);
     const { inputSize, hidden: h } = this.dims;
     if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`SparseAgentEngine.run: batch must be a positive integer, got ${batch}`);
     if (inputs.length !== batch * inputSize) throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h) throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
+    checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
+    checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
   }
 
   /** {@link run} without the promise, for tight loops. Returned arrays are fresh (row-major). */
@@ -283,8 +349,10 @@ export class SparseAgentEngine implements AgentEngine {
     return this.runSync(inputs, hidden, batch);
   }
 
-  /** Nothing native to release (the kernel memory is garbage-collected); present for symmetry with ONNX Runtime. */
-  async close(): Promise<void> {}
+  /** Nothing native to release (the kernel memory is garbage-collected); afterwards every call throws `E_CLOSED`, as on ONNX Runtime. */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 }
 
 /** Rows [from, to) of `m` as a matrix of their own. */
