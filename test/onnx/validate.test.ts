@@ -69,3 +69,25 @@ test('2-D coordinate indices [NNZ, rank] are accepted when sorted and in range',
   s.indices.dims = [linear.length, 2];
   assert.doesNotThrow(() => validateModel(m));
 });
+
+test('tensor-external-data', () =>
+  rejects('tensor-external-data', (m) => {
+    const b = m.graph.initializer[0]!;
+    b.dataLocation = 1;
+    b.externalData = [{ key: 'location', value: 'weights.bin' }];
+  }, /'fc1.bias' keeps its data in an external file/));
+test('tensor-external-data (sparse values, location entries only)', () =>
+  rejects('tensor-external-data', (m) => (sparse0(m).values.externalData = [{ key: 'location', value: 'w.bin' }]), /'fc1.weight' keeps its data in an external file/));
+test('tensor-data-field', () =>
+  rejects('tensor-data-field', (m) => (m.graph.initializer[0]!.floatData = Array.from({ length: 16 }, () => 1)), /'fc1.bias' stores its data in float_data and raw_data/));
+test('tensor-dims (limit): a sparse 46341 × 46341 matrix declared in a small file', () =>
+  rejects('tensor-dims', (m) => (sparse0(m).dims = [46341, 46341]), /2147488281 elements\); the limit is 16777216/));
+test('tensor-data-length: raw bytes that are not whole elements', () =>
+  rejects('tensor-data-length', (m) => (m.graph.initializer[0]!.rawData = new Uint8Array(63)), /'fc1.bias' holds NaN elements/));
+test('sparse-indices-range (coordinate form)', () =>
+  rejects('sparse-indices-range', (m) => {
+    const s = sparse0(m);
+    const linear = readInts(s.indices);
+    s.indices.rawData = int64Bytes(linear.flatMap((i, k) => (k === 0 ? [0, 99] : [Math.floor(i / 16), i % 16])));
+    s.indices.dims = [linear.length, 2];
+  }, /coordinate 99 on axis 1, outside \[0, 16\)/));
