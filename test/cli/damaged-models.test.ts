@@ -15,6 +15,7 @@ import { ToolkitError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import { makeNode } from '../../src/onnx/builders.js';
+import { int64Bytes, readInts } from '../../src/onnx/tensor-data.js';
 import { randomSnapshot } from '../../src/snapshot/random.js';
 import { runCli } from './harness.js';
 
@@ -23,6 +24,16 @@ function validModel(): ModelProto {
   const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 7, lastAction: 4, agentId: 3 }, hidden: 16, nActions: 4, nAgents: 3 };
   const snap = randomSnapshot(arch, new Rng(3), 0.2);
   return exportAgent({ ...snap, metadata: { ...snap.metadata, env: 'recall' } }, { format: 'sparse' });
+}
+
+/** Apply `edit` to the first sparse initializer's indices, in the raw_data the exporter writes them to. */
+function editIndices(m: ModelProto, edit: (idx: number[]) => void): void {
+  const ix = m.graph.sparseInitializer[0]!.indices;
+  assert.ok(ix.rawData && ix.rawData.length > 0 && !ix.int64Data?.length, 'indices are stored as raw_data');
+  const idx = readInts(ix);
+  assert.ok(idx.length > 1);
+  edit(idx);
+  ix.rawData = int64Bytes(idx);
 }
 
 /** Every damaged variant: a name and its bytes. */
@@ -40,13 +51,9 @@ function damaged(): Array<[string, Uint8Array]> {
   out.push(['zeros', new Uint8Array(good.length)]);
   out.push(['appended-garbage', Uint8Array.from([...good, 0xff, 0xff, 0xff, 0x0f])]);
   const edits: Array<[string, (m: ModelProto) => void]> = [
-    ['index-out-of-range', (m) => (m.graph.sparseInitializer[0]!.indices.int64Data = [10 ** 9])],
-    ['indices-unsorted', (m) => {
-      const s = m.graph.sparseInitializer[0]!;
-      const idx = [...(s.indices.int64Data ?? [])];
-      if (idx.length > 1) [idx[0], idx[1]] = [idx[1]!, idx[0]!];
-      s.indices.int64Data = idx;
-    }],
+    // indices are stored as raw_data: edit them there (editing int64_data would leave them as they were)
+    ['index-out-of-range', (m) => editIndices(m, (idx) => (idx[idx.length - 1] = 10 ** 9))],
+    ['indices-unsorted', (m) => editIndices(m, (idx) => ([idx[0], idx[1]] = [idx[1]!, idx[0]!]))],
     ['wrong-opset', (m) => (m.opsetImport = [{ domain: '', version: 5 }])],
     ['wrong-weight-shape', (m) => (m.graph.sparseInitializer[0]!.dims = [3, 3])],
     ['metadata-hidden-wrong', (m) => (m.metadataProps.find((p) => p.key === 'mast.hidden')!.value = '32')],
@@ -57,12 +64,8 @@ function damaged(): Array<[string, Uint8Array]> {
   for (const [name, edit] of edits) {
     const m = validModel();
     edit(m);
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeModel(m);
-    } catch {
-      continue; // not encodable: nothing to feed
-    }
+    const bytes = encodeModel(m);
+    assert.notDeepEqual(bytes, good, `the '${name}' edit changes the file`);
     out.push([name, bytes]);
   }
   return out;
@@ -79,12 +82,15 @@ test('at least 20 damaged models give clear errors (or load, when the damage is 
   const cases = damaged();
   assert.ok(cases.length >= 20, `${cases.length} cases`);
   let rejected = 0;
+  // the index edits break exactly the checker rule they are about
+  const rule: Record<string, RegExp> = { 'index-out-of-range': /\(sparse-indices-range\)/, 'indices-unsorted': /\(sparse-indices-order\)/ };
   for (const [name, bytes] of cases) {
     const path = join(dir, `${name}.onnx`);
     writeFileSync(path, bytes);
     const inspect = await runCli(['inspect', path, '--json']);
     acceptable(`inspect ${name}`, inspect.error);
     if (inspect.error) rejected++;
+    if (rule[name]) assert.match(String((inspect.error as Error | null)?.message), rule[name]!, `${name} is rejected for its damage`);
     const evalRun = await runCli(['eval', path, '--episodes', '1', '--json']);
     acceptable(`eval ${name}`, evalRun.error);
     for (const engine of ['ort', 'sparse'] as const) {
