@@ -21,7 +21,7 @@ import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { createEngine, type AgentEngine, type EngineName } from './engine.js';
 import { BatchAgentsSession } from './ort.js';
-import { checkFinite, closedError } from './guards.js';
+import { checkFinite, closedError, OUTPUT_HINT } from './guards.js';
 
 /** Options of {@link OnnxPolicy.create}. */
 export interface PolicyOptions {
@@ -44,6 +44,7 @@ export class OnnxPolicy {
   private readonly inputs: Float32Array; // [N, In]
   private readonly lastQ: Float32Array; // [N, A], the last step's
   private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
+  private readonly savedHidden: Float32Array; // [N, H], the hidden state before the current step
   private closed = false;
 
   private constructor(
@@ -59,6 +60,7 @@ export class OnnxPolicy {
     this.inputs = new Float32Array(n * (obs + lastAction + agentId));
     this.lastQ = new Float32Array(n * metadata.nActions);
     this.allActions = new Uint8Array(metadata.nActions).fill(1);
+    this.savedHidden = new Float32Array(n * metadata.hidden);
   }
 
   /**
@@ -137,6 +139,7 @@ export class OnnxPolicy {
       if (!m.some((x) => x !== 0)) throw new ToolkitError('E_NO_ACTION', `OnnxPolicy.${caller}: agent ${i} has no available action`, { hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)' });
     });
     let actions: number[];
+    this.savedHidden.set(this.hidden); // restored if the step's outputs are not finite
     if (this.session instanceof BatchAgentsSession) {
       // the graph assembles the inputs and picks the greedy actions itself
       const flatObs = new Float32Array(n * o);
@@ -155,6 +158,13 @@ export class OnnxPolicy {
       if (pending) await pending; // the sparse engine has already finished
       actions = new Array<number>(n);
       for (let i = 0; i < n; i++) actions[i] = greedyAction(this.lastQ, i * a, avail?.[i] ?? this.allActions);
+    }
+    try {
+      checkFinite(this.lastQ, a, `OnnxPolicy.${caller}: the model's Q-values`, OUTPUT_HINT);
+      checkFinite(this.hidden, this.metadata.hidden, `OnnxPolicy.${caller}: the model's next hidden state`, OUTPUT_HINT);
+    } catch (err) {
+      this.hidden = new Float32Array(this.savedHidden);
+      throw err;
     }
     for (let i = 0; i < n; i++) this.lastActions[i] = actions[i] as number; // the caller owns `actions`
     return actions;

@@ -100,3 +100,18 @@ test('a device and an oversized file are refused before they are read', async ()
   await assert.rejects(OnnxPolicy.create(big), code('E_ONNX_LOAD', new RegExp(`big\\.onnx is ${MAX_MODEL_BYTES + 1} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`)));
   await assert.rejects(OnnxPolicy.create(dir), code('E_ONNX_LOAD', /is a directory/));
 });
+
+test('weights that overflow float32 give E_NUMERIC on both engines and leave the hidden state as it was', async () => {
+  const m = structuredClone(exportAgent(snapshot(1, 5), { format: 'dense' }));
+  // the last layer's weights and biases at 3.4e38: finite, but their sums overflow to +Inf
+  for (const name of ['fc2.weight', 'fc2.bias']) {
+    const t = m.graph.initializer.find((x) => x.name === name)!;
+    t.rawData = floatBytes(readFloats(t).fill(3.4e38));
+  }
+  for (const engine of ENGINES) {
+    const policy = await OnnxPolicy.create(encodeModel(m), { engine });
+    await assert.rejects(policy.act(obs()), code('E_NUMERIC', /the model's (Q-values|next hidden state) holds (-?Infinity|NaN)/), engine);
+    await assert.rejects(policy.act(obs()), code('E_NUMERIC', /the model's (Q-values|next hidden state)/), `${engine}: still the outputs, not a NaN hidden state fed back`);
+    await policy.close();
+  }
+});
