@@ -29,7 +29,8 @@ const DEFAULT_IO: AgentIoNames = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_va
  * results reproducible); a failure is a ToolkitError naming the model and `exportHint`'s fix.
  */
 async function openSession(model: string | Uint8Array, what: string, exportHint: string): Promise<ort.InferenceSession> {
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+  // warnings (shape-merge notes on damaged files) are noise; errors reach the user as the ToolkitError below
+  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
   try {
     return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (err) {

@@ -107,3 +107,27 @@ test('at least 20 damaged models give clear errors (or load, when the damage is 
   }
   assert.ok(rejected >= 15, `only ${rejected} of ${cases.length} damaged models were rejected by inspect`);
 });
+
+test('inspect, eval and import refuse a device, an oversized sparse declaration and absurd metadata with exit-1 errors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-damaged-cli-'));
+  const huge = validModel();
+  huge.graph.sparseInitializer[0]!.dims = [46341, 46341];
+  const hugePath = join(dir, 'huge.onnx');
+  writeFileSync(hugePath, encodeModel(huge));
+  const wide = validModel();
+  wide.metadataProps.find((p) => p.key === 'mast.hidden')!.value = '5e8';
+  const widePath = join(dir, 'wide.onnx');
+  writeFileSync(widePath, encodeModel(wide));
+  const cases: Array<[string[], RegExp]> = [
+    [['inspect', '/dev/zero'], /\/dev\/zero is not a regular file/],
+    [['eval', '/dev/zero', '--episodes', '1'], /\/dev\/zero is not a regular file/],
+    [['inspect', hugePath], /\[46341,46341\] \(2147488281 elements\); the limit is 16777216/],
+    [['import', hugePath, '--out', join(dir, 'run'), '--env', 'recall'], /the limit is 16777216/],
+    [['eval', widePath, '--episodes', '1'], /'mast\.hidden' is '5e8', not an integer/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await runCli(args);
+    assert.ok(run.error instanceof ToolkitError, `${args.join(' ')}: ${String(run.error)}`);
+    assert.match((run.error as Error).message, message, args.join(' '));
+  }
+});
