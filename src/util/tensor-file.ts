@@ -98,6 +98,24 @@ function parseHeader(json: Uint8Array, length: number, what: string): Header {
   }
 }
 
+/**
+ * One header entry must describe an array inside the payload: a known dtype, a shape of non-negative
+ * integers whose product is its length, an offset aligned to its element size, and an end within
+ * the payload (otherwise the typed-array constructor would throw an internal error, or allocate).
+ */
+function checkEntry(name: string, e: HeaderEntry, payloadBytes: number, what: string): void {
+  const bad = (detail: string): never => {
+    throw new CheckpointError(`${what} has a corrupt header: array '${name}' ${detail}`, { hint: DAMAGED });
+  };
+  if (!e || typeof e !== 'object') bad('has no description');
+  if (!Object.prototype.hasOwnProperty.call(CTOR, e.dtype)) bad(`has unknown dtype '${String(e.dtype)}'; expected one of ${Object.keys(CTOR).join(', ')}`);
+  const width = CTOR[e.dtype].BYTES_PER_ELEMENT;
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`has shape ${JSON.stringify(e.shape)}; expected non-negative integers`);
+  if (!Number.isSafeInteger(e.length) || e.length < 0 || e.shape.reduce((a, b) => a * b, 1) !== e.length) bad(`has length ${e.length} for shape [${e.shape}]`);
+  if (!Number.isSafeInteger(e.offset) || e.offset < 0 || e.offset % width !== 0) bad(`has offset ${e.offset}; expected a multiple of ${width}`);
+  if (e.offset + e.length * width > payloadBytes) bad(`ends at byte ${e.offset + e.length * width}, past the payload's ${payloadBytes}`);
+}
+
 /** Parse bytes written by {@link encodeTensorFile}; `what` names the file in error messages. */
 export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unknown; arrays: Record<string, StoredArray> } {
   const headerLen = headerLength(bytes, what);
@@ -109,7 +127,8 @@ export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unkno
   if (crc32(payload) !== header.payloadCrc32) throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: DAMAGED });
   const aligned = new Uint8Array(payload); // copy: typed-array views need aligned offsets
   const arrays: Record<string, StoredArray> = {};
-  for (const [name, e] of Object.entries(header.arrays)) {
+  for (const [name, e] of Object.entries(header.arrays ?? {})) {
+    checkEntry(name, e, aligned.length, what);
     const Ctor = CTOR[e.dtype];
     arrays[name] = { shape: e.shape, data: new Ctor(aligned.buffer, e.offset, e.length) };
   }
