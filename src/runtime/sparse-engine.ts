@@ -6,7 +6,8 @@
  *
  * It interprets the node list (MatMul with a constant right operand, Add, Relu, Unsqueeze, Squeeze and
  * a forward GRU with default activations, either `linear_before_reset`), so it runs any row-wise graph
- * built from those ops, not one hard-wired layout; anything else is refused when the model is loaded.
+ * built from those ops, not one hard-wired layout; anything else is refused when the model is loaded
+ * (the exact rules: `sparse-engine-rules.ts`).
  * Every activation is a `[batch, features]` matrix (leading singleton axes, as around the GRU, are
  * bookkeeping only) and is held feature-major, `[features, lanes]` with the batch padded to a multiple
  * of four lanes, in the memory of the WebAssembly kernels (`src/kernels/sparse-kernels.wat`), which multiply
@@ -22,9 +23,7 @@
  */
 import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
-import { readFloats, readInts } from '../onnx/tensor-data.js';
-import { checkFiniteConstants, graphConstants } from '../onnx/constants.js';
-import { decodeSparseIndices } from '../onnx/sparse-indices.js';
+import { checkFiniteConstants } from '../onnx/constants.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { csrFromEntries, nnz, type CsrMatrix } from '../kernels/csr.js';
 import type { AgentDims } from './ort.js';
@@ -32,6 +31,7 @@ import { KernelArena, type SparseKernels } from '../kernels/kernels.js';
 import type { AgentEngine } from './engine.js';
 import { attribute, axesOf, checkSupported, SPARSE_ENGINE_OPS } from './sparse-engine-rules.js';
 import { checkFinite, closedError } from './guards.js';
+import { loadConstants, type EngineConstant } from './sparse-engine-constants.js';
 
 export { SPARSE_ENGINE_OPS };
 
@@ -59,33 +59,6 @@ interface CompileContext {
   /** Leading singleton axes of a named value: it is `[1 × lead, batch, features]`. */
   lead: (name: string) => number;
   fail: (message: string) => never;
-}
-
-/** A constant as the engine holds it: dense data (FLOAT weights, INT64 axes) or sparse linear positions. */
-interface EngineConstant {
-  dims: number[];
-  dataType: number;
-  data?: Float32Array;
-  ints?: number[];
-  sparse?: { indices: Float64Array; values: Float32Array };
-}
-
-/** The graph's constants, read once. */
-function loadConstants(model: ModelProto): Map<string, EngineConstant> {
-  const found = graphConstants(model);
-  const out = new Map<string, EngineConstant>();
-  for (const [name, t] of found.dense) {
-    const dims = [...(t.dims ?? [])];
-    if (t.dataType === DataType.FLOAT) out.set(name, { dims, dataType: t.dataType, data: readFloats(t) });
-    else if (t.dataType === DataType.INT64) out.set(name, { dims, dataType: t.dataType, ints: readInts(t) });
-    else out.set(name, { dims, dataType: t.dataType });
-  }
-  for (const [name, s] of found.sparse) {
-    const indices = decodeSparseIndices(s); // the one decoder: linear [NNZ] or coordinates [NNZ, rank]
-    const dataType = s.values.dataType;
-    out.set(name, { dims: [...s.dims], dataType, sparse: { indices, values: dataType === DataType.FLOAT ? readFloats(s.values) : new Float32Array(0) } });
-  }
-  return out;
 }
 
 /** One exported agent network, compiled for the sparse engine. */
