@@ -14,6 +14,7 @@
 import { ToolkitError, ShapeError } from '../util/errors.js';
 import { decodeModel } from '../onnx/schema.js';
 import { readModelBytes } from '../onnx/read.js';
+import { MAX_MODEL_BYTES } from '../onnx/limits.js';
 import { checkFiniteConstants } from '../onnx/constants.js';
 import { validateModel } from '../onnx/validate.js';
 import { checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
@@ -70,6 +71,7 @@ export class OnnxPolicy {
   static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
     const what = typeof model === 'string' ? model : 'model bytes';
     const bytes = typeof model === 'string' ? readModelBytes(model) : model;
+    if (bytes.length > MAX_MODEL_BYTES) throw new ToolkitError('E_ONNX_LOAD', `${what} is ${bytes.length} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`, { hint: 'the toolkit runs agent networks of at most a few megabytes; check that these are the right bytes' });
     const proto = decodeModel(bytes, what);
     validateModel(proto);
     const meta = readAgentMetadata(proto, what);

@@ -2,17 +2,20 @@
  * Seeded fuzzing of model loading: 1,200 damaged or adversarial ONNX files (byte-level flips,
  * truncations, insertions; semantic damage to dims, indices, types, attributes, metadata and graph
  * wiring), each fed to `OnnxPolicy` on both engines, to the validator and inspector, and to the
- * importer. For every case: a ToolkitError or clean acceptance, nothing else; a few seconds at most;
+ * importer with its numerical check against ONNX Runtime. For every case: a ToolkitError or clean acceptance, nothing else; a few seconds at most;
  * bounded memory; and when both engines accept a model they choose the same actions with the same
  * Q-values (within 1e-4), or one of them refuses. A failure names the case's seed so it replays.
  */
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { exportAgent } from '../../src/onnx/export-agent.js';
 import { decodeModel, encodeModel } from '../../src/onnx/schema.js';
 import { validateModel } from '../../src/onnx/validate.js';
 import { inspectModel } from '../../src/onnx/inspect.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
+import { checkImport } from '../../src/verify/import-check.js';
 import { makeAttribute, makeNode } from '../../src/onnx/builders.js';
 import { floatBytes, int64Bytes, readFloats, readInts } from '../../src/onnx/tensor-data.js';
 import { OnnxPolicy } from '../../src/runtime/policy.js';
@@ -29,14 +32,19 @@ const CASE_MS = 3000;
 /** Most the resident set may grow over the whole suite. */
 const RSS_GROWTH = 1024 * 1024 * 1024;
 
-/** The seed models: sparse initializers, Constant(sparse_value) nodes, dense, and coordinate-form indices. */
+/**
+ * The seed models: sparse initializers, Constant(sparse_value) nodes, dense, coordinate-form indices,
+ * and a pymarl agent exported from PyTorch (decomposed GRUCell, no `mast.*` metadata: the importer's path).
+ */
 function seeds(): ModelProto[] {
   const snap = snapshot(0.3, 21);
+  const pytorch = fileURLToPath(new URL('../../../test/fixtures/pymarl-agent-gru-cell.onnx', import.meta.url));
   return [
     exportAgent(snap, { format: 'sparse' }),
     exportAgent(snap, { format: 'sparse', sparseEncoding: 'constant' }),
     exportAgent(snap, { format: 'dense' }),
     toCoordinateIndices(structuredClone(exportAgent(snap, { format: 'sparse' }))),
+    decodeModel(new Uint8Array(readFileSync(pytorch)), 'pymarl-agent-gru-cell.onnx'),
   ];
 }
 
@@ -168,7 +176,9 @@ async function runCase(what: string, bytes: Uint8Array, rng: Rng): Promise<{ ort
     const model = decodeModel(bytes, what);
     validateModel(model);
     inspectModel(model);
-    importAgent(model, { what, inputLayout: { obs: 6, lastAction: 5, agentId: 3 }, nAgents: 3 });
+    const width = model.graph.input[0]?.type.tensorType.shape?.dim?.[1]?.dimValue === 14 ? { obs: 7, lastAction: 4, agentId: 3 } : { obs: 6, lastAction: 5, agentId: 3 };
+    const snap = importAgent(model, { what, inputLayout: width, nAgents: 3 });
+    await checkImport(bytes, model, snap, what); // what `mast import` does next: the numbers must match ONNX Runtime
   } catch (e) {
     expectToolkit(`${what} (import)`, e);
   }
