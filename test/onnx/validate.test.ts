@@ -91,3 +91,14 @@ test('sparse-indices-range (coordinate form)', () =>
     s.indices.rawData = int64Bytes(linear.flatMap((i, k) => (k === 0 ? [0, 99] : [Math.floor(i / 16), i % 16])));
     s.indices.dims = [linear.length, 2];
   }, /coordinate 99 on axis 1, outside \[0, 16\)/));
+test('model-size (nodes)', () => rejects('model-size', (m) => (m.graph.node = Array.from({ length: 100_001 }, () => m.graph.node[0]!)), /the graph has 100001 nodes; the limit is 100000/));
+test('model-size (elements of all constants)', () =>
+  rejects('model-size', (m) => {
+    // five sparse [4096, 4096] tensors with one value each: small in the file, 5 · 2^24 elements once densified
+    const s = sparse0(m);
+    m.graph.sparseInitializer = Array.from({ length: 5 }, (_, k) => ({
+      dims: [4096, 4096],
+      values: { ...s.values, name: `big${k}`, dims: [1], rawData: new Uint8Array(4) },
+      indices: { ...s.indices, name: `big${k}_indices`, dims: [1], rawData: int64Bytes([0]) },
+    }));
+  }, /the limit for a model is 67108864/));
