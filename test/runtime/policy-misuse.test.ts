@@ -99,6 +99,10 @@ test('a device and an oversized file are refused before they are read', async ()
   closeSync(fd);
   await assert.rejects(OnnxPolicy.create(big), code('E_ONNX_LOAD', new RegExp(`big\\.onnx is ${MAX_MODEL_BYTES + 1} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`)));
   await assert.rejects(OnnxPolicy.create(dir), code('E_ONNX_LOAD', /is a directory/));
+  // bytes given directly are held to the same limit (a stand-in claiming the length, not 256 MiB of memory)
+  const claimed = new Uint8Array(16);
+  Object.defineProperty(claimed, 'length', { value: MAX_MODEL_BYTES + 1 });
+  await assert.rejects(OnnxPolicy.create(claimed), code('E_ONNX_LOAD', /model bytes is 268435457 bytes; the limit for a model is 268435456 bytes/));
 });
 
 test('weights that overflow float32 give E_NUMERIC on both engines and leave the hidden state as it was', async () => {
