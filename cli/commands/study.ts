@@ -9,6 +9,7 @@ import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
+import { enqueueStudyRuns, listQueuedRuns } from './study-queue.js';
 import type { CliIo } from '../io.js';
 
 /** Options of `mast study`. */
@@ -18,6 +19,8 @@ interface StudyOptions extends StudySelection {
   jobs: number;
   /** Set on the processes `--jobs` starts: report runs as lines under this label, no progress bar. */
   worker?: string;
+  /** Put the runs on this Redis queue for `mast worker`s instead of training them here. */
+  queue?: string;
 }
 
 /** Build the `study` command. */
@@ -33,10 +36,12 @@ export function studyCommand(io: CliIo): Command {
     .option('--modes <list>', 'only these sparsity modes, e.g. dense,mast to train those before the baselines', listOf(String))
     .option('--densities <list>', 'only these densities (dense runs stay unless --modes leaves them out)', listOf(numberIn(0, 1)))
     .option('--seeds <list>', 'only these seeds', listOf(intAtLeast(0)))
+    .option('--queue <url>', 'put the runs on a Redis queue (redis://HOST:PORT) for `mast worker`s on any number of machines instead of training them here; with --list, show their queue states')
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
       const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
+      if (opts.queue) return opts.list ? listQueuedRuns(io, opts.queue, runs) : enqueueStudyRuns(io, opts.queue, file, runs);
       if (opts.list) {
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
         for (const run of runs) {

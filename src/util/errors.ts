@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
   | 'E_CLOSED' // a policy or engine was used after close()
   | 'E_NO_ACTION' // a policy was asked to act for an agent with no available action
-  | 'E_IO'; // a file-system operation failed
+  | 'E_IO' // a file-system operation failed
+  | 'E_QUEUE'; // a study queue (Redis) cannot be reached or refuses a request
 
 /** Base class: a domain failure with a stable `code` and, where one exists, a `hint` on how to fix it. */
 export class ToolkitError extends Error {
