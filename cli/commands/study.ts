@@ -7,6 +7,7 @@ import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
+import { InterruptedError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
 import type { CliIo } from '../io.js';
@@ -44,13 +45,14 @@ export function studyCommand(io: CliIo): Command {
           const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
           counts[kind] += 1;
           const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
-          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
+          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`);
         }
         const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
         return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
+      if (!opts.worker) for (const line of reuseLines(runs)) io.out(line);
       const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -77,7 +79,11 @@ export function studyCommand(io: CliIo): Command {
             bar.current = null;
           },
         });
-        if (opts.worker) return io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+        if (opts.worker) {
+          io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+          if (abort.signal.aborted && !result.completed) throw new InterruptedError('stopped by the interrupt');
+          return;
+        }
         const failed = (await workers?.finished()) ?? 0;
         if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);
         const done = finished();
@@ -86,10 +92,23 @@ export function studyCommand(io: CliIo): Command {
         const elsewhere = !workers && !abort.signal.aborted && result.heldElsewhere > 0;
         const rest = left === 0 ? '' : elsewhere ? `, ${left} left to another process training this study` : `, ${left} left; stopped early — run the same command to continue`;
         io.out(`${runs.length} runs: ${doneBefore} already done, ${done - doneBefore} trained now${by}${rest}`);
+        if (abort.signal.aborted && left > 0) throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
     });
+}
+
+/** What a study reuses and what it leaves alone: finished runs of the same settings, runs of others. */
+function reuseLines(runs: readonly StudyRun[]): string[] {
+  const lines: string[] = [];
+  const reused = runs.filter((r) => trainedSteps(r.dir) >= r.config.steps);
+  if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${reused.map((r) => r.dir).join(', ')}`);
+  const displaced = runs.filter((r) => r.displaced !== null);
+  if (displaced.length > 0) {
+    lines.push(`${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${displaced.map((r) => r.dir).join(', ')}`);
+  }
+  return lines;
 }
 
 /** The options a worker process repeats: the backend and the part of the grid. */
