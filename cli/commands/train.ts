@@ -88,7 +88,7 @@ export function trainCommand(io: CliIo): Command {
       if (note) io.err(note);
       const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io);
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last }));
+        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
       } else if (summary.last) {
         const l = summary.last;
         io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);

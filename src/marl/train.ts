@@ -365,7 +365,8 @@ function trainStep<T>(update: () => T, counters: Counters): T {
   } catch (err) {
     if (!(err instanceof NumericError)) throw err;
     const what = err.message.split('\n')[0];
-    throw new NumericError(`${what} at environment step ${counters.tEnv} (learner update ${counters.updates + 1}); the last checkpoint, at step ${counters.lastCheckpointT}, is kept as it was`, {
+    const kept = counters.lastCheckpointT > 0 ? `the last checkpoint, at step ${counters.lastCheckpointT}, is kept as it was` : 'no checkpoint had been written yet';
+    throw new NumericError(`${what} at environment step ${counters.tEnv} (learner update ${counters.updates + 1}); ${kept}`, {
       hint: 'train a new run in another --out directory with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0001}}) or smaller rewards; resuming this run would repeat the same updates',
       cause: err,
     });
