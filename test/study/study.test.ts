@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStudy, selectStudy, studyRuns } from '../../src/study/grid.js';
@@ -131,4 +131,36 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
   assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started$/m);
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
   assert.ok(wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message), String(wrong.error));
+});
+
+test('mast study keys runs by their settings: finished runs are reused only when their config matches, and it says which', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-key-'));
+  const file = join(dir, 'study.json');
+  const spec = { ...base, steps: 100, dir: join(dir, 'runs') };
+  writeFileSync(file, JSON.stringify(spec));
+  assert.equal((await runCli(['study', file])).error, null);
+  const first = studyRuns(parseStudy(spec));
+  assert.ok(first.every((r) => r.displaced === null && trainedSteps(r.dir) >= 100));
+  const again = await runCli(['study', file]);
+  assert.equal(again.error, null, String(again.error));
+  assert.match(again.out, /reusing 2 finished runs whose settings match the study's \(config hash\)/);
+  assert.match(again.out, /2 runs: 2 already done, 0 trained now/);
+
+  // the settings change: the old runs are neither counted nor trained over; the new ones go beside them
+  const changed = { ...spec, overrides: { ...spec.overrides, optimizer: { lr: 0.0007 } } };
+  writeFileSync(file, JSON.stringify(changed));
+  const runs = studyRuns(parseStudy(changed));
+  assert.deepEqual(runs.map((r) => r.displaced), first.map((r) => r.dir));
+  assert.ok(runs.every((r, i) => r.dir === `${first[i]!.dir}-${r.key.slice(0, 8)}` && r.key !== first[i]!.key));
+  const after = await runCli(['study', file]);
+  assert.equal(after.error, null, String(after.error));
+  assert.match(after.out, /2 run directories hold runs of other settings .* left alone and not counted/);
+  assert.match(after.out, /2 runs: 0 already done, 2 trained now/);
+  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 100 && r.config.optimizer.lr === 0.0007));
+  const kept = JSON.parse(readFileSync(runPaths(first[0]!.dir).config, 'utf8')) as { optimizer: { lr: number } };
+  assert.notEqual(kept.optimizer.lr, 0.0007, 'the earlier run is kept as it was');
+
+  // a larger budget is the same settings: the runs are resumed in place
+  const longer = { ...changed, steps: 150 };
+  assert.deepEqual(studyRuns(parseStudy(longer)).map((r) => r.dir), runs.map((r) => r.dir));
 });
