@@ -172,7 +172,16 @@ function checkMeta(m: CheckpointMeta, path: string): void {
     if (!Array.isArray(st) || st.length !== 4 || !st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) fail(`rng.${k} is not an RNG state`);
   }
   if (!Number.isSafeInteger(m.optimizerStep) || m.optimizerStep < 0) fail(`optimizerStep is ${JSON.stringify(m.optimizerStep)}`);
-  if (typeof m.buffer !== 'object' || m.buffer === null) fail('the replay buffer description is missing');
+  const isBuffer = (b: unknown): boolean => {
+    const o = b as Partial<BufferMeta> | null;
+    return typeof o === 'object' && o !== null && Array.isArray(o.lengths) && o.lengths.every((l) => Number.isSafeInteger(l) && l >= 0) && Number.isSafeInteger(o.next) && o.next! >= 0;
+  };
+  if (typeof m.buffer !== 'object' || m.buffer === null || !isBuffer(m.buffer.main) || (m.buffer.recent !== null && !isBuffer(m.buffer.recent))) fail('the replay buffer description is malformed');
+  if (m.rewardStats !== undefined) {
+    const r = m.rewardStats as unknown as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || !['mean', 'variance', 'count'].every((k) => Number.isFinite(r[k]))) fail('rewardStats is malformed');
+  }
+  if (m.metricsWindow !== undefined && (typeof m.metricsWindow !== 'object' || m.metricsWindow === null)) fail('metricsWindow is malformed');
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */

@@ -7,6 +7,7 @@ import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tenso
 import { ToolkitError } from '../util/errors.js';
 import type { SnapshotMetadata, SnapshotTensor } from './types.js';
 import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
+import { metadataProblem } from './validate.js';
 
 /** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
 export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
@@ -60,6 +61,8 @@ function check(snap: MixerSnapshot, what: string): void {
   const a = snap.architecture as MixerArchitecture | undefined;
   if (a?.kind !== 'qmix' && a?.kind !== 'vdn') fail(`unsupported mixer kind '${String(a?.kind)}'`);
   if (!Number.isInteger(a!.nAgents) || a!.nAgents <= 0) fail(`architecture.nAgents must be a positive integer, got ${a!.nAgents}`);
+  const problem = metadataProblem(snap.metadata);
+  if (problem) fail(problem);
   if (a!.kind === 'vdn') return;
   for (const k of ['stateShape', 'embed', 'hypernetEmbed'] as const) {
     if (!Number.isInteger(a![k]) || a![k] <= 0) fail(`architecture.${k} must be a positive integer, got ${a![k]}`);

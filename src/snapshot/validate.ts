@@ -23,6 +23,15 @@ export function expectedShapes(arch: RnnAgentArchitecture): Record<RnnAgentTenso
   };
 }
 
+/** What is wrong with a snapshot's (agent's or mixer's) metadata, or null: the fields export reads must have their types. */
+export function metadataProblem(metadata: unknown): string | null {
+  const meta = metadata as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null) return 'metadata is missing';
+  for (const k of ['env', 'algorithm', 'sparsityMode', 'configHash', 'toolkitVersion']) if (typeof meta[k] !== 'string') return `metadata.${k} must be a string, got ${JSON.stringify(meta[k])}`;
+  for (const k of ['density', 'seed', 'trainedSteps']) if (!Number.isFinite(meta[k])) return `metadata.${k} must be a finite number, got ${JSON.stringify(meta[k])}`;
+  return null;
+}
+
 /** Throw a `ToolkitError('E_SNAPSHOT')` naming the first inconsistency in `snap`. */
 export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
   const fail = (msg: string): never => {
@@ -39,6 +48,8 @@ export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
     if (!Number.isInteger(v) || v < 0) fail(`architecture.inputLayout.${k} must be a non-negative integer, got ${v}`);
   }
   if (typeof snap.tensors !== 'object' || snap.tensors === null) fail('no tensors');
+  const problem = metadataProblem(snap.metadata);
+  if (problem) fail(problem);
   const shapes = expectedShapes(arch);
   for (const name of RNN_AGENT_TENSORS) {
     const t = snap.tensors[name];
