@@ -24,7 +24,7 @@ interface StudyOptions extends StudySelection {
 /** Build the `study` command. */
 export function studyCommand(io: CliIo): Command {
   return new Command('study')
-    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, and several processes can share one')
+    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, several processes can share one, and finished runs count only when their settings (config hash) match the study\'s')
     .argument('<study>', 'study file (JSON; see docs/results.md)')
     .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
@@ -99,14 +99,19 @@ export function studyCommand(io: CliIo): Command {
     });
 }
 
+/** Up to three directories, then how many more. */
+function someDirs(dirs: readonly string[]): string {
+  return dirs.length <= 3 ? dirs.join(', ') : `${dirs.slice(0, 3).join(', ')} and ${dirs.length - 3} more`;
+}
+
 /** What a study reuses and what it leaves alone: finished runs of the same settings, runs of others. */
 function reuseLines(runs: readonly StudyRun[]): string[] {
   const lines: string[] = [];
   const reused = runs.filter((r) => trainedSteps(r.dir) >= r.config.steps);
-  if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${reused.map((r) => r.dir).join(', ')}`);
+  if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${someDirs(reused.map((r) => r.dir))}`);
   const displaced = runs.filter((r) => r.displaced !== null);
   if (displaced.length > 0) {
-    lines.push(`${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${displaced.map((r) => r.dir).join(', ')}`);
+    lines.push(`${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${someDirs(displaced.map((r) => r.dir))}`);
   }
   return lines;
 }
