@@ -72,8 +72,9 @@ export function studyCommand(io: CliIo): Command {
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           // each run's own outcome: the study as a whole can be unfinished while this run is done
-          onRunEnd: (run, completed) => {
-            const outcome = completed ? 'done' : 'stopped with a checkpoint';
+          onRunEnd: (run, completed, diverged) => {
+            const blewUp = diverged ? ` (warning: training blew up, mean loss ${diverged.loss.toExponential(2)} at step ${diverged.tEnv}; summary.json records it)` : '';
+            const outcome = `${completed ? 'done' : 'stopped with a checkpoint'}${blewUp}`;
             if (opts.worker) return io.out(`${name(run)}: ${outcome}`);
             bar.current?.done(outcome);
             bar.current = null;

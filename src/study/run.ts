@@ -64,8 +64,11 @@ export interface StudyRunOptions {
   onRun?: (run: StudyRun, index: number, count: number, resuming: boolean) => void;
   /** Called after each episode of the run in progress. */
   onEpisode?: (tEnv: number, steps: number) => void;
-  /** Called when a run this process trained ends: reached its steps, or stopped with a checkpoint. */
-  onRunEnd?: (run: StudyRun, completed: boolean) => void;
+  /**
+   * Called when a run this process trained ends: reached its steps, or stopped with a checkpoint;
+   * `diverged` is its first blown-up test phase (see `RunSummaryFile.diverged`), or null.
+   */
+  onRunEnd?: (run: StudyRun, completed: boolean, diverged: { tEnv: number; loss: number } | null) => void;
 }
 
 /** What {@link runStudy} did. */
@@ -104,7 +107,7 @@ export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}
         onEpisode: (p) => options.onEpisode?.(p.tEnv, p.steps),
       });
       writeRunPictures(run.dir);
-      options.onRunEnd?.(run, summary.completed);
+      options.onRunEnd?.(run, summary.completed, summary.diverged);
       if (!summary.completed) return result;
       result.trained += 1;
     } finally {

@@ -68,3 +68,12 @@ test('a checkpoint is written by the wall clock (schedule.checkpointSeconds) bet
   assert.ok(seen.length > 0 && seen[0]! < 300, `checkpoints during the run at steps ${seen.slice(0, 5).join(', ')}`);
   assert.throws(() => resolveConfig('demo', { schedule: { checkpointSeconds: 0 } }), /schedule\.checkpointSeconds/);
 });
+
+test('a study says which of its runs blew up', async () => {
+  const dir = tmp();
+  const file = join(dir, 'study.json');
+  writeFileSync(file, JSON.stringify({ dir: join(dir, 'runs'), preset: 'default', steps: 200, seeds: [1], envs: ['recall'], modes: ['dense'], overrides: { optimizer: { lr: 1 }, schedule: { testInterval: 200, testEpisodes: 2 } } }));
+  const run = await runCli(['study', file]);
+  assert.equal(run.error, null, String(run.error));
+  assert.match(run.progress, /done \(warning: training blew up, mean loss \d\.\d\de\+\d+ at step 200; summary\.json records it\)/);
+});
