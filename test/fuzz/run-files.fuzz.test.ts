@@ -24,6 +24,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
 /** Slowest a single case may be (a damaged file is refused at once; a harmless one trains ≤ 8 steps). */
 const CASE_MS = 5000;
 
+/** Resident memory the whole suite may reach (a damaged size field must not allocate gigabytes). */
+const RSS_LIMIT = 1.5 * 2 ** 30;
+
 /** The exit code `cli/main.ts` gives an error (null: success). */
 function exitCode(error: unknown): number {
   if (error === null) return 0;
@@ -106,7 +109,8 @@ test('damaged run files (checkpoint, snapshots, config.json) end in a ToolkitErr
       restore();
     }
   }
-  t.diagnostic(`outcomes: ${JSON.stringify(counts)}`);
+  t.diagnostic(`outcomes: ${JSON.stringify(counts)}; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  assert.ok(process.memoryUsage().rss < RSS_LIMIT, `memory stays bounded: rss ${process.memoryUsage().rss} bytes`);
   assert.ok(Object.values(counts).reduce((a, b) => a + b, 0) >= 300);
   assert.ok((counts.E_CHECKPOINT ?? 0) >= 100, JSON.stringify(counts)); // byte damage is caught by the CRCs
   assert.ok(readFileSync(paths.checkpoint).equals(files['checkpoint.mast']!));
@@ -152,6 +156,7 @@ test('damaged study files and bad command-line values end in a ToolkitError or a
     const key = o.code === 2 ? 'usage' : (o.error as ToolkitError).code;
     counts[key] = (counts[key] ?? 0) + 1;
   }
-  t.diagnostic(`outcomes: ${JSON.stringify(counts)}`);
+  t.diagnostic(`outcomes: ${JSON.stringify(counts)}; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
+  assert.ok(process.memoryUsage().rss < RSS_LIMIT, `memory stays bounded: rss ${process.memoryUsage().rss} bytes`);
   assert.ok((counts.usage ?? 0) > 20 && (counts.E_CONFIG ?? 0) + (counts.E_UNKNOWN_NAME ?? 0) > 10, JSON.stringify(counts));
 });

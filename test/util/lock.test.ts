@@ -1,3 +1,4 @@
+/** Lock files (`src/util/lock.ts`): one writer per run directory, stale locks taken over safely. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
