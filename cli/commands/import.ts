@@ -65,7 +65,7 @@ export function importCommand(io: CliIo): Command {
   return new Command('import')
     .description('read an ONNX agent network (this toolkit’s export, or a pymarl agent exported from PyTorch) into a run directory')
     .argument('<model>', '.onnx file')
-    .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay')
+    .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay; one that holds a run is refused')
     .option('--env <id>', 'environment the agent plays (needed when the model has no mast.* metadata)')
     .option('--no-last-action', 'the agent input has no last-action one-hot')
     .option('--no-agent-id', 'the agent input has no agent-id one-hot')
