@@ -3,9 +3,10 @@
  * in the toolkit that decides how the process ends.
  *   0  success          1  a domain error (bad input, missing file, ...), printed with its hint
  *   2  usage error       70 an unexpected internal error (printed with its stack)
+ *   130 interrupted (Ctrl-C) after the work so far was saved; the message says how to continue
  */
 import { CommanderError } from 'commander';
-import { ToolkitError } from '../src/util/errors.js';
+import { InterruptedError, ToolkitError } from '../src/util/errors.js';
 import { buildProgram } from './program.js';
 import { processIo } from './io.js';
 
@@ -25,6 +26,10 @@ async function main(): Promise<number> {
     if (err instanceof CommanderError) {
       // help and version requests end with exitCode 0; usage errors were already printed by commander
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof InterruptedError) {
+      processIo.err(`mast: interrupted: ${err.message}`);
+      return 130;
     }
     if (err instanceof ToolkitError || err instanceof RangeError || err instanceof TypeError) {
       processIo.err(`mast: error: ${err.message}`);

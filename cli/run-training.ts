@@ -1,16 +1,33 @@
-/** Running `train()` from the command line: progress display, Ctrl-C → checkpoint, pictures at the end. */
+/**
+ * Running `train()` from the command line: progress display, Ctrl-C → checkpoint and an
+ * {@link InterruptedError} (exit 130) naming the command that resumes, a warning when training blew
+ * up, pictures at the end.
+ */
 import type { TrainConfig } from '../src/config/types.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress } from '../src/util/progress.js';
+import { InterruptedError } from '../src/util/errors.js';
+import { DIVERGED_LOSS } from '../src/marl/metrics.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
 import type { CliIo } from './io.js';
 import { percent } from './table.js';
 
 /**
- * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint.
+ * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint, and then throws
+ * {@link InterruptedError} (after the pictures are drawn) so that the command ends with exit code 130.
  * @param warmStartFrom a run directory (trained or imported) to prune and fine-tune instead of a fresh start.
+ * @param resumeCommand the command that continues the run, for the message after an interrupt
+ *   (default `mast train --out <outDir> --resume`).
  */
-export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo, warmStartFrom?: string): Promise<TrainSummary> {
+export async function runTraining(
+  config: TrainConfig,
+  outDir: string,
+  resume: boolean,
+  backend: string,
+  io: CliIo,
+  warmStartFrom?: string,
+  resumeCommand = `mast train --out ${outDir} --resume`,
+): Promise<TrainSummary> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -38,7 +55,12 @@ export async function runTraining(config: TrainConfig, outDir: string, resume: b
     });
     progress.done(summary.completed ? `trained ${summary.counters.tEnv} steps in ${summary.elapsedSec.toFixed(1)} s` : `stopped at step ${summary.counters.tEnv}`);
     writeRunPictures(outDir);
-    if (!summary.completed) io.err(`stopped at step ${summary.counters.tEnv}; continue with: mast train --out ${outDir} --resume`);
+    if (summary.diverged) {
+      const d = summary.diverged;
+      io.err(`warning: training blew up: mean loss ${d.loss.toExponential(2)} at step ${d.tEnv} (above ${DIVERGED_LOSS.toExponential(0)}); summary.json records it as "diverged"`);
+      io.err('  hint: train a new run with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0005}}), or with {"standardiseRewards": true}');
+    }
+    if (!summary.completed) throw new InterruptedError(`stopped at step ${summary.counters.tEnv}; continue with: ${resumeCommand}`);
     return summary;
   } finally {
     process.removeListener('SIGINT', onSigint);

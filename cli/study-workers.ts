@@ -25,17 +25,22 @@ export interface StudyWorkers {
  */
 export function startStudyWorkers(studyFile: string, args: readonly string[], count: number, write: (line: string) => void): StudyWorkers {
   const children: ChildProcess[] = [];
+  let interrupted = false;
   const exits: Promise<boolean>[] = [];
   for (let k = 0; k < count; k++) {
     const label = `job ${k + 2}`; // the calling process is job 1
     const child = spawn(process.execPath, [CLI_MAIN, 'study', studyFile, ...args, '--worker', label], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream! }).on('line', (line) => write(`[${label}] ${line}`));
-    exits.push(new Promise((resolve) => child.on('close', (code) => resolve(code === 0))));
+    // 130: the worker stopped on the interrupt forwarded to it, with its run checkpointed
+    exits.push(new Promise((resolve) => child.on('close', (code) => resolve(code === 0 || (code === 130 && interrupted)))));
     child.on('error', (e) => write(`[${label}] could not start: ${e.message}`));
     children.push(child);
   }
   return {
-    interrupt: () => children.forEach((c) => c.exitCode === null && c.kill('SIGINT')),
+    interrupt: () => {
+      interrupted = true;
+      children.forEach((c) => c.exitCode === null && c.kill('SIGINT'));
+    },
     finished: async () => (await Promise.all(exits)).filter((ok) => !ok).length,
   };
 }

@@ -1,7 +1,8 @@
 """Load a toolkit run's state into the PyTorch reference (`qmix_lbf.py --init-from`).
 
-Reads a `checkpoint.mast` (the toolkit's tensor file: magic "MASTTF01", a uint32 LE header length, a
-JSON header, then 8-byte-aligned little-endian arrays; `src/util/tensor-file.ts`) and maps our
+Reads a `checkpoint.mast` (the toolkit's tensor file: magic "MASTTF02", a uint32 LE header length, the
+header's CRC-32 (absent in version 1, "MASTTF01"), a JSON header, then 8-byte-aligned little-endian
+arrays; `src/util/tensor-file.ts`) and maps our
 parameters onto torch's:
 
 - linear weights are stored `[in, out]` (torch: `[out, in]`);
@@ -27,11 +28,15 @@ def read_tensor_file(path):
     """(meta, {name: ndarray of its shape}) from a toolkit tensor file; checks magic, length and CRC-32."""
     with open(path, "rb") as f:
         raw = f.read()
-    if raw[:8] != b"MASTTF01":
+    if raw[:8] not in (b"MASTTF01", b"MASTTF02"):
         raise ValueError(f"{path} is not a MAST tensor file (bad magic bytes)")
     (hlen,) = struct.unpack_from("<I", raw, 8)
-    header = json.loads(raw[12:12 + hlen].decode("utf-8"))
-    payload = raw[12 + hlen:]
+    start = 16 if raw[:8] == b"MASTTF02" else 12
+    header_bytes = raw[start:start + hlen]
+    if start == 16 and zlib.crc32(header_bytes) != struct.unpack_from("<I", raw, 12)[0]:
+        raise ValueError(f"{path} is corrupt (header CRC-32 mismatch)")
+    header = json.loads(header_bytes.decode("utf-8"))
+    payload = raw[start + hlen:]
     if len(payload) != header["payloadBytes"]:
         raise ValueError(f"{path} is truncated: payload {len(payload)} bytes, header says {header['payloadBytes']}")
     if zlib.crc32(payload) != header["payloadCrc32"]:

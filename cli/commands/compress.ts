@@ -43,7 +43,7 @@ export function compressCommand(io: CliIo): Command {
     .action(async (run: string, opts: CompressOpts) => {
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const config = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
-      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);
+      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run, `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`);
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, ...report }));

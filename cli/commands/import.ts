@@ -1,13 +1,13 @@
 /** `mast import`: read an ONNX agent (ours, or a pymarl agent exported from PyTorch) into a run directory. */
 import { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import type { InputLayout } from '../../src/snapshot/types.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import type { CliIo } from '../io.js';
@@ -53,23 +53,37 @@ function layoutFor(model: ModelProto, opts: ImportOpts): { layout: InputLayout; 
   return { layout: { obs: info.obsShape, lastAction: c.lastAction, agentId: c.agentId }, nAgents: info.nAgents };
 }
 
+/** Like `mast train`, never replace a run (trained or imported) already in `dir`. */
+function refuseExistingRun(dir: string): void {
+  const paths = runPaths(dir);
+  const held = [paths.checkpoint, paths.snapshot].find((p) => existsSync(p));
+  if (held) throw new CheckpointError(`${dir} already holds a run (${held})`, { hint: 'choose another --out directory, or delete that run first' });
+}
+
 /** Build the `import` command. */
 export function importCommand(io: CliIo): Command {
   return new Command('import')
     .description('read an ONNX agent network (this toolkit’s export, or a pymarl agent exported from PyTorch) into a run directory')
     .argument('<model>', '.onnx file')
-    .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay')
+    .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay; one that holds a run is refused')
     .option('--env <id>', 'environment the agent plays (needed when the model has no mast.* metadata)')
     .option('--no-last-action', 'the agent input has no last-action one-hot')
     .option('--no-agent-id', 'the agent input has no agent-id one-hot')
     .option('--json', 'print the import report as one JSON object')
     .action(async (path: string, opts: ImportOpts) => {
+      refuseExistingRun(opts.out);
       const { bytes, model } = readOnnxFile(path);
       const given = layoutFor(model, opts);
       const snap = importAgent(model, { what: path, ...(given ? { inputLayout: given.layout, nAgents: given.nAgents } : {}), ...(opts.env ? { env: opts.env } : {}) });
       const check = await checkImport(bytes, model, snap, path);
-      mkdirSync(opts.out, { recursive: true });
-      writeSnapshot(runPaths(opts.out).snapshot, snap);
+      const paths = runPaths(opts.out);
+      const lock = openRunDir(opts.out);
+      try {
+        refuseExistingRun(opts.out); // again, now that no other process can write there
+        writeSnapshot(paths.snapshot, snap);
+      } finally {
+        lock.release();
+      }
       const report = { out: opts.out, env: snap.metadata.env, architecture: snap.architecture, density: snap.metadata.density, check };
       if (opts.json) io.out(JSON.stringify(report));
       else {

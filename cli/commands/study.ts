@@ -7,6 +7,7 @@ import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
+import { InterruptedError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
 import { enqueueStudyRuns, listQueuedRuns } from './study-queue.js';
@@ -26,7 +27,7 @@ interface StudyOptions extends StudySelection {
 /** Build the `study` command. */
 export function studyCommand(io: CliIo): Command {
   return new Command('study')
-    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, and several processes can share one')
+    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, several processes can share one, and finished runs count only when their settings (config hash) match the study\'s')
     .argument('<study>', 'study file (JSON; see docs/results.md)')
     .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
@@ -49,13 +50,14 @@ export function studyCommand(io: CliIo): Command {
           const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
           counts[kind] += 1;
           const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
-          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
+          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`);
         }
         const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
         return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
+      if (!opts.worker) for (const line of reuseLines(runs)) io.out(line);
       const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -75,14 +77,19 @@ export function studyCommand(io: CliIo): Command {
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           // each run's own outcome: the study as a whole can be unfinished while this run is done
-          onRunEnd: (run, completed) => {
-            const outcome = completed ? 'done' : 'stopped with a checkpoint';
+          onRunEnd: (run, completed, diverged) => {
+            const blewUp = diverged ? ` (warning: training blew up, mean loss ${diverged.loss.toExponential(2)} at step ${diverged.tEnv}; summary.json records it)` : '';
+            const outcome = `${completed ? 'done' : 'stopped with a checkpoint'}${blewUp}`;
             if (opts.worker) return io.out(`${name(run)}: ${outcome}`);
             bar.current?.done(outcome);
             bar.current = null;
           },
         });
-        if (opts.worker) return io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+        if (opts.worker) {
+          io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+          if (abort.signal.aborted && !result.completed) throw new InterruptedError('stopped by the interrupt');
+          return;
+        }
         const failed = (await workers?.finished()) ?? 0;
         if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);
         const done = finished();
@@ -91,10 +98,28 @@ export function studyCommand(io: CliIo): Command {
         const elsewhere = !workers && !abort.signal.aborted && result.heldElsewhere > 0;
         const rest = left === 0 ? '' : elsewhere ? `, ${left} left to another process training this study` : `, ${left} left; stopped early — run the same command to continue`;
         io.out(`${runs.length} runs: ${doneBefore} already done, ${done - doneBefore} trained now${by}${rest}`);
+        if (abort.signal.aborted && left > 0) throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
     });
+}
+
+/** Up to three directories, then how many more. */
+function someDirs(dirs: readonly string[]): string {
+  return dirs.length <= 3 ? dirs.join(', ') : `${dirs.slice(0, 3).join(', ')} and ${dirs.length - 3} more`;
+}
+
+/** What a study reuses and what it leaves alone: finished runs of the same settings, runs of others. */
+function reuseLines(runs: readonly StudyRun[]): string[] {
+  const lines: string[] = [];
+  const reused = runs.filter((r) => trainedSteps(r.dir) >= r.config.steps);
+  if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${someDirs(reused.map((r) => r.dir))}`);
+  const displaced = runs.filter((r) => r.displaced !== null);
+  if (displaced.length > 0) {
+    lines.push(`${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${someDirs(displaced.map((r) => r.dir))}`);
+  }
+  return lines;
 }
 
 /** The options a worker process repeats: the backend and the part of the grid. */

@@ -1,8 +1,9 @@
 /** `mast train`: train a QMIX-family learner into a run directory, or resume one. */
 import { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 import { runPaths } from '../../src/marl/run-dir.js';
+import { savedRunConfig } from '../../src/marl/train.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
@@ -26,8 +27,19 @@ interface TrainOpts {
   json?: boolean;
 }
 
-/** The config a `train` invocation asks for: preset ← --config file ← flags; or, with --resume, the run's own. */
-export function configFromOptions(opts: TrainOpts): TrainConfig {
+/** The config a `train` invocation asks for, and a note to print before training when there is one. */
+export interface TrainRequest {
+  config: TrainConfig;
+  /** Said before training starts (e.g. that a resumed run had no checkpoint yet). */
+  note: string | null;
+}
+
+/**
+ * The config a `train` invocation asks for: preset ← --config file ← flags; or, with --resume, the
+ * run's own (`config.json`), which no option but --steps may change. A run killed before its first
+ * checkpoint has its config.json alone: it trains again from step 0, and the note says so.
+ */
+export function configFromOptions(opts: TrainOpts): TrainRequest {
   const flags: DeepPartial<TrainConfig> = {
     env: opts.env,
     alg: opts.alg,
@@ -35,19 +47,23 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
     seed: opts.seed,
     sparsity: { mode: opts.sparsity, density: opts.density, distribution: opts.distribution },
   };
+  if (!opts.resume) return { config: resolveConfig(opts.preset, opts.config ? readConfigOverrides(opts.config) : {}, flags), note: null };
   const paths = runPaths(opts.out);
-  if (opts.resume && existsSync(paths.checkpoint)) {
-    const given = (['env', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
-    if (given.length > 0) {
-      throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.join(', --')}`, {
-        hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
-      });
-    }
-    if (!existsSync(paths.config)) throw new CheckpointError(`${paths.config} is missing`, { hint: 'the run directory is incomplete; start a new run' });
-    const saved = parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config);
-    return parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');
+  const checkpointed = existsSync(paths.checkpoint);
+  if (!checkpointed && !existsSync(paths.config)) {
+    throw new CheckpointError(`${opts.out} holds no run to resume (no checkpoint.mast or config.json)`, { hint: 'drop --resume to start a new run there, or give the --out directory of the run to continue' });
   }
-  return resolveConfig(opts.preset, opts.config ? readConfigOverrides(opts.config) : {}, flags);
+  const given = (['env', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
+  if (given.length > 0) {
+    throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.join(', --')}`, {
+      hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
+    });
+  }
+  const saved = savedRunConfig(paths);
+  if (!saved) throw new CheckpointError(`${paths.config} is missing`, { hint: 'the run directory is incomplete; start a new run' });
+  const config = parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');
+  const note = checkpointed ? null : `${opts.out} has no checkpoint yet: training its config.json (${saved.env}, ${saved.alg}, seed ${saved.seed}) again from step 0`;
+  return { config, note };
 }
 
 /** Build the `train` command. */
@@ -64,14 +80,15 @@ export function trainCommand(io: CliIo): Command {
     .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')}`, oneOf(DENSITY_DISTRIBUTIONS))
     .option('--preset <name>', `config preset: ${Object.keys(PRESETS).join(' | ')}`, oneOf(Object.keys(PRESETS)), 'default')
     .option('--config <file>', 'JSON file of config overrides (unknown keys are errors)')
-    .option('--resume', 'continue the run saved in --out from its last checkpoint')
+    .option('--resume', 'continue the run saved in --out from its last checkpoint, with its own config (with none yet: from step 0)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the final metrics as one JSON object')
     .action(async (opts: TrainOpts) => {
-      const config = configFromOptions(opts);
+      const { config, note } = configFromOptions(opts);
+      if (note) io.err(note);
       const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io);
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last }));
+        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
       } else if (summary.last) {
         const l = summary.last;
         io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);

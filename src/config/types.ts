@@ -253,6 +253,11 @@ export interface ScheduleConfig {
   testEpisodes: number;
   /** Environment steps between checkpoints. */
   checkpointInterval: number;
+  /**
+   * Wall-clock seconds between checkpoints, beside `checkpointInterval` (whichever comes first; 300):
+   * a slow environment still loses at most a few minutes to a crash. Checked at episode ends.
+   */
+  checkpointSeconds: number;
 }
 
 /** Everything a training run depends on. */

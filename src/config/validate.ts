@@ -128,6 +128,7 @@ export function checkConfig(c: TrainConfig): void {
   check(isInt(c.schedule.testInterval, 1), 'schedule.testInterval', c.schedule.testInterval, 'a positive integer');
   check(isInt(c.schedule.testEpisodes, 1), 'schedule.testEpisodes', c.schedule.testEpisodes, 'a positive integer');
   check(isInt(c.schedule.checkpointInterval, 1), 'schedule.checkpointInterval', c.schedule.checkpointInterval, 'a positive integer');
+  check(typeof c.schedule.checkpointSeconds === 'number' && c.schedule.checkpointSeconds > 0 && Number.isFinite(c.schedule.checkpointSeconds), 'schedule.checkpointSeconds', c.schedule.checkpointSeconds, 'a positive number of seconds');
 }
 
 /** Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath them. */

@@ -154,16 +154,47 @@ export interface LoadedCheckpoint {
   restore(learner: QLearner, buffer: Replay): void;
 }
 
+/**
+ * The header's counters and RNG states are well-formed (the header CRC catches damage; this catches
+ * a file written by something else): counts are non-negative integers, RNG states four uint32 words.
+ */
+function checkMeta(m: CheckpointMeta, path: string): void {
+  const fail = (what: string): never => {
+    throw new CheckpointError(`${path}: malformed checkpoint header (${what})`, { hint: 'the file is damaged; resume from a copy, or train the run again' });
+  };
+  const c = (m.counters ?? {}) as unknown as Record<string, unknown>;
+  for (const k of ['tEnv', 'episodes', 'updates', 'lastTargetUpdateEpisode', 'lastTestT', 'lastCheckpointT', 'topologyUpdates'] as const) {
+    if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) fail(`counters.${k} is ${JSON.stringify(c[k])}`);
+  }
+  if (typeof c.flops !== 'object' || c.flops === null) fail('counters.flops is missing');
+  for (const k of ['env', 'act', 'sample', 'test', 'topology'] as const) {
+    const st = (m.rng as unknown as Record<string, unknown> | undefined)?.[k];
+    if (!Array.isArray(st) || st.length !== 4 || !st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) fail(`rng.${k} is not an RNG state`);
+  }
+  if (!Number.isSafeInteger(m.optimizerStep) || m.optimizerStep < 0) fail(`optimizerStep is ${JSON.stringify(m.optimizerStep)}`);
+  const isBuffer = (b: unknown): boolean => {
+    const o = b as Partial<BufferMeta> | null;
+    return typeof o === 'object' && o !== null && Array.isArray(o.lengths) && o.lengths.every((l) => Number.isSafeInteger(l) && l >= 0) && Number.isSafeInteger(o.next) && o.next! >= 0;
+  };
+  if (typeof m.buffer !== 'object' || m.buffer === null || !isBuffer(m.buffer.main) || (m.buffer.recent !== null && !isBuffer(m.buffer.recent))) fail('the replay buffer description is malformed');
+  if (m.rewardStats !== undefined) {
+    const r = m.rewardStats as unknown as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || !['mean', 'variance', 'count'].every((k) => Number.isFinite(r[k]))) fail('rewardStats is malformed');
+  }
+  if (m.metricsWindow !== undefined && (typeof m.metricsWindow !== 'object' || m.metricsWindow === null)) fail('metricsWindow is malformed');
+}
+
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
 export function readCheckpoint(path: string): LoadedCheckpoint {
   const { meta, arrays } = readTensorFile(path);
   const m = meta as CheckpointMeta;
-  if (m?.format !== 'mast-checkpoint') throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
+  if (typeof m !== 'object' || m === null || m.format !== 'mast-checkpoint') throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
   if (m.version !== CHECKPOINT_VERSION) {
     throw new CheckpointError(`${path} is a version ${m.version} checkpoint; this toolkit reads version ${CHECKPOINT_VERSION}`, {
       hint: 'export its agent.snapshot with the toolkit that wrote it, or train the run again',
     });
   }
+  checkMeta(m, path);
   const config = parseConfig(m.config, `${path} (config)`);
   const explored = withPrefix<Uint8Array>(arrays, EXPLORED);
   return {

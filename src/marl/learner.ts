@@ -250,7 +250,7 @@ export class QLearner {
       const { value, grads } = tf.variableGrads(lossFn, this.optimizer.keys().map((k) => this.optimizer.variable(k)));
       stats.loss = value.dataSync()[0] as number;
       if (!Number.isFinite(stats.loss)) {
-        throw new NumericError(`training loss became ${stats.loss}`, { hint: 'lower optimizer.lr, check the environment rewards for NaN/huge values, or resume from the last checkpoint with a different seed' });
+        throw new NumericError(`training loss became ${stats.loss}`, { hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values' });
       }
       const byKey: Record<string, tf.Tensor> = {};
       if (context.denseGrads) denseGrads = {};

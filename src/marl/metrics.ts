@@ -49,6 +49,18 @@ export interface MetricsRow {
   targets: string | null;
 }
 
+/**
+ * A mean TD loss above this counts as training blown up (`summary.json`'s `diverged`, a warning from
+ * `mast train`): a squared TD error of 10⁶ means Q-values off by about 10³, far beyond the returns of
+ * every environment here (the largest, SMAClite's, are about 20), so the values no longer track returns.
+ */
+export const DIVERGED_LOSS = 1e6;
+
+/** Whether a row's mean loss says training blew up (non-finite, or above {@link DIVERGED_LOSS}). */
+export function divergedLoss(loss: number | null): boolean {
+  return loss !== null && !(Math.abs(loss) <= DIVERGED_LOSS);
+}
+
 /** Append one row. */
 export function appendMetrics(path: string, row: MetricsRow): void {
   appendFileSync(path, `${JSON.stringify(row)}\n`);

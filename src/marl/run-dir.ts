@@ -1,5 +1,11 @@
-/** The layout of a run directory, shared by training, export and evaluation. */
+/**
+ * The layout of a run directory, shared by training, export and evaluation, and opening one for
+ * writing: its lock taken (one writer at a time) and the leftovers of interrupted writes cleared.
+ */
 import { join } from 'node:path';
+import { removeStaleTemps } from '../util/atomic.js';
+import { ensureDir } from '../util/dirs.js';
+import { acquireLock, tryLock, type FileLock } from '../util/lock.js';
 
 /** Files of a run directory. */
 export interface RunPaths {
@@ -20,6 +26,8 @@ export interface RunPaths {
   sparsity: string;
   /** Final summary (JSON). */
   summary: string;
+  /** Lock file of the process writing the run (pid, host, start time); absent when none is. */
+  lock: string;
 }
 
 /** Paths of the files in run directory `dir`. */
@@ -34,5 +42,26 @@ export function runPaths(dir: string): RunPaths {
     curves: join(dir, 'learning-curve.svg'),
     sparsity: join(dir, 'sparsity.svg'),
     summary: join(dir, 'summary.json'),
+    lock: join(dir, 'run.lock'),
   };
+}
+
+/**
+ * Open run directory `dir` for writing: create it, take its lock, and delete the temporary files
+ * of atomic writes that a killed process left there.
+ * @throws ToolkitError `E_LOCKED` when another live process has it open, `E_IO` when it cannot be made.
+ */
+export function openRunDir(dir: string): FileLock {
+  ensureDir(dir);
+  const lock = acquireLock(runPaths(dir).lock, `run directory ${dir}`);
+  removeStaleTemps(dir);
+  return lock;
+}
+
+/** Like {@link openRunDir}, but null when another live process has the directory open. */
+export function tryOpenRunDir(dir: string): FileLock | null {
+  ensureDir(dir);
+  const lock = tryLock(runPaths(dir).lock);
+  if (lock) removeStaleTemps(dir);
+  return lock;
 }

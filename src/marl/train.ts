@@ -4,12 +4,13 @@
  * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
  * sequence an uninterrupted one would have taken.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { TrainConfig } from '../config/types.js';
-import { configHash } from '../config/validate.js';
+import { configHash, parseConfig } from '../config/validate.js';
 import { makeEnv } from '../envs/registry.js';
 import { Rng } from '../util/rng.js';
-import { CheckpointError, ConfigError } from '../util/errors.js';
+import { CheckpointError, ConfigError, NumericError } from '../util/errors.js';
+import type { FileLock } from '../util/lock.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
 import { writeMixerSnapshot } from '../snapshot/mixer.js';
@@ -30,9 +31,9 @@ import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './set
 import { addGradients, evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
 import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
-import { appendMetrics, truncateMetrics, type MetricsRow } from './metrics.js';
+import { appendMetrics, divergedLoss, truncateMetrics, type MetricsRow } from './metrics.js';
 import { MetricsWindow } from './metrics-window.js';
-import { runPaths, type RunPaths } from './run-dir.js';
+import { openRunDir, runPaths, type RunPaths } from './run-dir.js';
 import { evaluateGreedy } from './evaluate.js';
 import { mixerSnapshot } from './mixers/index.js';
 
@@ -40,8 +41,14 @@ import { mixerSnapshot } from './mixers/index.js';
 export interface TrainOptions {
   /** Run directory (created if missing). */
   outDir: string;
-  /** Continue the run saved in `outDir` (its config must equal `config` except for `steps`). */
+  /**
+   * Continue the run saved in `outDir` (its config must equal `config` except for `steps`). With no
+   * checkpoint there yet, the run starts again from step 0 — with its own `config.json`, which
+   * `config` must then equal likewise.
+   */
   resume?: boolean;
+  /** The run directory's lock when the caller already holds it (a study); otherwise `train` takes it for the run. */
+  lock?: FileLock;
   /** tfjs backend (default `wasm`). */
   backend?: string;
   /** Stop (with a checkpoint) once this many environment steps are done, before `config.steps`. */
@@ -69,6 +76,8 @@ export interface TrainSummary {
   completed: boolean;
   last: MetricsRow | null;
   elapsedSec: number;
+  /** See {@link RunSummaryFile.diverged}. */
+  diverged: { tEnv: number; loss: number } | null;
 }
 
 /** The contents of a run's `summary.json`. */
@@ -82,18 +91,62 @@ export interface RunSummaryFile {
   /** Per-layer density of every weight matrix. */
   layers: LayerDensity[];
   elapsedSec: number;
+  /**
+   * The first metrics row whose mean loss exceeded `DIVERGED_LOSS` (see `metrics.ts`: training blew up), or null;
+   * absent in summaries from before it was kept.
+   */
+  diverged?: { tEnv: number; loss: number } | null;
 }
 
 /** How long the training loop runs before letting the event loop handle signals and I/O. */
 const YIELD_INTERVAL_MS = 50;
 
-/** Train (or resume) a run; see {@link TrainOptions}. */
+/**
+ * Train (or resume) a run; see {@link TrainOptions}. The run directory is locked meanwhile (see
+ * `openRunDir`): a second process training it fails with `E_LOCKED` instead of racing this one.
+ */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  const lock = options.lock ?? openRunDir(options.outDir);
+  try {
+    return await trainLocked(config, options);
+  } finally {
+    if (lock !== options.lock) lock.release();
+  }
+}
+
+/**
+ * The config of the run in `paths.dir` as its `config.json` records it, or null when it has none.
+ * @throws CheckpointError when the file cannot be read or parsed.
+ */
+export function savedRunConfig(paths: RunPaths): TrainConfig | null {
+  if (!existsSync(paths.config)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(paths.config, 'utf8'));
+  } catch (err) {
+    throw new CheckpointError(`${paths.config} cannot be read: ${(err as Error).message}`, {
+      hint: 'the run directory is damaged: restore config.json from a copy, or start a new run in another directory',
+      cause: err,
+    });
+  }
+  try {
+    return parseConfig(raw, paths.config);
+  } catch (err) {
+    throw new CheckpointError(`${paths.config} is not a valid config: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'the run directory is damaged or from another toolkit version: restore config.json, or start a new run in another directory',
+      cause: err,
+    });
+  }
+}
+
+async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
   const paths = runPaths(options.outDir);
   const resuming = options.resume === true && existsSync(paths.checkpoint);
   const saved = resuming ? readCheckpoint(paths.checkpoint) : null;
-  if (saved && configHash({ ...saved.config, steps: config.steps }) !== configHash(config)) {
+  // Without a checkpoint, a resumed run starts again from step 0, with its own config (never another).
+  const recorded = saved?.config ?? (options.resume === true ? savedRunConfig(paths) : null);
+  if (recorded && configHash({ ...recorded, steps: config.steps }) !== configHash(config)) {
     throw new ConfigError(`the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`, {
       hint: 'resume without overriding options, or start a new run in another directory',
     });
@@ -161,6 +214,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   let flopWeights = currentFlopWeights();
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
+  let lastCheckpointAt = started; // wall clock of the last checkpoint (schedule.checkpointSeconds)
+  let diverged: RunSummaryFile['diverged'] = null;
 
   const snapshot = (): AgentSnapshot =>
     learner.agent.toSnapshot({
@@ -177,6 +232,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     });
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;
+    lastCheckpointAt = performance.now();
     const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
     saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState(), explored, growGradients);
     const agentSnap = snapshot();
@@ -214,6 +270,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
       topologyUpdates,
       targets,
     };
+    if (diverged === null && divergedLoss(loss)) diverged = { tEnv: counters.tEnv, loss: loss! };
     appendMetrics(paths.metrics, last);
     options.onMetrics?.(last);
     rowWindow.reset();
@@ -242,7 +299,7 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
         const evolve = evolving && isTopologyUpdate(update, config.topology.interval, counters.tEnv, topologyEnd);
         const collect = evolving && rule === 'gradient' && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
         const batch = buffer.sample(config.batchSize, rng.sample);
-        const { stats: s, denseGrads } = learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect });
+        const { stats: s, denseGrads } = trainStep(() => learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect }), counters);
         if (denseGrads) growGradients = addGradients(growGradients, denseGrads);
         else if (!evolving) growGradients = null; // T_end came inside a window: no mask change will read it
         rowWindow.addUpdate(s);
@@ -284,15 +341,34 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
 
       // --- test and checkpoint on their schedules
       if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
-      if (counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval) checkpoint();
+      const checkpointDue = counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval;
+      if (checkpointDue || performance.now() - lastCheckpointAt >= config.schedule.checkpointSeconds * 1000) checkpoint();
     }
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
     checkpoint();
     const layers = layerDensities(learner.stores());
-    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density: globalDensity(layers), layers, elapsedSec: elapsed() };
+    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density: globalDensity(layers), layers, elapsedSec: elapsed(), diverged };
     writeJsonAtomic(paths.summary, summary);
-    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed() };
+    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed(), diverged };
   } finally {
     learner.dispose();
+  }
+}
+
+/**
+ * One learner update; a non-finite loss is reported with the step it happened at and the fix that
+ * works (a new run: `--resume` keeps the run's config, learning rate included).
+ */
+function trainStep<T>(update: () => T, counters: Counters): T {
+  try {
+    return update();
+  } catch (err) {
+    if (!(err instanceof NumericError)) throw err;
+    const what = err.message.split('\n')[0];
+    const kept = counters.lastCheckpointT > 0 ? `the last checkpoint, at step ${counters.lastCheckpointT}, is kept as it was` : 'no checkpoint had been written yet';
+    throw new NumericError(`${what} at environment step ${counters.tEnv} (learner update ${counters.updates + 1}); ${kept}`, {
+      hint: 'train a new run in another --out directory with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0001}}) or smaller rewards; resuming this run would repeat the same updates',
+      cause: err,
+    });
   }
 }

@@ -7,6 +7,7 @@ import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tenso
 import { ToolkitError } from '../util/errors.js';
 import type { SnapshotMetadata, SnapshotTensor } from './types.js';
 import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
+import { metadataProblem } from './validate.js';
 
 /** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
 export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
@@ -47,12 +48,36 @@ export function qmixShapes(a: MixerArchitecture): Record<string, number[]> {
   return Object.fromEntries(Object.entries(dims).flatMap(([name, [i, o]]) => [[`${name}.weight`, [i, o]], [`${name}.bias`, [o]]]));
 }
 
+/**
+ * Check a mixer snapshot as `validateSnapshot` checks an agent's: a known architecture, every QMIX
+ * tensor present with its shape, finite values (NaN weights would export and give NaN Q_tot), and
+ * masks of the right size with zeros where masked.
+ */
 function check(snap: MixerSnapshot, what: string): void {
-  if (snap.architecture.kind === 'vdn') return;
-  for (const [name, shape] of Object.entries(qmixShapes(snap.architecture))) {
+  const fail = (msg: string): never => {
+    throw new ToolkitError('E_SNAPSHOT', `${what}: ${msg}`, { hint: 're-create the snapshot from a training run (mast train)' });
+  };
+  if (snap.format !== 'mast-mixer-snapshot' || snap.version !== 1) fail(`unsupported format ${String(snap.format)} v${String(snap.version)}`);
+  const a = snap.architecture as MixerArchitecture | undefined;
+  if (a?.kind !== 'qmix' && a?.kind !== 'vdn') fail(`unsupported mixer kind '${String(a?.kind)}'`);
+  if (!Number.isInteger(a!.nAgents) || a!.nAgents <= 0) fail(`architecture.nAgents must be a positive integer, got ${a!.nAgents}`);
+  const problem = metadataProblem(snap.metadata);
+  if (problem) fail(problem);
+  if (a!.kind === 'vdn') return;
+  for (const k of ['stateShape', 'embed', 'hypernetEmbed'] as const) {
+    if (!Number.isInteger(a![k]) || a![k] <= 0) fail(`architecture.${k} must be a positive integer, got ${a![k]}`);
+  }
+  for (const [name, shape] of Object.entries(qmixShapes(a!))) {
     const t = snap.tensors[name];
-    if (!t || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.values.length !== shape.reduce((p, d) => p * d, 1)) {
-      throw new ToolkitError('E_SNAPSHOT', `${what}: mixer tensor '${name}' is missing or not of shape [${shape}]`);
+    const size = shape.reduce((p, d) => p * d, 1);
+    if (!t || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.values.length !== size) {
+      fail(`mixer tensor '${name}' is missing or not of shape [${shape}]`);
+    }
+    const { values, mask } = t!;
+    for (let i = 0; i < size; i++) if (!Number.isFinite(values[i])) fail(`mixer tensor '${name}' has a non-finite value at flat index ${i}`);
+    if (mask) {
+      if (mask.length !== size) fail(`mask of mixer tensor '${name}' has ${mask.length} entries, expected ${size}`);
+      for (let i = 0; i < size; i++) if (mask[i] === 0 && values[i] !== 0) fail(`mixer tensor '${name}' has a nonzero value at masked flat index ${i}`);
     }
   }
 }
@@ -69,7 +94,7 @@ export function writeMixerSnapshot(path: string, snap: MixerSnapshot): void {
 export function readMixerSnapshot(path: string): MixerSnapshot {
   const { meta, arrays } = readTensorFile(path);
   const header = meta as Omit<MixerSnapshot, 'tensors'>;
-  if (header?.format !== 'mast-mixer-snapshot') throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
+  if (typeof header !== 'object' || header === null || header.format !== 'mast-mixer-snapshot') throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
   const tensors: Record<string, SnapshotTensor> = {};
   for (const name of Object.keys(arrays)) if (!name.endsWith('#mask')) tensors[name] = takeSnapshotTensor(arrays, name) as SnapshotTensor;
   const snap: MixerSnapshot = { ...header, tensors };

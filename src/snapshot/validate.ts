@@ -23,6 +23,15 @@ export function expectedShapes(arch: RnnAgentArchitecture): Record<RnnAgentTenso
   };
 }
 
+/** What is wrong with a snapshot's (agent's or mixer's) metadata, or null: the fields export reads must have their types. */
+export function metadataProblem(metadata: unknown): string | null {
+  const meta = metadata as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null) return 'metadata is missing';
+  for (const k of ['env', 'algorithm', 'sparsityMode', 'configHash', 'toolkitVersion']) if (typeof meta[k] !== 'string') return `metadata.${k} must be a string, got ${JSON.stringify(meta[k])}`;
+  for (const k of ['density', 'seed', 'trainedSteps']) if (!Number.isFinite(meta[k])) return `metadata.${k} must be a finite number, got ${JSON.stringify(meta[k])}`;
+  return null;
+}
+
 /** Throw a `ToolkitError('E_SNAPSHOT')` naming the first inconsistency in `snap`. */
 export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
   const fail = (msg: string): never => {
@@ -31,15 +40,22 @@ export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
   if (snap.format !== 'mast-agent-snapshot' || snap.version !== 1) fail(`unsupported format ${snap.format} v${snap.version}`);
   const arch = snap.architecture;
   if (arch?.kind !== 'rnn-agent') fail(`unsupported architecture kind '${arch?.kind}'`);
+  if (typeof arch.inputLayout !== 'object' || arch.inputLayout === null) fail('architecture.inputLayout is missing');
   for (const [k, v] of Object.entries({ hidden: arch.hidden, nActions: arch.nActions, nAgents: arch.nAgents, obs: arch.inputLayout.obs })) {
     if (!Number.isInteger(v) || v <= 0) fail(`architecture.${k} must be a positive integer, got ${v}`);
   }
+  for (const [k, v] of Object.entries({ lastAction: arch.inputLayout.lastAction, agentId: arch.inputLayout.agentId })) {
+    if (!Number.isInteger(v) || v < 0) fail(`architecture.inputLayout.${k} must be a non-negative integer, got ${v}`);
+  }
+  if (typeof snap.tensors !== 'object' || snap.tensors === null) fail('no tensors');
+  const problem = metadataProblem(snap.metadata);
+  if (problem) fail(problem);
   const shapes = expectedShapes(arch);
   for (const name of RNN_AGENT_TENSORS) {
     const t = snap.tensors[name];
     if (!t) fail(`missing tensor '${name}'`);
     const want = shapes[name];
-    if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
+    if (!Array.isArray(t.shape) || t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
       fail(`tensor '${name}' has shape [${t.shape}], expected [${want}]`);
     }
     const size = want.reduce((a, b) => a * b, 1);

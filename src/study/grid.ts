@@ -3,6 +3,10 @@
  * sparsity modes × densities × seeds — described by one JSON file and expanded into run directories.
  * Dense runs do not depend on the density, so each (environment, learner, seed) has one.
  *
+ * Runs are keyed by their config's hash (steps left out, so a larger budget resumes them): a run
+ * directory whose `config.json` records other settings (the study file changed since) is neither
+ * counted as done nor trained over; the run goes to a directory beside it, `<name>-<hash>`.
+ *
  * ```json
  * { "dir": "runs/study", "preset": "default", "steps": 30000, "seeds": [1, 2, 3],
  *   "envs": ["smaclite/3m"], "algs": ["qmix"], "modes": ["dense", "static", "rigl", "mast"],
@@ -10,9 +14,9 @@
  *   "envOverrides": { "recall": { "steps": 8000 } }, "finalTests": 1, "solvedReturn": 0.9 }
  * ```
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALGORITHMS, SPARSITY_MODES, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
+import { ALGORITHMS, SPARSITY_MODES, configHash, parseConfig, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
 import { makeEnv } from '../envs/registry.js';
 
@@ -57,6 +61,33 @@ export interface StudyRun {
   /** Its run directory. */
   dir: string;
   config: TrainConfig;
+  /** Its settings' key: the config hash with `steps` left out (a budget change keeps the run). */
+  key: string;
+  /** The directory that would be its own but holds a run of other settings (left alone), else null. */
+  displaced: string | null;
+}
+
+/** The key of a config's settings: its hash without the step budget. */
+export function settingsKey(config: TrainConfig): string {
+  return configHash({ ...config, steps: 1 });
+}
+
+/** The settings key of the run recorded in `dir`, or null when it has none (or an unreadable one). */
+function recordedKey(dir: string): string | null {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return null;
+  try {
+    return settingsKey(parseConfig(JSON.parse(readFileSync(file, 'utf8')), file));
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** Where a run with settings `key` lives: `base` when free or holding those settings, else `<base>-<key>`. */
+function runDir(base: string, key: string): { dir: string; displaced: string | null } {
+  const there = recordedKey(base);
+  if (there === null || there === key) return { dir: base, displaced: null };
+  return { dir: `${base}-${key.slice(0, 8)}`, displaced: base };
 }
 
 const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides', 'finalTests', 'solvedReturn'] as const;
@@ -159,7 +190,8 @@ export function studyRuns(study: StudyConfig): StudyRun[] {
           for (const seed of study.seeds) {
             const config = resolveConfig(study.preset, { env, alg, seed, steps: study.steps }, study.overrides, study.envOverrides[env] ?? {}, { sparsity: { mode, density } });
             const name = mode === 'dense' ? `dense-s${seed}` : `${mode}-d${density}-s${seed}`;
-            runs.push({ env, alg, mode, density, seed, dir: join(study.dir, env.replace(/\//g, '_'), alg, name), config });
+            const key = settingsKey(config);
+            runs.push({ env, alg, mode, density, seed, ...runDir(join(study.dir, env.replace(/\//g, '_'), alg, name), key), config, key });
           }
         }
       }

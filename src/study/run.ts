@@ -1,23 +1,28 @@
 /**
  * Running a study: every run of the grid that has not reached its steps is trained, resuming from its
  * last checkpoint, so a killed study continues where it stopped (losing at most one checkpoint
- * interval of each run it was in). Each run is claimed with a lock file holding the process id, so
- * several processes (one per core) can work through the same study side by side; a lock whose
- * process is gone is taken over.
+ * interval of each run it was in). Each run is claimed with its run directory's lock (`run.lock`,
+ * see `util/lock.ts`), so several processes (one per core) can work through the same study side by
+ * side; a lock whose process is gone is taken over.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { lockOwner } from '../util/lock.js';
 import { train, type RunSummaryFile } from '../marl/train.js';
 import { readTensorFileMeta } from '../util/tensor-file.js';
-import { runPaths } from '../marl/run-dir.js';
+import { runPaths, tryOpenRunDir } from '../marl/run-dir.js';
 import { writeRunPictures } from '../verify/run-report.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
-/** Environment steps a run directory has trained (0 when it has no summary yet). */
+/** Environment steps a run directory has trained (0 when it has no summary yet, or a damaged one). */
 export function trainedSteps(dir: string): number {
   const p = runPaths(dir).summary;
   if (!existsSync(p)) return 0;
-  return (JSON.parse(readFileSync(p, 'utf8')) as RunSummaryFile).counters.tEnv;
+  try {
+    const steps = (JSON.parse(readFileSync(p, 'utf8')) as RunSummaryFile).counters.tEnv;
+    return Number.isFinite(steps) ? steps : 0;
+  } catch {
+    return 0; // resuming the run rewrites it
+  }
 }
 
 /** How far a run has got, for listing. */
@@ -36,7 +41,7 @@ export interface RunStatus {
  * only). A damaged checkpoint counts as none here; resuming the run reports it.
  */
 export function runStatus(dir: string, target: number): RunStatus {
-  const heldBy = liveHolder(`${dir}.lock`);
+  const heldBy = lockOwner(runPaths(dir).lock)?.pid ?? null;
   let checkpointed = 0;
   const { checkpoint } = runPaths(dir);
   if (existsSync(checkpoint)) {
@@ -46,39 +51,8 @@ export function runStatus(dir: string, target: number): RunStatus {
       checkpointed = 0;
     }
   }
-  const steps = Math.max(trainedSteps(dir), checkpointed);
+  const steps = Math.max(trainedSteps(dir), Number.isFinite(checkpointed) ? checkpointed : 0);
   return { steps, finished: steps >= target, heldBy };
-}
-
-/** Claim run `dir` for this process; false when a live process holds it. */
-function claim(dir: string): boolean {
-  const lock = `${dir}.lock`;
-  mkdirSync(dirname(lock), { recursive: true });
-  try {
-    writeFileSync(lock, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    const holder = liveHolder(lock);
-    if (holder !== null && holder !== process.pid) return false;
-    writeFileSync(lock, String(process.pid)); // stale: its process is gone
-    return true;
-  }
-}
-
-/** The process id in lock file `lock` when that process is alive, else null (no lock, or a stale one). */
-function liveHolder(lock: string): number | null {
-  if (!existsSync(lock)) return null;
-  const holder = Number(readFileSync(lock, 'utf8'));
-  return Number.isInteger(holder) && holder > 0 && alive(holder) ? holder : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Options of {@link runStudy}. */
@@ -90,8 +64,11 @@ export interface StudyRunOptions {
   onRun?: (run: StudyRun, index: number, count: number, resuming: boolean) => void;
   /** Called after each episode of the run in progress. */
   onEpisode?: (tEnv: number, steps: number) => void;
-  /** Called when a run this process trained ends: reached its steps, or stopped with a checkpoint. */
-  onRunEnd?: (run: StudyRun, completed: boolean) => void;
+  /**
+   * Called when a run this process trained ends: reached its steps, or stopped with a checkpoint;
+   * `diverged` is its first blown-up test phase (see `RunSummaryFile.diverged`), or null.
+   */
+  onRunEnd?: (run: StudyRun, completed: boolean, diverged: { tEnv: number; loss: number } | null) => void;
 }
 
 /** What {@link runStudy} did. */
@@ -113,7 +90,8 @@ export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}
   for (const [i, run] of todo.entries()) {
     if (options.signal?.aborted) return result;
     if (trainedSteps(run.dir) >= run.config.steps) continue; // finished by another process meanwhile
-    if (!claim(run.dir)) {
+    const lock = tryOpenRunDir(run.dir);
+    if (!lock) {
       result.heldElsewhere += 1;
       continue;
     }
@@ -123,16 +101,17 @@ export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}
       const summary = await train(run.config, {
         outDir: run.dir,
         resume: resuming,
+        lock,
         ...(options.backend ? { backend: options.backend } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onEpisode: (p) => options.onEpisode?.(p.tEnv, p.steps),
       });
       writeRunPictures(run.dir);
-      options.onRunEnd?.(run, summary.completed);
+      options.onRunEnd?.(run, summary.completed, summary.diverged);
       if (!summary.completed) return result;
       result.trained += 1;
     } finally {
-      rmSync(`${run.dir}.lock`, { force: true });
+      lock.release();
     }
   }
   result.completed = result.heldElsewhere === 0;

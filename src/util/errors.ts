@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'E_UNKNOWN_NAME' // a name (env, mixer, backend, mode, ...) is not registered
   | 'E_BACKEND' // a tfjs backend cannot be initialised
   | 'E_CHECKPOINT' // a run directory or checkpoint is missing, truncated or inconsistent
+  | 'E_LOCKED' // a run directory is in use by another live process (its lock file names it)
+  | 'E_INTERRUPTED' // a command was stopped by Ctrl-C (SIGINT) after saving its work; exit code 130
   | 'E_SNAPSHOT' // a snapshot is malformed or does not match the expected architecture
   | 'E_ONNX_INVALID' // an ONNX model breaks a checker rule
   | 'E_ONNX_LOAD' // an ONNX file cannot be read, decoded or loaded by the runtime
@@ -55,6 +57,16 @@ export class UnknownNameError extends ToolkitError {
 export class CheckpointError extends ToolkitError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super('E_CHECKPOINT', message, options);
+  }
+}
+
+/**
+ * A command stopped by an interrupt (Ctrl-C) once its work was saved; the message says how to go on.
+ * `cli/main.ts` ends the process with 130, the shell's code for SIGINT.
+ */
+export class InterruptedError extends ToolkitError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super('E_INTERRUPTED', message, options);
   }
 }
 

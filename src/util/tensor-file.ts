@@ -1,19 +1,26 @@
 /**
  * A small self-describing container for named typed arrays plus JSON metadata: the on-disk format of
- * checkpoints and snapshots. Layout:
+ * checkpoints and snapshots. Layout (version 2, magic "MASTTF02"):
  *
- *   magic "MASTTF01" (8 bytes) | header length L (uint32 LE) | header JSON (L bytes, UTF-8)
- *   | payload (the arrays, each 8-byte aligned, little-endian)
+ *   magic (8 bytes) | header length L (uint32 LE) | header CRC-32 (uint32 LE) | header JSON (L bytes,
+ *   UTF-8) | payload (the arrays, each 8-byte aligned, little-endian)
  *
  * The header records every array's dtype, shape, offset and length, the payload length and its
- * CRC-32, so a truncated or corrupted file is rejected with a clear error rather than loaded.
+ * CRC-32; the header's own CRC-32 covers the metadata (a checkpoint's step counters, RNG states,
+ * config) and the array map, so a truncated, corrupted or edited file is rejected with a clear error
+ * rather than loaded. Version 1 files ("MASTTF01": the same without the header CRC, written before
+ * 2026-12-07) are still read, their header unchecked; everything written now is version 2.
  */
-import { readFileSync, existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { CheckpointError } from './errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { crc32 } from './crc32.js';
 
-const MAGIC = 'MASTTF01';
+/** Magic bytes of the version written; {@link MAGIC_V1} files are read too. */
+const MAGIC = 'MASTTF02';
+const MAGIC_V1 = 'MASTTF01';
+/** Bytes before the header JSON: magic, length, and (version 2) the header CRC. */
+const PREFIX = { [MAGIC]: 16, [MAGIC_V1]: 12 } as const;
 
 /** Element types a tensor file can hold. */
 export type TensorDType = 'float32' | 'int32' | 'uint8' | 'uint32';
@@ -70,32 +77,68 @@ export function encodeTensorFile(meta: unknown, arrays: Record<string, StoredArr
   }
   const header: Header = { meta, arrays: entries, payloadBytes: payload.length, payloadCrc32: crc32(payload) };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const out = new Uint8Array(8 + 4 + headerBytes.length + payload.length);
+  const prefix = PREFIX[MAGIC];
+  const out = new Uint8Array(prefix + headerBytes.length + payload.length);
   out.set(Buffer.from(MAGIC, 'latin1'), 0);
-  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
-  out.set(headerBytes, 12);
-  out.set(payload, 12 + headerBytes.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, headerBytes.length, true);
+  view.setUint32(12, crc32(headerBytes), true);
+  out.set(headerBytes, prefix);
+  out.set(payload, prefix + headerBytes.length);
   return out;
 }
 
 const DAMAGED = 'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
 
-/** The header's length in bytes, from the first 12 bytes of a tensor file (magic bytes checked). */
-function headerLength(head: Uint8Array, what: string): number {
-  if (head.length < 12 || Buffer.from(head.subarray(0, 8)).toString('latin1') !== MAGIC) {
-    throw new CheckpointError(`${what} is not a MAST tensor file (bad magic bytes)`, { hint: DAMAGED });
-  }
-  return new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(8, true);
+/** Where the header sits, from the first bytes of a tensor file (magic checked). */
+interface HeaderPlace {
+  /** Offset of the header JSON. */
+  start: number;
+  /** Its length in bytes. */
+  length: number;
+  /** Its CRC-32 (null in version 1 files, which have none). */
+  crc: number | null;
 }
 
-/** The header from its JSON bytes (`length` of them expected). */
-function parseHeader(json: Uint8Array, length: number, what: string): Header {
-  if (json.length < length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
+/** The {@link HeaderPlace} from the first 16 (or more) bytes of a tensor file of `fileBytes` bytes. */
+function headerPlace(head: Uint8Array, fileBytes: number, what: string): HeaderPlace {
+  const magic = head.length >= 12 ? Buffer.from(head.subarray(0, 8)).toString('latin1') : '';
+  if (magic !== MAGIC && magic !== MAGIC_V1) {
+    throw new CheckpointError(`${what} is not a MAST tensor file (bad magic bytes)`, { hint: DAMAGED });
+  }
+  const start = PREFIX[magic];
+  if (head.length < start) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const length = view.getUint32(8, true);
+  if (start + length > fileBytes) throw new CheckpointError(`${what} is truncated (header cut short: ${length} bytes declared, ${fileBytes - start} in the file)`, { hint: DAMAGED });
+  return { start, length, crc: magic === MAGIC ? view.getUint32(12, true) : null };
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header from its JSON bytes, its CRC and structure checked (every array inside `payloadBytes`). */
+function parseHeader(json: Uint8Array, place: HeaderPlace, what: string): Header {
+  if (json.length < place.length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
+  if (place.crc !== null && crc32(json) !== place.crc) throw new CheckpointError(`${what} is corrupt (header CRC-32 mismatch)`, { hint: DAMAGED });
+  let header: Header;
   try {
-    return JSON.parse(Buffer.from(json).toString('utf8')) as Header;
+    header = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
   } catch (err) {
     throw new CheckpointError(`${what} has a corrupt header`, { hint: DAMAGED, cause: err });
   }
+  const bad = (why: string): never => {
+    throw new CheckpointError(`${what} has a corrupt header (${why})`, { hint: DAMAGED });
+  };
+  if (header === null || typeof header !== 'object' || typeof header.arrays !== 'object' || header.arrays === null) bad('no array map');
+  if (!isCount(header.payloadBytes) || !isCount(header.payloadCrc32)) bad('no payload length or CRC');
+  for (const [name, e] of Object.entries(header.arrays)) {
+    if (e === null || typeof e !== 'object' || !Object.prototype.hasOwnProperty.call(CTOR, e.dtype)) bad(`array '${name}' has no known dtype`);
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount) || !isCount(e.offset) || !isCount(e.length)) bad(`array '${name}' has a malformed shape, offset or length`);
+    if (e.shape.reduce((a, b) => a * b, 1) !== e.length) bad(`array '${name}' has ${e.length} elements but shape [${e.shape}]`);
+    const size = CTOR[e.dtype].BYTES_PER_ELEMENT;
+    if (e.offset % size !== 0 || e.offset + e.length * size > header.payloadBytes) bad(`array '${name}' lies outside the payload`);
+  }
+  return header;
 }
 
 /**
@@ -118,9 +161,9 @@ function checkEntry(name: string, e: HeaderEntry, payloadBytes: number, what: st
 
 /** Parse bytes written by {@link encodeTensorFile}; `what` names the file in error messages. */
 export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unknown; arrays: Record<string, StoredArray> } {
-  const headerLen = headerLength(bytes, what);
-  const header = parseHeader(bytes.subarray(12, 12 + headerLen), headerLen, what);
-  const payload = bytes.subarray(12 + headerLen);
+  const place = headerPlace(bytes, bytes.length, what);
+  const header = parseHeader(bytes.subarray(place.start, place.start + place.length), place, what);
+  const payload = bytes.subarray(place.start + place.length);
   if (payload.length !== header.payloadBytes) {
     throw new CheckpointError(`${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`, { hint: DAMAGED });
   }
@@ -140,24 +183,40 @@ export function writeTensorFile(path: string, meta: unknown, arrays: Record<stri
   writeFileAtomic(path, encodeTensorFile(meta, arrays));
 }
 
+/** Open `path` for reading: it must exist and be a regular file (not a directory, FIFO or device). */
+function openRegular(path: string): { fd: number; bytes: number } {
+  if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
+  const fd = openSync(path, 'r');
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw new CheckpointError(`${path} is not a regular file`, { hint: 'give the path of a file written by the toolkit' });
+  }
+  return { fd, bytes: st.size };
+}
+
 /** Read a tensor file, with a clear error when it is missing, truncated or corrupt. */
 export function readTensorFile(path: string): { meta: unknown; arrays: Record<string, StoredArray> } {
-  if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
-  return decodeTensorFile(readFileSync(path), path);
+  const { fd } = openRegular(path);
+  try {
+    return decodeTensorFile(readFileSync(fd), path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Only the metadata of a tensor file, reading its header and not the arrays (a run's checkpoint holds
- * its replay buffer: tens of megabytes). The payload is not checked; use {@link readTensorFile} to load.
+ * its replay buffer: tens of megabytes). The header's CRC is checked, the payload's not; use
+ * {@link readTensorFile} to load.
  */
 export function readTensorFileMeta(path: string): unknown {
-  if (!existsSync(path)) throw new CheckpointError(`${path} does not exist`);
-  const fd = openSync(path, 'r');
+  const { fd, bytes } = openRegular(path);
   try {
-    const head = Buffer.alloc(12);
-    const headerLen = headerLength(head.subarray(0, readSync(fd, head, 0, 12, 0)), path);
-    const json = Buffer.alloc(headerLen);
-    return parseHeader(json.subarray(0, readSync(fd, json, 0, headerLen, 12)), headerLen, path).meta;
+    const head = Buffer.alloc(16);
+    const place = headerPlace(head.subarray(0, readSync(fd, head, 0, 16, 0)), bytes, path);
+    const json = Buffer.alloc(place.length);
+    return parseHeader(json.subarray(0, readSync(fd, json, 0, place.length, place.start)), place, path).meta;
   } finally {
     closeSync(fd);
   }

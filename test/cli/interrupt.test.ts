@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ test('mast train: a SIGINT mid-run stops it within moments with a checkpoint, an
   const args = ['train', '--out', out, '--env', 'smaclite/3m', '--steps', '200000', '--seed', '3'];
   const run = await runAndInterrupt(args, /smaclite\/3m [1-9]\d{2,}\/200000/); // a few hundred steps in
   assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
-  assert.equal(run.code, 0, run.err.slice(-500));
+  assert.equal(run.code, 130, `exit code 130 (interrupted), not success: ${run.err.slice(-500)}`);
   assert.ok(run.exitedAtMs - run.interruptedAtMs < 20_000, `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`);
   assert.match(run.err, /stopped at step (\d+); continue with: mast train --out .* --resume/);
   const saved = readCheckpoint(runPaths(out).checkpoint).counters.tEnv;
@@ -50,4 +50,25 @@ test('mast train: a SIGINT mid-run stops it within moments with a checkpoint, an
   const resumed = await runCli(['train', '--out', out, '--steps', String(saved + 300), '--resume']);
   assert.equal(resumed.error, null, String(resumed.error));
   assert.ok(readCheckpoint(runPaths(out).checkpoint).counters.tEnv >= saved + 300, 'resumed from the checkpoint to the new budget');
+});
+
+test('mast demo: a SIGINT during training exits 130 without exporting or evaluating the half-trained agent, and names the demo command to resume', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mast-sigint-demo-')), 'demo');
+  const run = await runAndInterrupt(['demo', '--out', out, '--seed', '2'], /recall [1-9]\d{2,}\/\d+/);
+  assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
+  assert.equal(run.code, 130, run.err.slice(-500));
+  assert.match(run.err, /stopped at step \d+; continue with: mast demo --out \S+ --seed 2\n/);
+  assert.doesNotMatch(run.err, /\[2\/3\]|\[3\/3\]/, 'no export or evaluation step');
+  assert.ok(!existsSync(join(out, 'agent.onnx')), 'no model exported');
+  assert.ok(existsSync(runPaths(out).checkpoint), 'the training so far is checkpointed');
+});
+
+test('mast study: a SIGINT exits 130 and says how to continue', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-sigint-study-'));
+  const file = join(dir, 'study.json');
+  writeFileSync(file, JSON.stringify({ dir: join(dir, 'runs'), preset: 'demo', steps: 200000, seeds: [1], envs: ['smaclite/3m'], modes: ['dense'] }));
+  const run = await runAndInterrupt(['study', file], /smaclite\/3m .*[1-9]\d{2,}\/200000/);
+  assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
+  assert.equal(run.code, 130, run.err.slice(-500));
+  assert.match(run.err, /continue with: mast study /);
 });

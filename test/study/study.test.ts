@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseStudy, selectStudy, studyRuns } from '../../src/study/grid.js';
 import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
@@ -72,9 +72,10 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
 test('mast study: a run locked by another live process is left to it; a lock whose process is gone is taken over', async () => {
   const study = parseStudy({ ...base, steps: 100, dir: mkdtempSync(join(tmpdir(), 'mast-study-lock-')) });
   const [dense, sparse] = studyRuns(study);
-  mkdirSync(dirname(dense!.dir), { recursive: true });
-  writeFileSync(`${dense!.dir}.lock`, String(process.ppid)); // our parent: alive
-  writeFileSync(`${sparse!.dir}.lock`, '4194303'); // above Linux's default pid_max: no such process
+  mkdirSync(dense!.dir, { recursive: true });
+  mkdirSync(sparse!.dir, { recursive: true });
+  writeFileSync(runPaths(dense!.dir).lock, JSON.stringify({ pid: process.ppid, host: hostname(), started: 'x' })); // our parent: alive
+  writeFileSync(runPaths(sparse!.dir).lock, JSON.stringify({ pid: 4194303, host: hostname(), started: 'x' })); // above Linux's default pid_max: no such process
   assert.equal(runStatus(dense!.dir, 100).heldBy, process.ppid, 'listed as training in the live process');
   assert.equal(runStatus(sparse!.dir, 100).heldBy, null, 'a dead holder is not listed');
   const result = await runStudy(study);
@@ -82,7 +83,7 @@ test('mast study: a run locked by another live process is left to it; a lock who
   assert.equal(result.completed, false);
   assert.equal(trainedSteps(dense!.dir), 0, 'the locked run is left alone');
   assert.ok(trainedSteps(sparse!.dir) >= 100, 'the stale lock is taken over');
-  assert.ok(!existsSync(`${sparse!.dir}.lock`), 'the lock is released after the run');
+  assert.ok(!existsSync(runPaths(sparse!.dir).lock), 'the lock is released after the run');
 });
 
 test('mast study: a run finished while another process holds the next one is reported done, not stopped', async () => {
@@ -91,8 +92,8 @@ test('mast study: a run finished while another process holds the next one is rep
   const spec = { ...base, steps: 100, dir: join(dir, 'runs') };
   writeFileSync(file, JSON.stringify(spec));
   const [held] = studyRuns(parseStudy(spec));
-  mkdirSync(dirname(held!.dir), { recursive: true });
-  writeFileSync(`${held!.dir}.lock`, String(process.ppid)); // our parent: alive
+  mkdirSync(held!.dir, { recursive: true });
+  writeFileSync(runPaths(held!.dir).lock, String(process.ppid)); // our parent: alive (a bare pid, as older locks hold)
   const { out, progress, error } = await runCli(['study', file]);
   assert.equal(error, null, String(error));
   assert.match(out, /1 left to another process training this study/);
@@ -107,7 +108,7 @@ test('mast study --jobs 2: a worker process shares the study; every run is train
   const { out, error } = await runCli(['study', file, '--jobs', '2']);
   assert.equal(error, null, String(error));
   const runs = studyRuns(parseStudy({ ...base, steps: 200, seeds: [1, 2], dir: join(dir, 'runs') }));
-  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(`${r.dir}.lock`)), out);
+  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(runPaths(r.dir).lock)), out);
   assert.match(out, /^\[job 2\] trained \d of the study's 4 runs$/m, 'the worker reports under its label');
   assert.match(out, /^4 runs: 0 already done, 4 trained now by 2 processes$/m);
 });
@@ -130,4 +131,36 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
   assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started$/m);
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
   assert.ok(wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message), String(wrong.error));
+});
+
+test('mast study keys runs by their settings: finished runs are reused only when their config matches, and it says which', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-key-'));
+  const file = join(dir, 'study.json');
+  const spec = { ...base, steps: 100, dir: join(dir, 'runs') };
+  writeFileSync(file, JSON.stringify(spec));
+  assert.equal((await runCli(['study', file])).error, null);
+  const first = studyRuns(parseStudy(spec));
+  assert.ok(first.every((r) => r.displaced === null && trainedSteps(r.dir) >= 100));
+  const again = await runCli(['study', file]);
+  assert.equal(again.error, null, String(again.error));
+  assert.match(again.out, /reusing 2 finished runs whose settings match the study's \(config hash\)/);
+  assert.match(again.out, /2 runs: 2 already done, 0 trained now/);
+
+  // the settings change: the old runs are neither counted nor trained over; the new ones go beside them
+  const changed = { ...spec, overrides: { ...spec.overrides, optimizer: { lr: 0.0007 } } };
+  writeFileSync(file, JSON.stringify(changed));
+  const runs = studyRuns(parseStudy(changed));
+  assert.deepEqual(runs.map((r) => r.displaced), first.map((r) => r.dir));
+  assert.ok(runs.every((r, i) => r.dir === `${first[i]!.dir}-${r.key.slice(0, 8)}` && r.key !== first[i]!.key));
+  const after = await runCli(['study', file]);
+  assert.equal(after.error, null, String(after.error));
+  assert.match(after.out, /2 run directories hold runs of other settings .* left alone and not counted/);
+  assert.match(after.out, /2 runs: 0 already done, 2 trained now/);
+  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 100 && r.config.optimizer.lr === 0.0007));
+  const kept = JSON.parse(readFileSync(runPaths(first[0]!.dir).config, 'utf8')) as { optimizer: { lr: number } };
+  assert.notEqual(kept.optimizer.lr, 0.0007, 'the earlier run is kept as it was');
+
+  // a larger budget is the same settings: the runs are resumed in place
+  const longer = { ...changed, steps: 150 };
+  assert.deepEqual(studyRuns(parseStudy(longer)).map((r) => r.dir), runs.map((r) => r.dir));
 });

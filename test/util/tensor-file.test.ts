@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTensorFile, readTensorFileMeta, writeTensorFile } from '../../src/util/tensor-file.js';
 import { CheckpointError } from '../../src/util/errors.js';
+import { crc32 } from '../../src/util/crc32.js';
 
 function sample(dir: string): string {
   const path = join(dir, 'x.bin');
@@ -67,4 +68,66 @@ test('readTensorFileMeta returns the metadata alone; a foreign or cut header is 
   writeFileSync(foreign, 'not a tensor file at all');
   assert.throws(() => readTensorFileMeta(foreign), (e: unknown) => e instanceof CheckpointError && /bad magic/.test(e.message));
   assert.throws(() => readTensorFileMeta(join(dir, 'missing.mast')), CheckpointError);
+});
+
+/** A tensor file of `version` (1: no header CRC) from a header object, with `payload` after it. */
+function craft(version: 1 | 2, header: unknown, payload: Uint8Array): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = version === 2 ? 16 : 12;
+  const out = Buffer.alloc(prefix + json.length + payload.length);
+  out.write(`MASTTF0${version}`, 0, 'latin1');
+  out.writeUInt32LE(json.length, 8);
+  if (version === 2) out.writeUInt32LE(crc32(json), 12);
+  json.copy(out, prefix);
+  Buffer.from(payload).copy(out, prefix + json.length);
+  return out;
+}
+
+test('an edited header (metadata or array map) is caught by the header CRC, by both readers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-tf-header-'));
+  const path = join(dir, 'x.bin');
+  writeTensorFile(path, { counters: { tEnv: 1000 } }, { m: { shape: [4], data: new Uint8Array([1, 0, 1, 1]) } });
+  const bytes = readFileSync(path);
+  for (const [from, to] of [['"tEnv":1000', '"tEnv":9000'], ['"shape":[4]', '"shape":[2]']] as const) {
+    const text = bytes.toString('latin1');
+    assert.ok(text.includes(from));
+    writeFileSync(path, Buffer.from(text.replace(from, to), 'latin1'));
+    assert.throws(() => readTensorFile(path), (e: unknown) => e instanceof CheckpointError && /header CRC-32 mismatch/.test(e.message), from);
+    assert.throws(() => readTensorFileMeta(path), /header CRC-32 mismatch/, from);
+  }
+});
+
+test('version 1 files (no header CRC) are still read; array entries outside the payload are refused, not mis-read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-tf-v1-'));
+  const path = join(dir, 'v1.bin');
+  const payload = new Uint8Array(new Float32Array([1.5, -2]).buffer);
+  const header = (entry: object) => ({ meta: { v: 1 }, arrays: { a: { dtype: 'float32', shape: [2], offset: 0, length: 2, ...entry } }, payloadBytes: 8, payloadCrc32: crc32(payload) });
+  writeFileSync(path, craft(1, header({}), payload));
+  assert.deepEqual(Array.from(readTensorFile(path).arrays.a!.data), [1.5, -2]);
+  assert.deepEqual(readTensorFileMeta(path), { v: 1 });
+  const bad: [object, RegExp][] = [
+    [{ offset: 4, length: 2, shape: [2] }, /lies outside the payload/],
+    [{ offset: 2, length: 1, shape: [1] }, /lies outside the payload/],
+    [{ length: 2, shape: [3] }, /has 2 elements but shape \[3\]/],
+    [{ dtype: 'float64' }, /no known dtype/],
+    [{ shape: 'x' }, /malformed shape/],
+  ];
+  for (const version of [1, 2] as const) {
+    for (const [entry, pattern] of bad) {
+      writeFileSync(path, craft(version, header(entry), payload));
+      assert.throws(() => readTensorFile(path), (e: unknown) => e instanceof CheckpointError && pattern.test(e.message), `v${version} ${JSON.stringify(entry)}`);
+    }
+  }
+});
+
+test('a header length beyond the file, and a path that is not a regular file, are refused at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-tf-len-'));
+  const path = join(dir, 'x.bin');
+  const bytes = craft(2, { meta: null, arrays: {}, payloadBytes: 0, payloadCrc32: 0 }, new Uint8Array(0));
+  bytes.writeUInt32LE(0xfffffff0, 8);
+  writeFileSync(path, bytes);
+  assert.throws(() => readTensorFileMeta(path), /truncated \(header cut short/);
+  assert.throws(() => readTensorFile(path), /truncated/);
+  assert.throws(() => readTensorFile(dir), (e: unknown) => e instanceof CheckpointError && /not a regular file/.test(e.message));
+  assert.throws(() => readTensorFile('/dev/zero'), /not a regular file/);
 });
