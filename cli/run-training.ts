@@ -1,5 +1,6 @@
 /** Running `train()` from the command line: progress display, Ctrl-C → checkpoint, pictures at the end. */
 import type { TrainConfig } from '../src/config/types.js';
+import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress } from '../src/util/progress.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
@@ -9,8 +10,9 @@ import { percent } from './table.js';
 /**
  * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint.
  * @param warmStartFrom a run directory (trained or imported) to prune and fine-tune instead of a fresh start.
+ * @param envOptions how to run a bridged environment (`--python`, `--env-timeout`).
  */
-export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo, warmStartFrom?: string): Promise<TrainSummary> {
+export async function runTraining(config: TrainConfig, outDir: string, resume: boolean, backend: string, io: CliIo, warmStartFrom?: string, envOptions?: Omit<EnvOptions, 'args'>): Promise<TrainSummary> {
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -24,6 +26,7 @@ export async function runTraining(config: TrainConfig, outDir: string, resume: b
       backend,
       signal: abort.signal,
       ...(warmStartFrom ? { warmStartFrom } : {}),
+      ...(envOptions ? { envOptions } : {}),
       onMetrics: (row) => {
         testReturn = row.testReturn;
         winRate = row.testWinRate;

@@ -7,10 +7,11 @@ import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
+import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 
-interface TrainOpts {
+interface TrainOpts extends EnvCliOptions {
   out: string;
   env?: string;
   alg?: TrainConfig['alg'];
@@ -30,6 +31,7 @@ interface TrainOpts {
 export function configFromOptions(opts: TrainOpts): TrainConfig {
   const flags: DeepPartial<TrainConfig> = {
     env: opts.env,
+    envArgs: opts.envArg,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -37,9 +39,10 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
   };
   const paths = runPaths(opts.out);
   if (opts.resume && existsSync(paths.checkpoint)) {
-    const given = (['env', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
+    const given = (['env', 'envArg', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
     if (given.length > 0) {
-      throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.join(', --')}`, {
+      const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.map(flag).join(', --')}`, {
         hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
       });
     }
@@ -52,10 +55,11 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
 
 /** Build the `train` command. */
 export function trainCommand(io: CliIo): Command {
-  return new Command('train')
+  const cmd = new Command('train')
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
     .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
-    .option('--env <id>', 'environment id (see `mast envs`)')
+    .option('--env <id>', ENV_ID_HELP);
+  return addEnvOptions(cmd)
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
@@ -69,7 +73,7 @@ export function trainCommand(io: CliIo): Command {
     .option('--json', 'print the final metrics as one JSON object')
     .action(async (opts: TrainOpts) => {
       const config = configFromOptions(opts);
-      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io);
+      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io, undefined, envOptionsFrom(opts));
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last }));
       } else if (summary.last) {

@@ -7,6 +7,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 /** pymarl's QMIX defaults (Adam instead of RMSprop, as pymarl2 and most recent work use). */
 export const DEFAULT_CONFIG: TrainConfig = {
   env: 'recall',
+  envArgs: {},
   alg: 'qmix',
   seed: 1,
   steps: 50_000,

@@ -7,9 +7,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { TrainConfig } from '../config/types.js';
 import { configHash } from '../config/validate.js';
-import { makeEnv } from '../envs/registry.js';
+import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
+import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
-import { CheckpointError, ConfigError } from '../util/errors.js';
+import { CheckpointError, ConfigError, ToolkitError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
 import { writeMixerSnapshot } from '../snapshot/mixer.js';
@@ -58,6 +59,8 @@ export interface TrainOptions {
   onEpisode?: (p: { tEnv: number; steps: number; episodes: number; epsilon: number; return: number; loss: number | null }) => void;
   /** Called with each metrics row. */
   onMetrics?: (row: MetricsRow) => void;
+  /** How to run a bridged environment (Python interpreter, timeout); the config's `envArgs` are added. */
+  envOptions?: Omit<EnvOptions, 'args'>;
 }
 
 /** What a finished (or stopped) call to {@link train} reports. */
@@ -87,8 +90,35 @@ export interface RunSummaryFile {
 /** How long the training loop runs before letting the event loop handle signals and I/O. */
 const YIELD_INTERVAL_MS = 50;
 
-/** Train (or resume) a run; see {@link TrainOptions}. */
+/**
+ * Train (or resume) a run; see {@link TrainOptions}. The environments are closed on every exit path;
+ * when a user environment fails (a Python process crashing, hanging or raising), the run's last
+ * checkpoint stays as it was and the error says how to resume.
+ */
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  await prepareEnv(config.env);
+  const envs: MultiAgentEnv[] = [];
+  const open = (): MultiAgentEnv => {
+    const env = makeEnv(config.env, { ...options.envOptions, args: config.envArgs });
+    envs.push(env);
+    return env;
+  };
+  try {
+    return await trainWith(config, options, open);
+  } catch (err) {
+    // A bridged environment's hint says how to resume `--out DIR`: name the directory.
+    if (err instanceof ToolkitError && err.code === 'E_ENV_BRIDGE' && err.hint?.includes('--out DIR')) {
+      const base = err.message.slice(0, err.message.length - `\n  hint: ${err.hint}`.length);
+      const kept = existsSync(runPaths(options.outDir).checkpoint) ? '' : ' (no checkpoint was written yet, so it starts over)';
+      throw new ToolkitError(err.code, base, { hint: err.hint.replace('--out DIR', `--out ${options.outDir}`) + kept, cause: err });
+    }
+    throw err;
+  } finally {
+    for (const env of envs) env.close?.();
+  }
+}
+
+async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: () => MultiAgentEnv): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
   const paths = runPaths(options.outDir);
   const resuming = options.resume === true && existsSync(paths.checkpoint);
@@ -103,8 +133,8 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
   }
 
   // --- set up: environment, networks, masks, replay, RNG streams
-  const env = makeEnv(config.env);
-  const testEnv = makeEnv(config.env);
+  const env = openEnv();
+  const testEnv = openEnv();
   const info = env.getEnvInfo();
   const widths = networkWidths(config, info);
   const arch = agentArchitecture(info, widths.agent);
