@@ -74,11 +74,15 @@ def _write_message(out, header, tail=b""):
 
 
 def _float32_bytes(values):
-    """One vector as little-endian float32 bytes, and its length."""
-    if _np is not None:
-        a = _np.asarray(values, dtype="<f4").ravel()
+    """One vector as little-endian float32 bytes, and its length. numpy arrays convert in numpy;
+    lists through array('f'), faster than numpy for short lists."""
+    if _np is not None and isinstance(values, _np.ndarray):
+        a = values.astype("<f4", copy=False).ravel()
         return a.tobytes(), int(a.size)
-    a = array("f", (float(x) for x in _flatten(values)))
+    try:
+        a = array("f", values)
+    except TypeError:  # nested lists, or numpy scalars without numpy arrays around them
+        a = array("f", [float(x) for x in _flatten(values)])
     if not _LITTLE:
         a.byteswap()
     return a.tobytes(), len(a)
