@@ -5,7 +5,7 @@ import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
-import { makeEnv } from '../../src/envs/registry.js';
+import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
 import { ConfigError } from '../../src/util/errors.js';
 import type { InputLayout } from '../../src/snapshot/types.js';
@@ -36,7 +36,9 @@ function inputWidth(model: ModelProto): number | null {
 function layoutFor(model: ModelProto, opts: ImportOpts): { layout: InputLayout; nAgents: number } | undefined {
   if (model.metadataProps.some((p) => p.key === 'mast.input_layout')) return undefined;
   if (!opts.env) throw new ConfigError('this model carries no mast.* metadata: give --env ID so its input layout and agent count are known');
-  const info = makeEnv(opts.env).getEnvInfo();
+  const env = makeEnv(opts.env);
+  const info = env.getEnvInfo();
+  env.close?.();
   const width = inputWidth(model);
   const candidates = [
     { lastAction: info.nActions, agentId: info.nAgents },
@@ -65,6 +67,7 @@ export function importCommand(io: CliIo): Command {
     .option('--json', 'print the import report as one JSON object')
     .action(async (path: string, opts: ImportOpts) => {
       const { bytes, model } = readOnnxFile(path);
+      if (opts.env) await prepareEnv(opts.env);
       const given = layoutFor(model, opts);
       const snap = importAgent(model, { what: path, ...(given ? { inputLayout: given.layout, nAgents: given.nAgents } : {}), ...(opts.env ? { env: opts.env } : {}) });
       const check = await checkImport(bytes, model, snap, path);
