@@ -94,6 +94,20 @@ test('constructor keyword arguments reach the Python class; a seed method seeds 
   }
 });
 
+test('Ctrl-C (SIGINT to the process group) does not interrupt the Python process: the toolkit closes it', () => {
+  const raw = new PythonEnv(TOY, {});
+  try {
+    raw.reset(1);
+    process.kill(raw.processId, 'SIGINT');
+    const until = Date.now() + 300;
+    while (Date.now() < until); // give the signal time to land
+    assert.equal(raw.step([0, 0, 0]).reward, -0.1);
+  } finally {
+    raw.close();
+  }
+  assert.equal(raw.processId, -1);
+});
+
 test('an environment printing to stdout does not break the protocol', () => {
   const env = makeEnv(bad('PrintsToStdout'));
   try {

@@ -18,12 +18,14 @@ Seeding (reset with a seed): env.seed(seed) when the env has a seed method takin
 env.reset(); else env.reset(seed=seed) when reset takes a `seed` keyword; else env.reset() unseeded
 (the hello answer says so). Time limits: info["episode_limit"] true means truncated, not terminated.
 The protocol owns the process's real stdout; anything the environment prints goes to stderr.
+SIGINT is ignored: the toolkit handles Ctrl-C and closes the environment itself.
 """
 import importlib
 import importlib.util
 import inspect
 import json
 import os
+import signal
 import struct
 import sys
 import traceback
@@ -232,6 +234,8 @@ def _error(kind, method, exc):
 
 
 def main():
+    # Ctrl-C reaches the whole process group; the toolkit stops at an episode boundary and closes us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = _open_protocol_stream()
     stdin = sys.stdin.buffer
     bridge = None

@@ -127,6 +127,11 @@ export class PythonEnv implements MultiAgentEnv {
     }
   }
 
+  /** The Python process's id (-1 before it started or after it was killed). */
+  get processId(): number {
+    return this.closed ? -1 : this.pid;
+  }
+
   getEnvInfo(): EnvInfo {
     return this.info;
   }
