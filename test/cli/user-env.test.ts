@@ -36,7 +36,7 @@ test('mast train --env module:docs/examples/custom-env.mjs trains a few hundred 
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).envArgs, { agents: 3 });
 });
 
-test('mast train --env python:… trains end to end; export and eval find the environment from the model', async () => {
+test('mast train --env python:… trains end to end; export, eval and compress find the environment from the run', async () => {
   const out = join(dir, 'python-run');
   const run = await runCli(['train', '--out', out, '--env', TOY, '--env-arg', 'n_agents=2', '--steps', '400', '--preset', 'demo', '--config', overrides, '--json']);
   assert.equal(run.error, null, String(run.error));
@@ -48,6 +48,10 @@ test('mast train --env python:… trains end to end; export and eval find the en
   const report = JSON.parse(evaluated.out) as { env: string; parity: { actionAgreement: number } };
   assert.equal(report.env, TOY);
   assert.equal(report.parity.actionAgreement, 1);
+  // Online compression goes on training through the bridge, with the run's envArgs.
+  const compressed = await runCli(['compress', out, '--out', join(dir, 'python-compressed'), '--density', '0.05', '--steps', '200', '--config', overrides, '--json']);
+  assert.equal(compressed.error, null, String(compressed.error));
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'python-compressed', 'config.json'), 'utf8')).envArgs, { n_agents: 2 });
   // Another environment's arguments must be given: with n_agents 3 the model no longer fits.
   const other = await runCli(['eval', model, '--episodes', '1', '--env-arg', 'n_agents=3']);
   assert.ok(other.error instanceof ToolkitError && /cannot play/.test(other.error.message), String(other.error));
