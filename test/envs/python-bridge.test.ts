@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { makeEnv } from '../../src/envs/registry.js';
 import { PythonEnv } from '../../src/envs/bridge/python-env.js';
 import { ToolkitError } from '../../src/util/errors.js';
@@ -73,6 +73,18 @@ test('the same seeds and actions give the same trajectories through the bridge a
     }
     // The comparison covers both endings: pymarl's episode_limit became `truncated`, not `terminated`.
     assert.ok(early > 0 && truncated > 0, `early ends ${early}, truncations ${truncated}`);
+  } finally {
+    bridged.close?.();
+  }
+});
+
+/** An interpreter with numpy (Debian's), if this machine has one. */
+const NUMPY_PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+
+test('numpy answers (as SMAC gives) carry the same trajectories', { skip: NUMPY_PYTHON === undefined ? 'no Python with numpy here' : false }, () => {
+  const bridged = makeEnv(bad('NumpyToy'), { python: NUMPY_PYTHON as string });
+  try {
+    for (let e = 0; e < 10; e++) assert.deepEqual(trajectory(bridged, 77 + e, new Rng(e)), trajectory(new ToyEnv(), 77 + e, new Rng(e)), `episode ${e}`);
   } finally {
     bridged.close?.();
   }
