@@ -31,6 +31,9 @@ function envError(id: string, message: string, hint: string): ToolkitError {
  * @throws ToolkitError (E_ENV) naming the missing method or the bad size.
  */
 export function checkEnvShape(id: string, env: unknown, names: MethodNames = JS_METHOD_NAMES): EnvInfo {
+  if (typeof (env as { then?: unknown } | null)?.then === 'function') {
+    throw envError(id, 'the factory returned a Promise; environments are made synchronously', 'return the environment itself; do asynchronous setup at the module\'s top level (top-level await)');
+  }
   if (typeof env !== 'object' || env === null) {
     throw envError(id, `the factory returned ${env === null ? 'null' : typeof env}, not an environment object`, 'return an object with the MultiAgentEnv methods (docs/custom-envs.md)');
   }
@@ -58,6 +61,8 @@ export class CheckedEnv implements MultiAgentEnv {
   private readonly info: EnvInfo;
   /** Whether an episode runs (an action is due), so every agent needs an available action. */
   private running = false;
+  /** The wrapped environment's pictures, where it draws them (`mast replay`). */
+  readonly frame?: () => EnvFrame;
 
   /**
    * @param id the registry id the environment was made from (used in messages and as its `id`).
@@ -67,6 +72,7 @@ export class CheckedEnv implements MultiAgentEnv {
   constructor(id: string, private readonly inner: MultiAgentEnv, private readonly names: MethodNames = JS_METHOD_NAMES) {
     this.id = id;
     this.info = checkEnvShape(id, inner, names);
+    if (typeof inner.frame === 'function') this.frame = () => (inner.frame as () => EnvFrame).call(inner);
   }
 
   getEnvInfo(): EnvInfo {
@@ -128,11 +134,6 @@ export class CheckedEnv implements MultiAgentEnv {
       out.push(mask);
     }
     return out;
-  }
-
-  frame(): EnvFrame {
-    if (!this.inner.frame) throw envError(this.id, 'the environment has no frame() method, so it has no pictures', 'implement frame() to draw replays');
-    return this.inner.frame();
   }
 
   close(): void {

@@ -56,6 +56,10 @@ test('plain number arrays are accepted and copied into typed arrays', async () =
   env.reset(0);
   assert.deepEqual(env.getObs(), [Float32Array.from([0, 1, 2, 3]), Float32Array.from([4, 5, 6, 7])]);
   assert.deepEqual(env.getAvailActions(), [Uint8Array.from([1, 0, 0]), Uint8Array.from([0, 0, 1])]);
+  assert.equal(env.frame, undefined, 'no pictures where the module draws none');
+  const drawn = `${BAD}#withFrame`;
+  await prepareEnv(drawn);
+  assert.equal(makeEnv(drawn).frame?.().kind, 'particles');
 });
 
 test('each broken module is named by the method it breaks', async () => {
@@ -67,5 +71,6 @@ test('each broken module is named by the method it breaks', async () => {
   await rejectsEnv(`${BAD}#notAFactory`, /no export 'notAFactory' that is a function or class/);
   await rejectsEnv(`${BAD}#missing`, /no export 'missing'/, /it exports .*noStep/);
   await rejectsEnv(BAD, /no default export/);
+  await rejectsEnv(`${BAD}#asyncFactory`, /returned a Promise/, /top-level await/);
   await rejectsEnv('module:test/fixtures/envs/nowhere.mjs', /nowhere\.mjs does not exist/, /working directory/);
 });
