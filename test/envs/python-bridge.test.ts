@@ -120,6 +120,20 @@ test('Ctrl-C (SIGINT to the process group) does not interrupt the Python process
   assert.equal(raw.processId, -1);
 });
 
+test('python:MODULE:Class imports from the Python path (the working directory first, then PYTHONPATH)', () => {
+  const before = process.env.PYTHONPATH;
+  process.env.PYTHONPATH = 'test/fixtures/envs';
+  let env: MultiAgentEnv | undefined;
+  try {
+    env = makeEnv('python:toy_env:ToyEnv');
+    assert.equal(env.getEnvInfo().nAgents, 3);
+  } finally {
+    env?.close?.();
+    if (before === undefined) delete process.env.PYTHONPATH;
+    else process.env.PYTHONPATH = before;
+  }
+});
+
 test('an environment printing to stdout does not break the protocol', () => {
   const env = makeEnv(bad('PrintsToStdout'));
   try {
