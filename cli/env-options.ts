@@ -13,6 +13,7 @@ export interface EnvCliOptions {
   envArg?: Record<string, unknown>;
   python?: string;
   envTimeout?: number;
+  envStderr?: boolean;
 }
 
 /** Parse one `key=value` into `previous`; the value is JSON when it parses as JSON, else the string. */
@@ -35,15 +36,16 @@ function seconds(value: string): number {
   return n;
 }
 
-/** Add `--python` and `--env-timeout` (and, with `args`, `--env-arg`) to a command. */
+/** Add `--python`, `--env-timeout` and `--env-stderr` (and, with `args`, `--env-arg`) to a command. */
 export function addEnvOptions(cmd: Command, args = true): Command {
   if (args) cmd.option('--env-arg <key=value>', 'argument of a module:/python: environment (repeatable; the value is parsed as JSON when it can be, e.g. n_agents=3, map_name=\'"3m"\' or map_name=3m); saved as the config key envArgs', envArgOption);
   return cmd
     .option('--python <path>', 'Python interpreter for python: environments (default: $MAST_PYTHON, else python3)')
-    .option('--env-timeout <sec>', `longest wait for one answer of a python: environment before its process is killed (default ${DEFAULT_BRIDGE_TIMEOUT_MS / 1000})`, seconds);
+    .option('--env-timeout <sec>', `longest wait for one answer of a python: environment before its process is killed (default ${DEFAULT_BRIDGE_TIMEOUT_MS / 1000})`, seconds)
+    .option('--env-stderr', 'show what a python: environment writes to stderr (and prints) as it comes; by default only its last lines, when it fails');
 }
 
 /** The bridge options given on the command line. */
 export function envOptionsFrom(opts: EnvCliOptions): Omit<EnvOptions, 'args'> {
-  return { ...(opts.python ? { python: opts.python } : {}), ...(opts.envTimeout ? { timeoutMs: opts.envTimeout * 1000 } : {}) };
+  return { ...(opts.python ? { python: opts.python } : {}), ...(opts.envTimeout ? { timeoutMs: opts.envTimeout * 1000 } : {}), ...(opts.envStderr ? { echoStderr: true } : {}) };
 }
