@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +79,13 @@ test('a Python process dying mid-run keeps the last checkpoint; --resume continu
   const result = JSON.parse(resumed.out) as { completed: boolean; counters: { tEnv: number } };
   assert.ok(result.completed && result.counters.tEnv >= 800);
   assert.ok(existsSync(join(out, 'summary.json')));
+});
+
+test('--env-stderr shows everything the Python environment prints, as it comes', () => {
+  const out = join(dir, 'chatty-run');
+  const run = spawnSync(process.execPath, ['bin/mast.js', 'train', '--out', out, '--env', 'python:test/fixtures/envs/bad_envs.py:PrintsToStdout', '--steps', '40', '--preset', 'demo', '--config', overrides, '--env-stderr'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const steps = readCheckpoint(join(out, 'checkpoint.mast')).counters.tEnv;
+  const printed = run.stderr.split('\n').filter((l) => l.startsWith('stepping')).length;
+  assert.ok(printed >= steps, `printed ${printed} lines for at least ${steps} steps`);
 });

@@ -5,6 +5,7 @@
  * then bumps and notifies the shared counter the main thread waits on (python-env.ts says why).
  */
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { WorkerEvent, WorkerInit, WorkerRequest } from './protocol.js';
 
@@ -33,7 +34,9 @@ child.on('spawn', () => send({ kind: 'started', pid: child.pid ?? -1 }));
 child.stdin.on('error', () => undefined); // EPIPE after the child died: its exit event reports it
 child.stderr.on('data', (chunk: Buffer) => {
   stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
-  if (init.echoStderr) process.stderr.write(chunk);
+  // Straight to fd 2: a worker's process.stderr goes through the main thread's event loop, which is
+  // blocked in Atomics.wait while the environment runs.
+  if (init.echoStderr) writeSync(2, chunk);
 });
 child.stdout.on('data', (chunk: Buffer) => {
   pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
