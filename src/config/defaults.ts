@@ -8,6 +8,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export const DEFAULT_CONFIG: TrainConfig = {
   env: 'recall',
   envArgs: {},
+  envWorkers: 1,
   alg: 'qmix',
   seed: 1,
   steps: 50_000,

@@ -269,6 +269,13 @@ export interface TrainConfig {
    * and the config file's (`--env-arg key=value` adds one). Built-in environments take none.
    */
   envArgs: Record<string, unknown>;
+  /**
+   * Environments played at once (pymarl's parallel runner, `batch_size_run`): each round of acting
+   * plays one exploring episode in each, in lockstep, and the learner then makes one update per
+   * episode as usual. A Python environment runs one process per environment, all working at the same
+   * time. The same seed and the same number give the same run; 1 plays one episode at a time.
+   */
+  envWorkers: number;
   /** Learner (and through it the mixing network). */
   alg: Algorithm;
   /** Seed of the run's single root RNG. */

@@ -57,6 +57,7 @@ function checkEnum(kind: string, allowed: readonly string[], value: string): voi
 export function checkConfig(c: TrainConfig): void {
   check(typeof c.env === 'string' && c.env.length > 0, 'env', c.env, 'a non-empty environment id');
   check(isPlainObject(c.envArgs), 'envArgs', c.envArgs, 'an object of JSON values');
+  check(isInt(c.envWorkers, 1) && c.envWorkers <= 64, 'envWorkers', c.envWorkers, 'an integer in [1, 64]');
   checkEnum('algorithm', ALGORITHMS, c.alg);
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
@@ -181,12 +182,16 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
+const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = { envArgs: {}, envWorkers: 1 };
+
 /**
- * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Empty
- * `envArgs` are left out, so configs from before the key existed keep their hashes.
+ * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Keys added
+ * later ({@link LATE_KEYS}) are left out at their defaults, so configs from before they existed keep
+ * their hashes.
  */
 export function configHash(config: TrainConfig): string {
-  const { envArgs, ...rest } = config;
-  const hashed = envArgs && Object.keys(envArgs).length > 0 ? config : rest;
+  const hashed: Json = { ...config };
+  for (const [key, value] of Object.entries(LATE_KEYS)) if (canonical(hashed[key]) === canonical(value) || hashed[key] === undefined) delete hashed[key];
   return createHash('sha256').update(canonical(hashed)).digest('hex').slice(0, 12);
 }

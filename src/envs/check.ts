@@ -63,6 +63,10 @@ export class CheckedEnv implements MultiAgentEnv {
   private running = false;
   /** The wrapped environment's pictures, where it draws them (`mast replay`). */
   readonly frame?: () => EnvFrame;
+  /** The wrapped environment's split calls, where it has them (see {@link MultiAgentEnv.startReset}). */
+  readonly startReset?: (seed: number) => void;
+  readonly startStep?: (actions: readonly number[]) => void;
+  readonly finish?: () => StepResult;
 
   /**
    * @param id the registry id the environment was made from (used in messages and as its `id`).
@@ -73,6 +77,15 @@ export class CheckedEnv implements MultiAgentEnv {
     this.id = id;
     this.info = checkEnvShape(id, inner, names);
     if (typeof inner.frame === 'function') this.frame = () => (inner.frame as () => EnvFrame).call(inner);
+    const { startReset, startStep, finish } = inner;
+    if (typeof startReset === 'function' && typeof startStep === 'function' && typeof finish === 'function') {
+      this.startReset = (seed) => {
+        startReset.call(inner, seed);
+        this.running = true;
+      };
+      this.startStep = (actions) => startStep.call(inner, actions);
+      this.finish = () => this.checkResult(finish.call(inner));
+    }
   }
 
   getEnvInfo(): EnvInfo {
@@ -85,7 +98,11 @@ export class CheckedEnv implements MultiAgentEnv {
   }
 
   step(actions: readonly number[]): StepResult {
-    const r = this.inner.step(actions) as StepResult | null;
+    return this.checkResult(this.inner.step(actions));
+  }
+
+  private checkResult(result: StepResult): StepResult {
+    const r = result as StepResult | null;
     const what = this.names.step;
     if (typeof r !== 'object' || r === null) throw envError(this.id, `${what} returned ${String(r)}`, 'return { reward, terminated, truncated, info }');
     if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) throw envError(this.id, `${what} returned reward ${String(r.reward)}; it must be a finite number`, 'return the team reward as one finite number');

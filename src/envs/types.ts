@@ -94,4 +94,14 @@ export interface MultiAgentEnv {
   frame?(): EnvFrame;
   /** Release what the environment holds (a child process, a native handle); idempotent. Optional. */
   close?(): void;
+  /**
+   * Optional, for environments that run elsewhere (a Python process): start `reset(seed)` and return
+   * at once; {@link MultiAgentEnv.finish} waits for it. Lets several environments work at once
+   * (`envWorkers`).
+   */
+  startReset?(seed: number): void;
+  /** Optional, with `startReset`: start `step(actions)` and return at once. */
+  startStep?(actions: readonly number[]): void;
+  /** Optional, with `startReset`: wait for the call started; what `step` would have returned (for a reset: a zero reward, not ended). */
+  finish?(): StepResult;
 }

@@ -23,7 +23,8 @@ import { gradualDensityAt } from '../sparse/prune.js';
 import { QLearner } from './learner.js';
 import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
-import { runEpisode } from './runner.js';
+import { runEpisode, type EpisodeResult } from './runner.js';
+import { runEpisodesTogether } from './lockstep-runner.js';
 import { endAtTimeLimit } from './episode.js';
 import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, observeMasks, reachedDensity, type LayerDensity } from './masks.js';
 import { ExplorationRecord } from '../sparse/exploration.js';
@@ -177,6 +178,9 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   let growGradients = saved?.growGradients ?? null; // dense gradients summed toward the next mask update
   observeMasks(explored, learner.stores());
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
+  // envWorkers > 1: more environments, each with its controller, played in lockstep (the first is `env`)
+  const workers = [env, ...Array.from({ length: config.envWorkers - 1 }, openEnv)];
+  const workerControllers = workers.map((_, k) => (k === 0 ? controller : new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' })));
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
@@ -254,10 +258,14 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   let lastYield = performance.now();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
   try {
-    while (counters.tEnv < stopAt && !options.signal?.aborted) {
-      // --- act: one exploring episode
+    let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), taken one per iteration
+    while ((counters.tEnv < stopAt && !options.signal?.aborted) || queue.length > 0) {
+      // --- act: one exploring episode (or one per environment, in lockstep, when the last are used up)
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
-      const played = runEpisode(env, controller, rng.env.seed(), epsilon, rng.act);
+      if (queue.length === 0) {
+        queue = workers.length === 1 ? [runEpisode(env, controller, rng.env.seed(), epsilon, rng.act)] : runEpisodesTogether(workers, workerControllers, workers.map(() => rng.env.seed()), epsilon, rng.act);
+      }
+      const played = queue.shift() as EpisodeResult;
       buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
       counters.tEnv += played.episode.length;
       counters.episodes += 1;
@@ -314,7 +322,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
 
       // --- test and checkpoint on their schedules
       if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
-      if (counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval) checkpoint();
+      if (queue.length === 0 && counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval) checkpoint(); // never with played episodes pending, so a resumed run replays exactly
     }
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
     checkpoint();

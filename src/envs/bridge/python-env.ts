@@ -91,6 +91,8 @@ export class PythonEnv implements MultiAgentEnv {
   /** How the Python end seeds episodes (see mast_env_bridge.py). */
   seeding: HelloHeader['seeding'] = 'none';
   private last: { obs: Float32Array[]; state: Float32Array; avail: Uint8Array[] } | null = null;
+  /** The request whose answer is awaited, and what to call it in messages. */
+  private pending: { request: BridgeRequest; what: string } | null = null;
 
   /**
    * Start the process and construct the environment; blocks until it answers.
@@ -137,12 +139,29 @@ export class PythonEnv implements MultiAgentEnv {
   }
 
   reset(seed: number): void {
-    this.observe(this.call({ op: 'reset', seed }, 'reset'));
+    this.startReset(seed);
+    this.finish();
   }
 
   step(actions: readonly number[]): StepResult {
+    this.startStep(actions);
+    return this.finish();
+  }
+
+  /** Send `reset(seed)` without waiting; {@link finish} waits. Lets several processes work at once. */
+  startReset(seed: number): void {
+    this.send({ op: 'reset', seed }, 'reset');
+  }
+
+  /** Send `step(actions)` without waiting; {@link finish} waits for its result. */
+  startStep(actions: readonly number[]): void {
     if (!this.last) throw new ToolkitError('E_ENV', `${this.id}: step() called with no running episode`, { hint: 'call reset(seed) to start an episode' });
-    const h = this.call({ op: 'step', actions: Array.from(actions) }, 'step');
+    this.send({ op: 'step', actions: Array.from(actions) }, 'step');
+  }
+
+  /** Wait for the call {@link startReset} or {@link startStep} sent; the step's result (a reset's is empty). */
+  finish(): StepResult {
+    const h = this.receive();
     this.observe(h);
     return { reward: h.header.reward, terminated: h.header.terminated, truncated: h.header.truncated, info: h.header.info };
   }
@@ -225,8 +244,21 @@ export class PythonEnv implements MultiAgentEnv {
 
   /** Send one request and block for its answer; every failure becomes an E_ENV_BRIDGE error. */
   private call(request: BridgeRequest, what: string): { header: StepHeader; payload: Uint8Array; tailOffset: number } {
+    this.send(request, what);
+    return this.receive();
+  }
+
+  private send(request: BridgeRequest, what: string): void {
     if (this.closed) throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the Python process is closed`, { hint: 'make a new environment' });
+    if (this.pending) throw new ToolkitError('E_ENV', `${this.id}: ${what} sent while ${this.pending.what} still awaits its answer`, { hint: 'call finish() first' });
     this.worker.postMessage({ kind: 'frame', payload: encodePayload(request) });
+    this.pending = { request, what };
+  }
+
+  private receive(): { header: StepHeader; payload: Uint8Array; tailOffset: number } {
+    if (!this.pending) throw new ToolkitError('E_ENV', `${this.id}: finish() called with no call under way`, { hint: 'call startReset or startStep first' });
+    const { request, what } = this.pending;
+    this.pending = null;
     const event = this.next(performance.now() + this.timeoutMs);
     if (event === null) {
       this.kill();
