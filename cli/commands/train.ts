@@ -23,6 +23,7 @@ interface TrainOpts extends EnvCliOptions {
   preset: string;
   config?: string;
   resume?: boolean;
+  envWorkers?: number;
   backend: string;
   json?: boolean;
 }
@@ -32,6 +33,7 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
   const flags: DeepPartial<TrainConfig> = {
     env: opts.env,
     envArgs: opts.envArg,
+    envWorkers: opts.envWorkers,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -39,7 +41,7 @@ export function configFromOptions(opts: TrainOpts): TrainConfig {
   };
   const paths = runPaths(opts.out);
   if (opts.resume && existsSync(paths.checkpoint)) {
-    const given = (['env', 'envArg', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
+    const given = (['env', 'envArg', 'envWorkers', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
     if (given.length > 0) {
       const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.map(flag).join(', --')}`, {
@@ -60,6 +62,7 @@ export function trainCommand(io: CliIo): Command {
     .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
     .option('--env <id>', ENV_ID_HELP);
   return addEnvOptions(cmd)
+    .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))

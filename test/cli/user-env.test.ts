@@ -57,6 +57,16 @@ test('mast train --env python:… trains end to end; export, eval and compress f
   assert.ok(other.error instanceof ToolkitError && /cannot play/.test(other.error.message), String(other.error));
 });
 
+test('mast train --env-workers 3 plays three Python processes at once', async () => {
+  const out = join(dir, 'workers-run');
+  const run = await runCli(['train', '--out', out, '--env', TOY, '--env-workers', '3', '--steps', '300', '--preset', 'demo', '--config', overrides, '--json']);
+  assert.equal(run.error, null, String(run.error));
+  const result = JSON.parse(run.out) as { completed: boolean; counters: { episodes: number } };
+  assert.ok(result.completed);
+  assert.equal(result.counters.episodes % 3, 0, 'whole rounds of three episodes');
+  assert.equal(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).envWorkers, 3);
+});
+
 test('a Python process dying mid-run keeps the last checkpoint; --resume continues with a fresh process', async () => {
   const out = join(dir, 'crash-run');
   const id = 'python:test/fixtures/envs/bad_envs.py:CrashesAfter';
