@@ -138,3 +138,13 @@ test('envArgs takes any JSON values, merges key by key, is refused when not an o
   assert.deepEqual(read.envArgs, {});
   assert.equal(configHash(read), configHash(older as never));
 });
+
+test('envWorkers is an integer in [1, 64]; configs from before it hash as they did', () => {
+  assert.equal(resolveConfig('default', { envWorkers: 4 }).envWorkers, 4);
+  for (const bad of [0, 1.5, 65]) assert.throws(() => resolveConfig('default', { envWorkers: bad }), (e: unknown) => e instanceof ConfigError && /config key 'envWorkers' must be an integer in \[1, 64\]/.test(e.message));
+  const { envWorkers: _, ...older } = resolveConfig('default');
+  const read = parseConfig(older, 'an older saved config');
+  assert.equal(read.envWorkers, 1);
+  assert.equal(configHash(read), configHash(older as never));
+  assert.notEqual(configHash({ ...read, envWorkers: 2 }), configHash(read));
+});
