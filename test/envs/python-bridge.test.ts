@@ -220,4 +220,11 @@ test('wrong sizes, non-finite values and agents without an available action are 
     }
   }
   throwsBridge(() => makeEnv(bad('BadInfo')), 'E_ENV', /get_env_info\(\) gives nActions = 0; it must be a positive integer/);
+  const nan = makeEnv(bad('NanReward'));
+  try {
+    nan.reset(1);
+    throwsBridge(() => nan.step([0, 0, 0]), 'E_ENV', /step\(actions\) returned reward null; it must be a finite number/);
+  } finally {
+    nan.close?.();
+  }
 });

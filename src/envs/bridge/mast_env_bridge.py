@@ -24,6 +24,7 @@ import importlib
 import importlib.util
 import inspect
 import json
+import math
 import os
 import signal
 import struct
@@ -70,7 +71,7 @@ def _read_message(stream):
 
 
 def _write_message(out, header, tail=b""):
-    h = json.dumps(header, allow_nan=True).encode("utf-8")
+    h = json.dumps(header, allow_nan=False).encode("utf-8")
     payload = struct.pack("<I", len(h)) + h + tail
     out.write(struct.pack("<I", len(payload)) + payload)
 
@@ -146,11 +147,11 @@ class Bridge(object):
         self.where = "get_env_info"
         info = env.get_env_info()
         self.info = {
-            "nAgents": info.get("n_agents"),
-            "nActions": info.get("n_actions"),
-            "obsShape": _size(info.get("obs_shape")),
-            "stateShape": _size(info.get("state_shape")),
-            "episodeLimit": info.get("episode_limit"),
+            "nAgents": _plain(info.get("n_agents")),
+            "nActions": _plain(info.get("n_actions")),
+            "obsShape": _plain(_size(info.get("obs_shape"))),
+            "stateShape": _plain(_size(info.get("state_shape"))),
+            "episodeLimit": _plain(info.get("episode_limit")),
             "reportsWins": bool(info.get("reports_wins", hasattr(env, "battles_won"))),
         }
         seed_fn = getattr(env, "seed", None)
@@ -191,11 +192,14 @@ class Bridge(object):
         terminated = bool(terminated) and not truncated
         plain = {}
         for k, v in info.items():
-            if isinstance(v, (bool, int, float)) or (_np is not None and isinstance(v, _np.generic)):
-                plain[str(k)] = v.item() if hasattr(v, "item") else v
+            v = _plain(v)
+            if isinstance(v, bool) or (isinstance(v, (int, float)) and math.isfinite(v)):
+                plain[str(k)] = v
         if "battle_won" in plain:
             plain["won"] = bool(plain["battle_won"])
-        return {"reward": float(reward), "terminated": terminated, "truncated": truncated, "info": plain}
+        reward = float(reward)
+        # JSON has no NaN: a non-finite reward goes as null, which the Node side reports as such.
+        return {"reward": reward if math.isfinite(reward) else None, "terminated": terminated, "truncated": truncated, "info": plain}
 
     def observe(self, header):
         """Append the current observations, state and masks to an answer."""
@@ -217,6 +221,11 @@ class Bridge(object):
             alens.append(len(flat))
         header.update({"obs": lens, "state": n, "avail": alens})
         return b"".join(parts)
+
+
+def _plain(v):
+    """A numpy scalar as the Python number it holds (JSON cannot write numpy types)."""
+    return v.item() if _np is not None and isinstance(v, _np.generic) else v
 
 
 def _size(shape):
@@ -268,7 +277,7 @@ def main():
                 _write_message(out, _error("method", "get_env_info", exc))
                 continue
             _write_message(out, {"info": bridge.info, "seeding": bridge.seeding, "numpy": _np is not None, "python": sys.version.split()[0]})
-        elif op in ("reset", "step"):
+        elif op in ("reset", "step") and bridge is not None:
             bridge.where = op
             try:
                 header = bridge.reset(int(msg["seed"])) if op == "reset" else bridge.step(msg["actions"])

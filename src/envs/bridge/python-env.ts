@@ -281,7 +281,14 @@ export class PythonEnv implements MultiAgentEnv {
       });
     }
     if (event.kind !== 'answer') throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: unexpected event ${event.kind} from the bridge worker`);
-    const { header, tailOffset } = decodeHeader(event.payload);
+    let decoded: ReturnType<typeof decodeHeader>;
+    try {
+      decoded = decodeHeader(event.payload);
+    } catch (err) {
+      this.kill();
+      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the answer to ${what} is not valid JSON: ${(err as Error).message}`, { hint: 'the bridge script and the toolkit may be from different versions; reinstall the toolkit', cause: err });
+    }
+    const { header, tailOffset } = decoded;
     const failure = (header as { error?: BridgeFailure }).error;
     if (failure) throw this.failure(failure, request);
     return { header: header as StepHeader, payload: event.payload, tailOffset };
