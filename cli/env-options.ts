@@ -38,7 +38,7 @@ function seconds(value: string): number {
 
 /** Add `--python`, `--env-timeout` and `--env-stderr` (and, with `args`, `--env-arg`) to a command. */
 export function addEnvOptions(cmd: Command, args = true): Command {
-  if (args) cmd.option('--env-arg <key=value>', 'argument of a module:/python: environment (repeatable; the value is parsed as JSON when it can be, e.g. n_agents=3, map_name=\'"3m"\' or map_name=3m); saved as the config key envArgs', envArgOption);
+  if (args) cmd.option('--env-arg <key=value>', 'argument of a module:/python: environment (repeatable; the value is parsed as JSON when it can be, e.g. n_agents=3, map_name=\'"3m"\' or map_name=3m); a run saves them as the config key envArgs', envArgOption);
   return cmd
     .option('--python <path>', 'Python interpreter for python: environments (default: $MAST_PYTHON, else python3)')
     .option('--env-timeout <sec>', `longest wait for one answer of a python: environment before its process is killed (default ${DEFAULT_BRIDGE_TIMEOUT_MS / 1000})`, seconds)
