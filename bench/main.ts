@@ -9,6 +9,8 @@
  *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines`): ONNX Runtime vs the
  *      sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64 and 256.
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
+ * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
+ * environment through the Python bridge vs its TypeScript twin in-process.
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -109,6 +111,13 @@ if (process.argv.includes('train-step')) {
       console.log(`note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`);
     }
   }
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('env-bridge')) {
+  const { envBridgeBench, formatEnvBridge } = await import('./env-bridge.js');
+  const summary = envBridgeBench();
+  if (!json) for (const line of formatEnvBridge(summary)) console.log(line);
   console.log(JSON.stringify(summary));
   process.exit(0);
 }

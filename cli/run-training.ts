@@ -4,6 +4,7 @@
  * up, pictures at the end.
  */
 import type { TrainConfig } from '../src/config/types.js';
+import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress } from '../src/util/progress.js';
 import { InterruptedError } from '../src/util/errors.js';
@@ -16,8 +17,10 @@ import { percent } from './table.js';
  * Train with a progress bar; Ctrl-C stops at the next episode with a checkpoint, and then throws
  * {@link InterruptedError} (after the pictures are drawn) so that the command ends with exit code 130.
  * @param warmStartFrom a run directory (trained or imported) to prune and fine-tune instead of a fresh start.
- * @param resumeCommand the command that continues the run, for the message after an interrupt
- *   (default `mast train --out <outDir> --resume`).
+ * @param more `warmStartFrom`: a run directory (trained or imported) to prune and fine-tune instead of a
+ *   fresh start; `resumeCommand`: the command that continues the run, for the message after an
+ *   interrupt (default `mast train --out <outDir> --resume`); `envOptions`: how to run a bridged
+ *   environment (`--python`, `--env-timeout`).
  */
 export async function runTraining(
   config: TrainConfig,
@@ -25,9 +28,10 @@ export async function runTraining(
   resume: boolean,
   backend: string,
   io: CliIo,
-  warmStartFrom?: string,
-  resumeCommand = `mast train --out ${outDir} --resume`,
+  more: { warmStartFrom?: string; resumeCommand?: string; envOptions?: Omit<EnvOptions, 'args'> } = {},
 ): Promise<TrainSummary> {
+  const { warmStartFrom, envOptions } = more;
+  const resumeCommand = more.resumeCommand ?? `mast train --out ${outDir} --resume`;
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
@@ -41,6 +45,7 @@ export async function runTraining(
       backend,
       signal: abort.signal,
       ...(warmStartFrom ? { warmStartFrom } : {}),
+      ...(envOptions ? { envOptions } : {}),
       onMetrics: (row) => {
         testReturn = row.testReturn;
         winRate = row.testWinRate;

@@ -5,10 +5,11 @@ import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTarge
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
+import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 
-interface CompressOpts {
+interface CompressOpts extends EnvCliOptions {
   out: string;
   density: number;
   steps: number;
@@ -26,7 +27,7 @@ const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixe
 
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {
-  return new Command('compress')
+  const cmd = new Command('compress')
     .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default)')
     .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import)')
     .requiredOption('--out <dir>', 'run directory of the compressed agent')
@@ -39,11 +40,17 @@ export function compressCommand(io: CliIo): Command {
     .option('--config <file>', 'JSON file of config overrides on top of the compression\'s, e.g. {"optimizer": {"lr": 0.0001}} (unknown keys are errors)')
     .option('--resume', 'continue an interrupted compression in --out (with the same options)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
-    .option('--json', 'print the before/after report as one JSON object')
+    .option('--json', 'print the before/after report as one JSON object');
+  return addEnvOptions(cmd)
     .action(async (run: string, opts: CompressOpts) => {
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
-      const config = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
-      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run, `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`);
+      const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
+      const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments
+      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, {
+        warmStartFrom: run,
+        resumeCommand: `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`,
+        envOptions: envOptionsFrom(opts),
+      });
       const report = compressionReport(run, opts.out, opts.density);
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, ...report }));

@@ -38,7 +38,7 @@ export function demoCommand(io: CliIo): Command {
       io.err(`[1/3] training ${config.alg} (${config.sparsity.mode}, density ${config.sparsity.density}) on ${config.env} for ${config.steps} steps → ${opts.out}`);
       // an interrupt ends the demo here (exit 130): a half-trained agent is not exported or evaluated
       const again = `mast demo --out ${opts.out}${opts.seed === 1 ? '' : ` --seed ${opts.seed}`}${opts.steps ? ` --steps ${opts.steps}` : ''}`;
-      await runTraining(config, opts.out, true, opts.backend, io, undefined, again);
+      await runTraining(config, opts.out, true, opts.backend, io, { resumeCommand: again });
       const sparsePath = join(opts.out, 'agent.onnx');
       const densePath = join(opts.out, 'agent.dense.onnx');
       const sparseBytes = exportRun(opts.out, sparsePath, 'sparse');

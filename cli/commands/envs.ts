@@ -17,5 +17,6 @@ export function envsCommand(io: CliIo): Command {
       }
       const rows = envs.map((e) => [e.id, String(e.info.nAgents), String(e.info.nActions), String(e.info.obsShape), String(e.info.stateShape), String(e.info.episodeLimit), e.info.reportsWins ? 'yes' : 'no', e.description]);
       for (const line of formatTable(['id', 'agents', 'actions', 'obs', 'state', 'limit', 'wins', 'description'], rows)) io.out(line);
+      io.out('your own: --env module:./env.mjs[#export] (JavaScript) or --env python:package.module:Class | python:./env.py:Class (pymarl-style Python); see docs/custom-envs.md');
     });
 }

@@ -5,6 +5,7 @@ import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
 import { ENGINES, type EngineName } from '../../src/runtime/engine.js';
+import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 
 /** Human-readable lines of an evaluation report. */
 export function formatEvalReport(r: EvalReport): string[] {
@@ -25,18 +26,19 @@ export function formatEvalReport(r: EvalReport): string[] {
 
 /** Build the `eval` command. */
 export function evalCommand(io: CliIo): Command {
-  return new Command('eval')
+  const cmd = new Command('eval')
     .description('run an ONNX agent with onnxruntime-node and report return, FLOPs, latency and (with --against) parity with the tfjs agent')
     .argument('<model>', '.onnx file exported by `mast export`')
-    .option('--env <id>', 'environment (default: the one in the model metadata)')
+    .option('--env <id>', `${ENV_ID_HELP}; default: the one in the model metadata, with the envArgs it was trained with`);
+  return addEnvOptions(cmd)
     .option('--episodes <n>', 'greedy episodes', intAtLeast(1), 100)
     .option('--seed <n>', 'seed of the episode seeds', intAtLeast(0), 0)
     .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
     .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros)`, oneOf(ENGINES), 'ort')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print one JSON object')
-    .action(async (path: string, opts: { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {
-      const report = await evaluateOnnxAgent(path, opts);
+    .action(async (path: string, opts: EnvCliOptions & { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {
+      const report = await evaluateOnnxAgent(path, { ...opts, ...(opts.envArg ? { envArgs: opts.envArg } : {}), envOptions: envOptionsFrom(opts) });
       if (opts.json) io.out(JSON.stringify(report));
       else for (const line of formatEvalReport(report)) io.out(line);
     });

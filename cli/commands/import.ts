@@ -5,14 +5,15 @@ import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
-import { makeEnv } from '../../src/envs/registry.js';
+import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
+import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import type { InputLayout } from '../../src/snapshot/types.js';
 import type { ModelProto } from '../../src/onnx/types.js';
 import type { CliIo } from '../io.js';
 
-interface ImportOpts {
+interface ImportOpts extends EnvCliOptions {
   out: string;
   env?: string;
   lastAction?: boolean;
@@ -36,7 +37,9 @@ function inputWidth(model: ModelProto): number | null {
 function layoutFor(model: ModelProto, opts: ImportOpts): { layout: InputLayout; nAgents: number } | undefined {
   if (model.metadataProps.some((p) => p.key === 'mast.input_layout')) return undefined;
   if (!opts.env) throw new ConfigError('this model carries no mast.* metadata: give --env ID so its input layout and agent count are known');
-  const info = makeEnv(opts.env).getEnvInfo();
+  const env = makeEnv(opts.env, { ...envOptionsFrom(opts), args: opts.envArg ?? {} });
+  const info = env.getEnvInfo();
+  env.close?.();
   const width = inputWidth(model);
   const candidates = [
     { lastAction: info.nActions, agentId: info.nAgents },
@@ -62,17 +65,19 @@ function refuseExistingRun(dir: string): void {
 
 /** Build the `import` command. */
 export function importCommand(io: CliIo): Command {
-  return new Command('import')
+  const cmd = new Command('import')
     .description('read an ONNX agent network (this toolkit’s export, or a pymarl agent exported from PyTorch) into a run directory')
     .argument('<model>', '.onnx file')
     .requiredOption('--out <dir>', 'run directory to write (agent.snapshot), usable by export, eval --against and replay; one that holds a run is refused')
     .option('--env <id>', 'environment the agent plays (needed when the model has no mast.* metadata)')
     .option('--no-last-action', 'the agent input has no last-action one-hot')
     .option('--no-agent-id', 'the agent input has no agent-id one-hot')
-    .option('--json', 'print the import report as one JSON object')
+    .option('--json', 'print the import report as one JSON object');
+  return addEnvOptions(cmd)
     .action(async (path: string, opts: ImportOpts) => {
       refuseExistingRun(opts.out);
       const { bytes, model } = readOnnxFile(path);
+      if (opts.env) await prepareEnv(opts.env);
       const given = layoutFor(model, opts);
       const snap = importAgent(model, { what: path, ...(given ? { inputLayout: given.layout, nAgents: given.nAgents } : {}), ...(opts.env ? { env: opts.env } : {}) });
       const check = await checkImport(bytes, model, snap, path);

@@ -5,7 +5,8 @@ import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { exportAgentBytes, readAgentMetadata } from '../../src/onnx/export-agent.js';
 import { readOnnxFile } from '../../src/onnx/read.js';
-import { makeEnv } from '../../src/envs/registry.js';
+import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
+import { recordedEnvArgs } from '../../src/verify/eval.js';
 import { OnnxPolicy } from '../../src/runtime/policy.js';
 import { recordReplay } from '../../src/verify/replay.js';
 import { replayHtml, replaySvg } from '../../src/verify/replay-svg.js';
@@ -38,7 +39,9 @@ export function replayCommand(io: CliIo): Command {
       if (!kind) throw new ConfigError(`--out ${opts.out}: the picture must be a .svg or .html file`);
       const { bytes, model } = agentModel(source);
       const meta = readAgentMetadata(model, source);
-      const env = makeEnv(opts.env ?? meta.env);
+      const envId = opts.env ?? meta.env;
+      await prepareEnv(envId);
+      const env = makeEnv(envId, { args: envId === meta.env ? recordedEnvArgs(model) : {} });
       const policy = await OnnxPolicy.create(bytes);
       try {
         const replay = await recordReplay(env, policy, opts.seed);
@@ -46,6 +49,7 @@ export function replayCommand(io: CliIo): Command {
         writeFileAtomic(opts.out, kind === 'svg' ? replaySvg(replay, title) : replayHtml(replay, title));
         io.out(`wrote ${opts.out}: ${replay.frames.length - 1} steps, return ${replay.return.toFixed(3)}`);
       } finally {
+        env.close?.();
         await policy.close();
       }
     });

@@ -8,10 +8,11 @@ import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
+import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 
-interface TrainOpts {
+interface TrainOpts extends EnvCliOptions {
   out: string;
   env?: string;
   alg?: TrainConfig['alg'];
@@ -23,6 +24,7 @@ interface TrainOpts {
   preset: string;
   config?: string;
   resume?: boolean;
+  envWorkers?: number;
   backend: string;
   json?: boolean;
 }
@@ -42,6 +44,8 @@ export interface TrainRequest {
 export function configFromOptions(opts: TrainOpts): TrainRequest {
   const flags: DeepPartial<TrainConfig> = {
     env: opts.env,
+    envArgs: opts.envArg,
+    envWorkers: opts.envWorkers,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -53,9 +57,10 @@ export function configFromOptions(opts: TrainOpts): TrainRequest {
   if (!checkpointed && !existsSync(paths.config)) {
     throw new CheckpointError(`${opts.out} holds no run to resume (no checkpoint.mast or config.json)`, { hint: 'drop --resume to start a new run there, or give the --out directory of the run to continue' });
   }
-  const given = (['env', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
+  const given = (['env', 'envArg', 'envWorkers', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
   if (given.length > 0) {
-    throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.join(', --')}`, {
+    const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.map(flag).join(', --')}`, {
       hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
     });
   }
@@ -68,10 +73,12 @@ export function configFromOptions(opts: TrainOpts): TrainRequest {
 
 /** Build the `train` command. */
 export function trainCommand(io: CliIo): Command {
-  return new Command('train')
+  const cmd = new Command('train')
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
     .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
-    .option('--env <id>', 'environment id (see `mast envs`)')
+    .option('--env <id>', ENV_ID_HELP);
+  return addEnvOptions(cmd)
+    .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
@@ -86,7 +93,7 @@ export function trainCommand(io: CliIo): Command {
     .action(async (opts: TrainOpts) => {
       const { config, note } = configFromOptions(opts);
       if (note) io.err(note);
-      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io);
+      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io, { envOptions: envOptionsFrom(opts) });
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
       } else if (summary.last) {

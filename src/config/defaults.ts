@@ -7,6 +7,8 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 /** pymarl's QMIX defaults (Adam instead of RMSprop, as pymarl2 and most recent work use). */
 export const DEFAULT_CONFIG: TrainConfig = {
   env: 'recall',
+  envArgs: {},
+  envWorkers: 1,
   alg: 'qmix',
   seed: 1,
   steps: 50_000,

@@ -262,8 +262,25 @@ export interface ScheduleConfig {
 
 /** Everything a training run depends on. */
 export interface TrainConfig {
-  /** Environment id (`mast envs` lists them). */
+  /**
+   * Environment id: a built-in one (`mast envs` lists them), `module:PATH[#EXPORT]` (a JavaScript
+   * module's factory) or `python:MODULE:Class` / `python:FILE.py:Class` (a pymarl-style Python
+   * environment over a pipe); docs/custom-envs.md.
+   */
   env: string;
+  /**
+   * Arguments of a user environment (`module:` or `python:` ids): the module factory's argument, or
+   * the Python constructor's keyword arguments. Any JSON values; merged key by key over the preset's
+   * and the config file's (`--env-arg key=value` adds one). Built-in environments take none.
+   */
+  envArgs: Record<string, unknown>;
+  /**
+   * Environments played at once (pymarl's parallel runner, `batch_size_run`): each round of acting
+   * plays one exploring episode in each, in lockstep, and the learner then makes one update per
+   * episode as usual. A Python environment runs one process per environment, all working at the same
+   * time. The same seed and the same number give the same run; 1 plays one episode at a time.
+   */
+  envWorkers: number;
   /** Learner (and through it the mixing network). */
   alg: Algorithm;
   /** Seed of the run's single root RNG. */

@@ -13,6 +13,9 @@ function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Keys whose value is a free-form object (any keys, any JSON values), merged key by key. */
+const FREE_FORM = new Set(['envArgs']);
+
 /** Merge `patch` into a copy of `base`, where `base` fixes the allowed keys and their kinds. */
 function mergeStrict(base: Json, patch: Json, path: string): Json {
   const out: Json = structuredClone(base);
@@ -23,7 +26,10 @@ function mergeStrict(base: Json, patch: Json, path: string): Json {
     }
     const current = base[key];
     if (value === undefined) continue;
-    if (isPlainObject(current)) {
+    if (FREE_FORM.has(where)) {
+      if (!isPlainObject(value)) throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
+      out[key] = { ...(current as Json), ...structuredClone(value) };
+    } else if (isPlainObject(current)) {
       if (!isPlainObject(value)) throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
       out[key] = mergeStrict(current, value, where);
     } else if (typeof value !== typeof current) {
@@ -50,6 +56,8 @@ function checkEnum(kind: string, allowed: readonly string[], value: string): voi
 /** Range-check a fully merged config; throws {@link ConfigError} naming the key, value and bound. */
 export function checkConfig(c: TrainConfig): void {
   check(typeof c.env === 'string' && c.env.length > 0, 'env', c.env, 'a non-empty environment id');
+  check(isPlainObject(c.envArgs), 'envArgs', c.envArgs, 'an object of JSON values');
+  check(isInt(c.envWorkers, 1) && c.envWorkers <= 64, 'envWorkers', c.envWorkers, 'an integer in [1, 64]');
   checkEnum('algorithm', ALGORITHMS, c.alg);
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
@@ -175,7 +183,16 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). */
+/** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
+const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = { envArgs: {}, envWorkers: 1 };
+
+/**
+ * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Keys added
+ * later ({@link LATE_KEYS}) are left out at their defaults, so configs from before they existed keep
+ * their hashes.
+ */
 export function configHash(config: TrainConfig): string {
-  return createHash('sha256').update(canonical(config)).digest('hex').slice(0, 12);
+  const hashed: Json = { ...config };
+  for (const [key, value] of Object.entries(LATE_KEYS)) if (canonical(hashed[key]) === canonical(value) || hashed[key] === undefined) delete hashed[key];
+  return createHash('sha256').update(canonical(hashed)).digest('hex').slice(0, 12);
 }

@@ -10,3 +10,6 @@ export { SmacliteEnv } from './smaclite/env.js';
 export { MAPS, TERRAINS, type CombatMap, type MapGroup } from './smaclite/maps.js';
 export { UNIT_TYPES, type UnitStats } from './smaclite/units.js';
 export { focusFire } from './smaclite/scripted.js';
+export { CheckedEnv, checkEnvShape, ENV_METHODS } from './check.js';
+export { MODULE_PREFIX, loadEnvModule, parseModuleId, type EnvFactory } from './module-env.js';
+export { PYTHON_PREFIX, PythonEnv, DEFAULT_BRIDGE_TIMEOUT_MS, type BridgeOptions } from './bridge/python-env.js';

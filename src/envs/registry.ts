@@ -1,9 +1,15 @@
 /**
  * The environment registry: fixed ids, and id families parsed from their name (`smaclite/3m`,
- * `lbf/8x8-2p-2f-coop`, `mpe/spread-4`), each listed by `mast envs` through its standard configurations.
+ * `lbf/8x8-2p-2f-coop`, `mpe/spread-4`), each listed by `mast envs` through its standard configurations;
+ * and the user's own environments: `module:PATH[#EXPORT]` (JavaScript, module-env.ts) and
+ * `python:MODULE:Class` / `python:FILE.py:Class` (a Python process, bridge/python-env.ts), both
+ * checked on every call (check.ts). Module ids need `await prepareEnv(id)` once before `makeEnv(id)`.
  */
 import { UnknownNameError } from '../util/errors.js';
 import type { EnvInfo, MultiAgentEnv } from './types.js';
+import { CheckedEnv, type MethodNames } from './check.js';
+import { MODULE_PREFIX, loadEnvModule, makeModuleEnv } from './module-env.js';
+import { PYTHON_PREFIX, PythonEnv, type BridgeOptions } from './bridge/python-env.js';
 import { MatrixGame, NONMONOTONIC_PAYOFF } from './matrix-game.js';
 import { TwoStepGame } from './two-step.js';
 import { RecallEnv } from './recall.js';
@@ -71,14 +77,50 @@ const FAMILIES: readonly Family[] = [
 /** The ids `mast envs` lists: the fixed ones, then each family's standard configurations. */
 export const ENV_IDS: readonly string[] = [...Object.keys(FIXED), ...FAMILIES.flatMap((f) => f.listed)];
 
-/** Make the environment registered under `id` (a listed id or any member of a family). */
-export function makeEnv(id: string): MultiAgentEnv {
+/** How to make a user environment; built-in environments ignore it. */
+export interface EnvOptions extends BridgeOptions {
+  /** Arguments of a user environment: the module factory's argument, the Python constructor's keyword arguments. */
+  args?: Record<string, unknown>;
+}
+
+/** A Python environment's methods, as messages name them. */
+const PYTHON_METHOD_NAMES: MethodNames = { getEnvInfo: 'get_env_info()', reset: 'reset()', step: 'step(actions)', getObs: 'get_obs()', getState: 'get_state()', getAvailActions: 'get_avail_actions()' };
+
+/** Whether `id` names a user environment (`module:` or `python:`) rather than a built-in one. */
+export function isUserEnvId(id: string): boolean {
+  return id.startsWith(MODULE_PREFIX) || id.startsWith(PYTHON_PREFIX);
+}
+
+/**
+ * Do the asynchronous part of making `id`'s environments (importing a `module:` id's module) once,
+ * so that {@link makeEnv} can make them synchronously; a no-op for other ids.
+ */
+export async function prepareEnv(id: string): Promise<void> {
+  if (id.startsWith(MODULE_PREFIX)) await loadEnvModule(id);
+}
+
+/**
+ * Make the environment registered under `id` (a listed id or any member of a family), or a user
+ * environment (`module:…` after {@link prepareEnv}, `python:…`; see docs/custom-envs.md). Close it
+ * with `close?.()` when done (a Python environment holds a process).
+ */
+export function makeEnv(id: string, options: EnvOptions = {}): MultiAgentEnv {
+  if (id.startsWith(MODULE_PREFIX)) return makeModuleEnv(id, options.args ?? {});
+  if (id.startsWith(PYTHON_PREFIX)) {
+    const env = new PythonEnv(id, options.args ?? {}, options);
+    try {
+      return new CheckedEnv(id, env, PYTHON_METHOD_NAMES);
+    } catch (err) {
+      env.close();
+      throw err;
+    }
+  }
   if (Object.prototype.hasOwnProperty.call(FIXED, id)) return (FIXED[id] as Fixed).create();
   for (const family of FAMILIES) {
     const create = family.parse(id);
     if (create) return create();
   }
-  throw new UnknownNameError('environment', id, [...Object.keys(FIXED), ...FAMILIES.map((f) => f.pattern)], { hint: 'run `mast envs` to list environments' });
+  throw new UnknownNameError('environment', id, [...Object.keys(FIXED), ...FAMILIES.map((f) => f.pattern), 'module:PATH[#EXPORT]', 'python:MODULE:Class'], { hint: 'run `mast envs` to list environments; docs/custom-envs.md describes your own' });
 }
 
 /** Every listed environment with its description and sizes. */

@@ -64,22 +64,44 @@ export interface UnitsFrame {
 /** What an environment looks like at one step, for pictures (`mast replay`). */
 export type EnvFrame = GridFrame | ParticleFrame | UnitsFrame;
 
-/** A cooperative multi-agent environment with discrete actions. */
+/**
+ * A cooperative multi-agent environment with discrete actions: the interface the runner drives and
+ * the one a user environment implements (`--env module:./env.mjs`, docs/custom-envs.md). Every
+ * method is synchronous. The runner calls, per episode: `reset(seed)`, then per step `getObs()`,
+ * `getState()`, `getAvailActions()` and `step(actions)` until `step` reports `terminated` or
+ * `truncated`, and once more `getObs()`/`getState()`/`getAvailActions()` after the last step (the
+ * bootstrap step; there the masks may be all zero).
+ */
 export interface MultiAgentEnv {
   /** The registry id this environment was made from, e.g. `matrix/nonmonotonic`. */
   readonly id: string;
-  /** Static sizes; constant for the environment's lifetime. */
+  /** Static sizes, each a positive integer; constant for the environment's lifetime. */
   getEnvInfo(): EnvInfo;
   /** Start a new episode; the same seed gives the same episode for the same actions. */
   reset(seed: number): void;
-  /** Apply one action per agent; throws when called after the episode ended or with unavailable actions. */
+  /**
+   * Apply one action per agent (an index in [0, nActions) that `getAvailActions()` marked available);
+   * throws when called after the episode ended or with unavailable actions.
+   */
   step(actions: readonly number[]): StepResult;
-  /** Per-agent observations, each of length `obsShape`. */
+  /** Per-agent observations: `nAgents` arrays, each of `obsShape` finite numbers. */
   getObs(): Float32Array[];
-  /** The global state, of length `stateShape`. */
+  /** The global state: `stateShape` finite numbers. */
   getState(): Float32Array;
-  /** Per-agent availability masks, each of length `nActions` with 1 = available. */
+  /** Per-agent availability masks: `nAgents` arrays of length `nActions`, 1 = available, at least one 1 while the episode runs. */
   getAvailActions(): Uint8Array[];
   /** The current step as a picture's data; environments without pictures leave it out. */
   frame?(): EnvFrame;
+  /** Release what the environment holds (a child process, a native handle); idempotent. Optional. */
+  close?(): void;
+  /**
+   * Optional, for environments that run elsewhere (a Python process): start `reset(seed)` and return
+   * at once; {@link MultiAgentEnv.finish} waits for it. Lets several environments work at once
+   * (`envWorkers`).
+   */
+  startReset?(seed: number): void;
+  /** Optional, with `startReset`: start `step(actions)` and return at once. */
+  startStep?(actions: readonly number[]): void;
+  /** Optional, with `startReset`: wait for the call started; what `step` would have returned (for a reset: a zero reward, not ended). */
+  finish?(): StepResult;
 }

@@ -7,9 +7,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { TrainConfig } from '../config/types.js';
 import { configHash, parseConfig } from '../config/validate.js';
-import { makeEnv } from '../envs/registry.js';
+import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
+import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
-import { CheckpointError, ConfigError, NumericError } from '../util/errors.js';
+import { CheckpointError, ConfigError, NumericError, ToolkitError } from '../util/errors.js';
 import type { FileLock } from '../util/lock.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
@@ -23,7 +24,8 @@ import { gradualDensityAt } from '../sparse/prune.js';
 import { QLearner } from './learner.js';
 import { Replay } from './replay.js';
 import { AgentController } from './controller.js';
-import { runEpisode } from './runner.js';
+import { runEpisode, type EpisodeResult } from './runner.js';
+import { runEpisodesTogether } from './lockstep-runner.js';
 import { endAtTimeLimit } from './episode.js';
 import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, observeMasks, reachedDensity, type LayerDensity } from './masks.js';
 import { ExplorationRecord } from '../sparse/exploration.js';
@@ -65,6 +67,8 @@ export interface TrainOptions {
   onEpisode?: (p: { tEnv: number; steps: number; episodes: number; epsilon: number; return: number; loss: number | null }) => void;
   /** Called with each metrics row. */
   onMetrics?: (row: MetricsRow) => void;
+  /** How to run a bridged environment (Python interpreter, timeout); the config's `envArgs` are added. */
+  envOptions?: Omit<EnvOptions, 'args'>;
 }
 
 /** What a finished (or stopped) call to {@link train} reports. */
@@ -108,7 +112,7 @@ const YIELD_INTERVAL_MS = 50;
 export async function train(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
   const lock = options.lock ?? openRunDir(options.outDir);
   try {
-    return await trainLocked(config, options);
+    return await trainInEnvironments(config, options);
   } finally {
     if (lock !== options.lock) lock.release();
   }
@@ -139,7 +143,35 @@ export function savedRunConfig(paths: RunPaths): TrainConfig | null {
   }
 }
 
-async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+/**
+ * {@link train} with the run directory locked: the environments are closed on every exit path, and
+ * when a user environment fails (a Python process crashing, hanging or raising), the run's last
+ * checkpoint stays as it was and the error says how to resume.
+ */
+async function trainInEnvironments(config: TrainConfig, options: TrainOptions): Promise<TrainSummary> {
+  await prepareEnv(config.env);
+  const envs: MultiAgentEnv[] = [];
+  const open = (): MultiAgentEnv => {
+    const env = makeEnv(config.env, { ...options.envOptions, args: config.envArgs });
+    envs.push(env);
+    return env;
+  };
+  try {
+    return await trainWith(config, options, open);
+  } catch (err) {
+    // A bridged environment's hint says how to resume `--out DIR`: name the directory.
+    if (err instanceof ToolkitError && err.code === 'E_ENV_BRIDGE' && err.hint?.includes('--out DIR')) {
+      const base = err.message.slice(0, err.message.length - `\n  hint: ${err.hint}`.length);
+      const kept = existsSync(runPaths(options.outDir).checkpoint) ? '' : ' (no checkpoint was written yet, so it starts over)';
+      throw new ToolkitError(err.code, base, { hint: err.hint.replace('--out DIR', `--out ${options.outDir}`) + kept, cause: err });
+    }
+    throw err;
+  } finally {
+    for (const env of envs) env.close?.();
+  }
+}
+
+async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: () => MultiAgentEnv): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
   const paths = runPaths(options.outDir);
   const resuming = options.resume === true && existsSync(paths.checkpoint);
@@ -156,8 +188,8 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   }
 
   // --- set up: environment, networks, masks, replay, RNG streams
-  const env = makeEnv(config.env);
-  const testEnv = makeEnv(config.env);
+  const env = openEnv();
+  const testEnv = openEnv();
   const info = env.getEnvInfo();
   const widths = networkWidths(config, info);
   const arch = agentArchitecture(info, widths.agent);
@@ -200,6 +232,9 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   let growGradients = saved?.growGradients ?? null; // dense gradients summed toward the next mask update
   observeMasks(explored, learner.stores());
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
+  // envWorkers > 1: more environments, each with its controller, played in lockstep (the first is `env`)
+  const workers = [env, ...Array.from({ length: config.envWorkers - 1 }, openEnv)];
+  const workerControllers = workers.map((_, k) => (k === 0 ? controller : new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' })));
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
@@ -281,10 +316,14 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
   let lastYield = performance.now();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
   try {
-    while (counters.tEnv < stopAt && !options.signal?.aborted) {
-      // --- act: one exploring episode
+    let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), taken one per iteration
+    while ((counters.tEnv < stopAt && !options.signal?.aborted) || queue.length > 0) {
+      // --- act: one exploring episode (or one per environment, in lockstep, when the last are used up)
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
-      const played = runEpisode(env, controller, rng.env.seed(), epsilon, rng.act);
+      if (queue.length === 0) {
+        queue = workers.length === 1 ? [runEpisode(env, controller, rng.env.seed(), epsilon, rng.act)] : runEpisodesTogether(workers, workerControllers, workers.map(() => rng.env.seed()), epsilon, rng.act);
+      }
+      const played = queue.shift() as EpisodeResult;
       buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
       counters.tEnv += played.episode.length;
       counters.episodes += 1;
@@ -342,7 +381,8 @@ async function trainLocked(config: TrainConfig, options: TrainOptions): Promise<
       // --- test and checkpoint on their schedules
       if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
       const checkpointDue = counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval;
-      if (checkpointDue || performance.now() - lastCheckpointAt >= config.schedule.checkpointSeconds * 1000) checkpoint();
+      // never with played episodes pending (envWorkers), so a resumed run replays exactly
+      if (queue.length === 0 && (checkpointDue || performance.now() - lastCheckpointAt >= config.schedule.checkpointSeconds * 1000)) checkpoint();
     }
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
     checkpoint();

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'E_ONNX_LOAD' // an ONNX file cannot be read, decoded or loaded by the runtime
   | 'E_SHAPE' // a tensor or array has the wrong shape
   | 'E_NUMERIC' // a NaN or infinity appeared where it must not
-  | 'E_ENV' // an environment was driven incorrectly (e.g. step after done)
+  | 'E_ENV' // an environment was driven incorrectly (e.g. step after done) or broke its interface
+  | 'E_ENV_BRIDGE' // a bridged (Python) environment process failed: import, constructor, crash, timeout
   | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
   | 'E_CLOSED' // a policy or engine was used after close()
   | 'E_NO_ACTION' // a policy was asked to act for an agent with no available action

@@ -4,11 +4,13 @@
  * came from, its parity with the tfjs agent.
  */
 import { statSync } from 'node:fs';
-import { makeEnv } from '../envs/registry.js';
+import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import { readOnnxFile } from '../onnx/read.js';
-import { readAgentMetadata } from '../onnx/export-agent.js';
+import { readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
+import type { ModelProto } from '../onnx/types.js';
+import type { MultiAgentEnv } from '../envs/types.js';
 import { inspectModel } from '../onnx/inspect.js';
 import { OnnxPolicy } from '../runtime/policy.js';
 import type { EngineName } from '../runtime/engine.js';
@@ -31,6 +33,25 @@ export interface EvalOptions {
   backend?: string;
   /** Engine running the model: `ort` (default) or `sparse`. */
   engine?: EngineName;
+  /**
+   * Arguments of a user environment; default: the `envArgs` of the config recorded in the model when
+   * `env` is the model's own, else none.
+   */
+  envArgs?: Record<string, unknown>;
+  /** How to run a bridged environment (Python interpreter, timeout). */
+  envOptions?: Omit<EnvOptions, 'args'>;
+}
+
+/** The `envArgs` of the training config recorded in a model's metadata (`mast.config`), or none. */
+export function recordedEnvArgs(model: ModelProto): Record<string, unknown> {
+  const raw = model.metadataProps.find((p) => p.key === 'mast.config')?.value;
+  if (raw === undefined) return {};
+  try {
+    const args = (JSON.parse(raw) as { envArgs?: unknown }).envArgs;
+    return typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The evaluation report (`mast eval --json` prints it). */
@@ -69,7 +90,16 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
   const { model } = readOnnxFile(path);
   const meta = readAgentMetadata(model);
   const envId = options.env ?? meta.env;
-  const env = makeEnv(envId);
+  await prepareEnv(envId);
+  const env = makeEnv(envId, { ...options.envOptions, args: options.envArgs ?? (envId === meta.env ? recordedEnvArgs(model) : {}) });
+  try {
+    return await evaluateIn(path, options, model, meta, envId, env);
+  } finally {
+    env.close?.();
+  }
+}
+
+async function evaluateIn(path: string, options: EvalOptions, model: ModelProto, meta: AgentModelMetadata, envId: string, env: MultiAgentEnv): Promise<EvalReport> {
   const info = env.getEnvInfo();
   if (info.nAgents !== meta.nAgents || info.nActions !== meta.nActions || info.obsShape !== meta.inputLayout.obs) {
     throw new ConfigError(

@@ -125,3 +125,26 @@ test('the lbf preset is the configuration of the LBF studies that reach the lite
   }
   assert.equal(resolveConfig('lbf').terminalOnTimeLimit, true);
 });
+
+test('envArgs takes any JSON values, merges key by key, is refused when not an object, and old configs keep their hashes', () => {
+  const c = resolveConfig('default', { env: 'python:m:E', envArgs: { map_name: '3m', n: 2 } } as never, { envArgs: { n: 3, nested: { a: [1] } } } as never);
+  assert.deepEqual(c.envArgs, { map_name: '3m', n: 3, nested: { a: [1] } });
+  assert.notEqual(configHash(c), configHash({ ...c, envArgs: { ...c.envArgs, n: 4 } }));
+  assert.throws(() => resolveConfig('default', { envArgs: [1] } as never), (e: unknown) => e instanceof ConfigError && /config key 'envArgs' must be an object/.test(e.message));
+  assert.throws(() => parseConfig({ ...c, envArgs: 'x' }, 'saved.json'), /envArgs/);
+  // a run saved before the key existed reads back with none, and hashes as it did
+  const { envArgs: _, ...older } = resolveConfig('default');
+  const read = parseConfig(older, 'an older saved config');
+  assert.deepEqual(read.envArgs, {});
+  assert.equal(configHash(read), configHash(older as never));
+});
+
+test('envWorkers is an integer in [1, 64]; configs from before it hash as they did', () => {
+  assert.equal(resolveConfig('default', { envWorkers: 4 }).envWorkers, 4);
+  for (const bad of [0, 1.5, 65]) assert.throws(() => resolveConfig('default', { envWorkers: bad }), (e: unknown) => e instanceof ConfigError && /config key 'envWorkers' must be an integer in \[1, 64\]/.test(e.message));
+  const { envWorkers: _, ...older } = resolveConfig('default');
+  const read = parseConfig(older, 'an older saved config');
+  assert.equal(read.envWorkers, 1);
+  assert.equal(configHash(read), configHash(older as never));
+  assert.notEqual(configHash({ ...read, envWorkers: 2 }), configHash(read));
+});

@@ -9,9 +9,9 @@ import { DEFAULT_CONFIG } from '../../src/config/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Every dotted leaf key of a config object, e.g. `targets.lambda`. */
+/** Every dotted leaf key of a config object, e.g. `targets.lambda`; a free-form object (`envArgs`, empty by default) is one leaf. */
 function leafKeys(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null ? leafKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null && Object.keys(v).length > 0 ? leafKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
 test('docs/config.md is what scripts/config-reference.mjs generates from the current config code', () => {
