@@ -7,6 +7,7 @@ import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../opt
 import { runTraining } from '../run-training.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
+import { compressOffline } from './compress-offline.js';
 
 interface CompressOpts {
   out: string;
@@ -20,6 +21,12 @@ interface CompressOpts {
   resume?: boolean;
   backend: string;
   json?: boolean;
+  data?: string;
+  updates: number;
+  batchSize: number;
+  lr: number;
+  heldOut: number;
+  seed: number;
 }
 
 const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${percent(p.winRate)}`} (step ${p.tEnv})` : 'n/a');
@@ -27,8 +34,8 @@ const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixe
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {
   return new Command('compress')
-    .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default)')
-    .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import)')
+    .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default); with --data, offline: prune an agent while distilling its own Q-values over recorded episodes, no environment needed')
+    .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import); with --data also an .onnx model exported by this toolkit')
     .requiredOption('--out <dir>', 'run directory of the compressed agent')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
     .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
@@ -40,7 +47,17 @@ export function compressCommand(io: CliIo): Command {
     .option('--resume', 'continue an interrupted compression in --out (with the same options)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the before/after report as one JSON object')
+    .option('--data <episodes>', 'offline compression: distil over these recorded episodes (from mast record) instead of training in the environment; --steps, --targets, --prune, --config and --resume do not apply')
+    .option('--updates <n>', 'offline: gradient updates of the distillation', intAtLeast(1), 2000)
+    .option('--batch-size <n>', 'offline: episodes per update', intAtLeast(1), 32)
+    .option('--lr <x>', 'offline: Adam learning rate', numberIn(0, 1), 1e-3)
+    .option('--held-out <f>', 'offline: fraction of the episodes kept out of training to measure agreement on', numberIn(0, 0.9), 0.2)
+    .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0)
     .action(async (run: string, opts: CompressOpts) => {
+      if (opts.data) {
+        const { data, out, density, updates, batchSize, lr, heldOut, pruneEnd, seed, backend, distribution, json } = opts;
+        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+      }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const config = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, run);

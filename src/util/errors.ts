@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'E_NUMERIC' // a NaN or infinity appeared where it must not
   | 'E_ENV' // an environment was driven incorrectly (e.g. step after done)
   | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
-  | 'E_IO'; // a file-system operation failed
+  | 'E_IO' // a file-system operation failed
+  | 'E_DATA'; // a recorded-episodes file is cut short, damaged or inconsistent
 
 /** Base class: a domain failure with a stable `code` and, where one exists, a `hint` on how to fix it. */
 export class ToolkitError extends Error {
