@@ -9,6 +9,8 @@
  *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines`): ONNX Runtime vs the
  *      sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64 and 256.
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
+ * `npm run bench -- offline-compress`: offline compression of the shipped dense agents to 0.1, their
+ * returns beside the dense ones (`offline-compress.ts`; not a timing).
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -110,6 +112,14 @@ if (process.argv.includes('train-step')) {
     }
   }
   console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('offline-compress')) {
+  const { offlineCompressBench } = await import('./offline-compress.js');
+  const rows = await offlineCompressBench((line) => !json && console.log(line));
+  const mean = (name: string): number => rows.filter((r) => r.source === name).reduce((a, r) => a + r.ratio, 0) / rows.filter((r) => r.source === name).length;
+  if (!json) for (const name of new Set(rows.map((r) => r.source))) console.log(`${name}: mean compressed/dense return ${(100 * mean(name)).toFixed(1)}% over ${rows.filter((r) => r.source === name).length} compression seeds`);
+  console.log(JSON.stringify({ rows }));
   process.exit(0);
 }
 if (process.argv.includes('optimizer')) {

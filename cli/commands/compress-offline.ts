@@ -4,7 +4,7 @@
  * action agreement and |ΔQ| on held-out episodes, the FLOPs per decision before and after, and
  * where the data and the source came from.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
 import { distillAgent, type DistillReport } from '../../src/marl/distill.js';
@@ -16,7 +16,7 @@ import { exportAgent } from '../../src/onnx/export-agent.js';
 import { agentFlops } from '../../src/onnx/flops.js';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { createProgress } from '../../src/util/progress.js';
 import { readAgentSource, sha256 } from '../agent-source.js';
 import type { CliIo } from '../io.js';
@@ -64,6 +64,7 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   }
   const sourceDensity = source.snapshot.metadata.density;
   if (opts.density >= sourceDensity) throw new ConfigError(`--density ${opts.density} is not below the agent's density ${sourceDensity}`, { hint: 'choose a smaller density, e.g. 0.1' });
+  if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
   mkdirSync(opts.out, { recursive: true });
 
   const progress = createProgress({ total: opts.updates, label: `distil to density ${opts.density}`, stream: io.progressStream });

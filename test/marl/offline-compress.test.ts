@@ -18,7 +18,7 @@ import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { MASKED_AGENT_TENSORS, type AgentSnapshot } from '../../src/snapshot/types.js';
 import { encodeTensorFile, decodeTensorFile } from '../../src/util/tensor-file.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
 
 const MODELS = fileURLToPath(new URL('../../../models/', import.meta.url));
@@ -124,6 +124,9 @@ test('mast record + mast compress --data: a sparse ONNX agent, a report with hel
   const ev = await runCli(['eval', join(out, 'agent.onnx'), '--episodes', '20', '--json']);
   assert.equal(ev.error, null, String(ev.error));
   assert.ok(Math.abs(JSON.parse(ev.out).density - 0.1) < 0.01);
+
+  const again = await runCli(['compress', teacherPath, '--data', episodes, '--density', '0.1', '--updates', '5', '--out', out]);
+  assert.ok(again.error instanceof CheckpointError && /already holds an agent/.test((again.error as Error).message), `a second compression onto ${out} is refused: ${String(again.error)}`);
 
   const other = join(dir, 'lbf.mast');
   const lbf = makeEnv('lbf/8x8-2p-2f-coop');
