@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../src/config/index.js';
 import { makeEnv } from '../src/envs/registry.js';
 import { recordEpisodes } from '../src/marl/record.js';
-import { distillAgent } from '../src/marl/distill.js';
+import { defaultPruneInterval, distillAgent } from '../src/marl/distill.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
 import { importAgent } from '../src/onnx/import-agent.js';
 import { readOnnxFile } from '../src/onnx/read.js';
@@ -22,7 +22,7 @@ const SOURCES = ['smaclite_3m-dense', 'lbf_8x8-2p-2f-coop-dense'];
 const SEEDS = [1, 2, 3];
 const EVAL_EPISODES = 100;
 const RECORD = { episodes: 300, epsilon: 0.05 };
-const DISTILL = { density: 0.1, updates: 2000, batchSize: 32, pruneEnd: 0.5, pruneInterval: 20, heldOut: 0.2 };
+const DISTILL = { density: 0.1, updates: 4000, batchSize: 32, pruneEnd: 0.5, heldOut: 0.2, policyWeight: 1, temperature: 0.05 };
 
 /** One compressed agent's figures. */
 export interface OfflineCompressRow {
@@ -48,7 +48,7 @@ export async function offlineCompressBench(log: (line: string) => void): Promise
     for (const seed of SEEDS) {
       const env = makeEnv(teacher.metadata.env);
       const recording = await recordEpisodes(teacher, env, { ...RECORD, seed });
-      const { student, report } = await distillAgent(teacher, recording.episodes, env.getEnvInfo(), { ...DISTILL, distribution: 'erk', optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 1e-3 }, seed });
+      const { student, report } = await distillAgent(teacher, recording.episodes, env.getEnvInfo(), { ...DISTILL, pruneInterval: defaultPruneInterval(DISTILL.updates, DISTILL.pruneEnd), distribution: 'erk', optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 1e-3 }, seed });
       const out = join(dir, `${name}-s${seed}.onnx`);
       writeFileSync(out, exportAgentBytes(student, { format: 'sparse' }));
       const compressed = await evaluateOnnxAgent(out, { episodes: EVAL_EPISODES, seed: 0, engine: 'sparse' });

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
-import { distillAgent, type DistillReport } from '../../src/marl/distill.js';
+import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/distill.js';
 import { readEpisodesFile } from '../../src/marl/episodes-file.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
@@ -30,6 +30,8 @@ export interface OfflineCompressOpts {
   batchSize: number;
   lr: number;
   heldOut: number;
+  policyWeight: number;
+  temperature: number;
   pruneEnd: number;
   distribution?: DensityDistribution;
   seed: number;
@@ -74,8 +76,10 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
     updates: opts.updates,
     batchSize: opts.batchSize,
     pruneEnd: opts.pruneEnd,
-    pruneInterval: Math.max(1, Math.floor((opts.pruneEnd * opts.updates) / 50)),
+    pruneInterval: defaultPruneInterval(opts.updates, opts.pruneEnd),
     heldOut: opts.heldOut,
+    policyWeight: opts.policyWeight,
+    temperature: opts.temperature,
     optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: opts.lr },
     seed: opts.seed,
     backend: opts.backend,

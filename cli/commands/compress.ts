@@ -26,6 +26,8 @@ interface CompressOpts {
   batchSize: number;
   lr: number;
   heldOut: number;
+  policyWeight: number;
+  temperature: number;
   seed: number;
 }
 
@@ -48,15 +50,17 @@ export function compressCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the before/after report as one JSON object')
     .option('--data <episodes>', 'offline compression: distil over these recorded episodes (from mast record) instead of training in the environment; --steps, --targets, --prune, --config and --resume do not apply')
-    .option('--updates <n>', 'offline: gradient updates of the distillation', intAtLeast(1), 2000)
+    .option('--updates <n>', 'offline: gradient updates of the distillation', intAtLeast(1), 4000)
     .option('--batch-size <n>', 'offline: episodes per update', intAtLeast(1), 32)
     .option('--lr <x>', 'offline: Adam learning rate', numberIn(0, 1), 1e-3)
     .option('--held-out <f>', 'offline: fraction of the episodes kept out of training to measure agreement on', numberIn(0, 0.9), 0.2)
+    .option('--policy-weight <b>', 'offline: weight of the policy term (KL between the softmaxes of the two Q-values) beside the value term; 0 distils values alone', numberIn(0, 1000), 1)
+    .option('--temperature <t>', "offline: the policy term's temperature, in units of the source's Q-value spread", numberIn(0, 100), 0.05)
     .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0)
     .action(async (run: string, opts: CompressOpts) => {
       if (opts.data) {
-        const { data, out, density, updates, batchSize, lr, heldOut, pruneEnd, seed, backend, distribution, json } = opts;
-        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+        const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
+        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
       }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const config = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;

@@ -81,7 +81,7 @@ test('recorded episodes: a file cut short, damaged, written for other sizes or w
 
 test('distillation: pruned to 10% of the weights, the student agrees with its dense teacher on ≥ 97% of held-out decisions; same seed, same student', async () => {
   const data = await record(200, 3);
-  const options = { density: 0.1, distribution: 'erk' as const, updates: 400, batchSize: 32, pruneEnd: 0.5, pruneInterval: 5, heldOut: 0.25, optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam' as const, lr: 1e-3 }, seed: 5 };
+  const options = { density: 0.1, distribution: 'erk' as const, updates: 400, batchSize: 32, pruneEnd: 0.5, pruneInterval: 5, heldOut: 0.25, policyWeight: 1, temperature: 0.05, optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam' as const, lr: 1e-3 }, seed: 5 };
   const { student, report } = await distillAgent(teacher, data.episodes, data.meta.info, options);
   assert.ok(report.heldOut !== null && report.heldOut.episodes === 50);
   assert.ok(report.heldOut.actionAgreement >= 0.97, `held-out agreement ${report.heldOut.actionAgreement}`);
