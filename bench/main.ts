@@ -11,6 +11,10 @@
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
+  process.exit(0);
+}
+ * `npm run bench -- offline-compress`: offline compression of the shipped dense agents to 0.1, their
+ * returns beside the dense ones (`offline-compress.ts`; not a timing).
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -119,6 +123,14 @@ if (process.argv.includes('env-bridge')) {
   const summary = envBridgeBench();
   if (!json) for (const line of formatEnvBridge(summary)) console.log(line);
   console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('offline-compress')) {
+  const { offlineCompressBench } = await import('./offline-compress.js');
+  const rows = await offlineCompressBench((line) => !json && console.log(line));
+  const mean = (name: string): number => rows.filter((r) => r.source === name).reduce((a, r) => a + r.ratio, 0) / rows.filter((r) => r.source === name).length;
+  if (!json) for (const name of new Set(rows.map((r) => r.source))) console.log(`${name}: mean compressed/dense return ${(100 * mean(name)).toFixed(1)}% over ${rows.filter((r) => r.source === name).length} compression seeds`);
+  console.log(JSON.stringify({ rows }));
   process.exit(0);
 }
 if (process.argv.includes('optimizer')) {

@@ -13,6 +13,7 @@ import { evalCommand } from './commands/eval.js';
 import { demoCommand } from './commands/demo.js';
 import { reportCommand, studyCommand } from './commands/study.js';
 import { workerCommand } from './commands/worker.js';
+import { recordCommand } from './commands/record.js';
 
 /**
  * The `mast` program. Errors propagate to the caller (commands never exit the process);
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   for (const make of [demoCommand, trainCommand, compressCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
+  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, reportCommand]) {
     const cmd = make(io);
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

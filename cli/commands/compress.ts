@@ -8,6 +8,7 @@ import { runTraining } from '../run-training.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
+import { compressOffline } from './compress-offline.js';
 
 interface CompressOpts extends EnvCliOptions {
   out: string;
@@ -21,6 +22,14 @@ interface CompressOpts extends EnvCliOptions {
   resume?: boolean;
   backend: string;
   json?: boolean;
+  data?: string;
+  updates: number;
+  batchSize: number;
+  lr: number;
+  heldOut: number;
+  policyWeight: number;
+  temperature: number;
+  seed: number;
 }
 
 const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${percent(p.winRate)}`} (step ${p.tEnv})` : 'n/a');
@@ -28,8 +37,8 @@ const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixe
 /** Build the `compress` command. */
 export function compressCommand(io: CliIo): Command {
   const cmd = new Command('compress')
-    .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default)')
-    .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import)')
+    .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default); with --data, offline: prune an agent while distilling its own Q-values over recorded episodes, no environment needed')
+    .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import); with --data also an .onnx model exported by this toolkit')
     .requiredOption('--out <dir>', 'run directory of the compressed agent')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
     .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
@@ -40,9 +49,21 @@ export function compressCommand(io: CliIo): Command {
     .option('--config <file>', 'JSON file of config overrides on top of the compression\'s, e.g. {"optimizer": {"lr": 0.0001}} (unknown keys are errors)')
     .option('--resume', 'continue an interrupted compression in --out (with the same options)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
-    .option('--json', 'print the before/after report as one JSON object');
+    .option('--json', 'print the before/after report as one JSON object')
+    .option('--data <episodes>', 'offline compression: distil over these recorded episodes (from mast record) instead of training in the environment; --steps, --targets, --prune, --config and --resume do not apply')
+    .option('--updates <n>', 'offline: gradient updates of the distillation', intAtLeast(1), 4000)
+    .option('--batch-size <n>', 'offline: episodes per update', intAtLeast(1), 32)
+    .option('--lr <x>', 'offline: Adam learning rate', numberIn(0, 1), 1e-3)
+    .option('--held-out <f>', 'offline: fraction of the episodes kept out of training to measure agreement on', numberIn(0, 0.9), 0.2)
+    .option('--policy-weight <b>', 'offline: weight of the policy term (KL between the softmaxes of the two Q-values) beside the value term; 0 distils values alone', numberIn(0, 1000), 1)
+    .option('--temperature <t>', "offline: the policy term's temperature, in units of the source's Q-value spread", numberIn(0, 100), 0.05)
+    .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0);
   return addEnvOptions(cmd)
     .action(async (run: string, opts: CompressOpts) => {
+      if (opts.data) {
+        const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
+        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+      }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments

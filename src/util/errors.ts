@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'E_CLOSED' // a policy or engine was used after close()
   | 'E_NO_ACTION' // a policy was asked to act for an agent with no available action
   | 'E_IO' // a file-system operation failed
-  | 'E_QUEUE'; // a study queue (Redis) cannot be reached or refuses a request
+  | 'E_QUEUE' // a study queue (Redis) cannot be reached or refuses a request
+  | 'E_DATA'; // a recorded-episodes file is cut short, damaged or inconsistent
 
 /** Base class: a domain failure with a stable `code` and, where one exists, a `hint` on how to fix it. */
 export class ToolkitError extends Error {
