@@ -26,8 +26,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const make of [demoCommand, trainCommand, compressCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
-  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, reportCommand]) {
+  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
     const cmd = make(io);
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

@@ -4,12 +4,12 @@
  * action agreement and |ΔQ| on held-out episodes, the FLOPs per decision before and after, and
  * where the data and the source came from.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
 import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/distill.js';
-import { readEpisodesFile } from '../../src/marl/episodes-file.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/episodes-file.js';
+import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import type { AgentSnapshot } from '../../src/snapshot/types.js';
 import { exportAgent } from '../../src/onnx/export-agent.js';
@@ -18,7 +18,7 @@ import { encodeModel } from '../../src/onnx/schema.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { createProgress } from '../../src/util/progress.js';
-import { readAgentSource, sha256 } from '../agent-source.js';
+import { readAgentSource, sha256, type AgentSource } from '../agent-source.js';
 import type { CliIo } from '../io.js';
 
 /** The options of an offline compression. */
@@ -67,7 +67,18 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   const sourceDensity = source.snapshot.metadata.density;
   if (opts.density >= sourceDensity) throw new ConfigError(`--density ${opts.density} is not below the agent's density ${sourceDensity}`, { hint: 'choose a smaller density, e.g. 0.1' });
   if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
-  mkdirSync(opts.out, { recursive: true });
+  const lock = openRunDir(opts.out); // made, locked and cleared of interrupted writes, as training's
+  try {
+    await distilInto(io, source, data, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Distil, write the run directory and the model, report. */
+async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes, opts: OfflineCompressOpts): Promise<void> {
+  const info = data.meta.info;
+  const sourceDensity = source.snapshot.metadata.density;
 
   const progress = createProgress({ total: opts.updates, label: `distil to density ${opts.density}`, stream: io.progressStream });
   const { student, report } = await distillAgent(source.snapshot, data.episodes, info, {

@@ -5,6 +5,7 @@ import { runWorker } from '../../src/study/queue/worker.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { BACKEND_HELP, backendOption, numberIn } from '../options.js';
 import type { CliIo } from '../io.js';
+import { InterruptedError } from '../../src/util/errors.js';
 
 interface WorkerCliOptions {
   queue: string;
@@ -42,6 +43,7 @@ export function workerCommand(io: CliIo): Command {
             if (io.progressStream.isTTY) bar.current = createProgress({ total: data.config.steps, label, stream: io.progressStream });
             else io.out(`${label}: started in ${data.dir}`);
           },
+          onLockTakenOver: (data, from) => io.err(`${data.label}: took over ${data.dir}/run.lock from process ${from.pid} on ${from.host}, whose job the queue gave to this worker`),
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           onRunEnd: (data, finished) => {
             const outcome = finished ? 'done' : 'stopped with a checkpoint, back on the queue';
@@ -52,6 +54,7 @@ export function workerCommand(io: CliIo): Command {
         });
         const failed = summary.failed > 0 ? `, ${summary.failed} failed (see \`mast study STUDY.json --queue ${opts.queue} --list\`)` : '';
         io.out(`worker ${name}: ${summary.finished} runs finished${summary.returned ? `, ${summary.returned} put back on the queue` : ''}${failed}`);
+        if (abort.signal.aborted) throw new InterruptedError(`worker ${name} stopped; its run (if any) is back on the queue with a checkpoint; continue with: mast worker --queue ${opts.queue}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

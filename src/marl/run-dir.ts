@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { removeStaleTemps } from '../util/atomic.js';
 import { ensureDir } from '../util/dirs.js';
-import { acquireLock, tryLock, type FileLock } from '../util/lock.js';
+import { acquireLock, acquireLockFromOtherHost, tryLock, type FileLock, type LockOwner } from '../util/lock.js';
 
 /** Files of a run directory. */
 export interface RunPaths {
@@ -56,6 +56,18 @@ export function openRunDir(dir: string): FileLock {
   const lock = acquireLock(runPaths(dir).lock, `run directory ${dir}`);
   removeStaleTemps(dir);
   return lock;
+}
+
+/**
+ * {@link openRunDir} for a study queue's worker, which the queue has given the run: a lock left by a
+ * process on another host (a lost worker, whose job the queue moved here) is taken over and named
+ * in `displaced`; one held by a live process on this host still refuses (`E_LOCKED`).
+ */
+export function takeOverRunDir(dir: string): { lock: FileLock; displaced: LockOwner | null } {
+  ensureDir(dir);
+  const taken = acquireLockFromOtherHost(runPaths(dir).lock, `run directory ${dir}`);
+  removeStaleTemps(dir);
+  return taken;
 }
 
 /** Like {@link openRunDir}, but null when another live process has the directory open. */

@@ -80,14 +80,21 @@ function create(path: string, record: string): boolean {
 
 /** Delete a stale lock under a takeover guard; false when another process is taking it over. */
 function removeStale(path: string): boolean {
+  return removeGuarded(path, (owner) => owner === null || !binding(path, owner));
+}
+
+/**
+ * Delete lock file `path` under a takeover guard when `removable` says so of its owner, read again
+ * under the guard (it may have been taken over since); false when another process is taking it over.
+ */
+function removeGuarded(path: string, removable: (owner: LockOwner | null | 'unreadable') => boolean): boolean {
   const guard = `${path}.takeover`;
   if (!create(guard, String(process.pid))) {
     if (ageMs(guard) > FRESH_MS) rmSync(guard, { force: true }); // its maker died mid-takeover
     return false;
   }
   try {
-    const owner = readOwner(path); // read again: it may have been taken over since
-    if (owner !== null && binding(path, owner)) return false;
+    if (!removable(readOwner(path))) return false;
     rmSync(path, { force: true });
     return true;
   } finally {
@@ -133,4 +140,25 @@ export function acquireLock(path: string, what: string): FileLock {
   throw new ToolkitError('E_LOCKED', `${what} is in use by ${who}`, {
     hint: `wait for that process to finish or stop it; if it is gone (e.g. on another host), delete ${path}`,
   });
+}
+
+/**
+ * {@link acquireLock}, but also taking the lock from a holder on another host, whose liveness cannot
+ * be checked from here: for callers that know by other means that the holder has stopped (a study
+ * queue gives a run to another worker only after its worker stopped renewing the job's lock, e.g.
+ * because its machine was lost). A live holder on this host still wins (`E_LOCKED`).
+ * @returns the lock, and the holder it displaced (null when the lock was free or stale).
+ */
+export function acquireLockFromOtherHost(path: string, what: string): { lock: FileLock; displaced: LockOwner | null } {
+  const free = tryLock(path);
+  if (free) return { lock: free, displaced: null };
+  const owner = readOwner(path);
+  if (owner !== null && owner !== 'unreadable' && owner.host !== hostname()) {
+    const same = (o: LockOwner | null | 'unreadable'): boolean => o !== null && o !== 'unreadable' && o.pid === owner.pid && o.host === owner.host && o.started === owner.started;
+    if (removeGuarded(path, same)) {
+      const lock = tryLock(path);
+      if (lock) return { lock, displaced: owner };
+    }
+  }
+  return { lock: acquireLock(path, what), displaced: null };
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { acquireLock, lockOwner, tryLock } from '../../src/util/lock.js';
+import { acquireLock, acquireLockFromOtherHost, lockOwner, tryLock } from '../../src/util/lock.js';
 import { ToolkitError } from '../../src/util/errors.js';
 
 const lockIn = (): string => join(mkdtempSync(join(tmpdir(), 'mast-lock-')), 'run.lock');
@@ -89,3 +89,22 @@ test('processes racing for the same stale lock: exactly one takes it', async () 
     assert.equal(results.filter((r) => r === 'refused').length, 3, results.join(', '));
   }
 });
+
+test('a study queue worker takes a lock left on another host (a lost worker), never one a live process here holds', () => {
+  const path = lockIn();
+  writeFileSync(path, owner(process.pid, 'lost-machine'));
+  assert.throws(() => acquireLock(path, 'run directory x'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED', 'a foreign-host lock binds an ordinary taker');
+  const { lock, displaced } = acquireLockFromOtherHost(path, 'run directory x');
+  assert.deepEqual(displaced, { pid: process.pid, host: 'lost-machine', started: '2026-12-07T06:00:00.000Z' });
+  assert.equal((JSON.parse(readFileSync(path, 'utf8')) as { host: string }).host, hostname(), 'the lock is now this process\'s');
+  lock.release();
+  assert.ok(!existsSync(path));
+
+  const held = tryLock(path)!; // a live process on this host
+  assert.throws(() => acquireLockFromOtherHost(path, 'run directory x'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED');
+  held.release();
+  const free = acquireLockFromOtherHost(path, 'run directory x');
+  assert.equal(free.displaced, null, 'a free lock displaces nobody');
+  free.lock.release();
+});
+

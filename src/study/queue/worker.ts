@@ -14,7 +14,8 @@ import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import { train } from '../../marl/train.js';
-import { runPaths } from '../../marl/run-dir.js';
+import { runPaths, takeOverRunDir } from '../../marl/run-dir.js';
+import type { LockOwner } from '../../util/lock.js';
 import { writeRunPictures } from '../../verify/run-report.js';
 import { trainedSteps } from '../run.js';
 import { connectionOptions, openQueue } from './connection.js';
@@ -40,6 +41,8 @@ export interface WorkerOptions {
   onReady?: (name: string) => void;
   /** A run was taken: whether it goes on from a checkpoint. */
   onRunStart?: (data: RunJobData, resuming: boolean) => void;
+  /** The run directory's lock was taken from a process on another host (a lost worker). */
+  onLockTakenOver?: (data: RunJobData, from: LockOwner) => void;
   /** The run in training played an episode. */
   onEpisode?: (tEnv: number, steps: number) => void;
   /** A run this worker trained ended: finished, or stopped and put back on the queue. */
@@ -79,21 +82,29 @@ export async function runWorker(url: string, options: WorkerOptions = {}): Promi
     const resumed = existsSync(runPaths(dir).checkpoint);
     const result = (steps: number, finalReturn: number | null): RunJobResult => ({ dir, worker: name, steps, resumed, finalReturn, elapsedSec: (performance.now() - started) / 1000 });
     if (trainedSteps(dir) >= config.steps) return result(trainedSteps(dir), null); // finished before it was taken
+    const { lock, displaced } = takeOverRunDir(dir); // the queue gave us the run: a lost worker's lock is stale
+    if (displaced) options.onLockTakenOver?.(job.data, displaced);
     options.onRunStart?.(job.data, resumed);
     let reported = 0;
-    const trained = await train(config, {
-      outDir: dir,
-      resume: resumed,
-      ...(options.backend ? { backend: options.backend } : {}),
-      signal: stop.signal,
-      onEpisode: (p) => {
-        options.onEpisode?.(p.tEnv, p.steps);
-        if (performance.now() - reported < PROGRESS_INTERVAL_MS) return;
-        reported = performance.now();
-        const progress: RunJobProgress = { worker: name, tEnv: p.tEnv, steps: p.steps };
-        job.updateProgress(progress as unknown as object).catch(() => undefined); // progress is best effort
-      },
-    });
+    let trained: Awaited<ReturnType<typeof train>>;
+    try {
+      trained = await train(config, {
+        outDir: dir,
+        resume: resumed,
+        lock,
+        ...(options.backend ? { backend: options.backend } : {}),
+        signal: stop.signal,
+        onEpisode: (p) => {
+          options.onEpisode?.(p.tEnv, p.steps);
+          if (performance.now() - reported < PROGRESS_INTERVAL_MS) return;
+          reported = performance.now();
+          const progress: RunJobProgress = { worker: name, tEnv: p.tEnv, steps: p.steps };
+          job.updateProgress(progress as unknown as object).catch(() => undefined); // progress is best effort
+        },
+      });
+    } finally {
+      lock.release();
+    }
     if (!trained.completed) {
       // interrupted: the checkpoint is written; hand the run back for any worker to go on with
       options.onRunEnd?.(job.data, false);
