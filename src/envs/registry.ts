@@ -50,7 +50,7 @@ const FAMILIES: readonly Family[] = [
   },
   {
     pattern: 'lbf/[Ks-]SxS-Pp-Ff[-coop]',
-    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-')}-v2)`,
+    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-').replace(/-v2$/, '')}-${id.endsWith('-v2') ? 'v2' : 'v3'})`,
     parse: (id) => {
       const options = parseLbfId(id);
       return options ? () => new LbfEnv(id, options) : null;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LbfEnv, parseLbfId, type LbfOptions } from '../../src/envs/lbf.js';
-import { ENV_IDS, makeEnv } from '../../src/envs/registry.js';
+import { ENV_IDS, listEnvs, makeEnv } from '../../src/envs/registry.js';
 import { ConfigError } from '../../src/util/errors.js';
 
 const [NONE, NORTH, SOUTH, WEST, EAST, LOAD] = [0, 1, 2, 3, 4, 5];
@@ -141,8 +141,10 @@ test('levels follow lbforaging’s registration: players 1..2; food in [1, L] (v
   }
 });
 
-test('mast envs lists lbf/8x8-2p-2f next to the other EPyMARL tasks', () => {
+test('mast envs lists lbf/8x8-2p-2f next to the other EPyMARL tasks, named after lbforaging’s v3 ids', () => {
   assert.ok(ENV_IDS.includes('lbf/8x8-2p-2f'));
+  const described = new Map(listEnvs().map((e) => [e.id, e.description]));
+  assert.match(described.get('lbf/2s-8x8-2p-2f-coop')!, /Foraging-2s-8x8-2p-2f-coop-v3\)/);
 });
 
 test('validActions: lbforaging’s validity (moves off the grid or into food, LOAD without food, are not)', () => {
