@@ -4,6 +4,7 @@
 //
 //   node bench/reference/fidelity/fidelity.mjs --suite lbf --originals /tmp/ref --out /tmp/lbf.jsonl
 //   node bench/reference/fidelity/fidelity.mjs --table /tmp/lbf.jsonl        # the markdown table
+//   (--seed0 S resets episode e with seed S + e on both sides: a fresh replicate of a row)
 //   node bench/reference/fidelity/fidelity.mjs --determinism --originals /tmp/ref   # SMAClite resets
 //
 // --originals DIR holds the checkouts DIR/lbf (semitable/lb-foraging) and DIR/smaclite
@@ -36,6 +37,7 @@ const { values: opt } = parseArgs({
     tasks: { type: 'string' },
     policies: { type: 'string' },
     episodes: { type: 'string', default: '250' },
+    seed0: { type: 'string', default: '0' },
     originals: { type: 'string', default: '/tmp/ref' },
     python: { type: 'string', default: '/usr/bin/python3' },
     out: { type: 'string' },
@@ -53,7 +55,7 @@ function runOriginal(args, env = {}) {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`))));
   });
 }
 
@@ -78,10 +80,11 @@ async function runSuite() {
     for (const policy of policies) {
       const started = Date.now();
       const limit = episodeLimit(task);
-      const original = runOriginal(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit)]);
-      const port = runPort(task, policy, n);
+      const seed0 = Number(opt.seed0);
+      const original = runOriginal(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
+      const port = runPort(task, policy, n, { seed0 });
       const orig = (await original).episodes;
-      const row = { task, policy, episodes: [port.length, orig.length], limit, ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
+      const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
       if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
       console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
     }
@@ -101,13 +104,13 @@ function table(file) {
     const close = ts.filter(([, t]) => t.p < 0.05 && t.holm >= 0.05).map(([k]) => k);
     return off.length ? `**differs** (${off.join(', ')})` : close.length ? `within noise after Holm (raw p < 0.05: ${close.join(', ')})` : 'within noise';
   };
-  console.log('| task | policy | win % ours / original (Δ ± 95% CI; p) | return ours / original (Δ ± 95% CI; p) | length ours / original (Δ ± 95% CI; p) | verdict |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| task | policy | episodes a side | win % ours / original (Δ ± 95% CI; p) | return ours / original (Δ ± 95% CI; p) | length ours / original (Δ ± 95% CI; p) | verdict |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const digits = r.task.startsWith('lbf/') ? 3 : 2;
-    console.log(`| \`${r.task}\` | ${r.policy} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
+    console.log(`| \`${r.task}\` | ${r.policy} | ${r.episodes[0]}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
   }
-  console.log(`\n${rows[0].episodes[0]} episodes a side per row (${rows.map((r) => r.date).filter((d, i, a) => a.indexOf(d) === i).join(', ')}); verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`);
+  console.log(`\nMeasured ${rows.map((r) => r.date).filter((d, i, a) => a.indexOf(d) === i).join(', ')}; verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`);
 }
 
 /** Are SMAClite's resets deterministic for a seed? Digests of focus-fire episodes across processes and histories. */

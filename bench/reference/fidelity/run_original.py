@@ -20,6 +20,7 @@ plus positions for `forager`):
 determinism check (run twice, compare).
 """
 import argparse
+import contextlib
 import hashlib
 import json
 import re
@@ -170,7 +171,8 @@ def main():
     args = ap.parse_args()
     rng = np.random.default_rng(args.policy_seed)
     run = run_lbf if args.task.startswith("lbf/") else run_smaclite
-    episodes = run(args, rng)
+    with contextlib.redirect_stdout(sys.stderr):  # SMAClite prints which RVO2 it uses
+        episodes = run(args, rng)
     json.dump({"side": "original", "task": args.task, "policy": args.policy, "episodes": episodes}, sys.stdout)
     sys.stdout.write("\n")
 
