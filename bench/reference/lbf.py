@@ -1,7 +1,7 @@
-"""Level-Based Foraging for `qmix_lbf.py`: a line-by-line port of src/envs/lbf.ts (lbforaging v2 rules,
+"""Level-Based Foraging for `qmix_lbf.py`: a line-by-line port of src/envs/lbf.ts (lbforaging v3 rules,
 `8x8-2p-2f-coop` by default). Only the randomness differs: numpy's seeded Generator instead of the
 toolkit's Rng. `python3 bench/reference/lbf.py` runs hand-made mechanics checks and a random policy
-(mean return ~0.004, any reward in ~0.7% of episodes).
+(mean return ~0.004, any reward in ~0.9% of episodes).
 """
 import numpy as np
 
@@ -18,7 +18,7 @@ class Player:
 
 
 class LbfEnv:
-    def __init__(self, size=8, players=2, max_food=2, sight=8, force_coop=True, max_player_level=3,
+    def __init__(self, size=8, players=2, max_food=2, sight=8, force_coop=True, max_player_level=2,
                  episode_limit=50, seed=0):
         self.s, self.n, self.max_food, self.d = size, players, max_food, sight
         self.force_coop, self.max_player_level, self.episode_limit = force_coop, max_player_level, episode_limit
@@ -72,7 +72,7 @@ class LbfEnv:
             col = 1 + self._int(s - 2)
             if self.crowded(row, col) or self.player_at(row, col):
                 continue
-            self.field[row * s + col] = min_level if min_level == max_level else min_level + self._int(max_level - min_level)
+            self.field[row * s + col] = min_level if min_level == max_level else min_level + self._int(max_level - min_level + 1)
             spawned += 1
         self.food_spawned = int(self.field.sum())
         self.t = 0

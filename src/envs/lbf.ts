@@ -1,22 +1,24 @@
 /**
- * Level-Based Foraging (Albrecht & Ramamoorthy 2013; the `lbforaging` package as EPyMARL uses it,
- * v2 rules). Players and food on an S×S grid each have a level; food is picked up when the players
- * standing next to it (4-neighbourhood) that choose LOAD in the same step have levels summing to at
- * least the food's level. Each loader earns level·food / (Σ loader levels · Σ food levels spawned),
- * so the team's return is 1 when every item is collected. Ids `lbf/[Ks-]SxS-Pp-Ff[-coop]` mirror
- * lbforaging's `Foraging[-Ks]-SxS-Pp-Ff[-coop]-v2`: K is the sight radius (default: the grid,
- * i.e. full observability), `-coop` forces every food level to the sum of the (up to three lowest)
- * player levels, so no one can load alone.
+ * Level-Based Foraging (Albrecht & Ramamoorthy 2013; the `lbforaging` package, v3 rules by default).
+ * Players and food on an S×S grid each have a level; food is picked up when the players standing
+ * next to it (4-neighbourhood) that choose LOAD in the same step have levels summing to at least the
+ * food's level. Each loader earns level·food / (Σ loader levels · Σ food levels spawned), so the
+ * team's return is 1 when every item is collected. Ids `lbf/[Ks-]SxS-Pp-Ff[-coop][-v2]` mirror
+ * lbforaging's `Foraging[-Ks]-SxS-Pp-Ff[-coop]-v3`: K is the sight radius (default: the grid, i.e.
+ * full observability), `-coop` forces every food level to the sum of the (up to three lowest) player
+ * levels, so no one can load alone; `-v2` selects the older release's food draw.
  *
- * Kept from lbforaging: spawning (players anywhere empty, levels 1..3; food off the border, never
- * next to other food), moves that fail into food, off-grid or when two players target one cell,
- * invalid actions turned into NONE, loading, rewards, the 50-step limit, and the vector observation:
- * per food slot (y, x, level) and per player slot, self first, (y, x, level), −1/−1/0 when unseen.
+ * Kept from lbforaging: spawning (players anywhere empty, levels 1..2 as its registration's
+ * `max_player_level` gives in every release; food off the border, never next to other food, levels
+ * in [1, L] with L the three lowest player levels' sum — v2: [1, L)), moves that fail into food,
+ * off-grid or when two players target one cell, invalid actions turned into NONE, loading, rewards,
+ * the 50-step limit, and the vector observation: per food slot (y, x, level) and per player slot,
+ * self first, (y, x, level), −1/−1/0 when unseen.
  * Food and player coordinates both index the sight window clipped at the grid border, so with full
  * sight they are absolute; as in lbforaging a player counts as seen when both coordinates lie in
  * [0, 2·sight], which near the top or left edge reaches further than sight. As in EPyMARL, every
  * action is "available" (invalid ones act as NONE) and the state is every agent's observation
- * concatenated.
+ * concatenated; `validActions()` gives lbforaging's own validity for scripted policies.
  * Differs: our own seeded RNG (the same rules, not numpy's random stream), and simultaneous loads
  * are resolved in player order where lbforaging pops a Python set.
  */
@@ -37,8 +39,13 @@ export interface LbfOptions {
   sight: number;
   /** Every food needs the (up to three lowest-level) players together. */
   forceCoop: boolean;
-  /** Player levels are drawn from 1..maxPlayerLevel (lbforaging v2: 3). */
+  /** Player levels are drawn from 1..maxPlayerLevel (lbforaging's registration: 2). */
   maxPlayerLevel: number;
+  /**
+   * Food levels (non-coop) are drawn from [1, L] (`'v3'`, lbforaging ≥ 2.0) or [1, L) (`'v2'`,
+   * lbforaging 1.x), L being the sum of the three lowest player levels.
+   */
+  rules: 'v2' | 'v3';
   /** Episode limit (lbforaging: 50). */
   episodeLimit: number;
 }
@@ -48,16 +55,16 @@ export const LBF_ACTIONS = ['none', 'north', 'south', 'west', 'east', 'load'] as
 const [NONE, NORTH, SOUTH, WEST, EAST, LOAD] = [0, 1, 2, 3, 4, 5];
 const MOVES: Record<number, [number, number]> = { [NORTH]: [-1, 0], [SOUTH]: [1, 0], [WEST]: [0, -1], [EAST]: [0, 1] };
 
-const ID_PATTERN = /^lbf\/(?:(\d+)s-)?(\d+)x(\d+)-(\d+)p-(\d+)f(-coop)?$/;
+const ID_PATTERN = /^lbf\/(?:(\d+)s-)?(\d+)x(\d+)-(\d+)p-(\d+)f(-coop)?(-v2)?$/;
 
-/** Parse `lbf/[Ks-]SxS-Pp-Ff[-coop]`; null when `id` is not an LBF id. */
+/** Parse `lbf/[Ks-]SxS-Pp-Ff[-coop][-v2]`; null when `id` is not an LBF id. */
 export function parseLbfId(id: string): LbfOptions | null {
   const m = ID_PATTERN.exec(id);
   if (!m) return null;
-  const [, sight, rows, cols, players, food, coop] = m;
+  const [, sight, rows, cols, players, food, coop, v2] = m;
   if (rows !== cols) throw new ConfigError(`${id}: LBF grids are square (got ${rows}x${cols})`, { hint: `use lbf/${rows}x${rows}-...` });
   const size = Number(rows);
-  return { size, players: Number(players), maxFood: Number(food), sight: sight ? Number(sight) : size, forceCoop: coop !== undefined, maxPlayerLevel: 3, episodeLimit: 50 };
+  return { size, players: Number(players), maxFood: Number(food), sight: sight ? Number(sight) : size, forceCoop: coop !== undefined, maxPlayerLevel: 2, rules: v2 ? 'v2' : 'v3', episodeLimit: 50 };
 }
 
 interface Player {
@@ -125,8 +132,9 @@ export class LbfEnv implements MultiAgentEnv {
       const row = 1 + rng.int(s - 2);
       const col = 1 + rng.int(s - 2);
       if (this.crowded(row, col) || this.playerAt(row, col)) continue;
-      // numpy's randint(min, max) excludes max; a single level range is that level
-      this.field[row * s + col] = minLevel === maxLevel ? minLevel : minLevel + rng.int(maxLevel - minLevel);
+      // v3 draws integers(min, max + 1), v2 randint(min, max): both exclude their upper argument
+      const span = maxLevel - minLevel + (this.options.rules === 'v3' ? 1 : 0);
+      this.field[row * s + col] = minLevel === maxLevel ? minLevel : minLevel + rng.int(span);
       spawned++;
     }
     this.foodSpawned = this.field.reduce((a, b) => a + b, 0);
@@ -227,6 +235,11 @@ export class LbfEnv implements MultiAgentEnv {
   /** Every action, as EPyMARL reports for gym environments; invalid ones act as NONE. */
   getAvailActions(): Uint8Array[] {
     return this.players.map(() => new Uint8Array(LBF_ACTIONS.length).fill(1));
+  }
+
+  /** Per agent, the actions lbforaging counts as valid (a move into food or off the grid, or LOAD with no food adjacent, is not). */
+  validActions(): Uint8Array[] {
+    return this.players.map((p) => Uint8Array.from(LBF_ACTIONS, (_, a) => (this.valid(p, a) ? 1 : 0)));
   }
 
   /** Positions and levels of players and food, for tests and pictures. */

@@ -56,12 +56,12 @@ const FAMILIES: readonly Family[] = [
   },
   {
     pattern: 'lbf/[Ks-]SxS-Pp-Ff[-coop]',
-    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-')}-v2)`,
+    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-').replace(/-v2$/, '')}-${id.endsWith('-v2') ? 'v2' : 'v3'})`,
     parse: (id) => {
       const options = parseLbfId(id);
       return options ? () => new LbfEnv(id, options) : null;
     },
-    listed: ['lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
+    listed: ['lbf/8x8-2p-2f', 'lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
   },
   {
     pattern: 'mpe/spread-N',

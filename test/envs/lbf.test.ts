@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LbfEnv, parseLbfId, type LbfOptions } from '../../src/envs/lbf.js';
-import { makeEnv } from '../../src/envs/registry.js';
+import { ENV_IDS, listEnvs, makeEnv } from '../../src/envs/registry.js';
 import { ConfigError } from '../../src/util/errors.js';
 
 const [NONE, NORTH, SOUTH, WEST, EAST, LOAD] = [0, 1, 2, 3, 4, 5];
@@ -12,7 +12,8 @@ function env(overrides: Partial<LbfOptions> = {}): LbfEnv {
 }
 
 test('ids follow lbforaging’s names, with sight and coop', () => {
-  assert.deepEqual(parseLbfId('lbf/8x8-2p-2f-coop'), { size: 8, players: 2, maxFood: 2, sight: 8, forceCoop: true, maxPlayerLevel: 3, episodeLimit: 50 });
+  assert.deepEqual(parseLbfId('lbf/8x8-2p-2f-coop'), { size: 8, players: 2, maxFood: 2, sight: 8, forceCoop: true, maxPlayerLevel: 2, rules: 'v3', episodeLimit: 50 });
+  assert.equal(parseLbfId('lbf/8x8-2p-2f-coop-v2')!.rules, 'v2');
   assert.equal(parseLbfId('lbf/2s-10x10-3p-3f')!.sight, 2);
   assert.equal(parseLbfId('lbf/10x10-3p-3f')!.forceCoop, false);
   assert.equal(parseLbfId('mpe/spread-3'), null);
@@ -95,7 +96,7 @@ test('spawning: food off the border and never adjacent; -coop food needs every p
     assert.ok(Math.max(Math.abs(f.row - g.row), Math.abs(f.col - g.col)) > 1, 'not adjacent');
     free.reset(seed);
     const levels = free.snapshot().players.map((p) => p.level).sort((x, y) => x - y);
-    for (const food of free.snapshot().food) assert.ok(food.level >= 1 && food.level < levels[0]! + levels[1]! + levels[2]!, 'free food below the three lowest levels’ sum');
+    for (const food of free.snapshot().food) assert.ok(food.level >= 1 && food.level <= levels[0]! + levels[1]! + levels[2]!, 'free food up to the three lowest levels’ sum');
   }
   coop.reset(7);
   const again = makeEnv('lbf/8x8-2p-2f-coop') as LbfEnv;
@@ -111,4 +112,46 @@ test('every action is available (invalid ones act as NONE); the episode is cut a
   for (let t = 1; t < 50; t++) last = e.step([NONE, NONE]);
   assert.equal(last.truncated, true);
   assert.equal(last.terminated, false);
+});
+
+test('levels follow lbforaging’s registration: players 1..2; food in [1, L] (v3) or [1, L) (-v2)', () => {
+  // L = Σ of the three lowest player levels; lbforaging v3 draws integers(1, L + 1), v2 randint(1, L)
+  for (const [id, top] of [['lbf/10x10-3p-3f', true], ['lbf/10x10-3p-3f-v2', false]] as const) {
+    const e = makeEnv(id) as LbfEnv;
+    const playerLevels = new Map<number, number>();
+    let foods = 0;
+    let atL = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      e.reset(seed);
+      const { players, food } = e.snapshot();
+      for (const p of players) playerLevels.set(p.level, (playerLevels.get(p.level) ?? 0) + 1);
+      const cap = players.map((p) => p.level).sort((a, b) => a - b).slice(0, 3).reduce((a, b) => a + b, 0);
+      for (const f of food) {
+        assert.ok(f.level >= 1 && f.level <= cap, `${id}: food level ${f.level} outside [1, ${cap}]`);
+        foods += 1;
+        if (f.level === cap) atL += 1;
+      }
+    }
+    assert.deepEqual([...playerLevels.keys()].sort(), [1, 2], `${id}: player levels ${[...playerLevels.keys()]}`);
+    // 1200 fair draws: the share of level 2 lies within 0.5 ± 0.05 (over 3 standard deviations)
+    assert.ok(Math.abs(playerLevels.get(2)! / 1200 - 0.5) < 0.05, `${id}: ${playerLevels.get(2)} of 1200 players at level 2`);
+    // L ranges over 3..6, so v3 puts between 1/6 and 1/3 of the items at L; v2 never
+    if (top) assert.ok(atL / foods > 0.15 && atL / foods < 0.35, `${id}: ${atL} of ${foods} items at L`);
+    else assert.equal(atL, 0, `${id}: ${atL} items at L`);
+  }
+});
+
+test('mast envs lists lbf/8x8-2p-2f next to the other EPyMARL tasks, named after lbforaging’s v3 ids', () => {
+  assert.ok(ENV_IDS.includes('lbf/8x8-2p-2f'));
+  const described = new Map(listEnvs().map((e) => [e.id, e.description]));
+  assert.match(described.get('lbf/2s-8x8-2p-2f-coop')!, /Foraging-2s-8x8-2p-2f-coop-v3\)/);
+});
+
+test('validActions: lbforaging’s validity (moves off the grid or into food, LOAD without food, are not)', () => {
+  const e = env();
+  e.setLayout([{ row: 0, col: 0, level: 1 }, { row: 3, col: 2, level: 1 }], [{ row: 3, col: 3, level: 2 }]);
+  const [corner, beside] = e.validActions();
+  // order none, north, south, west, east, load
+  assert.deepEqual(Array.from(corner!), [1, 0, 1, 0, 1, 0]);
+  assert.deepEqual(Array.from(beside!), [1, 1, 1, 1, 0, 1]);
 });

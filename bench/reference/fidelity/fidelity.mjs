@@ -1,0 +1,142 @@
+// The fidelity harness: plays the same policies on the toolkit's port (run-port.mjs) and on the
+// original Python environment (run_original.py, outside this repository), then compares win rate,
+// return and episode length with two-sample tests. A developer tool: CI never runs it. See README.md.
+//
+//   node bench/reference/fidelity/fidelity.mjs --suite lbf --originals /tmp/ref --out /tmp/lbf.jsonl
+//   node bench/reference/fidelity/fidelity.mjs --table /tmp/lbf.jsonl        # the markdown table
+//   (--seed0 S resets episode e with seed S + e on both sides: a fresh replicate of a row)
+//   node bench/reference/fidelity/fidelity.mjs --determinism --originals /tmp/ref   # SMAClite resets
+//
+// --originals DIR holds the checkouts DIR/lbf (semitable/lb-foraging) and DIR/smaclite
+// (uoe-agents/smaclite). Every (task, policy) appends one JSON line to --out as soon as it is done.
+import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { episodeLimit, runPort } from './run-port.mjs';
+import { holm, twoProportions, welch } from './stats.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const SUITES = {
+  lbf: {
+    tasks: ['lbf/8x8-2p-2f', 'lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
+    policies: ['random', 'random-valid', 'forager'],
+  },
+  // the port's maps that SMAClite ships (it has no 3m or 8m)
+  smaclite: {
+    tasks: ['smaclite/3s5z', 'smaclite/2s3z', 'smaclite/MMM', 'smaclite/10m_vs_11m', 'smaclite/3s_vs_5z', 'smaclite/2s_vs_1sc', 'smaclite/2c_vs_64zg'],
+    policies: ['random', 'focus-fire', 'random-attack'],
+  },
+};
+
+const { values: opt } = parseArgs({
+  options: {
+    suite: { type: 'string' },
+    tasks: { type: 'string' },
+    policies: { type: 'string' },
+    episodes: { type: 'string', default: '250' },
+    seed0: { type: 'string', default: '0' },
+    originals: { type: 'string', default: '/tmp/ref' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    out: { type: 'string' },
+    table: { type: 'string' },
+    determinism: { type: 'boolean', default: false },
+  },
+});
+
+/** Run run_original.py (niced: the machine is shared) and parse its JSON. */
+function runOriginal(args, env = {}) {
+  const path = [join(here, 'stubs'), join(opt.originals, 'lbf'), join(opt.originals, 'smaclite')].join(':');
+  return new Promise((resolve, reject) => {
+    const child = spawn('nice', ['-n', '10', opt.python, join(here, 'run_original.py'), ...args], { env: { ...process.env, PYTHONPATH: path, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`))));
+  });
+}
+
+function compare(port, original) {
+  const pick = (eps, k) => eps.map((e) => Number(e[k]));
+  const wins = port[0].won !== null;
+  const count = (eps) => eps.filter((e) => e.won).length;
+  return {
+    winRate: wins ? twoProportions(count(port), port.length, count(original), original.length) : null,
+    return: welch(pick(port, 'return'), pick(original, 'return')),
+    length: welch(pick(port, 'length'), pick(original, 'length')),
+  };
+}
+
+async function runSuite() {
+  const suite = SUITES[opt.suite];
+  if (!suite) throw new Error(`--suite must be one of ${Object.keys(SUITES).join(', ')}`);
+  const tasks = opt.tasks ? opt.tasks.split(',') : suite.tasks;
+  const policies = opt.policies ? opt.policies.split(',') : suite.policies;
+  const n = Number(opt.episodes);
+  for (const task of tasks) {
+    for (const policy of policies) {
+      const started = Date.now();
+      const limit = episodeLimit(task);
+      const seed0 = Number(opt.seed0);
+      const original = runOriginal(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
+      const port = runPort(task, policy, n, { seed0 });
+      const orig = (await original).episodes;
+      const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
+      if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
+      console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
+    }
+  }
+}
+
+/** Markdown table of a results file; Holm's adjustment runs over every test in the file. */
+function table(file) {
+  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const tests = rows.flatMap((r) => ['winRate', 'return', 'length'].filter((k) => r[k]).map((k) => r[k]));
+  const adjusted = holm(tests.map((t) => t.p));
+  tests.forEach((t, i) => (t.holm = adjusted[i]));
+  const fmt = (t, digits, scale = 1) => `${(scale * t.a).toFixed(digits)} / ${(scale * t.b).toFixed(digits)} (${t.diff >= 0 ? '+' : '−'}${Math.abs(scale * t.diff).toFixed(digits)} ± ${(scale * t.half95).toFixed(digits)}; p ${t.p < 0.001 ? '<0.001' : t.p.toFixed(3)})`;
+  const verdict = (r) => {
+    const ts = ['winRate', 'return', 'length'].filter((k) => r[k]).map((k) => [k, r[k]]);
+    const off = ts.filter(([, t]) => t.holm < 0.05).map(([k]) => k);
+    const close = ts.filter(([, t]) => t.p < 0.05 && t.holm >= 0.05).map(([k]) => k);
+    return off.length ? `**differs** (${off.join(', ')})` : close.length ? `within noise after Holm (raw p < 0.05: ${close.join(', ')})` : 'within noise';
+  };
+  console.log('| task | policy | episodes a side | win % ours / original (Δ ± 95% CI; p) | return ours / original (Δ ± 95% CI; p) | length ours / original (Δ ± 95% CI; p) | verdict |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const digits = r.task.startsWith('lbf/') ? 3 : 2;
+    console.log(`| \`${r.task}\` | ${r.policy} | ${r.episodes[0]}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
+  }
+  console.log(`\nMeasured ${rows.map((r) => r.date).filter((d, i, a) => a.indexOf(d) === i).join(', ')}; verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`);
+}
+
+/** Are SMAClite's resets deterministic for a seed? Digests of focus-fire episodes across processes and histories. */
+async function determinism() {
+  const tasks = opt.tasks ? opt.tasks.split(',') : SUITES.smaclite.tasks;
+  for (const task of tasks) {
+    const limit = String(episodeLimit(task));
+    const base = ['--task', task, '--policy', 'focus-fire', '--limit', limit, '--digest'];
+    const a = (await runOriginal([...base, '--episodes', '3'], { PYTHONHASHSEED: '1' })).episodes.map((e) => e.digest);
+    const b = (await runOriginal([...base, '--episodes', '3'], { PYTHONHASHSEED: '2' })).episodes.map((e) => e.digest);
+    const c = (await runOriginal([...base, '--episodes', '1', '--seed0', '2'], { PYTHONHASHSEED: '3' })).episodes.map((e) => e.digest);
+    const d = (await runOriginal([...base, '--episodes', '1', '--seed0', '1'], { PYTHONHASHSEED: '1' })).episodes.map((e) => e.digest);
+    const seedsDiffer = new Set(a).size;
+    const p = runPort(task, 'focus-fire', 3, { digest: true }).map((e) => e.digest);
+    const q = runPort(task, 'focus-fire', 3, { digest: true }).map((e) => e.digest);
+    console.log(JSON.stringify({
+      task,
+      originalSameAcrossProcesses: a.every((x, i) => x === b[i]),
+      originalResetIndependentOfHistory: c[0] === a[2] && d[0] === a[1],
+      originalDistinctEpisodesOf3Seeds: seedsDiffer,
+      portSameAcrossRuns: p.every((x, i) => x === q[i]),
+      portDistinctEpisodesOf3Seeds: new Set(p).size,
+    }));
+  }
+}
+
+if (opt.table) table(opt.table);
+else if (opt.determinism) await determinism();
+else await runSuite();

@@ -1,0 +1,2 @@
+"""gymnasium.utils stand-in: only `seeding`."""
+from . import seeding  # noqa: F401
