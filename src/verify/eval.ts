@@ -49,7 +49,7 @@ export interface EvalReport {
   flops: FlopCount;
   /** Training FLOPs of the run that produced the model over the same run dense (from its metadata; null if absent). */
   trainFlopsRatio: number | null;
-  /** Density of the exported weight matrices (nonzeros / size). */
+  /** Density of the agent's weight matrices (nonzeros / size; biases not counted), as `mast.density` records it. */
   density: number;
   /** File size of the model in bytes. */
   fileBytes: number;
