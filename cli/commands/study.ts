@@ -9,6 +9,7 @@ import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '../../src/util/atomic.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
+import { CheckpointError } from '../../src/util/errors.js';
 import type { CliIo } from '../io.js';
 
 /** Options of `mast study`. */
@@ -110,11 +111,21 @@ export function reportCommand(io: CliIo): Command {
     .option('--out <dir>', 'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here')
     .option('--json', 'print the table rows as JSON')
     .action((files: string[], opts: { out?: string; json?: boolean }) => {
-      const reports = files.map((file) => {
+      const all = files.map((file) => {
         const study = readStudy(file);
-        return { file, steps: study.steps, report: studyReport(study) };
+        return { file, steps: study.steps, runs: studyRuns(study).length, report: studyReport(study) };
       });
-      if (reports.length === 1) {
+      // a study none of whose runs reached its budget has nothing to report: say which, and fail when all are
+      const empty = all.filter((r) => r.report.rows.length === 0);
+      const reports = all.filter((r) => r.report.rows.length > 0);
+      const describe = (r: (typeof all)[number]): string => `${r.file} (${r.runs} runs, none finished at ${r.steps} steps)`;
+      if (reports.length === 0) {
+        throw new CheckpointError(`nothing to report: ${empty.length === 1 ? 'the study has' : 'the studies have'} no finished runs: ${empty.map(describe).join('; ')}`, {
+          hint: `train them with \`mast study ${files[0]}\`; \`mast study ${files[0]} --list\` shows each run's state`,
+        });
+      }
+      if (empty.length > 0) io.err(`left out, no finished runs: ${empty.map(describe).join('; ')}`);
+      if (all.length === 1) {
         const { report } = reports[0]!;
         if (opts.out) {
           writeFileAtomic(join(opts.out, 'tables.md'), reportMarkdown(report));
@@ -124,7 +135,8 @@ export function reportCommand(io: CliIo): Command {
       }
       const rows = summaryRows(reports);
       if (opts.out) {
-        writeFileAtomic(join(opts.out, 'summary.md'), summaryMarkdown(rows));
+        const note = empty.length === 0 ? '' : `\nLeft out, no finished runs: ${empty.map(describe).join('; ')}.\n`;
+        writeFileAtomic(join(opts.out, 'summary.md'), summaryMarkdown(rows) + note);
         writeFileAtomic(join(opts.out, 'summary.svg'), summaryFigure(rows));
       }
       io.out(opts.json ? JSON.stringify(rows) : summaryMarkdown(rows));
