@@ -67,7 +67,7 @@ function quantile(sorted: readonly number[], q: number): number {
 export async function evaluateOnnxAgent(path: string, options: EvalOptions): Promise<EvalReport> {
   if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${options.episodes}`);
   const { model } = readOnnxFile(path);
-  const meta = readAgentMetadata(model);
+  const meta = readAgentMetadata(model, path);
   const envId = options.env ?? meta.env;
   const env = makeEnv(envId);
   const info = env.getEnvInfo();
