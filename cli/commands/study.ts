@@ -15,6 +15,7 @@ import type { CliIo } from '../io.js';
 /** Options of `mast study`. */
 interface StudyOptions extends StudySelection {
   list?: boolean;
+  json?: boolean;
   backend: string;
   jobs: number;
   /** Set on the processes `--jobs` starts: report runs as lines under this label, no progress bar. */
@@ -34,19 +35,22 @@ export function studyCommand(io: CliIo): Command {
     .option('--modes <list>', 'only these sparsity modes, e.g. dense,mast to train those before the baselines', listOf(String))
     .option('--densities <list>', 'only these densities (dense runs stay unless --modes leaves them out)', listOf(numberIn(0, 1)))
     .option('--seeds <list>', 'only these seeds', listOf(intAtLeast(0)))
+    .option('--json', 'print one JSON object at the end (with --list: the runs and the counts; docs/cli-json.md)')
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
       const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
       if (opts.list) {
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
-        for (const run of runs) {
+        const listed = runs.map((run) => {
           const st = runStatus(run.dir, run.config.steps);
           const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
           counts[kind] += 1;
           const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
-          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
-        }
+          if (!opts.json) io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}`);
+          return { dir: run.dir, env: run.env, alg: run.alg, mode: run.mode, density: run.density, seed: run.seed, steps: st.steps, budget: run.config.steps, state: kind, pid: st.heldBy };
+        });
+        if (opts.json) return io.out(JSON.stringify({ runs: listed, counts }));
         const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
         return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
@@ -79,6 +83,11 @@ export function studyCommand(io: CliIo): Command {
           },
         });
         if (opts.worker) return io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
+        if (opts.json) {
+          const failedWorkers = (await workers?.finished()) ?? 0;
+          const done = finished();
+          return io.out(JSON.stringify({ runs: runs.length, doneBefore, trainedNow: done - doneBefore, left: runs.length - done, stoppedEarly: abort.signal.aborted, heldElsewhere: result.heldElsewhere, jobs: opts.jobs, failedWorkers }));
+        }
         const failed = (await workers?.finished()) ?? 0;
         if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);
         const done = finished();

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './harness.js';
+import { JSON_SCHEMAS } from '../../cli/json-schemas.js';
+import { checkShape } from '../../src/util/json-shape.js';
 
 interface DemoJson {
   meanReturn: number;
@@ -26,6 +28,7 @@ test('mast demo (short): trains MAST with a moving topology, exports, checks par
   const run = await runCli(['demo', '--out', out, '--steps', '3000', '--episodes', '4', '--json']);
   assert.equal(run.error, null, String(run.error));
   const report = JSON.parse(run.out.trim().split('\n').at(-1)!) as DemoJson;
+  assert.deepEqual(checkShape(report, JSON_SCHEMAS.demo), [], 'the documented schema (docs/cli-json.md)');
   assert.match(run.err, /\[1\/4\] training qmix with MAST on smaclite\/3m .*density 0\.1 over the weight matrices of agent and mixer together/);
   assert.equal(report.parity.actionAgreement, 1);
   assert.ok(report.denseFileBytes > 2 * report.fileBytes, `dense ${report.denseFileBytes} vs sparse ${report.fileBytes} bytes`);
