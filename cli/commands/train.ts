@@ -57,7 +57,7 @@ export function trainCommand(io: CliIo): Command {
     .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
     .option('--env <id>', 'environment id (see `mast envs`)')
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
-    .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
+    .option('--steps <n>', `environment steps to train for (default: the preset's: ${Object.keys(PRESETS).map((name) => `${name} ${resolveConfig(name).steps.toLocaleString('en-US')}`).join(', ')})`, intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
     .option('--sparsity <mode>', `sparsity mode: ${SPARSITY_MODES.join(' | ')}`, oneOf(SPARSITY_MODES))
     .option('--density <d>', 'global density of the masked weights, in (0, 1]', numberIn(0, 1))
