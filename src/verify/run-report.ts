@@ -11,7 +11,8 @@ import { clampBand } from './bands.js';
 /**
  * Write `learning-curve.svg` (greedy test return, mean ± std over test episodes clamped to the
  * environment's return range, against environment steps; from 0 where returns are non-negative; with
- * a density panel under it when the density moved, as under `mast compress`) and `sparsity.svg` (per weight matrix: its density and, when the metrics have it, the
+ * the test win rate beside it where episodes are won or lost, and the density beside them when it
+ * moved, as under `mast compress`) and `sparsity.svg` (per weight matrix: its density and, when the metrics have it, the
  * fraction of its weights ever active in the run) into run directory `dir`.
  * @returns the paths written.
  */
@@ -33,7 +34,11 @@ export function writeRunPictures(dir: string): string[] {
     series: [{ name: 'density', points: rows.map((r) => [r.tEnv, r.globalDensity] as [number, number]), colorIndex: 2 }],
     yRange: [0, 1],
   };
-  writeFileAtomic(paths.curves, pruned ? panelGrid({ title, columns: 1, panelWidth: 720, panels: [{ ...returns, title: 'test and train return' }, density] }) : lineChart(returns));
+  // where episodes are won or lost, the greedy test win rate stands beside the return
+  const wins = rows.flatMap((r): Array<[number, number]> => (r.testWinRate === null ? [] : [[r.tEnv, r.testWinRate]]));
+  const winRate: LineChartOptions = { title: 'test win rate', xLabel: 'environment steps', yLabel: 'win rate', series: [{ name: 'test win rate', points: wins, colorIndex: 3 }], yRange: [0, 1] };
+  const panels = [{ ...returns, title: 'test and train return' }, ...(wins.length > 0 ? [winRate] : []), ...(pruned ? [density] : [])];
+  writeFileAtomic(paths.curves, panels.length > 1 ? panelGrid({ title, columns: panels.length, panelWidth: 560, panelHeight: 380, panels }) : lineChart(returns));
   written.push(paths.curves);
   if (summary) {
     const explored = rows.at(-1)?.layerExplored;

@@ -139,8 +139,12 @@ export function panelGrid(o: { title: string; panels: LineChartOptions[]; column
   // a single panel is narrower than most titles: the picture widens to its title, panels centred
   const width = Math.max(columns * w, titleWidth(o.title));
   const left = Math.floor((width - columns * w) / 2);
-  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: left + (i % columns) * w, y: top + Math.floor(i / columns) * h }));
-  return frame(width, top + rows * h, o.title, body.join('\n'));
+  // a panel whose legend wraps grows by a row; its grid row grows with it
+  const grows = o.panels.map((p) => LEGEND_ROW * Math.max(0, legendLayout(p.series.map((s) => s.name), 70, w - 20).rows - 1));
+  const rowGrow = Array.from({ length: rows }, (_, r) => Math.max(...grows.slice(r * columns, (r + 1) * columns)));
+  const rowTop = Array.from({ length: rows + 1 }, (_, r) => top + r * h + rowGrow.slice(0, r).reduce((a, g) => a + g, 0));
+  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: left + (i % columns) * w, y: rowTop[Math.floor(i / columns)] as number }));
+  return frame(width, rowTop[rows] as number, o.title, body.join('\n'));
 }
 
 function drawLineChart(o: LineChartOptions, at?: Placement): string {

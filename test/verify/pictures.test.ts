@@ -74,7 +74,7 @@ test('a learning curve clamps its ± std band to the return range and starts its
   assert.equal(returnChart('t', [row(0, -5, 1), row(100, -3, 1)], undefined).yRange, undefined, 'negative returns keep their own range');
 });
 
-test('a run\'s pictures: compress-style pruning adds a density panel; topology moves are in the sparsity title; both render', async (t) => {
+test('a run\'s pictures: the win rate beside the return, a density panel when pruning moved it; topology moves are in the sparsity title; both render', async (t) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'mast-pictures-')), 'run');
   mkdirSync(dir);
   const rows = [row(0, 0.9, 0.3, 1), row(1000, 0.8, 0.4, 0.5), row(2000, 0.95, 0.2, 0.1)];
@@ -85,6 +85,7 @@ test('a run\'s pictures: compress-style pruning adds a density panel; topology m
   writeRunPictures(dir);
   const curve = readFileSync(runPaths(dir).curves, 'utf8');
   assert.match(curve, /density of the masked weights \(agent and mixer together\)/);
+  assert.match(curve, />test win rate<\/text>/, 'recall is won or lost: a win-rate panel beside the return');
   const sparsity = readFileSync(runPaths(dir).sparsity, 'utf8');
   assert.match(sparsity, /6 topology updates moved 120 weights/);
   if (skip) return t.skip(skip);
