@@ -12,6 +12,7 @@ import { returnChart, writeRunPictures } from '../../src/verify/run-report.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import type { MetricsRow } from '../../src/marl/metrics.js';
 import { recordReplay } from '../../src/verify/replay.js';
+import { replaySvg } from '../../src/verify/replay-svg.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { ToolkitError } from '../../src/util/errors.js';
 import type { OnnxPolicy } from '../../src/runtime/policy.js';
@@ -96,4 +97,25 @@ test('a run\'s pictures: the win rate beside the return, a density panel when pr
 test('replay on an environment without pictures names every family that has them, smaclite included', async () => {
   const policy = {} as OnnxPolicy; // never stepped: the environment is refused first
   await assert.rejects(recordReplay(makeEnv('recall'), policy, 1), (e: unknown) => e instanceof ToolkitError && /smaclite/.test(e.hint ?? '') && /lbf/.test(e.hint ?? '') && /mpe/.test(e.hint ?? ''));
+});
+
+test('a SMAClite replay zooms to where the units fight, so they are drawn larger than dots', { skip: skip ?? false }, () => {
+  const env = makeEnv('smaclite/3m');
+  env.reset(3);
+  const frames = [env.frame!()];
+  const rewards: number[] = [];
+  const actions: number[][] = [];
+  for (let t = 0; t < 10; t++) {
+    const step = env.getAvailActions().map((avail) => (avail[1] ? 1 : avail.indexOf(1))); // stop (SMAC's action 1): the armies stay where they start
+    const r = env.step(step);
+    actions.push(step);
+    rewards.push(r.reward);
+    frames.push(env.frame!());
+    if (r.terminated || r.truncated) break;
+  }
+  const svg = replaySvg({ env: env.id, seed: 3, frames, actions, rewards, return: rewards.reduce((a, b) => a + b, 0), won: null }, 'smaclite/3m replay');
+  const radii = [...svg.matchAll(/<circle [^>]*r="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.ok(radii.length > 0 && Math.min(...radii) >= 3, `unit radii ${radii.slice(0, 6).join(', ')} px`);
+  assert.match(svg, /of 32 units across/);
+  assertFits(svg, 'replay');
 });
