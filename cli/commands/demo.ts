@@ -119,7 +119,7 @@ export function demoCommand(io: CliIo): Command {
       );
       io.out(`  chance      a random policy on the same episodes: return ${chance.meanReturn.toFixed(3)} ± ${chance.returnStd.toFixed(3)}${chance.winRate === null ? '' : `   win rate ${percent(chance.winRate, 1)}`}`);
       const paths = runPaths(opts.out);
-      io.out(`  pictures    ${paths.curves} (test return), ${paths.sparsity} (density and weights ever active, per matrix)`);
+      io.out(`  pictures    ${paths.curves} (test return and win rate), ${paths.sparsity} (density and weights ever active, per matrix)`);
       io.out(sentence);
     });
 }
