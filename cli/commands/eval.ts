@@ -14,8 +14,8 @@ export function formatEvalReport(r: EvalReport): string[] {
     `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${percent(r.winRate, 1)}`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
     ...(r.trainFlopsRatio === null ? [] : [`  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`]),
-    `  weights     density ${r.density.toFixed(3)}, file ${r.fileBytes} bytes`,
-    `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision (${r.engine === 'ort' ? 'ONNX Runtime' : 'sparse engine'})`,
+    `  weights     density ${r.density.toFixed(3)} (nonzero fraction of the agent's weight matrices; biases and the mixer not counted), file ${r.fileBytes} bytes`,
+    `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision of all agents (${r.engine === 'ort' ? 'ONNX Runtime' : 'sparse engine'}${r.parity ? ', stepped in turn with the tfjs agent' : ''})`,
   ];
   if (r.parity) {
     const p = r.parity;

@@ -9,7 +9,9 @@ import { readMixerSnapshot } from '../../src/snapshot/mixer.js';
 import { CheckpointError } from '../../src/util/errors.js';
 import { existsSync } from 'node:fs';
 import { encodeModel } from '../../src/onnx/schema.js';
-import { writeOnnxFile } from '../../src/onnx/read.js';
+import { readOnnxFile, writeOnnxFile } from '../../src/onnx/read.js';
+import { graphConstants } from '../../src/onnx/constants.js';
+import type { ModelProto } from '../../src/onnx/types.js';
 import type { CliIo } from '../io.js';
 import { oneOf } from '../options.js';
 
@@ -25,6 +27,14 @@ export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[
   return bytes.length;
 }
 
+/** How a written model stores its weights, as counted in the file: a dense run's export says dense whatever `--format`. */
+function storage(model: ModelProto): string {
+  const sparse = graphConstants(model).sparse.size;
+  if (sparse === 0) return 'dense: every weight stored';
+  const encoding = model.graph.sparseInitializer.length > 0 ? 'initializers' : 'Constant nodes';
+  return `sparse: ${sparse} weight matrices as sparse ${encoding}`;
+}
+
 /** Build the `export` command. */
 export function exportCommand(io: CliIo): Command {
   return new Command('export')
@@ -35,18 +45,19 @@ export function exportCommand(io: CliIo): Command {
     .option('--dense', 'store every tensor dense (same as --format dense)')
     .option('--sparse-as <where>', `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`, oneOf(ENCODINGS), 'initializer')
     .option('--batch-agents', 'one graph from all agents\' observations (and last actions, availability) to their greedy actions')
-    .option('--with-mixer', 'also export the mixing network to <out>.mixer.onnx (agent Qs + state → Q_tot)')
+    .option('--with-mixer', 'also export the mixing network (agent Qs + state → Q_tot) beside --out, with the same --format and --sparse-as: agent.onnx → agent.mixer.onnx')
     .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number]; batchAgents?: boolean; withMixer?: boolean }) => {
       const format = opts.dense ? 'dense' : opts.format;
       const size = exportRun(run, opts.out, format, opts.sparseAs, opts.batchAgents === true);
-      io.out(`wrote ${opts.out} (${format}${format === 'dense' ? '' : `, sparse weights as ${opts.sparseAs}s`}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`);
+      io.out(`wrote ${opts.out} (${storage(readOnnxFile(opts.out).model)}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`);
       if (opts.withMixer) {
         const paths = runPaths(run);
         if (!existsSync(paths.mixerSnapshot)) throw new CheckpointError(`${paths.mixerSnapshot} does not exist`, { hint: 'runs trained before mixer snapshots existed lack it; resume the run for one more checkpoint, or export without --with-mixer' });
         const mixerOut = opts.out.replace(/\.onnx$/, '') + '.mixer.onnx';
-        const bytes = encodeModel(exportMixer(readMixerSnapshot(paths.mixerSnapshot)));
+        const mixer = exportMixer(readMixerSnapshot(paths.mixerSnapshot), { format, sparseEncoding: opts.sparseAs });
+        const bytes = encodeModel(mixer);
         writeOnnxFile(mixerOut, bytes);
-        io.out(`wrote ${mixerOut} (mixer, ${bytes.length} bytes)`);
+        io.out(`wrote ${mixerOut} (mixer, ${storage(mixer)}, ${bytes.length} bytes)`);
       }
     });
 }

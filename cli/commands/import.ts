@@ -11,6 +11,8 @@ import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import type { InputLayout } from '../../src/snapshot/types.js';
 import type { ModelProto } from '../../src/onnx/types.js';
+import { agentWeightDensity } from '../../src/snapshot/size.js';
+import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
 import type { CliIo } from '../io.js';
 
 interface ImportOpts extends EnvCliOptions {
@@ -89,10 +91,10 @@ export function importCommand(io: CliIo): Command {
       } finally {
         lock.release();
       }
-      const report = { out: opts.out, env: snap.metadata.env, architecture: snap.architecture, density: snap.metadata.density, check };
+      const report = { out: opts.out, env: snap.metadata.env, architecture: snap.architecture, density: agentWeightDensity(snap.tensors, MASKED_AGENT_TENSORS), check };
       if (opts.json) io.out(JSON.stringify(report));
       else {
-        io.out(`imported ${path} → ${runPaths(opts.out).snapshot}: hidden ${snap.architecture.hidden}, ${snap.architecture.nActions} actions, input ${JSON.stringify(snap.architecture.inputLayout)}, density ${snap.metadata.density.toFixed(3)}`);
+        io.out(`imported ${path} → ${runPaths(opts.out).snapshot}: hidden ${snap.architecture.hidden}, ${snap.architecture.nActions} actions, input ${JSON.stringify(snap.architecture.inputLayout)}, density ${report.density.toFixed(3)} (nonzero fraction of the agent's weight matrices)`);
         io.out(`  matches the original under ONNX Runtime: max |ΔQ| ${check.maxAbsQDiff.toExponential(2)}, max |Δh| ${check.maxAbsHiddenDiff.toExponential(2)} over ${check.steps} chained steps`);
       }
     });

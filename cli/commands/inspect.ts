@@ -23,8 +23,13 @@ export function inspectCommand(io: CliIo): Command {
       const rows = report.tensors.map((t) => [t.name, `[${t.shape.join(',')}]`, t.storage, String(t.nnz), t.density.toFixed(3), String(t.bytes)]);
       for (const line of formatTable(['tensor', 'shape', 'storage', 'nnz', 'density', 'bytes'], rows)) io.out(line);
       const tt = report.totals;
-      io.out(`total: ${tt.params} weights, ${tt.nnz} nonzero (density ${tt.density.toFixed(3)}), ${tt.bytes} bytes`);
+      io.out(`total: ${tt.params} parameters, ${tt.nnz} nonzero, ${tt.bytes} bytes; density ${tt.density.toFixed(3)} (nonzero fraction of the weight matrices; biases not counted)`);
       io.out(`FLOPs per agent decision: ${flops.sparse} sparse vs ${flops.dense} dense (ratio ${flops.ratio.toFixed(3)})`);
-      for (const [k, v] of Object.entries(report.metadata)) if (k !== 'mast.config') io.out(`${k}: ${v}`);
+      const legacyDensity = report.metadata['mast.density'] !== undefined && report.metadata['mast.run_density'] === undefined;
+      for (const [k, v] of Object.entries(report.metadata)) {
+        if (k === 'mast.config') continue;
+        // files before mast.run_density recorded the run's budget (agent and mixer) as mast.density
+        io.out(`${k}: ${v}${k === 'mast.density' && legacyDensity ? ' (the run\'s budget over agent and mixer, as files before 2026-12-07 recorded it; the agent\'s density is the total above)' : ''}`);
+      }
     });
 }

@@ -11,11 +11,13 @@ import { InterruptedError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
 import { enqueueStudyRuns, listQueuedRuns } from './study-queue.js';
+import { CheckpointError } from '../../src/util/errors.js';
 import type { CliIo } from '../io.js';
 
 /** Options of `mast study`. */
 interface StudyOptions extends StudySelection {
   list?: boolean;
+  json?: boolean;
   backend: string;
   jobs: number;
   /** Set on the processes `--jobs` starts: report runs as lines under this label, no progress bar. */
@@ -38,6 +40,7 @@ export function studyCommand(io: CliIo): Command {
     .option('--densities <list>', 'only these densities (dense runs stay unless --modes leaves them out)', listOf(numberIn(0, 1)))
     .option('--seeds <list>', 'only these seeds', listOf(intAtLeast(0)))
     .option('--queue <url>', 'put the runs on a Redis queue (redis://HOST:PORT) for `mast worker`s on any number of machines instead of training them here; with --list, show their queue states')
+    .option('--json', 'print one JSON object at the end (with --list: the runs and the counts; docs/cli-json.md)')
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
       const study = selectStudy(readStudy(file), opts);
@@ -45,19 +48,21 @@ export function studyCommand(io: CliIo): Command {
       if (opts.queue) return opts.list ? listQueuedRuns(io, opts.queue, runs) : enqueueStudyRuns(io, opts.queue, file, runs);
       if (opts.list) {
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
-        for (const run of runs) {
+        const listed = runs.map((run) => {
           const st = runStatus(run.dir, run.config.steps);
           const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
           counts[kind] += 1;
           const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
-          io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`);
-        }
+          if (!opts.json) io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`);
+          return { dir: run.dir, env: run.env, alg: run.alg, mode: run.mode, density: run.density, seed: run.seed, steps: st.steps, budget: run.config.steps, state: kind, pid: st.heldBy };
+        });
+        if (opts.json) return io.out(JSON.stringify({ runs: listed, counts }));
         const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
         return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
-      if (!opts.worker) for (const line of reuseLines(runs)) io.out(line);
+      if (!opts.worker && !opts.json) for (const line of reuseLines(runs)) io.out(line);
       const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -88,6 +93,13 @@ export function studyCommand(io: CliIo): Command {
         if (opts.worker) {
           io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
           if (abort.signal.aborted && !result.completed) throw new InterruptedError('stopped by the interrupt');
+          return;
+        }
+        if (opts.json) {
+          const failedWorkers = (await workers?.finished()) ?? 0;
+          const done = finished();
+          io.out(JSON.stringify({ runs: runs.length, doneBefore, trainedNow: done - doneBefore, left: runs.length - done, stoppedEarly: abort.signal.aborted, heldElsewhere: result.heldElsewhere, jobs: opts.jobs, failedWorkers }));
+          if (abort.signal.aborted && done < runs.length) throw new InterruptedError(`the study stopped with ${runs.length - done} runs left; continue with: mast study ${file}`);
           return;
         }
         const failed = (await workers?.finished()) ?? 0;
@@ -140,11 +152,21 @@ export function reportCommand(io: CliIo): Command {
     .option('--out <dir>', 'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here')
     .option('--json', 'print the table rows as JSON')
     .action((files: string[], opts: { out?: string; json?: boolean }) => {
-      const reports = files.map((file) => {
+      const all = files.map((file) => {
         const study = readStudy(file);
-        return { file, steps: study.steps, report: studyReport(study) };
+        return { file, steps: study.steps, runs: studyRuns(study).length, report: studyReport(study) };
       });
-      if (reports.length === 1) {
+      // a study none of whose runs reached its budget has nothing to report: say which, and fail when all are
+      const empty = all.filter((r) => r.report.rows.length === 0);
+      const reports = all.filter((r) => r.report.rows.length > 0);
+      const describe = (r: (typeof all)[number]): string => `${r.file} (${r.runs} runs, none finished at ${r.steps} steps)`;
+      if (reports.length === 0) {
+        throw new CheckpointError(`nothing to report: ${empty.length === 1 ? 'the study has' : 'the studies have'} no finished runs: ${empty.map(describe).join('; ')}`, {
+          hint: `train them with \`mast study ${files[0]}\`; \`mast study ${files[0]} --list\` shows each run's state`,
+        });
+      }
+      if (empty.length > 0) io.err(`left out, no finished runs: ${empty.map(describe).join('; ')}`);
+      if (all.length === 1) {
         const { report } = reports[0]!;
         if (opts.out) {
           writeFileAtomic(join(opts.out, 'tables.md'), reportMarkdown(report));
@@ -154,7 +176,8 @@ export function reportCommand(io: CliIo): Command {
       }
       const rows = summaryRows(reports);
       if (opts.out) {
-        writeFileAtomic(join(opts.out, 'summary.md'), summaryMarkdown(rows));
+        const note = empty.length === 0 ? '' : `\nLeft out, no finished runs: ${empty.map(describe).join('; ')}.\n`;
+        writeFileAtomic(join(opts.out, 'summary.md'), summaryMarkdown(rows) + note);
         writeFileAtomic(join(opts.out, 'summary.svg'), summaryFigure(rows));
       }
       io.out(opts.json ? JSON.stringify(rows) : summaryMarkdown(rows));

@@ -80,7 +80,7 @@ export function trainCommand(io: CliIo): Command {
   return addEnvOptions(cmd)
     .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
-    .option('--steps <n>', 'environment steps to train for', intAtLeast(1))
+    .option('--steps <n>', `environment steps to train for (default: the preset's: ${Object.keys(PRESETS).map((name) => `${name} ${resolveConfig(name).steps.toLocaleString('en-US')}`).join(', ')})`, intAtLeast(1))
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
     .option('--sparsity <mode>', `sparsity mode: ${SPARSITY_MODES.join(' | ')}`, oneOf(SPARSITY_MODES))
     .option('--density <d>', 'global density of the masked weights, in (0, 1]', numberIn(0, 1))

@@ -17,7 +17,7 @@ export class MatrixGame implements MultiAgentEnv {
   }
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: 2, nActions: this.payoff.length, obsShape: 1, stateShape: 1, episodeLimit: 1, reportsWins: false };
+    return { nAgents: 2, nActions: this.payoff.length, obsShape: 1, stateShape: 1, episodeLimit: 1, reportsWins: false, returnRange: [Math.min(...this.payoff.flat()), Math.max(...this.payoff.flat())] };
   }
 
   reset(_seed: number): void {

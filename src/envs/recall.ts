@@ -38,7 +38,7 @@ export class RecallEnv implements MultiAgentEnv {
   }
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: this.n, nActions: this.k + 1, obsShape: this.k + this.length, stateShape: this.n * this.k + this.length, episodeLimit: this.length, reportsWins: true };
+    return { nAgents: this.n, nActions: this.k + 1, obsShape: this.k + this.length, stateShape: this.n * this.k + this.length, episodeLimit: this.length, reportsWins: true, returnRange: [0, 1] };
   }
 
   reset(seed: number): void {

@@ -17,6 +17,8 @@ export interface EnvInfo {
   episodeLimit: number;
   /** Whether an episode ends won or lost (`info.won`); without it, only returns are comparable. */
   reportsWins: boolean;
+  /** The lowest and highest return an episode can have, where bounded (pictures clamp ± std bands to it). */
+  returnRange?: readonly [number, number];
 }
 
 /** Extra per-step information; `won` is set by environments that have a notion of winning. */

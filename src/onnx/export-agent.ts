@@ -13,7 +13,8 @@
  * `sparse_initializer`s holding only the active entries (INT64 linearised indices over the ONNX
  * shape, ascending); biases and constants stay dense.
  */
-import type { AgentSnapshot, RnnAgentTensorName, SnapshotTensor } from '../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { agentWeightDensity } from '../snapshot/size.js';
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
 import { ToolkitError } from '../util/errors.js';
 import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
@@ -23,6 +24,7 @@ import { validateModel } from './validate.js';
 import { parseCount, parseInputLayout, parseNumber } from './metadata-values.js';
 import { MAX_AGENT_WIDTH, MAX_AGENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { agentFlops } from './flops.js';
+import { inspectModel } from './inspect.js';
 import type { InputLayout } from '../snapshot/types.js';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
@@ -136,7 +138,10 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
       'mast.n_actions': String(a),
       'mast.n_agents': String(snap.architecture.nAgents),
       'mast.sparsity_mode': m.sparsityMode,
-      'mast.density': String(m.density),
+      // the agent's weight-matrix density (src/snapshot/size.ts), what `mast inspect` counts in the file;
+      // the run's budget over agent and mixer together is kept apart as mast.run_density
+      'mast.density': String(agentWeightDensity(t, MASKED_AGENT_TENSORS)),
+      'mast.run_density': String(m.density),
       'mast.per_layer_density': JSON.stringify(perLayer),
       'mast.seed': String(m.seed),
       'mast.trained_steps': String(m.trainedSteps),
@@ -183,8 +188,13 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
   const get = (key: string): string => {
     const v = props[`mast.${key}`];
     if (v === undefined) {
+      if (props['mast.graph'] === 'mixer') {
+        throw new ToolkitError('E_ONNX_LOAD', `${what} is a mixing network exported by \`mast export --with-mixer\` (agent Qs + state → Q_tot), not an agent`, {
+          hint: 'evaluate, replay or inspect the agent file exported next to it (the same name without .mixer); the mixer only scores joint actions during training',
+        });
+      }
       throw new ToolkitError('E_ONNX_LOAD', `${what} has no 'mast.${key}' metadata, so it is not an agent exported by this toolkit`, {
-        hint: 'export the agent with `mast export`',
+        hint: 'for an agent exported from PyTorch (pymarl/EPyMARL), run `mast import <model.onnx> --env <id> --out <run>` then `mast export <run> -o agent.onnx`; for a run of this toolkit, `mast export <run> -o agent.onnx`',
       });
     }
     return v;
@@ -205,7 +215,9 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
     nActions: count('n_actions'),
     nAgents,
     sparsityMode: get('sparsity_mode'),
-    density: num('density'),
+    // files from before mast.run_density existed recorded the run's budget (agent and mixer) as
+    // mast.density: count the agent's weight matrices instead, so every file reports one definition
+    density: props['mast.run_density'] !== undefined ? num('density') : inspectModel(model).totals.density,
     seed: num('seed'),
     trainedSteps: num('trained_steps'),
     configHash: get('config_hash'),

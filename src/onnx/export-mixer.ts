@@ -12,14 +12,21 @@
  */
 import type { MixerSnapshot } from '../snapshot/mixer.js';
 import { makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
-import { DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from './types.js';
+import { SPARSE_STORAGE_BREAK_EVEN, type ExportOptions } from './export-agent.js';
+import { AttributeType, DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { validateModel } from './validate.js';
 
 /** Input and output names of the exported mixer graph. */
 export const MIXER_IO = { agentQs: 'agent_qs', state: 'state', qTot: 'q_tot' } as const;
 
-/** Build the ONNX model of a mixer snapshot. */
-export function exportMixer(snap: MixerSnapshot): ModelProto {
+/**
+ * Build the ONNX model of a mixer snapshot. `format` and `sparseEncoding` store its masked weight
+ * matrices as the agent's export does (`mast export --format`, `--sparse-as`): sparse, dense, or
+ * sparse only below 1/3 density; sparse as initializers or as Constant nodes with `sparse_value`.
+ */
+export function exportMixer(snap: MixerSnapshot, options: ExportOptions = {}): ModelProto {
+  const format = options.format ?? 'sparse';
+  const encoding = options.sparseEncoding ?? 'initializer';
   const { kind, nAgents: n, stateShape: s, embed: e } = snap.architecture;
   const dense: TensorProto[] = [];
   const sparse: SparseTensorProto[] = [];
@@ -33,9 +40,11 @@ export function exportMixer(snap: MixerSnapshot): ModelProto {
     nodes.push(makeNode('ReduceSum', [MIXER_IO.agentQs, 'axes1'], [MIXER_IO.qTot], { attributes: [{ name: 'keepdims', type: 2, i: 1 }] }));
   } else {
     for (const [name, t] of Object.entries(snap.tensors)) {
-      if (t.mask && name.endsWith('.weight')) {
+      const density = t.mask ? t.mask.reduce((a, m) => a + m, 0) / t.mask.length : 1;
+      const stored = t.mask !== undefined && name.endsWith('.weight') && (format === 'sparse' || (format === 'auto' && density < SPARSE_STORAGE_BREAK_EVEN));
+      if (stored) {
         const indices: number[] = [];
-        t.mask.forEach((m, i) => m && indices.push(i));
+        t.mask!.forEach((m, i) => m && indices.push(i));
         sparse.push(makeSparseTensor(name, t.shape, indices, Float32Array.from(indices, (i) => t.values[i] as number)));
       } else {
         dense.push(makeTensor(name, DataType.FLOAT, t.shape, t.values));
@@ -68,12 +77,14 @@ export function exportMixer(snap: MixerSnapshot): ModelProto {
     nodes.push(makeNode('MatMul', ['mix.hidden', wf], ['mix.out']), makeNode('Add', ['mix.out', v], ['q_tot.3d']));
     reshape('q_tot.3d', [-1, 1], MIXER_IO.qTot);
   }
+  // Constant nodes holding the sparse weights come first, so every use follows its producer
+  const constants = encoding === 'constant' ? sparse.map((sp) => makeNode('Constant', [], [sp.values.name], { name: `${sp.values.name}.constant`, attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }] })) : [];
   const graph = makeGraph(
-    nodes,
+    [...constants, ...nodes],
     `mast_${kind}_mixer`,
     [makeValueInfo(MIXER_IO.agentQs, DataType.FLOAT, ['batch', n]), makeValueInfo(MIXER_IO.state, DataType.FLOAT, ['batch', s])],
     [makeValueInfo(MIXER_IO.qTot, DataType.FLOAT, ['batch', 1])],
-    { initializers: dense, sparseInitializers: sparse, docString: `MAST ${kind.toUpperCase()} mixing network` },
+    { initializers: dense, sparseInitializers: encoding === 'constant' ? [] : sparse, docString: `MAST ${kind.toUpperCase()} mixing network` },
   );
   const m = snap.metadata;
   const model = makeModel(graph, {
@@ -88,6 +99,8 @@ export function exportMixer(snap: MixerSnapshot): ModelProto {
       'mast.state_shape': String(s),
       'mast.config_hash': m.configHash,
       'mast.toolkit_version': m.toolkitVersion,
+      'mast.weight_format': format,
+      'mast.sparse_encoding': encoding,
     },
   });
   validateModel(model);

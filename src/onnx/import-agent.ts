@@ -11,7 +11,8 @@
  * z, r, n, so decomposed cells are reordered. The caller checks the result numerically against
  * ONNX Runtime (`mast import` does), which is what proves the mapping right.
  */
-import type { AgentSnapshot, InputLayout, RnnAgentTensorName, SnapshotTensor } from '../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot, type InputLayout, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { agentWeightDensity } from '../snapshot/size.js';
 import { ToolkitError } from '../util/errors.js';
 import { DataType, type ModelProto, type NodeProto } from './types.js';
 import { numel, readFloats } from './tensor-data.js';
@@ -255,8 +256,6 @@ export function importAgent(model: ModelProto, options: ImportOptions = {}): Age
     'fc2.bias': tensor(fc2.bias ?? zeros(fc2.nOut), [fc2.nOut]),
   };
   const masked = Object.values(tensors).filter((t) => t.mask);
-  const stored = masked.reduce((a, t) => a + (t.mask as Uint8Array).reduce((s, m) => s + m, 0), 0);
-  const size = masked.reduce((a, t) => a + t.values.length, 0);
   return {
     format: 'mast-agent-snapshot',
     version: 1,
@@ -266,8 +265,9 @@ export function importAgent(model: ModelProto, options: ImportOptions = {}): Age
       env: props['mast.env'] ?? options.env ?? 'unknown',
       algorithm: props['mast.algorithm'] ?? 'imported',
       sparsityMode: props['mast.sparsity_mode'] ?? (masked.length > 0 ? 'imported-sparse' : 'dense'),
-      // our own exports record the run's global density (agent and mixer); others get the agent's
-      density: num('mast.density', size > 0 ? stored / size : 1),
+      // the run's density budget (agent and mixer together; exports before mast.run_density kept it
+      // in mast.density); for models from elsewhere, the agent's own weight-matrix density
+      density: num(props['mast.run_density'] !== undefined ? 'mast.run_density' : 'mast.density', agentWeightDensity(tensors, MASKED_AGENT_TENSORS)),
       seed: num('mast.seed', 0),
       trainedSteps: num('mast.trained_steps', 0),
       configHash: props['mast.config_hash'] ?? 'imported',

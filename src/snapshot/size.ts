@@ -11,3 +11,22 @@ export function storedParameters(tensors: Readonly<Record<string, SnapshotTensor
   for (const t of Object.values(tensors)) n += t.mask ? countActive(t.mask) : t.values.length;
   return n;
 }
+
+/**
+ * The toolkit's one "density of a model": active entries over all entries of the agent's weight
+ * matrices (fc1, the GRU's input and recurrent matrices, fc2). Biases and the mixer are not counted:
+ * the mixer is a training-time network and not part of a deployed agent. A matrix without a mask (a
+ * dense-stored file read back) counts its nonzero values, as `mast inspect` does on dense storage. `mast inspect`, `mast eval`, `mast import` and the `mast.density` entry of
+ * an exported model's metadata all give this figure.
+ */
+export function agentWeightDensity(tensors: Readonly<Record<string, SnapshotTensor>>, names: readonly string[]): number {
+  let [active, size] = [0, 0];
+  for (const name of names) {
+    const t = tensors[name];
+    if (!t) continue;
+    if (t.mask) active += countActive(t.mask);
+    else for (const v of t.values) if (v !== 0) active += 1;
+    size += t.values.length;
+  }
+  return size === 0 ? 1 : active / size;
+}

@@ -15,14 +15,14 @@
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ALGORITHMS, SPARSITY_MODES, configHash, parseConfig, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
 import { makeEnv } from '../envs/registry.js';
 
 /** A study file's contents. */
 export interface StudyConfig {
-  /** Directory holding every run of the study. */
+  /** Directory holding every run of the study; relative to the study file's folder when read by {@link readStudy}. */
   dir: string;
   /** Config preset every run starts from (`default`, `demo`, …). */
   preset: string;
@@ -132,7 +132,10 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
   return study;
 }
 
-/** Read and check a study file. */
+/**
+ * Read and check a study file. A relative `dir` is read from the study file's folder (not the
+ * working directory), so a study names the same runs wherever it is run from.
+ */
 export function readStudy(path: string): StudyConfig {
   let raw: unknown;
   try {
@@ -140,7 +143,8 @@ export function readStudy(path: string): StudyConfig {
   } catch (e) {
     throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, { hint: 'give a JSON file as described in docs/results.md' });
   }
-  return parseStudy(raw, path);
+  const study = parseStudy(raw, path);
+  return { ...study, dir: isAbsolute(study.dir) ? study.dir : join(dirname(path), study.dir) };
 }
 
 /**

@@ -121,15 +121,21 @@ function meanParameters(dirs: readonly string[]): number | null {
   return counts.length === 0 ? null : meanStd(counts).mean;
 }
 
-/** A mode's test-return curve over its seeds' runs: the mean, and a ± std band with two seeds or more. */
-function returnCurve(mode: SparsityMode, runs: readonly (readonly MetricsRow[])[]): Series {
+/**
+ * A mode's test-return curve over its seeds' runs: the mean, and a ± std band with two seeds or more,
+ * clamped to the environment's return range and to the seeds' lowest and highest return at each step.
+ */
+export function returnCurve(mode: SparsityMode, runs: readonly (readonly MetricsRow[])[], range: readonly [number, number] | undefined): Series {
   const stats = runs[0]!
-    .map((row, i) => ({ t: row.tEnv, ...meanStd(runs.map((r) => r[i]?.testReturn ?? NaN).filter(Number.isFinite)) }))
+    .map((row, i) => {
+      const values = runs.map((r) => r[i]?.testReturn ?? NaN).filter(Number.isFinite);
+      return { t: row.tEnv, ...meanStd(values), lo: Math.max(range?.[0] ?? -Infinity, Math.min(...values)), hi: Math.min(range?.[1] ?? Infinity, Math.max(...values)) };
+    })
     .filter((p) => Number.isFinite(p.mean));
   return {
     name: mode,
     points: stats.map((p): [number, number] => [p.t, p.mean]),
-    band: runs.length > 1 ? stats.map((p): [number, number, number] => [p.t, p.mean - p.std, p.mean + p.std]) : undefined,
+    band: runs.length > 1 ? stats.map((p): [number, number, number] => [p.t, Math.max(p.lo, p.mean - p.std), Math.min(p.hi, p.mean + p.std)]) : undefined,
     colorIndex: SPARSITY_MODES.indexOf(mode),
   };
 }
@@ -196,7 +202,7 @@ export function studyReport(study: StudyConfig): StudyReport {
       for (const density of study.densities) {
         const curves = study.modes.flatMap((mode) => {
           const g = groups.get(`${env}|${alg}|${mode}|${mode === 'dense' ? 1 : density}`) ?? [];
-          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics))];
+          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics), makeEnv(env).getEnvInfo().returnRange)];
         });
         if (curves.length === 0) continue;
         const name = `${env.replace(/\//g, '_')}-${alg}-d${density}`;
@@ -244,7 +250,7 @@ export function reportMarkdown(report: StudyReport): string {
     out.push(`|---|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)} ± ${r.finalReturn.std.toFixed(3)} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${solvedCell(r)}`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)}${r.seedsDone > 1 ? ` ± ${r.finalReturn.std.toFixed(3)}` : ' (one seed)'} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${solvedCell(r)}`,
       );
     }
     out.push('');

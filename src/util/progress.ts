@@ -46,24 +46,30 @@ export function createProgress(options: ProgressOptions): Progress {
   let first: { value: number; time: number } | null = null;
   let fields: Record<string, string | number> = {};
 
-  const line = (): string => {
+  const line = (cols = Infinity): string => {
     const total = Math.max(1, options.total);
     const frac = Math.min(1, current / total);
     const elapsed = first ? (now() - first.time) / 1000 : 0;
     const rate = first && elapsed > 0 ? (current - first.value) / elapsed : 0;
     const eta = rate > 0 ? (total - current) / rate : Infinity;
     const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
-    const stats = `${current}/${options.total} (${Math.floor(frac * 100)}%)  ${rate > 0 ? rate.toFixed(1) : '?'}/s  eta ${duration(eta)}${extra ? `  ${extra}` : ''}`;
-    if (!tty) return `${options.label} ${stats}`;
+    const count = `${current}/${options.total} (${Math.floor(frac * 100)}%)`;
+    const speed = `${rate > 0 ? rate.toFixed(1) : '?'}/s  eta ${duration(eta)}`;
+    const tail = extra ? `  ${extra}` : '';
+    if (!tty) return `${options.label} ${count}  ${speed}${tail}`;
     const width = 24;
     const filled = Math.round(frac * width);
-    return `${options.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`;
+    // a narrow terminal gives up the bar, then the rate and ETA, then the label, before the figures
+    // the run is watched for (return, win rate), which come last on the line
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
+    const candidates = [`${options.label} ${bar}${count}  ${speed}${tail}`, `${options.label} ${count}  ${speed}${tail}`, `${options.label} ${count}${tail}`, `${count}${tail}`];
+    return candidates.find((c) => c.length <= cols) ?? (candidates.at(-1) as string);
   };
   const write = (final: boolean): void => {
     if (tty) {
-      const text = line();
-      const cols = stream.columns ?? 120;
-      stream.write(`\r${text.length > cols - 1 ? text.slice(0, cols - 1) : text}\x1b[K${final ? '\n' : ''}`);
+      const cols = (stream.columns ?? 120) - 1;
+      const text = line(cols);
+      stream.write(`\r${text.length > cols ? text.slice(0, cols) : text}\x1b[K${final ? '\n' : ''}`);
     } else {
       stream.write(`${line()}\n`);
     }

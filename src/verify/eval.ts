@@ -70,7 +70,7 @@ export interface EvalReport {
   flops: FlopCount;
   /** Training FLOPs of the run that produced the model over the same run dense (from its metadata; null if absent). */
   trainFlopsRatio: number | null;
-  /** Density of the exported weight matrices (nonzeros / size). */
+  /** Density of the agent's weight matrices (nonzeros / size; biases not counted), as `mast.density` records it. */
   density: number;
   /** File size of the model in bytes. */
   fileBytes: number;
@@ -88,7 +88,7 @@ function quantile(sorted: readonly number[], q: number): number {
 export async function evaluateOnnxAgent(path: string, options: EvalOptions): Promise<EvalReport> {
   if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${options.episodes}`);
   const { model } = readOnnxFile(path);
-  const meta = readAgentMetadata(model);
+  const meta = readAgentMetadata(model, path);
   const envId = options.env ?? meta.env;
   await prepareEnv(envId);
   const env = makeEnv(envId, { ...options.envOptions, args: options.envArgs ?? (envId === meta.env ? recordedEnvArgs(model) : {}) });

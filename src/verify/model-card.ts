@@ -17,7 +17,7 @@ export interface ModelCard {
   env: string;
   algorithm: string;
   sparsityMode: string;
-  /** Global density of the run's masked weights (agent and mixer) as trained. */
+  /** Density of the agent's weight matrices (nonzero fraction; biases and the mixer not counted). */
   density: number;
   /** FLOPs per agent decision, counted from the stored weights vs the same network dense. */
   flops: FlopCount;

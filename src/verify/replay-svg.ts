@@ -4,7 +4,7 @@
  * slider. Grid worlds draw players as numbered circles with their level and food as squares with
  * theirs; particle worlds draw agents as discs (their radius to scale) with trails, landmarks as crosses;
  * battlefields draw walkable ground, units to scale (allies blue, enemies red) with health (green) and
- * shield (cyan) bars.
+ * shield (cyan) bars, zoomed to the part of the arena where the episode's units are.
  */
 import type { EnvFrame, GridFrame, ParticleFrame, UnitsFrame } from '../envs/types.js';
 import { escapeXml } from './svg.js';
@@ -54,14 +54,43 @@ function particleBody(f: ParticleFrame, history: readonly ParticleFrame[], x0: n
   return parts.join('\n');
 }
 
-/** SVG body of a battlefield frame in a `px` square at (x0, y0); y grows upwards as in the game. */
-function unitsBody(f: UnitsFrame, x0: number, y0: number, px: number): string {
-  const k = px / f.size;
-  const sx = (x: number): number => x0 + x * k;
-  const sy = (y: number): number => y0 + px - y * k;
-  const parts = [`<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#555"/>`];
+/** The part of the arena a battlefield replay shows: a square around every unit of the episode. */
+interface UnitsView {
+  /** Lower-left corner and side, in arena units. */
+  x: number;
+  y: number;
+  side: number;
+}
+
+/**
+ * A square view holding every unit of the episode with a margin of 3 arena units (about a marine's
+ * attack range), at least 12 units across, inside the arena: units fight in a small part of a
+ * 32-unit map, which drawn whole leaves them as dots.
+ */
+function unitsView(frames: readonly EnvFrame[]): UnitsView | null {
+  const units = frames.flatMap((f) => (f.kind === 'units' ? f.units : []));
+  const size = frames.find((f): f is UnitsFrame => f.kind === 'units')?.size;
+  if (size === undefined || units.length === 0) return null;
+  const [x0, x1] = [Math.min(...units.map((u) => u.x - u.radius)), Math.max(...units.map((u) => u.x + u.radius))];
+  const [y0, y1] = [Math.min(...units.map((u) => u.y - u.radius)), Math.max(...units.map((u) => u.y + u.radius))];
+  const side = Math.min(size, Math.max(12, x1 - x0 + 6, y1 - y0 + 6));
+  const place = (lo: number, hi: number): number => Math.min(size - side, Math.max(0, (lo + hi) / 2 - side / 2));
+  return { x: place(x0, x1), y: place(y0, y1), side };
+}
+
+/** SVG body of a battlefield frame in a `px` square at (x0, y0), showing `view`; y grows upwards as in the game. */
+function unitsBody(f: UnitsFrame, x0: number, y0: number, px: number, view: UnitsView = { x: 0, y: 0, side: f.size }): string {
+  const k = px / view.side;
+  const sx = (x: number): number => x0 + (x - view.x) * k;
+  const sy = (y: number): number => y0 + px - (y - view.y) * k;
+  // the terrain is drawn whole and clipped to the panel by a nested svg
+  const parts = [`<svg x="${x0}" y="${y0}" width="${px}" height="${px}" viewBox="${x0} ${y0} ${px} ${px}">`, `<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#555"/>`];
   for (const row of f.terrain) {
     for (const [a, b] of row.x) parts.push(`<rect x="${sx(a).toFixed(1)}" y="${sy(row.y1).toFixed(1)}" width="${((b - a) * k).toFixed(1)}" height="${((row.y1 - row.y0) * k).toFixed(1)}" fill="#e9efe3"/>`);
+  }
+  parts.push('</svg>');
+  if (view.side < f.size) {
+    parts.push(`<text x="${x0 + 4}" y="${y0 + 12}" font-size="10" fill="#333" ${FONT}>${escapeXml(`${Number(view.side.toFixed(1))} of ${f.size} units across`)}</text>`);
   }
   for (const u of f.units) {
     const [cx, cy, r] = [sx(u.x), sy(u.y), Math.max(u.radius * k, 1.5)];
@@ -85,7 +114,7 @@ function particleExtent(frames: readonly EnvFrame[]): number {
 function frameBody(replay: EpisodeReplay, t: number, x0: number, y0: number, px: number): string {
   const f = replay.frames[t] as EnvFrame;
   if (f.kind === 'grid') return gridBody(f, x0, y0, px);
-  if (f.kind === 'units') return unitsBody(f, x0, y0, px);
+  if (f.kind === 'units') return unitsBody(f, x0, y0, px, unitsView(replay.frames) ?? undefined);
   const history = replay.frames.slice(0, t).filter((h): h is ParticleFrame => h.kind === 'particles');
   return particleBody(f, history, x0, y0, px, particleExtent(replay.frames));
 }

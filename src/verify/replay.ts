@@ -5,6 +5,7 @@
 import type { EnvFrame, MultiAgentEnv } from '../envs/types.js';
 import type { OnnxPolicy } from '../runtime/policy.js';
 import { ToolkitError } from '../util/errors.js';
+import { ENV_IDS, makeEnv } from '../envs/registry.js';
 
 /** One recorded episode. */
 export interface EpisodeReplay {
@@ -19,10 +20,16 @@ export interface EpisodeReplay {
   won: boolean | null;
 }
 
+/** The environment families (`lbf/…`, `smaclite/…`, or a fixed id) whose environments draw frames, from the registry. */
+export function drawableFamilies(): string[] {
+  const families = ENV_IDS.filter((id) => makeEnv(id).frame !== undefined).map((id) => (id.includes('/') ? `${id.split('/')[0]}/…` : id));
+  return [...new Set(families)];
+}
+
 /** Play one greedy episode of `policy` in `env` from `seed`, keeping a frame per step. */
 export async function recordReplay(env: MultiAgentEnv, policy: OnnxPolicy, seed: number): Promise<EpisodeReplay> {
   if (!env.frame) {
-    throw new ToolkitError('E_ENV', `${env.id} has no pictures yet`, { hint: 'replays are drawn for lbf/… and mpe/… environments' });
+    throw new ToolkitError('E_ENV', `${env.id} has no pictures yet`, { hint: `replays are drawn for ${drawableFamilies().join(', ')} environments` });
   }
   env.reset(seed);
   policy.reset();

@@ -65,6 +65,13 @@ interface Placement {
   y: number;
 }
 
+const TITLE_CHAR = 8.2; // about a 15 px Helvetica character
+
+/** The width a picture needs for its title on one line (estimated per character), with a margin each side. */
+export function titleWidth(title: string): number {
+  return Math.ceil(title.length * TITLE_CHAR + 40);
+}
+
 /** A picture: white background, a title, `body`; nested at `at` inside another picture when given. */
 function frame(width: number, height: number, title: string, body: string, at?: Placement): string {
   const where = at ? `x="${at.x}" y="${at.y}"` : 'xmlns="http://www.w3.org/2000/svg"';
@@ -129,12 +136,19 @@ export function panelGrid(o: { title: string; panels: LineChartOptions[]; column
   const [w, h] = [o.panelWidth ?? 360, o.panelHeight ?? 300];
   const top = 36;
   const rows = Math.ceil(o.panels.length / columns);
-  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: (i % columns) * w, y: top + Math.floor(i / columns) * h }));
-  return frame(columns * w, top + rows * h, o.title, body.join('\n'));
+  // a single panel is narrower than most titles: the picture widens to its title, panels centred
+  const width = Math.max(columns * w, titleWidth(o.title));
+  const left = Math.floor((width - columns * w) / 2);
+  // a panel whose legend wraps grows by a row; its grid row grows with it
+  const grows = o.panels.map((p) => LEGEND_ROW * Math.max(0, legendLayout(p.series.map((s) => s.name), 70, w - 20).rows - 1));
+  const rowGrow = Array.from({ length: rows }, (_, r) => Math.max(...grows.slice(r * columns, (r + 1) * columns)));
+  const rowTop = Array.from({ length: rows + 1 }, (_, r) => top + r * h + rowGrow.slice(0, r).reduce((a, g) => a + g, 0));
+  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: left + (i % columns) * w, y: rowTop[Math.floor(i / columns)] as number }));
+  return frame(width, rowTop[rows] as number, o.title, body.join('\n'));
 }
 
 function drawLineChart(o: LineChartOptions, at?: Placement): string {
-  const width = o.width ?? 720;
+  const width = at ? (o.width ?? 720) : Math.max(o.width ?? 720, titleWidth(o.title)); // a panel keeps its slot
   const m = { left: 70, right: 20, top: 40, bottom: 80 };
   const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
   m.bottom += LEGEND_ROW * Math.max(0, legend.rows - 1); // the plot keeps its height, the picture grows
@@ -198,7 +212,7 @@ export function groupedBarChart(o: {
   const n = Math.max(1, o.series.length);
   // group labels slant down to the right from their group's centre: the last one needs room on the right
   const lastLabel = LABEL_CHAR * (o.groups.at(-1)?.length ?? 0) * Math.cos(Math.PI / 6);
-  const width = o.width ?? Math.max(720, 90 + o.groups.length * (n * 10 + 18) + lastLabel);
+  const width = o.width ?? Math.max(720, 90 + o.groups.length * (n * 10 + 18) + lastLabel, titleWidth(o.title));
   const m = { left: 70, right: 20, top: 40, bottom: 120 };
   m.right = Math.max(m.right, lastLabel - (width - m.left - m.right) / Math.max(1, o.groups.length) / 2 + 10);
   const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);

@@ -85,7 +85,7 @@ test('resumed at its last checkpoint, a run\'s final row averages the episodes p
   assert.ok(Math.abs(rows.at(-1)!.trainReturn! - sincePrevious.reduce((a, b) => a + b, 0) / sincePrevious.length) < 1e-12);
   writeRunPictures(dir);
   const lines = [...readFileSync(runPaths(dir).curves, 'utf8').matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1]!.trim().split(' ').length);
-  assert.deepEqual(lines, [rows.length, rows.length - 1], 'test return at every row; train return at every row but the untrained one');
+  assert.deepEqual(lines, [rows.length, rows.length - 1, rows.length], 'test return at every row; train return at every row but the untrained one; the win rate beside them (recall is won or lost)');
   const sparsity = readFileSync(runPaths(dir).sparsity, 'utf8');
   const bars = [...sparsity.matchAll(/<title>([^<]+): ([0-9.]+)<\/title>/g)].map((m) => ({ label: m[1]!, value: Number(m[2]) }));
   const last = rows.at(-1)!;

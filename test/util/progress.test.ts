@@ -49,3 +49,20 @@ test('the rate and ETA count from the first report, so a resumed run is not cred
   const last = s.text().trim().split('\n').at(-1)!;
   assert.match(last, /2500\/3000 \(83%\)  50\.0\/s  eta 10s/);
 });
+
+test('on an 80-column terminal the return and win figures stay: the bar, rate and label give way first', () => {
+  let t = 0;
+  const s = sink(true);
+  s.stream.columns = 80;
+  const p = createProgress({ total: 2_000_000, label: 'train qmix on lbf/8x8-2p-2f-coop', stream: s.stream, now: () => t });
+  t = 1000;
+  p.update(1_250_000, { eps: '0.05', 'test return': '0.912', win: '88%', loss: '1.23e-2' });
+  const drawn = s.text().split('\r').at(-1)!.replace('\x1b[K', '');
+  assert.ok(drawn.length <= 79, `${drawn.length} columns: ${drawn}`);
+  assert.match(drawn, /test return 0\.912  win 88%  loss 1\.23e-2$/);
+  assert.match(drawn, /1250000\/2000000 \(62%\)/);
+  s.stream.columns = 200;
+  t = 2000;
+  p.update(1_300_000, { eps: '0.05', 'test return': '0.912', win: '88%' });
+  assert.match(s.text().split('\r').at(-1)!, /^train qmix on lbf\/8x8-2p-2f-coop \[#+-+\] /, 'a wide terminal keeps everything');
+});
