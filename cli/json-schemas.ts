@@ -40,6 +40,9 @@ const evalFields = {
   parity: { object: { run: str, actionAgreement: num, maxAbsQDiff: num, returnDiff: num, decisions: int } },
 } as const;
 
+/** Student–teacher agreement of an offline compression (src/marl/distill.ts). */
+const agreement: Shape = { object: { episodes: int, decisions: int, actionAgreement: num, maxAbsQDiff: num, meanAbsQDiff: num } };
+
 const architecture: Shape = {
   object: { kind: str, inputLayout: { object: { obs: int, lastAction: int, agentId: int } }, hidden: int, nActions: int, nAgents: int },
 };
@@ -64,8 +67,24 @@ const valueInfo: Shape = { arrayOf: { object: { name: str, shape: { arrayOf: { a
 
 /** Each command's `--json` output, by the name docs/cli-json.md gives it. */
 export const JSON_SCHEMAS = {
-  train: { object: { out: str, completed: bool, counters, last: nullable(metricsRow) } },
+  train: { object: { out: str, completed: bool, counters, last: nullable(metricsRow), diverged: nullable({ object: { tEnv: int, loss: num } }) } },
   compress: { object: { out: str, source: testPoint, pruned: testPoint, recovered: testPoint, density: num, trainFlopsRatio: nullable(num), inferenceFlopsRatio: nullable(num) } },
+  'compress --data': {
+    object: {
+      method: str, out: str, model: str,
+      source: { object: { path: str, sha256: str, density: num } },
+      data: { object: { path: str, sha256: str, env: str, episodes: int, steps: int, epsilon: num, recordedWith: nullable({ object: { path: str, sha256: str } }) } },
+      density: num, densityCountsMixer: bool,
+      flopsPerDecision: { object: { source: num, compressed: num, ratio: num } },
+      distill: {
+        object: {
+          startDensity: num, density: num, updates: int, train: agreement, heldOut: nullable(agreement),
+          curve: { arrayOf: { object: { update: int, updates: int, loss: num, density: num } } },
+        },
+      },
+    },
+  },
+  record: { object: { out: str, env: str, episodes: int, steps: int, epsilon: num, returnMean: num, returnStd: num, winRate: nullable(num) } },
   eval: { object: evalFields, optional: ['parity'] },
   demo: {
     object: {

@@ -92,6 +92,14 @@ export function isUserEnvId(id: string): boolean {
 }
 
 /**
+ * The static facts of a built-in environment, or null for a user environment, whose facts would need
+ * its module loaded or its Python process started (for pictures and reports, which do without).
+ */
+export function builtInEnvInfo(id: string): EnvInfo | null {
+  return isUserEnvId(id) ? null : makeEnv(id).getEnvInfo();
+}
+
+/**
  * Do the asynchronous part of making `id`'s environments (importing a `module:` id's module) once,
  * so that {@link makeEnv} can make them synchronously; a no-op for other ids.
  */

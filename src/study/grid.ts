@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ALGORITHMS, SPARSITY_MODES, configHash, parseConfig, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
-import { makeEnv } from '../envs/registry.js';
+import { isUserEnvId, makeEnv } from '../envs/registry.js';
 
 /** A study file's contents. */
 export interface StudyConfig {
@@ -127,7 +127,7 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
   }
   for (const a of study.algs) if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);
   for (const m of study.modes) if (!(SPARSITY_MODES as readonly string[]).includes(m)) throw new UnknownNameError('sparsity mode', m, SPARSITY_MODES);
-  for (const env of study.envs) makeEnv(env); // an unknown id fails here, naming the known ones
+  for (const env of study.envs) if (!isUserEnvId(env)) makeEnv(env); // an unknown id fails here, naming the known ones (a user environment is made by its runs)
   for (const env of Object.keys(study.envOverrides)) if (!study.envs.includes(env)) throw new ConfigError(`${what}: envOverrides names '${env}', which is not in envs`);
   return study;
 }

@@ -18,7 +18,7 @@ import { readSnapshot } from '../snapshot/io.js';
 import { readMixerSnapshot } from '../snapshot/mixer.js';
 import { storedParameters } from '../snapshot/size.js';
 import { lineChart, panelGrid, type Series } from '../verify/svg.js';
-import { makeEnv } from '../envs/registry.js';
+import { builtInEnvInfo } from '../envs/registry.js';
 import { SPARSITY_MODES, type SparsityMode } from '../config/index.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 
@@ -77,9 +77,9 @@ export interface StudyReport {
   solvedReturn: number | null;
 }
 
-/** Whether `env`'s episodes are won or lost. */
-function reportsWins(env: string): boolean {
-  return makeEnv(env).getEnvInfo().reportsWins;
+/** Whether `env`'s episodes are won or lost (for a user environment: whether its runs tested any win rate). */
+function reportsWins(env: string, runs: ReadonlyArray<{ metrics: readonly MetricsRow[] }>): boolean {
+  return builtInEnvInfo(env)?.reportsWins ?? runs.some((r) => r.metrics.some((m) => m.testWinRate !== null));
 }
 
 /** See {@link ReportRow.vsDense}. */
@@ -158,7 +158,7 @@ export function studyReport(study: StudyConfig): StudyReport {
 
   const rows: ReportRow[] = [];
   for (const env of study.envs) {
-    const envReportsWins = reportsWins(env); // runs before 2026-11-30 logged 0 where there are no wins
+    const envReportsWins = reportsWins(env, done.filter((r) => r.run.env === env)); // runs before 2026-11-30 logged 0 where there are no wins
     for (const alg of study.algs) {
       const dense = groups.get(`${env}|${alg}|dense|1`) ?? [];
       const denseMean = dense.length > 0 ? meanStd(finalReturn(dense)).mean : null;
@@ -202,7 +202,7 @@ export function studyReport(study: StudyConfig): StudyReport {
       for (const density of study.densities) {
         const curves = study.modes.flatMap((mode) => {
           const g = groups.get(`${env}|${alg}|${mode}|${mode === 'dense' ? 1 : density}`) ?? [];
-          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics), makeEnv(env).getEnvInfo().returnRange)];
+          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics), builtInEnvInfo(env)?.returnRange)];
         });
         if (curves.length === 0) continue;
         const name = `${env.replace(/\//g, '_')}-${alg}-d${density}`;

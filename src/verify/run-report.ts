@@ -5,7 +5,7 @@ import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
 import type { RunSummaryFile } from '../marl/train.js';
 import { groupedBarChart, lineChart, panelGrid, type LineChartOptions } from './svg.js';
-import { makeEnv } from '../envs/registry.js';
+import { builtInEnvInfo } from '../envs/registry.js';
 import { clampBand } from './bands.js';
 
 /**
@@ -22,7 +22,7 @@ export function writeRunPictures(dir: string): string[] {
   const written: string[] = [];
   const summary = existsSync(paths.summary) ? (JSON.parse(readFileSync(paths.summary, 'utf8')) as RunSummaryFile) : null;
   const title = summary ? `${summary.config.alg} on ${summary.config.env} (${summary.config.sparsity.mode}; density ${summary.density.toFixed(3)} over agent and mixer weight matrices)` : dir;
-  const range = summary ? makeEnv(summary.config.env).getEnvInfo().returnRange : undefined;
+  const range = summary ? builtInEnvInfo(summary.config.env)?.returnRange : undefined; // a user environment starts no process here
   const returns = returnChart(title, rows, range);
   // a run whose density moves (`mast compress`'s gradual pruning) shows its density under its return
   const densities = rows.map((r) => r.globalDensity);

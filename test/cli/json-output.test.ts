@@ -42,6 +42,9 @@ test('every command\'s --json output fits its documented schema', async () => {
   const model = join(dir, 'agent.onnx');
   assert.equal((await runCli(['export', run, '-o', model])).error, null);
   await checkJson('inspect', ['inspect', model, '--json']);
+  const episodes = join(dir, 'episodes.mast');
+  await checkJson('record', ['record', model, '--out', episodes, '--episodes', '20', '--json']);
+  await checkJson('compress --data', ['compress', model, '--data', episodes, '--density', '0.05', '--updates', '20', '--out', join(dir, 'offline'), '--json']);
   await checkJson('eval', ['eval', model, '--episodes', '2', '--json']);
   const withParity = (await checkJson('eval', ['eval', model, '--episodes', '2', '--against', run, '--json'])) as { parity?: unknown };
   assert.ok(withParity.parity, 'parity with --against');

@@ -8,21 +8,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeTensorFile, encodeTensorFile } from '../../src/util/tensor-file.js';
 import { CheckpointError } from '../../src/util/errors.js';
+import { crc32 } from '../../src/util/crc32.js';
 
-/** A valid file with its header edited by `edit` (payload and CRC untouched, so only the header is wrong). */
+/**
+ * A valid file with its header edited by `edit` and the header's CRC-32 recomputed (payload and its
+ * CRC untouched): the header is consistent with its checksum, so only its contents are wrong.
+ * Layout (version 2): magic (8) | header length (4) | header CRC-32 (4) | header | payload.
+ */
 function withHeader(edit: (entry: Record<string, unknown>) => void): Uint8Array {
   const bytes = encodeTensorFile({ k: 1 }, { w: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) } });
-  const view = new DataView(bytes.buffer);
-  const len = view.getUint32(8, true);
-  const header = JSON.parse(Buffer.from(bytes.subarray(12, 12 + len)).toString('utf8')) as { arrays: Record<string, Record<string, unknown>> };
+  assert.equal(Buffer.from(bytes.subarray(0, 8)).toString('latin1'), 'MASTTF02');
+  const len = new DataView(bytes.buffer).getUint32(8, true);
+  const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + len)).toString('utf8')) as { arrays: Record<string, Record<string, unknown>> };
   edit(header.arrays['w']!);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const payload = bytes.subarray(12 + len);
-  const out = new Uint8Array(12 + json.length + payload.length);
+  const payload = bytes.subarray(16 + len);
+  const out = new Uint8Array(16 + json.length + payload.length);
   out.set(bytes.subarray(0, 8), 0);
   new DataView(out.buffer).setUint32(8, json.length, true);
-  out.set(json, 12);
-  out.set(payload, 12 + json.length);
+  new DataView(out.buffer).setUint32(12, crc32(json), true);
+  out.set(json, 16);
+  out.set(payload, 16 + json.length);
   return out;
 }
 

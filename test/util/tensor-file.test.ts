@@ -106,11 +106,11 @@ test('version 1 files (no header CRC) are still read; array entries outside the 
   assert.deepEqual(Array.from(readTensorFile(path).arrays.a!.data), [1.5, -2]);
   assert.deepEqual(readTensorFileMeta(path), { v: 1 });
   const bad: [object, RegExp][] = [
-    [{ offset: 4, length: 2, shape: [2] }, /lies outside the payload/],
-    [{ offset: 2, length: 1, shape: [1] }, /lies outside the payload/],
-    [{ length: 2, shape: [3] }, /has 2 elements but shape \[3\]/],
-    [{ dtype: 'float64' }, /no known dtype/],
-    [{ shape: 'x' }, /malformed shape/],
+    [{ offset: 4, length: 2, shape: [2] }, /array 'a' ends at byte 12, past the payload's 8/],
+    [{ offset: 2, length: 1, shape: [1] }, /array 'a' has offset 2; expected a multiple of 4/],
+    [{ length: 2, shape: [3] }, /array 'a' has length 2 for shape \[3\]/],
+    [{ dtype: 'float64' }, /array 'a' has unknown dtype 'float64'/],
+    [{ shape: 'x' }, /array 'a' has shape "x"; expected non-negative integers/],
   ];
   for (const version of [1, 2] as const) {
     for (const [entry, pattern] of bad) {
