@@ -83,8 +83,10 @@ async function runSuite() {
       const seed0 = Number(opt.seed0);
       const original = runOriginal(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
       const port = runPort(task, policy, n, { seed0 });
-      const orig = (await original).episodes;
-      const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
+      const all = (await original).episodes;
+      const orig = all.filter((e) => !e.crashed);
+      const crashed = all.filter((e) => e.crashed).map((e) => e.crashed);
+      const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}), ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
       if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
       console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
     }
@@ -108,7 +110,8 @@ function table(file) {
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const digits = r.task.startsWith('lbf/') ? 3 : 2;
-    console.log(`| \`${r.task}\` | ${r.policy} | ${r.episodes[0]}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
+    const n = r.episodes[0] === r.episodes[1] ? `${r.episodes[0]}` : `${r.episodes[0]} / ${r.episodes[1]}${r.crashed ? ` (${r.crashed} crashed)` : ''}`;
+    console.log(`| \`${r.task}\` | ${r.policy} | ${n}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
   }
   console.log(`\nMeasured ${rows.map((r) => r.date).filter((d, i, a) => a.indexOf(d) === i).join(', ')}; verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`);
 }

@@ -16,7 +16,8 @@ plus positions for `forager`):
   forager        LBF: LOAD if valid, else a valid move towards the nearest food (rows first), else NONE
   focus-fire     SMAClite: the lowest-index available attack, else east, else stop, else no-op
   random-attack  SMAClite: a uniform available attack, else a uniform available move, else stop / no-op
-`--digest` adds, per episode, a SHA-256 of every step's observations, rewards and done flags, for the
+An episode in which the original raises is recorded as `crashed` (with the error) and left out of
+the comparison. `--digest` adds, per episode, a SHA-256 of every step's observations, rewards and done flags, for the
 determinism check (run twice, compare).
 """
 import argparse
@@ -148,12 +149,16 @@ def run_smaclite(args, rng):
         obs, info = env.reset(seed=args.seed0 + e)
         h = hashlib.sha256() if args.digest else None
         ret, t, done = 0.0, 0, False
-        while not done and t < args.limit:
-            obs, reward, done, _trunc, info = env.step(smaclite_policy(args.policy, env.get_avail_actions(), rng))
-            ret += float(reward)
-            t += 1
-            if h is not None:
-                h.update(np.concatenate(obs).astype(np.float32).tobytes() + np.float64(reward).tobytes() + bytes([done]))
+        try:
+            while not done and t < args.limit:
+                obs, reward, done, _trunc, info = env.step(smaclite_policy(args.policy, env.get_avail_actions(), rng))
+                ret += float(reward)
+                t += 1
+                if h is not None:
+                    h.update(np.concatenate(obs).astype(np.float32).tobytes() + np.float64(reward).tobytes() + bytes([done]))
+        except Exception as err:  # SMAClite's own bugs (e.g. its beam targeter with nobody in reach): count, go on
+            out.append({"return": ret, "length": t, "won": None, "crashed": f"{type(err).__name__}: {err}"})
+            continue
         won = bool(done and info.get("battle_won", False))
         out.append({"return": ret, "length": t, "won": won, **({"digest": h.hexdigest()} if h else {})})
     return out
