@@ -7,6 +7,8 @@ import { runPaths } from '../src/marl/run-dir.js';
 import { readOnnxFile } from '../src/onnx/read.js';
 import { importAgent } from '../src/onnx/import-agent.js';
 import { ConfigError } from '../src/util/errors.js';
+import { exportAgent } from '../src/onnx/export-agent.js';
+import { agentFlops } from '../src/onnx/flops.js';
 
 /** An agent snapshot with where it came from. */
 export interface AgentSource {
@@ -39,4 +41,11 @@ export function readAgentSource(source: string): AgentSource {
 /** Hex SHA-256 of `bytes`. */
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** FLOPs per agent decision of a source agent and its compressed version, counted on their sparse exports. */
+export function flopsPerDecision(source: AgentSnapshot, compressed: AgentSnapshot): { source: number; compressed: number; ratio: number } {
+  const before = agentFlops(exportAgent(source, { format: 'sparse' })).sparse;
+  const after = agentFlops(exportAgent(compressed, { format: 'sparse' })).sparse;
+  return { source: before, compressed: after, ratio: after / before };
 }

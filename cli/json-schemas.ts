@@ -68,7 +68,7 @@ const valueInfo: Shape = { arrayOf: { object: { name: str, shape: { arrayOf: { a
 /** Each command's `--json` output, by the name docs/cli-json.md gives it. */
 export const JSON_SCHEMAS = {
   train: { object: { out: str, completed: bool, counters, last: nullable(metricsRow), diverged: nullable({ object: { tEnv: int, loss: num } }) } },
-  compress: { object: { out: str, source: testPoint, pruned: testPoint, recovered: testPoint, density: num, trainFlopsRatio: nullable(num), inferenceFlopsRatio: nullable(num) } },
+  compress: { object: { out: str, source: testPoint, pruned: testPoint, recovered: testPoint, density: num, trainFlopsRatio: nullable(num), inferenceFlopsRatio: nullable(num), agentDensity: num, flopsPerDecision: { object: { source: num, compressed: num, ratio: num } } } },
   'compress --data': {
     object: {
       method: str, out: str, model: str,

@@ -4,6 +4,7 @@
  * up, pictures at the end.
  */
 import type { TrainConfig } from '../src/config/types.js';
+import type { ModelProvenance } from '../src/snapshot/types.js';
 import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress } from '../src/util/progress.js';
@@ -20,7 +21,7 @@ import { percent } from './table.js';
  * @param more `warmStartFrom`: a run directory (trained or imported) to prune and fine-tune instead of a
  *   fresh start; `resumeCommand`: the command that continues the run, for the message after an
  *   interrupt (default `mast train --out <outDir> --resume`); `envOptions`: how to run a bridged
- *   environment (`--python`, `--env-timeout`).
+ *   environment (`--python`, `--env-timeout`); `provenance`: what a compression starts from, for the agent's metadata.
  */
 export async function runTraining(
   config: TrainConfig,
@@ -28,9 +29,9 @@ export async function runTraining(
   resume: boolean,
   backend: string,
   io: CliIo,
-  more: { warmStartFrom?: string; resumeCommand?: string; envOptions?: Omit<EnvOptions, 'args'> } = {},
+  more: { warmStartFrom?: string; resumeCommand?: string; envOptions?: Omit<EnvOptions, 'args'>; provenance?: ModelProvenance } = {},
 ): Promise<TrainSummary> {
-  const { warmStartFrom, envOptions } = more;
+  const { warmStartFrom, envOptions, provenance } = more;
   const resumeCommand = more.resumeCommand ?? `mast train --out ${outDir} --resume`;
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
@@ -46,6 +47,7 @@ export async function runTraining(
       signal: abort.signal,
       ...(warmStartFrom ? { warmStartFrom } : {}),
       ...(envOptions ? { envOptions } : {}),
+      ...(provenance ? { provenance } : {}),
       onMetrics: (row) => {
         testReturn = row.testReturn;
         winRate = row.testWinRate;

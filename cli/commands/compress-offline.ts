@@ -13,12 +13,11 @@ import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import type { AgentSnapshot } from '../../src/snapshot/types.js';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import { agentFlops } from '../../src/onnx/flops.js';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
 import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { createProgress } from '../../src/util/progress.js';
-import { readAgentSource, sha256, type AgentSource } from '../agent-source.js';
+import { flopsPerDecision, readAgentSource, sha256, type AgentSource } from '../agent-source.js';
 import type { CliIo } from '../io.js';
 
 /** The options of an offline compression. */
@@ -98,23 +97,28 @@ async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes
   });
   progress.done(`${opts.updates} updates`);
 
+  const steps = data.episodes.reduce((sum, e) => sum + e.length, 0);
+  const dataSha = sha256(readFileSync(opts.data));
+  student.metadata.provenance = {
+    method: 'offline-distillation',
+    source: { path: source.path, sha256: source.sha256, density: sourceDensity, return: null },
+    data: { path: opts.data, sha256: dataSha, env: data.meta.env, episodes: data.episodes.length, steps, epsilon: data.meta.epsilon },
+    steps: opts.updates,
+  };
   // --- write the run directory (agent.snapshot: mast export / eval --against work on it) and the model
   writeSnapshot(runPaths(opts.out).snapshot, student);
   const model = join(opts.out, 'agent.onnx');
   const exported = exportAgent(student, { format: 'sparse' });
   writeFileAtomic(model, encodeModel(exported));
-  const before = agentFlops(exportAgent(source.snapshot, { format: 'sparse' })).sparse;
-  const after = agentFlops(exported).sparse;
-  const steps = data.episodes.reduce((sum, e) => sum + e.length, 0);
   const result: OfflineCompressReport = {
     method: 'offline-distillation',
     out: opts.out,
     model,
     source: { path: source.path, sha256: source.sha256, density: sourceDensity },
-    data: { path: opts.data, sha256: sha256(readFileSync(opts.data)), env: data.meta.env, episodes: data.episodes.length, steps, epsilon: data.meta.epsilon, recordedWith: data.meta.agent },
+    data: { path: opts.data, sha256: dataSha, env: data.meta.env, episodes: data.episodes.length, steps, epsilon: data.meta.epsilon, recordedWith: data.meta.agent },
     density: report.density,
     densityCountsMixer: false,
-    flopsPerDecision: { source: before, compressed: after, ratio: after / before },
+    flopsPerDecision: flopsPerDecision(source.snapshot, student),
     distill: report,
   };
   writeJsonAtomic(join(opts.out, 'compress-report.json'), result);

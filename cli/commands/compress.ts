@@ -1,6 +1,14 @@
 /** `mast compress`: go on training a trained run with MAST while pruning it by magnitude. */
 import { Command } from 'commander';
-import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type DensityDistribution, type PruningSchedule } from '../../src/config/index.js';
+import { readFileSync } from 'node:fs';
+import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type DensityDistribution, type PruningSchedule, type TrainConfig } from '../../src/config/index.js';
+import { readMetrics } from '../../src/marl/metrics.js';
+import { runPaths } from '../../src/marl/run-dir.js';
+import type { ModelProvenance } from '../../src/snapshot/types.js';
+import { flopsPerDecision, sha256 } from '../agent-source.js';
+import { readSnapshot } from '../../src/snapshot/io.js';
+import { agentWeightDensity } from '../../src/snapshot/size.js';
+import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
 import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
@@ -69,17 +77,34 @@ export function compressCommand(io: CliIo): Command {
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, {
         warmStartFrom: run,
+        provenance: onlineProvenance(run, config),
         resumeCommand: `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`,
         envOptions: envOptionsFrom(opts),
       });
       const report = compressionReport(run, opts.out, opts.density);
+      const compressed = readSnapshot(runPaths(opts.out).snapshot);
+      const flops = flopsPerDecision(readSnapshot(runPaths(run).snapshot), compressed);
+      const agentDensity = agentWeightDensity(compressed.tensors, MASKED_AGENT_TENSORS);
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, ...report }));
+        io.out(JSON.stringify({ out: opts.out, ...report, agentDensity, flopsPerDecision: flops }));
         return;
       }
       io.out(`source (${run}):  ${describe(report.source)}`);
       io.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
       io.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
+      io.out(`density ${opts.density} over the weight matrices of agent and mixer together (the run's budget); the agent's own weight matrices: ${agentDensity.toFixed(3)}`);
+      io.out(`FLOPs per agent decision: ${flops.source} → ${flops.compressed} (×${flops.ratio.toFixed(3)}; the agent network alone: the mixer does not act)`);
       if (report.trainFlopsRatio !== null) io.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
     });
+}
+
+/** What an online compression starts from: the source run's agent snapshot, its density and last test return. */
+function onlineProvenance(run: string, config: TrainConfig): ModelProvenance {
+  const paths = runPaths(run);
+  const last = readMetrics(paths.metrics).at(-1);
+  return {
+    method: 'online-mast',
+    source: { path: paths.snapshot, sha256: sha256(readFileSync(paths.snapshot)), density: config.pruning.startDensity, return: last ? last.testReturn : null },
+    steps: config.steps,
+  };
 }

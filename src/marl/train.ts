@@ -16,7 +16,7 @@ import { writeJsonAtomic } from '../util/atomic.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
 import { writeMixerSnapshot } from '../snapshot/mixer.js';
 import { ALGORITHM_MIXER } from '../config/types.js';
-import type { AgentSnapshot } from '../snapshot/types.js';
+import type { AgentSnapshot, ModelProvenance } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
 import { dropFractionAt, isGrowGradientUpdate, isTopologyUpdate } from '../sparse/topology.js';
@@ -51,6 +51,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** The run directory's lock when the caller already holds it (a study); otherwise `train` takes it for the run. */
   lock?: FileLock;
+  /** Recorded in the agent's metadata (and so in exported models): what a compression started from. */
+  provenance?: ModelProvenance;
   /** tfjs backend (default `wasm`). */
   backend?: string;
   /** Stop (with a checkpoint) once this many environment steps are done, before `config.steps`. */
@@ -264,6 +266,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
       config,
       toolkitVersion: TOOLKIT_VERSION,
       trainFlopsRatio: flopRatios(counters.flops).train,
+      ...(options.provenance ? { provenance: options.provenance } : {}),
     });
   const checkpoint = (): void => {
     counters.lastCheckpointT = counters.tEnv;

@@ -151,6 +151,7 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
       'mast.weight_format': format,
       'mast.sparse_encoding': encoding,
       ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
+      ...(m.provenance === undefined ? {} : { 'mast.provenance': JSON.stringify(m.provenance) }),
     },
   });
   const flops = agentFlops(model); // counted on the graph just built, so it is what `mast inspect` reports

@@ -11,7 +11,8 @@
  * z, r, n, so decomposed cells are reordered. The caller checks the result numerically against
  * ONNX Runtime (`mast import` does), which is what proves the mapping right.
  */
-import { MASKED_AGENT_TENSORS, type AgentSnapshot, type InputLayout, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot, type InputLayout, type ModelProvenance, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { provenanceProblem } from '../snapshot/validate.js';
 import { agentWeightDensity } from '../snapshot/size.js';
 import { ToolkitError } from '../util/errors.js';
 import { DataType, type ModelProto, type NodeProto } from './types.js';
@@ -274,6 +275,15 @@ export function importAgent(model: ModelProto, options: ImportOptions = {}): Age
       config: props['mast.config'] ? (parseJson(what, 'mast.config', props['mast.config']) as AgentSnapshot['metadata']['config']) : null,
       toolkitVersion: props['mast.toolkit_version'] ?? 'imported',
       ...(props['mast.train_flops_ratio'] !== undefined ? { trainFlopsRatio: parseNumber(what, 'mast.train_flops_ratio', props['mast.train_flops_ratio']) } : {}),
+      ...(props['mast.provenance'] !== undefined ? { provenance: parseProvenance(what, props['mast.provenance']) } : {}),
     },
   };
+}
+
+/** `mast.provenance`: a {@link ModelProvenance} as JSON; anything else is an `E_ONNX_LOAD` naming the key. */
+function parseProvenance(what: string, value: string): ModelProvenance {
+  const parsed = parseJson(what, 'mast.provenance', value);
+  const problem = provenanceProblem(parsed);
+  if (problem !== null) throw new ToolkitError('E_ONNX_LOAD', `import: ${what} has a malformed mast.provenance (${problem})`, { hint: 'the metadata is damaged; export the model again from its run directory' });
+  return parsed as ModelProvenance;
 }

@@ -84,6 +84,20 @@ export interface SnapshotMetadata {
   toolkitVersion: string;
   /** Training FLOPs of the whole run over the same run dense (absent for snapshots made outside training). */
   trainFlopsRatio?: number;
+  /** Where a compressed agent came from and how it was compressed (absent for agents trained from scratch). */
+  provenance?: ModelProvenance;
+}
+
+/** How a compressed agent was made from another (`mast compress`), kept in its metadata and exported models. */
+export interface ModelProvenance {
+  /** `online-mast`: trained on in its environment while pruned; `offline-distillation`: distilled over recorded episodes. */
+  method: 'online-mast' | 'offline-distillation';
+  /** The agent compressed: the file read (an .onnx model, or a run directory's agent.snapshot), its SHA-256 and density. */
+  source: { path: string; sha256: string; density: number; /** its last greedy test return, where measured */ return: number | null };
+  /** Offline: the recorded episodes distilled over. */
+  data?: { path: string; sha256: string; env: string; episodes: number; steps: number; epsilon: number };
+  /** Online: environment steps of the compression; offline: gradient updates. */
+  steps: number;
 }
 
 /** A trained agent network, independent of any ML framework. */

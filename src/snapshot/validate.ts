@@ -1,6 +1,6 @@
 /** Structural checks on an {@link AgentSnapshot}: every tensor present, shapes consistent, masks honoured. */
 import { ToolkitError } from '../util/errors.js';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type RnnAgentTensorName } from './types.js';
+import { RNN_AGENT_TENSORS, type AgentSnapshot, type ModelProvenance, type RnnAgentArchitecture, type RnnAgentTensorName } from './types.js';
 
 /** Length of the agent network's input vector. */
 export function inputSize(arch: RnnAgentArchitecture): number {
@@ -29,6 +29,7 @@ export function metadataProblem(metadata: unknown): string | null {
   if (typeof meta !== 'object' || meta === null) return 'metadata is missing';
   for (const k of ['env', 'algorithm', 'sparsityMode', 'configHash', 'toolkitVersion']) if (typeof meta[k] !== 'string') return `metadata.${k} must be a string, got ${JSON.stringify(meta[k])}`;
   for (const k of ['density', 'seed', 'trainedSteps']) if (!Number.isFinite(meta[k])) return `metadata.${k} must be a finite number, got ${JSON.stringify(meta[k])}`;
+  if (meta.provenance !== undefined && provenanceProblem(meta.provenance) !== null) return `metadata.provenance: ${provenanceProblem(meta.provenance)}`;
   return null;
 }
 
@@ -70,4 +71,22 @@ export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
       }
     }
   }
+}
+
+/** What is wrong with a {@link ModelProvenance} read from a file, or null. */
+export function provenanceProblem(value: unknown): string | null {
+  const p = value as Partial<ModelProvenance> | null;
+  if (typeof p !== 'object' || p === null) return 'must be an object';
+  if (p.method !== 'online-mast' && p.method !== 'offline-distillation') return `method must be 'online-mast' or 'offline-distillation', got ${JSON.stringify(p.method)}`;
+  const src = p.source as Partial<ModelProvenance['source']> | undefined;
+  if (typeof src !== 'object' || src === null || typeof src.path !== 'string' || typeof src.sha256 !== 'string' || !Number.isFinite(src.density)) return 'source must hold path, sha256 and density';
+  if (src.return !== null && !Number.isFinite(src.return)) return 'source.return must be a number or null';
+  if (!Number.isSafeInteger(p.steps) || (p.steps as number) < 0) return 'steps must be a non-negative integer';
+  if (p.data !== undefined) {
+    const d = p.data as Partial<NonNullable<ModelProvenance['data']>>;
+    if (typeof d !== 'object' || d === null || typeof d.path !== 'string' || typeof d.sha256 !== 'string' || typeof d.env !== 'string' || !Number.isSafeInteger(d.episodes) || !Number.isSafeInteger(d.steps) || !Number.isFinite(d.epsilon)) {
+      return 'data must hold path, sha256, env, episodes, steps and epsilon';
+    }
+  }
+  return null;
 }

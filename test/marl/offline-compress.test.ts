@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeEnv } from '../../src/envs/registry.js';
@@ -16,9 +17,10 @@ import { distillAgent } from '../../src/marl/distill.js';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
+import { readSnapshot } from '../../src/snapshot/io.js';
 import { MASKED_AGENT_TENSORS, type AgentSnapshot } from '../../src/snapshot/types.js';
 import { encodeTensorFile, decodeTensorFile } from '../../src/util/tensor-file.js';
-import { CheckpointError, ConfigError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError, ToolkitError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
 
 const MODELS = fileURLToPath(new URL('../../../models/', import.meta.url));
@@ -133,4 +135,36 @@ test('mast record + mast compress --data: a sparse ONNX agent, a report with hel
   writeEpisodesFile(other, { meta: { format: 'mast-episodes', version: 1, env: lbf.id, info: lbf.getEnvInfo(), agent: null, epsilon: 0, seed: 0 }, episodes: (await recordEpisodes(importAgent(readOnnxFile(join(MODELS, 'lbf_8x8-2p-2f-coop-dense.onnx')).model), lbf, { episodes: 2, epsilon: 0, seed: 0 })).episodes });
   const refused = await runCli(['compress', teacherPath, '--data', other, '--density', '0.1', '--out', join(dir, 'x')]);
   assert.ok(refused.error instanceof ConfigError && /was recorded on lbf\/8x8-2p-2f-coop/.test((refused.error as Error).message), String(refused.error));
+});
+
+test('both compressions record their provenance in the agent, the exported model and back through import; a damaged one is refused', async () => {
+  const dir = tmp();
+  const run = join(dir, 'run');
+  assert.equal((await runCli(['train', '--env', 'recall', '--preset', 'demo', '--sparsity', 'dense', '--density', '1', '--steps', '200', '--out', run])).error, null);
+  const online = join(dir, 'online');
+  const compressed = await runCli(['compress', run, '--density', '0.1', '--steps', '100', '--out', online, '--json']);
+  assert.equal(compressed.error, null, String(compressed.error));
+  const onlineReport = JSON.parse(compressed.out) as { flopsPerDecision: { ratio: number }; agentDensity: number; source: { return: number } };
+  assert.ok(onlineReport.flopsPerDecision.ratio < 0.5 && onlineReport.agentDensity < 0.5);
+  const onlineMeta = readSnapshot(join(online, 'agent.snapshot')).metadata.provenance!;
+  assert.equal(onlineMeta.method, 'online-mast');
+  assert.equal(onlineMeta.source.path, join(run, 'agent.snapshot'));
+  assert.equal(onlineMeta.source.sha256, createHash('sha256').update(readFileSync(join(run, 'agent.snapshot'))).digest('hex'));
+  assert.equal(onlineMeta.source.return, onlineReport.source.return);
+  assert.equal(onlineMeta.steps, 100);
+
+  const episodes = join(dir, 'ep.mast');
+  assert.equal((await runCli(['record', run, '--out', episodes, '--episodes', '30'])).error, null);
+  const offline = join(dir, 'offline');
+  assert.equal((await runCli(['compress', run, '--data', episodes, '--density', '0.1', '--updates', '20', '--out', offline])).error, null);
+  const model = readOnnxFile(join(offline, 'agent.onnx')).model;
+  const fromModel = importAgent(model).metadata.provenance!;
+  assert.deepEqual(fromModel, readSnapshot(join(offline, 'agent.snapshot')).metadata.provenance);
+  assert.equal(fromModel.method, 'offline-distillation');
+  assert.deepEqual([fromModel.data?.path, fromModel.data?.episodes, fromModel.steps], [episodes, 30, 20]);
+  assert.equal(fromModel.data?.sha256, createHash('sha256').update(readFileSync(episodes)).digest('hex'));
+
+  const entry = model.metadataProps.find((p) => p.key === 'mast.provenance')!;
+  entry.value = JSON.stringify({ ...fromModel, method: 'guesswork' });
+  assert.throws(() => importAgent(model, { what: 'damaged.onnx' }), (e: unknown) => e instanceof ToolkitError && e.code === 'E_ONNX_LOAD' && /malformed mast\.provenance \(method must be/.test((e as Error).message));
 });
