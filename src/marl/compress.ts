@@ -101,7 +101,11 @@ export interface CompressionReport {
   inferenceFlopsRatio: number | null;
 }
 
-/** Read a compression's before/after figures from the source and the recovery run directories. */
+/**
+ * Read a compression's before/after figures from the source and the recovery run directories (the
+ * source's last test; for an imported agent, which has none, the compression's own test at step 0
+ * when pruning is gradual, since nothing is pruned yet there).
+ */
 export function compressionReport(sourceDir: string, outDir: string, density: number): CompressionReport {
   const point = (r: ReturnType<typeof readMetrics>[number] | undefined): TestPoint | null =>
     r ? { tEnv: r.tEnv, return: r.testReturn, winRate: r.testWinRate } : null;
@@ -111,7 +115,9 @@ export function compressionReport(sourceDir: string, outDir: string, density: nu
   const prunedAt = config.pruning.schedule === 'gradual' ? config.pruning.endFraction * config.steps : 0;
   const last = out.at(-1);
   return {
-    source: point(src.at(-1)),
+    // an imported agent has no tests of its own: under gradual pruning, the first test of the
+    // compression (step 0, the masks still at the source's density) is the source's return
+    source: point(src.at(-1) ?? (config.pruning.schedule === 'gradual' && out[0]?.tEnv === 0 ? out[0] : undefined)),
     pruned: point(out.find((r) => r.tEnv >= prunedAt)),
     recovered: point(last),
     density,

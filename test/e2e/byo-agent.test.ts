@@ -60,8 +60,10 @@ test('a PyTorch agent of a Python environment, compressed to 0.1 online (through
 
   // --- online: MAST training through the Python bridge while pruning to 0.1
   const online = join(dir, 'online');
-  const report = await json<{ agentDensity: number; flopsPerDecision: { ratio: number } }>(['compress', imported, '--density', '0.1', '--steps', '1000', '--out', online]);
+  const report = await json<{ agentDensity: number; flopsPerDecision: { ratio: number }; source: { tEnv: number; return: number } | null }>(['compress', imported, '--density', '0.1', '--steps', '1000', '--out', online]);
   assert.ok(report.agentDensity < 0.15 && report.flopsPerDecision.ratio < 0.2, JSON.stringify(report));
+  assert.equal(report.source?.tEnv, 0, 'the imported agent\'s return before pruning is measured at step 0');
+  assert.ok(report.source.return > 4, `source return ${report.source.return}`);
   const onlineModel = join(dir, 'online.onnx');
   assert.equal((await runCli(['export', online, '-o', onlineModel])).error, null);
   await assertParity(onlineModel, online);
