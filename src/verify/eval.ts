@@ -8,7 +8,7 @@ import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import { readOnnxFile } from '../onnx/read.js';
-import { readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
+import { readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
 import type { ModelProto } from '../onnx/types.js';
 import type { MultiAgentEnv } from '../envs/types.js';
 import { inspectModel } from '../onnx/inspect.js';
