@@ -7,7 +7,6 @@ import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { readAgentMetadata } from '../../src/onnx/agent-contract.js';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
-import { recordedEnvArgs } from '../../src/verify/eval.js';
 import { OnnxPolicy } from '../../src/runtime/policy.js';
 import { recordReplay } from '../../src/verify/replay.js';
 import { replayHtml, replaySvg } from '../../src/verify/replay-svg.js';
@@ -42,6 +41,7 @@ export function replayCommand(io: CliIo): Command {
       const meta = readAgentMetadata(model, source);
       const envId = opts.env ?? meta.env;
       await prepareEnv(envId);
+      const { recordedEnvArgs } = await import('../../src/verify/eval.js');
       const env = makeEnv(envId, { args: envId === meta.env ? recordedEnvArgs(model) : {} });
       const policy = await OnnxPolicy.create(bytes);
       try {

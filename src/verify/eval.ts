@@ -17,7 +17,7 @@ import type { EngineName } from '../runtime/engine.js';
 import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import { onnxEpisode, type OnnxEpisode } from './rollout.js';
 import { loadReference, parityReport, type ParityReport } from './parity.js';
-import { meanStd } from '../marl/evaluate.js';
+import { meanStd } from '../util/stats.js';
 
 /** What to evaluate. */
 export interface EvalOptions {
