@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { configHash, resolveConfig, type TrainConfig } from '../../src/config/index.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { readMetrics } from '../../src/marl/metrics.js';
-import type { EvalReport } from '../../src/verify/eval.js';
+import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import { randomBaseline, type RandomBaseline } from '../../src/verify/random-baseline.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import type { RunSummaryFile } from '../../src/marl/train.js';
@@ -76,8 +76,7 @@ export function demoCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the evaluation report as one JSON object (docs/cli-json.md)')
     .action(async (opts: DemoOpts) => {
-      // tfjs (training, and the evaluation's parity check): loaded when the command runs
-      const [{ runTraining }, { evaluateOnnxAgent }] = await Promise.all([import('../run-training.js'), import('../../src/verify/eval.js')]);
+      const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       const config = resolveConfig('quickstart', { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.steps ? { steps: opts.steps } : {}) });
       const seed = config.seed;
       const t = config.topology;

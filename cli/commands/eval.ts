@@ -1,6 +1,6 @@
 /** `mast eval`: run an ONNX agent with onnxruntime-node; return, FLOPs, latency and parity with its run. */
 import { Command } from 'commander';
-import type { EvalReport } from '../../src/verify/eval.js';
+import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
@@ -38,7 +38,6 @@ export function evalCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print one JSON object')
     .action(async (path: string, opts: EnvCliOptions & { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {
-      const { evaluateOnnxAgent } = await import('../../src/verify/eval.js'); // its parity check loads tfjs
       const report = await evaluateOnnxAgent(path, { ...opts, ...(opts.envArg ? { envArgs: opts.envArg } : {}), envOptions: envOptionsFrom(opts) });
       if (opts.json) io.out(JSON.stringify(report));
       else for (const line of formatEvalReport(report)) io.out(line);

@@ -6,6 +6,7 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { readAgentMetadata } from '../../src/onnx/agent-contract.js';
 import { readOnnxFile } from '../../src/onnx/read.js';
+import { recordedEnvArgs } from '../../src/verify/eval.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { OnnxPolicy } from '../../src/runtime/policy.js';
 import { recordReplay } from '../../src/verify/replay.js';
@@ -41,7 +42,6 @@ export function replayCommand(io: CliIo): Command {
       const meta = readAgentMetadata(model, source);
       const envId = opts.env ?? meta.env;
       await prepareEnv(envId);
-      const { recordedEnvArgs } = await import('../../src/verify/eval.js');
       const env = makeEnv(envId, { args: envId === meta.env ? recordedEnvArgs(model) : {} });
       const policy = await OnnxPolicy.create(bytes);
       try {

@@ -1,6 +1,6 @@
 /**
- * Commands load what they need when they run: `mast envs` and `--help` must not load tfjs (about
- * 4 s of start-up on a busy machine). A module-resolution hook, registered before `mast` starts,
+ * Commands load what they need when they run: `mast envs`, `mast eval` without `--against` and
+ * `--help` must not load tfjs (about 4 s of start-up on a busy machine). A module-resolution hook, registered before `mast` starts,
  * refuses every `@tensorflow/*` import; a command that reaches tfjs then fails with the hook's error.
  */
 import { test } from 'node:test';
@@ -34,6 +34,15 @@ test('mast envs runs without loading tfjs', () => {
   assert.equal(r.status, 0, r.stderr);
   const envs = JSON.parse(r.stdout) as { id: string }[];
   assert.ok(envs.some((e) => e.id === 'matrix/nonmonotonic'), 'lists the built-in environments');
+});
+
+test('mast eval of a shipped model (no --against) runs without loading tfjs', () => {
+  const model = fileURLToPath(new URL('../../../models/lbf_8x8-2p-2f-coop-mast-d0.05.onnx', import.meta.url));
+  const r = runWithoutTfjs([MAIN, 'eval', model, '--episodes', '1', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { episodes: number; meanReturn: number };
+  assert.equal(report.episodes, 1);
+  assert.ok(Number.isFinite(report.meanReturn));
 });
 
 test('mast --help and every command\'s --help run without loading tfjs', () => {
