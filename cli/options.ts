@@ -1,6 +1,6 @@
 /** Option parsers shared by the commands; each throws commander's InvalidArgumentError with the bound it checks. */
 import { InvalidArgumentError } from 'commander';
-import { BACKEND_NAMES } from '../src/marl/backend.js';
+import { BACKEND_NAMES } from '../src/marl/backend-names.js';
 
 /** An integer ≥ `min`. */
 export function intAtLeast(min: number): (value: string) => number {

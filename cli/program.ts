@@ -1,4 +1,10 @@
-/** Assembles the `mast` command from its subcommands. */
+/**
+ * Assembles the `mast` command from its subcommands. Each command module defines its options and
+ * help from light modules only; what a command runs on (tfjs for training, recording and the
+ * parity check; bullmq for the queue) is imported inside its action, so `mast envs`, `inspect`,
+ * `export`, `replay`, `eval` (without `--against`) and every `--help` start without loading tfjs
+ * (test/cli/lazy-load.test.ts).
+ */
 import { Command } from 'commander';
 import { TOOLKIT_VERSION } from '../src/version.js';
 import type { CliIo } from './io.js';

@@ -12,11 +12,9 @@ import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
 import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
-import { runTraining } from '../run-training.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
-import { compressOffline } from './compress-offline.js';
 
 interface CompressOpts extends EnvCliOptions {
   out: string;
@@ -70,11 +68,13 @@ export function compressCommand(io: CliIo): Command {
     .action(async (run: string, opts: CompressOpts) => {
       if (opts.data) {
         const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
+        const { compressOffline } = await import('./compress-offline.js'); // tfjs: loaded when the command runs
         return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
       }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments
+      const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       await runTraining(config, opts.out, opts.resume === true, opts.backend, io, {
         warmStartFrom: run,
         provenance: onlineProvenance(run, config),

@@ -17,7 +17,6 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import type { RunSummaryFile } from '../../src/marl/train.js';
 import type { CliIo } from '../io.js';
 import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
-import { runTraining } from '../run-training.js';
 import { formatTable, percent } from '../table.js';
 import { exportRun } from './export.js';
 import { formatEvalReport } from './eval.js';
@@ -77,6 +76,7 @@ export function demoCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the evaluation report as one JSON object (docs/cli-json.md)')
     .action(async (opts: DemoOpts) => {
+      const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       const config = resolveConfig('quickstart', { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.steps ? { steps: opts.steps } : {}) });
       const seed = config.seed;
       const t = config.topology;

@@ -1,9 +1,8 @@
 /** `mast record`: play an agent ε-greedily and write the episodes for offline compression. */
 import { Command } from 'commander';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
-import { recordEpisodes } from '../../src/marl/record.js';
 import { writeEpisodesFile } from '../../src/marl/episodes-file.js';
-import { meanStd } from '../../src/marl/evaluate.js';
+import { meanStd } from '../../src/util/stats.js';
 import { createProgress } from '../../src/util/progress.js';
 import { readAgentSource, type AgentSource } from '../agent-source.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
@@ -50,6 +49,7 @@ export function recordCommand(io: CliIo): Command {
 /** Play and write the episodes of one `mast record`. */
 async function recordTo(io: CliIo, env: MultiAgentEnv, agent: AgentSource, opts: RecordOpts): Promise<void> {
   const progress = createProgress({ total: opts.episodes, label: `record ${env.id}`, stream: io.progressStream });
+  const { recordEpisodes } = await import('../../src/marl/record.js'); // tfjs: loaded when the command runs
   const recording = await recordEpisodes(agent.snapshot, env, {
     episodes: opts.episodes,
     epsilon: opts.epsilon,

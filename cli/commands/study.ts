@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
 import { readStudy, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
-import { runStudy, runStatus, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
@@ -10,7 +9,6 @@ import { writeFileAtomic } from '../../src/util/atomic.js';
 import { InterruptedError } from '../../src/util/errors.js';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
-import { enqueueStudyRuns, listQueuedRuns } from './study-queue.js';
 import { CheckpointError } from '../../src/util/errors.js';
 import type { CliIo } from '../io.js';
 
@@ -45,7 +43,11 @@ export function studyCommand(io: CliIo): Command {
     .action(async (file: string, opts: StudyOptions) => {
       const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
-      if (opts.queue) return opts.list ? listQueuedRuns(io, opts.queue, runs) : enqueueStudyRuns(io, opts.queue, file, runs);
+      if (opts.queue) {
+        const { enqueueStudyRuns, listQueuedRuns } = await import('./study-queue.js'); // bullmq: loaded when asked for
+        return opts.list ? listQueuedRuns(io, opts.queue, runs) : enqueueStudyRuns(io, opts.queue, file, runs);
+      }
+      const { runStatus, runStudy, trainedSteps } = await import('../../src/study/run.js'); // tfjs: loaded when the command runs
       if (opts.list) {
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
         const listed = runs.map((run) => {
@@ -62,7 +64,7 @@ export function studyCommand(io: CliIo): Command {
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
-      if (!opts.worker && !opts.json) for (const line of reuseLines(runs)) io.out(line);
+      if (!opts.worker && !opts.json) for (const line of reuseLines(runs, trainedSteps)) io.out(line);
       const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const abort = new AbortController();
       const onSigint = (): void => {
@@ -123,7 +125,7 @@ function someDirs(dirs: readonly string[]): string {
 }
 
 /** What a study reuses and what it leaves alone: finished runs of the same settings, runs of others. */
-function reuseLines(runs: readonly StudyRun[]): string[] {
+function reuseLines(runs: readonly StudyRun[], trainedSteps: (dir: string) => number): string[] {
   const lines: string[] = [];
   const reused = runs.filter((r) => trainedSteps(r.dir) >= r.config.steps);
   if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${someDirs(reused.map((r) => r.dir))}`);

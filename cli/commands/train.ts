@@ -3,11 +3,9 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 import { runPaths } from '../../src/marl/run-dir.js';
-import { savedRunConfig } from '../../src/marl/train.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
-import { runTraining } from '../run-training.js';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
@@ -41,7 +39,7 @@ export interface TrainRequest {
  * run's own (`config.json`), which no option but --steps may change. A run killed before its first
  * checkpoint has its config.json alone: it trains again from step 0, and the note says so.
  */
-export function configFromOptions(opts: TrainOpts): TrainRequest {
+export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> {
   const flags: DeepPartial<TrainConfig> = {
     env: opts.env,
     envArgs: opts.envArg,
@@ -64,6 +62,7 @@ export function configFromOptions(opts: TrainOpts): TrainRequest {
       hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
     });
   }
+  const { savedRunConfig } = await import('../../src/marl/train.js'); // loads tfjs: only when resuming
   const saved = savedRunConfig(paths);
   if (!saved) throw new CheckpointError(`${paths.config} is missing`, { hint: 'the run directory is incomplete; start a new run' });
   const config = parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');
@@ -91,8 +90,9 @@ export function trainCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the final metrics as one JSON object')
     .action(async (opts: TrainOpts) => {
-      const { config, note } = configFromOptions(opts);
+      const { config, note } = await configFromOptions(opts);
       if (note) io.err(note);
+      const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io, { envOptions: envOptionsFrom(opts) });
       if (opts.json) {
         io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));

@@ -1,7 +1,6 @@
 /** `mast worker`: train runs of queued studies (`mast study STUDY.json --queue URL`) until stopped. */
 import { Command } from 'commander';
 import { hostname } from 'node:os';
-import { runWorker } from '../../src/study/queue/worker.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { BACKEND_HELP, backendOption, numberIn } from '../options.js';
 import type { CliIo } from '../io.js';
@@ -31,6 +30,7 @@ export function workerCommand(io: CliIo): Command {
       process.once('SIGINT', onSigint);
       const bar: { current: Progress | null } = { current: null };
       try {
+        const { runWorker } = await import('../../src/study/queue/worker.js'); // tfjs and bullmq: loaded when the command runs
         const summary = await runWorker(opts.queue, {
           name,
           backend: opts.backend,

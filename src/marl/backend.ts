@@ -7,10 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ToolkitError, UnknownNameError } from '../util/errors.js';
 
-/** Backends the toolkit can train and evaluate with. */
-export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow'] as const;
-/** A backend name. */
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BACKEND_NAMES, type BackendName } from './backend-names.js';
+
+export { BACKEND_NAMES, type BackendName };
 
 /** Check a user-supplied backend name; throws {@link UnknownNameError} listing the valid ones. */
 export function parseBackendName(name: string): BackendName {

@@ -3,6 +3,7 @@ import type { Rng } from '../util/rng.js';
 import type { MultiAgentEnv } from '../envs/types.js';
 import type { AgentController } from './controller.js';
 import { runEpisode } from './runner.js';
+import { meanStd } from '../util/stats.js';
 
 /** Summary of greedy episodes. */
 export interface GreedyResult {
@@ -13,12 +14,8 @@ export interface GreedyResult {
   winRate: number | null;
 }
 
-/** Mean and (population) standard deviation. */
-export function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length);
-  return { mean, std: Math.sqrt(variance) };
-}
+// meanStd lives with the other plain statistics (src/util/stats.ts), free of tfjs
+export { meanStd };
 
 /** Play `episodes` greedy episodes, each from a seed drawn from `seeds`. */
 export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, episodes: number, seeds: Rng): GreedyResult {

@@ -16,16 +16,15 @@
 import { MASKED_AGENT_TENSORS, type AgentSnapshot, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
 import { agentWeightDensity } from '../snapshot/size.js';
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
-import { ToolkitError } from '../util/errors.js';
 import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
 import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { encodeModel } from './schema.js';
 import { validateModel } from './validate.js';
-import { parseCount, parseInputLayout, parseNumber } from './metadata-values.js';
-import { MAX_AGENT_WIDTH, MAX_AGENTS, MAX_TENSOR_ELEMENTS } from './limits.js';
 import { agentFlops } from './flops.js';
-import { inspectModel } from './inspect.js';
-import type { InputLayout } from '../snapshot/types.js';
+import { AGENT_IO, type AgentMetadataProps } from './agent-contract.js';
+
+// the contract's names and readers, re-exported for the exporter's existing callers
+export { AGENT_IO, checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from './agent-contract.js';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
 export type WeightFormat = 'sparse' | 'dense' | 'auto';
@@ -46,9 +45,6 @@ export interface ExportOptions {
 
 /** Below this density sparse storage is smaller: 12 bytes per kept weight (fp32 + INT64) vs 4 dense. */
 export const SPARSE_STORAGE_BREAK_EVEN = 1 / 3;
-
-/** Input and output names of the exported agent graph. */
-export const AGENT_IO = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_values', hOut: 'h_out' } as const;
 
 /** `[rows, cols]` row-major → `[cols, rows]` row-major. */
 function transpose<T extends Float32Array | Uint8Array>(values: T, rows: number, cols: number): T {
@@ -126,36 +122,34 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
   );
   const m = snap.metadata;
   const perLayer = Object.fromEntries((['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const).map((n) => [n, density(t[n])]));
-  const model = makeModel(graph, {
-    producerVersion: m.toolkitVersion,
-    docString: `MAST agent for ${m.env} (${m.algorithm}, ${m.sparsityMode})`,
-    metadata: {
-      'mast.format_version': '1',
-      'mast.env': m.env,
-      'mast.algorithm': m.algorithm,
-      'mast.input_layout': JSON.stringify(snap.architecture.inputLayout),
-      'mast.hidden': String(h),
-      'mast.n_actions': String(a),
-      'mast.n_agents': String(snap.architecture.nAgents),
-      'mast.sparsity_mode': m.sparsityMode,
-      // the agent's weight-matrix density (src/snapshot/size.ts), what `mast inspect` counts in the file;
-      // the run's budget over agent and mixer together is kept apart as mast.run_density
-      'mast.density': String(agentWeightDensity(t, MASKED_AGENT_TENSORS)),
-      'mast.run_density': String(m.density),
-      'mast.per_layer_density': JSON.stringify(perLayer),
-      'mast.seed': String(m.seed),
-      'mast.trained_steps': String(m.trainedSteps),
-      'mast.config_hash': m.configHash,
-      'mast.config': JSON.stringify(m.config),
-      'mast.toolkit_version': m.toolkitVersion,
-      'mast.weight_format': format,
-      'mast.sparse_encoding': encoding,
-      ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
-      ...(m.provenance === undefined ? {} : { 'mast.provenance': JSON.stringify(m.provenance) }),
-    },
-  });
+  const metadata: AgentMetadataProps = {
+    'mast.format_version': '1',
+    'mast.env': m.env,
+    'mast.algorithm': m.algorithm,
+    'mast.input_layout': JSON.stringify(snap.architecture.inputLayout),
+    'mast.hidden': String(h),
+    'mast.n_actions': String(a),
+    'mast.n_agents': String(snap.architecture.nAgents),
+    'mast.sparsity_mode': m.sparsityMode,
+    // the agent's weight-matrix density (src/snapshot/size.ts), what `mast inspect` counts in the file;
+    // the run's budget over agent and mixer together is kept apart as mast.run_density
+    'mast.density': String(agentWeightDensity(t, MASKED_AGENT_TENSORS)),
+    'mast.run_density': String(m.density),
+    'mast.per_layer_density': JSON.stringify(perLayer),
+    'mast.seed': String(m.seed),
+    'mast.trained_steps': String(m.trainedSteps),
+    'mast.config_hash': m.configHash,
+    'mast.config': JSON.stringify(m.config),
+    'mast.toolkit_version': m.toolkitVersion,
+    'mast.weight_format': format,
+    'mast.sparse_encoding': encoding,
+    ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
+    ...(m.provenance === undefined ? {} : { 'mast.provenance': JSON.stringify(m.provenance) }),
+  };
+  const model = makeModel(graph, { producerVersion: m.toolkitVersion, docString: `MAST agent for ${m.env} (${m.algorithm}, ${m.sparsityMode})`, metadata: metadata as Record<string, string> });
   const flops = agentFlops(model); // counted on the graph just built, so it is what `mast inspect` reports
-  model.metadataProps.push({ key: 'mast.flops_dense', value: String(flops.dense) }, { key: 'mast.flops_sparse', value: String(flops.sparse) });
+  const flopProps: AgentMetadataProps = { 'mast.flops_dense': String(flops.dense), 'mast.flops_sparse': String(flops.sparse) };
+  model.metadataProps.push(...Object.entries(flopProps).map(([key, value]) => ({ key, value: value as string })));
   validateModel(model);
   return model;
 }
@@ -163,89 +157,4 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
 /** {@link exportAgent}, serialised to ONNX bytes. */
 export function exportAgentBytes(snap: AgentSnapshot, options: ExportOptions = {}): Uint8Array {
   return encodeModel(exportAgent(snap, options));
-}
-
-/** What a MAST agent model records about itself. */
-export interface AgentModelMetadata {
-  env: string;
-  algorithm: string;
-  inputLayout: InputLayout;
-  hidden: number;
-  nActions: number;
-  nAgents: number;
-  sparsityMode: string;
-  density: number;
-  seed: number;
-  trainedSteps: number;
-  configHash: string;
-  toolkitVersion: string;
-  /** Training FLOPs of the run that produced the agent over the same run dense; null when not recorded. */
-  trainFlopsRatio: number | null;
-}
-
-/** Parse the `mast.*` metadata of an exported agent; a model without it is not a MAST agent. */
-export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModelMetadata {
-  const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
-  const get = (key: string): string => {
-    const v = props[`mast.${key}`];
-    if (v === undefined) {
-      if (props['mast.graph'] === 'mixer') {
-        throw new ToolkitError('E_ONNX_LOAD', `${what} is a mixing network exported by \`mast export --with-mixer\` (agent Qs + state → Q_tot), not an agent`, {
-          hint: 'evaluate, replay or inspect the agent file exported next to it (the same name without .mixer); the mixer only scores joint actions during training',
-        });
-      }
-      throw new ToolkitError('E_ONNX_LOAD', `${what} has no 'mast.${key}' metadata, so it is not an agent exported by this toolkit`, {
-        hint: 'for an agent exported from PyTorch (pymarl/EPyMARL), run `mast import <model.onnx> --env <id> --out <run>` then `mast export <run> -o agent.onnx`; for a run of this toolkit, `mast export <run> -o agent.onnx`',
-      });
-    }
-    return v;
-  };
-  const num = (key: string): number => parseNumber(what, `mast.${key}`, get(key));
-  const count = (key: string, max = MAX_AGENT_WIDTH): number => parseCount(what, `mast.${key}`, get(key), max);
-  const inputLayout = parseInputLayout(what, get('input_layout'));
-  const hidden = count('hidden');
-  const nAgents = count('n_agents', MAX_AGENTS);
-  if (nAgents * Math.max(hidden, inputLayout.obs + inputLayout.lastAction + inputLayout.agentId) > MAX_TENSOR_ELEMENTS) {
-    throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata declares ${nAgents} agents of width ${hidden}, beyond the limit of ${MAX_TENSOR_ELEMENTS} values per step`, { hint: 'export it again with `mast export`' });
-  }
-  return {
-    env: get('env'),
-    algorithm: get('algorithm'),
-    inputLayout,
-    hidden,
-    nActions: count('n_actions'),
-    nAgents,
-    sparsityMode: get('sparsity_mode'),
-    // files from before mast.run_density existed recorded the run's budget (agent and mixer) as
-    // mast.density: count the agent's weight matrices instead, so every file reports one definition
-    density: props['mast.run_density'] !== undefined ? num('density') : inspectModel(model).totals.density,
-    seed: num('seed'),
-    trainedSteps: num('trained_steps'),
-    configHash: get('config_hash'),
-    toolkitVersion: get('toolkit_version'),
-    trainFlopsRatio: props['mast.train_flops_ratio'] === undefined ? null : num('train_flops_ratio'),
-  };
-}
-
-/**
- * Check that a model's graph has the agent signature its metadata promises: `inputs` [batch, In],
- * `h_in` [batch, H], outputs `q_values` [batch, A] and `h_out` [batch, H].
- * @throws ToolkitError (E_ONNX_LOAD) naming the mismatch.
- */
-export function checkAgentSignature(model: ModelProto, meta: AgentModelMetadata, what = 'model'): void {
-  const { obs, lastAction, agentId } = meta.inputLayout;
-  const want: Record<string, number> = { [AGENT_IO.inputs]: obs + lastAction + agentId, [AGENT_IO.hIn]: meta.hidden, [AGENT_IO.qValues]: meta.nActions, [AGENT_IO.hOut]: meta.hidden };
-  const io = [...model.graph.input, ...model.graph.output];
-  for (const [name, size] of Object.entries(want)) {
-    const v = io.find((x) => x.name === name);
-    if (!v) throw new ToolkitError('E_ONNX_LOAD', `${what} has no '${name}' input or output, so it is not an agent network exported by this toolkit`, { hint: 'export the agent with `mast export`' });
-    if (v.type.tensorType.elemType !== DataType.FLOAT) throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' is of element type ${v.type.tensorType.elemType}; an agent network reads and writes FLOAT (1)`, { hint: 'export the agent with `mast export`' });
-    const dims = v.type.tensorType.shape?.dim ?? [];
-    const last = dims[dims.length - 1]?.dimValue;
-    if (dims.length !== 2 || (last !== undefined && Number(last) !== size)) {
-      throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' has shape [${dims.map((d) => d.dimParam ?? d.dimValue ?? '?').join(', ')}] but its metadata implies [batch, ${size}]`, {
-        hint: 'the model and its mast.* metadata disagree; export it again with `mast export`',
-      });
-    }
-  }
 }

@@ -12,12 +12,11 @@
  */
 import { makeNode, makeTensor, makeValueInfo, makeAttribute } from './builders.js';
 import { DataType, type ModelProto } from './types.js';
-import { AGENT_IO } from './export-agent.js';
+import { AGENT_IO, BATCH_IO, GRAPH_KIND_KEY, GRAPH_KINDS } from './agent-contract.js';
 import type { RnnAgentArchitecture } from '../snapshot/types.js';
 import { validateModel } from './validate.js';
 
-/** Names of the batch-agents graph's inputs and outputs. */
-export const BATCH_IO = { obs: 'obs', lastAction: 'last_action', avail: 'avail', hIn: 'h_in', actions: 'actions', qValues: 'q_values', hOut: 'h_out' } as const;
+export { BATCH_IO };
 
 /** Wrap an exported agent model (row graph) into the batch-agents graph; the input is not modified. */
 export function wrapBatchAgents(model: ModelProto, arch: RnnAgentArchitecture): ModelProto {
@@ -48,7 +47,7 @@ export function wrapBatchAgents(model: ModelProto, arch: RnnAgentArchitecture): 
   ];
   g.input = inputs;
   g.output = [makeValueInfo(BATCH_IO.actions, DataType.INT64, [n]), makeValueInfo(BATCH_IO.qValues, DataType.FLOAT, [n, a]), makeValueInfo(BATCH_IO.hOut, DataType.FLOAT, [n, arch.hidden])];
-  out.metadataProps = [...out.metadataProps, { key: 'mast.graph', value: 'batch-agents' }];
+  out.metadataProps = [...out.metadataProps, { key: GRAPH_KIND_KEY, value: GRAPH_KINDS.batchAgents }];
   validateModel(out);
   return out;
 }

@@ -13,6 +13,7 @@
 import type { MixerSnapshot } from '../snapshot/mixer.js';
 import { makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
 import { SPARSE_STORAGE_BREAK_EVEN, type ExportOptions } from './export-agent.js';
+import { GRAPH_KIND_KEY, GRAPH_KINDS } from './agent-contract.js';
 import { AttributeType, DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from './types.js';
 import { validateModel } from './validate.js';
 
@@ -92,7 +93,7 @@ export function exportMixer(snap: MixerSnapshot, options: ExportOptions = {}): M
     docString: `MAST ${kind} mixer for ${m.env}`,
     metadata: {
       'mast.format_version': '1',
-      'mast.graph': 'mixer',
+      [GRAPH_KIND_KEY]: GRAPH_KINDS.mixer,
       'mast.mixer': kind,
       'mast.env': m.env,
       'mast.n_agents': String(n),

@@ -6,23 +6,14 @@
 import * as ort from 'onnxruntime-node';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { checkFinite, closedError } from './guards.js';
+import { AGENT_IO, BATCH_IO, type AgentIoNames } from '../onnx/agent-contract.js';
+import type { AgentDims, AgentEngine } from './engine-types.js';
 
-/** Sizes of the agent network the session runs. */
-export interface AgentDims {
-  inputSize: number;
-  hidden: number;
-  nActions: number;
-}
+export type { AgentDims };
 
-/** Graph input/output names of an agent network (this toolkit's exports use the defaults). */
-export interface AgentIoNames {
-  inputs: string;
-  hIn: string;
-  qValues: string;
-  hOut: string;
-}
+export type { AgentIoNames };
 
-const DEFAULT_IO: AgentIoNames = { inputs: 'inputs', hIn: 'h_in', qValues: 'q_values', hOut: 'h_out' };
+const DEFAULT_IO: AgentIoNames = AGENT_IO;
 
 /**
  * Open an inference session, single-threaded (per-decision batches are tiny, and one thread keeps
@@ -48,7 +39,7 @@ async function runSession(session: ort.InferenceSession, feeds: Record<string, o
 }
 
 /** An ONNX Runtime session stepping the agent network for a batch of rows. */
-export class AgentSession {
+export class AgentSession implements AgentEngine {
   private closed = false;
 
   private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims, private readonly io: AgentIoNames, private readonly what: string) {}
@@ -119,14 +110,14 @@ export class BatchAgentsSession {
     const { nAgents: n, obs: o, nActions: a, hidden: h } = this.dims;
     if (obs.length !== n * o || avail.length !== n * a || hidden.length !== n * h) throw new ShapeError(`BatchAgentsSession.run: expected obs ${n}×${o}, avail ${n}×${a}, hidden ${n}×${h}`);
     const feeds: Record<string, ort.Tensor> = {
-      obs: new ort.Tensor('float32', obs, [n, o]),
-      avail: new ort.Tensor('float32', avail, [n, a]),
-      h_in: new ort.Tensor('float32', hidden, [n, h]),
+      [BATCH_IO.obs]: new ort.Tensor('float32', obs, [n, o]),
+      [BATCH_IO.avail]: new ort.Tensor('float32', avail, [n, a]),
+      [BATCH_IO.hIn]: new ort.Tensor('float32', hidden, [n, h]),
     };
-    if (this.dims.lastAction) feeds['last_action'] = new ort.Tensor('float32', lastAction, [n, a]);
+    if (this.dims.lastAction) feeds[BATCH_IO.lastAction] = new ort.Tensor('float32', lastAction, [n, a]);
     const out = await runSession(this.session, feeds, 'mast export --batch-agents');
-    const [actionsOut, qOut, hOut] = [out['actions'], out['q_values'], out['h_out']];
-    if (!actionsOut || !qOut || !hOut) throw new ToolkitError('E_ONNX_LOAD', 'the batch-agents model has no actions / q_values / h_out outputs', { hint: 'export it again with `mast export --batch-agents`' });
+    const [actionsOut, qOut, hOut] = [out[BATCH_IO.actions], out[BATCH_IO.qValues], out[BATCH_IO.hOut]];
+    if (!actionsOut || !qOut || !hOut) throw new ToolkitError('E_ONNX_LOAD', `the batch-agents model has no ${BATCH_IO.actions} / ${BATCH_IO.qValues} / ${BATCH_IO.hOut} outputs`, { hint: 'export it again with `mast export --batch-agents`' });
     const actions = Array.from(actionsOut.data as BigInt64Array, (v) => Number(v));
     return { actions, qValues: qOut.data as Float32Array, hidden: hOut.data as Float32Array };
   }

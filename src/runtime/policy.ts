@@ -17,11 +17,11 @@ import { readModelBytes } from '../onnx/read.js';
 import { MAX_MODEL_BYTES } from '../onnx/limits.js';
 import { checkFiniteConstants } from '../onnx/constants.js';
 import { validateModel } from '../onnx/validate.js';
-import { checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
-import { fillAgentInputs } from '../snapshot/inputs.js';
-import { greedyAction } from '../snapshot/actions.js';
-import { createEngine, type AgentEngine, type EngineName } from './engine.js';
+import { checkAgentSignature, isBatchAgentsGraph, readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
+import { createEngine } from './engine.js';
+import type { AgentsStepper, EngineName } from './engine-types.js';
 import { BatchAgentsSession } from './ort.js';
+import { BatchAgentsStepper, EngineStepper } from './steppers.js';
 import { checkFinite, closedError, OUTPUT_HINT } from './guards.js';
 
 /** Options of {@link OnnxPolicy.create}. */
@@ -42,25 +42,20 @@ export interface PolicyStep {
 export class OnnxPolicy {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
-  private readonly inputs: Float32Array; // [N, In]
   private readonly lastQ: Float32Array; // [N, A], the last step's
-  private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
   private readonly savedHidden: Float32Array; // [N, H], the hidden state before the current step
   private closed = false;
 
   private constructor(
-    private readonly session: AgentEngine | BatchAgentsSession,
+    private readonly stepper: AgentsStepper,
     readonly metadata: AgentModelMetadata,
     readonly engine: EngineName,
     private readonly what: string,
   ) {
     const n = metadata.nAgents;
-    const { obs, lastAction, agentId } = metadata.inputLayout;
     this.hidden = new Float32Array(n * metadata.hidden);
     this.lastActions = new Array<number>(n).fill(-1);
-    this.inputs = new Float32Array(n * (obs + lastAction + agentId));
     this.lastQ = new Float32Array(n * metadata.nActions);
-    this.allActions = new Uint8Array(metadata.nActions).fill(1);
     this.savedHidden = new Float32Array(n * metadata.hidden);
   }
 
@@ -79,12 +74,14 @@ export class OnnxPolicy {
     const { obs, lastAction, agentId } = meta.inputLayout;
     const engine = options.engine ?? 'ort';
     const dims = { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions };
-    if (proto.metadataProps.some((p) => p.key === 'mast.graph' && p.value === 'batch-agents')) {
+    const layout = { inputLayout: meta.inputLayout, nAgents: meta.nAgents, nActions: meta.nActions };
+    if (isBatchAgentsGraph(proto)) {
       if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
-      return new OnnxPolicy(await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what), meta, engine, what);
+      const session = await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what);
+      return new OnnxPolicy(new BatchAgentsStepper(session, layout), meta, engine, what);
     }
     checkAgentSignature(proto, meta, what);
-    return new OnnxPolicy(await createEngine(engine, bytes, proto, dims, what), meta, engine, what);
+    return new OnnxPolicy(new EngineStepper(await createEngine(engine, bytes, proto, dims, what), layout), meta, engine, what);
   }
 
   /** Number of agents the policy steps together. */
@@ -140,27 +137,8 @@ export class OnnxPolicy {
     avail?.forEach((m, i) => {
       if (!m.some((x) => x !== 0)) throw new ToolkitError('E_NO_ACTION', `OnnxPolicy.${caller}: agent ${i} has no available action`, { hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)' });
     });
-    let actions: number[];
     this.savedHidden.set(this.hidden); // restored if the step's outputs are not finite
-    if (this.session instanceof BatchAgentsSession) {
-      // the graph assembles the inputs and picks the greedy actions itself
-      const flatObs = new Float32Array(n * o);
-      obs.forEach((v, i) => flatObs.set(v.subarray(0, o), i * o));
-      const lastOneHot = new Float32Array(n * a);
-      this.lastActions.forEach((act, i) => act >= 0 && (lastOneHot[i * a + act] = 1));
-      const availFlat = new Float32Array(n * a);
-      for (let i = 0; i < n; i++) (avail?.[i] ?? this.allActions).forEach((m, k) => (availFlat[i * a + k] = m));
-      const out = await this.session.run(flatObs, lastOneHot, availFlat, this.hidden);
-      this.hidden = new Float32Array(out.hidden);
-      this.lastQ.set(out.qValues);
-      actions = out.actions;
-    } else {
-      fillAgentInputs(this.metadata.inputLayout, obs, this.lastActions, this.inputs);
-      const pending = this.session.runInto(this.inputs, this.hidden, n, this.lastQ, this.hidden);
-      if (pending) await pending; // the sparse engine has already finished
-      actions = new Array<number>(n);
-      for (let i = 0; i < n; i++) actions[i] = greedyAction(this.lastQ, i * a, avail?.[i] ?? this.allActions);
-    }
+    const actions = await this.stepper.step({ obs, lastActions: this.lastActions, avail }, this.hidden, this.lastQ);
     try {
       checkFinite(this.lastQ, a, `OnnxPolicy.${caller}: the model's Q-values`, OUTPUT_HINT);
       checkFinite(this.hidden, this.metadata.hidden, `OnnxPolicy.${caller}: the model's next hidden state`, OUTPUT_HINT);
@@ -176,6 +154,6 @@ export class OnnxPolicy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.session.close();
+    await this.stepper.close();
   }
 }

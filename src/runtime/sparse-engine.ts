@@ -24,11 +24,11 @@
 import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
 import { checkFiniteConstants } from '../onnx/constants.js';
+import { AGENT_INPUT_NAMES, AGENT_OUTPUT_NAMES } from '../onnx/agent-contract.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { csrFromEntries, nnz, type CsrMatrix } from '../kernels/csr.js';
-import type { AgentDims } from './ort.js';
 import { KernelArena, type SparseKernels } from '../kernels/kernels.js';
-import type { AgentEngine } from './engine.js';
+import type { AgentDims, AgentEngine } from './engine-types.js';
 import { attribute, axesOf, checkSupported, SPARSE_ENGINE_OPS } from './sparse-engine-rules.js';
 import { checkFinite, closedError } from './guards.js';
 import { loadConstants, type EngineConstant } from './sparse-engine-constants.js';
@@ -136,7 +136,7 @@ export class SparseAgentEngine implements AgentEngine {
     const lead = (name: string): number => leadOf.get(name) ?? 0;
     const [inputsName, hInName] = g.input.map((i) => i.name).filter((n) => !consts.has(n));
     const [qName, hOutName] = g.output.map((o) => o.name);
-    if (!inputsName || !hInName || !qName || !hOutName) fail('does not have the agent inputs (inputs, h_in) and outputs (q_values, h_out)');
+    if (!inputsName || !hInName || !qName || !hOutName) fail(`does not have the agent inputs (${AGENT_INPUT_NAMES.join(', ')}) and outputs (${AGENT_OUTPUT_NAMES.join(', ')})`);
     define(inputsName as string, dims.inputSize, 0);
     define(hInName as string, dims.hidden, 0);
 

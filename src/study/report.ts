@@ -12,8 +12,7 @@
 import { existsSync } from 'node:fs';
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
 import { runPaths } from '../marl/run-dir.js';
-import { meanStd } from '../marl/evaluate.js';
-import { median } from '../util/stats.js';
+import { meanStd, median } from '../util/stats.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { readMixerSnapshot } from '../snapshot/mixer.js';
 import { storedParameters } from '../snapshot/size.js';

@@ -8,16 +8,16 @@ import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import { Rng } from '../util/rng.js';
 import { ConfigError } from '../util/errors.js';
 import { readOnnxFile } from '../onnx/read.js';
-import { readAgentMetadata, type AgentModelMetadata } from '../onnx/export-agent.js';
+import { readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
 import type { ModelProto } from '../onnx/types.js';
 import type { MultiAgentEnv } from '../envs/types.js';
 import { inspectModel } from '../onnx/inspect.js';
 import { OnnxPolicy } from '../runtime/policy.js';
-import type { EngineName } from '../runtime/engine.js';
+import type { EngineName } from '../runtime/engine-types.js';
 import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import { onnxEpisode, type OnnxEpisode } from './rollout.js';
-import { loadReference, parityReport, type ParityReport } from './parity.js';
-import { meanStd } from '../marl/evaluate.js';
+import type { ParityReport } from './parity.js';
+import { meanStd } from '../util/stats.js';
 
 /** What to evaluate. */
 export interface EvalOptions {
@@ -109,7 +109,9 @@ async function evaluateIn(path: string, options: EvalOptions, model: ModelProto,
   }
   const inspection = inspectModel(model);
   const policy = await OnnxPolicy.create(path, { engine: options.engine ?? 'ort' });
-  const reference = options.against ? await loadReference(options.against, info.nAgents, options.backend ?? 'wasm') : null;
+  // the parity check runs the tfjs agent: tfjs is loaded only when it is asked for
+  const parity = options.against ? await import('./parity.js') : null;
+  const reference = parity && options.against ? await parity.loadReference(options.against, info.nAgents, options.backend ?? 'wasm') : null;
   try {
     const seeds = new Rng(options.seed);
     const episodes: OnnxEpisode[] = [];
@@ -138,7 +140,7 @@ async function evaluateIn(path: string, options: EvalOptions, model: ModelProto,
       fileBytes: statSync(path).size,
       latency: { medianUs: quantile(micros, 0.5), p90Us: quantile(micros, 0.9) },
     };
-    if (reference) report.parity = parityReport(reference, env, episodes, options.seed);
+    if (parity && reference) report.parity = parity.parityReport(reference, env, episodes, options.seed);
     return report;
   } finally {
     reference?.dispose();

@@ -6,7 +6,8 @@ import type { ModelProto } from '../onnx/types.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
 import { inputSize } from '../snapshot/validate.js';
 import { referenceStep } from '../snapshot/reference.js';
-import { AgentSession, type AgentIoNames } from '../runtime/ort.js';
+import type { AgentIoNames } from '../onnx/agent-contract.js';
+import { AgentSession } from '../runtime/ort.js';
 import { Rng } from '../util/rng.js';
 import { ToolkitError } from '../util/errors.js';
 

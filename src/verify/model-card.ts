@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readOnnxFile } from '../onnx/read.js';
-import { readAgentMetadata } from '../onnx/export-agent.js';
+import { readAgentMetadata } from '../onnx/agent-contract.js';
 import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import type { EvalReport } from './eval.js';
 

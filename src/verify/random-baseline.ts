@@ -5,7 +5,7 @@
  */
 import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
-import { meanStd } from '../marl/evaluate.js';
+import { meanStd } from '../util/stats.js';
 
 /** What the random policy achieved. */
 export interface RandomBaseline {
