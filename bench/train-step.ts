@@ -117,10 +117,24 @@ function torchUpdate(info: EnvInfo, reps: number, threads: number): TorchRun {
 }
 
 /** Medians over rounds of PyTorch runs at one thread count. */
-function torchSummary(runs: TorchRun[], ourDenseMs: number): Record<string, number | string | null> {
+/**
+ * Medians over rounds of PyTorch runs at one thread count, with the wall-time ratio and the CPU-time
+ * ratio (each side's time × cores busy: on a loaded machine the side that got less of a core shows
+ * a longer wall time for the same work, and the CPU-time ratio corrects for that).
+ */
+function torchSummary(runs: TorchRun[], ourDenseMs: number, ourCoresBusy: number): Record<string, number | string | null> {
   const m = (k: 'ms' | 'gemmGflops' | 'coresBusy' | 'gemmCoresBusy') => median(runs.map((r) => r[k]));
   const last = runs.at(-1) as TorchRun;
-  return { ms: m('ms'), ratio: ourDenseMs / m('ms'), gemmGflops: m('gemmGflops'), coresBusy: m('coresBusy'), gemmCoresBusy: m('gemmCoresBusy'), threads: last.threads, blasThreads: last.blasThreads };
+  return {
+    ms: m('ms'),
+    ratio: ourDenseMs / m('ms'),
+    cpuTimeRatio: (ourDenseMs * ourCoresBusy) / median(runs.map((r) => r.ms * r.coresBusy)),
+    gemmGflops: m('gemmGflops'),
+    coresBusy: m('coresBusy'),
+    gemmCoresBusy: m('gemmCoresBusy'),
+    threads: last.threads,
+    blasThreads: last.blasThreads,
+  };
 }
 
 /** GFLOP of one update, counted as the FLOP meter does (4 forward passes' worth, dense). */
@@ -165,7 +179,8 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
     const gflop = updateGflop(info);
-    const vsTorch = torch ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense)])) : null;
+    const ourBusy = median(runs[0]!.busy);
+    const vsTorch = torch ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)])) : null;
     if (torch) torchMeta = torchRuns.get(1)!.at(-1)!;
     rows.push({
       shape: name,
@@ -174,7 +189,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       density005Ms: median(runs[2]!.times),
       tfjsDenseMs: median(runs[3]!.times),
       ourThreads: OUR_THREADS,
-      ourCoresBusy: median(runs[0]!.busy),
+      ourCoresBusy: ourBusy,
       torchMs: vsTorch ? vsTorch['1']!.ms : null,
       ratioVsTorch: vsTorch ? vsTorch['1']!.ratio : null,
       torchGemmGflops: vsTorch ? vsTorch['1']!.gemmGflops : null,
@@ -219,7 +234,7 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
   const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}, ${torchName}]`;
   const lines = [
     `${formatMachine(m)} (at the end: ${(summary.loadAvgEnd as number[]).join(' ')})`,
-    `${torchName}, BLAS: ${(summary.torchBlas as string | null) ?? 'not OpenBLAS (reference or other)'}; ours: ${OUR_THREADS} thread (no threading yet). "busy" = CPU time / wall time of the process while timing (ours includes V8's GC threads)`,
+    `${torchName}, BLAS: ${(summary.torchBlas as string | null) ?? 'not OpenBLAS (reference or other)'}; ours: ${OUR_THREADS} thread (no threading yet). "busy" = CPU time / wall time of the process while timing (ours includes V8's GC threads); "CPU time" = the ratio of time × busy`,
   ];
   for (const r of summary.rows as Array<Record<string, unknown>>) {
     lines.push(
@@ -230,7 +245,7 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
       const equal = Number(t) === OUR_THREADS;
       const label = equal ? `${t} vs ${t}` : `ours: ${OUR_THREADS} thread (no threading yet) vs PyTorch ${t} (reference)`;
       lines.push(
-        `  ${label}: ours/torch ${f(v.ratio, 2)} | PyTorch ${f(v.ms)} ms on ${f(v.threads, 0)} thread(s), BLAS ${f(v.blasThreads, 0)}, ${f(v.coresBusy, 2)} busy; its GEMM 512² ${f(v.gemmGflops, 1)} GFLOP/s (${f(v.gemmCoresBusy, 2)} busy) vs ours ${f(r.achievedGflops, 1)} GFLOP/s ${tag}`,
+        `  ${label}: ours/torch ${f(v.ratio, 2)} (CPU time ${f(v.cpuTimeRatio, 2)}) | PyTorch ${f(v.ms)} ms on ${f(v.threads, 0)} thread(s), BLAS ${f(v.blasThreads, 0)}, ${f(v.coresBusy, 2)} busy; its GEMM 512² ${f(v.gemmGflops, 1)} GFLOP/s (${f(v.gemmCoresBusy, 2)} busy) vs ours ${f(r.achievedGflops, 1)} GFLOP/s ${tag}`,
       );
     }
   }
