@@ -17,12 +17,17 @@ import json
 import os
 import time
 
-import numpy as np
-import torch as th
-import torch.nn as nn
-import torch.nn.functional as F
+# One thread really: torch.set_num_threads(1) below does not reach OpenBLAS's own pool, which uses
+# every core unless told before it loads (numpy and torch load it); set these to compare at other counts.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from lbf import LbfEnv, N_ACTIONS
+import numpy as np  # noqa: E402
+import torch as th  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from lbf import LbfEnv, N_ACTIONS  # noqa: E402
 
 th.set_num_threads(1)
 
