@@ -3,7 +3,8 @@
 Written to EPyMARL's design (q_learner, rnn_agent, QMixer, episode runner and buffer) with its LBF
 settings, on `lbf.py`, a port of the toolkit's `lbf/8x8-2p-2f-coop`: an independent implementation
 of the same training run, to tell a learner's bugs from a task's difficulty (docs/envs.md). Single
-process, one thread; with OpenBLAS behind torch (docs/benchmarks.md) about 2,000 env steps/s.
+process, one thread (OpenBLAS pinned too, see below); with OpenBLAS behind torch (docs/benchmarks.md)
+about 2,000 env steps/s, measured before that pinning, when OpenBLAS used both cores.
 
   /usr/bin/python3 bench/reference/qmix_lbf.py --timeout terminal --seed 1 --log runs/ref-lbf-s1.jsonl
 
