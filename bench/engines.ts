@@ -7,7 +7,10 @@
  *   - policy: one `OnnxPolicy.act` (inputs assembled, graph run, greedy actions over available ones),
  *     which is what a deployed service calls and what `mast eval` times.
  * Engines alternate in rounds of 200 decisions, so load swings on a shared machine hit both; figures
- * are medians of per-decision times over all rounds, and the ratio is ORT / sparse engine.
+ * are medians of per-decision times over all rounds, and the ratio is ORT / sparse engine. The text
+ * starts with the machine (CPU model, cores, Node, load) and the threads each engine is given — ONNX
+ * Runtime's intra-op and inter-op pools as `src/runtime/ort.ts` opens them, the sparse engine's one —
+ * and each ratio carries the cores each engine kept busy (CPU time over wall time while timing).
  */
 import { randomSnapshot } from '../src/snapshot/random.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
@@ -19,19 +22,28 @@ import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
 import { OnnxPolicy } from '../src/runtime/policy.js';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
+import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';
 
 const AGENTS = 5;
 const ROUNDS = 10;
 const PER_ROUND = 200;
+/**
+ * Threads each engine runs on: `src/runtime/ort.ts` opens every ONNX Runtime session with
+ * `intraOpNumThreads: 1, interOpNumThreads: 1` (change both together), and the sparse engine's
+ * WebAssembly kernels have no threads.
+ */
+const THREADS = { ortIntraOp: 1, ortInterOp: 1, sparseEngine: 1 };
 
 /** Time `decide` PER_ROUND times after a warm-up; per-decision µs appended to `into`. */
-async function round(decide: () => Promise<unknown> | unknown, into: number[], warmUp = 0): Promise<void> {
+async function round(decide: () => Promise<unknown> | unknown, into: number[], busy: number[], warmUp = 0): Promise<void> {
   for (let i = 0; i < warmUp; i++) await decide();
+  const meter = coresBusyMeter();
   for (let i = 0; i < PER_ROUND; i++) {
     const t0 = process.hrtime.bigint();
     await decide();
     into.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
+  busy.push(meter());
 }
 
 /** One row of the table: an agent of `hidden` units at `density`. */
@@ -54,12 +66,14 @@ export async function engineRow(hidden: number, density: number) {
   const hOrt = new Float32Array(AGENTS * hidden);
   const hSparse = new Float32Array(AGENTS * hidden);
   const times = { ortEngine: [] as number[], sparseEngine: [] as number[], ortPolicy: [] as number[], sparsePolicy: [] as number[] };
+  const busy = { ortEngine: [] as number[], sparseEngine: [] as number[] };
+  const unused: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const warm = r === 0 ? 200 : 20;
-    await round(() => ort.runInto(inputs, hOrt, AGENTS, q, hOrt), times.ortEngine, warm);
-    await round(() => sparse.runInto(inputs, hSparse, AGENTS, q, hSparse), times.sparseEngine, warm);
-    await round(() => ortPolicy.act(obs, avail), times.ortPolicy, warm);
-    await round(() => sparsePolicy.act(obs, avail), times.sparsePolicy, warm);
+    await round(() => ort.runInto(inputs, hOrt, AGENTS, q, hOrt), times.ortEngine, busy.ortEngine, warm);
+    await round(() => sparse.runInto(inputs, hSparse, AGENTS, q, hSparse), times.sparseEngine, busy.sparseEngine, warm);
+    await round(() => ortPolicy.act(obs, avail), times.ortPolicy, unused, warm);
+    await round(() => sparsePolicy.act(obs, avail), times.sparsePolicy, unused, warm);
     if (r % 3 === 0) [ortPolicy, sparsePolicy].forEach((p) => p.reset()); // keep hidden states in range
   }
   await Promise.all([ort.close(), ortPolicy.close(), sparsePolicy.close()]);
@@ -72,25 +86,43 @@ export async function engineRow(hidden: number, density: number) {
     storedWeights: sparse.storedWeights,
     flops: agentFlops(decodeModel(bytes, 'bench')),
     ...us,
+    ortCoresBusy: median(busy.ortEngine),
+    sparseCoresBusy: median(busy.sparseEngine),
     engineSpeedup: us.ortEngineUs / us.sparseEngineUs,
     policySpeedup: us.ortPolicyUs / us.sparsePolicyUs,
   };
 }
 
-/** Every row: H 64 and 256 at densities 1, 0.1, 0.05. */
+/** Every row: H 64 and 256 at densities 1, 0.1, 0.05, with the machine and the threads used. */
 export async function enginesBench() {
+  const machine = machineInfo();
   const rows: Awaited<ReturnType<typeof engineRow>>[] = [];
   for (const hidden of [64, 256]) for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
   const at95 = (h: number) => rows.find((r) => r.hidden === h && r.density === 0.05);
-  return { rows, policySpeedupH64At95: at95(64)?.policySpeedup, engineSpeedupH64At95: at95(64)?.engineSpeedup, policySpeedupH256At95: at95(256)?.policySpeedup };
+  return {
+    machine,
+    loadAvgEnd: machineInfo().loadAvg,
+    threads: THREADS,
+    rows,
+    policySpeedupH64At95: at95(64)?.policySpeedup,
+    engineSpeedupH64At95: at95(64)?.engineSpeedup,
+    policySpeedupH256At95: at95(256)?.policySpeedup,
+  };
 }
 
-/** The table as text. */
-export function formatEngines(rows: Awaited<ReturnType<typeof engineRow>>[]): string[] {
-  const lines = ['deployment, one decision for 5 agents (obs 30, 9 actions), median µs: engine level | policy.act level'];
-  for (const e of rows) {
+/** The summary as text: the machine and thread header, then one line per row. */
+export function formatEngines(summary: { machine: MachineInfo; loadAvgEnd: number[]; rows: Awaited<ReturnType<typeof engineRow>>[] }): string[] {
+  const m = summary.machine;
+  const threads = `ORT intra-op ${THREADS.ortIntraOp}, inter-op ${THREADS.ortInterOp} vs sparse engine ${THREADS.sparseEngine} (no threading yet)`;
+  const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}]`;
+  const lines = [
+    `${formatMachine(m)} (at the end: ${summary.loadAvgEnd.join(' ')})`,
+    `threads: ${threads}; "busy" = CPU time / wall time of the process while timing the engine`,
+    'deployment, one decision for 5 agents (obs 30, 9 actions), median µs: engine level | policy.act level',
+  ];
+  for (const e of summary.rows) {
     lines.push(
-      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} vs sparse ${e.sparseEngineUs.toFixed(1)} → ${e.engineSpeedup.toFixed(2)}× | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)})`,
+      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} (${THREADS.ortIntraOp} intra-op thread, ${e.ortCoresBusy.toFixed(2)} busy) vs sparse ${e.sparseEngineUs.toFixed(1)} (${THREADS.sparseEngine} thread, ${e.sparseCoresBusy.toFixed(2)} busy) → ${e.engineSpeedup.toFixed(2)}× | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)}) ${tag}`,
     );
   }
   return lines;

@@ -11,8 +11,6 @@
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
-  process.exit(0);
-}
  * `npm run bench -- offline-compress`: offline compression of the shipped dense agents to 0.1, their
  * returns beside the dense ones (`offline-compress.ts`; not a timing).
  */
@@ -98,23 +96,10 @@ function envSpeed(id: string, steps: number): { stepsPerSec: number; episodeLeng
 }
 
 const json = process.argv.includes('--json');
-/** Below this a BLAS is not an optimised one (OpenBLAS/MKL reach 50–150 GFLOP/s on one modern core). */
-const SLOW_BLAS_GFLOPS = 20;
 if (process.argv.includes('train-step')) {
-  const { trainStepBench } = await import('./train-step.js');
+  const { trainStepBench, formatTrainStep } = await import('./train-step.js');
   const summary = await trainStepBench();
-  if (!json) {
-    for (const r of summary.rows as Array<Record<string, number | string | null>>) {
-      const f = (v: unknown, d = 1): string => (typeof v === 'number' ? v.toFixed(d) : '—');
-      console.log(
-        `${r.shape}: ours dense ${f(r.denseMs)} ms | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | PyTorch ${f(r.torchMs)} ms (its BLAS ${f(r.torchGemmGflops)} GFLOP/s) | ours/torch ${f(r.ratioVsTorch, 2)} | dense/0.1 ${f(r.sparseSpeedup, 2)} | ${f(r.gflop, 2)} GFLOP → ${f(r.achievedGflops, 2)} GFLOP/s = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling`,
-      );
-    }
-    const gemm = (summary.rows as Array<Record<string, unknown>>).map((r) => r.torchGemmGflops).filter((g): g is number => typeof g === 'number');
-    if (gemm.length > 0 && Math.min(...gemm) < SLOW_BLAS_GFLOPS) {
-      console.log(`note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`);
-    }
-  }
+  if (!json) for (const line of formatTrainStep(summary)) console.log(line);
   console.log(JSON.stringify(summary));
   process.exit(0);
 }
@@ -142,7 +127,7 @@ if (process.argv.includes('optimizer')) {
 }
 const engineSummary = await enginesBench();
 if (process.argv.includes('engines')) {
-  if (!json) for (const line of formatEngines(engineSummary.rows)) console.log(line);
+  if (!json) for (const line of formatEngines(engineSummary)) console.log(line);
   console.log(JSON.stringify(engineSummary));
   process.exit(0);
 }
@@ -172,7 +157,7 @@ if (json) {
   console.log(`learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`);
   console.log(`  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`);
   console.log(`ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`);
-  for (const line of formatEngines(engines)) console.log(line);
+  for (const line of formatEngines(engineSummary)) console.log(line);
   for (const e of envs) {
     console.log(`env ${e.id}: ${Math.round(e.stepsPerSec)} steps/s (random policy, episode ${e.episodeLength.toFixed(1)} steps); one episode + one dense update (${e.updateMs.toFixed(0)} ms): env share ${(100 * e.envShare).toFixed(1)}%`);
   }

@@ -3,13 +3,20 @@
 The same computation as the toolkit's learner: pymarl's RNNAgent (Linear -> ReLU -> GRUCell -> Linear)
 unrolled over the batch for the online and the target network, double-Q targets, pymarl2's QMIX mixer
 (two-layer hypernetworks) online and target, masked TD loss, Adam, gradient-norm clipping at 10.
-Random data of the given shapes. Prints one JSON line: {"medianMs": ..., "threads": ..., "gemmGflops": ...},
-the last the speed of a 512x512 float32 matrix product: which BLAS this torch resolves decides it (Debian's
-python3-torch goes through libblas.so.3, the slow reference BLAS unless OpenBLAS is installed).
+Random data of the given shapes. Prints one JSON line: {"medianMs", "threads", "gemmGflops", "coresBusy",
+"gemmCoresBusy", "torch", "blas", "blasThreads", "threadEnv"}. gemmGflops is the speed of a 512x512 float32
+matrix product at the same thread count: which BLAS this torch resolves decides it (Debian's python3-torch
+goes through libblas.so.3, the slow reference BLAS unless OpenBLAS is installed). coresBusy and
+gemmCoresBusy are this process's CPU time over wall time while timing (1.0 = one core busy): the check
+that the thread count asked for is the one used. torch.set_num_threads does not reach OpenBLAS's own
+thread pool; only OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS), set before the library loads, does, so the
+caller sets those in this process's environment.
 
   /usr/bin/python3 bench/torch_qmix_step.py B T N OBS A STATE H REPEATS [THREADS]
 """
+import ctypes
 import json
+import os
 import statistics
 import sys
 import time
@@ -94,17 +101,22 @@ def update():
 for _ in range(3):
     update()
 times = []
+cpu0, wall0 = time.process_time(), time.perf_counter()
 for _ in range(REPEATS):
     t0 = time.perf_counter()
     update()
     times.append((time.perf_counter() - t0) * 1000)
+cores_busy = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
 
 
-def gemm_gflops(size=512, repeats=5):
+def gemm_gflops(size=512, repeats=10):
+    """Best of `repeats` products (GFLOP/s), and the cores busy over all of them."""
     a, b = torch.randn(size, size), torch.randn(size, size)
     torch.mm(a, b)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     best = min(_timed(lambda: torch.mm(a, b)) for _ in range(repeats))
-    return 2 * size ** 3 / best / 1e9
+    busy = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    return 2 * size ** 3 / best / 1e9, busy
 
 
 def _timed(fn):
@@ -113,4 +125,21 @@ def _timed(fn):
     return time.perf_counter() - t0
 
 
-print(json.dumps({"medianMs": statistics.median(times), "threads": THREADS, "gemmGflops": gemm_gflops()}))
+def blas_info():
+    """OpenBLAS's configuration and thread count, when the BLAS torch loaded is OpenBLAS; else (None, None)."""
+    try:
+        lib = ctypes.CDLL("libblas.so.3")
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return lib.openblas_get_config().decode(), lib.openblas_get_num_threads()
+    except (OSError, AttributeError):
+        return None, None
+
+
+gemm, gemm_busy = gemm_gflops()
+blas, blas_threads = blas_info()
+print(json.dumps({
+    "medianMs": statistics.median(times), "threads": torch.get_num_threads(), "gemmGflops": gemm,
+    "coresBusy": cores_busy, "gemmCoresBusy": gemm_busy, "torch": torch.__version__,
+    "blas": blas, "blasThreads": blas_threads,
+    "threadEnv": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+}))

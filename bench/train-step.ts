@@ -2,16 +2,21 @@
  * `npm run bench -- train-step [--json]`: one learner update (agents + QMIX mixer + targets +
  * backward + Adam) for 3m-, 2s3z- and 3s5z-sized inputs (32 episodes × 60 steps, hidden 64), at
  * densities 1, 0.1 and 0.05 with `compute: kernels` (the default: the agents and the sparse mixer
- * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), and — when Debian's python3-torch is installed — the same update in
- * PyTorch 1.13 in the same run (one thread, like tfjs-wasm). Rounds alternate ours and PyTorch's so
- * machine-load swings hit both; the ratios are medians over rounds. With `--json` the last line is one
- * JSON object with `ratioVsTorch` (ours dense / PyTorch, 3m-sized), `sparseSpeedup` (ours dense /
- * ours at density 0.1, 3m-sized) and `flopLimitRatio` (achieved FLOP/s of our dense update over one
- * core's FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling).
+ * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), and —
+ * when Debian's python3-torch is installed — the same update in PyTorch 1.13 in the same run, at equal
+ * thread counts: 1 vs 1 (torch.set_num_threads(1) and OMP/OPENBLAS/MKL_NUM_THREADS=1 in the child's
+ * environment, since OpenBLAS ignores the former), and on a machine with two or more cores PyTorch at
+ * 2 beside our single thread (ours has no threading yet), for reference. Beside every ratio it prints
+ * the machine (CPU model, cores, Node and PyTorch versions, load), the threads each side was given
+ * and the cores each kept busy, PyTorch's 512×512 GEMM rate at that thread count and ours in GFLOP/s.
+ * Rounds alternate ours and PyTorch's so machine-load swings hit both; the ratios are medians over
+ * rounds. With `--json` the last line is one JSON object with `machine`, `ratioVsTorch` (ours dense /
+ * PyTorch at 1 vs 1, 3m-sized; per row `vsTorch` by thread count), `sparseSpeedup` (ours dense / ours
+ * at density 0.1, 3m-sized) and `flopLimitRatio` (achieved FLOP/s of our dense update over one core's
+ * FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
 import type { ComputeMode } from '../src/config/types.js';
@@ -23,6 +28,7 @@ import { makeBatch, type Episode } from '../src/marl/episode.js';
 import type { EnvInfo } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
+import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';
 
 const B = 32;
 const T = 60;
@@ -76,13 +82,59 @@ function torchAvailable(): boolean {
   return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-/** PyTorch's median update time, and the GFLOP/s of its BLAS on a 512×512 product (which BLAS it resolved). */
-function torchUpdate(info: EnvInfo, reps: number): { ms: number; gemmGflops: number } {
+/**
+ * Threads our update runs on: tfjs-wasm is single-threaded under Node (its multithreaded build is
+ * disabled there: tfjs issue 3830) and the toolkit's kernels have no threads yet. The cores the
+ * process actually kept busy are measured beside it (V8's GC helpers add to them).
+ */
+const OUR_THREADS = 1;
+
+/** One PyTorch measurement at a thread count: what the child reported. */
+export interface TorchRun {
+  ms: number;
+  threads: number;
+  gemmGflops: number;
+  coresBusy: number;
+  gemmCoresBusy: number;
+  torch: string;
+  blas: string | null;
+  blasThreads: number | null;
+}
+
+/**
+ * PyTorch's median update time at `threads` threads, its BLAS's GFLOP/s on a 512×512 product at the
+ * same count, and the cores it kept busy. torch.set_num_threads alone does not bound OpenBLAS's pool
+ * (it kept both cores busy), so the thread variables are set in the child's environment too.
+ */
+function torchUpdate(info: EnvInfo, reps: number, threads: number): TorchRun {
   const { nAgents: n, obsShape: o, nActions: a, stateShape: s } = info;
-  const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, 1].map(String)], { encoding: 'utf8' });
+  const t = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
+  const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, threads].map(String)], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as { medianMs: number; gemmGflops: number };
-  return { ms: out.medianMs, gemmGflops: out.gemmGflops };
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Omit<TorchRun, 'ms'> & { medianMs: number };
+  return { ms: out.medianMs, threads: out.threads, gemmGflops: out.gemmGflops, coresBusy: out.coresBusy, gemmCoresBusy: out.gemmCoresBusy, torch: out.torch, blas: out.blas, blasThreads: out.blasThreads };
+}
+
+/** Medians over rounds of PyTorch runs at one thread count. */
+/**
+ * Medians over rounds of PyTorch runs at one thread count, with the wall-time ratio and the CPU-time
+ * ratio (each side's time × cores busy: on a loaded machine the side that got less of a core shows
+ * a longer wall time for the same work, and the CPU-time ratio corrects for that).
+ */
+function torchSummary(runs: TorchRun[], ourDenseMs: number, ourCoresBusy: number): Record<string, number | string | null> {
+  const m = (k: 'ms' | 'gemmGflops' | 'coresBusy' | 'gemmCoresBusy') => median(runs.map((r) => r[k]));
+  const last = runs.at(-1) as TorchRun;
+  return {
+    ms: m('ms'),
+    ratio: ourDenseMs / m('ms'),
+    cpuTimeRatio: (ourDenseMs * ourCoresBusy) / median(runs.map((r) => r.ms * r.coresBusy)),
+    gemmGflops: m('gemmGflops'),
+    coresBusy: m('coresBusy'),
+    gemmCoresBusy: m('gemmCoresBusy'),
+    threads: last.threads,
+    blasThreads: last.blasThreads,
+  };
 }
 
 /** GFLOP of one update, counted as the FLOP meter does (4 forward passes' worth, dense). */
@@ -93,61 +145,55 @@ function updateGflop(info: EnvInfo): number {
   return (4 * 2 * (B * (T + 1) * n * agent + B * T * mixer)) / 1e9;
 }
 
-/** This core's clock in MHz (Linux /proc/cpuinfo; os.cpus() reads 0 in some VMs), or null. */
-function clockMhz(): number | null {
-  try {
-    const m = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return Number(m[1]);
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.speed || null;
-}
-
 /**
  * FP32 FLOP per cycle of one core: 64 with AVX-512 (two 16-wide FMA pipes, as on this machine's
  * EPYC), else 32 (two 8-wide AVX2 FMA pipes); and 16 for WebAssembly's 128-bit SIMD, which has no
  * FMA (two 4-wide multiplies plus two 4-wide adds a cycle at best).
  */
-function flopsPerCycle(): { hardware: number; wasmSimd: number } {
-  let avx512 = false;
-  try {
-    avx512 = /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
-  } catch {
-    // unknown: assume AVX2
-  }
+function flopsPerCycle(avx512: boolean): { hardware: number; wasmSimd: number } {
   return { hardware: avx512 ? 64 : 32, wasmSimd: 16 };
 }
 
-/** Run the bench; returns the JSON summary. */
+/**
+ * Run the bench; returns the JSON summary. PyTorch runs at 1 thread (1 vs 1) and, on a machine with
+ * two or more cores, at 2 (2 vs 2 once ours can use two threads; for reference until then).
+ */
 export async function trainStepBench(rounds = 3): Promise<Record<string, unknown>> {
+  const machine = machineInfo();
   await initBackend('wasm');
   const torch = torchAvailable();
-  const rows: Array<Record<string, number | string | null>> = [];
+  const torchThreads = machine.cores >= 2 ? [1, 2] : [1];
+  const rows: Array<Record<string, unknown>> = [];
+  let torchMeta: Pick<TorchRun, 'torch' | 'blas'> | null = null;
   for (const { name, info } of SHAPES) {
-    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, compute]) => ({ density: d, bench: ourUpdate(info, d, compute), times: [] as number[] }));
-    const torchTimes: number[] = [];
-    const torchGemm: number[] = [];
+    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, compute]) => ({ density: d, bench: ourUpdate(info, d, compute), times: [] as number[], busy: [] as number[] }));
+    const torchRuns = new Map<number, TorchRun[]>(torchThreads.map((t) => [t, []]));
     for (let r = 0; r < rounds; r++) {
-      for (const run of runs) run.times.push(run.bench.time(2));
-      if (torch) {
-        const t = torchUpdate(info, 2);
-        torchTimes.push(t.ms);
-        torchGemm.push(t.gemmGflops);
+      for (const run of runs) {
+        const busy = coresBusyMeter();
+        run.times.push(run.bench.time(2));
+        run.busy.push(busy());
       }
+      if (torch) for (const t of torchThreads) torchRuns.get(t)!.push(torchUpdate(info, 2, t));
     }
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
     const gflop = updateGflop(info);
+    const ourBusy = median(runs[0]!.busy);
+    const vsTorch = torch ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)])) : null;
+    if (torch) torchMeta = torchRuns.get(1)!.at(-1)!;
     rows.push({
       shape: name,
       denseMs: dense,
       density01Ms: median(runs[1]!.times),
       density005Ms: median(runs[2]!.times),
       tfjsDenseMs: median(runs[3]!.times),
-      torchMs: torch ? median(torchTimes) : null,
-      ratioVsTorch: torch ? dense / median(torchTimes) : null,
-      torchGemmGflops: torch ? median(torchGemm) : null,
+      ourThreads: OUR_THREADS,
+      ourCoresBusy: ourBusy,
+      torchMs: vsTorch ? vsTorch['1']!.ms : null,
+      ratioVsTorch: vsTorch ? vsTorch['1']!.ratio : null,
+      torchGemmGflops: vsTorch ? vsTorch['1']!.gemmGflops : null,
+      vsTorch,
       sparseSpeedup: dense / median(runs[1]!.times),
       gflop,
       achievedGflops: gflop / (dense / 1000),
@@ -155,14 +201,57 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     });
   }
   const first = rows[0]!;
-  const mhz = clockMhz();
-  const perCycle = flopsPerCycle();
+  const mhz = machine.mhz;
+  const perCycle = flopsPerCycle(machine.avx512);
   const peak = mhz ? { clockMhz: mhz, hardwarePeakGflops: (mhz * perCycle.hardware) / 1000, wasmSimdPeakGflops: (mhz * perCycle.wasmSimd) / 1000 } : null;
   for (const r of rows) {
     r.flopLimitRatio = peak ? (r.achievedGflops as number) / peak.hardwarePeakGflops : null;
     r.wasmSimdLimitRatio = peak ? (r.achievedGflops as number) / peak.wasmSimdPeakGflops : null;
   }
   return {
+    machine,
+    loadAvgEnd: machineInfo().loadAvg,
+    torchVersion: torchMeta?.torch ?? null,
+    torchBlas: torchMeta?.blas ?? null,
+    ourThreads: OUR_THREADS,
+    torchThreads: torch ? torchThreads : [],
     peak,
     flopLimitRatio: first.flopLimitRatio, rows, ratioVsTorch: first.ratioVsTorch, sparseSpeedup: first.sparseSpeedup, torch, batch: `${B} episodes × ${T} steps, hidden ${H}` };
+}
+
+/** Below this a BLAS is not an optimised one (OpenBLAS/MKL reach 50–150 GFLOP/s on one modern core). */
+const SLOW_BLAS_GFLOPS = 20;
+
+/**
+ * The summary as text: the machine header, then per shape our times and, per thread count, the ratio
+ * against PyTorch with the threads each side used, the cores each kept busy, PyTorch's GEMM rate at
+ * that count and ours, and a short machine tag (so a copied line still says where it came from).
+ */
+export function formatTrainStep(summary: Record<string, unknown>): string[] {
+  const m = summary.machine as MachineInfo;
+  const f = (v: unknown, d = 1): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
+  const torchName = summary.torchVersion ? `PyTorch ${summary.torchVersion as string}` : 'PyTorch (not installed)';
+  const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}, ${torchName}]`;
+  const lines = [
+    `${formatMachine(m)} (at the end: ${(summary.loadAvgEnd as number[]).join(' ')})`,
+    `${torchName}, BLAS: ${(summary.torchBlas as string | null) ?? 'not OpenBLAS (reference or other)'}; ours: ${OUR_THREADS} thread (no threading yet). "busy" = CPU time / wall time of the process while timing (ours includes V8's GC threads); "CPU time" = the ratio of time × busy`,
+  ];
+  for (const r of summary.rows as Array<Record<string, unknown>>) {
+    lines.push(
+      `${r.shape as string}: ours dense ${f(r.denseMs)} ms (${f(r.achievedGflops, 1)} GFLOP/s of ${f(r.gflop, 2)} GFLOP = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling; ${OUR_THREADS} thread, ${f(r.ourCoresBusy, 2)} cores busy) | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | dense/0.1 ${f(r.sparseSpeedup, 2)}`,
+    );
+    const vs = r.vsTorch as Record<string, Record<string, number | null>> | null;
+    for (const [t, v] of Object.entries(vs ?? {})) {
+      const equal = Number(t) === OUR_THREADS;
+      const label = equal ? `${t} vs ${t}` : `ours: ${OUR_THREADS} thread (no threading yet) vs PyTorch ${t} (reference)`;
+      lines.push(
+        `  ${label}: ours/torch ${f(v.ratio, 2)} (CPU time ${f(v.cpuTimeRatio, 2)}) | PyTorch ${f(v.ms)} ms on ${f(v.threads, 0)} thread(s), BLAS ${f(v.blasThreads, 0)}, ${f(v.coresBusy, 2)} busy; its GEMM 512² ${f(v.gemmGflops, 1)} GFLOP/s (${f(v.gemmCoresBusy, 2)} busy) vs ours ${f(r.achievedGflops, 1)} GFLOP/s ${tag}`,
+      );
+    }
+  }
+  const gemm = (summary.rows as Array<Record<string, unknown>>).map((r) => r.torchGemmGflops).filter((g): g is number => typeof g === 'number');
+  if (gemm.length > 0 && Math.min(...gemm) < SLOW_BLAS_GFLOPS) {
+    lines.push(`note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s on one thread, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`);
+  }
+  return lines;
 }

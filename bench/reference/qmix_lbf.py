@@ -3,7 +3,8 @@
 Written to EPyMARL's design (q_learner, rnn_agent, QMixer, episode runner and buffer) with its LBF
 settings, on `lbf.py`, a port of the toolkit's `lbf/8x8-2p-2f-coop`: an independent implementation
 of the same training run, to tell a learner's bugs from a task's difficulty (docs/envs.md). Single
-process, one thread; with OpenBLAS behind torch (docs/benchmarks.md) about 2,000 env steps/s.
+process, one thread (OpenBLAS pinned too, see below); with OpenBLAS behind torch (docs/benchmarks.md)
+about 2,000 env steps/s, measured before that pinning, when OpenBLAS used both cores.
 
   /usr/bin/python3 bench/reference/qmix_lbf.py --timeout terminal --seed 1 --log runs/ref-lbf-s1.jsonl
 
@@ -17,12 +18,17 @@ import json
 import os
 import time
 
-import numpy as np
-import torch as th
-import torch.nn as nn
-import torch.nn.functional as F
+# One thread really: torch.set_num_threads(1) below does not reach OpenBLAS's own pool, which uses
+# every core unless told before it loads (numpy and torch load it); set these to compare at other counts.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from lbf import LbfEnv, N_ACTIONS
+import numpy as np  # noqa: E402
+import torch as th  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from lbf import LbfEnv, N_ACTIONS  # noqa: E402
 
 th.set_num_threads(1)
 
