@@ -13,6 +13,7 @@ import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTarge
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
+import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
@@ -67,15 +68,16 @@ export function compressCommand(io: CliIo): Command {
     .option('--temperature <t>', "offline: the policy term's temperature, in units of the source's Q-value spread", numberIn(0, 100), 0.05)
     .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0);
   return addEnvOptions(cmd)
-    .action(async (run: string, opts: CompressOpts) => {
+    .action(async (run: string, opts: CompressOpts, command: Command) => {
       if (opts.data) {
         const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
         return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
       }
+      const logged = withConsoleLog(io, commandLineOf(command)); // also into DIR/console.log
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments
-      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, {
+      await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, {
         warmStartFrom: run,
         provenance: onlineProvenance(run, config),
         resumeCommand: `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`,
@@ -86,15 +88,15 @@ export function compressCommand(io: CliIo): Command {
       const flops = flopsPerDecision(readSnapshot(runPaths(run).snapshot), compressed);
       const agentDensity = agentWeightDensity(compressed.tensors, MASKED_AGENT_TENSORS);
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, ...report, agentDensity, flopsPerDecision: flops }));
+        logged.out(JSON.stringify({ out: opts.out, ...report, agentDensity, flopsPerDecision: flops }));
         return;
       }
-      io.out(`source (${run}):  ${describe(report.source)}`);
-      io.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
-      io.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
-      io.out(`density ${opts.density} over the weight matrices of agent and mixer together (the run's budget); the agent's own weight matrices: ${agentDensity.toFixed(3)}`);
-      io.out(`FLOPs per agent decision: ${flops.source} → ${flops.compressed} (×${flops.ratio.toFixed(3)}; the agent network alone: the mixer does not act)`);
-      if (report.trainFlopsRatio !== null) io.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
+      logged.out(`source (${run}):  ${describe(report.source)}`);
+      logged.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
+      logged.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
+      logged.out(`density ${opts.density} over the weight matrices of agent and mixer together (the run's budget); the agent's own weight matrices: ${agentDensity.toFixed(3)}`);
+      logged.out(`FLOPs per agent decision: ${flops.source} → ${flops.compressed} (×${flops.ratio.toFixed(3)}; the agent network alone: the mixer does not act)`);
+      if (report.trainFlopsRatio !== null) logged.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
     });
 }
 

@@ -8,6 +8,7 @@ import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { runTraining } from '../run-training.js';
+import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
@@ -90,15 +91,16 @@ export function trainCommand(io: CliIo): Command {
     .option('--resume', 'continue the run saved in --out from its last checkpoint, with its own config (with none yet: from step 0)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the final metrics as one JSON object')
-    .action(async (opts: TrainOpts) => {
+    .action(async (opts: TrainOpts, cmd: Command) => {
+      const logged = withConsoleLog(io, commandLineOf(cmd)); // also into DIR/console.log
       const { config, note } = configFromOptions(opts);
-      if (note) io.err(note);
-      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io, { envOptions: envOptionsFrom(opts) });
+      if (note) logged.err(note);
+      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, { envOptions: envOptionsFrom(opts) });
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
+        logged.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
       } else if (summary.last) {
         const l = summary.last;
-        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
+        logged.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
       }
     });
 }
