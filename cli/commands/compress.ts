@@ -48,7 +48,7 @@ export function compressCommand(io: CliIo): Command {
   const cmd = new Command('compress')
     .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default); with --data, offline: prune an agent while distilling its own Q-values over recorded episodes, no environment needed')
     .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import); with --data also an .onnx model exported by this toolkit')
-    .requiredOption('--out <dir>', 'run directory of the compressed agent')
+    .requiredOption('--out <dir>', 'run directory of the compressed agent (with console.log: what this command prints, appended per session)')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
     .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
     .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')} (default: the run's)`, oneOf(DENSITY_DISTRIBUTIONS))
@@ -69,11 +69,11 @@ export function compressCommand(io: CliIo): Command {
     .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0);
   return addEnvOptions(cmd)
     .action(async (run: string, opts: CompressOpts, command: Command) => {
+      const logged = withConsoleLog(io, commandLineOf(command)); // also into DIR/console.log
       if (opts.data) {
         const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
-        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+        return compressOffline(logged, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
       }
-      const logged = withConsoleLog(io, commandLineOf(command)); // also into DIR/console.log
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments

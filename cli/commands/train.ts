@@ -76,7 +76,7 @@ export function configFromOptions(opts: TrainOpts): TrainRequest {
 export function trainCommand(io: CliIo): Command {
   const cmd = new Command('train')
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
-    .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
+    .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves, console.log (what this command prints, appended per session)')
     .option('--env <id>', ENV_ID_HELP);
   return addEnvOptions(cmd)
     .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))

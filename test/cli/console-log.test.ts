@@ -45,6 +45,19 @@ test('train writes DIR/console.log; a resume appends its own section and keeps t
   assert.doesNotMatch(resumed.progress + second, /trained 16 steps in/);
 });
 
+test('compress logs into its own --out: header, plain progress, the before/after report', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mast-console-'));
+  const [src, out] = [join(root, 'src'), join(root, 'small')];
+  assert.equal((await runCli(['train', '--out', src, '--env', 'recall', '--steps', '64'])).error, null);
+  const run = await runCli(['compress', src, '--out', out, '--density', '0.5', '--steps', '64', '--prune', 'oneshot']);
+  assert.equal(run.error, null, String(run.error));
+  const log = readFileSync(join(out, 'console.log'), 'utf8');
+  assert.equal([...log.matchAll(HEADER)].map((m) => `${m[2]} (${m[3]})`).join('|'), `mast compress ${src} --out ${out} --density 0.5 --steps 64 --prune oneshot (new run, from step 0)`);
+  assert.match(log, /^train qmix on recall: trained \d+ steps in [\d.]+ s$/m);
+  for (const line of run.out.trim().split('\n')) assert.ok(log.includes(`${line}\n`), `logged: ${line}`);
+  assert.ok(!readFileSync(join(src, 'console.log'), 'utf8').includes('mast compress'), "the source run's log is its own");
+});
+
 test('a command refused before the run directory is its own (held by a live process) logs nothing there', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-console-'));
   writeFileSync(runPaths(dir).lock, JSON.stringify({ pid: process.ppid, host: hostname(), started: '2026-12-07T06:00:00Z' }));
