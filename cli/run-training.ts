@@ -1,13 +1,15 @@
 /**
- * Running `train()` from the command line: progress display, Ctrl-C → checkpoint and an
- * {@link InterruptedError} (exit 130) naming the command that resumes, a warning when training blew
- * up, pictures at the end.
+ * Running `train()` from the command line: progress display (also in plain lines to the run's
+ * console log, cli/console-log.ts), Ctrl-C → checkpoint and an {@link InterruptedError} (exit 130)
+ * naming the command that resumes, a warning when training blew up, pictures at the end.
  */
+import { existsSync } from 'node:fs';
 import type { TrainConfig } from '../src/config/types.js';
 import type { ModelProvenance } from '../src/snapshot/types.js';
 import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
-import { createProgress } from '../src/util/progress.js';
+import { createProgress, type Progress } from '../src/util/progress.js';
+import { openRunDir, runPaths } from '../src/marl/run-dir.js';
 import { InterruptedError } from '../src/util/errors.js';
 import { DIVERGED_LOSS } from '../src/marl/metrics.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
@@ -36,7 +38,12 @@ export async function runTraining(
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
-  const progress = createProgress({ total: config.steps, label: `train ${config.alg} on ${config.env}`, stream: io.progressStream });
+  // the run directory is locked before anything goes into its console log
+  const lock = openRunDir(outDir);
+  io.consoleLog?.open(outDir, resume && existsSync(runPaths(outDir).checkpoint) ? 'resumed from its last checkpoint' : 'new run, from step 0');
+  const label = `train ${config.alg} on ${config.env}`;
+  const progresses: Progress[] = [createProgress({ total: config.steps, label, stream: io.progressStream })];
+  if (io.consoleLog) progresses.push(createProgress({ total: config.steps, label, stream: io.consoleLog.stream }));
   let testReturn: number | null = null;
   let winRate: number | null = null;
   try {
@@ -44,6 +51,7 @@ export async function runTraining(
       outDir,
       resume,
       backend,
+      lock,
       signal: abort.signal,
       ...(warmStartFrom ? { warmStartFrom } : {}),
       ...(envOptions ? { envOptions } : {}),
@@ -57,10 +65,10 @@ export async function runTraining(
         if (testReturn !== null) fields['test return'] = testReturn.toFixed(3);
         if (winRate !== null) fields['win'] = percent(winRate);
         if (p.loss !== null) fields['loss'] = p.loss.toExponential(2);
-        progress.update(Math.min(p.tEnv, config.steps), fields);
+        for (const progress of progresses) progress.update(Math.min(p.tEnv, config.steps), fields);
       },
     });
-    progress.done(summary.completed ? `trained ${summary.counters.tEnv} steps in ${summary.elapsedSec.toFixed(1)} s` : `stopped at step ${summary.counters.tEnv}`);
+    for (const progress of progresses) progress.done(trainedLine(summary));
     writeRunPictures(outDir);
     if (summary.diverged) {
       const d = summary.diverged;
@@ -69,7 +77,25 @@ export async function runTraining(
     }
     if (!summary.completed) throw new InterruptedError(`stopped at step ${summary.counters.tEnv}; continue with: ${resumeCommand}`);
     return summary;
+  } catch (err) {
+    io.consoleLog?.write(`error: ${err instanceof Error ? err.message : String(err)}`); // cli/main.ts prints it
+    throw err;
   } finally {
+    lock.release();
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/**
+ * The closing line of a training session. A resumed session names the steps it started from, since
+ * its time covers only its own steps: "trained steps 6000→8000 (2000 this session) in 3.1 s".
+ */
+export function trainedLine(summary: Pick<TrainSummary, 'completed' | 'counters' | 'startTEnv' | 'elapsedSec'>): string {
+  const { startTEnv, elapsedSec } = summary;
+  const end = summary.counters.tEnv;
+  const time = `${elapsedSec.toFixed(1)} s`;
+  if (!summary.completed) return startTEnv > 0 ? `stopped at step ${end} (steps ${startTEnv}→${end} this session, in ${time})` : `stopped at step ${end}`;
+  if (startTEnv === 0) return `trained ${end} steps in ${time}`;
+  if (end === startTEnv) return `already trained to step ${end}: nothing left to train (${time})`;
+  return `trained steps ${startTEnv}→${end} (${end - startTEnv} this session) in ${time}`;
 }

@@ -30,6 +30,26 @@ function readInterfaces(file) {
   return interfaces;
 }
 
+/** The doc comment of each property of `PRESETS` in defaults.ts: preset name → text. */
+function readPresetDocs(file) {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const docs = new Map();
+  const visit = (node) => {
+    if (ts.isVariableDeclaration(node) && node.name.getText(source) === 'PRESETS') {
+      let init = node.initializer;
+      while (init && !ts.isObjectLiteralExpression(init)) init = init.expression;
+      for (const p of init?.properties ?? []) {
+        const doc = (p.jsDoc ?? []).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`').replace(/\s+/g, ' ').trim();
+        docs.set(p.name.getText(source), doc);
+      }
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return docs;
+}
+
 const cell = (text) => text.replace(/\|/g, '\\|');
 const value = (v) => `\`${JSON.stringify(v)}\``;
 
@@ -67,8 +87,12 @@ function render() {
     lines.push(`## \`${m.name}\``, '', group.doc, '');
     table(group.members, `${m.name}.`, DEFAULT_CONFIG[m.name]);
   }
-  lines.push('## Presets (`--preset`)', '', '| preset | overrides |', '|---|---|');
-  for (const [name, patch] of Object.entries(PRESETS)) lines.push(`| \`${name}\` | ${Object.keys(patch).length ? value(patch) : 'none (the defaults above)'} |`);
+  const presetDocs = readPresetDocs(`${ROOT}src/config/defaults.ts`);
+  lines.push('## Presets (`--preset`)', '', 'Each preset is a small diff over the defaults above; its doc comment in `src/config/defaults.ts` says where each value comes from.', '', '| preset | what and why | overrides |', '|---|---|---|');
+  for (const [name, patch] of Object.entries(PRESETS)) {
+    if (!presetDocs.get(name)) throw new Error(`preset '${name}' has no doc comment in src/config/defaults.ts`);
+    lines.push(`| \`${name}\` | ${cell(presetDocs.get(name))} | ${Object.keys(patch).length ? value(patch) : 'none (the defaults above)'} |`);
+  }
   lines.push('', '## What each sparsity mode sets (`--sparsity`)', '', '| mode | overrides besides the mask |', '|---|---|');
   for (const [name, patch] of Object.entries(MODE_DEFAULTS)) lines.push(`| \`${name}\` | ${Object.keys(patch).length ? value(patch) : 'none'} |`);
   lines.push('');

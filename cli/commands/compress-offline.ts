@@ -67,8 +67,12 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   if (opts.density >= sourceDensity) throw new ConfigError(`--density ${opts.density} is not below the agent's density ${sourceDensity}`, { hint: 'choose a smaller density, e.g. 0.1' });
   if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
   const lock = openRunDir(opts.out); // made, locked and cleared of interrupted writes, as training's
+  io.consoleLog?.open(opts.out, 'new run: offline compression');
   try {
     await distilInto(io, source, data, opts);
+  } catch (err) {
+    io.consoleLog?.write(`error: ${err instanceof Error ? err.message : String(err)}`); // cli/main.ts prints it
+    throw err;
   } finally {
     lock.release();
   }

@@ -12,6 +12,7 @@ import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
 import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
+import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
@@ -45,7 +46,7 @@ export function compressCommand(io: CliIo): Command {
   const cmd = new Command('compress')
     .description('go on training a trained run with MAST while pruning it by magnitude to a density (gradually over the first half of the steps by default); with --data, offline: prune an agent while distilling its own Q-values over recorded episodes, no environment needed')
     .argument('<run>', 'trained run directory (from mast train), or an imported agent (from mast import); with --data also an .onnx model exported by this toolkit')
-    .requiredOption('--out <dir>', 'run directory of the compressed agent')
+    .requiredOption('--out <dir>', 'run directory of the compressed agent (with console.log: what this command prints, appended per session)')
     .requiredOption('--density <d>', 'global density to keep, in (0, 1)', numberIn(0, 1))
     .option('--steps <n>', 'environment steps of training while and after pruning', intAtLeast(1), 10_000)
     .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')} (default: the run's)`, oneOf(DENSITY_DISTRIBUTIONS))
@@ -65,17 +66,18 @@ export function compressCommand(io: CliIo): Command {
     .option('--temperature <t>', "offline: the policy term's temperature, in units of the source's Q-value spread", numberIn(0, 100), 0.05)
     .option('--seed <n>', 'offline: seed of the held-out split and the batches', intAtLeast(0), 0);
   return addEnvOptions(cmd)
-    .action(async (run: string, opts: CompressOpts) => {
+    .action(async (run: string, opts: CompressOpts, command: Command) => {
+      const logged = withConsoleLog(io, commandLineOf(command)); // also into DIR/console.log
       if (opts.data) {
         const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
         const { compressOffline } = await import('./compress-offline.js'); // tfjs: loaded when the command runs
-        return compressOffline(io, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+        return compressOffline(logged, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
       }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
       const config = opts.envArg ? deriveConfig(overridden, { envArgs: opts.envArg }) : overridden; // e.g. an imported agent's environment arguments
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
-      await runTraining(config, opts.out, opts.resume === true, opts.backend, io, {
+      await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, {
         warmStartFrom: run,
         provenance: onlineProvenance(run, config),
         resumeCommand: `mast compress ${run} --out ${opts.out} --density ${opts.density} --resume (with this call's other options)`,
@@ -86,15 +88,15 @@ export function compressCommand(io: CliIo): Command {
       const flops = flopsPerDecision(readSnapshot(runPaths(run).snapshot), compressed);
       const agentDensity = agentWeightDensity(compressed.tensors, MASKED_AGENT_TENSORS);
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, ...report, agentDensity, flopsPerDecision: flops }));
+        logged.out(JSON.stringify({ out: opts.out, ...report, agentDensity, flopsPerDecision: flops }));
         return;
       }
-      io.out(`source (${run}):  ${describe(report.source)}`);
-      io.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
-      io.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
-      io.out(`density ${opts.density} over the weight matrices of agent and mixer together (the run's budget); the agent's own weight matrices: ${agentDensity.toFixed(3)}`);
-      io.out(`FLOPs per agent decision: ${flops.source} → ${flops.compressed} (×${flops.ratio.toFixed(3)}; the agent network alone: the mixer does not act)`);
-      if (report.trainFlopsRatio !== null) io.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
+      logged.out(`source (${run}):  ${describe(report.source)}`);
+      logged.out(`pruned to ${opts.density}${opts.prune === 'gradual' ? ' (gradually)' : ''}:   ${describe(report.pruned)}`);
+      logged.out(`recovered (${opts.out}): ${describe(report.recovered)}`);
+      logged.out(`density ${opts.density} over the weight matrices of agent and mixer together (the run's budget); the agent's own weight matrices: ${agentDensity.toFixed(3)}`);
+      logged.out(`FLOPs per agent decision: ${flops.source} → ${flops.compressed} (×${flops.ratio.toFixed(3)}; the agent network alone: the mixer does not act)`);
+      if (report.trainFlopsRatio !== null) logged.out(`FLOPs vs dense: training ×${report.trainFlopsRatio.toFixed(3)}, inference ×${report.inferenceFlopsRatio?.toFixed(3)}`);
     });
 }
 

@@ -17,6 +17,7 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import type { RunSummaryFile } from '../../src/marl/train.js';
 import type { CliIo } from '../io.js';
 import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
+import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { formatTable, percent } from '../table.js';
 import { exportRun } from './export.js';
 import { formatEvalReport } from './eval.js';
@@ -75,34 +76,36 @@ export function demoCommand(io: CliIo): Command {
     .option('--episodes <n>', 'evaluation episodes (the trained agent, both engines and the random policy play the same ones)', intAtLeast(1), 32)
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the evaluation report as one JSON object (docs/cli-json.md)')
-    .action(async (opts: DemoOpts) => {
+    .action(async (opts: DemoOpts, cmd: Command) => {
+      const logged = withConsoleLog(io, commandLineOf(cmd)); // also into DIR/console.log
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       const config = resolveConfig('quickstart', { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.steps ? { steps: opts.steps } : {}) });
       const seed = config.seed;
       const t = config.topology;
       const finished = finishedRun(opts.out, config);
       if (finished) {
-        io.err(`[1/4] reusing the finished run in ${opts.out} (${finished.counters.tEnv} steps trained earlier in ${finished.elapsedSec.toFixed(1)} s; delete the folder or pass another --out to train again)`);
+        logged.consoleLog?.open(opts.out, 'reusing the finished run');
+        logged.err(`[1/4] reusing the finished run in ${opts.out} (${finished.counters.tEnv} steps trained earlier in ${finished.elapsedSec.toFixed(1)} s; delete the folder or pass another --out to train again)`);
       } else {
-        io.err(
+        logged.err(
           `[1/4] training ${config.alg} with ${config.sparsity.mode.toUpperCase()} on ${config.env} for ${config.steps} steps → ${opts.out}: density ${config.sparsity.density} over the weight matrices of agent and mixer together (${config.sparsity.distribution.toUpperCase()} per matrix); every ${t.interval} updates until ${percent(t.endFraction)} of the steps, each matrix drops its weakest weights and regrows as many where the gradient is largest`,
         );
         // an interrupt ends the demo here (exit 130): a half-trained agent is not exported or evaluated
         const again = `mast demo --out ${opts.out}${opts.seed === undefined ? '' : ` --seed ${opts.seed}`}${opts.steps ? ` --steps ${opts.steps}` : ''}`;
-        await runTraining(config, opts.out, true, opts.backend, io, { resumeCommand: again });
+        await runTraining(config, opts.out, true, opts.backend, logged, { resumeCommand: again });
       }
       if (!opts.json) {
-        io.out(`topology evolution per test phase (${opts.out}/metrics.jsonl; ever active: fraction of the masked weights used at some point so far):`);
-        for (const line of topologyTable(opts.out)) io.out(line);
+        logged.out(`topology evolution per test phase (${opts.out}/metrics.jsonl; ever active: fraction of the masked weights used at some point so far):`);
+        for (const line of topologyTable(opts.out)) logged.out(line);
       }
       const sparsePath = join(opts.out, 'agent.onnx');
       const densePath = join(opts.out, 'agent.dense.onnx');
       const sparseBytes = exportRun(opts.out, sparsePath, 'sparse');
       const denseBytes = exportRun(opts.out, densePath, 'dense');
-      io.err(`[2/4] exported ${sparsePath} (${sparseBytes} bytes; dense export ${denseBytes} bytes, ${(denseBytes / sparseBytes).toFixed(1)}× larger)`);
-      io.err(`[3/4] evaluating with onnxruntime-node over ${opts.episodes} episodes, against the tfjs agent`);
+      logged.err(`[2/4] exported ${sparsePath} (${sparseBytes} bytes; dense export ${denseBytes} bytes, ${(denseBytes / sparseBytes).toFixed(1)}× larger)`);
+      logged.err(`[3/4] evaluating with onnxruntime-node over ${opts.episodes} episodes, against the tfjs agent`);
       const report = await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed, against: opts.out, backend: opts.backend });
-      io.err(`[4/4] timing ONNX Runtime and the sparse engine alone on the same episodes; a random policy on them for the chance level`);
+      logged.err(`[4/4] timing ONNX Runtime and the sparse engine alone on the same episodes; a random policy on them for the chance level`);
       // The parity run interleaves the tfjs agent with every ONNX Runtime step, which slows ONNX
       // Runtime's steps (caches, allocator); the one latency reported is each engine timed alone.
       const [ort, sparse] = [await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed }), await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed, engine: 'sparse' })];
@@ -111,17 +114,17 @@ export function demoCommand(io: CliIo): Command {
       const chance = randomBaseline(makeEnv(report.env), opts.episodes, seed);
       const sentence = conclusion(config, report, chance);
       if (opts.json) {
-        io.out(JSON.stringify({ ...report, denseFileBytes: denseBytes, engines, randomPolicy: chance, topology: topologyPhases(opts.out), reusedFinishedRun: finished !== null, conclusion: sentence }));
+        logged.out(JSON.stringify({ ...report, denseFileBytes: denseBytes, engines, randomPolicy: chance, topology: topologyPhases(opts.out), reusedFinishedRun: finished !== null, conclusion: sentence }));
         return;
       }
-      for (const line of formatEvalReport(report)) if (!line.startsWith('  latency')) io.out(line);
+      for (const line of formatEvalReport(report)) if (!line.startsWith('  latency')) logged.out(line);
       const agents = makeEnv(report.env).getEnvInfo().nAgents;
-      io.out(
+      logged.out(
         `  latency     median per decision of all ${agents} agents, each engine timed alone: ONNX Runtime ${engines.ortMedianUs.toFixed(0)} µs, sparse engine ${engines.sparseMedianUs.toFixed(0)} µs (${(engines.ortMedianUs / engines.sparseMedianUs).toFixed(1)}× faster; return ${sparse.meanReturn.toFixed(3)} on the same episodes)`,
       );
-      io.out(`  chance      a random policy on the same episodes: return ${chance.meanReturn.toFixed(3)} ± ${chance.returnStd.toFixed(3)}${chance.winRate === null ? '' : `   win rate ${percent(chance.winRate, 1)}`}`);
+      logged.out(`  chance      a random policy on the same episodes: return ${chance.meanReturn.toFixed(3)} ± ${chance.returnStd.toFixed(3)}${chance.winRate === null ? '' : `   win rate ${percent(chance.winRate, 1)}`}`);
       const paths = runPaths(opts.out);
-      io.out(`  pictures    ${paths.curves} (test return and win rate), ${paths.sparsity} (density and weights ever active, per matrix)`);
-      io.out(sentence);
+      logged.out(`  pictures    ${paths.curves} (test return and win rate), ${paths.sparsity} (density and weights ever active, per matrix)`);
+      logged.out(sentence);
     });
 }

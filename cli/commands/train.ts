@@ -6,6 +6,7 @@ import { runPaths } from '../../src/marl/run-dir.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
+import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
@@ -74,7 +75,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
 export function trainCommand(io: CliIo): Command {
   const cmd = new Command('train')
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
-    .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves')
+    .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves, console.log (what this command prints, appended per session)')
     .option('--env <id>', ENV_ID_HELP);
   return addEnvOptions(cmd)
     .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))
@@ -89,16 +90,17 @@ export function trainCommand(io: CliIo): Command {
     .option('--resume', 'continue the run saved in --out from its last checkpoint, with its own config (with none yet: from step 0)')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the final metrics as one JSON object')
-    .action(async (opts: TrainOpts) => {
+    .action(async (opts: TrainOpts, cmd: Command) => {
+      const logged = withConsoleLog(io, commandLineOf(cmd)); // also into DIR/console.log
       const { config, note } = await configFromOptions(opts);
-      if (note) io.err(note);
+      if (note) logged.err(note);
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
-      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, io, { envOptions: envOptionsFrom(opts) });
+      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, { envOptions: envOptionsFrom(opts) });
       if (opts.json) {
-        io.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
+        logged.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
       } else if (summary.last) {
         const l = summary.last;
-        io.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
+        logged.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
       }
     });
 }

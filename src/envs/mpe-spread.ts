@@ -136,6 +136,10 @@ export class SpreadEnv implements MultiAgentEnv {
     return -this.n * this.coverage() - this.n - 2 * this.collisionPairs();
   }
 
+  /**
+   * Per agent: [own velocity (2) | own position (2) | each landmark relative to self (2N) | each other
+   * agent relative to self, in index order (2(N−1)) | communication, silent: zeros (2(N−1))].
+   */
   getObs(): Float32Array[] {
     const info = this.getEnvInfo();
     return Array.from({ length: this.n }, (_, i) => {

@@ -81,7 +81,10 @@ export interface TrainSummary {
   /** Whether `config.steps` was reached (false when stopped early). */
   completed: boolean;
   last: MetricsRow | null;
+  /** Seconds this call trained for (a resumed run's earlier sessions not included). */
   elapsedSec: number;
+  /** Environment steps already trained when this call began: the checkpoint's on resume, else 0. */
+  startTEnv: number;
   /** See {@link RunSummaryFile.diverged}. */
   diverged: { tEnv: number; loss: number } | null;
 }
@@ -228,6 +231,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
     writeJsonAtomic(paths.config, config);
     rmSync(paths.metrics, { force: true });
   }
+  const startTEnv = counters.tEnv;
   // Connections ever active: from the initial masks, or the checkpoint's record (a checkpoint from
   // before it was kept starts it again from the current masks).
   const explored = saved?.explored ?? new ExplorationRecord();
@@ -392,7 +396,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
     const layers = layerDensities(learner.stores());
     const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density: globalDensity(layers), layers, elapsedSec: elapsed(), diverged };
     writeJsonAtomic(paths.summary, summary);
-    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed(), diverged };
+    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed(), startTEnv, diverged };
   } finally {
     learner.dispose();
   }

@@ -54,4 +54,9 @@ test('mast demo (short): trains MAST with a moving topology, exports, checks par
   assert.equal((again.out.match(/µs/g) ?? []).length, 2, 'two latencies, one per engine, explained');
   assert.match(again.out, /^ {2}weights {5}density 0\.\d{3} \(nonzero fraction of the agent's weight matrices; biases and the mixer not counted\)/m);
   assert.match(again.out.trim().split('\n').at(-1)!, /^Shown: .* against a random policy's/);
+  // both sessions are in the run's console log, the reuse appended under its own header
+  const log = readFileSync(join(out, 'console.log'), 'utf8');
+  assert.deepEqual([...log.matchAll(/^=== \S+ {2}mast demo --out \S+ --steps 3000 --episodes \d+(?: --json)? {2}\((.*)\)$/gm)].map((m) => m[1]), ['new run, from step 0', 'reusing the finished run']);
+  assert.match(log, /^train qmix on smaclite\/3m: trained \d+ steps in [\d.]+ s$/m);
+  assert.ok(log.endsWith(`${again.out.trim().split('\n').at(-1)!}\n`), 'ends with the closing sentence');
 });

@@ -126,6 +126,9 @@ test('mast record + mast compress --data: a sparse ONNX agent, a report with hel
   const ev = await runCli(['eval', join(out, 'agent.onnx'), '--episodes', '20', '--json']);
   assert.equal(ev.error, null, String(ev.error));
   assert.ok(Math.abs(JSON.parse(ev.out).density - 0.1) < 0.01);
+  const log = readFileSync(join(out, 'console.log'), 'utf8');
+  assert.match(log, /^=== \S+ {2}mast compress .* --data .* {2}\(new run: offline compression\)\n/, 'console.log: a header naming the command');
+  assert.ok(log.endsWith(run.out), 'then what it printed');
 
   const again = await runCli(['compress', teacherPath, '--data', episodes, '--density', '0.1', '--updates', '5', '--out', out]);
   assert.ok(again.error instanceof CheckpointError && /already holds an agent/.test((again.error as Error).message), `a second compression onto ${out} is refused: ${String(again.error)}`);

@@ -154,6 +154,12 @@ export class SmacliteEnv implements MultiAgentEnv {
     return this.map.unitTypes.map((t) => (t === unit.stats.name ? 1 : 0));
   }
 
+  /**
+   * Per agent (zeros for a dead one): can-move flags north, south, east, west; per enemy [attackable,
+   * distance, dx, dy, hp, (shield), (type one-hot)]; per other ally [visible, distance, dx, dy, hp,
+   * (shield), (type)]; own [hp, (shield), (type)]. Lengths / sight range, hp and shield as fractions;
+   * units out of sight are zeros (docs/envs.md, "Observation layouts").
+   */
   getObs(): Float32Array[] {
     const world = this.w;
     const info = this.getEnvInfo();
