@@ -246,8 +246,9 @@ test('an agent imported from PyTorch can be compressed: magnitude-pruned, with a
   const out = join(dir, 'compressed');
   const run = await runCli(['compress', imported, '--out', out, '--density', '0.3', '--steps', '200', '--json']);
   assert.equal(run.error, null, String(run.error));
-  const report = JSON.parse(run.out) as { source: unknown; pruned: { tEnv: number }; recovered: { tEnv: number } };
-  assert.equal(report.source, null, 'an imported agent has no training history');
+  const report = JSON.parse(run.out) as { source: { tEnv: number } | null; pruned: { tEnv: number }; recovered: { tEnv: number } };
+  // an imported agent has no training history: its return before pruning is the compression's step-0 test
+  assert.equal(report.source?.tEnv, 0, 'the source is measured at step 0, before any pruning');
   assert.equal(report.recovered.tEnv, 200);
   const snap = readSnapshot(runPaths(out).snapshot);
   assert.equal(snap.architecture.hidden, 16, 'the imported width is kept');
