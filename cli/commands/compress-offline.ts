@@ -68,18 +68,22 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
   const lock = openRunDir(opts.out); // made, locked and cleared of interrupted writes, as training's
   io.consoleLog?.open(opts.out, 'new run: offline compression');
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint); // stop at the next update: exit 130 (cli/main.ts), the lock released, nothing half-written
   try {
-    await distilInto(io, source, data, opts);
+    await distilInto(io, source, data, opts, abort.signal);
   } catch (err) {
     io.consoleLog?.write(`error: ${err instanceof Error ? err.message : String(err)}`); // cli/main.ts prints it
     throw err;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     lock.release();
   }
 }
 
 /** Distil, write the run directory and the model, report. */
-async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes, opts: OfflineCompressOpts): Promise<void> {
+async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes, opts: OfflineCompressOpts, signal: AbortSignal): Promise<void> {
   const info = data.meta.info;
   const sourceDensity = source.snapshot.metadata.density;
 
@@ -97,6 +101,7 @@ async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes
     optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: opts.lr },
     seed: opts.seed,
     backend: opts.backend,
+    signal,
     onProgress: (p) => progress.update(p.update, { loss: p.loss.toExponential(2), density: p.density.toFixed(3) }),
   });
   progress.done(`${opts.updates} updates`);

@@ -1,5 +1,7 @@
 /** `mast record`: play an agent ε-greedily and write the episodes for offline compression. */
 import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { ToolkitError } from '../../src/util/errors.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { writeEpisodesFile } from '../../src/marl/episodes-file.js';
 import { meanStd } from '../../src/util/stats.js';
@@ -18,6 +20,7 @@ interface RecordOpts extends EnvCliOptions {
   seed: number;
   backend: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /** Build the `record` command. */
@@ -25,7 +28,8 @@ export function recordCommand(io: CliIo): Command {
   const cmd = new Command('record')
     .description('play an agent on an environment (ε-greedily) and write the episodes — observations, availabilities, states, actions, rewards — for `mast compress --data` (format: docs/compress.md)')
     .argument('<agent>', 'run directory (from mast train / import) or .onnx model exported by this toolkit')
-    .requiredOption('--out <file>', 'episodes file to write (e.g. episodes.mast)')
+    .requiredOption('--out <file>', 'episodes file to write (e.g. episodes.mast); an existing one is refused unless --force')
+    .option('--force', 'replace an existing --out file')
     .option('--env <id>', `${ENV_ID_HELP}; default: the one the agent was trained on, with the envArgs it was trained with`)
     .option('--episodes <n>', 'episodes to play', intAtLeast(1), 200)
     .option('--epsilon <e>', 'probability of a random available action per agent and step: some exploration shows the compressed agent states the greedy agent never visits', numberIn(0, 1), 0.05)
@@ -33,6 +37,9 @@ export function recordCommand(io: CliIo): Command {
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the summary as one JSON object');
   return addEnvOptions(cmd).action(async (source: string, opts: RecordOpts) => {
+    if (existsSync(opts.out) && !opts.force) {
+      throw new ToolkitError('E_IO', `${opts.out} already exists`, { hint: 'choose another --out file, or pass --force to replace it' });
+    }
     const agent = readAgentSource(source);
     const id = opts.env ?? agent.snapshot.metadata.env;
     const recordedArgs = (agent.snapshot.metadata.config as { envArgs?: Record<string, unknown> } | null)?.envArgs;

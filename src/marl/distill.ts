@@ -25,7 +25,7 @@ import type { EnvInfo } from '../envs/types.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
 import { greedyAction } from '../snapshot/actions.js';
 import { gradualDensityAt } from '../sparse/prune.js';
-import { NumericError } from '../util/errors.js';
+import { InterruptedError, NumericError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { RnnAgent } from './agent.js';
 import { batchAgentInputs } from './batch-inputs.js';
@@ -64,7 +64,12 @@ export interface DistillOptions {
   progressInterval?: number;
   /** tfjs backend (default `wasm`). */
   backend?: string;
+  /** Stop at the next update (an {@link InterruptedError}; nothing is returned, so nothing half-distilled is written). */
+  signal?: AbortSignal;
 }
+
+/** How long the distillation runs before letting the event loop handle signals. */
+const YIELD_INTERVAL_MS = 50;
 
 /** The pruning interval `mast compress --data` uses: 50 pruning steps on the way to the density. */
 export function defaultPruneInterval(updates: number, pruneEnd: number): number {
@@ -139,7 +144,14 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
     let lossCount = 0;
     let density = startDensity;
     try {
+      let lastYield = performance.now();
       for (let update = 1; update <= options.updates; update++) {
+        // let the event loop run now and then, so a Ctrl-C handler (which aborts `signal`) can
+        if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+        if (options.signal?.aborted) throw new InterruptedError(`distillation stopped at update ${update} of ${options.updates}; nothing was written`, { hint: 'run the same command again (it starts over)' });
         // --- prune on the gradual schedule, then once more at the end of it
         if (density > options.density && (update % options.pruneInterval === 0 || update >= pruneEndUpdate)) {
           const target = gradualDensityAt(update, options.density, pruneEndUpdate, startDensity);

@@ -72,3 +72,19 @@ test('mast study: a SIGINT exits 130 and says how to continue', async () => {
   assert.equal(run.code, 130, run.err.slice(-500));
   assert.match(run.err, /continue with: mast study /);
 });
+
+test('mast compress --data: a SIGINT stops the distillation with exit 130, writes no model, frees the directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-sigint-offline-'));
+  const teacher = fileURLToPath(new URL('../../../models/recall-dense.onnx', import.meta.url));
+  const episodes = join(dir, 'ep.mast');
+  assert.equal((await runCli(['record', teacher, '--out', episodes, '--episodes', '40'])).error, null);
+  const out = join(dir, 'offline');
+  const run = await runAndInterrupt(['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '100000', '--out', out], /distil to density 0\.1 [1-9]\d*\/100000/);
+  assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
+  assert.equal(run.code, 130, run.err.slice(-500));
+  assert.ok(run.exitedAtMs - run.interruptedAtMs < 20_000, `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`);
+  assert.match(run.err, /distillation stopped at update \d+ of 100000; nothing was written/);
+  assert.ok(!existsSync(join(out, 'agent.onnx')) && !existsSync(runPaths(out).snapshot), 'no half-distilled agent');
+  assert.ok(!existsSync(runPaths(out).lock), 'the run directory is not left locked');
+  assert.equal((await runCli(['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '10', '--out', out])).error, null, 'the same command then runs');
+});

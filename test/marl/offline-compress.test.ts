@@ -130,6 +130,12 @@ test('mast record + mast compress --data: a sparse ONNX agent, a report with hel
   assert.match(log, /^=== \S+ {2}mast compress .* --data .* {2}\(new run: offline compression\)\n/, 'console.log: a header naming the command');
   assert.ok(log.endsWith(run.out), 'then what it printed');
 
+  const before = readFileSync(episodes);
+  const overwrite = await runCli(['record', teacherPath, '--out', episodes, '--episodes', '3']);
+  assert.ok(overwrite.error instanceof ToolkitError && overwrite.error.code === 'E_IO' && /already exists/.test(overwrite.error.message), String(overwrite.error));
+  assert.ok(readFileSync(episodes).equals(before), 'the recorded episodes are untouched');
+  assert.equal((await runCli(['record', teacherPath, '--out', episodes, '--episodes', '120', '--epsilon', '0.2', '--seed', '2', '--force'])).error, null);
+  assert.ok(readFileSync(episodes).equals(before), '--force replaces it (here with the same episodes: same seed)');
   const again = await runCli(['compress', teacherPath, '--data', episodes, '--density', '0.1', '--updates', '5', '--out', out]);
   assert.ok(again.error instanceof CheckpointError && /already holds an agent/.test((again.error as Error).message), `a second compression onto ${out} is refused: ${String(again.error)}`);
 
