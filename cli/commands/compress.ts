@@ -1,7 +1,7 @@
 /** `mast compress`: go on training a trained run with MAST while pruning it by magnitude. */
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type DensityDistribution, type PruningSchedule, type TrainConfig } from '../../src/config/index.js';
+import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type PruningSchedule, type TrainConfig } from '../../src/config/index.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import type { ModelProvenance } from '../../src/snapshot/types.js';
@@ -15,28 +15,17 @@ import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../opt
 import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
+import type { OfflineCompressOpts } from './compress-offline.js';
 import { percent } from '../table.js';
 
-interface CompressOpts extends EnvCliOptions {
-  out: string;
-  density: number;
+/** Options of `mast compress`: the online ones, and with `--data` those of {@link OfflineCompressOpts}. */
+interface CompressOpts extends EnvCliOptions, Omit<OfflineCompressOpts, 'data'> {
+  data?: string;
   steps: number;
-  distribution?: DensityDistribution;
   prune: PruningSchedule;
-  pruneEnd: number;
   targets: CompressTargets;
   config?: string;
   resume?: boolean;
-  backend: string;
-  json?: boolean;
-  data?: string;
-  updates: number;
-  batchSize: number;
-  lr: number;
-  heldOut: number;
-  policyWeight: number;
-  temperature: number;
-  seed: number;
 }
 
 const describe = (p: TestPoint | null): string => (p ? `return ${p.return.toFixed(3)}${p.winRate === null ? '' : `, win rate ${percent(p.winRate)}`} (step ${p.tEnv})` : 'n/a');
@@ -69,9 +58,8 @@ export function compressCommand(io: CliIo): Command {
     .action(async (run: string, opts: CompressOpts, command: Command) => {
       const logged = withConsoleLog(io, commandLineOf(command)); // also into DIR/console.log
       if (opts.data) {
-        const { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, distribution, json } = opts;
         const { compressOffline } = await import('./compress-offline.js'); // tfjs: loaded when the command runs
-        return compressOffline(logged, run, { data, out, density, updates, batchSize, lr, heldOut, policyWeight, temperature, pruneEnd, seed, backend, ...(distribution ? { distribution } : {}), ...(json ? { json } : {}) });
+        return compressOffline(logged, run, { ...opts, data: opts.data });
       }
       const base = compressConfig(run, { density: opts.density, steps: opts.steps, schedule: opts.prune, pruneEnd: opts.pruneEnd, targets: opts.targets, ...(opts.distribution ? { distribution: opts.distribution } : {}) });
       const overridden = opts.config ? deriveConfig(base, readConfigOverrides(opts.config)) : base;
