@@ -1,7 +1,7 @@
 /** `mast study` and `mast report`: train a grid of runs with resume, then tabulate and plot it. */
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { readStudy, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
+import { readStudy, runLabel, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
@@ -73,21 +73,20 @@ export function studyCommand(io: CliIo): Command {
       };
       process.once('SIGINT', onSigint);
       const bar: { current: Progress | null } = { current: null }; // the run in progress
-      const name = (run: StudyRun): string => `${run.env} ${run.alg} ${run.mode}${run.mode === 'dense' ? '' : ` ${run.density}`} seed ${run.seed}`;
       try {
         const result = await runStudy(study, {
           backend: opts.backend,
           signal: abort.signal,
           onRun: (run, i, n, resuming) => {
-            if (opts.worker) return io.out(`${name(run)}${resuming ? ' (resumed)' : ''}: started`);
-            bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${name(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
+            if (opts.worker) return io.out(`${runLabel(run)}${resuming ? ' (resumed)' : ''}: started`);
+            bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${runLabel(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           // each run's own outcome: the study as a whole can be unfinished while this run is done
           onRunEnd: (run, completed, diverged) => {
             const blewUp = diverged ? ` (warning: training blew up, mean loss ${diverged.loss.toExponential(2)} at step ${diverged.tEnv}; summary.json records it)` : '';
             const outcome = `${completed ? 'done' : 'stopped with a checkpoint'}${blewUp}`;
-            if (opts.worker) return io.out(`${name(run)}: ${outcome}`);
+            if (opts.worker) return io.out(`${runLabel(run)}: ${outcome}`);
             bar.current?.done(outcome);
             bar.current = null;
           },

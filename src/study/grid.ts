@@ -184,6 +184,11 @@ export function selectStudy(study: StudyConfig, selection: StudySelection): Stud
   };
 }
 
+/** A run's label in progress lines and listings, e.g. `recall qmix mast 0.1 seed 3`. */
+export function runLabel(run: StudyRun): string {
+  return `${run.env} ${run.alg} ${run.mode}${run.mode === 'dense' ? '' : ` ${run.density}`} seed ${run.seed}`;
+}
+
 /** Every run of the study, dense ones once per (environment, learner, seed). Configs are validated. */
 export function studyRuns(study: StudyConfig): StudyRun[] {
   const runs: StudyRun[] = [];

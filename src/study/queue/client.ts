@@ -4,15 +4,10 @@
  */
 import { resolve } from 'node:path';
 import type { Job } from 'bullmq';
-import type { StudyRun } from '../grid.js';
+import { runLabel, type StudyRun } from '../grid.js';
 import { trainedSteps } from '../run.js';
 import { openQueue } from './connection.js';
 import { runJobId, type RunJobData, type RunJobProgress, type RunJobResult } from './jobs.js';
-
-/** A run's label in progress lines and listings. */
-export function runLabel(run: StudyRun): string {
-  return `${run.env} ${run.alg} ${run.mode}${run.mode === 'dense' ? '' : ` ${run.density}`} seed ${run.seed}`;
-}
 
 /** What {@link enqueueStudy} did with each run. */
 export interface EnqueueResult {
