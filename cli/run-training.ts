@@ -14,6 +14,7 @@ import { InterruptedError } from '../src/util/errors.js';
 import { DIVERGED_LOSS } from '../src/marl/metrics.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
 import type { CliIo } from './io.js';
+import { onInterrupt } from './interrupt.js';
 import { percent } from './table.js';
 
 /**
@@ -35,11 +36,9 @@ export async function runTraining(
 ): Promise<TrainSummary> {
   const { warmStartFrom, envOptions, provenance } = more;
   const resumeCommand = more.resumeCommand ?? `mast train --out ${outDir} --resume`;
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
   // the run directory is locked before anything goes into its console log
   const lock = openRunDir(outDir);
+  const interrupt = onInterrupt();
   io.consoleLog?.open(outDir, resume && existsSync(runPaths(outDir).checkpoint) ? 'resumed from its last checkpoint' : 'new run, from step 0');
   const label = `train ${config.alg} on ${config.env}`;
   const progresses: Progress[] = [createProgress({ total: config.steps, label, stream: io.progressStream })];
@@ -52,7 +51,7 @@ export async function runTraining(
       resume,
       backend,
       lock,
-      signal: abort.signal,
+      signal: interrupt.signal,
       ...(warmStartFrom ? { warmStartFrom } : {}),
       ...(envOptions ? { envOptions } : {}),
       ...(provenance ? { provenance } : {}),
@@ -82,7 +81,7 @@ export async function runTraining(
     throw err;
   } finally {
     lock.release();
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

@@ -19,6 +19,7 @@ import { CheckpointError, ConfigError } from '../../src/util/errors.js';
 import { createProgress } from '../../src/util/progress.js';
 import { flopsPerDecision, readAgentSource, sha256, type AgentSource } from '../agent-source.js';
 import type { CliIo } from '../io.js';
+import { onInterrupt } from '../interrupt.js';
 
 /** The options of an offline compression. */
 export interface OfflineCompressOpts {
@@ -68,16 +69,14 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
   const lock = openRunDir(opts.out); // made, locked and cleared of interrupted writes, as training's
   io.consoleLog?.open(opts.out, 'new run: offline compression');
-  const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint); // stop at the next update: exit 130 (cli/main.ts), the lock released, nothing half-written
+  const interrupt = onInterrupt(); // stop at the next update: exit 130 (cli/main.ts), the lock released, nothing half-written
   try {
-    await distilInto(io, source, data, opts, abort.signal);
+    await distilInto(io, source, data, opts, interrupt.signal);
   } catch (err) {
     io.consoleLog?.write(`error: ${err instanceof Error ? err.message : String(err)}`); // cli/main.ts prints it
     throw err;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
     lock.release();
   }
 }

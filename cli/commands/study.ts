@@ -11,6 +11,7 @@ import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../op
 import { startStudyWorkers } from '../study-workers.js';
 import { CheckpointError } from '../../src/util/errors.js';
 import type { CliIo } from '../io.js';
+import { onInterrupt } from '../interrupt.js';
 
 /** Options of `mast study`. */
 interface StudyOptions extends StudySelection {
@@ -66,17 +67,13 @@ export function studyCommand(io: CliIo): Command {
       const doneBefore = finished();
       if (!opts.worker && !opts.json) for (const line of reuseLines(runs, trainedSteps)) io.out(line);
       const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
-      const abort = new AbortController();
-      const onSigint = (): void => {
-        abort.abort();
-        workers?.interrupt();
-      };
-      process.once('SIGINT', onSigint);
+      const interrupt = onInterrupt(() => workers?.interrupt());
+      const interrupted = interrupt.signal;
       const bar: { current: Progress | null } = { current: null }; // the run in progress
       try {
         const result = await runStudy(study, {
           backend: opts.backend,
-          signal: abort.signal,
+          signal: interrupted,
           onRun: (run, i, n, resuming) => {
             if (opts.worker) return io.out(`${runLabel(run)}${resuming ? ' (resumed)' : ''}: started`);
             bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${runLabel(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
@@ -93,14 +90,14 @@ export function studyCommand(io: CliIo): Command {
         });
         if (opts.worker) {
           io.out(`trained ${result.trained} of the study's ${runs.length} runs`);
-          if (abort.signal.aborted && !result.completed) throw new InterruptedError('stopped by the interrupt');
+          if (interrupted.aborted && !result.completed) throw new InterruptedError('stopped by the interrupt');
           return;
         }
         if (opts.json) {
           const failedWorkers = (await workers?.finished()) ?? 0;
           const done = finished();
-          io.out(JSON.stringify({ runs: runs.length, doneBefore, trainedNow: done - doneBefore, left: runs.length - done, stoppedEarly: abort.signal.aborted, heldElsewhere: result.heldElsewhere, jobs: opts.jobs, failedWorkers }));
-          if (abort.signal.aborted && done < runs.length) throw new InterruptedError(`the study stopped with ${runs.length - done} runs left; continue with: mast study ${file}`);
+          io.out(JSON.stringify({ runs: runs.length, doneBefore, trainedNow: done - doneBefore, left: runs.length - done, stoppedEarly: interrupted.aborted, heldElsewhere: result.heldElsewhere, jobs: opts.jobs, failedWorkers }));
+          if (interrupted.aborted && done < runs.length) throw new InterruptedError(`the study stopped with ${runs.length - done} runs left; continue with: mast study ${file}`);
           return;
         }
         const failed = (await workers?.finished()) ?? 0;
@@ -108,12 +105,12 @@ export function studyCommand(io: CliIo): Command {
         const done = finished();
         const left = runs.length - done;
         const by = opts.jobs > 1 ? ` by ${opts.jobs} processes` : '';
-        const elsewhere = !workers && !abort.signal.aborted && result.heldElsewhere > 0;
+        const elsewhere = !workers && !interrupted.aborted && result.heldElsewhere > 0;
         const rest = left === 0 ? '' : elsewhere ? `, ${left} left to another process training this study` : `, ${left} left; stopped early — run the same command to continue`;
         io.out(`${runs.length} runs: ${doneBefore} already done, ${done - doneBefore} trained now${by}${rest}`);
-        if (abort.signal.aborted && left > 0) throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
+        if (interrupted.aborted && left > 0) throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { BACKEND_HELP, backendOption, numberIn } from '../options.js';
 import type { CliIo } from '../io.js';
+import { onInterrupt } from '../interrupt.js';
 import { InterruptedError } from '../../src/util/errors.js';
 
 interface WorkerCliOptions {
@@ -25,9 +26,7 @@ export function workerCommand(io: CliIo): Command {
     .option('--exit-when-empty', 'stop once the queue holds nothing waiting or in training (default: wait for more runs until Ctrl-C)')
     .action(async (opts: WorkerCliOptions) => {
       const name = opts.name ?? `${hostname()}:${process.pid}`;
-      const abort = new AbortController();
-      const onSigint = (): void => abort.abort();
-      process.once('SIGINT', onSigint);
+      const interrupt = onInterrupt();
       const bar: { current: Progress | null } = { current: null };
       try {
         const { runWorker } = await import('../../src/study/queue/worker.js'); // tfjs and bullmq: loaded when the command runs
@@ -36,7 +35,7 @@ export function workerCommand(io: CliIo): Command {
           backend: opts.backend,
           lockDurationMs: opts.lockDuration * 1000,
           ...(opts.exitWhenEmpty ? { exitWhenEmpty: true } : {}),
-          signal: abort.signal,
+          signal: interrupt.signal,
           onReady: () => io.out(`worker ${name}: waiting for runs on ${opts.queue}`),
           onRunStart: (data, resuming) => {
             const label = `${data.label}${resuming ? ' (resumed)' : ''}`;
@@ -54,9 +53,9 @@ export function workerCommand(io: CliIo): Command {
         });
         const failed = summary.failed > 0 ? `, ${summary.failed} failed (see \`mast study STUDY.json --queue ${opts.queue} --list\`)` : '';
         io.out(`worker ${name}: ${summary.finished} runs finished${summary.returned ? `, ${summary.returned} put back on the queue` : ''}${failed}`);
-        if (abort.signal.aborted) throw new InterruptedError(`worker ${name} stopped; its run (if any) is back on the queue with a checkpoint; continue with: mast worker --queue ${opts.queue}`);
+        if (interrupt.signal.aborted) throw new InterruptedError(`worker ${name} stopped; its run (if any) is back on the queue with a checkpoint; continue with: mast worker --queue ${opts.queue}`);
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }
