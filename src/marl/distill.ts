@@ -27,6 +27,7 @@ import { greedyAction } from '../snapshot/actions.js';
 import { gradualDensityAt } from '../sparse/prune.js';
 import { InterruptedError, NumericError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { eventLoopYielder } from '../util/event-loop.js';
 import { RnnAgent } from './agent.js';
 import { batchAgentInputs } from './batch-inputs.js';
 import { makeBatch, type Episode, type EpisodeBatch } from './episode.js';
@@ -67,9 +68,6 @@ export interface DistillOptions {
   /** Stop at the next update (an {@link InterruptedError}; nothing is returned, so nothing half-distilled is written). */
   signal?: AbortSignal;
 }
-
-/** How long the distillation runs before letting the event loop handle signals. */
-const YIELD_INTERVAL_MS = 50;
 
 /** The pruning interval `mast compress --data` uses: 50 pruning steps on the way to the density. */
 export function defaultPruneInterval(updates: number, pruneEnd: number): number {
@@ -144,13 +142,9 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
     let lossCount = 0;
     let density = startDensity;
     try {
-      let lastYield = performance.now();
+      const yieldToEventLoop = eventLoopYielder();
       for (let update = 1; update <= options.updates; update++) {
-        // let the event loop run now and then, so a Ctrl-C handler (which aborts `signal`) can
-        if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
+        await yieldToEventLoop(); // so a Ctrl-C handler (which aborts `signal`) can run
         if (options.signal?.aborted) throw new InterruptedError(`distillation stopped at update ${update} of ${options.updates}; nothing was written`, { hint: 'run the same command again (it starts over)' });
         // --- prune on the gradual schedule, then once more at the end of it
         if (density > options.density && (update % options.pruneInterval === 0 || update >= pruneEndUpdate)) {

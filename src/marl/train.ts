@@ -10,6 +10,7 @@ import { configHash, parseConfig } from '../config/validate.js';
 import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
+import { eventLoopYielder } from '../util/event-loop.js';
 import { CheckpointError, ConfigError, NumericError, ToolkitError } from '../util/errors.js';
 import type { FileLock } from '../util/lock.js';
 import { writeJsonAtomic } from '../util/atomic.js';
@@ -106,9 +107,6 @@ export interface RunSummaryFile {
    */
   diverged?: { tEnv: number; loss: number } | null;
 }
-
-/** How long the training loop runs before letting the event loop handle signals and I/O. */
-const YIELD_INTERVAL_MS = 50;
 
 /**
  * Train (or resume) a run; see {@link TrainOptions}. The run directory is locked meanwhile (see
@@ -320,7 +318,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   };
 
   if (!saved) test(); // the untrained baseline at t = 0
-  let lastYield = performance.now();
+  const yieldToEventLoop = eventLoopYielder();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
   try {
     let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), taken one per iteration
@@ -380,10 +378,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
       options.onEpisode?.({ tEnv: counters.tEnv, steps: config.steps, episodes: counters.episodes, epsilon, return: played.return, loss });
       // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
       // output only run when it does, and this loop would otherwise hold it for the whole run.
-      if (performance.now() - lastYield > YIELD_INTERVAL_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
+      await yieldToEventLoop();
 
       // --- test and checkpoint on their schedules
       if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
