@@ -12,6 +12,7 @@ import { makeEnv } from '../src/envs/registry.js';
 import type { MultiAgentEnv, StepResult } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';
 import { ToyEnv } from '../test/envs/toy-env.js';
+import { randomPolicySpeed } from './random-play.js';
 
 /** One row of the bench. */
 export interface EnvBridgeRow {
@@ -23,24 +24,7 @@ export interface EnvBridgeRow {
 
 /** Steps per second of `env` under uniformly random available actions over at least `steps` steps. */
 function speed(env: MultiAgentEnv, steps: number): number {
-  const rng = new Rng(3);
-  let done = 0;
-  const t0 = performance.now();
-  while (done < steps) {
-    env.reset(rng.seed());
-    for (;;) {
-      env.getObs();
-      env.getState();
-      const actions = env.getAvailActions().map((av) => {
-        const ok = [...av.keys()].filter((a) => av[a] === 1);
-        return ok[rng.int(ok.length)] as number;
-      });
-      done++;
-      const r = env.step(actions);
-      if (r.terminated || r.truncated) break;
-    }
-  }
-  return (done * 1000) / (performance.now() - t0);
+  return randomPolicySpeed(env, steps).stepsPerSec;
 }
 
 /** Steps per second (all environments together) of `envs` stepped in lockstep: every step started, then every one awaited. */

@@ -30,6 +30,7 @@ import { AgentSession } from '../src/runtime/ort.js';
 import { inputSize } from '../src/snapshot/validate.js';
 import { enginesBench, formatEngines } from './engines.js';
 import { median } from '../src/util/stats.js';
+import { randomPolicySpeed } from './random-play.js';
 
 async function updateMs(backend: string, density: number, updates: number, envId = 'recall'): Promise<number> {
   await initBackend(backend);
@@ -68,31 +69,6 @@ async function decisionUs(format: 'sparse' | 'dense', decisions: number): Promis
   }
   await session.close();
   return median(times);
-}
-
-/** Environment steps per second under uniformly random available actions, and the mean episode length. */
-function envSpeed(id: string, steps: number): { stepsPerSec: number; episodeLength: number } {
-  const env = makeEnv(id);
-  const rng = new Rng(3);
-  let done = 0;
-  let episodes = 0;
-  const t0 = performance.now();
-  while (done < steps) {
-    env.reset(rng.seed());
-    episodes++;
-    for (;;) {
-      env.getObs();
-      env.getState();
-      const actions = env.getAvailActions().map((av) => {
-        const ok = [...av.keys()].filter((a) => av[a] === 1);
-        return ok[rng.int(ok.length)] as number;
-      });
-      const r = env.step(actions);
-      done++;
-      if (r.terminated || r.truncated) break;
-    }
-  }
-  return { stepsPerSec: (done * 1000) / (performance.now() - t0), episodeLength: done / episodes };
 }
 
 const json = process.argv.includes('--json');
@@ -135,7 +111,7 @@ const engines = engineSummary.rows;
 const ENV_BENCH = ['recall', 'smaclite/3m', 'smaclite/3s5z', 'smaclite/2c_vs_64zg', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
 const envs = [];
 for (const id of ENV_BENCH) {
-  const speed = envSpeed(id, 20_000);
+  const speed = randomPolicySpeed(makeEnv(id), 20_000);
   const update = await updateMs('wasm', 1, 5, id);
   const episodeMs = (1000 * speed.episodeLength) / speed.stepsPerSec;
   envs.push({ id, stepsPerSec: speed.stepsPerSec, episodeLength: speed.episodeLength, updateMs: update, envShare: episodeMs / (episodeMs + update) });
