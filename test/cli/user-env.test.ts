@@ -6,24 +6,20 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '../../src/util/errors.js';
 import { readCheckpoint } from '../../src/marl/checkpoint.js';
 import { runCli } from './harness.js';
+import { bridgeChildren } from '../envs/bridge-children.js';
 
 const TOY = 'python:test/fixtures/envs/toy_env.py:ToyEnv';
 const dir = mkdtempSync(join(tmpdir(), 'mast-user-env-'));
 /** Short phases so a few hundred steps hold tests and checkpoints. */
 const overrides = join(dir, 'overrides.json');
 writeFileSync(overrides, JSON.stringify({ batchSize: 8, schedule: { testInterval: 200, testEpisodes: 2, checkpointInterval: 200 } }));
-
-function bridgeChildren(): string[] {
-  const out = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes('mast_env_bridge'));
-}
 
 after(() => assert.deepEqual(bridgeChildren(), [], 'no bridge process outlives the tests'));
 

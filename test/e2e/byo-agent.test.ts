@@ -7,20 +7,16 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/harness.js';
+import { bridgeChildren } from '../envs/bridge-children.js';
 
 const TOY = 'python:test/fixtures/envs/toy_env.py:ToyEnv';
 const AGENT = 'test/fixtures/toy-agent.onnx';
 const dir = mkdtempSync(join(tmpdir(), 'mast-byo-'));
 
-function bridgeChildren(): string[] {
-  const out = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes('mast_env_bridge'));
-}
 after(() => assert.deepEqual(bridgeChildren(), [], 'no bridge process outlives the tests'));
 
 /** `mast args --json`, parsed; fails the test on an error. */

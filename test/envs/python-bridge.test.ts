@@ -6,13 +6,14 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { makeEnv } from '../../src/envs/registry.js';
 import { PythonEnv } from '../../src/envs/bridge/python-env.js';
 import { ToolkitError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
 import { ToyEnv } from './toy-env.js';
+import { bridgeChildren } from './bridge-children.js';
 
 const TOY = 'python:test/fixtures/envs/toy_env.py:ToyEnv';
 const bad = (cls: string): string => `python:test/fixtures/envs/bad_envs.py:${cls}`;
@@ -36,12 +37,6 @@ function trajectory(env: MultiAgentEnv, seed: number, rng: Rng): unknown[] {
       return rows;
     }
   }
-}
-
-/** The child processes of this test process running the bridge script. */
-function bridgeChildren(): string[] {
-  const out = execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((l) => l.includes('mast_env_bridge'));
 }
 
 function throwsBridge(fn: () => unknown, code: string, ...patterns: RegExp[]): void {

@@ -81,7 +81,8 @@ export async function runWorker(url: string, options: WorkerOptions = {}): Promi
     const started = performance.now();
     const resumed = existsSync(runPaths(dir).checkpoint);
     const result = (steps: number, finalReturn: number | null): RunJobResult => ({ dir, worker: name, steps, resumed, finalReturn, elapsedSec: (performance.now() - started) / 1000 });
-    if (trainedSteps(dir) >= config.steps) return result(trainedSteps(dir), null); // finished before it was taken
+    const already = trainedSteps(dir); // reads summary.json
+    if (already >= config.steps) return result(already, null); // finished before it was taken
     const { lock, displaced } = takeOverRunDir(dir); // the queue gave us the run: a lost worker's lock is stale
     if (displaced) options.onLockTakenOver?.(job.data, displaced);
     options.onRunStart?.(job.data, resumed);
