@@ -7,7 +7,7 @@ import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tenso
 import { ToolkitError } from '../util/errors.js';
 import type { SnapshotMetadata, SnapshotTensor } from './types.js';
 import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
-import { metadataProblem } from './validate.js';
+import { metadataProblem, tensorProblem } from './validate.js';
 
 /** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
 export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
@@ -68,17 +68,8 @@ function check(snap: MixerSnapshot, what: string): void {
     if (!Number.isInteger(a![k]) || a![k] <= 0) fail(`architecture.${k} must be a positive integer, got ${a![k]}`);
   }
   for (const [name, shape] of Object.entries(qmixShapes(a!))) {
-    const t = snap.tensors[name];
-    const size = shape.reduce((p, d) => p * d, 1);
-    if (!t || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.values.length !== size) {
-      fail(`mixer tensor '${name}' is missing or not of shape [${shape}]`);
-    }
-    const { values, mask } = t!;
-    for (let i = 0; i < size; i++) if (!Number.isFinite(values[i])) fail(`mixer tensor '${name}' has a non-finite value at flat index ${i}`);
-    if (mask) {
-      if (mask.length !== size) fail(`mask of mixer tensor '${name}' has ${mask.length} entries, expected ${size}`);
-      for (let i = 0; i < size; i++) if (mask[i] === 0 && values[i] !== 0) fail(`mixer tensor '${name}' has a nonzero value at masked flat index ${i}`);
-    }
+    const problem = tensorProblem(`mixer tensor '${name}'`, snap.tensors[name], shape);
+    if (problem) fail(problem);
   }
 }
 

@@ -1,6 +1,6 @@
 /** Structural checks on an {@link AgentSnapshot}: every tensor present, shapes consistent, masks honoured. */
 import { ToolkitError } from '../util/errors.js';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type ModelProvenance, type RnnAgentArchitecture, type RnnAgentTensorName } from './types.js';
+import { RNN_AGENT_TENSORS, type AgentSnapshot, type ModelProvenance, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from './types.js';
 
 /** Length of the agent network's input vector. */
 export function inputSize(arch: RnnAgentArchitecture): number {
@@ -53,24 +53,28 @@ export function validateSnapshot(snap: AgentSnapshot, what = 'snapshot'): void {
   if (problem) fail(problem);
   const shapes = expectedShapes(arch);
   for (const name of RNN_AGENT_TENSORS) {
-    const t = snap.tensors[name];
-    if (!t) fail(`missing tensor '${name}'`);
-    const want = shapes[name];
-    if (!Array.isArray(t.shape) || t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-      fail(`tensor '${name}' has shape [${t.shape}], expected [${want}]`);
-    }
-    const size = want.reduce((a, b) => a * b, 1);
-    if (t.values.length !== size) fail(`tensor '${name}' has ${t.values.length} values, expected ${size}`);
-    for (let i = 0; i < t.values.length; i++) {
-      if (!Number.isFinite(t.values[i])) fail(`tensor '${name}' has a non-finite value at flat index ${i}`);
-    }
-    if (t.mask) {
-      if (t.mask.length !== size) fail(`mask of '${name}' has ${t.mask.length} entries, expected ${size}`);
-      for (let i = 0; i < size; i++) {
-        if (t.mask[i] === 0 && t.values[i] !== 0) fail(`tensor '${name}' has a nonzero value at masked flat index ${i}`);
-      }
-    }
+    const problem = tensorProblem(`tensor '${name}'`, snap.tensors[name], shapes[name]);
+    if (problem) fail(problem);
   }
+}
+
+/**
+ * What is wrong with a snapshot tensor that should have `shape` — absent, of another shape or size,
+ * holding a non-finite value, or with a mask of the wrong size or a nonzero value where masked —
+ * or null. `label` names it in the message (e.g. `tensor 'fc1.weight'`). Agent and mixer snapshots
+ * are checked by the same rule.
+ */
+export function tensorProblem(label: string, t: SnapshotTensor | undefined, shape: readonly number[]): string | null {
+  if (!t) return `${label} is missing`;
+  if (!Array.isArray(t.shape) || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) return `${label} has shape [${t.shape}], expected [${shape}]`;
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (t.values.length !== size) return `${label} has ${t.values.length} values, expected ${size}`;
+  for (let i = 0; i < size; i++) if (!Number.isFinite(t.values[i])) return `${label} has a non-finite value at flat index ${i}`;
+  if (t.mask) {
+    if (t.mask.length !== size) return `mask of ${label} has ${t.mask.length} entries, expected ${size}`;
+    for (let i = 0; i < size; i++) if (t.mask[i] === 0 && t.values[i] !== 0) return `${label} has a nonzero value at masked flat index ${i}`;
+  }
+  return null;
 }
 
 /** What is wrong with a {@link ModelProvenance} read from a file, or null. */
