@@ -1,5 +1,5 @@
 /** Default training configuration (pymarl QMIX) and named presets, each a small diff over it. */
-import type { GrowRule, SparsityMode, TrainConfig } from './types.js';
+import type { SparsityMode, TrainConfig } from './types.js';
 
 /** A recursively optional version of `T`, the shape of presets and overrides. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -154,17 +154,6 @@ export const MODE_DEFAULTS: Record<SparsityMode, DeepPartial<TrainConfig>> = {
   rigl: {},
   rlx2: { targets: { returns: 'n-step' } },
   mast: { targets: { operator: 'soft-mellowmax', returns: 'td-lambda' }, recentBuffer: { fraction: 0.5 } },
-};
-
-/** Each mode's own grow rule (`topology.grow: 'mode'`); null for the modes whose masks never change. */
-export const MODE_GROW_RULES: Record<SparsityMode, GrowRule | null> = {
-  dense: null,
-  tiny: null,
-  static: null,
-  set: 'random',
-  rigl: 'gradient',
-  rlx2: 'gradient',
-  mast: 'gradient',
 };
 
 /** A preset name. */

@@ -12,20 +12,19 @@ export type MixerName = (typeof MIXER_NAMES)[number];
 /**
  * Learners: QMIX and VDN (pymarl), OW-/CW-QMIX (weighted QMIX with a central critic; Rashid et al.
  * 2020) and RES-QMIX (regularized softmax targets; Pan et al. 2021), the learners MAST evaluates.
+ * What sets each apart is its entry in `LEARNERS` (`learners.ts`).
  */
 export const ALGORITHMS = ['qmix', 'vdn', 'ow-qmix', 'cw-qmix', 'res-qmix'] as const;
 /** A learner name. */
 export type Algorithm = (typeof ALGORITHMS)[number];
-
-/** The mixing network each learner trains (WQMIX and RES add their parts on top of QMIX's). */
-export const ALGORITHM_MIXER: Record<Algorithm, MixerName> = { qmix: 'qmix', vdn: 'vdn', 'ow-qmix': 'qmix', 'cw-qmix': 'qmix', 'res-qmix': 'qmix' };
 
 /**
  * Sparsity modes, one code path (rigl's `LEARNER_MODES`); `dense` is a mode too, in which every mask
  * step is a no-op. `tiny` is dense with widths shrunk to the sparse model's weight count; `static`
  * keeps its initial random mask; `set` (random grow), `rigl` (gradient grow), `rlx2` (RigL + delayed
  * multi-step targets) and `mast` (RigL + Soft Mellowmax + hybrid TD(λ) + dual buffers) evolve it.
- * Each mode brings its own target and replay defaults ({@link MODE_DEFAULTS} in `defaults.ts`).
+ * Each mode brings its own target and replay defaults ({@link MODE_DEFAULTS} in `defaults.ts`); what
+ * else sets it apart is its entry in `SPARSITY_MODE_KINDS` (`learners.ts`).
  */
 export const SPARSITY_MODES = ['dense', 'tiny', 'static', 'set', 'rigl', 'rlx2', 'mast'] as const;
 /** A sparsity mode. */

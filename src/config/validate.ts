@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '../util/errors.js';
-import { DEFAULT_CONFIG, MODE_DEFAULTS, MODE_GROW_RULES, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
+import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
+import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
 import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, GROW_CHOICES, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -91,17 +92,18 @@ export function checkConfig(c: TrainConfig): void {
   checkEnum('density distribution', DENSITY_DISTRIBUTIONS, s.distribution);
   checkEnum('sparse initialisation', SPARSE_INITS, s.init);
   check(s.density > 0 && s.density <= 1, 'sparsity.density', s.density, 'in (0, 1]');
-  if (s.mode === 'dense' && s.density !== 1) {
+  const modeKind = SPARSITY_MODE_KINDS[s.mode];
+  if (!usesDensity(modeKind) && s.density !== 1) {
     throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, { hint: "choose a sparse mode (e.g. --sparsity static) or leave the density at 1" });
   }
-  if (s.mode !== 'dense' && s.density === 1) {
+  if (usesDensity(modeKind) && s.density === 1) {
     throw new ConfigError(`sparsity.mode is '${s.mode}' but sparsity.density is 1`, { hint: 'give a density below 1 (e.g. --density 0.1) or use --sparsity dense' });
   }
   checkEnum('pruning schedule', PRUNING_SCHEDULES, c.pruning.schedule);
   check(isInt(c.pruning.interval, 1), 'pruning.interval', c.pruning.interval, 'a positive integer');
   check(c.pruning.endFraction > 0 && c.pruning.endFraction <= 1, 'pruning.endFraction', c.pruning.endFraction, 'in (0, 1]');
   check(c.pruning.startDensity >= s.density && c.pruning.startDensity <= 1, 'pruning.startDensity', c.pruning.startDensity, `in [sparsity.density, 1] = [${s.density}, 1]`);
-  if (c.pruning.schedule === 'gradual' && (s.mode === 'dense' || s.mode === 'tiny')) {
+  if (c.pruning.schedule === 'gradual' && !modeKind.masked) {
     throw new ConfigError(`pruning.schedule is 'gradual' but sparsity.mode is '${s.mode}', which has no masks`, { hint: "choose a masked mode (static, set, rigl, rlx2, mast) or pruning.schedule 'oneshot'" });
   }
   const tp = c.topology;

@@ -10,6 +10,7 @@ import type { DensityDistribution, PruningSchedule, TrainConfig } from '../confi
 import { deriveConfig, parseConfig, resolveConfig } from '../config/validate.js';
 import { readSnapshot } from '../snapshot/io.js';
 import type { AgentSnapshot } from '../snapshot/types.js';
+import { SPARSITY_MODE_KINDS } from '../config/learners.js';
 import { CheckpointError, ConfigError } from '../util/errors.js';
 import { readMetrics } from './metrics.js';
 import { runPaths } from './run-dir.js';
@@ -53,7 +54,7 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
     throw new CheckpointError(`${sourceDir} holds neither a trained run (checkpoint.mast, config.json) nor an agent snapshot`, { hint: 'train one (mast train --out DIR) or import one (mast import agent.onnx --out DIR)' });
   }
   const source = trained ? parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config) : configForSnapshot(readSnapshot(paths.snapshot));
-  if (source.sparsity.mode === 'tiny') throw new ConfigError(`${sourceDir} is a 'tiny' run; compress a full-width run instead`);
+  if (SPARSITY_MODE_KINDS[source.sparsity.mode].shrinksWidths) throw new ConfigError(`${sourceDir} is a '${source.sparsity.mode}' run; compress a full-width run instead`);
   if (target.density >= source.sparsity.density) {
     throw new ConfigError(`--density ${target.density} is not below the source run's density ${source.sparsity.density}`, { hint: 'choose a smaller density, e.g. 0.1' });
   }

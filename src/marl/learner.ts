@@ -11,7 +11,8 @@
  * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ALGORITHM_MIXER, type MixerConfig, type TrainConfig, type ReturnKind } from '../config/types.js';
+import type { MixerConfig, TrainConfig, ReturnKind } from '../config/types.js';
+import { LEARNERS, type LearnerKind } from '../config/learners.js';
 import type { Rng } from '../util/rng.js';
 import { NumericError } from '../util/errors.js';
 import type { RnnAgentArchitecture } from '../snapshot/types.js';
@@ -25,7 +26,6 @@ import { maskUnavailable, softMellowmax } from './operators.js';
 import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
 import { CentralCritic } from './mixers/central.js';
 import { resSoftmaxValue } from './res.js';
-import { hasCentralCritic } from './setup.js';
 import { FusedAgentUnroll } from './fused-agent.js';
 import { enableKernelLinear } from './kernel-linear.js';
 import { RewardScale } from './reward-scale.js';
@@ -94,15 +94,18 @@ export class QLearner {
   readonly rewardScale = new RewardScale();
   /** The kernel unrolls of the online and target agents (`compute: kernels`), made on first use. */
   private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
+  /** What sets this learner apart (its registry entry). */
+  private readonly kind: LearnerKind;
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
    */
   constructor(private readonly config: TrainConfig, arch: RnnAgentArchitecture, mixerSpec: MixerSpec, rng: Rng, mixerWidths: MixerConfig = config.mixer) {
-    const mixerName = ALGORITHM_MIXER[config.alg];
+    this.kind = LEARNERS[config.alg];
+    const mixerName = this.kind.mixer;
     this.agent = RnnAgent.create(arch, rng);
     this.mixer = createMixer(mixerName, mixerSpec, mixerWidths, rng);
-    this.critic = hasCentralCritic(config.alg) ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng) : null;
+    this.critic = this.kind.centralCritic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng) : null;
     // Target networks start as copies; their own initial draws come from a throwaway stream.
     const scratch = rng.split();
     this.targetAgent = RnnAgent.create(arch, scratch);
@@ -166,8 +169,8 @@ export class QLearner {
    * central critic (WQMIX bootstraps from Q̂*), or RES's softmax over per-agent joint-action variants.
    */
   private bootstrapValue(next: tf.Tensor3D, targetQs: tf.Tensor4D, availNext: tf.Tensor4D, statesNext: tf.Tensor3D): tf.Tensor2D {
-    if (this.config.alg === 'res-qmix') return resSoftmaxValue(this.targetMixer, next, targetQs, availNext, statesNext, this.config.res.beta);
-    if (this.targetCritic) return this.targetCritic.mix(next, statesNext);
+    if (this.kind.bootstrap === 'res-softmax') return resSoftmaxValue(this.targetMixer, next, targetQs, availNext, statesNext, this.config.res.beta);
+    if (this.kind.bootstrap === 'target-critic' && this.targetCritic) return this.targetCritic.mix(next, statesNext);
     return this.targetMixer.mix(next, statesNext);
   }
 
@@ -177,9 +180,10 @@ export class QLearner {
    * Q̂*(s, greedy), else w. Built from detached values: the weights carry no gradient.
    */
   private sampleWeights(qTot: tf.Tensor2D, y: tf.Tensor2D, qsNow: tf.Tensor4D, actions: tf.Tensor, availNow: tf.Tensor4D, statesNow: tf.Tensor3D): tf.Tensor2D | null {
-    const { alg, wqmix } = this.config;
-    if (alg === 'ow-qmix') return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
-    if (alg !== 'cw-qmix' || !this.critic) return null;
+    const { wqmix } = this.config;
+    const { weighting } = this.kind;
+    if (weighting === 'ow') return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
+    if (weighting !== 'cw' || !this.critic) return null;
     const masked = maskUnavailable(qsNow, availNow); // [B, T, N, A]
     const isGreedy = greedyJointAction(qsNow, actions, availNow); // [B, T]
     const qStarGreedy = detach(this.critic.mix(tf.max(masked, 3) as tf.Tensor3D, statesNow)); // Q̂*(s, greedy) [B, T]
@@ -238,7 +242,7 @@ export class QLearner {
         const weights = this.critic ? this.sampleWeights(detach(qTot), y, detach(qsNow), actions, availNow, statesNow) : null; // WQMIX
         let loss = mean(weights ? tf.mul(weights, tf.square(td)) : tf.square(td));
         if (this.critic) loss = tf.add(loss, mean(tf.square(tf.sub(this.critic.mix(detach(chosen), statesNow), y)))) as tf.Scalar; // Q̂* regression
-        if (this.config.alg === 'res-qmix') {
+        if (this.kind.resRegularizer) {
           const mc = tf.tensor2d(lambdaReturns(returns, gamma, 1), [b, t]); // discounted return G_t [B, T]
           loss = tf.add(loss, tf.mul(this.config.res.lambda, mean(tf.square(tf.sub(qTot, mc))))) as tf.Scalar;
         }

@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../util/rng.js';
 import type { DensityDistribution, SparsityConfig } from '../config/types.js';
+import { SPARSITY_MODE_KINDS } from '../config/learners.js';
 import { allocateDensities } from '../sparse/density.js';
 import { magnitudeMask, randomMask } from '../sparse/mask.js';
 import type { ExplorationRecord } from '../sparse/exploration.js';
@@ -39,13 +40,13 @@ export type MaskSource = 'random' | 'magnitude';
 /**
  * Give every weight matrix in `stores` a mask at its share of the global `density` (the config's
  * unless given: gradual pruning starts at `pruning.startDensity`), or leave everything dense
- * (`dense` and `tiny` modes: a no-op). Random masks of a fresh network with `init: 'sparse'` have
+ * (the modes without masks, `dense` and `tiny`: a no-op). Random masks of a fresh network with `init: 'sparse'` have
  * their kept weights scaled by 1/√density: a unit keeps about density·fanIn inputs, so U(±1/√fanIn)
  * weights would shrink its pre-activation variance by that factor. Magnitude masks keep a trained
  * network's largest weights as they are.
  */
 export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng, source: MaskSource = 'random', density = sparsity.density): void {
-  if (sparsity.mode === 'dense' || sparsity.mode === 'tiny') return;
+  if (!SPARSITY_MODE_KINDS[sparsity.mode].masked) return;
   const layers = maskableLayers(stores);
   const plan = allocateDensities(layers, density, sparsity.distribution);
   for (const layer of layers) {

@@ -1,5 +1,6 @@
 /** Building the pieces of a run from its config: environment sizes → network widths and architecture. */
-import { ALGORITHM_MIXER, type Algorithm, type AgentConfig, type MixerConfig, type TrainConfig } from '../config/types.js';
+import type { Algorithm, AgentConfig, MixerConfig, TrainConfig } from '../config/types.js';
+import { LEARNERS, SPARSITY_MODE_KINDS } from '../config/learners.js';
 import type { EnvInfo } from '../envs/types.js';
 import type { RnnAgentArchitecture } from '../snapshot/types.js';
 import { inputSize } from '../snapshot/validate.js';
@@ -30,11 +31,6 @@ export interface NetworkWidths {
   mixer: MixerConfig;
 }
 
-/** Whether a learner trains WQMIX's central critic. */
-export function hasCentralCritic(alg: Algorithm): boolean {
-  return alg === 'ow-qmix' || alg === 'cw-qmix';
-}
-
 /**
  * Weight-matrix entries (biases excluded) of the agent network and of the mixer-side networks at the
  * given widths: agent In·H + 2·H·3H (GRU input and recurrent) + H·A; QMIX 2·S·He + He·E·N + He·E
@@ -47,9 +43,9 @@ export function weightCounts(info: EnvInfo, alg: Algorithm, widths: NetworkWidth
   const h = widths.agent.hidden;
   const agent = inputSize(arch) * h + 6 * h * h + h * a;
   const { embed: e, hypernetEmbed: he } = widths.mixer;
-  const qmix = ALGORITHM_MIXER[alg] === 'qmix' ? 2 * s * he + he * e * n + he * e + 2 * s * e + e : 0;
+  const qmix = LEARNERS[alg].mixer === 'qmix' ? 2 * s * he + he * e * n + he * e + 2 * s * e + e : 0;
   const c = centralEmbed;
-  const critic = hasCentralCritic(alg) ? (n + s) * c + c * c + c : 0;
+  const critic = LEARNERS[alg].centralCritic ? (n + s) * c + c * c + c : 0;
   return { agent, mixer: qmix + critic };
 }
 
@@ -60,7 +56,7 @@ export function weightCounts(info: EnvInfo, alg: Algorithm, widths: NetworkWidth
  */
 export function networkWidths(config: TrainConfig, info: EnvInfo): NetworkWidths {
   const full: NetworkWidths = { agent: config.agent, mixer: config.mixer };
-  if (config.sparsity.mode !== 'tiny') return full;
+  if (!SPARSITY_MODE_KINDS[config.sparsity.mode].shrinksWidths) return full;
   const total = (w: NetworkWidths): number => {
     const c = weightCounts(info, config.alg, w, config.wqmix.centralEmbed);
     return c.agent + c.mixer;

@@ -7,7 +7,7 @@
  * dropping without growing.
  */
 import type { DensityDistribution, GrowChoice, GrowRule, SparsityMode } from '../config/types.js';
-import { MODE_GROW_RULES } from '../config/defaults.js';
+import { MODE_GROW_RULES } from '../config/learners.js';
 import type { Rng } from '../util/rng.js';
 import { allocateDensities } from '../sparse/density.js';
 import { countActive } from '../sparse/mask.js';

@@ -16,7 +16,7 @@ import type { FileLock } from '../util/lock.js';
 import { writeJsonAtomic } from '../util/atomic.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
 import { writeMixerSnapshot } from '../snapshot/mixer.js';
-import { ALGORITHM_MIXER } from '../config/types.js';
+import { ALGORITHM_MIXER, LEARNERS, targetMixerPasses as mixerPassesOf } from '../config/learners.js';
 import type { AgentSnapshot, ModelProvenance } from '../snapshot/types.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { initBackend } from './backend.js';
@@ -245,7 +245,7 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   // Topology updates move connections, so active counts change only while gradual pruning runs.
   let atFinalDensity = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
   const dense = weightCounts(info, config.alg, { agent: config.agent, mixer: config.mixer }, config.wqmix.centralEmbed);
-  const targetMixerPasses = config.alg === 'res-qmix' ? info.nAgents * info.nActions : 1;
+  const targetMixerPasses = mixerPassesOf(LEARNERS[config.alg], info.nAgents, info.nActions);
   const currentFlopWeights = (): NetworkWeights => {
     const active = activeWeights(layerDensities(learner.stores()));
     return { agentActive: active.agent, mixerActive: active.mixer, agentDense: dense.agent, mixerDense: dense.mixer };
