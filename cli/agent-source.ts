@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readSnapshot } from '../src/snapshot/io.js';
 import type { AgentSnapshot } from '../src/snapshot/types.js';
-import { runPaths } from '../src/marl/run-dir.js';
+import { runPaths } from '../src/run/run-dir.js';
 import { readOnnxFile } from '../src/onnx/read.js';
 import { importAgent } from '../src/onnx/import-agent.js';
 import { ConfigError } from '../src/util/errors.js';

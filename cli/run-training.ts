@@ -9,7 +9,7 @@ import type { ModelProvenance } from '../src/snapshot/types.js';
 import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/train.js';
 import { createProgress, type Progress } from '../src/util/progress.js';
-import { openRunDir, runPaths } from '../src/marl/run-dir.js';
+import { openRunDir, runPaths } from '../src/run/run-dir.js';
 import { InterruptedError } from '../src/util/errors.js';
 import { DIVERGED_LOSS } from '../src/marl/metrics.js';
 import { writeRunPictures } from '../src/verify/run-report.js';

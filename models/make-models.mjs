@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(join(root, 'dist', p));
-const { exportRun } = await dist('cli/commands/export.js');
+const { exportRun } = await dist('src/onnx/export-run.js');
 const { evaluateOnnxAgent } = await dist('src/verify/eval.js');
 const { modelCard } = await dist('src/verify/model-card.js');
 const { writeJsonAtomic } = await dist('src/util/atomic.js');

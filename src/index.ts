@@ -13,8 +13,9 @@ export { initBackend, BACKEND_NAMES, type BackendName } from './marl/backend.js'
 export { train, type TrainOptions, type TrainSummary } from './marl/train.js';
 export { compressConfig, compressionReport, type CompressTarget, type CompressionReport } from './marl/compress.js';
 export type { MetricsRow } from './marl/metrics.js';
-export { runPaths, type RunPaths } from './marl/run-dir.js';
+export { runPaths, type RunPaths } from './run/run-dir.js';
 export { exportAgent, exportAgentBytes, readAgentMetadata, type WeightFormat, type AgentModelMetadata } from './onnx/export-agent.js';
+export { exportRun } from './onnx/export-run.js';
 export { readOnnxFile, writeOnnxFile } from './onnx/read.js';
 export { inspectModel, type ModelReport, type TensorReport } from './onnx/inspect.js';
 export { validateModel, OnnxValidationError, type ValidationRule } from './onnx/validate.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
 import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/distill.js';
 import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/episodes-file.js';
-import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
+import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import type { AgentSnapshot } from '../../src/snapshot/types.js';
 import { exportAgent } from '../../src/onnx/export-agent.js';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type PruningSchedule, type TrainConfig } from '../../src/config/index.js';
 import { readMetrics } from '../../src/marl/metrics.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import type { ModelProvenance } from '../../src/snapshot/types.js';
 import { flopsPerDecision, sha256 } from '../agent-source.js';
 import { readSnapshot } from '../../src/snapshot/io.js';

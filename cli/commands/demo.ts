@@ -13,13 +13,13 @@ import { makeEnv } from '../../src/envs/registry.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import { randomBaseline, type RandomBaseline } from '../../src/verify/random-baseline.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import type { RunSummaryFile } from '../../src/marl/train.js';
 import type { CliIo } from '../io.js';
 import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
 import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { formatTable, percent } from '../table.js';
-import { exportRun } from './export.js';
+import { exportRun } from '../../src/onnx/export-run.js';
 import { formatEvalReport } from './eval.js';
 
 interface DemoOpts {

@@ -1,9 +1,7 @@
 /** `mast export`: a run's agent network → an ONNX model with sparse initializers. */
 import { Command } from 'commander';
-import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
-import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
+import { runPaths } from '../../src/run/run-dir.js';
+import { exportRun } from '../../src/onnx/export-run.js';
 import { exportMixer } from '../../src/onnx/export-mixer.js';
 import { readMixerSnapshot } from '../../src/snapshot/mixer.js';
 import { CheckpointError } from '../../src/util/errors.js';
@@ -18,14 +16,6 @@ import { oneOf } from '../options.js';
 const FORMATS = ['sparse', 'dense', 'auto'] as const;
 
 const ENCODINGS = ['initializer', 'constant'] as const;
-
-/** Export the agent snapshot of run `runDir` to `out`; returns the file size in bytes. */
-export function exportRun(runDir: string, out: string, format: (typeof FORMATS)[number], sparseEncoding: (typeof ENCODINGS)[number] = 'initializer', batchAgents = false): number {
-  const snap = readSnapshot(runPaths(runDir).snapshot);
-  const bytes = batchAgents ? encodeModel(wrapBatchAgents(exportAgent(snap, { format, sparseEncoding }), snap.architecture)) : exportAgentBytes(snap, { format, sparseEncoding });
-  writeOnnxFile(out, bytes);
-  return bytes.length;
-}
 
 /** How a written model stores its weights, as counted in the file: a dense run's export says dense whatever `--format`. */
 function storage(model: ModelProto): string {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
-import { openRunDir, runPaths } from '../../src/marl/run-dir.js';
+import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import { agentIoNames, checkImport } from '../../src/verify/import-check.js';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { readAgentMetadata } from '../../src/onnx/agent-contract.js';
 import { readOnnxFile } from '../../src/onnx/read.js';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths, savedRunConfig } from '../../src/run/run-dir.js';
 import { ConfigError, CheckpointError } from '../../src/util/errors.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
@@ -63,7 +63,6 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
       hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
     });
   }
-  const { savedRunConfig } = await import('../../src/marl/train.js'); // loads tfjs: only when resuming
   const saved = savedRunConfig(paths);
   if (!saved) throw new CheckpointError(`${paths.config} is missing`, { hint: 'the run directory is incomplete; start a new run' });
   const config = parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');

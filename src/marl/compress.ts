@@ -13,7 +13,7 @@ import type { AgentSnapshot } from '../snapshot/types.js';
 import { SPARSITY_MODE_KINDS } from '../config/learners.js';
 import { CheckpointError, ConfigError } from '../util/errors.js';
 import { readMetrics } from './metrics.js';
-import { runPaths } from './run-dir.js';
+import { runPaths } from '../run/run-dir.js';
 
 /** What to compress to. */
 export interface CompressTarget {

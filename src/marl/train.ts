@@ -4,9 +4,9 @@
  * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
  * sequence an uninterrupted one would have taken.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { TrainConfig } from '../config/types.js';
-import { configHash, parseConfig } from '../config/validate.js';
+import { configHash } from '../config/validate.js';
 import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
@@ -36,7 +36,7 @@ import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type Ne
 import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
 import { appendMetrics, divergedLoss, truncateMetrics, type MetricsRow } from './metrics.js';
 import { MetricsWindow } from './metrics-window.js';
-import { openRunDir, runPaths, type RunPaths } from './run-dir.js';
+import { openRunDir, runPaths, savedRunConfig, type RunPaths } from '../run/run-dir.js';
 import { evaluateGreedy } from './evaluate.js';
 import { mixerSnapshot } from './mixers/index.js';
 
@@ -118,31 +118,6 @@ export async function train(config: TrainConfig, options: TrainOptions): Promise
     return await trainInEnvironments(config, options);
   } finally {
     if (lock !== options.lock) lock.release();
-  }
-}
-
-/**
- * The config of the run in `paths.dir` as its `config.json` records it, or null when it has none.
- * @throws CheckpointError when the file cannot be read or parsed.
- */
-export function savedRunConfig(paths: RunPaths): TrainConfig | null {
-  if (!existsSync(paths.config)) return null;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(paths.config, 'utf8'));
-  } catch (err) {
-    throw new CheckpointError(`${paths.config} cannot be read: ${(err as Error).message}`, {
-      hint: 'the run directory is damaged: restore config.json from a copy, or start a new run in another directory',
-      cause: err,
-    });
-  }
-  try {
-    return parseConfig(raw, paths.config);
-  } catch (err) {
-    throw new CheckpointError(`${paths.config} is not a valid config: ${(err as Error).message.split('\n')[0]}`, {
-      hint: 'the run directory is damaged or from another toolkit version: restore config.json, or start a new run in another directory',
-      cause: err,
-    });
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
-import { runPaths } from '../marl/run-dir.js';
+import { runPaths } from '../run/run-dir.js';
 import { meanStd, median } from '../util/stats.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { readMixerSnapshot } from '../snapshot/mixer.js';

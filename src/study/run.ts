@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { lockOwner } from '../util/lock.js';
 import { train, type RunSummaryFile } from '../marl/train.js';
 import { readTensorFileMeta } from '../util/tensor-file.js';
-import { runPaths, tryOpenRunDir } from '../marl/run-dir.js';
+import { runPaths, tryOpenRunDir } from '../run/run-dir.js';
 import { writeRunPictures } from '../verify/run-report.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
 

@@ -11,7 +11,7 @@ import { initBackend } from '../marl/backend.js';
 import { RnnAgent } from '../marl/agent.js';
 import { AgentController } from '../marl/controller.js';
 import { runEpisode } from '../marl/runner.js';
-import { runPaths } from '../marl/run-dir.js';
+import { runPaths } from '../run/run-dir.js';
 import type { OnnxEpisode } from './rollout.js';
 
 /** How closely the ONNX agent matches the tfjs agent. */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readMetrics, type MetricsRow } from '../marl/metrics.js';
-import { runPaths } from '../marl/run-dir.js';
+import { runPaths } from '../run/run-dir.js';
 import type { RunSummaryFile } from '../marl/train.js';
 import { groupedBarChart, lineChart, panelGrid, type LineChartOptions } from './svg.js';
 import { builtInEnvInfo } from '../envs/registry.js';

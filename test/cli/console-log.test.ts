@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { trainedLine } from '../../cli/run-training.js';
 import { runCli } from './harness.js';
 

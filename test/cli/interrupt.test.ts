@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from '../../src/marl/checkpoint.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { runCli } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));

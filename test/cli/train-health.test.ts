@@ -12,7 +12,7 @@ import { NumericError } from '../../src/util/errors.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { train, type RunSummaryFile } from '../../src/marl/train.js';
 import { readCheckpoint } from '../../src/marl/checkpoint.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { divergedLoss, DIVERGED_LOSS } from '../../src/marl/metrics.js';
 import { runCli } from './harness.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/train.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { writeOnnxFile } from '../../src/onnx/read.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';

@@ -14,7 +14,7 @@ import { resolveConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { readCheckpoint } from '../../src/marl/checkpoint.js';
 import { writeRunPictures } from '../../src/verify/run-report.js';
 import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';

@@ -8,7 +8,7 @@ import { resolveConfig, type TrainConfig } from '../../src/config/index.js';
 import { train, type RunSummaryFile } from '../../src/marl/train.js';
 import { readMetrics, type MetricsRow } from '../../src/marl/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { compressConfig } from '../../src/marl/compress.js';
 import { gradualDensityAt } from '../../src/sparse/prune.js';
 import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';

@@ -15,7 +15,7 @@ import { CommanderError } from 'commander';
 import { InterruptedError, ToolkitError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import { decodeTensorFile, encodeTensorFile } from '../../src/util/tensor-file.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { runCli } from '../cli/harness.js';
 import { damageBytes, damageJson, oddArg, type Damaged } from './run-files-mutate.js';
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 
 before(async () => {
   await initBackend('cpu');

@@ -18,7 +18,7 @@ import { QueueError } from '../../src/study/queue/connection.js';
 import { parseQueueUrl, runJobId } from '../../src/study/queue/jobs.js';
 import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { readTensorFileMeta } from '../../src/util/tensor-file.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStudy, readStudy, studyRuns } from '../../src/study/grid.js';
 import { reportMarkdown, returnCurve, studyReport } from '../../src/study/report.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import type { MetricsRow } from '../../src/marl/metrics.js';
 import { CheckpointError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';

@@ -12,7 +12,7 @@ import { parseStudy, studyRuns } from '../../src/study/grid.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { runCli } from '../cli/harness.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import type { MetricsRow } from '../../src/marl/metrics.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { randomSnapshot } from '../../src/snapshot/random.js';

@@ -8,7 +8,7 @@ import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { ConfigError, ToolkitError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
-import { runPaths } from '../../src/marl/run-dir.js';
+import { runPaths } from '../../src/run/run-dir.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 
 const base = { preset: 'demo', steps: 300, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.5], overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } } };

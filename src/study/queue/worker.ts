@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import { train } from '../../marl/train.js';
-import { runPaths, takeOverRunDir } from '../../marl/run-dir.js';
+import { runPaths, takeOverRunDir } from '../../run/run-dir.js';
 import type { LockOwner } from '../../util/lock.js';
 import { writeRunPictures } from '../../verify/run-report.js';
 import { trainedSteps } from '../run.js';

@@ -1,8 +1,13 @@
 /**
- * The layout of a run directory, shared by training, export and evaluation, and opening one for
- * writing: its lock taken (one writer at a time) and the leftovers of interrupted writes cleared.
+ * The layout of a run directory, shared by training, export, evaluation and studies; opening one for
+ * writing (its lock taken: one writer at a time; the leftovers of interrupted writes cleared); and
+ * reading the config it was trained with. No tfjs: commands that only look at a run stay light.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrainConfig } from '../config/types.js';
+import { parseConfig } from '../config/validate.js';
+import { CheckpointError } from '../util/errors.js';
 import { removeStaleTemps } from '../util/atomic.js';
 import { ensureDir } from '../util/dirs.js';
 import { acquireLock, acquireLockFromOtherHost, tryLock, type FileLock, type LockOwner } from '../util/lock.js';
@@ -76,4 +81,29 @@ export function tryOpenRunDir(dir: string): FileLock | null {
   const lock = tryLock(runPaths(dir).lock);
   if (lock) removeStaleTemps(dir);
   return lock;
+}
+
+/**
+ * The config of the run in `paths.dir` as its `config.json` records it, or null when it has none.
+ * @throws CheckpointError when the file cannot be read or parsed.
+ */
+export function savedRunConfig(paths: RunPaths): TrainConfig | null {
+  if (!existsSync(paths.config)) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(paths.config, 'utf8'));
+  } catch (err) {
+    throw new CheckpointError(`${paths.config} cannot be read: ${(err as Error).message}`, {
+      hint: 'the run directory is damaged: restore config.json from a copy, or start a new run in another directory',
+      cause: err,
+    });
+  }
+  try {
+    return parseConfig(raw, paths.config);
+  } catch (err) {
+    throw new CheckpointError(`${paths.config} is not a valid config: ${(err as Error).message.split('\n')[0]}`, {
+      hint: 'the run directory is damaged or from another toolkit version: restore config.json, or start a new run in another directory',
+      cause: err,
+    });
+  }
 }
