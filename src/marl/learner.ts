@@ -27,7 +27,7 @@ import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
 import { CentralCritic } from './mixers/central.js';
 import { resSoftmaxValue } from './res.js';
 import { FusedAgentUnroll } from './fused-agent.js';
-import { enableKernelLinear } from './kernel-linear.js';
+import { KernelLinearLayers } from './kernel-linear.js';
 import { RewardScale } from './reward-scale.js';
 
 /** Statistics of one learner update. */
@@ -96,6 +96,8 @@ export class QLearner {
   private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
   /** What sets this learner apart (its registry entry). */
   private readonly kind: LearnerKind;
+  /** The kernel linear layers of the online mixer and critic (`compute: kernels`), paused for dense gradients. */
+  private readonly onlineLinear: KernelLinearLayers[] = [];
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
@@ -103,17 +105,21 @@ export class QLearner {
   constructor(private readonly config: TrainConfig, arch: RnnAgentArchitecture, mixerSpec: MixerSpec, rng: Rng, mixerWidths: MixerConfig = config.mixer) {
     this.kind = LEARNERS[config.alg];
     const mixerName = this.kind.mixer;
+    // Under `compute: kernels` each mixer-side network runs its linear layers on kernels of its own.
+    const linearLayers = (online: boolean): KernelLinearLayers | null => {
+      if (config.compute !== 'kernels') return null;
+      const layers = new KernelLinearLayers();
+      if (online) this.onlineLinear.push(layers);
+      return layers;
+    };
     this.agent = RnnAgent.create(arch, rng);
-    this.mixer = createMixer(mixerName, mixerSpec, mixerWidths, rng);
-    this.critic = this.kind.centralCritic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng) : null;
+    this.mixer = createMixer(mixerName, mixerSpec, mixerWidths, rng, linearLayers(true));
+    this.critic = this.kind.centralCritic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng, linearLayers(true)) : null;
     // Target networks start as copies; their own initial draws come from a throwaway stream.
     const scratch = rng.split();
     this.targetAgent = RnnAgent.create(arch, scratch);
-    this.targetMixer = createMixer(mixerName, mixerSpec, mixerWidths, scratch);
-    this.targetCritic = this.critic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch) : null;
-    if (config.compute === 'kernels') {
-      for (const m of [this.mixer, this.targetMixer, this.critic, this.targetCritic]) if (m) enableKernelLinear(m.params);
-    }
+    this.targetMixer = createMixer(mixerName, mixerSpec, mixerWidths, scratch, linearLayers(false));
+    this.targetCritic = this.critic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch, linearLayers(false)) : null;
     this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute === 'kernels' });
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
@@ -205,7 +211,7 @@ export class QLearner {
     let denseGrads: Record<string, Float32Array> | null = null;
     const reward = this.config.standardiseRewards ? this.rewardScale.standardise(batch.reward, batch.filled) : batch.reward; // [B, T]
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
-    if (kernels) for (const m of [this.mixer, this.critic]) if (m) enableKernelLinear(m.params, !context.denseGrads); // dense gradients come from tfjs
+    if (kernels) for (const layers of this.onlineLinear) layers.active = !context.denseGrads; // dense gradients come from tfjs
     tf.tidy(() => {
       const inputArray = batchAgentInputs(batch, layout);
       const inputs = tf.tensor3d(inputArray, [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]

@@ -10,13 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../util/rng.js';
 import { ParamStore } from '../params.js';
 import { addLinear, linear } from '../layers.js';
+import type { KernelLinearLayers } from '../kernel-linear.js';
 import type { Mixer, MixerSpec } from './types.js';
 
 /** The feed-forward central critic. */
 export class CentralCritic implements Mixer {
   readonly params = new ParamStore();
 
-  constructor(spec: MixerSpec, embed: number, rng: Rng) {
+  /** @param kernels runs the linear layers on the WebAssembly kernels (`compute: kernels`); null: tfjs. */
+  constructor(spec: MixerSpec, embed: number, rng: Rng, private readonly kernels: KernelLinearLayers | null = null) {
     addLinear(this.params, 'fc1', spec.nAgents + spec.stateShape, embed, rng);
     addLinear(this.params, 'fc2', embed, embed, rng);
     addLinear(this.params, 'out', embed, 1, rng);
@@ -25,7 +27,7 @@ export class CentralCritic implements Mixer {
   mix(agentQs: tf.Tensor3D, states: tf.Tensor3D): tf.Tensor2D {
     const [b, t] = agentQs.shape;
     const x = tf.reshape(tf.concat([agentQs, states], 2), [b * t, -1]) as tf.Tensor2D; // [BT, N+S]
-    const h = tf.relu(linear(this.params, 'fc2', tf.relu(linear(this.params, 'fc1', x)))); // [BT, E]
-    return tf.reshape(linear(this.params, 'out', h), [b, t]) as tf.Tensor2D; // [B, T]
+    const h = tf.relu(linear(this.params, 'fc2', tf.relu(linear(this.params, 'fc1', x, this.kernels)), this.kernels)); // [BT, E]
+    return tf.reshape(linear(this.params, 'out', h, this.kernels), [b, t]) as tf.Tensor2D; // [B, T]
   }
 }

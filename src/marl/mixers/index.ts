@@ -5,20 +5,24 @@ import { lookup } from '../../util/errors.js';
 import { QmixMixer } from './qmix.js';
 import { VdnMixer } from './vdn.js';
 import type { Mixer, MixerSpec } from './types.js';
+import type { KernelLinearLayers } from '../kernel-linear.js';
 import type { MixerArchitecture, MixerSnapshot } from '../../snapshot/mixer.js';
 import type { SnapshotMetadata } from '../../snapshot/types.js';
 
 export type { Mixer, MixerSpec } from './types.js';
 
-/** Every mixer, by name. */
-export const MIXERS: Record<MixerName, (spec: MixerSpec, config: MixerConfig, rng: Rng) => Mixer> = {
-  qmix: (spec, config, rng) => new QmixMixer(spec, config, rng),
+/** Every mixer, by name; `kernels` (when given) runs its linear layers on the WebAssembly kernels. */
+export const MIXERS: Record<MixerName, (spec: MixerSpec, config: MixerConfig, rng: Rng, kernels: KernelLinearLayers | null) => Mixer> = {
+  qmix: (spec, config, rng, kernels) => new QmixMixer(spec, config, rng, kernels),
   vdn: () => new VdnMixer(),
 };
 
-/** Build the mixer named `name`; unknown names fail with the list of known ones. */
-export function createMixer(name: string, spec: MixerSpec, config: MixerConfig, rng: Rng): Mixer {
-  return lookup('mixer', MIXERS, name)(spec, config, rng);
+/**
+ * Build the mixer named `name`, its linear layers on `kernels` when given; unknown names fail with
+ * the list of known ones.
+ */
+export function createMixer(name: string, spec: MixerSpec, config: MixerConfig, rng: Rng, kernels: KernelLinearLayers | null = null): Mixer {
+  return lookup('mixer', MIXERS, name)(spec, config, rng, kernels);
 }
 
 /** A mixer's weights (and masks) as a framework-neutral snapshot. */

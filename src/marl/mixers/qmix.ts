@@ -10,6 +10,7 @@ import type { Rng } from '../../util/rng.js';
 import type { MixerConfig } from '../../config/types.js';
 import { ParamStore } from '../params.js';
 import { addLinear, linear } from '../layers.js';
+import type { KernelLinearLayers } from '../kernel-linear.js';
 import type { Mixer, MixerSpec } from './types.js';
 
 /** The QMIX monotonic mixing network. */
@@ -18,7 +19,8 @@ export class QmixMixer implements Mixer {
   private readonly n: number;
   private readonly embed: number;
 
-  constructor(spec: MixerSpec, config: MixerConfig, rng: Rng) {
+  /** @param kernels runs the linear layers on the WebAssembly kernels (`compute: kernels`); null: tfjs. */
+  constructor(spec: MixerSpec, config: MixerConfig, rng: Rng, private readonly kernels: KernelLinearLayers | null = null) {
     const { nAgents: n, stateShape: s } = spec;
     const { embed: e, hypernetEmbed: he } = config;
     this.n = n;
@@ -33,7 +35,7 @@ export class QmixMixer implements Mixer {
   }
 
   private twoLayer(prefix: string, s: tf.Tensor2D): tf.Tensor2D {
-    return linear(this.params, `${prefix}.1`, tf.relu(linear(this.params, `${prefix}.0`, s)));
+    return linear(this.params, `${prefix}.1`, tf.relu(linear(this.params, `${prefix}.0`, s, this.kernels)), this.kernels);
   }
 
   mix(agentQs: tf.Tensor3D, states: tf.Tensor3D): tf.Tensor2D {
@@ -44,7 +46,7 @@ export class QmixMixer implements Mixer {
     // batched matMul of BT tiny matrices (and its gradient) costs several times more.
     const q = tf.reshape(agentQs, [bt, this.n, 1]) as tf.Tensor3D; // [BT, N, 1]
     const w1 = tf.reshape(tf.abs(this.twoLayer('hyperW1', s)), [bt, this.n, this.embed]) as tf.Tensor3D; // [BT, N, E]
-    const b1 = linear(this.params, 'hyperB1', s); // [BT, E]
+    const b1 = linear(this.params, 'hyperB1', s, this.kernels); // [BT, E]
     const hidden = tf.elu(tf.add(tf.sum(tf.mul(q, w1), 1), b1)) as tf.Tensor2D; // Σ_n q_n·W1[n, :] + b1  [BT, E]
     const wf = tf.abs(this.twoLayer('hyperWf', s)); // [BT, E]
     const v = tf.reshape(this.twoLayer('value', s), [bt]); // [BT]
