@@ -1,44 +1,34 @@
 /**
- * The training loop (pymarl's run.py, read top to bottom): play an episode, store it, learn from a
- * replay batch, sync targets, test greedily, checkpoint. Every random draw comes from streams split
+ * The training loop (pymarl's run.py, read top to bottom): set up (`train-setup.ts`), then play an
+ * episode, store it, learn from a replay batch, evolve the topology, sync targets, and test greedily
+ * and checkpoint on their schedules (`train-record.ts`). Every random draw comes from streams split
  * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
  * sequence an uninterrupted one would have taken.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { TrainConfig } from '../config/types.js';
-import { configHash } from '../config/validate.js';
 import { makeEnv, prepareEnv, type EnvOptions } from '../envs/registry.js';
 import type { MultiAgentEnv } from '../envs/types.js';
-import { Rng } from '../util/rng.js';
 import { eventLoopYielder } from '../util/event-loop.js';
-import { CheckpointError, ConfigError, NumericError, ToolkitError } from '../util/errors.js';
+import { NumericError, ToolkitError } from '../util/errors.js';
 import type { FileLock } from '../util/lock.js';
-import { writeJsonAtomic } from '../util/atomic.js';
-import { readSnapshot, writeSnapshot } from '../snapshot/io.js';
-import { writeMixerSnapshot } from '../snapshot/mixer.js';
-import { ALGORITHM_MIXER, LEARNERS, targetMixerPasses as mixerPassesOf } from '../config/learners.js';
-import type { AgentSnapshot, ModelProvenance } from '../snapshot/types.js';
-import { TOOLKIT_VERSION } from '../version.js';
-import { initBackend } from './backend.js';
+import type { ModelProvenance } from '../snapshot/types.js';
 import { dropFractionAt, isGrowGradientUpdate, isTopologyUpdate } from '../sparse/topology.js';
 import { gradualDensityAt } from '../sparse/prune.js';
-import { QLearner } from './learner.js';
-import { Replay } from './replay.js';
+import { openRunDir, runPaths, type RunPaths } from '../run/run-dir.js';
+import { initBackend } from './backend.js';
 import { AgentController } from './controller.js';
 import { runEpisode, type EpisodeResult } from './runner.js';
 import { runEpisodesTogether } from './lockstep-runner.js';
 import { endAtTimeLimit } from './episode.js';
-import { activeWeights, fillMissingMasks, initMasks, layerDensities, globalDensity, observeMasks, reachedDensity, type LayerDensity } from './masks.js';
-import { ExplorationRecord } from '../sparse/exploration.js';
-import { agentArchitecture, epsilonAt, networkWidths, weightCounts } from './setup.js';
-import { addGradients, evolveTopology, growRule, pruneToDensity, resetPrunedMoments } from './topology.js';
-import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios, type NetworkWeights } from './flop-meter.js';
-import { readCheckpoint, saveCheckpoint, type Counters } from './checkpoint.js';
-import { appendMetrics, divergedLoss, truncateMetrics, type MetricsRow } from './metrics.js';
-import { MetricsWindow } from './metrics-window.js';
-import { openRunDir, runPaths, savedRunConfig, type RunPaths } from '../run/run-dir.js';
-import { evaluateGreedy } from './evaluate.js';
-import { mixerSnapshot } from './mixers/index.js';
+import { observeMasks, reachedDensity } from './masks.js';
+import { epsilonAt } from './setup.js';
+import { addGradients, evolveTopology, growRule, pruneToDensity } from './topology.js';
+import { addInferenceFlops, addUpdateFlops } from './flop-meter.js';
+import type { Counters } from './checkpoint.js';
+import type { MetricsRow } from './metrics.js';
+import { flopSetup, resumePoint, startDensity, startSession } from './train-setup.js';
+import { RunRecorder } from './train-record.js';
 
 /** Where and how to train. */
 export interface TrainOptions {
@@ -90,23 +80,7 @@ export interface TrainSummary {
   diverged: { tEnv: number; loss: number } | null;
 }
 
-/** The contents of a run's `summary.json`. */
-export interface RunSummaryFile {
-  config: TrainConfig;
-  counters: Counters;
-  completed: boolean;
-  last: MetricsRow | null;
-  /** Global density of all masked weights (agent and mixer). */
-  density: number;
-  /** Per-layer density of every weight matrix. */
-  layers: LayerDensity[];
-  elapsedSec: number;
-  /**
-   * The first metrics row whose mean loss exceeded `DIVERGED_LOSS` (see `metrics.ts`: training blew up), or null;
-   * absent in summaries from before it was kept.
-   */
-  diverged?: { tEnv: number; loss: number } | null;
-}
+export type { RunSummaryFile } from './train-record.js';
 
 /**
  * Train (or resume) a run; see {@link TrainOptions}. The run directory is locked meanwhile (see
@@ -152,64 +126,13 @@ async function trainInEnvironments(config: TrainConfig, options: TrainOptions): 
 async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: () => MultiAgentEnv): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
   const paths = runPaths(options.outDir);
-  const resuming = options.resume === true && existsSync(paths.checkpoint);
-  const saved = resuming ? readCheckpoint(paths.checkpoint) : null;
-  // Without a checkpoint, a resumed run starts again from step 0, with its own config (never another).
-  const recorded = saved?.config ?? (options.resume === true ? savedRunConfig(paths) : null);
-  if (recorded && configHash({ ...recorded, steps: config.steps }) !== configHash(config)) {
-    throw new ConfigError(`the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`, {
-      hint: 'resume without overriding options, or start a new run in another directory',
-    });
-  }
-  if (!resuming && existsSync(paths.checkpoint)) {
-    throw new CheckpointError(`${paths.dir} already holds a run`, { hint: 'pass --resume to continue it, or choose another --out directory' });
-  }
+  const saved = resumePoint(config, options.resume === true, paths);
 
-  // --- set up: environment, networks, masks, replay, RNG streams
+  // --- set up: environments, networks, masks, replay, RNG streams (train-setup.ts)
   const env = openEnv();
   const testEnv = openEnv();
-  const info = env.getEnvInfo();
-  const widths = networkWidths(config, info);
-  const arch = agentArchitecture(info, widths.agent);
-  const root = new Rng(config.seed);
-  const initRng = root.split();
-  const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split(), topology: root.split() };
-  const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng, widths.mixer);
-  const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
-  const gradual = config.pruning.schedule === 'gradual';
-  const startDensity = gradual ? config.pruning.startDensity : config.sparsity.density;
-  if (options.warmStartFrom && !saved) {
-    // A trained run goes on from where it stopped (networks, optimizer state, replay, reward
-    // statistics), so only the pruning is new; an imported agent brings its network alone. A
-    // sparse source pruned gradually keeps its own masks to start from.
-    const source = runPaths(options.warmStartFrom);
-    if (existsSync(source.checkpoint)) readCheckpoint(source.checkpoint).restore(learner, buffer);
-    else learner.agent.params.loadArrays(readSnapshot(source.snapshot).tensors, source.snapshot);
-    if (gradual && startDensity < 1) fillMissingMasks(learner.stores()); // e.g. the fresh mixer of an imported agent
-    else initMasks(learner.stores(), config.sparsity, initRng, 'magnitude', startDensity);
-    resetPrunedMoments(learner.stores(), learner.optimizer);
-  } else {
-    initMasks(learner.stores(), config.sparsity, initRng, 'random', startDensity);
-  }
-  learner.updateTargets();
-  const rowWindow = new MetricsWindow(); // what the next metrics row averages
-  let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0, topologyUpdates: 0, flops: emptyFlopTotals() };
-  if (saved) {
-    saved.restore(learner, buffer);
-    if (saved.window) rowWindow.setState(saved.window);
-    counters = structuredClone(saved.counters);
-    for (const k of ['env', 'act', 'sample', 'test', 'topology'] as const) rng[k].setState(saved.rng[k]);
-    truncateMetrics(paths.metrics, counters.tEnv);
-  } else {
-    writeJsonAtomic(paths.config, config);
-    rmSync(paths.metrics, { force: true });
-  }
-  const startTEnv = counters.tEnv;
-  // Connections ever active: from the initial masks, or the checkpoint's record (a checkpoint from
-  // before it was kept starts it again from the current masks).
-  const explored = saved?.explored ?? new ExplorationRecord();
-  let growGradients = saved?.growGradients ?? null; // dense gradients summed toward the next mask update
-  observeMasks(explored, learner.stores());
+  const session = startSession(config, env.getEnvInfo(), paths, saved, options.warmStartFrom);
+  const { info, learner, buffer, rng, counters, rowWindow, explored } = session;
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   // envWorkers > 1: more environments, each with its controller, played in lockstep (the first is `env`)
   const workers = [env, ...Array.from({ length: config.envWorkers - 1 }, openEnv)];
@@ -217,82 +140,14 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
+  const gradual = config.pruning.schedule === 'gradual';
   // Topology updates move connections, so active counts change only while gradual pruning runs.
   let atFinalDensity = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
-  const dense = weightCounts(info, config.alg, { agent: config.agent, mixer: config.mixer }, config.wqmix.centralEmbed);
-  const targetMixerPasses = mixerPassesOf(LEARNERS[config.alg], info.nAgents, info.nActions);
-  const currentFlopWeights = (): NetworkWeights => {
-    const active = activeWeights(layerDensities(learner.stores()));
-    return { agentActive: active.agent, mixerActive: active.mixer, agentDense: dense.agent, mixerDense: dense.mixer };
-  };
-  let flopWeights = currentFlopWeights();
-  const started = performance.now();
-  const elapsed = (): number => (performance.now() - started) / 1000;
-  let lastCheckpointAt = started; // wall clock of the last checkpoint (schedule.checkpointSeconds)
-  let diverged: RunSummaryFile['diverged'] = null;
+  const flops = flopSetup(config, info, learner);
+  let flopWeights = flops.weights();
+  const recorder = new RunRecorder(config, paths, session, { testEnv, controller, provenance: options.provenance, onMetrics: options.onMetrics });
 
-  const snapshot = (): AgentSnapshot =>
-    learner.agent.toSnapshot({
-      env: config.env,
-      algorithm: config.alg,
-      sparsityMode: config.sparsity.mode,
-      density: config.sparsity.density,
-      seed: config.seed,
-      trainedSteps: counters.tEnv,
-      configHash: configHash(config),
-      config,
-      toolkitVersion: TOOLKIT_VERSION,
-      trainFlopsRatio: flopRatios(counters.flops).train,
-      ...(options.provenance ? { provenance: options.provenance } : {}),
-    });
-  const checkpoint = (): void => {
-    counters.lastCheckpointT = counters.tEnv;
-    lastCheckpointAt = performance.now();
-    const streams = { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
-    saveCheckpoint(paths.checkpoint, config, learner, buffer, counters, streams, rowWindow.getState(), explored, growGradients);
-    const agentSnap = snapshot();
-    writeSnapshot(paths.snapshot, agentSnap);
-    writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...widths.mixer }, agentSnap.metadata));
-  };
-
-  let last: MetricsRow | null = null;
-  const test = (): void => {
-    const result = evaluateGreedy(testEnv, controller, config.schedule.testEpisodes, rng.test);
-    const layers = layerDensities(learner.stores());
-    const ratios = flopRatios(counters.flops);
-    const { trainReturn, loss, tdErrorAbs, qTaken, gradNorm, topologySwaps, topologyUpdates, targets } = rowWindow.summary();
-    last = {
-      tEnv: counters.tEnv,
-      episodes: counters.episodes,
-      updates: counters.updates,
-      epsilon: epsilonAt(counters.tEnv, config.epsilon),
-      elapsedSec: elapsed(),
-      trainReturn,
-      loss,
-      tdErrorAbs,
-      qTaken,
-      gradNorm,
-      testReturn: result.returnMean,
-      testReturnStd: result.returnStd,
-      testWinRate: result.winRate,
-      globalDensity: globalDensity(layers),
-      layerDensity: Object.fromEntries(layers.map((l) => [l.name, l.density])),
-      exploredFraction: explored.fraction(),
-      layerExplored: explored.perLayer(),
-      trainFlopsRatio: ratios.train,
-      inferenceFlopsRatio: ratios.inference,
-      topologySwaps,
-      topologyUpdates,
-      targets,
-    };
-    if (diverged === null && divergedLoss(loss)) diverged = { tEnv: counters.tEnv, loss: loss! };
-    appendMetrics(paths.metrics, last);
-    options.onMetrics?.(last);
-    rowWindow.reset();
-    counters.lastTestT = counters.tEnv;
-  };
-
-  if (!saved) test(); // the untrained baseline at t = 0
+  if (!saved) recorder.test(); // the untrained baseline at t = 0
   const yieldToEventLoop = eventLoopYielder();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
   try {
@@ -319,28 +174,28 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
         const collect = evolving && rule === 'gradient' && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
         const batch = buffer.sample(config.batchSize, rng.sample);
         const { stats: s, denseGrads } = trainStep(() => learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect }), counters);
-        if (denseGrads) growGradients = addGradients(growGradients, denseGrads);
-        else if (!evolving) growGradients = null; // T_end came inside a window: no mask change will read it
+        if (denseGrads) session.growGradients = addGradients(session.growGradients, denseGrads);
+        else if (!evolving) session.growGradients = null; // T_end came inside a window: no mask change will read it
         rowWindow.addUpdate(s);
         loss = s.loss;
         counters.updates += 1;
         const agentRows = batch.size * (batch.maxT + 1) * info.nAgents;
-        addUpdateFlops(counters.flops, flopWeights, agentRows, batch.size * batch.maxT, denseGrads !== null, targetMixerPasses);
+        addUpdateFlops(counters.flops, flopWeights, agentRows, batch.size * batch.maxT, denseGrads !== null, flops.targetMixerPasses);
 
         // --- evolve topology: every ΔT updates until T_end, move ζ_t of each tensor's connections
         if (evolve && rule !== null) {
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
-          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, growGradients, rng.topology).swapped);
-          growGradients = null;
+          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, session.growGradients, rng.topology).swapped);
+          session.growGradients = null;
           counters.topologyUpdates += 1;
           observeMasks(explored, learner.stores());
         }
 
         // --- gradual pruning: every few updates until T_p, then once more to the final density
         if (gradual && !atFinalDensity && (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)) {
-          const density = gradualDensityAt(counters.tEnv, config.sparsity.density, pruningEnd, startDensity);
+          const density = gradualDensityAt(counters.tEnv, config.sparsity.density, pruningEnd, startDensity(config));
           pruneToDensity(learner.stores(), learner.optimizer, density, config.sparsity.distribution);
-          flopWeights = currentFlopWeights();
+          flopWeights = flops.weights();
           atFinalDensity = counters.tEnv >= pruningEnd;
         }
 
@@ -355,18 +210,15 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
       // output only run when it does, and this loop would otherwise hold it for the whole run.
       await yieldToEventLoop();
 
-      // --- test and checkpoint on their schedules
-      if (counters.tEnv - counters.lastTestT >= config.schedule.testInterval) test();
-      const checkpointDue = counters.tEnv - counters.lastCheckpointT >= config.schedule.checkpointInterval;
+      // --- test and checkpoint on their schedules (train-record.ts)
+      if (recorder.testDue()) recorder.test();
       // never with played episodes pending (envWorkers), so a resumed run replays exactly
-      if (queue.length === 0 && (checkpointDue || performance.now() - lastCheckpointAt >= config.schedule.checkpointSeconds * 1000)) checkpoint();
+      if (queue.length === 0 && recorder.checkpointDue()) recorder.checkpoint();
     }
-    if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) test();
-    checkpoint();
-    const layers = layerDensities(learner.stores());
-    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last, density: globalDensity(layers), layers, elapsedSec: elapsed(), diverged };
-    writeJsonAtomic(paths.summary, summary);
-    return { paths, config, counters, completed: counters.tEnv >= config.steps, last, elapsedSec: elapsed(), startTEnv, diverged };
+    if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) recorder.test();
+    recorder.checkpoint();
+    const summary = recorder.summary();
+    return { paths, config, counters, completed: summary.completed, last: recorder.last, elapsedSec: recorder.elapsed(), startTEnv: session.startTEnv, diverged: recorder.diverged };
   } finally {
     learner.dispose();
   }
