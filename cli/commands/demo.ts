@@ -69,7 +69,7 @@ function conclusion(config: TrainConfig, report: EvalReport, chance: RandomBasel
 /** Build the `demo` command. */
 export function demoCommand(io: CliIo): Command {
   return new Command('demo')
-    .description('train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 25 s of CPU; under a minute on 2 busy cores)')
+    .description('train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 20 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")')
     .option('--out <dir>', 'run directory (an existing demo run there is resumed, a finished one reused, never overwritten)', 'runs/demo')
     .option('--steps <n>', 'environment steps (default: the quickstart preset\'s 6000)', intAtLeast(1))
     .option('--seed <n>', 'seed of the run and of the evaluation episodes (default: the quickstart preset\'s 2)', intAtLeast(0))

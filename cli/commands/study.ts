@@ -29,7 +29,7 @@ interface StudyOptions extends StudySelection {
 export function studyCommand(io: CliIo): Command {
   return new Command('study')
     .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, several processes can share one, and finished runs count only when their settings (config hash) match the study\'s')
-    .argument('<study>', 'study file (JSON; see docs/results.md)')
+    .argument('<study>', 'study file (JSON; see docs/studies.md)')
     .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--jobs <n>', 'processes to train with, one run each at a time (e.g. one per core)', intAtLeast(1), 1)

@@ -53,8 +53,8 @@ export const PRESETS = {
     schedule: { testInterval: 1000, testEpisodes: 32, checkpointInterval: 4000 },
   },
   /**
-   * `mast demo`: QMIX trained with MAST at density 0.1 on `smaclite/3m`, one of the tasks where MAST
-   * matches dense (docs/results.md), sized to train in about 25 s of CPU on one core. ε anneals over
+   * `mast demo`: QMIX trained with MAST at density 0.1 on `smaclite/3m` (its studies: docs/results.md),
+   * sized to train in well under a minute on one core. ε anneals over
    * the whole run; the topology moves every 50 updates (about one per test phase) until 80% of the
    * steps. Seed 2 is one whose final test wins (README, "Try it").
    */

@@ -129,16 +129,15 @@ export interface SparsityConfig {
   density: number;
   /**
    * Per-layer split of the global density: `erk` (Erdős–Rényi, MAST's default: a layer's density falls
-   * with its size) or `uniform` (every masked layer at the global density). On `recall` at 0.1, ERK
-   * leaves the GRU matrices 6.5%; `uniform` gives them 10% and lifts RigL from 15 to 19 of 20 seeds and
-   * MAST from 13 to 18, at 0.10 of dense's training FLOPs against 0.087 (docs/mast.md).
+   * with its size) or `uniform` (every masked layer at the global density). ERK gives the large GRU
+   * matrices less than the global density; measured comparisons are in docs/results.md.
    */
   distribution: DensityDistribution;
   /**
    * `sparse` scales each masked layer's kept weights by 1/√density, so a unit's pre-activation
    * variance matches the dense network's (the fan-in a unit really has; RigL's `init_method=sparse`,
-   * Evci et al. 2022); `dense` keeps the dense initialisation. Without it, static masks at 10%
-   * density fail to learn `recall` at all.
+   * Evci et al. 2022); `dense` keeps the dense initialisation, which shrinks a sparse unit's
+   * pre-activations by √density.
    */
   init: SparseInit;
 }
@@ -169,7 +168,7 @@ export interface PruningConfig {
    * d₀ and, every `interval` learner updates, drop the smallest-|w| weights of each layer to
    * the global density d_t = D + (d₀ − D)·(1 − t/T_p)³ (Zhu & Gupta 2017), D from T_p on; a dynamic
    * mode's drop/grow starts once D is reached. Compressing a trained agent (`mast compress`) uses
-   * `gradual`: at 90% sparsity a one-shot cut can leave a policy that no short recovery repairs.
+   * `gradual` by default (why: docs/results.md, "Compressing trained agents").
    */
   schedule: PruningSchedule;
   /** Learner updates between two gradual pruning steps (10: many small cuts rather than a few large ones). */
@@ -191,17 +190,14 @@ export interface TopologyConfig {
   /**
    * Which inactive connections are grown: `gradient` (largest |dense gradient|, RigL's and the
    * paper's MAST's), `random` (uniform, SET's), or `mode`, the sparsity mode's own (random for `set`,
-   * gradient for `rigl`, `rlx2` and `mast`). On `recall` at 90% sparsity MAST solves 18 of 20 seeds
-   * with `random` and 13 of 20 with `gradient`; on LBF `gradient` is the better (106% of dense
-   * against 89%, 6 seeds); on 3m and 2s3z the two are alike (docs/mast.md).
+   * gradient for `rigl`, `rlx2` and `mast`). Which is better depends on the task (docs/results.md).
    */
   grow: GrowChoice;
   /**
    * K, the learner updates whose dense gradients are summed into the gradient rule's grow score,
    * spread evenly over the ΔT updates before a mask change and ending at it (RigL, MAST: 1; at most
-   * ΔT). Each costs a dense weight gradient. On `recall` one batch's gradient is a noisy score to
-   * grow by: at 90% sparsity MAST solves 13 of 20 seeds with K = 1, 15 with K = 32 (training FLOPs
-   * 0.116 of dense against 0.087) and 17 with K = ΔT (0.27 of dense); RigL 15, 18 and 18 (docs/mast.md).
+   * ΔT). Each costs a dense weight gradient; a larger K scores growth by more batches than one
+   * (measurements: docs/results.md).
    */
   gradientUpdates: number;
 }

@@ -33,8 +33,8 @@ export interface CompressTarget {
 
 /**
  * The TD targets of the recovery: `mast` switches to MAST's (Soft Mellowmax, hybrid TD(λ), dual
- * buffer); `source` keeps the source run's operator, returns and replay mix. Measured on Spread and
- * LBF, MAST's recover more (docs/mast.md, "Compressing a trained agent").
+ * buffer); `source` keeps the source run's operator, returns and replay mix (compared in
+ * docs/results.md, "Compressing trained agents").
  */
 export const COMPRESS_TARGETS = ['source', 'mast'] as const;
 /** One of {@link COMPRESS_TARGETS}. */

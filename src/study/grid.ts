@@ -141,7 +141,7 @@ export function readStudy(path: string): StudyConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, { hint: 'give a JSON file as described in docs/results.md' });
+    throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, { hint: 'give a JSON file as described in docs/studies.md' });
   }
   const study = parseStudy(raw, path);
   return { ...study, dir: isAbsolute(study.dir) ? study.dir : join(dirname(path), study.dir) };
