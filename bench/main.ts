@@ -16,12 +16,12 @@
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
-import { QLearner } from '../src/marl/learner.js';
-import { initMasks } from '../src/marl/masks.js';
-import { agentArchitecture } from '../src/marl/setup.js';
-import { AgentController } from '../src/marl/controller.js';
-import { runEpisode } from '../src/marl/runner.js';
-import { EpisodeBuffer } from '../src/marl/buffer.js';
+import { QLearner } from '../src/marl/learner/learner.js';
+import { initMasks } from '../src/marl/masks/masks.js';
+import { agentArchitecture } from '../src/marl/training/setup.js';
+import { AgentController } from '../src/marl/acting/controller.js';
+import { runEpisode } from '../src/marl/acting/runner.js';
+import { EpisodeBuffer } from '../src/marl/replay/buffer.js';
 import { makeEnv } from '../src/envs/registry.js';
 import { Rng } from '../src/util/rng.js';
 import { randomSnapshot } from '../src/snapshot/random.js';

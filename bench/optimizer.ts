@@ -8,10 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
-import { QLearner } from '../src/marl/learner.js';
-import { initMasks } from '../src/marl/masks.js';
-import { Optimizer } from '../src/marl/optimizer.js';
-import { agentArchitecture } from '../src/marl/setup.js';
+import { QLearner } from '../src/marl/learner/learner.js';
+import { initMasks } from '../src/marl/masks/masks.js';
+import { Optimizer } from '../src/marl/learner/optimizer.js';
+import { agentArchitecture } from '../src/marl/training/setup.js';
 import { makeEnv } from '../src/envs/registry.js';
 import type { EnvInfo } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';

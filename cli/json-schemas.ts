@@ -12,7 +12,7 @@ const bool: Shape = 'boolean';
 
 const flops: Shape = { object: { dense: num, sparse: num, ratio: num } };
 
-/** One row of metrics.jsonl (src/marl/metrics.ts). */
+/** One row of metrics.jsonl (src/marl/training/metrics.ts). */
 const metricsRow: Shape = {
   object: {
     tEnv: int, episodes: int, updates: int, epsilon: num, elapsedSec: num,
@@ -40,7 +40,7 @@ const evalFields = {
   parity: { object: { run: str, actionAgreement: num, maxAbsQDiff: num, returnDiff: num, decisions: int } },
 } as const;
 
-/** Student–teacher agreement of an offline compression (src/marl/distill.ts). */
+/** Student–teacher agreement of an offline compression (src/marl/compress/distill.ts). */
 const agreement: Shape = { object: { episodes: int, decisions: int, actionAgreement: num, maxAbsQDiff: num, meanAbsQDiff: num } };
 
 const architecture: Shape = {

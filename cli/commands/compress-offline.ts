@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
-import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/distill.js';
-import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/episodes-file.js';
+import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/compress/distill.js';
+import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/compress/episodes-file.js';
 import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import type { AgentSnapshot } from '../../src/snapshot/types.js';

@@ -2,14 +2,14 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { DENSITY_DISTRIBUTIONS, PRUNING_SCHEDULES, deriveConfig, type PruningSchedule, type TrainConfig } from '../../src/config/index.js';
-import { readMetrics } from '../../src/marl/metrics.js';
+import { readMetrics } from '../../src/marl/training/metrics.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import type { ModelProvenance } from '../../src/snapshot/types.js';
 import { flopsPerDecision, sha256 } from '../agent-source.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { agentWeightDensity } from '../../src/snapshot/size.js';
 import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
-import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress.js';
+import { COMPRESS_TARGETS, compressConfig, compressionReport, type CompressTargets, type TestPoint } from '../../src/marl/compress/compress.js';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { commandLineOf, withConsoleLog } from '../console-log.js';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ToolkitError } from '../../src/util/errors.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
-import { writeEpisodesFile } from '../../src/marl/episodes-file.js';
+import { writeEpisodesFile } from '../../src/marl/compress/episodes-file.js';
 import { meanStd } from '../../src/util/stats.js';
 import { createProgress } from '../../src/util/progress.js';
 import { readAgentSource, type AgentSource } from '../agent-source.js';
@@ -56,7 +56,7 @@ export function recordCommand(io: CliIo): Command {
 /** Play and write the episodes of one `mast record`. */
 async function recordTo(io: CliIo, env: MultiAgentEnv, agent: AgentSource, opts: RecordOpts): Promise<void> {
   const progress = createProgress({ total: opts.episodes, label: `record ${env.id}`, stream: io.progressStream });
-  const { recordEpisodes } = await import('../../src/marl/record.js'); // tfjs: loaded when the command runs
+  const { recordEpisodes } = await import('../../src/marl/compress/record.js'); // tfjs: loaded when the command runs
   const recording = await recordEpisodes(agent.snapshot, env, {
     episodes: opts.episodes,
     epsilon: opts.epsilon,

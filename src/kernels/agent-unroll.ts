@@ -3,7 +3,7 @@
  * recurrent product) unrolled over a whole batch of sequences in the WebAssembly kernels, forward and
  * backward through time, with every weight matrix in compressed sparse rows: the work of an update is
  * proportional to the stored weights, so a 90%-sparse agent trains in about a tenth of the
- * multiply-adds. Plain typed arrays in and out; `src/marl/fused-agent.ts` wires it into tfjs.
+ * multiply-adds. Plain typed arrays in and out; `src/marl/nets/fused-agent.ts` wires it into tfjs.
  *
  * Layout: activations feature-major `[features, lanes]`, lanes = rows (agents × episodes) padded to
  * a multiple of 4; weights as the learner stores them, `[in, out]` row-major (y = x·W), turned into

@@ -2,7 +2,7 @@
  * Adam and RMSprop updates on the WebAssembly kernels. Each parameter's moments live in kernel
  * memory; an update copies its weights and gradient in and the new weights out, one kernel call in
  * place of about a dozen tfjs ops per tensor. The kernels evaluate the rule in f32 one operation at a
- * time, in the order the tfjs-op optimizer (`src/marl/optimizer.ts`) does, and WebAssembly's f32
+ * time, in the order the tfjs-op optimizer (`src/marl/learner/optimizer.ts`) does, and WebAssembly's f32
  * arithmetic is IEEE's, so both give the same bits.
  */
 import type { OptimizerConfig } from '../config/types.js';

@@ -10,7 +10,7 @@
  * adds how many seeds reached that training return within the budget, and when.
  */
 import { existsSync } from 'node:fs';
-import { readMetrics, type MetricsRow } from '../marl/metrics.js';
+import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
 import { runPaths } from '../run/run-dir.js';
 import { meanStd, median } from '../util/stats.js';
 import { readSnapshot } from '../snapshot/io.js';

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { lockOwner } from '../util/lock.js';
-import { train, type RunSummaryFile } from '../marl/train.js';
+import { train, type RunSummaryFile } from '../marl/training/train.js';
 import { readTensorFileMeta } from '../util/tensor-file.js';
 import { runPaths, tryOpenRunDir } from '../run/run-dir.js';
 import { writeRunPictures } from '../verify/run-report.js';

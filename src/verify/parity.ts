@@ -8,9 +8,9 @@ import type { MultiAgentEnv } from '../envs/types.js';
 import { Rng } from '../util/rng.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { initBackend } from '../marl/backend.js';
-import { RnnAgent } from '../marl/agent.js';
-import { AgentController } from '../marl/controller.js';
-import { runEpisode } from '../marl/runner.js';
+import { RnnAgent } from '../marl/nets/agent.js';
+import { AgentController } from '../marl/acting/controller.js';
+import { runEpisode } from '../marl/acting/runner.js';
 import { runPaths } from '../run/run-dir.js';
 import type { OnnxEpisode } from './rollout.js';
 

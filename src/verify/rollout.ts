@@ -5,7 +5,7 @@
  */
 import type { MultiAgentEnv } from '../envs/types.js';
 import type { OnnxPolicy } from '../runtime/policy.js';
-import type { AgentController } from '../marl/controller.js';
+import type { AgentController } from '../marl/acting/controller.js';
 import { greedyAction } from '../snapshot/actions.js';
 
 /** Outcome of one ONNX episode, with lockstep comparison figures when a reference was given. */

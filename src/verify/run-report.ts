@@ -1,9 +1,9 @@
 /** Pictures of a run directory: the learning curve and the density of every weight matrix (SVG). */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic.js';
-import { readMetrics, type MetricsRow } from '../marl/metrics.js';
+import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
 import { runPaths } from '../run/run-dir.js';
-import type { RunSummaryFile } from '../marl/train.js';
+import type { RunSummaryFile } from '../marl/training/train.js';
 import { groupedBarChart, lineChart, panelGrid, type LineChartOptions } from './svg.js';
 import { builtInEnvInfo } from '../envs/registry.js';
 import { clampBand } from './bands.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { runCli } from './harness.js';
 

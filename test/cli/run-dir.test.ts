@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '../../src/util/errors.js';
-import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';
 import { runCli } from './harness.js';

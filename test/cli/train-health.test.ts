@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NumericError } from '../../src/util/errors.js';
 import { resolveConfig } from '../../src/config/index.js';
-import { train, type RunSummaryFile } from '../../src/marl/train.js';
-import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { train, type RunSummaryFile } from '../../src/marl/training/train.js';
+import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { runPaths } from '../../src/run/run-dir.js';
-import { divergedLoss, DIVERGED_LOSS } from '../../src/marl/metrics.js';
+import { divergedLoss, DIVERGED_LOSS } from '../../src/marl/training/metrics.js';
 import { runCli } from './harness.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'mast-health-'));

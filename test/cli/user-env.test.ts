@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '../../src/util/errors.js';
-import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { runCli } from './harness.js';
 import { bridgeChildren } from '../envs/bridge-children.js';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALGORITHMS, ALGORITHM_MIXER, LEARNERS, MODE_GROW_RULES, SPARSITY_MODES, SPARSITY_MODE_KINDS, resolveConfig, targetMixerPasses, usesDensity } from '../../src/config/index.js';
 import { ConfigError } from '../../src/util/errors.js';
-import { networkWidths } from '../../src/marl/setup.js';
+import { networkWidths } from '../../src/marl/training/setup.js';
 import type { EnvInfo } from '../../src/envs/types.js';
 
 const INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4, reportsWins: false };

@@ -16,15 +16,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig, type MixerName } from '../../src/config/index.js';
 import { initBackend } from '../../src/marl/backend.js';
-import { QLearner } from '../../src/marl/learner.js';
-import { agentArchitecture } from '../../src/marl/setup.js';
-import { AgentController } from '../../src/marl/controller.js';
-import { runEpisode } from '../../src/marl/runner.js';
-import { EpisodeBuffer } from '../../src/marl/buffer.js';
+import { QLearner } from '../../src/marl/learner/learner.js';
+import { agentArchitecture } from '../../src/marl/training/setup.js';
+import { AgentController } from '../../src/marl/acting/controller.js';
+import { runEpisode } from '../../src/marl/acting/runner.js';
+import { EpisodeBuffer } from '../../src/marl/replay/buffer.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { NONMONOTONIC_PAYOFF } from '../../src/envs/matrix-game.js';
 import { Rng } from '../../src/util/rng.js';
-import { train } from '../../src/marl/train.js';
+import { train } from '../../src/marl/training/train.js';
 
 /** Train on the matrix game with uniform exploration (ε = 1) and return the learned Q_tot table. */
 async function learnedTable(alg: MixerName, updates: number): Promise<number[][]> {

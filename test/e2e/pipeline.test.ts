@@ -8,13 +8,13 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
-import { train } from '../../src/marl/train.js';
+import { train } from '../../src/marl/training/train.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { writeOnnxFile } from '../../src/onnx/read.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
-import { readMetrics } from '../../src/marl/metrics.js';
+import { readMetrics } from '../../src/marl/training/metrics.js';
 
 test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-action agreement over 100 episodes; sparse file smaller', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-e2e-'));

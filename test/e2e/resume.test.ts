@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
-import { train } from '../../src/marl/train.js';
-import { readMetrics } from '../../src/marl/metrics.js';
+import { train } from '../../src/marl/training/train.js';
+import { readMetrics } from '../../src/marl/training/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/run/run-dir.js';
-import { readCheckpoint } from '../../src/marl/checkpoint.js';
+import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { writeRunPictures } from '../../src/verify/run-report.js';
 import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
 

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
-import { train } from '../../src/marl/train.js';
+import { train } from '../../src/marl/training/train.js';
 import { existsSync } from 'node:fs';
 import { readOnnxFile } from '../../src/onnx/read.js';
 import { runCli } from '../cli/harness.js';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EpisodeBuffer } from '../../src/marl/buffer.js';
+import { EpisodeBuffer } from '../../src/marl/replay/buffer.js';
 import { writeTensorFile } from '../../src/util/tensor-file.js';
 import type { EnvInfo } from '../../src/envs/types.js';
 import { fakeEpisode } from '../marl/fixtures.js';

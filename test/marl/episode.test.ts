@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endAtTimeLimit, makeBatch } from '../../src/marl/episode.js';
-import { oneStepTargets } from '../../src/marl/returns.js';
+import { endAtTimeLimit, makeBatch } from '../../src/marl/replay/episode.js';
+import { oneStepTargets } from '../../src/marl/learner/returns.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { FAKE_INFO, fakeEpisode } from './fixtures.js';

@@ -1,11 +1,11 @@
 /** Synthetic learner inputs for tests that should not depend on any particular environment. */
 import type { EnvInfo } from '../../src/envs/types.js';
-import type { Episode } from '../../src/marl/episode.js';
+import type { Episode } from '../../src/marl/replay/episode.js';
 import { Rng } from '../../src/util/rng.js';
-import { QLearner } from '../../src/marl/learner.js';
-import { initMasks } from '../../src/marl/masks.js';
-import { agentArchitecture } from '../../src/marl/setup.js';
-import { makeBatch, type EpisodeBatch } from '../../src/marl/episode.js';
+import { QLearner } from '../../src/marl/learner/learner.js';
+import { initMasks } from '../../src/marl/masks/masks.js';
+import { agentArchitecture } from '../../src/marl/training/setup.js';
+import { makeBatch, type EpisodeBatch } from '../../src/marl/replay/episode.js';
 import { resolveConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 
 /** Sizes of a small fake environment. */

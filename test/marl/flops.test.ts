@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios } from '../../src/marl/flop-meter.js';
+import { addInferenceFlops, addUpdateFlops, emptyFlopTotals, flopRatios } from '../../src/marl/training/flop-meter.js';
 
 test('training and inference FLOPs, worked by hand', () => {
   // agent 100 weights (10 active), mixer 50 (5 active); a batch of 6 agent rows and 2 mixer rows

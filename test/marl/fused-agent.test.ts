@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
-import { RnnAgent } from '../../src/marl/agent.js';
-import { FusedAgentUnroll } from '../../src/marl/fused-agent.js';
-import { AgentController } from '../../src/marl/controller.js';
+import { RnnAgent } from '../../src/marl/nets/agent.js';
+import { FusedAgentUnroll } from '../../src/marl/nets/fused-agent.js';
+import { AgentController } from '../../src/marl/acting/controller.js';
 import { inputSize } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
 import { makeTestLearner, fakeEpisode, FAKE_INFO } from './fixtures.js';
-import { makeBatch } from '../../src/marl/episode.js';
+import { makeBatch } from '../../src/marl/replay/episode.js';
 
 const ARCH = { kind: 'rnn-agent' as const, inputLayout: { obs: 7, lastAction: 4, agentId: 3 }, hidden: 16, nActions: 4, nAgents: 3 };
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
 import { createMixer, type Mixer } from '../../src/marl/mixers/index.js';
 import { CentralCritic } from '../../src/marl/mixers/central.js';
-import { KernelLinearLayers } from '../../src/marl/kernel-linear.js';
+import { KernelLinearLayers } from '../../src/marl/nets/kernel-linear.js';
 import { randomMask } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
 

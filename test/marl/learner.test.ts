@@ -2,11 +2,11 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
-import { initMasks, layerDensities, globalDensity } from '../../src/marl/masks.js';
+import { initMasks, layerDensities, globalDensity } from '../../src/marl/masks/masks.js';
 import { Rng } from '../../src/util/rng.js';
 import { NumericError } from '../../src/util/errors.js';
 import { resolveConfig } from '../../src/config/index.js';
-import { weightCounts, networkWidths } from '../../src/marl/setup.js';
+import { weightCounts, networkWidths } from '../../src/marl/training/setup.js';
 import { FAKE_INFO, makeTestLearner, fakeBatch } from './fixtures.js';
 
 before(async () => {

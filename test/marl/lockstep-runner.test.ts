@@ -6,9 +6,9 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/marl/backend.js';
-import { AgentController } from '../../src/marl/controller.js';
-import { runEpisode } from '../../src/marl/runner.js';
-import { runEpisodesTogether } from '../../src/marl/lockstep-runner.js';
+import { AgentController } from '../../src/marl/acting/controller.js';
+import { runEpisode } from '../../src/marl/acting/runner.js';
+import { runEpisodesTogether } from '../../src/marl/acting/lockstep-runner.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { Rng } from '../../src/util/rng.js';
 import { makeTestLearner } from './fixtures.js';
@@ -17,8 +17,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
-import { train } from '../../src/marl/train.js';
-import { readMetrics } from '../../src/marl/metrics.js';
+import { train } from '../../src/marl/training/train.js';
+import { readMetrics } from '../../src/marl/training/metrics.js';
 import { runPaths } from '../../src/run/run-dir.js';
 
 before(async () => {

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
-import { softMellowmax } from '../../src/marl/operators.js';
+import { softMellowmax } from '../../src/marl/learner/operators.js';
 
 before(async () => {
   await initBackend('wasm');

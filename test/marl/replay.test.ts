@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Replay } from '../../src/marl/replay.js';
+import { Replay } from '../../src/marl/replay/replay.js';
 import { Rng } from '../../src/util/rng.js';
 import { FAKE_INFO, fakeEpisode } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
-import { resSoftmaxValue } from '../../src/marl/res.js';
+import { resSoftmaxValue } from '../../src/marl/learner/res.js';
 import { VdnMixer } from '../../src/marl/mixers/vdn.js';
 
 before(async () => {

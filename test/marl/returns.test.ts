@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lambdaReturns, nStepReturns, oneStepTargets, returnKindAt, tdTargets, type ReturnInputs } from '../../src/marl/returns.js';
+import { lambdaReturns, nStepReturns, oneStepTargets, returnKindAt, tdTargets, type ReturnInputs } from '../../src/marl/learner/returns.js';
 import { resolveConfig } from '../../src/config/index.js';
 
 /**

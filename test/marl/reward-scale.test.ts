@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RewardScale } from '../../src/marl/reward-scale.js';
+import { RewardScale } from '../../src/marl/learner/reward-scale.js';
 
 test('reward standardisation: running mean and variance over filled steps equal the pooled statistics; padding stays 0', () => {
   const scale = new RewardScale();

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseStudy, readStudy, studyRuns } from '../../src/study/grid.js';
 import { reportMarkdown, returnCurve, studyReport } from '../../src/study/report.js';
 import { runPaths } from '../../src/run/run-dir.js';
-import type { MetricsRow } from '../../src/marl/metrics.js';
+import type { MetricsRow } from '../../src/marl/training/metrics.js';
 import { CheckpointError } from '../../src/util/errors.js';
 import { runCli } from '../cli/harness.js';
 

@@ -13,7 +13,7 @@ import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/run/run-dir.js';
-import type { MetricsRow } from '../../src/marl/metrics.js';
+import type { MetricsRow } from '../../src/marl/training/metrics.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { randomSnapshot } from '../../src/snapshot/random.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { groupedBarChart, lineChart, panelGrid } from '../../src/verify/svg.js';
 import { returnChart, writeRunPictures } from '../../src/verify/run-report.js';
 import { runPaths } from '../../src/run/run-dir.js';
-import type { MetricsRow } from '../../src/marl/metrics.js';
+import type { MetricsRow } from '../../src/marl/training/metrics.js';
 import { recordReplay } from '../../src/verify/replay.js';
 import { replaySvg } from '../../src/verify/replay-svg.js';
 import { makeEnv } from '../../src/envs/registry.js';

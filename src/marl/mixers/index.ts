@@ -5,7 +5,7 @@ import { lookup } from '../../util/errors.js';
 import { QmixMixer } from './qmix.js';
 import { VdnMixer } from './vdn.js';
 import type { Mixer, MixerSpec } from './types.js';
-import type { KernelLinearLayers } from '../kernel-linear.js';
+import type { KernelLinearLayers } from '../nets/kernel-linear.js';
 import type { MixerArchitecture, MixerSnapshot } from '../../snapshot/mixer.js';
 import type { SnapshotMetadata } from '../../snapshot/types.js';
 

@@ -8,9 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../util/rng.js';
 import type { MixerConfig } from '../../config/types.js';
-import { ParamStore } from '../params.js';
-import { addLinear, linear } from '../layers.js';
-import type { KernelLinearLayers } from '../kernel-linear.js';
+import { ParamStore } from '../nets/params.js';
+import { addLinear, linear } from '../nets/layers.js';
+import type { KernelLinearLayers } from '../nets/kernel-linear.js';
 import type { Mixer, MixerSpec } from './types.js';
 
 /** The QMIX monotonic mixing network. */

@@ -1,6 +1,6 @@
 /** The mixing-network interface: per-agent chosen Q-values + global state → the team's Q_tot. */
 import type * as tf from '@tensorflow/tfjs';
-import type { ParamStore } from '../params.js';
+import type { ParamStore } from '../nets/params.js';
 
 /** Sizes a mixer is built for. */
 export interface MixerSpec {

@@ -1,6 +1,6 @@
 /** VDN (Sunehag et al. 2018): Q_tot = Σ_i Q_i, no parameters. */
 import * as tf from '@tensorflow/tfjs';
-import { ParamStore } from '../params.js';
+import { ParamStore } from '../nets/params.js';
 import type { Mixer } from './types.js';
 
 /** Value decomposition by summation. */

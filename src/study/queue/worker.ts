@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { WaitingError, Worker, type Job, type Queue } from 'bullmq';
-import { train } from '../../marl/train.js';
+import { train } from '../../marl/training/train.js';
 import { runPaths, takeOverRunDir } from '../../run/run-dir.js';
 import type { LockOwner } from '../../util/lock.js';
 import { writeRunPictures } from '../../verify/run-report.js';

@@ -1,0 +1,27 @@
+/** Agent input rows for a whole batch, laid out time-major so each step's rows are contiguous. */
+import type { InputLayout } from '../../snapshot/types.js';
+import type { EpisodeBatch } from '../replay/episode.js';
+
+/**
+ * Inputs `[T+1, B, N, In]` row-major: at step t, agent i of episode b sees its observation, its
+ * action at t−1 one-hot (zeros at t = 0) and its id one-hot, as {@link fillAgentInputs} builds them
+ * when acting.
+ */
+export function batchAgentInputs(batch: EpisodeBatch, layout: InputLayout): Float32Array {
+  const { size: b, maxT: t } = batch;
+  const { nAgents: n, obsShape: o } = batch.info;
+  const width = layout.obs + layout.lastAction + layout.agentId;
+  const out = new Float32Array((t + 1) * b * n * width);
+  for (let step = 0; step <= t; step++) {
+    for (let e = 0; e < b; e++) {
+      for (let i = 0; i < n; i++) {
+        const row = ((step * b + e) * n + i) * width;
+        const src = ((e * (t + 1) + step) * n + i) * o;
+        out.set(batch.obs.subarray(src, src + o), row);
+        if (layout.lastAction > 0 && step > 0) out[row + o + (batch.actions[(e * t + step - 1) * n + i] as number)] = 1;
+        if (layout.agentId > 0) out[row + o + layout.lastAction + i] = 1;
+      }
+    }
+  }
+  return out;
+}
