@@ -14,12 +14,12 @@
  */
 import { randomSnapshot } from '../src/snapshot/random.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
-import { decodeModel } from '../src/onnx/schema.js';
+import { decodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { agentFlops } from '../src/onnx/flops.js';
 import { inputSize } from '../src/snapshot/validate.js';
-import { AgentSession } from '../src/runtime/ort.js';
-import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
-import { OnnxPolicy } from '../src/runtime/policy.js';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
 import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';

@@ -1,11 +1,11 @@
 /** The toolkit's public API (re-exports only). */
 export { TOOLKIT_VERSION } from './version.js';
-export * from './util/errors.js';
+export * from '@mast-toolkit/runtime/internal/util/errors';
 export { Rng, type RngState } from './util/rng.js';
 export * from './config/index.js';
 export * from './envs/index.js';
 export * from './sparse/index.js';
-export type { AgentSnapshot, RnnAgentArchitecture, InputLayout, SnapshotTensor, SnapshotMetadata } from './snapshot/types.js';
+export type { AgentSnapshot, RnnAgentArchitecture, InputLayout, SnapshotTensor, SnapshotMetadata } from '@mast-toolkit/runtime/internal/snapshot/types';
 export { readSnapshot, writeSnapshot } from './snapshot/io.js';
 export { storedParameters } from './snapshot/size.js';
 export { referenceStep } from './snapshot/reference.js';
@@ -15,12 +15,12 @@ export { compressConfig, compressionReport, type CompressTarget, type Compressio
 export type { MetricsRow } from './marl/metrics.js';
 export { runPaths, type RunPaths } from './marl/run-dir.js';
 export { exportAgent, exportAgentBytes, readAgentMetadata, type WeightFormat, type AgentModelMetadata } from './onnx/export-agent.js';
-export { readOnnxFile, writeOnnxFile } from './onnx/read.js';
-export { inspectModel, type ModelReport, type TensorReport } from './onnx/inspect.js';
-export { validateModel, OnnxValidationError, type ValidationRule } from './onnx/validate.js';
-export { OnnxPolicy, type PolicyStep, type PolicyOptions } from './runtime/policy.js';
-export { SparseAgentEngine } from './runtime/sparse-engine.js';
-export { ENGINES, type EngineName, type AgentEngine } from './runtime/engine.js';
+export { readOnnxFile, writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+export { inspectModel, type ModelReport, type TensorReport } from '@mast-toolkit/runtime/internal/onnx/inspect';
+export { validateModel, OnnxValidationError, type ValidationRule } from '@mast-toolkit/runtime/internal/onnx/validate';
+export { OnnxPolicy, type PolicyStep, type PolicyOptions } from '@mast-toolkit/runtime/internal/runtime/policy';
+export { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+export { ENGINES, type EngineName, type AgentEngine } from '@mast-toolkit/runtime/internal/runtime/engine';
 export { evaluateOnnxAgent, type EvalOptions, type EvalReport } from './verify/eval.js';
 export { agentFlops, linearFlops, type FlopCount } from './onnx/flops.js';
 export type { ParityReport } from './verify/parity.js';

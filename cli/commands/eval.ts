@@ -4,7 +4,7 @@ import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
-import { ENGINES, type EngineName } from '../../src/runtime/engine-types.js';
+import { ENGINES, type EngineName } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 
 /** Human-readable lines of an evaluation report. */

@@ -13,8 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ALGORITHM_MIXER, type MixerConfig, type TrainConfig, type ReturnKind } from '../config/types.js';
 import type { Rng } from '../util/rng.js';
-import { NumericError } from '../util/errors.js';
-import type { RnnAgentArchitecture } from '../snapshot/types.js';
+import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { RnnAgent } from './agent.js';
 import { createMixer, type Mixer, type MixerSpec } from './mixers/index.js';
 import { Optimizer } from './optimizer.js';

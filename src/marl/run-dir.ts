@@ -3,8 +3,8 @@
  * writing: its lock taken (one writer at a time) and the leftovers of interrupted writes cleared.
  */
 import { join } from 'node:path';
-import { removeStaleTemps } from '../util/atomic.js';
-import { ensureDir } from '../util/dirs.js';
+import { removeStaleTemps } from '@mast-toolkit/runtime/internal/util/atomic';
+import { ensureDir } from '@mast-toolkit/runtime/internal/util/dirs';
 import { acquireLock, acquireLockFromOtherHost, tryLock, type FileLock, type LockOwner } from '../util/lock.js';
 
 /** Files of a run directory. */

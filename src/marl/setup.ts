@@ -1,7 +1,7 @@
 /** Building the pieces of a run from its config: environment sizes → network widths and architecture. */
 import { ALGORITHM_MIXER, type Algorithm, type AgentConfig, type MixerConfig, type TrainConfig } from '../config/types.js';
 import type { EnvInfo } from '../envs/types.js';
-import type { RnnAgentArchitecture } from '../snapshot/types.js';
+import type { RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize } from '../snapshot/validate.js';
 
 /** The agent network for an environment: input = obs ⊕ last-action one-hot ⊕ agent-id one-hot. */

@@ -2,14 +2,14 @@
  * Proof that an import is right: the imported snapshot, run by the float64 reference, must reproduce
  * what ONNX Runtime computes from the original model, over a few chained steps on random inputs.
  */
-import type { ModelProto } from '../onnx/types.js';
-import type { AgentSnapshot } from '../snapshot/types.js';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize } from '../snapshot/validate.js';
 import { referenceStep } from '../snapshot/reference.js';
-import type { AgentIoNames } from '../onnx/agent-contract.js';
-import { AgentSession } from '../runtime/ort.js';
+import type { AgentIoNames } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
 import { Rng } from '../util/rng.js';
-import { ToolkitError } from '../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /** Largest differences between the original model (ORT) and the imported snapshot. */
 export interface ImportCheck {

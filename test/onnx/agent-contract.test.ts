@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_INPUT_NAMES, AGENT_IO, AGENT_METADATA_KEYS, AGENT_OUTPUT_NAMES, BATCH_IO, GRAPH_KINDS, graphKind, isBatchAgentsGraph } from '../../src/onnx/agent-contract.js';
+import { AGENT_INPUT_NAMES, AGENT_IO, AGENT_METADATA_KEYS, AGENT_OUTPUT_NAMES, BATCH_IO, GRAPH_KINDS, graphKind, isBatchAgentsGraph } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 import { exportAgent } from '../../src/onnx/export-agent.js';
 import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
 import { snapshot } from './fixtures.js';

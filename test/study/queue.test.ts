@@ -20,7 +20,7 @@ import { train } from '../../src/marl/train.js';
 import { readMetrics } from '../../src/marl/metrics.js';
 import { runPaths } from '../../src/marl/run-dir.js';
 import { readTensorFileMeta } from '../../src/util/tensor-file.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 import { REDIS_SKIP, startRedis } from './redis-server.js';
 
