@@ -39,6 +39,13 @@ module.exports = {
       to: { path: 'onnxruntime-node' },
     },
     {
+      name: 'ort-adapter-loaded-on-demand',
+      severity: 'error',
+      comment: 'onnxruntime-node is optional: code that may run without it reaches ort.ts through loadOrt() (runtime/load-ort.ts), which turns its absence into E_DEPENDENCY; type-only imports are fine (tests and benchmarks, which always have it, may import it)',
+      from: { pathNot: '^(packages/runtime/src/runtime/load-ort\\.ts|test/|bench/)' },
+      to: { path: '^packages/runtime/src/runtime/ort\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'runtime-package-is-self-contained',
       severity: 'error',
       comment: 'the runtime package ships alone: it imports only its own files, Node\'s built-ins, protobufjs and onnxruntime-node (never tfjs, bullmq, commander or the toolkit\'s src/)',

@@ -7,7 +7,7 @@ import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/type
 import { inputSize } from '../snapshot/validate.js';
 import { referenceStep } from '../snapshot/reference.js';
 import type { AgentIoNames } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
-import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { loadOrt } from '@mast-toolkit/runtime/internal/runtime/load-ort';
 import { Rng } from '../util/rng.js';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
@@ -36,6 +36,7 @@ export function agentIoNames(model: ModelProto): AgentIoNames {
 export async function checkImport(bytes: Uint8Array, model: ModelProto, snap: AgentSnapshot, what: string, tolerance = 1e-4): Promise<ImportCheck> {
   const arch = snap.architecture;
   const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
+  const { AgentSession } = await loadOrt(); // E_DEPENDENCY when onnxruntime-node is not installed
   const session = await AgentSession.create(bytes, dims, what, agentIoNames(model));
   const rng = new Rng(17);
   const batch = 3;
