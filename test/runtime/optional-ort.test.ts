@@ -9,6 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ortLoadError } from '@mast-toolkit/runtime/internal/runtime/load-ort';
 
@@ -75,4 +78,17 @@ test('an onnxruntime-node that is installed but fails to load is E_DEPENDENCY wi
   assert.equal(err.cause, inner);
   const missing = ortLoadError(Object.assign(new Error("Cannot find package 'onnxruntime-node' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
   assert.match(missing.message, /which is not installed/);
+});
+
+test('mast demo without onnxruntime-node stops before training, with E_DEPENDENCY (not after it)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'mast-demo-no-ort-'));
+  try {
+    const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, main, 'demo', '--out', join(out, 'run'), '--steps', '200'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /engine 'ort' needs the package onnxruntime-node/);
+    assert.ok(!existsSync(join(out, 'run', 'checkpoint.mast')), 'nothing was trained');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
