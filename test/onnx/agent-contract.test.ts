@@ -1,5 +1,5 @@
 /**
- * The agent model's contract (src/onnx/agent-contract.ts) is what the exporters write: the graph's
+ * The agent model's contract (packages/runtime/src/onnx/agent-contract.ts) is what the exporters write: the graph's
  * inputs and outputs are the contract's names in its order, every `mast.*` key an export carries is
  * one the contract lists, and the readers recognise the graph kinds the exporters mark.
  */
