@@ -21,12 +21,12 @@ function isMissingOrt(err: unknown): boolean {
 export function ortLoadError(err: unknown): ToolkitError {
   if (isMissingOrt(err)) {
     return new ToolkitError('E_DEPENDENCY', "engine 'ort' needs the package onnxruntime-node, which is not installed", {
-      hint: "install it with `npm install onnxruntime-node` (on Linux x64 add `--onnxruntime-node-install=skip` to skip its CUDA download), or use { engine: 'sparse' }, which needs nothing more",
+      hint: "install it with `npm install onnxruntime-node` (on Linux x64 add `--onnxruntime-node-install=skip` to skip its CUDA download), or use the sparse engine ({ engine: 'sparse' }; `--engine sparse` on the command line), which needs nothing more",
       cause: err,
     });
   }
   return new ToolkitError('E_DEPENDENCY', `onnxruntime-node is installed but does not load here: ${(err as Error).message}`, {
-    hint: "reinstall it (`npm install onnxruntime-node`) for this platform, or use { engine: 'sparse' }",
+    hint: "reinstall it (`npm install onnxruntime-node`) for this platform, or use the sparse engine ({ engine: 'sparse' }; `--engine sparse`)",
     cause: err,
   });
 }
