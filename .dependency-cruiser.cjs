@@ -1,8 +1,11 @@
 /**
  * The import boundaries of docs/architecture.md, checked by dependency-cruiser (`npm run lint:deps`,
- * the first step of `npm test`). Each heavy dependency is imported by one zone only; `src/` never
- * imports `cli/`; the deploy path never imports an exporter (the agent model's contract is
- * `src/onnx/agent-contract.ts`); no import cycles, type-only imports included.
+ * the first step of `npm test`). Each heavy dependency is imported by one zone only; the runtime
+ * package (packages/runtime/src/) imports nothing but itself, Node, protobufjs and onnxruntime-node;
+ * `src/` never imports `cli/`; the deploy path never imports an exporter (the agent model's contract
+ * is packages/runtime/src/onnx/agent-contract.ts); no import cycles, type-only imports included.
+ * Imports of `@mast-toolkit/runtime` resolve to the package's TypeScript sources (its `mast-source`
+ * export condition), so rules and cycles are checked across the two packages.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -24,16 +27,30 @@ module.exports = {
     {
       name: 'protobufjs-only-in-onnx',
       severity: 'error',
-      comment: 'the ONNX schema is src/onnx/\'s; others read and write models through its builders, encodeModel and decodeModel',
-      from: { pathNot: '^src/onnx/' },
+      comment: 'the ONNX schema is the runtime package\'s onnx/ (schema.ts); others read and write models through its builders, encodeModel and decodeModel',
+      from: { pathNot: '^packages/runtime/src/onnx/' },
       to: { path: 'protobufjs' },
     },
     {
       name: 'onnxruntime-only-in-ort-adapter',
       severity: 'error',
-      comment: 'onnxruntime-node is imported by src/runtime/ort.ts alone (tests may compare against it)',
-      from: { pathNot: '^(src/runtime/ort\\.ts|test/)' },
+      comment: 'onnxruntime-node (an optional peer dependency, loaded on demand by load-ort.ts) is imported by packages/runtime/src/runtime/ort.ts alone (tests may compare against it)',
+      from: { pathNot: '^(packages/runtime/src/runtime/ort\\.ts|test/)' },
       to: { path: 'onnxruntime-node' },
+    },
+    {
+      name: 'ort-adapter-loaded-on-demand',
+      severity: 'error',
+      comment: 'onnxruntime-node is optional: code that may run without it reaches ort.ts through loadOrt() (runtime/load-ort.ts), which turns its absence into E_DEPENDENCY; type-only imports are fine (tests and benchmarks, which always have it, may import it)',
+      from: { pathNot: '^(packages/runtime/src/runtime/load-ort\\.ts|test/|bench/)' },
+      to: { path: '^packages/runtime/src/runtime/ort\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'runtime-package-is-self-contained',
+      severity: 'error',
+      comment: 'the runtime package ships alone: it imports only its own files, Node\'s built-ins, protobufjs and onnxruntime-node (never tfjs, bullmq, commander or the toolkit\'s src/)',
+      from: { path: '^packages/runtime/src/' },
+      to: { pathNot: '^(packages/runtime/src/|node_modules/(protobufjs|onnxruntime-node)/)', dependencyTypesNot: ['core'] },
     },
     {
       name: 'bullmq-only-in-study-queue',
@@ -52,16 +69,21 @@ module.exports = {
     {
       name: 'deploy-path-never-imports-exporters',
       severity: 'error',
-      comment: 'running and checking a model needs the agent model\'s contract (src/onnx/agent-contract.ts), not the exporters',
-      from: { path: '^(src/runtime/|src/verify/|cli/commands/(eval|inspect)\\.ts$)' },
+      comment: 'running and checking a model needs the agent model\'s contract (packages/runtime/src/onnx/agent-contract.ts), not the exporters',
+      from: { path: '^(packages/runtime/src/|src/verify/|cli/commands/(eval|inspect)\\.ts$)' },
       to: { path: '^src/onnx/export-' },
     },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^dist/' },
+    exclude: { path: '^(dist|packages/runtime/dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['mast-source', 'import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+    },
     cache: false,
   },
 };

@@ -9,17 +9,17 @@
  * Engines alternate in rounds of 200 decisions, so load swings on a shared machine hit both; figures
  * are medians of per-decision times over all rounds, and the ratio is ORT / sparse engine. The text
  * starts with the machine (CPU model, cores, Node, load) and the threads each engine is given — ONNX
- * Runtime's intra-op and inter-op pools as `src/runtime/ort.ts` opens them, the sparse engine's one —
+ * Runtime's intra-op and inter-op pools as `packages/runtime/src/runtime/ort.ts` opens them, the sparse engine's one —
  * and each ratio carries the cores each engine kept busy (CPU time over wall time while timing).
  */
 import { randomSnapshot } from '../src/snapshot/random.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
-import { decodeModel } from '../src/onnx/schema.js';
+import { decodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { agentFlops } from '../src/onnx/flops.js';
 import { inputSize } from '../src/snapshot/validate.js';
-import { AgentSession } from '../src/runtime/ort.js';
-import { SparseAgentEngine } from '../src/runtime/sparse-engine.js';
-import { OnnxPolicy } from '../src/runtime/policy.js';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
 import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';
@@ -28,7 +28,7 @@ const AGENTS = 5;
 const ROUNDS = 10;
 const PER_ROUND = 200;
 /**
- * Threads each engine runs on: `src/runtime/ort.ts` opens every ONNX Runtime session with
+ * Threads each engine runs on: `packages/runtime/src/runtime/ort.ts` opens every ONNX Runtime session with
  * `intraOpNumThreads: 1, interOpNumThreads: 1` (change both together), and the sparse engine's
  * WebAssembly kernels have no threads.
  */

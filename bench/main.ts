@@ -26,7 +26,7 @@ import { makeEnv } from '../src/envs/registry.js';
 import { Rng } from '../src/util/rng.js';
 import { randomSnapshot } from '../src/snapshot/random.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
-import { AgentSession } from '../src/runtime/ort.js';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
 import { inputSize } from '../src/snapshot/validate.js';
 import { enginesBench, formatEngines } from './engines.js';
 import { median } from '../src/util/stats.js';

@@ -14,7 +14,7 @@ import { recordEpisodes } from '../src/marl/compress/record.js';
 import { defaultPruneInterval, distillAgent } from '../src/marl/compress/distill.js';
 import { exportAgentBytes } from '../src/onnx/export-agent.js';
 import { importAgent } from '../src/onnx/import-agent.js';
-import { readOnnxFile } from '../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { evaluateOnnxAgent } from '../src/verify/eval.js';
 
 const MODELS = fileURLToPath(new URL('../../models/', import.meta.url));

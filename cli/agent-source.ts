@@ -2,11 +2,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readSnapshot } from '../src/snapshot/io.js';
-import type { AgentSnapshot } from '../src/snapshot/types.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { runPaths } from '../src/run/run-dir.js';
-import { readOnnxFile } from '../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { importAgent } from '../src/onnx/import-agent.js';
-import { ConfigError } from '../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { exportAgent } from '../src/onnx/export-agent.js';
 import { agentFlops } from '../src/onnx/flops.js';
 

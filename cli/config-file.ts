@@ -1,7 +1,7 @@
 /** Reading a `--config` file: a JSON object of training-config overrides. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { DeepPartial, TrainConfig } from '../src/config/index.js';
-import { ConfigError } from '../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /**
  * The overrides in a `--config` file. Keys and values are checked where they are applied

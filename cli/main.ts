@@ -6,7 +6,7 @@
  *   130 interrupted (Ctrl-C) after the work so far was saved; the message says how to continue
  */
 import { CommanderError } from 'commander';
-import { InterruptedError, ToolkitError } from '../src/util/errors.js';
+import { InterruptedError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { buildProgram } from './program.js';
 import { processIo } from './io.js';
 

@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import type { TrainConfig } from '../src/config/types.js';
-import type { ModelProvenance } from '../src/snapshot/types.js';
+import type { ModelProvenance } from '@mast-toolkit/runtime/internal/snapshot/types';
 import type { EnvOptions } from '../src/envs/registry.js';
 import { train, type TrainSummary } from '../src/marl/training/train.js';
 import { createProgress, type Progress } from '../src/util/progress.js';
 import { openRunDir, runPaths } from '../src/run/run-dir.js';
-import { InterruptedError } from '../src/util/errors.js';
+import { InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DIVERGED_LOSS } from '../src/marl/training/metrics.js';
 import { writeRunPictures } from '../src/verify/run-report.js';
 import type { CliIo } from './io.js';

@@ -13,7 +13,7 @@ const dist = (p) => import(join(root, 'dist', p));
 const { exportRun } = await dist('src/onnx/export-run.js');
 const { evaluateOnnxAgent } = await dist('src/verify/eval.js');
 const { modelCard } = await dist('src/verify/model-card.js');
-const { writeJsonAtomic } = await dist('src/util/atomic.js');
+const { writeJsonAtomic } = await import('@mast-toolkit/runtime/internal/util/atomic');
 
 /** name → run directory (relative to the repository root). */
 const MODELS = JSON.parse(readFileSync(join(root, 'models', 'sources.json'), 'utf8'));

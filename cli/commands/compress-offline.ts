@@ -11,11 +11,11 @@ import { defaultPruneInterval, distillAgent, type DistillReport } from '../../sr
 import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/compress/episodes-file.js';
 import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
-import type { AgentSnapshot } from '../../src/snapshot/types.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../src/util/atomic.js';
-import { CheckpointError, ConfigError } from '../../src/util/errors.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { writeFileAtomic, writeJsonAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
+import { CheckpointError, ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { createProgress } from '../../src/util/progress.js';
 import { flopsPerDecision, readAgentSource, sha256, type AgentSource } from '../agent-source.js';
 import type { CliIo } from '../io.js';

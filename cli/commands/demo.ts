@@ -12,6 +12,7 @@ import { configHash, resolveConfig, type TrainConfig } from '../../src/config/in
 import { makeEnv } from '../../src/envs/registry.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
+import { loadOrt } from '@mast-toolkit/runtime/internal/runtime/load-ort';
 import { randomBaseline, type RandomBaseline } from '../../src/verify/random-baseline.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import type { RunSummaryFile } from '../../src/marl/training/train.js';
@@ -79,6 +80,7 @@ export function demoCommand(io: CliIo): Command {
     .action(async (opts: DemoOpts, cmd: Command) => {
       const logged = withConsoleLog(io, commandLineOf(cmd)); // also into DIR/console.log
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
+      await loadOrt(); // the demo verifies with ONNX Runtime: without onnxruntime-node, stop before training (E_DEPENDENCY)
       const config = resolveConfig('quickstart', { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.steps ? { steps: opts.steps } : {}) });
       const seed = config.seed;
       const t = config.topology;

@@ -4,7 +4,7 @@ import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
-import { ENGINES, type EngineName } from '../../src/runtime/engine-types.js';
+import { ENGINES, type EngineName } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 
 /** Human-readable lines of an evaluation report. */
@@ -34,7 +34,7 @@ export function evalCommand(io: CliIo): Command {
     .option('--episodes <n>', 'greedy episodes', intAtLeast(1), 100)
     .option('--seed <n>', 'seed of the episode seeds', intAtLeast(0), 0)
     .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
-    .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros)`, oneOf(ENGINES), 'ort')
+    .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros; ort: ONNX Runtime, needs the optional onnxruntime-node)`, oneOf(ENGINES), 'ort')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print one JSON object')
     .action(async (path: string, opts: EnvCliOptions & { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {

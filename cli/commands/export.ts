@@ -4,12 +4,12 @@ import { runPaths } from '../../src/run/run-dir.js';
 import { exportRun } from '../../src/onnx/export-run.js';
 import { exportMixer } from '../../src/onnx/export-mixer.js';
 import { readMixerSnapshot } from '../../src/snapshot/mixer.js';
-import { CheckpointError } from '../../src/util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { existsSync } from 'node:fs';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { readOnnxFile, writeOnnxFile } from '../../src/onnx/read.js';
-import { graphConstants } from '../../src/onnx/constants.js';
-import type { ModelProto } from '../../src/onnx/types.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { readOnnxFile, writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+import { graphConstants } from '@mast-toolkit/runtime/internal/onnx/constants';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import type { CliIo } from '../io.js';
 import { oneOf } from '../options.js';
 

@@ -1,18 +1,18 @@
 /** `mast import`: read an ONNX agent (ours, or a pymarl agent exported from PyTorch) into a run directory. */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { readOnnxFile } from '../../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
 import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import { agentIoNames, checkImport } from '../../src/verify/import-check.js';
-import { CheckpointError, ConfigError } from '../../src/util/errors.js';
-import type { InputLayout } from '../../src/snapshot/types.js';
-import type { ModelProto } from '../../src/onnx/types.js';
+import { CheckpointError, ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { InputLayout } from '@mast-toolkit/runtime/internal/snapshot/types';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { agentWeightDensity } from '../../src/snapshot/size.js';
-import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
+import { MASKED_AGENT_TENSORS } from '@mast-toolkit/runtime/internal/snapshot/types';
 import type { CliIo } from '../io.js';
 
 interface ImportOpts extends EnvCliOptions {

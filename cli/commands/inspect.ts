@@ -1,7 +1,7 @@
 /** `mast inspect`: per-tensor storage, nonzeros and bytes of an ONNX agent, plus its metadata and FLOPs. */
 import { Command } from 'commander';
-import { readOnnxFile } from '../../src/onnx/read.js';
-import { inspectModel } from '../../src/onnx/inspect.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+import { inspectModel } from '@mast-toolkit/runtime/internal/onnx/inspect';
 import { agentFlops } from '../../src/onnx/flops.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';

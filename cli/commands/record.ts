@@ -1,7 +1,7 @@
 /** `mast record`: play an agent ε-greedily and write the episodes for offline compression. */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
 import { writeEpisodesFile } from '../../src/marl/compress/episodes-file.js';
 import { meanStd } from '../../src/util/stats.js';

@@ -5,11 +5,11 @@ import { readStudy, runLabel, selectStudy, studyRuns, type StudyRun, type StudyS
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
-import { writeFileAtomic } from '../../src/util/atomic.js';
-import { InterruptedError } from '../../src/util/errors.js';
+import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
+import { InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
-import { CheckpointError } from '../../src/util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { CliIo } from '../io.js';
 import { onInterrupt } from '../interrupt.js';
 

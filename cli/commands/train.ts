@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 import { runPaths, savedRunConfig } from '../../src/run/run-dir.js';
-import { ConfigError, CheckpointError } from '../../src/util/errors.js';
+import { ConfigError, CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { readConfigOverrides } from '../config-file.js';
 import { BACKEND_HELP, backendOption, intAtLeast, numberIn, oneOf } from '../options.js';
 import { commandLineOf, withConsoleLog } from '../console-log.js';

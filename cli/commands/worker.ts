@@ -5,7 +5,7 @@ import { createProgress, type Progress } from '../../src/util/progress.js';
 import { BACKEND_HELP, backendOption, numberIn } from '../options.js';
 import type { CliIo } from '../io.js';
 import { onInterrupt } from '../interrupt.js';
-import { InterruptedError } from '../../src/util/errors.js';
+import { InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 
 interface WorkerCliOptions {
   queue: string;

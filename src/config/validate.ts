@@ -3,7 +3,7 @@
  * reject unknown keys and wrong kinds (nanoGPT's configurator does the same), then range-check.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, UnknownNameError } from '../util/errors.js';
+import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
 import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
 import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, GROW_CHOICES, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';

@@ -1,5 +1,5 @@
 /** Bookkeeping shared by the environments: episode state checks and action validation. */
-import { ShapeError, ToolkitError } from '../util/errors.js';
+import { ShapeError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /**
  * Throw unless an episode is running and `actions` holds one available action per agent.

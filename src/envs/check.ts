@@ -7,7 +7,7 @@
  * method, rather than deep inside the learner; it costs one pass over the numbers it already copies
  * (measured with `npm run bench -- env-bridge`, docs/benchmarks.md).
  */
-import { ToolkitError } from '../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvFrame, EnvInfo, MultiAgentEnv, StepInfo, StepResult } from './types.js';
 
 /** The methods a {@link MultiAgentEnv} must have. */

@@ -23,7 +23,7 @@
  * are resolved in player order where lbforaging pops a Python set.
  */
 import { Rng } from '../util/rng.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, GridFrame, MultiAgentEnv, StepResult } from './types.js';
 import { checkStep, concatObservations } from './base.js';
 

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ToolkitError } from '../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { CheckedEnv } from './check.js';
 import type { MultiAgentEnv } from './types.js';
 

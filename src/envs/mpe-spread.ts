@@ -15,7 +15,7 @@
  * Actions: 0 no-op, 1 −x, 2 +x, 3 −y, 4 +y (PettingZoo's order).
  */
 import { Rng } from '../util/rng.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, MultiAgentEnv, ParticleFrame, StepResult } from './types.js';
 import { checkStep, concatObservations } from './base.js';
 

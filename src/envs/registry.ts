@@ -5,7 +5,7 @@
  * `python:MODULE:Class` / `python:FILE.py:Class` (a Python process, bridge/python-env.ts), both
  * checked on every call (check.ts). Module ids need `await prepareEnv(id)` once before `makeEnv(id)`.
  */
-import { UnknownNameError } from '../util/errors.js';
+import { UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, MultiAgentEnv } from './types.js';
 import { CheckedEnv, type MethodNames } from './check.js';
 import { MODULE_PREFIX, loadEnvModule, makeModuleEnv } from './module-env.js';

@@ -11,7 +11,7 @@
  * step: x, a1 = relu(x·W1 + b1), z and r (in gx's first two blocks), gh = h·Whh (its candidate block),
  * n, and h.
  */
-import { KernelArena } from './kernels.js';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Sizes of the agent network. */

@@ -6,7 +6,7 @@
  * arithmetic is IEEE's, so both give the same bits.
  */
 import type { OptimizerConfig } from '../config/types.js';
-import { KernelArena } from './kernels.js';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 
 /** One parameter's buffers: `[padded]` floats each, the padding kept at zero. */
 interface Slot {

@@ -5,7 +5,7 @@
  * x is kept feature-major (`[in, lanes]`, lanes = rows padded to a multiple of 4) for the backward pass;
  * the work follows each batch's own rows, whatever room earlier, larger batches left.
  */
-import { KernelArena } from './kernels.js';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Buffers with room for up to `capacity` lanes, with the arena's marks around them. */

@@ -4,7 +4,7 @@
  * position so a new mask never needs new memory; and gradients at the stored entries, scattered back
  * to the dense layout the optimizer uses.
  */
-import type { KernelArena } from './kernels.js';
+import type { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 
 /** A matrix's CSR in kernel memory (byte offsets) and where each stored entry sits in the dense layout. */
 export interface ArenaCsr {

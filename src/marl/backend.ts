@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ToolkitError, UnknownNameError } from '../util/errors.js';
+import { ToolkitError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 
 import { BACKEND_NAMES, type BackendName } from './backend-names.js';
 

@@ -2,8 +2,8 @@
  * Builders for ONNX messages, mirroring `onnx.helper` (make_tensor, make_sparse_tensor, make_node,
  * make_graph, make_model): small pure functions, required arguments positional, options in one object.
  */
-import { AttributeType, DataType, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto, type ValueInfoProto } from './types.js';
-import { floatBytes, int64Bytes, numel } from './tensor-data.js';
+import { AttributeType, DataType, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto, type ValueInfoProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { floatBytes, int64Bytes, numel } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
 
 /** A dense FLOAT or INT64 tensor; values are stored as raw little-endian bytes. */
 export function makeTensor(name: string, dataType: typeof DataType.FLOAT | typeof DataType.INT64, dims: readonly number[], values: Float32Array | readonly number[]): TensorProto {

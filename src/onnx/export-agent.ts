@@ -13,18 +13,18 @@
  * `sparse_initializer`s holding only the active entries (INT64 linearised indices over the ONNX
  * shape, ascending); biases and constants stay dense.
  */
-import { MASKED_AGENT_TENSORS, type AgentSnapshot, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot, type RnnAgentTensorName, type SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { agentWeightDensity } from '../snapshot/size.js';
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
 import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
-import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from './types.js';
-import { encodeModel } from './schema.js';
-import { validateModel } from './validate.js';
+import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { validateModel } from '@mast-toolkit/runtime/internal/onnx/validate';
 import { agentFlops } from './flops.js';
-import { AGENT_IO, type AgentMetadataProps } from './agent-contract.js';
+import { AGENT_IO, type AgentMetadataProps } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 
 // the contract's names and readers, re-exported for the exporter's existing callers
-export { AGENT_IO, checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from './agent-contract.js';
+export { AGENT_IO, checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
 export type WeightFormat = 'sparse' | 'dense' | 'auto';

@@ -11,10 +11,10 @@
  * the toolkit's greedy choice does.
  */
 import { makeNode, makeTensor, makeValueInfo, makeAttribute } from './builders.js';
-import { DataType, type ModelProto } from './types.js';
-import { AGENT_IO, BATCH_IO, GRAPH_KIND_KEY, GRAPH_KINDS } from './agent-contract.js';
-import type { RnnAgentArchitecture } from '../snapshot/types.js';
-import { validateModel } from './validate.js';
+import { DataType, type ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { AGENT_IO, BATCH_IO, GRAPH_KIND_KEY, GRAPH_KINDS } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
+import type { RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
+import { validateModel } from '@mast-toolkit/runtime/internal/onnx/validate';
 
 export { BATCH_IO };
 

@@ -13,9 +13,9 @@
 import type { MixerSnapshot } from '../snapshot/mixer.js';
 import { makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
 import { SPARSE_STORAGE_BREAK_EVEN, type ExportOptions } from './export-agent.js';
-import { GRAPH_KIND_KEY, GRAPH_KINDS } from './agent-contract.js';
-import { AttributeType, DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from './types.js';
-import { validateModel } from './validate.js';
+import { GRAPH_KIND_KEY, GRAPH_KINDS } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
+import { AttributeType, DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { validateModel } from '@mast-toolkit/runtime/internal/onnx/validate';
 
 /** Input and output names of the exported mixer graph. */
 export const MIXER_IO = { agentQs: 'agent_qs', state: 'state', qTot: 'q_tot' } as const;

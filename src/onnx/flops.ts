@@ -8,8 +8,8 @@
  * input+recurrent sums, 2H sigmoids, H for r ⊙ (R_h·h + b), H for the candidate's sum, H tanh, and
  * 4H for h' = (1 − z) ⊙ n + z ⊙ h.
  */
-import { DataType, type ModelProto, type TensorProto } from './types.js';
-import { inspectModel, type TensorReport } from './inspect.js';
+import { DataType, type ModelProto, type TensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { inspectModel, type TensorReport } from '@mast-toolkit/runtime/internal/onnx/inspect';
 
 /** FLOPs dense vs sparse and their ratio. */
 export interface FlopCount {

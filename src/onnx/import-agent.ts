@@ -11,16 +11,16 @@
  * z, r, n, so decomposed cells are reordered. The caller checks the result numerically against
  * ONNX Runtime (`mast import` does), which is what proves the mapping right.
  */
-import { MASKED_AGENT_TENSORS, type AgentSnapshot, type InputLayout, type ModelProvenance, type RnnAgentTensorName, type SnapshotTensor } from '../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot, type InputLayout, type ModelProvenance, type RnnAgentTensorName, type SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { provenanceProblem } from '../snapshot/validate.js';
 import { agentWeightDensity } from '../snapshot/size.js';
-import { ToolkitError } from '../util/errors.js';
-import { DataType, type ModelProto, type NodeProto } from './types.js';
-import { numel, readFloats } from './tensor-data.js';
-import { graphConstants } from './constants.js';
-import { decodeSparseIndices } from './sparse-indices.js';
-import { parseCount, parseInputLayout, parseJson, parseNumber } from './metadata-values.js';
-import { MAX_AGENTS } from './limits.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { DataType, type ModelProto, type NodeProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { numel, readFloats } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { graphConstants } from '@mast-toolkit/runtime/internal/onnx/constants';
+import { decodeSparseIndices } from '@mast-toolkit/runtime/internal/onnx/sparse-indices';
+import { parseCount, parseInputLayout, parseJson, parseNumber } from '@mast-toolkit/runtime/internal/onnx/metadata-values';
+import { MAX_AGENTS } from '@mast-toolkit/runtime/internal/onnx/limits';
 
 /** A constant matrix with its dims, densified (masks come from sparse storage). */
 interface Constant {

@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../config/types.js';
 import { parseConfig } from '../config/validate.js';
-import { CheckpointError } from '../util/errors.js';
-import { removeStaleTemps } from '../util/atomic.js';
-import { ensureDir } from '../util/dirs.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
+import { removeStaleTemps } from '@mast-toolkit/runtime/internal/util/atomic';
+import { ensureDir } from '@mast-toolkit/runtime/internal/util/dirs';
 import { acquireLock, acquireLockFromOtherHost, tryLock, type FileLock, type LockOwner } from '../util/lock.js';
 
 /** Files of a run directory. */

@@ -1,7 +1,7 @@
 /** Reading and writing {@link AgentSnapshot}s as tensor files (`*.snapshot`). */
 import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
-import { ToolkitError } from '../util/errors.js';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type SnapshotTensor, type RnnAgentTensorName } from './types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { RNN_AGENT_TENSORS, type AgentSnapshot, type SnapshotTensor, type RnnAgentTensorName } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { validateSnapshot } from './validate.js';
 
 interface SnapshotHeader {

@@ -4,8 +4,8 @@
  * (`hyperW1.0.weight` `[S, He]` …, weights `[in, out]`), with masks on the weight matrices.
  */
 import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
-import { ToolkitError } from '../util/errors.js';
-import type { SnapshotMetadata, SnapshotTensor } from './types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { SnapshotMetadata, SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
 import { metadataProblem, tensorProblem } from './validate.js';
 

@@ -3,9 +3,9 @@
  * framework-free oracle that tfjs, ONNX Runtime and future engines are checked against, and it
  * documents the cell's exact equations (see `types.ts`).
  */
-import type { AgentSnapshot } from './types.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize } from './validate.js';
-import { ShapeError } from '../util/errors.js';
+import { ShapeError } from '@mast-toolkit/runtime/internal/util/errors';
 
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));

@@ -3,7 +3,7 @@
  * matrix stores its active weights only; biases and unmasked matrices store every value.
  */
 import { countActive } from '../sparse/mask.js';
-import type { SnapshotTensor } from './types.js';
+import type { SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
 
 /** Parameters stored by `tensors`: the active entries of each masked tensor plus every entry of the others. */
 export function storedParameters(tensors: Readonly<Record<string, SnapshotTensor>>): number {

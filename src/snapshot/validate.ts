@@ -1,6 +1,6 @@
 /** Structural checks on an {@link AgentSnapshot}: every tensor present, shapes consistent, masks honoured. */
-import { ToolkitError } from '../util/errors.js';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type ModelProvenance, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from './types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { RNN_AGENT_TENSORS, type AgentSnapshot, type ModelProvenance, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
 
 /** Length of the agent network's input vector. */
 export function inputSize(arch: RnnAgentArchitecture): number {

@@ -12,7 +12,7 @@
  * Both rules then round to whole weights so that the total kept is exactly round(D·Σ size), using
  * largest remainders (ties to the earlier layer), with every layer keeping at least one weight.
  */
-import { UnknownNameError } from '../util/errors.js';
+import { UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /** A weight matrix to allocate a density to. */
 export interface LayerShape {

@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ALGORITHMS, SPARSITY_MODES, configHash, parseConfig, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
-import { ConfigError, UnknownNameError } from '../util/errors.js';
+import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { isUserEnvId, makeEnv } from '../envs/registry.js';
 
 /** A study file's contents. */

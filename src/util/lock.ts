@@ -8,8 +8,8 @@
  */
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { ToolkitError } from './errors.js';
-import { processAlive } from './process.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { processAlive } from '@mast-toolkit/runtime/internal/util/process';
 
 /** Who holds a lock. */
 export interface LockOwner {

@@ -12,8 +12,8 @@
  * 2026-12-07) are still read, their header unchecked; everything written now is version 2.
  */
 import { readFileSync, existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import { CheckpointError } from './errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
+import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
 import { crc32 } from './crc32.js';
 
 /** Magic bytes of the version written; {@link MAGIC_V1} files are read too. */

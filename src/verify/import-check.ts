@@ -2,14 +2,14 @@
  * Proof that an import is right: the imported snapshot, run by the float64 reference, must reproduce
  * what ONNX Runtime computes from the original model, over a few chained steps on random inputs.
  */
-import type { ModelProto } from '../onnx/types.js';
-import type { AgentSnapshot } from '../snapshot/types.js';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize } from '../snapshot/validate.js';
 import { referenceStep } from '../snapshot/reference.js';
-import type { AgentIoNames } from '../onnx/agent-contract.js';
-import { AgentSession } from '../runtime/ort.js';
+import type { AgentIoNames } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
+import { loadOrt } from '@mast-toolkit/runtime/internal/runtime/load-ort';
 import { Rng } from '../util/rng.js';
-import { ToolkitError } from '../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /** Largest differences between the original model (ORT) and the imported snapshot. */
 export interface ImportCheck {
@@ -36,6 +36,7 @@ export function agentIoNames(model: ModelProto): AgentIoNames {
 export async function checkImport(bytes: Uint8Array, model: ModelProto, snap: AgentSnapshot, what: string, tolerance = 1e-4): Promise<ImportCheck> {
   const arch = snap.architecture;
   const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
+  const { AgentSession } = await loadOrt(); // E_DEPENDENCY when onnxruntime-node is not installed
   const session = await AgentSession.create(bytes, dims, what, agentIoNames(model));
   const rng = new Rng(17);
   const batch = 3;

@@ -6,8 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readOnnxFile } from '../onnx/read.js';
-import { readAgentMetadata } from '../onnx/agent-contract.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+import { readAgentMetadata } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import type { EvalReport } from './eval.js';
 

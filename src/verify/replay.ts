@@ -3,8 +3,8 @@
  * with the environment's picture data at every step (`MultiAgentEnv.frame`).
  */
 import type { EnvFrame, MultiAgentEnv } from '../envs/types.js';
-import type { OnnxPolicy } from '../runtime/policy.js';
-import { ToolkitError } from '../util/errors.js';
+import type { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { ENV_IDS, makeEnv } from '../envs/registry.js';
 
 /** One recorded episode. */

@@ -4,9 +4,9 @@
  * greedy actions can be compared decision by decision.
  */
 import type { MultiAgentEnv } from '../envs/types.js';
-import type { OnnxPolicy } from '../runtime/policy.js';
+import type { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import type { AgentController } from '../marl/acting/controller.js';
-import { greedyAction } from '../snapshot/actions.js';
+import { greedyAction } from '@mast-toolkit/runtime/internal/snapshot/actions';
 
 /** Outcome of one ONNX episode, with lockstep comparison figures when a reference was given. */
 export interface OnnxEpisode {

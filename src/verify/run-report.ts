@@ -1,6 +1,6 @@
 /** Pictures of a run directory: the learning curve and the density of every weight matrix (SVG). */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
 import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
 import { runPaths } from '../run/run-dir.js';
 import type { RunSummaryFile } from '../marl/training/train.js';

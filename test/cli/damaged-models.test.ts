@@ -9,13 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../src/util/rng.js';
-import type { ModelProto } from '../../src/onnx/types.js';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { makeNode } from '../../src/onnx/builders.js';
-import { int64Bytes, readInts } from '../../src/onnx/tensor-data.js';
+import { int64Bytes, readInts } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
 import { randomSnapshot } from '../../src/snapshot/random.js';
 import { runCli } from './harness.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import { ToolkitError, UnknownNameError } from '../../src/util/errors.js';
+import { ToolkitError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from './harness.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mast-cli-'));

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './harness.js';
-import { readOnnxFile } from '../../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 
 test('a dense run exports as dense whatever --format; --with-mixer writes agent.mixer.onnx with the same --format', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-export-'));

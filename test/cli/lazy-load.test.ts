@@ -2,6 +2,7 @@
  * Commands load what they need when they run: `mast envs`, `mast eval` without `--against` and
  * `--help` must not load tfjs (about 4 s of start-up on a busy machine). A module-resolution hook, registered before `mast` starts,
  * refuses every `@tensorflow/*` import; a command that reaches tfjs then fails with the hook's error.
+ * The same holds for the package entry `mast-toolkit/envs`, which deploying code imports for `makeEnv`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,4 +55,18 @@ test('mast --help and every command\'s --help run without loading tfjs', () => {
     const r = runWithoutTfjs([MAIN, name, '--help']);
     assert.equal(r.status, 0, `mast ${name} --help: ${r.stderr}`);
   }
+});
+
+test('the light entry mast-toolkit/envs (makeEnv and the environments) plays an episode without loading tfjs', () => {
+  // resolved through the package's own `exports` (a package may import itself by name)
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const script = `const { makeEnv } = await import('mast-toolkit/envs');
+    const env = makeEnv('lbf/8x8-2p-2f-coop');
+    env.reset(3);
+    let steps = 0;
+    for (let done = false; !done; steps++) { const r = env.step(env.getAvailActions().map((m) => m.indexOf(1))); done = r.terminated || r.truncated; }
+    console.log(steps);`;
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(Number(r.stdout) > 0, `steps: ${r.stdout}`);
 });

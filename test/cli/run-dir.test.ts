@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NumericError } from '../../src/util/errors.js';
+import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { resolveConfig } from '../../src/config/index.js';
 import { train, type RunSummaryFile } from '../../src/marl/training/train.js';
 import { readCheckpoint } from '../../src/marl/training/checkpoint.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig, parseConfig, configHash, DEFAULT_CONFIG, PRESETS } from '../../src/config/index.js';
-import { ConfigError, UnknownNameError } from '../../src/util/errors.js';
+import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { TOOLKIT_VERSION } from '../../src/version.js';
 import { readStudy, studyRuns } from '../../src/study/grid.js';
 

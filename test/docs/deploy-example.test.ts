@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MODEL = join(ROOT, 'models', 'recall-mast-d0.1.onnx');

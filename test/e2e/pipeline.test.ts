@@ -12,7 +12,7 @@ import { train } from '../../src/marl/training/train.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { writeOnnxFile } from '../../src/onnx/read.js';
+import { writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 

@@ -17,7 +17,7 @@ import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { writeRunPictures } from '../../src/verify/run-report.js';
-import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
+import { RNN_AGENT_TENSORS } from '@mast-toolkit/runtime/internal/snapshot/types';
 
 const config = resolveConfig('demo', {
   sparsity: { mode: 'mast' },

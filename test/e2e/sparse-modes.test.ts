@@ -12,7 +12,7 @@ import { runPaths } from '../../src/run/run-dir.js';
 import { compressConfig } from '../../src/marl/compress/compress.js';
 import { gradualDensityAt } from '../../src/sparse/prune.js';
 import { readTensorFile, writeTensorFile } from '../../src/util/tensor-file.js';
-import { CheckpointError, ConfigError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 
 const tmp = (tag: string): string => mkdtempSync(join(tmpdir(), `mast-${tag}-`));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/training/train.js';
 import { existsSync } from 'node:fs';
-import { readOnnxFile } from '../../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { runCli } from '../cli/harness.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
 

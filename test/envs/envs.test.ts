@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENV_IDS, listEnvs, makeEnv } from '../../src/envs/registry.js';
 import { RecallEnv } from '../../src/envs/recall.js';
-import { ShapeError, ToolkitError, UnknownNameError } from '../../src/util/errors.js';
+import { ShapeError, ToolkitError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../src/util/rng.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
 

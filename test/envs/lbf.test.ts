@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LbfEnv, parseLbfId, type LbfOptions } from '../../src/envs/lbf.js';
 import { ENV_IDS, listEnvs, makeEnv } from '../../src/envs/registry.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const [NONE, NORTH, SOUTH, WEST, EAST, LOAD] = [0, 1, 2, 3, 4, 5];
 

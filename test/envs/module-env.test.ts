@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeEnv, prepareEnv } from '../../src/envs/registry.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const BAD = 'module:test/fixtures/envs/bad-envs.mjs';
 const EXAMPLE = 'module:docs/examples/custom-env.mjs';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { makeEnv } from '../../src/envs/registry.js';
 import { PythonEnv } from '../../src/envs/bridge/python-env.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../src/util/rng.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
 import { ToyEnv } from './toy-env.js';

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
-import { InterruptedError, ToolkitError } from '../../src/util/errors.js';
+import { InterruptedError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../src/util/rng.js';
 import { decodeTensorFile, encodeTensorFile } from '../../src/util/tensor-file.js';
 import { runPaths } from '../../src/run/run-dir.js';

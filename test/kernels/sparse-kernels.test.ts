@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena } from '../../src/kernels/kernels.js';
-import { csrFromEntries } from '../../src/kernels/csr.js';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { csrFromEntries } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { SparseLinearKernel } from '../../src/kernels/sparse-linear.js';
 import { Rng } from '../../src/util/rng.js';
 

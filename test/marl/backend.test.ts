@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { initBackend, parseBackendName } from '../../src/marl/backend.js';
-import { ToolkitError, UnknownNameError } from '../../src/util/errors.js';
+import { ToolkitError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const tfjsNodeInstalled = (() => {
   try {

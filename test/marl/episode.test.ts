@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { endAtTimeLimit, makeBatch } from '../../src/marl/replay/episode.js';
 import { oneStepTargets } from '../../src/marl/learner/returns.js';
 import { resolveConfig } from '../../src/config/index.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { FAKE_INFO, fakeEpisode } from './fixtures.js';
 
 /** An episode the time limit cut: the same random data, no transition terminal. */

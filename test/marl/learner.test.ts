@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/marl/backend.js';
 import { initMasks, layerDensities, globalDensity } from '../../src/marl/masks/masks.js';
 import { Rng } from '../../src/util/rng.js';
-import { NumericError } from '../../src/util/errors.js';
+import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { resolveConfig } from '../../src/config/index.js';
 import { weightCounts, networkWidths } from '../../src/marl/training/setup.js';
 import { FAKE_INFO, makeTestLearner, fakeBatch } from './fixtures.js';

@@ -15,12 +15,12 @@ import { recordEpisodes } from '../../src/marl/compress/record.js';
 import { DataError, readEpisodesFile, writeEpisodesFile, type RecordedEpisodes } from '../../src/marl/compress/episodes-file.js';
 import { distillAgent } from '../../src/marl/compress/distill.js';
 import { DEFAULT_CONFIG } from '../../src/config/index.js';
-import { readOnnxFile } from '../../src/onnx/read.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
-import { MASKED_AGENT_TENSORS, type AgentSnapshot } from '../../src/snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { encodeTensorFile, decodeTensorFile } from '../../src/util/tensor-file.js';
-import { CheckpointError, ConfigError, ToolkitError } from '../../src/util/errors.js';
+import { CheckpointError, ConfigError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 
 const MODELS = fileURLToPath(new URL('../../../models/', import.meta.url));

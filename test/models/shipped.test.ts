@@ -11,7 +11,7 @@ import { cardFromModel, type ModelCard } from '../../src/verify/model-card.js';
 import { evaluateOnnxAgent } from '../../src/verify/eval.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { decodeModel } from '../../src/onnx/schema.js';
+import { decodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 
 /** models/ at the repository root (compiled tests run from dist/test/models). */
 const MODELS = fileURLToPath(new URL('../../../models/', import.meta.url));

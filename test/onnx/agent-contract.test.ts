@@ -1,11 +1,11 @@
 /**
- * The agent model's contract (src/onnx/agent-contract.ts) is what the exporters write: the graph's
+ * The agent model's contract (packages/runtime/src/onnx/agent-contract.ts) is what the exporters write: the graph's
  * inputs and outputs are the contract's names in its order, every `mast.*` key an export carries is
  * one the contract lists, and the readers recognise the graph kinds the exporters mark.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_INPUT_NAMES, AGENT_IO, AGENT_METADATA_KEYS, AGENT_OUTPUT_NAMES, BATCH_IO, GRAPH_KINDS, graphKind, isBatchAgentsGraph } from '../../src/onnx/agent-contract.js';
+import { AGENT_INPUT_NAMES, AGENT_IO, AGENT_METADATA_KEYS, AGENT_OUTPUT_NAMES, BATCH_IO, GRAPH_KINDS, graphKind, isBatchAgentsGraph } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 import { exportAgent } from '../../src/onnx/export-agent.js';
 import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
 import { snapshot } from './fixtures.js';

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgent, readAgentMetadata } from '../../src/onnx/export-agent.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
-import { inspectModel } from '../../src/onnx/inspect.js';
-import { MASKED_AGENT_TENSORS } from '../../src/snapshot/types.js';
+import { inspectModel } from '@mast-toolkit/runtime/internal/onnx/inspect';
+import { MASKED_AGENT_TENSORS } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { agentWeightDensity } from '../../src/snapshot/size.js';
 import { snapshot } from './fixtures.js';
 

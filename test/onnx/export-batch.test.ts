@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { wrapBatchAgents, BATCH_IO } from '../../src/onnx/export-batch.js';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { Rng } from '../../src/util/rng.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot, SMALL_ARCH } from './fixtures.js';
 
 test('the batch-agents graph picks, from raw observations, the same greedy actions and Q-values as the row graph', async () => {

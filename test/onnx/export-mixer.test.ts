@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { initBackend } from '../../src/marl/backend.js';
 import { createMixer, mixerSnapshot } from '../../src/marl/mixers/index.js';
 import { exportMixer } from '../../src/onnx/export-mixer.js';
-import { encodeModel } from '../../src/onnx/schema.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { randomMask } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
 import { snapshot } from './fixtures.js';

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgent, exportAgentBytes, readAgentMetadata } from '../../src/onnx/export-agent.js';
-import { decodeModel, encodeModel } from '../../src/onnx/schema.js';
-import { readFloats, readInts } from '../../src/onnx/tensor-data.js';
-import { DataType } from '../../src/onnx/types.js';
-import { inspectModel } from '../../src/onnx/inspect.js';
+import { decodeModel, encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { readFloats, readInts } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { DataType } from '@mast-toolkit/runtime/internal/onnx/types';
+import { inspectModel } from '@mast-toolkit/runtime/internal/onnx/inspect';
 import { agentFlops, linearFlops, GRU_ELEMENTWISE_PER_UNIT } from '../../src/onnx/flops.js';
 import { snapshot, SMALL_ARCH } from './fixtures.js';
 

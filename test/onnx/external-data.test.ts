@@ -9,13 +9,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { floatBytes } from '../../src/onnx/tensor-data.js';
-import { readOnnxFile } from '../../src/onnx/read.js';
-import { AgentSession } from '../../src/runtime/ort.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { floatBytes } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { inputSize } from '../../src/snapshot/validate.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot, SMALL_ARCH } from './fixtures.js';
 
 test('a tensor with embedded data and data_location = EXTERNAL makes ONNX Runtime read a file; the toolkit refuses it', async () => {

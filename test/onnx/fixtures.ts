@@ -1,10 +1,10 @@
 /** Small agent snapshots and models for ONNX tests. */
 import { Rng } from '../../src/util/rng.js';
 import { randomSnapshot } from '../../src/snapshot/random.js';
-import type { AgentSnapshot, RnnAgentArchitecture } from '../../src/snapshot/types.js';
+import type { AgentSnapshot, RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import type { ModelProto } from '../../src/onnx/types.js';
-import { int64Bytes, readInts } from '../../src/onnx/tensor-data.js';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import { int64Bytes, readInts } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
 
 /** A small architecture: In = 6 + 5 + 3 = 14, H = 16, A = 5, N = 3. */
 export const SMALL_ARCH: RnnAgentArchitecture = { kind: 'rnn-agent', inputLayout: { obs: 6, lastAction: 5, agentId: 3 }, hidden: 16, nActions: 5, nAgents: 3 };

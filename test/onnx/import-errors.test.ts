@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportAgent } from '../../src/onnx/export-agent.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
-import { decodeModel, encodeModel } from '../../src/onnx/schema.js';
+import { decodeModel, encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { makeNode } from '../../src/onnx/builders.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
-import { ToolkitError } from '../../src/util/errors.js';
-import type { ModelProto } from '../../src/onnx/types.js';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { snapshot } from './fixtures.js';
 import { runCli } from '../cli/harness.js';
 

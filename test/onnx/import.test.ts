@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportAgent } from '../../src/onnx/export-agent.js';
 import { importAgent } from '../../src/onnx/import-agent.js';
-import { decodeModel, encodeModel } from '../../src/onnx/schema.js';
+import { decodeModel, encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { checkImport } from '../../src/verify/import-check.js';
-import { RNN_AGENT_TENSORS } from '../../src/snapshot/types.js';
-import { ConfigError, ToolkitError } from '../../src/util/errors.js';
+import { RNN_AGENT_TENSORS } from '@mast-toolkit/runtime/internal/snapshot/types';
+import { ConfigError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot } from './fixtures.js';
 import { runCli } from '../cli/harness.js';
 

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { readAgentMetadata } from '../../src/onnx/export-agent.js';
-import { readOnnxFile } from '../../src/onnx/read.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { readOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { validModel } from './fixtures.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/${name}`, import.meta.url));

@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSparseIndices } from '../../src/onnx/sparse-indices.js';
-import { OnnxValidationError } from '../../src/onnx/validation-error.js';
+import { decodeSparseIndices } from '@mast-toolkit/runtime/internal/onnx/sparse-indices';
+import { OnnxValidationError } from '@mast-toolkit/runtime/internal/onnx/validation-error';
 import { makeSparseTensor } from '../../src/onnx/builders.js';
-import { int64Bytes } from '../../src/onnx/tensor-data.js';
-import { DataType, type SparseTensorProto } from '../../src/onnx/types.js';
+import { int64Bytes } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { DataType, type SparseTensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
 
 /** A [3, 4] sparse tensor at positions (0,1), (1,3), (2,0) = linear 1, 7, 8. */
 const linear = (): SparseTensorProto => makeSparseTensor('w', [3, 4], [1, 7, 8], Float32Array.from([0.5, -1, 2]));

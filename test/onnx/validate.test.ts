@@ -1,10 +1,10 @@
 /** One test per checker rule: a minimally broken model must fail with that rule named. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateModel, OnnxValidationError, type ValidationRule } from '../../src/onnx/validate.js';
-import { int64Bytes } from '../../src/onnx/tensor-data.js';
-import { readInts } from '../../src/onnx/tensor-data.js';
-import { DataType, type ModelProto } from '../../src/onnx/types.js';
+import { validateModel, OnnxValidationError, type ValidationRule } from '@mast-toolkit/runtime/internal/onnx/validate';
+import { int64Bytes } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { readInts } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { DataType, type ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { validModel } from './fixtures.js';
 
 function rejects(rule: ValidationRule, breakIt: (m: ModelProto) => void, pattern: RegExp): void {

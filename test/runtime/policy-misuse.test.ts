@@ -9,12 +9,12 @@ import { closeSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
-import { floatBytes, readFloats } from '../../src/onnx/tensor-data.js';
-import { MAX_MODEL_BYTES } from '../../src/onnx/limits.js';
-import { AgentSession } from '../../src/runtime/ort.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { floatBytes, readFloats } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { MAX_MODEL_BYTES } from '@mast-toolkit/runtime/internal/onnx/limits';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot } from '../onnx/fixtures.js';
 
 const ENGINES = ['ort', 'sparse'] as const;

@@ -4,12 +4,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { AgentSession } from '../../src/runtime/ort.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { referenceStep } from '../../src/snapshot/reference.js';
 import { inputSize } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
-import { ShapeError, ToolkitError } from '../../src/util/errors.js';
+import { ShapeError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot, SMALL_ARCH } from '../onnx/fixtures.js';
 
 test('ONNX Runtime matches the float64 reference within 1e-5 over chained steps (dense and 90% sparse, H = 16 and 64)', async () => {

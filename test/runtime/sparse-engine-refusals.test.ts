@@ -7,15 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgent } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { makeAttribute } from '../../src/onnx/builders.js';
-import { readFloats } from '../../src/onnx/tensor-data.js';
-import { AgentSession } from '../../src/runtime/ort.js';
-import { SparseAgentEngine } from '../../src/runtime/sparse-engine.js';
+import { readFloats } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
 import { inputSize } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
-import { ToolkitError } from '../../src/util/errors.js';
-import { DataType, type ModelProto } from '../../src/onnx/types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { DataType, type ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { snapshot, SMALL_ARCH, toCoordinateIndices } from '../onnx/fixtures.js';
 
 const dims = { inputSize: inputSize(SMALL_ARCH), hidden: SMALL_ARCH.hidden, nActions: SMALL_ARCH.nActions };

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { encodeModel } from '../../src/onnx/schema.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { makeNode } from '../../src/onnx/builders.js';
-import { AgentSession } from '../../src/runtime/ort.js';
-import { SparseAgentEngine } from '../../src/runtime/sparse-engine.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { inputSize } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
-import { ToolkitError } from '../../src/util/errors.js';
-import type { ModelProto } from '../../src/onnx/types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { snapshot, SMALL_ARCH } from '../onnx/fixtures.js';
 
 /** Chain `steps` steps of both engines on the same random inputs; returns the largest |ΔQ| and |Δh|. */

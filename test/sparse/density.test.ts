@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocateDensities } from '../../src/sparse/density.js';
-import { UnknownNameError } from '../../src/util/errors.js';
+import { UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const total = (plan: ReturnType<typeof allocateDensities>) => Object.values(plan).reduce((a, l) => a + l.active, 0);
 

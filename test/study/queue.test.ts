@@ -20,7 +20,7 @@ import { train } from '../../src/marl/training/train.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readTensorFileMeta } from '../../src/util/tensor-file.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 import { REDIS_SKIP, startRedis } from './redis-server.js';
 

@@ -13,7 +13,7 @@ import { parseStudy, readStudy, studyRuns } from '../../src/study/grid.js';
 import { reportMarkdown, returnCurve, studyReport } from '../../src/study/report.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import type { MetricsRow } from '../../src/marl/training/metrics.js';
-import { CheckpointError } from '../../src/util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 
 const row = (tEnv: number, testReturn: number): MetricsRow => ({

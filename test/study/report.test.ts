@@ -14,10 +14,10 @@ import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/sum
 import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import type { MetricsRow } from '../../src/marl/training/metrics.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { randomSnapshot } from '../../src/snapshot/random.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
-import { MASKED_AGENT_TENSORS, type RnnAgentArchitecture } from '../../src/snapshot/types.js';
+import { MASKED_AGENT_TENSORS, type RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { expectedShapes } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
 

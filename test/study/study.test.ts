@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseStudy, selectStudy, studyRuns } from '../../src/study/grid.js';
 import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
-import { ConfigError, ToolkitError } from '../../src/util/errors.js';
+import { ConfigError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readSnapshot } from '../../src/snapshot/io.js';

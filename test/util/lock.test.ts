@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { acquireLock, acquireLockFromOtherHost, lockOwner, tryLock } from '../../src/util/lock.js';
-import { ToolkitError } from '../../src/util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const lockIn = (): string => join(mkdtempSync(join(tmpdir(), 'mast-lock-')), 'run.lock');
 const owner = (pid: number, host = hostname()): string => JSON.stringify({ pid, host, started: '2026-12-07T06:00:00.000Z' });

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeTensorFile, encodeTensorFile } from '../../src/util/tensor-file.js';
-import { CheckpointError } from '../../src/util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { crc32 } from '../../src/util/crc32.js';
 
 /**

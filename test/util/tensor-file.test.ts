@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTensorFile, readTensorFileMeta, writeTensorFile } from '../../src/util/tensor-file.js';
-import { CheckpointError } from '../../src/util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { crc32 } from '../../src/util/crc32.js';
 
 function sample(dir: string): string {

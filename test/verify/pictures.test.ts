@@ -14,8 +14,8 @@ import type { MetricsRow } from '../../src/marl/training/metrics.js';
 import { recordReplay } from '../../src/verify/replay.js';
 import { replaySvg } from '../../src/verify/replay-svg.js';
 import { makeEnv } from '../../src/envs/registry.js';
-import { ToolkitError } from '../../src/util/errors.js';
-import type { OnnxPolicy } from '../../src/runtime/policy.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { inkAtEdges, inkColumns, renderSkipReason, renderSvg } from './render.js';
 
 const skip = renderSkipReason();

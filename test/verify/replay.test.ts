@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportAgentBytes } from '../../src/onnx/export-agent.js';
-import { OnnxPolicy } from '../../src/runtime/policy.js';
+import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { makeEnv } from '../../src/envs/registry.js';
 import { recordReplay } from '../../src/verify/replay.js';
 import { replayHtml, replaySvg } from '../../src/verify/replay-svg.js';
-import { ToolkitError } from '../../src/util/errors.js';
-import type { RnnAgentArchitecture } from '../../src/snapshot/types.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { snapshot } from '../onnx/fixtures.js';
 
 /** A random agent sized for `envId` (obs ⊕ last action ⊕ agent id), as an ONNX policy. */

@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { ToolkitError } from '../../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, MultiAgentEnv, StepResult } from '../types.js';
 import { decodeArrays, decodeHeader, encodePayload, type BridgeFailure, type BridgeRequest, type HelloHeader, type StepHeader, type WorkerEvent, type WorkerInit } from './protocol.js';
 

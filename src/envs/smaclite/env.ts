@@ -14,7 +14,7 @@
  * is dead.
  */
 import { Rng } from '../../util/rng.js';
-import { ToolkitError } from '../../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, MultiAgentEnv, StepResult, UnitsFrame } from '../types.js';
 import { checkStep } from '../base.js';
 import { KILL_REWARD, type Unit } from './unit.js';

@@ -17,7 +17,7 @@ import type { Rng } from '../../util/rng.js';
 import { TICK, Unit, type Command } from './unit.js';
 import { isHealer, UNIT_TYPES, type UnitStats } from './units.js';
 import { walkable, type CombatMap } from './maps.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Navigator } from './navigation.js';
 
 /** Gap between units of a formation (SMAClite's `GROUP_BUFFER`). */

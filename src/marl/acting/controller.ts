@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../util/rng.js';
 import type { RnnAgent } from '../nets/agent.js';
-import { fillAgentInputs } from '../../snapshot/inputs.js';
-import { greedyAction } from '../../snapshot/actions.js';
+import { fillAgentInputs } from '@mast-toolkit/runtime/internal/snapshot/inputs';
+import { greedyAction } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import { inputSize } from '../../snapshot/validate.js';
 import { FusedAgentUnroll } from '../nets/fused-agent.js';
 

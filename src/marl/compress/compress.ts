@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { DensityDistribution, PruningSchedule, TrainConfig } from '../../config/types.js';
 import { deriveConfig, parseConfig, resolveConfig } from '../../config/validate.js';
 import { readSnapshot } from '../../snapshot/io.js';
-import type { AgentSnapshot } from '../../snapshot/types.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { SPARSITY_MODE_KINDS } from '../../config/learners.js';
-import { CheckpointError, ConfigError } from '../../util/errors.js';
+import { CheckpointError, ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { readMetrics } from '../training/metrics.js';
 import { runPaths } from '../../run/run-dir.js';
 

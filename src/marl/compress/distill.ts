@@ -22,10 +22,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DensityDistribution, OptimizerConfig } from '../../config/types.js';
 import type { EnvInfo } from '../../envs/types.js';
-import type { AgentSnapshot } from '../../snapshot/types.js';
-import { greedyAction } from '../../snapshot/actions.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
+import { greedyAction } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import { gradualDensityAt } from '../../sparse/prune.js';
-import { InterruptedError, NumericError } from '../../util/errors.js';
+import { InterruptedError, NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../util/rng.js';
 import { eventLoopYielder } from '../../util/event-loop.js';
 import { RnnAgent } from '../nets/agent.js';

@@ -22,7 +22,7 @@
  * written for another environment is a {@link DataError}, never loaded.
  */
 import type { EnvInfo } from '../../envs/types.js';
-import { ToolkitError } from '../../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { readTensorFile, writeTensorFile, type StoredArray } from '../../util/tensor-file.js';
 import type { Episode } from '../replay/episode.js';
 

@@ -5,8 +5,8 @@
  * Played by the same runner as training, so the agent sees its own last actions, explored or not.
  */
 import type { MultiAgentEnv } from '../../envs/types.js';
-import type { AgentSnapshot } from '../../snapshot/types.js';
-import { ShapeError } from '../../util/errors.js';
+import type { AgentSnapshot } from '@mast-toolkit/runtime/internal/snapshot/types';
+import { ShapeError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../util/rng.js';
 import { RnnAgent } from '../nets/agent.js';
 import { AgentController } from '../acting/controller.js';

@@ -1,13 +1,13 @@
 /** The mixer registry: `alg` name → constructor. */
 import type { Rng } from '../../util/rng.js';
 import type { MixerConfig, MixerName } from '../../config/types.js';
-import { lookup } from '../../util/errors.js';
+import { lookup } from '@mast-toolkit/runtime/internal/util/errors';
 import { QmixMixer } from './qmix.js';
 import { VdnMixer } from './vdn.js';
 import type { Mixer, MixerSpec } from './types.js';
 import type { KernelLinearLayers } from '../nets/kernel-linear.js';
 import type { MixerArchitecture, MixerSnapshot } from '../../snapshot/mixer.js';
-import type { SnapshotMetadata } from '../../snapshot/types.js';
+import type { SnapshotMetadata } from '@mast-toolkit/runtime/internal/snapshot/types';
 
 export type { Mixer, MixerSpec } from './types.js';
 

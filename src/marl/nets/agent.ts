@@ -10,7 +10,7 @@ import { ParamStore } from './params.js';
 import { addLinear, linear } from './layers.js';
 import { matMul } from './matmul.js';
 import { uniformFanIn } from './init.js';
-import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type SnapshotTensor, type RnnAgentTensorName } from '../../snapshot/types.js';
+import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type SnapshotTensor, type RnnAgentTensorName } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize, validateSnapshot } from '../../snapshot/validate.js';
 
 /** The agent network's parameters and forward pass. */

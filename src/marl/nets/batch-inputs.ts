@@ -1,5 +1,5 @@
 /** Agent input rows for a whole batch, laid out time-major so each step's rows are contiguous. */
-import type { InputLayout } from '../../snapshot/types.js';
+import type { InputLayout } from '@mast-toolkit/runtime/internal/snapshot/types';
 import type { EpisodeBatch } from '../replay/episode.js';
 
 /**

@@ -4,7 +4,7 @@
  * re-applies them after every change so pruned weights stay exactly zero.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError } from '../../util/errors.js';
+import { ShapeError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /** Plain-array form of one parameter, used by checkpoints and snapshots. */
 export interface ParamArrays {

@@ -6,7 +6,7 @@
 import type { Rng } from '../../util/rng.js';
 import type { EnvInfo } from '../../envs/types.js';
 import type { StoredArray } from '../../util/tensor-file.js';
-import { CheckpointError } from '../../util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { makeBatch, type Episode, type EpisodeBatch } from './episode.js';
 
 const FIELDS = ['obs', 'state', 'avail', 'actions', 'reward', 'terminated'] as const;

@@ -7,7 +7,7 @@ import type { TrainConfig } from '../../config/types.js';
 import { parseConfig } from '../../config/validate.js';
 import type { RngState } from '../../util/rng.js';
 import { readTensorFile, writeTensorFile, type StoredArray } from '../../util/tensor-file.js';
-import { CheckpointError } from '../../util/errors.js';
+import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { TOOLKIT_VERSION } from '../../version.js';
 import type { QLearner } from '../learner/learner.js';
 import type { Replay, BufferMeta } from '../replay/replay.js';

@@ -1,6 +1,6 @@
 /** Metrics of a run: one JSONL row per test phase, appended as training goes and trimmed on resume. */
 import { existsSync, readFileSync, appendFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
 
 /** One row of `metrics.jsonl`. */
 export interface MetricsRow {

@@ -2,7 +2,7 @@
 import type { Algorithm, AgentConfig, MixerConfig, TrainConfig } from '../../config/types.js';
 import { LEARNERS, SPARSITY_MODE_KINDS } from '../../config/learners.js';
 import type { EnvInfo } from '../../envs/types.js';
-import type { RnnAgentArchitecture } from '../../snapshot/types.js';
+import type { RnnAgentArchitecture } from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize } from '../../snapshot/validate.js';
 
 /** The agent network for an environment: input = obs ⊕ last-action one-hot ⊕ agent-id one-hot. */

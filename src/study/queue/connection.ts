@@ -5,7 +5,7 @@
  * here waits for the first connection a bounded time and then fails with a {@link QueueError}.
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { ToolkitError } from '../../util/errors.js';
+import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { describeQueue, parseQueueUrl, QUEUE_NAME, type QueueAddress, type RunJobData, type RunJobResult } from './jobs.js';
 
 /** A study queue that cannot be reached, or that refused a request. */

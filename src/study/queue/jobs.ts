@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { configHash, type TrainConfig } from '../../config/index.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 
 /** The BullMQ queue every study's runs go to; a job id tells runs of different studies apart. */
 export const QUEUE_NAME = 'mast-study';

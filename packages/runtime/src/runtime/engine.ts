@@ -2,10 +2,11 @@
  * The engine registry: the two engines a policy can run on, ONNX Runtime (dense compute; sparse
  * initializers are densified on load) and the toolkit's sparse engine (work proportional to the
  * nonzeros). Both step the same `.onnx` agent graph with the same contract (`engine-types.ts`).
+ * ONNX Runtime is loaded only when asked for (`load-ort.ts`): it is an optional dependency.
  */
 import type { ModelProto } from '../onnx/types.js';
 import { UnknownNameError } from '../util/errors.js';
-import { AgentSession } from './ort.js';
+import { loadOrt } from './load-ort.js';
 import { SparseAgentEngine } from './sparse-engine.js';
 import { ENGINES, type AgentDims, type AgentEngine, type EngineName } from './engine-types.js';
 
@@ -16,7 +17,7 @@ type EngineFactory = (bytes: Uint8Array, proto: ModelProto, dims: AgentDims, wha
 
 /** Every engine by name. */
 const REGISTRY: Record<EngineName, EngineFactory> = {
-  ort: (bytes, _proto, dims, what) => AgentSession.create(bytes, dims, what),
+  ort: async (bytes, _proto, dims, what) => (await loadOrt()).AgentSession.create(bytes, dims, what),
   sparse: (_bytes, proto, dims, what) => SparseAgentEngine.fromModel(proto, dims, what),
 };
 

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { OnnxPolicy } from 'mast-toolkit';
+ * import { OnnxPolicy } from '@mast-toolkit/runtime';
  * const policy = await OnnxPolicy.create('agent.onnx');  // or { engine: 'sparse' }
  * policy.reset();                                   // at the start of each episode
  * const actions = await policy.act(obs, avail);     // obs: Float32Array per agent, avail: Uint8Array per agent
@@ -20,7 +20,7 @@ import { validateModel } from '../onnx/validate.js';
 import { checkAgentSignature, isBatchAgentsGraph, readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
 import { createEngine } from './engine.js';
 import type { AgentsStepper, EngineName } from './engine-types.js';
-import { BatchAgentsSession } from './ort.js';
+import { loadOrt } from './load-ort.js';
 import { BatchAgentsStepper, EngineStepper } from './steppers.js';
 import { checkFinite, closedError, OUTPUT_HINT } from './guards.js';
 
@@ -77,7 +77,7 @@ export class OnnxPolicy {
     const layout = { inputLayout: meta.inputLayout, nAgents: meta.nAgents, nActions: meta.nActions };
     if (isBatchAgentsGraph(proto)) {
       if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
-      const session = await BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what);
+      const session = await (await loadOrt()).BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what);
       return new OnnxPolicy(new BatchAgentsStepper(session, layout), meta, engine, what);
     }
     checkAgentSignature(proto, meta, what);

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'E_ENV' // an environment was driven incorrectly (e.g. step after done) or broke its interface
   | 'E_ENV_BRIDGE' // a bridged (Python) environment process failed: import, constructor, crash, timeout
   | 'E_KERNELS' // the WebAssembly kernels are missing or cannot run here
+  | 'E_DEPENDENCY' // an optional package a feature needs is not installed or does not load (onnxruntime-node for engine 'ort')
   | 'E_CLOSED' // a policy or engine was used after close()
   | 'E_NO_ACTION' // a policy was asked to act for an agent with no available action
   | 'E_IO' // a file-system operation failed
