@@ -13,75 +13,276 @@
   (import "env" "memory" (memory 1))
 
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
-  ;; feature-major activation. Eight lanes per pass (two accumulators), then four if lanes % 8 = 4.
+  ;; feature-major activation. Sixteen lanes per pass (four accumulators per set), then eight, then
+  ;; four for what is left. Two entries are taken per step into two sets of accumulators, so that
+  ;; consecutive multiply-adds do not wait on each other; the sets are added at the end of the row
+  ;; (even entries + odd entries).
   (func (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $g i32) (local $r i32) (local $k i32) (local $end i32)
-    (local $a0 v128) (local $a1 v128) (local $w v128) (local $xp i32) (local $yp i32)
+    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $g (i32.const 0))
-    ;; --- eight lanes at a time
-    (block $pairsDone
-      (loop $pairs
-        (br_if $pairsDone (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
+    ;; --- 16 lanes per pass
+    (block $pass16
+      (loop $groups16
+        (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $lanes)))
         (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $r (i32.const 0))
-        (block $rowsDone
-          (loop $row
-            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone16
+          (loop $row16
+            (br_if $rowsDone16 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a02 (v128.const i32x4 0 0 0 0))
+            (local.set $a03 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
+            (local.set $a12 (v128.const i32x4 0 0 0 0))
+            (local.set $a13 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone16
+              (loop $pair16
+                (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
+                (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair16)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+            (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
+            (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $groups16)))
+    ;; --- 8 lanes per pass
+    (block $pass8
+      (loop $groups8
+        (br_if $pass8 (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone8
+          (loop $row8
+            (br_if $rowsDone8 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone8
+              (loop $pair8
+                (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair8)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $groups8)))
+    ;; --- 4 lanes per pass
+    (block $pass4
+      (loop $groups4
+        (br_if $pass4 (i32.gt_u (i32.add (local.get $g) (i32.const 4)) (local.get $lanes)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone4
+          (loop $row4
+            (br_if $rowsDone4 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone4
+              (loop $pair4
+                (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair4)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row4)))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (br $groups4))))
+
+  ;; y[r, b] = Σ_c W[r, c] · x[c, b] for the first `batch` lanes (the rest of y's lanes are set to 0):
+  ;; the dense product for nearly dense layers, with output rows (not batch rows) across the SIMD
+  ;; lanes, so a small batch wastes nothing on padding. W is packed by `packDense` (csr.ts) in
+  ;; blocks of eight rows, [⌈rows/8⌉, cols, 8] f32, rows past the end zero. Per block, four batch
+  ;; rows at a time: eight accumulators (8 rows × 4 batch rows) held in locals, each load of W used
+  ;; for four batch rows and each x value (splatted) for eight output rows; then one batch row at a
+  ;; time for the rest. The block of W (cols × 32 bytes) stays in cache between the two.
+  (func (export "dense")
+    (param $w i32) (param $rows i32) (param $cols i32) (param $x i32) (param $y i32) (param $batch i32) (param $lanes i32)
+    (local $stride i32) (local $r i32) (local $wb i32) (local $wEnd i32) (local $wp i32) (local $xp i32) (local $yb i32) (local $b i32) (local $i i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $w0 v128) (local $w1 v128) (local $s v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $wb (local.get $w))
+    (block $rowsDone
+      (loop $block
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $wEnd (i32.add (local.get $wb) (i32.shl (local.get $cols) (i32.const 5))))
+        ;; --- four batch rows at a time: a0, a2, a4, a6 hold rows r..r+3 of batch rows b..b+3, a1, a3, a5, a7 rows r+4..r+7
+        (local.set $b (i32.const 0))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $b) (i32.const 4)) (local.get $batch)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
             (local.set $a1 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (block $entriesDone
-              (loop $entry
-                (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-                (local.set $w (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
-                (local.set $xp
-                  (i32.add
-                    (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2)))
-                    (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load (local.get $xp)))))
-                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $xp)))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $entry)))
-            (v128.store (local.get $yp) (local.get $a0))
-            (v128.store offset=16 (local.get $yp) (local.get $a1))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $row)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (br $pairs)))
-    ;; --- the last four lanes, when lanes is not a multiple of eight
-    (if (i32.lt_u (local.get $g) (local.get $lanes))
-      (then
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $r (i32.const 0))
-        (block $rowsDone
-          (loop $row
-            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $a4 (v128.const i32x4 0 0 0 0))
+            (local.set $a5 (v128.const i32x4 0 0 0 0))
+            (local.set $a6 (v128.const i32x4 0 0 0 0))
+            (local.set $a7 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (local.get $wb))
+            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 2))))
+            (block $colsDone
+              (loop $col
+                (br_if $colsDone (i32.ge_u (local.get $wp) (local.get $wEnd)))
+                (local.set $w0 (v128.load (local.get $wp)))
+                (local.set $w1 (v128.load offset=16 (local.get $wp)))
+                (local.set $s (v128.load32_splat (local.get $xp)))
+                (local.set $a0 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a0)))
+                (local.set $a1 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a1)))
+                (local.set $s (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a2 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a2)))
+                (local.set $a3 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a3)))
+                (local.set $s (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a4 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a4)))
+                (local.set $a5 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a5)))
+                (local.set $s (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a6 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a6)))
+                (local.set $a7 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a7)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+                (br $col)))
+            ;; transpose each 4 × 4 block (rows × batch rows) and store four batch rows per output row
+            (local.set $yb (i32.add (local.get $y) (i32.shl (local.get $b) (i32.const 2))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a2)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a2)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a4) (local.get $a6)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a4) (local.get $a6)))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 0)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 0)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 2)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a1) (local.get $a3)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a1) (local.get $a3)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a5) (local.get $a7)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a5) (local.get $a7)))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 4)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 5)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 6)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 7)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))))
+            (local.set $b (i32.add (local.get $b) (i32.const 4)))
+            (br $quad)))
+        ;; --- the remaining batch rows one at a time
+        (block $singlesDone
+          (loop $single
+            (br_if $singlesDone (i32.ge_u (local.get $b) (local.get $batch)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (block $entriesDone
-              (loop $entry
-                (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-                (local.set $xp
-                  (i32.add
-                    (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2)))
-                    (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-                (local.set $a0
-                  (f32x4.add (local.get $a0)
-                    (f32x4.mul
-                      (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2)))))
-                      (v128.load (local.get $xp)))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $entry)))
-            (v128.store (local.get $yp) (local.get $a0))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $row))))))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (local.get $wb))
+            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 2))))
+            (block $colsDone
+              (loop $col
+                (br_if $colsDone (i32.ge_u (local.get $wp) (local.get $wEnd)))
+                (local.set $s (v128.load32_splat (local.get $xp)))
+                (local.set $a0 (f32x4.relaxed_madd (v128.load (local.get $wp)) (local.get $s) (local.get $a0)))
+                (local.set $a1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $wp)) (local.get $s) (local.get $a1)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+                (br $col)))
+            (local.set $yb (i32.add (local.get $y) (i32.shl (local.get $b) (i32.const 2))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 0)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 0)) (local.get $stride))) (f32x4.extract_lane 0 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $stride))) (f32x4.extract_lane 1 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 2)) (local.get $stride))) (f32x4.extract_lane 2 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $stride))) (f32x4.extract_lane 3 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 4)) (local.get $stride))) (f32x4.extract_lane 0 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 5)) (local.get $stride))) (f32x4.extract_lane 1 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 6)) (local.get $stride))) (f32x4.extract_lane 2 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 7)) (local.get $stride))) (f32x4.extract_lane 3 (local.get $a1)))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $single)))
+        ;; --- padded lanes [batch, lanes) of the block's rows ← 0
+        (local.set $i (i32.const 0))
+        (block $padDone
+          (loop $padRow
+            (br_if $padDone (i32.or (i32.ge_u (local.get $i) (i32.const 8)) (i32.ge_u (i32.add (local.get $r) (local.get $i)) (local.get $rows))))
+            (local.set $yb (i32.add (local.get $y) (i32.mul (i32.add (local.get $r) (local.get $i)) (local.get $stride))))
+            (local.set $b (local.get $batch))
+            (block $lanesDone
+              (loop $lane
+                (br_if $lanesDone (i32.ge_u (local.get $b) (local.get $lanes)))
+                (f32.store (i32.add (local.get $yb) (i32.shl (local.get $b) (i32.const 2))) (f32.const 0))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $lane)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $padRow)))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (local.set $wb (local.get $wEnd))
+        (br $block))))
 
   ;; dst[f, r] = src[r, f]: rows × features row-major into the feature-major [features, lanes] layout
   (func (export "toFeatureMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
@@ -321,71 +522,127 @@
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 
   ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
-  ;; accumulated into y (which the caller zeroes or preloads).
+  ;; accumulated into y (which the caller zeroes or preloads). Lanes two vectors per step where they
+  ;; can (the loads, multiply-adds and stores of the two are independent), then one.
   (func (export "spmmT")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
-        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (block $entriesDone
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-            (local.set $w (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
-            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
+            (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
             (local.set $o (i32.const 0))
-            (block $lanesDone
-              (loop $lane
-                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
+            (block $pairsDone
+              (loop $pair
+                (br_if $pairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
                 (v128.store (i32.add (local.get $yp) (local.get $o))
-                  (f32x4.add (v128.load (i32.add (local.get $yp) (local.get $o)))
-                    (f32x4.mul (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))))))
-                (local.set $o (i32.add (local.get $o) (i32.const 16)))
-                (br $lane)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $pair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
             (br $entry)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
   ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
-  ;; of y = W·x at the stored positions only (a sampled dense-dense product).
+  ;; of y = W·x at the stored positions only (a sampled dense-dense product). Two entries of a row
+  ;; at a time, so each load of dy serves both, with two accumulators per entry (even and odd
+  ;; vectors of lanes, added at the end) so consecutive multiply-adds do not wait on each other.
   (func (export "sddmm")
     (param $rowStart i32) (param $col i32) (param $rows i32)
     (param $dy i32) (param $x i32) (param $g i32) (param $lanes i32)
-    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $acc v128) (local $dp i32) (local $xp i32) (local $o i32) (local $gp i32)
+    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $dp i32) (local $xp0 i32) (local $xp1 i32) (local $o i32) (local $gp i32)
+    (local $d0 v128) (local $d1 v128) (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32)))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $dp (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $stride))))
-        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (block $entriesDone
-          (loop $entry
-            (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-            (local.set $xp (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-            (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        ;; --- two entries at a time
+        (block $entryPairsDone
+          (loop $entryPair
+            (br_if $entryPairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+            (local.set $xp0 (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $xp1 (i32.add (local.get $x) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
             (local.set $o (i32.const 0))
-            (block $lanesDone
-              (loop $lane
-                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
-                (local.set $acc (f32x4.add (local.get $acc)
-                  (f32x4.mul (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp) (local.get $o))))))
-                (local.set $o (i32.add (local.get $o) (i32.const 16)))
-                (br $lane)))
-            (local.set $gp (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 2))))
+            (block $lanePairsDone
+              (loop $lanePair
+                (br_if $lanePairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $d0 (v128.load (i32.add (local.get $dp) (local.get $o))))
+                (local.set $d1 (v128.load offset=16 (i32.add (local.get $dp) (local.get $o))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $d1) (v128.load offset=16 (i32.add (local.get $xp0) (local.get $o))) (local.get $a01)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp1) (local.get $o))) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $d1) (v128.load offset=16 (i32.add (local.get $xp1) (local.get $o))) (local.get $a11)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $lanePair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (local.set $d0 (v128.load (i32.add (local.get $dp) (local.get $o))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp1) (local.get $o))) (local.get $a10)))))
+            (local.set $a00 (f32x4.add (local.get $a00) (local.get $a01)))
+            (local.set $a10 (f32x4.add (local.get $a10) (local.get $a11)))
+            (local.set $gp (i32.add (local.get $g) (local.get $k)))
             (f32.store (local.get $gp)
               (f32.add (f32.load (local.get $gp))
                 (f32.add
-                  (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $entry)))
+                  (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))
+            (f32.store offset=4 (local.get $gp)
+              (f32.add (f32.load offset=4 (local.get $gp))
+                (f32.add
+                  (f32.add (f32x4.extract_lane 0 (local.get $a10)) (f32x4.extract_lane 1 (local.get $a10)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a10)) (f32x4.extract_lane 3 (local.get $a10))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $entryPair)))
+        ;; --- the row's last entry when it has an odd number
+        (if (i32.lt_u (local.get $k) (local.get $end))
+          (then
+            (local.set $xp0 (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.const 0))
+            (block $lanePairsDone
+              (loop $lanePair
+                (br_if $lanePairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $a00 (f32x4.relaxed_madd (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (v128.load offset=16 (i32.add (local.get $dp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $xp0) (local.get $o))) (local.get $a01)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $lanePair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (local.set $a00 (f32x4.relaxed_madd (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))))
+            (local.set $a00 (f32x4.add (local.get $a00) (local.get $a01)))
+            (local.set $gp (i32.add (local.get $g) (local.get $k)))
+            (f32.store (local.get $gp)
+              (f32.add (f32.load (local.get $gp))
+                (f32.add
+                  (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
