@@ -6,7 +6,11 @@
  * out for the `dense` kernel.
  */
 
-/** A matrix of `rows` output units over `cols` inputs, zeros not stored. */
+/**
+ * A matrix of `rows` output units over `cols` inputs, zeros not stored. Columns strictly increase
+ * within a row (canonical CSR; {@link csrFromEntries} sorts them): the kernels rely on it to spot
+ * dense blocks from a row's first and last column.
+ */
 export interface CsrMatrix {
   rows: number;
   cols: number;
@@ -16,7 +20,7 @@ export interface CsrMatrix {
 }
 
 /**
- * Build from entries (row, col, value) given in any order; zero values are dropped.
+ * Build from entries (row, col, value) given in any order, each position at most once; zero values are dropped.
  * @param entry called for k in [0, count) and returns [row, col, value].
  */
 export function csrFromEntries(rows: number, cols: number, count: number, entry: (k: number) => [number, number, number]): CsrMatrix {
