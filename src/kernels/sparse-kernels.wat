@@ -502,38 +502,144 @@
         (br $block))))
 
   ;; dst[f, r] = src[r, f]: rows × features row-major into the feature-major [features, lanes] layout
+  ;; (padded lanes are left alone). In 4 × 4 tiles: four rows' four features loaded as four vectors,
+  ;; transposed with shuffles, stored as four features' four lanes; the edges element by element.
   (func (export "toFeatureMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
-    (local $r i32) (local $f i32) (local $s i32)
+    (local $fc i32) (local $fcEnd i32) (local $r i32) (local $f i32) (local $rows4 i32) (local $f4 i32) (local $stride i32) (local $rowBytes i32) (local $sp i32) (local $dp i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $f4 (i32.and (local.get $features) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $features) (i32.const 2)))
+    ;; 32 features at a time over all rows, so the lines written (or read) at a stride of lanes stay
+    ;; few enough for the cache whatever the stride
+    (block $chunksDone
+      (loop $chunk
+        (br_if $chunksDone (i32.ge_u (local.get $fc) (local.get $f4)))
+        (local.set $fcEnd (select (local.get $f4) (i32.add (local.get $fc) (i32.const 32)) (i32.gt_u (i32.add (local.get $fc) (i32.const 32)) (local.get $f4))))
+        (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowBlock
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $sp (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $fc) (i32.const 2)))))
+        (local.set $dp (i32.add (local.get $dst) (i32.add (i32.shl (local.get $r) (i32.const 2)) (i32.mul (local.get $fc) (local.get $stride)))))
+        (local.set $f (local.get $fc))
+        (block $featuresDone
+          (loop $featureBlock
+            (br_if $featuresDone (i32.ge_u (local.get $f) (local.get $fcEnd)))
+            (local.set $v0 (v128.load (local.get $sp)))
+            (local.set $v1 (v128.load (i32.add (local.get $sp) (local.get $rowBytes))))
+            (local.set $v2 (v128.load (i32.add (local.get $sp) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $sp) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+            (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $c (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            (local.set $v0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $c)))
+            (local.set $v1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $c)))
+            (local.set $v2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b) (local.get $d)))
+            (local.set $v3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b) (local.get $d)))
+            (v128.store (local.get $dp) (local.get $v0))
+            (v128.store (i32.add (local.get $dp) (local.get $stride)) (local.get $v1))
+            (v128.store (i32.add (local.get $dp) (i32.shl (local.get $stride) (i32.const 1))) (local.get $v2))
+            (v128.store (i32.add (local.get $dp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $v3))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
+            (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (br $featureBlock)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowBlock)))
+        (local.set $fc (local.get $fcEnd))
+        (br $chunk)))
+    ;; what the tiles leave: the last features % 4 features of the tiled rows, then the last rows % 4 rows
+    (call $toFeatureMajorScalar (local.get $src) (local.get $dst) (i32.const 0) (local.get $rows4) (local.get $f4) (local.get $features) (local.get $features) (local.get $lanes))
+    (call $toFeatureMajorScalar (local.get $src) (local.get $dst) (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $features) (local.get $features) (local.get $lanes)))
+
+  ;; dst[r, f] = src[f, r]: the first `rows` lanes of a feature-major buffer back to row-major, in
+  ;; 4 × 4 tiles as toFeatureMajor, the edges element by element.
+  (func (export "toRowMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
+    (local $fc i32) (local $fcEnd i32) (local $r i32) (local $f i32) (local $rows4 i32) (local $f4 i32) (local $stride i32) (local $rowBytes i32) (local $sp i32) (local $dp i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $f4 (i32.and (local.get $features) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $features) (i32.const 2)))
+    ;; 32 features at a time over all rows, so the lines written (or read) at a stride of lanes stay
+    ;; few enough for the cache whatever the stride
+    (block $chunksDone
+      (loop $chunk
+        (br_if $chunksDone (i32.ge_u (local.get $fc) (local.get $f4)))
+        (local.set $fcEnd (select (local.get $f4) (i32.add (local.get $fc) (i32.const 32)) (i32.gt_u (i32.add (local.get $fc) (i32.const 32)) (local.get $f4))))
+        (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowBlock
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $sp (i32.add (local.get $src) (i32.add (i32.shl (local.get $r) (i32.const 2)) (i32.mul (local.get $fc) (local.get $stride)))))
+        (local.set $dp (i32.add (local.get $dst) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $fc) (i32.const 2)))))
+        (local.set $f (local.get $fc))
+        (block $featuresDone
+          (loop $featureBlock
+            (br_if $featuresDone (i32.ge_u (local.get $f) (local.get $fcEnd)))
+            (local.set $v0 (v128.load (local.get $sp)))
+            (local.set $v1 (v128.load (i32.add (local.get $sp) (local.get $stride))))
+            (local.set $v2 (v128.load (i32.add (local.get $sp) (i32.shl (local.get $stride) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $sp) (i32.mul (local.get $stride) (i32.const 3)))))
+            (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $c (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            (local.set $v0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $c)))
+            (local.set $v1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $c)))
+            (local.set $v2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b) (local.get $d)))
+            (local.set $v3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b) (local.get $d)))
+            (v128.store (local.get $dp) (local.get $v0))
+            (v128.store (i32.add (local.get $dp) (local.get $rowBytes)) (local.get $v1))
+            (v128.store (i32.add (local.get $dp) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $v2))
+            (v128.store (i32.add (local.get $dp) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $v3))
+            (local.set $sp (i32.add (local.get $sp) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (br $featureBlock)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowBlock)))
+        (local.set $fc (local.get $fcEnd))
+        (br $chunk)))
+    ;; what the tiles leave: the last features % 4 features of the tiled rows, then the last rows % 4 rows
+    (call $toRowMajorScalar (local.get $src) (local.get $dst) (i32.const 0) (local.get $rows4) (local.get $f4) (local.get $features) (local.get $features) (local.get $lanes))
+    (call $toRowMajorScalar (local.get $src) (local.get $dst) (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $features) (local.get $features) (local.get $lanes)))
+
+  ;; The element-by-element transposes over rows [r0, r1) and features [f0, f1), for the tiles' edges.
+  (func $toFeatureMajorScalar (param $src i32) (param $dst i32) (param $r0 i32) (param $r1 i32) (param $f0 i32) (param $f1 i32) (param $features i32) (param $lanes i32)
+    (local $r i32) (local $f i32) (local $rm i32) (local $fm i32)
+    (local.set $r (local.get $r0))
     (block $done
       (loop $row
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $f (i32.const 0))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $f (local.get $f0))
         (block $rowDone
           (loop $feature
-            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $features)))
-            (f32.store
-              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2)))
-              (f32.load (i32.add (local.get $src) (local.get $s))))
-            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $f1)))
+            (local.set $rm (i32.shl (i32.add (i32.mul (local.get $r) (local.get $features)) (local.get $f)) (i32.const 2))) ;; [r, f] row-major
+            (local.set $fm (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2))) ;; [f, r] feature-major
+            (f32.store (i32.add (local.get $dst) (local.get $fm)) (f32.load (i32.add (local.get $src) (local.get $rm))))
             (local.set $f (i32.add (local.get $f) (i32.const 1)))
             (br $feature)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; dst[r, f] = src[f, r]: the first `rows` lanes of a feature-major buffer back to row-major
-  (func (export "toRowMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
-    (local $r i32) (local $f i32) (local $d i32)
+  (func $toRowMajorScalar (param $src i32) (param $dst i32) (param $r0 i32) (param $r1 i32) (param $f0 i32) (param $f1 i32) (param $features i32) (param $lanes i32)
+    (local $r i32) (local $f i32) (local $rm i32) (local $fm i32)
+    (local.set $r (local.get $r0))
     (block $done
       (loop $row
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $f (i32.const 0))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $f (local.get $f0))
         (block $rowDone
           (loop $feature
-            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $features)))
-            (f32.store
-              (i32.add (local.get $dst) (local.get $d))
-              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2)))))
-            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $f1)))
+            (local.set $rm (i32.shl (i32.add (i32.mul (local.get $r) (local.get $features)) (local.get $f)) (i32.const 2))) ;; [r, f] row-major
+            (local.set $fm (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2))) ;; [f, r] feature-major
+            (f32.store (i32.add (local.get $dst) (local.get $rm)) (f32.load (i32.add (local.get $src) (local.get $fm))))
             (local.set $f (i32.add (local.get $f) (i32.const 1)))
             (br $feature)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))

@@ -157,3 +157,21 @@ test('blocks of four rows that each store their own run of consecutive columns (
     }
   }
 });
+
+test('toFeatureMajor and toRowMajor move every value to its place (4 × 4 tiles, 32-feature chunks, edges) and leave padded lanes alone', () => {
+  const rng = new Rng(16);
+  for (const [rows, features] of [[1, 1], [3, 5], [4, 4], [7, 9], [13, 37], [40, 70], [9, 216]] as const) {
+    const lanes = Math.ceil(rows / 4) * 4 + (rows % 2) * 4; // sometimes a whole padded vector more
+    const a = new KernelArena();
+    const src = values(rng, rows * features);
+    const [s, fm, back] = [a.put(src), a.alloc(4 * features * lanes), a.alloc(4 * rows * features)];
+    a.f32(fm, features * lanes).fill(7);
+    a.kernels.toFeatureMajor(s, fm, rows, features, lanes);
+    const got = a.f32(fm, features * lanes);
+    for (let f = 0; f < features; f++) {
+      for (let l = 0; l < lanes; l++) assert.equal(got[f * lanes + l], l < rows ? src[l * features + f] : 7, `${rows}×${features}, lanes ${lanes}: [${f}, ${l}]`);
+    }
+    a.kernels.toRowMajor(fm, back, rows, features, lanes);
+    assert.deepEqual(a.f32(back, rows * features), src, `${rows}×${features} back`);
+  }
+});
