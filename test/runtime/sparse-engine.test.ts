@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { decodeModel } from '../../src/onnx/schema.js';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { encodeModel } from '../../src/onnx/schema.js';
 import { makeNode } from '../../src/onnx/builders.js';
@@ -135,5 +137,31 @@ test('dense and nearly dense matrices run on the dense kernel, sparse ones on CS
       want.hidden.forEach((v, i) => assert.ok(Math.abs(v - got.hidden[i]!) <= 1e-5, `density ${density} batch ${batch} h[${i}]`));
     }
     await ort.close();
+  }
+});
+
+test('every agent shipped in models/ gives the same Q-values (within 1e-5) and greedy actions on the sparse engine as on ONNX Runtime, dense ones wholly on the dense kernel', async () => {
+  const dir = new URL('../../../models/', import.meta.url); // compiled tests run from dist/test/runtime
+  const files = readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort();
+  assert.ok(files.length > 0);
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(new URL(file, dir)));
+    const [ort, sparse] = [await OnnxPolicy.create(bytes, { engine: 'ort' }), await OnnxPolicy.create(bytes, { engine: 'sparse' })];
+    const { inputLayout, nAgents, nActions, hidden } = ort.metadata;
+    const engine = SparseAgentEngine.fromModel(decodeModel(bytes, file), { inputSize: inputSize({ kind: 'rnn-agent', inputLayout, hidden, nActions, nAgents }), hidden, nActions });
+    // dense agents run every matrix on the dense kernel; sparse ones keep their sparse layers on CSR (a layer MAST leaves nearly dense goes dense)
+    assert.equal(engine.matrixKernels.csr === 0, ort.metadata.density === 1, `${file}: ${JSON.stringify(engine.matrixKernels)} at density ${ort.metadata.density}`);
+    const rng = new Rng(17);
+    for (let t = 0; t < 12; t++) {
+      const obs = Array.from({ length: nAgents }, () => Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1)));
+      const [a, b] = [await ort.qValues(obs), await sparse.qValues(obs)];
+      a.forEach((q, i) => assert.ok(Math.abs(q - b[i]!) <= 1e-5, `${file} step ${t}: Q[${i}] ${q} vs ${b[i]}`));
+      for (let n = 0; n < nAgents; n++) {
+        const [rowA, rowB] = [Array.from(a.subarray(n * nActions, (n + 1) * nActions)), Array.from(b.subarray(n * nActions, (n + 1) * nActions))];
+        assert.equal(rowB.indexOf(Math.max(...rowB)), rowA.indexOf(Math.max(...rowA)), `${file} step ${t}: agent ${n}'s greedy action`);
+      }
+    }
+    await ort.close();
+    await sparse.close();
   }
 });
