@@ -1,14 +1,20 @@
-;; Kernels of the sparse engine (src/runtime/sparse-engine.ts), in WebAssembly with 128-bit SIMD.
-;; Compiled to sparse-kernels.wasm by scripts/build-wasm.mjs at build time.
+;; Kernels of the sparse engine (src/runtime/sparse-engine.ts) and of training (compute: kernels), in
+;; WebAssembly with 128-bit SIMD. Compiled by scripts/build-wasm.mjs at build time into two builds:
+;; sparse-kernels.relaxed.wasm as written, with relaxed SIMD's fused multiply-add, and
+;; sparse-kernels.wasm with every (f32x4.relaxed_madd a b c) spelled (f32x4.add (f32x4.mul a b) c);
+;; kernels.ts picks one at start-up. Only the matrix products use relaxed_madd: the optimizer steps
+;; and the gates compute the same bits in both builds.
 ;;
 ;; Layout: every activation is feature-major, [features, lanes] f32, where `lanes` is the batch
 ;; padded to a multiple of 4 (one v128 holds four batch rows of one feature). All pointers are byte
 ;; offsets into the one imported memory. A weight matrix is in compressed sparse rows: `rowStart`
-;; [rows + 1] i32, `col` [nnz] i32 (input feature index), `val` [nnz] f32.
+;; [rows + 1] i32, `col` [nnz] i32 (input feature index, strictly increasing within a row), `val`
+;; [nnz] f32; or, for the `dense` kernel, packed in blocks of eight rows (csr.ts, packDense).
 ;;
 ;; Why SIMD over the batch: with unstructured sparsity there is no run of adjacent weights to
 ;; vectorise, but the batch rows of one input feature are adjacent, so each stored weight is loaded
-;; once, splatted, and multiplied into 4 or 8 rows at a time.
+;; once, splatted, and multiplied into 4 to 16 rows at a time. A dense matrix does have runs, so the
+;; products spot one and then share each load across four rows.
 (module
   (import "env" "memory" (memory 1))
 
