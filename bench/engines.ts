@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- engines [--json]`: per-decision latency of the two deployment engines on the same
- * `.onnx` agent (5 agents, obs 30 + last action + agent id, 9 actions; H 64 — pymarl's agent — and
- * H 256; densities 1, 0.1, 0.05), at two levels:
+ * `.onnx` agent (5 agents, obs 30 + last action + agent id, 9 actions; H 64 — pymarl's agent —,
+ * 128 and 256; densities 1, 0.1, 0.05), at two levels:
  *   - engine: one `run` of the agent graph for the 5 rows (ONNX Runtime's `session.run` vs the sparse
  *     engine's kernels);
  *   - policy: one `OnnxPolicy.act` (inputs assembled, graph run, greedy actions over available ones),
@@ -9,7 +9,7 @@
  * Engines alternate in rounds of 200 decisions, so load swings on a shared machine hit both; figures
  * are medians of per-decision times over all rounds, and the ratio is ORT / sparse engine. The text
  * starts with the machine (CPU model, cores, Node, load) and the threads each engine is given — ONNX
- * Runtime's intra-op and inter-op pools as `packages/runtime/src/runtime/ort.ts` opens them, the sparse engine's one —
+ * Runtime's intra-op and inter-op pools as `src/runtime/ort.ts` opens them, the sparse engine's one —
  * and each ratio carries the cores each engine kept busy (CPU time over wall time while timing).
  */
 import { randomSnapshot } from '../src/snapshot/random.js';
@@ -18,7 +18,8 @@ import { decodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { agentFlops } from '../src/onnx/flops.js';
 import { inputSize } from '../src/snapshot/validate.js';
 import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
-import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+import { DENSE_KERNEL_FROM, SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
+import { defaultKernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
@@ -28,7 +29,7 @@ const AGENTS = 5;
 const ROUNDS = 10;
 const PER_ROUND = 200;
 /**
- * Threads each engine runs on: `packages/runtime/src/runtime/ort.ts` opens every ONNX Runtime session with
+ * Threads each engine runs on: `src/runtime/ort.ts` opens every ONNX Runtime session with
  * `intraOpNumThreads: 1, interOpNumThreads: 1` (change both together), and the sparse engine's
  * WebAssembly kernels have no threads.
  */
@@ -84,6 +85,7 @@ export async function engineRow(hidden: number, density: number) {
     sparseFileBytes: bytes.length,
     denseFileBytes: denseBytes.length,
     storedWeights: sparse.storedWeights,
+    matrixKernels: sparse.matrixKernels,
     flops: agentFlops(decodeModel(bytes, 'bench')),
     ...us,
     ortCoresBusy: median(busy.ortEngine),
@@ -93,16 +95,17 @@ export async function engineRow(hidden: number, density: number) {
   };
 }
 
-/** Every row: H 64 and 256 at densities 1, 0.1, 0.05, with the machine and the threads used. */
+/** Every row: H 64, 128 and 256 at densities 1, 0.1, 0.05, with the machine, the threads and the kernel build used. */
 export async function enginesBench() {
   const machine = machineInfo();
   const rows: Awaited<ReturnType<typeof engineRow>>[] = [];
-  for (const hidden of [64, 256]) for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
+  for (const hidden of [64, 128, 256]) for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
   const at95 = (h: number) => rows.find((r) => r.hidden === h && r.density === 0.05);
   return {
     machine,
     loadAvgEnd: machineInfo().loadAvg,
     threads: THREADS,
+    kernels: defaultKernelVariant(),
     rows,
     policySpeedupH64At95: at95(64)?.policySpeedup,
     engineSpeedupH64At95: at95(64)?.engineSpeedup,
@@ -111,18 +114,19 @@ export async function enginesBench() {
 }
 
 /** The summary as text: the machine and thread header, then one line per row. */
-export function formatEngines(summary: { machine: MachineInfo; loadAvgEnd: number[]; rows: Awaited<ReturnType<typeof engineRow>>[] }): string[] {
+export function formatEngines(summary: { machine: MachineInfo; loadAvgEnd: number[]; kernels: string; rows: Awaited<ReturnType<typeof engineRow>>[] }): string[] {
   const m = summary.machine;
   const threads = `ORT intra-op ${THREADS.ortIntraOp}, inter-op ${THREADS.ortInterOp} vs sparse engine ${THREADS.sparseEngine} (no threading yet)`;
   const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}]`;
   const lines = [
     `${formatMachine(m)} (at the end: ${summary.loadAvgEnd.join(' ')})`,
     `threads: ${threads}; "busy" = CPU time / wall time of the process while timing the engine`,
+    `sparse engine kernels: ${summary.kernels === 'simd' ? 'simd (this runtime has no relaxed SIMD; Node 20 needs --experimental-wasm-relaxed-simd)' : summary.kernels}; per matrix the dense kernel from density ${DENSE_KERNEL_FROM}, the CSR one below`,
     'deployment, one decision for 5 agents (obs 30, 9 actions), median µs: engine level | policy.act level',
   ];
   for (const e of summary.rows) {
     lines.push(
-      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} (${THREADS.ortIntraOp} intra-op thread, ${e.ortCoresBusy.toFixed(2)} busy) vs sparse ${e.sparseEngineUs.toFixed(1)} (${THREADS.sparseEngine} thread, ${e.sparseCoresBusy.toFixed(2)} busy) → ${e.engineSpeedup.toFixed(2)}× | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)}) ${tag}`,
+      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} (${THREADS.ortIntraOp} intra-op thread, ${e.ortCoresBusy.toFixed(2)} busy) vs sparse ${e.sparseEngineUs.toFixed(1)} (${THREADS.sparseEngine} thread, ${e.sparseCoresBusy.toFixed(2)} busy) → ${e.engineSpeedup.toFixed(2)}× (matrices: ${e.matrixKernels.dense} dense, ${e.matrixKernels.csr} CSR) | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)}) ${tag}`,
     );
   }
   return lines;

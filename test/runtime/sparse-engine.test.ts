@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { decodeModel } from '../../src/onnx/schema.js';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { makeNode } from '../../src/onnx/builders.js';
@@ -74,12 +76,14 @@ test('weights stored as Constant(sparse_value) nodes run the same in both engine
   assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5 && worst.argmaxAgree, JSON.stringify(worst));
 });
 
-test('the sparse engine also runs a GRU with linear_before_reset = 0 exactly as ONNX Runtime does', async () => {
-  const model = exportAgent(snapshot(0.3, 8), { format: 'sparse' });
-  const gru = model.graph.node.find((n) => n.opType === 'GRU')!;
-  gru.attribute.find((a) => a.name === 'linear_before_reset')!.i = 0;
-  const worst = await compare(model, SMALL_ARCH, 5, 3);
-  assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5, `|ΔQ| ${worst.q}, |Δh| ${worst.h}`);
+test('the sparse engine also runs a GRU with linear_before_reset = 0 exactly as ONNX Runtime does (CSR and dense kernels)', async () => {
+  for (const density of [0.3, 1]) {
+    const model = exportAgent(snapshot(density, 8), { format: 'sparse' });
+    const gru = model.graph.node.find((n) => n.opType === 'GRU')!;
+    gru.attribute.find((a) => a.name === 'linear_before_reset')!.i = 0;
+    const worst = await compare(model, SMALL_ARCH, 5, 3);
+    assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5, `density ${density}: |ΔQ| ${worst.q}, |Δh| ${worst.h}`);
+  }
 });
 
 test('the sparse engine counts only stored weights, and refuses ops it does not run', () => {
@@ -113,4 +117,51 @@ test('an Add with its constant on the left runs the same', async () => {
   add.input = [add.input[1]!, add.input[0]!];
   const worst = await compare(model, arch, 3, 2);
   assert.ok(worst.q <= 1e-5 && worst.argmaxAgree, JSON.stringify(worst));
+});
+
+test('dense and nearly dense matrices run on the dense kernel, sparse ones on CSR, and either way the engine matches ONNX Runtime for batches of 1 to 9 (partial 4-row groups, 8-row blocks cut short)', async () => {
+  const arch = { ...SMALL_ARCH, hidden: 20 }; // 3H = 60 rows: the last 8-row block has 4
+  const dims = { inputSize: inputSize(arch), hidden: 20, nActions: arch.nActions };
+  for (const [density, kernels] of [[1, { dense: 4, csr: 0 }], [0.6, { dense: 4, csr: 0 }], [0.1, { dense: 0, csr: 4 }]] as const) {
+    const model = exportAgent(snapshot(density, 12, arch));
+    const sparse = SparseAgentEngine.fromModel(model, dims);
+    assert.deepEqual(sparse.matrixKernels, kernels, `density ${density}`);
+    const ort = await AgentSession.create(encodeModel(model), dims);
+    const rng = new Rng(13);
+    for (const batch of [1, 3, 4, 5, 8, 9]) {
+      const x = Float32Array.from({ length: batch * dims.inputSize }, () => rng.uniform(-1, 1));
+      const h = Float32Array.from({ length: batch * 20 }, () => rng.uniform(-1, 1));
+      const want = await ort.run(x, h, batch);
+      const got = sparse.runSync(x, h, batch);
+      want.qValues.forEach((v, i) => assert.ok(Math.abs(v - got.qValues[i]!) <= 1e-5, `density ${density} batch ${batch} Q[${i}]: ${v} vs ${got.qValues[i]}`));
+      want.hidden.forEach((v, i) => assert.ok(Math.abs(v - got.hidden[i]!) <= 1e-5, `density ${density} batch ${batch} h[${i}]`));
+    }
+    await ort.close();
+  }
+});
+
+test('every agent shipped in models/ gives the same Q-values (within 1e-5) and greedy actions on the sparse engine as on ONNX Runtime, dense ones wholly on the dense kernel', async () => {
+  const dir = new URL('../../../models/', import.meta.url); // compiled tests run from dist/test/runtime
+  const files = readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort();
+  assert.ok(files.length > 0);
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(new URL(file, dir)));
+    const [ort, sparse] = [await OnnxPolicy.create(bytes, { engine: 'ort' }), await OnnxPolicy.create(bytes, { engine: 'sparse' })];
+    const { inputLayout, nAgents, nActions, hidden } = ort.metadata;
+    const engine = SparseAgentEngine.fromModel(decodeModel(bytes, file), { inputSize: inputSize({ kind: 'rnn-agent', inputLayout, hidden, nActions, nAgents }), hidden, nActions });
+    // dense agents run every matrix on the dense kernel; sparse ones keep their sparse layers on CSR (a layer MAST leaves nearly dense goes dense)
+    assert.equal(engine.matrixKernels.csr === 0, ort.metadata.density === 1, `${file}: ${JSON.stringify(engine.matrixKernels)} at density ${ort.metadata.density}`);
+    const rng = new Rng(17);
+    for (let t = 0; t < 12; t++) {
+      const obs = Array.from({ length: nAgents }, () => Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1)));
+      const [a, b] = [await ort.qValues(obs), await sparse.qValues(obs)];
+      a.forEach((q, i) => assert.ok(Math.abs(q - b[i]!) <= 1e-5, `${file} step ${t}: Q[${i}] ${q} vs ${b[i]}`));
+      for (let n = 0; n < nAgents; n++) {
+        const [rowA, rowB] = [Array.from(a.subarray(n * nActions, (n + 1) * nActions)), Array.from(b.subarray(n * nActions, (n + 1) * nActions))];
+        assert.equal(rowB.indexOf(Math.max(...rowB)), rowA.indexOf(Math.max(...rowA)), `${file} step ${t}: agent ${n}'s greedy action`);
+      }
+    }
+    await ort.close();
+    await sparse.close();
+  }
 });

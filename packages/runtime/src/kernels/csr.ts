@@ -2,10 +2,15 @@
  * Compressed sparse rows for the sparse engine: each row is one output unit with the inputs it
  * reads, so y[r, b] = Σ_k value[k]·x[col[k], b] over the row's stored entries. The work of a product
  * is batch × stored entries, whatever the dense size. The product itself is the `spmm` kernel in
- * `sparse-kernels.wat`.
+ * `sparse-kernels.wat`. A nearly dense matrix is cheaper as a dense one: {@link packDense} lays it
+ * out for the `dense` kernel.
  */
 
-/** A matrix of `rows` output units over `cols` inputs, zeros not stored. */
+/**
+ * A matrix of `rows` output units over `cols` inputs, zeros not stored. Columns strictly increase
+ * within a row (canonical CSR; {@link csrFromEntries} sorts them): the kernels rely on it to spot
+ * dense blocks from a row's first and last column.
+ */
 export interface CsrMatrix {
   rows: number;
   cols: number;
@@ -15,7 +20,7 @@ export interface CsrMatrix {
 }
 
 /**
- * Build from entries (row, col, value) given in any order; zero values are dropped.
+ * Build from entries (row, col, value) given in any order, each position at most once; zero values are dropped.
  * @param entry called for k in [0, count) and returns [row, col, value].
  */
 export function csrFromEntries(rows: number, cols: number, count: number, entry: (k: number) => [number, number, number]): CsrMatrix {
@@ -44,4 +49,27 @@ export function csrFromEntries(rows: number, cols: number, count: number, entry:
 /** Stored entries. */
 export function nnz(m: CsrMatrix): number {
   return m.value.length;
+}
+
+/** Stored entries over all positions (1 for a dense matrix; 0 for an empty one). */
+export function density(m: CsrMatrix): number {
+  return m.rows * m.cols === 0 ? 0 : nnz(m) / (m.rows * m.cols);
+}
+
+/** Output rows per block of {@link packDense}: one block is two v128 (8 rows) per input feature. */
+export const DENSE_BLOCK_ROWS = 8;
+
+/**
+ * `m` as a dense matrix in the `dense` kernel's layout: blocks of eight output rows,
+ * `[⌈rows/8⌉, cols, 8]` f32, so that the eight rows' weights for one input are adjacent; positions
+ * not stored, and rows past the end, are zero.
+ */
+export function packDense(m: CsrMatrix): Float32Array {
+  const blocks = Math.ceil(m.rows / DENSE_BLOCK_ROWS);
+  const out = new Float32Array(blocks * m.cols * DENSE_BLOCK_ROWS);
+  for (let r = 0; r < m.rows; r++) {
+    const base = Math.floor(r / DENSE_BLOCK_ROWS) * m.cols * DENSE_BLOCK_ROWS + (r % DENSE_BLOCK_ROWS);
+    for (let k = m.rowStart[r] as number; k < (m.rowStart[r + 1] as number); k++) out[base + (m.col[k] as number) * DENSE_BLOCK_ROWS] = m.value[k] as number;
+  }
+  return out;
 }

@@ -4,6 +4,12 @@
  * compiled once per process; each user gets its own instance and memory, with a bump allocator:
  * weights are placed once, activation buffers when a batch outgrows them (the newest allocations can
  * be released for reuse), and the memory goes when the user is dropped.
+ *
+ * Two builds of the same kernels exist (scripts/build-wasm.mjs): `sparse-kernels.relaxed.wasm` uses
+ * relaxed SIMD's fused multiply-add in the products, `sparse-kernels.wasm` a multiply then an add.
+ * The relaxed build is chosen at start-up when the runtime validates relaxed SIMD (Node 20 only with
+ * `--experimental-wasm-relaxed-simd`; later V8s by default); its products may round once where the
+ * other rounds twice, so the two differ by a few units in the last place of each sum.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +18,8 @@ import { ToolkitError } from '../util/errors.js';
 /** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
 export interface SparseKernels {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  /** The dense product of a matrix packed by `packDense` (csr.ts) with the first `batch` lanes of x; y's other lanes ← 0. */
+  dense(w: number, rows: number, cols: number, x: number, y: number, batch: number, lanes: number): void;
   toFeatureMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   toRowMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   addBias(x: number, bias: number, y: number, features: number, lanes: number): void;
@@ -30,23 +38,46 @@ export interface SparseKernels {
   rmsprop(w: number, g: number, s: number, mask: number, count: number, scale: number, alpha: number, c: number, lr: number, eps: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+/** Which build of the kernels: relaxed SIMD (fused multiply-add) or plain 128-bit SIMD. */
+export type KernelVariant = 'relaxed-simd' | 'simd';
 
-function kernelModule(): WebAssembly.Module {
-  if (compiled) return compiled;
-  const url = new URL('./sparse-kernels.wasm', import.meta.url);
+/** A module using f32x4.relaxed_madd: whether it validates says whether the runtime has relaxed SIMD. */
+const RELAXED_PROBE = Uint8Array.from(Buffer.from('0061736d0100000001080160037b7b7b017b03020100070501016600000a0d010b00200020012002fd85020b', 'hex'));
+
+let relaxedSupported: boolean | undefined;
+
+/** Whether this runtime runs relaxed SIMD (checked once). */
+export function relaxedSimdSupported(): boolean {
+  relaxedSupported ??= WebAssembly.validate(RELAXED_PROBE);
+  return relaxedSupported;
+}
+
+/** The build {@link KernelArena}s use unless told otherwise: relaxed SIMD where the runtime has it. */
+export function defaultKernelVariant(): KernelVariant {
+  return relaxedSimdSupported() ? 'relaxed-simd' : 'simd';
+}
+
+const compiled = new Map<KernelVariant, WebAssembly.Module>();
+
+function kernelModule(variant: KernelVariant): WebAssembly.Module {
+  const cached = compiled.get(variant);
+  if (cached) return cached;
+  if (variant === 'relaxed-simd' && !relaxedSimdSupported()) throw new ToolkitError('E_KERNELS', 'the relaxed-SIMD kernels were asked for, but this runtime does not run relaxed SIMD', { hint: "use the 'simd' kernels, or run Node with --experimental-wasm-relaxed-simd (Node 20)" });
+  const url = new URL(variant === 'simd' ? './sparse-kernels.wasm' : './sparse-kernels.relaxed.wasm', import.meta.url);
   let bytes: Buffer;
   try {
     bytes = readFileSync(fileURLToPath(url));
   } catch {
     throw new ToolkitError('E_KERNELS', `the WebAssembly kernels (${fileURLToPath(url)}) are missing`, { hint: 'build the package with `npm run build`, which compiles them' });
   }
+  let module: WebAssembly.Module;
   try {
-    compiled = new WebAssembly.Module(bytes);
+    module = new WebAssembly.Module(bytes);
   } catch (e) {
     throw new ToolkitError('E_KERNELS', `the WebAssembly kernels do not compile on this runtime (${(e as Error).message})`, { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort to deploy and compute: tfjs to train' });
   }
-  return compiled;
+  compiled.set(variant, module);
+  return module;
 }
 
 const PAGE = 65536;
@@ -54,13 +85,17 @@ const PAGE = 65536;
 /** One instance of the kernels with its own memory and a bump allocator over it. */
 export class KernelArena {
   readonly kernels: SparseKernels;
+  /** The build of the kernels this arena runs. */
+  readonly variant: KernelVariant;
   private readonly memory: WebAssembly.Memory;
   private top = 16; // offset 0 stays unused, so a real buffer never sits at the null pointer
   private heapView: Float32Array;
 
-  constructor() {
+  /** @param variant the build to run (default: {@link defaultKernelVariant}); tests compare the two. */
+  constructor(variant: KernelVariant = defaultKernelVariant()) {
+    this.variant = variant;
     this.memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    const instance = new WebAssembly.Instance(kernelModule(variant), { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as SparseKernels;
     this.heapView = new Float32Array(this.memory.buffer);
   }

@@ -1,121 +1,651 @@
-;; Kernels of the sparse engine (src/runtime/sparse-engine.ts), in WebAssembly with 128-bit SIMD.
-;; Compiled to sparse-kernels.wasm by scripts/build-wasm.mjs at build time.
+;; Kernels of the sparse engine (src/runtime/sparse-engine.ts) and of training (compute: kernels), in
+;; WebAssembly with 128-bit SIMD. Compiled by scripts/build-wasm.mjs at build time into two builds:
+;; sparse-kernels.relaxed.wasm as written, with relaxed SIMD's fused multiply-add, and
+;; sparse-kernels.wasm with every (f32x4.relaxed_madd a b c) spelled (f32x4.add (f32x4.mul a b) c);
+;; kernels.ts picks one at start-up. Only the matrix products use relaxed_madd: the optimizer steps
+;; and the gates compute the same bits in both builds.
 ;;
 ;; Layout: every activation is feature-major, [features, lanes] f32, where `lanes` is the batch
 ;; padded to a multiple of 4 (one v128 holds four batch rows of one feature). All pointers are byte
 ;; offsets into the one imported memory. A weight matrix is in compressed sparse rows: `rowStart`
-;; [rows + 1] i32, `col` [nnz] i32 (input feature index), `val` [nnz] f32.
+;; [rows + 1] i32, `col` [nnz] i32 (input feature index, strictly increasing within a row), `val`
+;; [nnz] f32; or, for the `dense` kernel, packed in blocks of eight rows (csr.ts, packDense).
 ;;
 ;; Why SIMD over the batch: with unstructured sparsity there is no run of adjacent weights to
 ;; vectorise, but the batch rows of one input feature are adjacent, so each stored weight is loaded
-;; once, splatted, and multiplied into 4 or 8 rows at a time.
+;; once, splatted, and multiplied into 4 to 16 rows at a time. A dense matrix does have runs, so the
+;; products spot one and then share each load across four rows.
 (module
   (import "env" "memory" (memory 1))
 
+  ;; spmm's product one row at a time (for matrices that are not dense): sixteen lanes per pass
+  ;; (four accumulators per set), then eight, then four for what is left. Two entries are taken per
+  ;; step into two sets of accumulators, so that consecutive multiply-adds do not wait on each
+  ;; other; the sets are added at the end of the row (even entries + odd entries).
+  (func $spmmRows
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    ;; --- 16 lanes per pass
+    (block $pass16
+      (loop $groups16
+        (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $lanes)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone16
+          (loop $row16
+            (br_if $rowsDone16 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a02 (v128.const i32x4 0 0 0 0))
+            (local.set $a03 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
+            (local.set $a12 (v128.const i32x4 0 0 0 0))
+            (local.set $a13 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone16
+              (loop $pair16
+                (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
+                (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair16)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+            (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
+            (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $groups16)))
+    ;; --- 8 lanes per pass
+    (block $pass8
+      (loop $groups8
+        (br_if $pass8 (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone8
+          (loop $row8
+            (br_if $rowsDone8 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone8
+              (loop $pair8
+                (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair8)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $groups8)))
+    ;; --- 4 lanes per pass
+    (block $pass4
+      (loop $groups4
+        (br_if $pass4 (i32.gt_u (i32.add (local.get $g) (i32.const 4)) (local.get $lanes)))
+        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $rp (local.get $rowStart))
+        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+        (block $rowsDone4
+          (loop $row4
+            (br_if $rowsDone4 (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+            ;; two entries per step into two sets of accumulators (independent chains)
+            (block $pairsDone4
+              (loop $pair4
+                (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                (br $pair4)))
+            (if (i32.lt_u (local.get $k) (local.get $end))
+              (then
+                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
+            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
+            (br $row4)))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (br $groups4))))
+
+  ;; The length of the run of columns that rows r..r+3 all store, when they store the same run of
+  ;; consecutive columns (as every block of a dense matrix does), else 0. Columns strictly increase
+  ;; within a row (canonical CSR, as csr.ts and weights.ts build it), so equal first and last columns
+  ;; and equal counts with last − first = count − 1 mean the same columns.
+  (func $sameRun (param $rowStart i32) (param $col i32) (param $r i32) (result i32)
+    (local $p i32) (local $k i32) (local $n i32) (local $first i32) (local $last i32) (local $i i32)
+    (local.set $p (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
+    (local.set $k (i32.load (local.get $p)))
+    (local.set $n (i32.sub (i32.load offset=4 (local.get $p)) (local.get $k)))
+    (if (i32.eqz (local.get $n)) (then (return (i32.const 0))))
+    (local.set $first (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))))
+    (local.set $last (i32.add (local.get $first) (i32.sub (local.get $n) (i32.const 1))))
+    (local.set $i (i32.const 0))
+    (block $mismatch
+      (loop $rows
+        (if (i32.ne (i32.sub (i32.load offset=4 (local.get $p)) (i32.load (local.get $p))) (local.get $n)) (then (br $mismatch)))
+        (local.set $k (i32.shl (i32.load (local.get $p)) (i32.const 2)))
+        (if (i32.ne (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $first)) (then (br $mismatch)))
+        (if (i32.ne (i32.load (i32.add (local.get $col) (i32.add (local.get $k) (i32.shl (i32.sub (local.get $n) (i32.const 1)) (i32.const 2))))) (local.get $last)) (then (br $mismatch)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $i) (i32.const 4))))
+      (return (local.get $n)))
+    (i32.const 0))
+
+  ;; 1 when every whole block of four rows (rows 4i..4i+3) stores one run of consecutive columns
+  ;; (see $sameRun), as in a dense matrix; else 0, usually found at the first block.
+  (func $sameRuns (param $rowStart i32) (param $col i32) (param $rows i32) (result i32)
+    (local $r i32)
+    (block $done
+      (loop $block
+        (br_if $done (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+        (if (i32.eqz (call $sameRun (local.get $rowStart) (local.get $col) (local.get $r))) (then (return (i32.const 0))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $block)))
+    (i32.const 1))
+
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
-  ;; feature-major activation. Eight lanes per pass (two accumulators), then four if lanes % 8 = 4.
+  ;; feature-major activation, eight lanes per pass, then four for what is left. When every block of
+  ;; four rows stores one run of consecutive columns (a dense matrix: checked once per call), the
+  ;; blocks are computed four rows at a time: eight accumulators (4 rows × 8 lanes) in locals, each load of x used for the
+  ;; four rows, no column indices read; the rows past the last whole block go one at a time. Other
+  ;; matrices go one row at a time ($spmmRows). Columns must strictly increase within a row (see
+  ;; $sameRun).
   (func (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $g i32) (local $r i32) (local $k i32) (local $end i32)
-    (local $a0 v128) (local $a1 v128) (local $w v128) (local $xp i32) (local $yp i32)
+    (local $blocked i32) (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
+    (local $vp i32) (local $vEnd i32) (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32)
+    (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $b00 v128) (local $b01 v128) (local $b10 v128) (local $b11 v128) (local $b20 v128) (local $b21 v128) (local $b30 v128) (local $b31 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $g (i32.const 0))
-    ;; --- eight lanes at a time
-    (block $pairsDone
-      (loop $pairs
-        (br_if $pairsDone (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
+    (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
+    (if (i32.eqz (local.get $blocked))
+      (then
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (return)))
+    ;; --- 8 lanes per pass
+    (block $pass8
+      (loop $groups8
+        (br_if $pass8 (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
         (local.set $r (i32.const 0))
-        (block $rowsDone
-          (loop $row
-            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (block $rowsDone8
+          (loop $row8
+            (br_if $rowsDone8 (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
+            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (if (local.get $n)
+              (then
+                ;; four rows over the same consecutive columns: each load of x serves the four
+                (local.set $b00 (v128.const i32x4 0 0 0 0))
+                (local.set $b01 (v128.const i32x4 0 0 0 0))
+                (local.set $b10 (v128.const i32x4 0 0 0 0))
+                (local.set $b11 (v128.const i32x4 0 0 0 0))
+                (local.set $b20 (v128.const i32x4 0 0 0 0))
+                (local.set $b21 (v128.const i32x4 0 0 0 0))
+                (local.set $b30 (v128.const i32x4 0 0 0 0))
+                (local.set $b31 (v128.const i32x4 0 0 0 0))
+                (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+                (local.set $vp (i32.add (local.get $val) (local.get $k)))
+                (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (block $runDone8
+                  (loop $run8
+                    (br_if $runDone8 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+                    (local.set $x0 (v128.load (local.get $xp0)))
+                    (local.set $x1 (v128.load offset=16 (local.get $xp0)))
+                    (local.set $w0 (v128.load32_splat (local.get $vp)))
+                    (local.set $b00 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b00)))
+                    (local.set $b01 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b01)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (local.get $nb))))
+                    (local.set $b10 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b10)))
+                    (local.set $b11 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b11)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 2)))))
+                    (local.set $b20 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b20)))
+                    (local.set $b21 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b21)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 3)))))
+                    (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
+                    (local.set $b31 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b31)))
+                    (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
+                    (br $run8)))
+                (v128.store offset=0 (local.get $yp) (local.get $b00))
+                (v128.store offset=16 (local.get $yp) (local.get $b01))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $stride)) (local.get $b11))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b21))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b31))
+                (local.set $r (i32.add (local.get $r) (i32.const 4))))
+              (else
+                ;; one row, two entries per step into two sets of accumulators
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a01 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $a11 (v128.const i32x4 0 0 0 0))
+                (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+                (block $pairsDone8
+                  (loop $pair8
+                    (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair8)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
+                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+                (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))))
+            (br $row8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (br $groups8)))
+    ;; --- 4 lanes per pass
+    (block $pass4
+      (loop $groups4
+        (br_if $pass4 (i32.gt_u (i32.add (local.get $g) (i32.const 4)) (local.get $lanes)))
+        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+        (local.set $r (i32.const 0))
+        (block $rowsDone4
+          (loop $row4
+            (br_if $rowsDone4 (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
+            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (if (local.get $n)
+              (then
+                ;; four rows over the same consecutive columns: each load of x serves the four
+                (local.set $b00 (v128.const i32x4 0 0 0 0))
+                (local.set $b10 (v128.const i32x4 0 0 0 0))
+                (local.set $b20 (v128.const i32x4 0 0 0 0))
+                (local.set $b30 (v128.const i32x4 0 0 0 0))
+                (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
+                (local.set $vp (i32.add (local.get $val) (local.get $k)))
+                (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (block $runDone4
+                  (loop $run4
+                    (br_if $runDone4 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+                    (local.set $x0 (v128.load (local.get $xp0)))
+                    (local.set $w0 (v128.load32_splat (local.get $vp)))
+                    (local.set $b00 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b00)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (local.get $nb))))
+                    (local.set $b10 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b10)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 2)))))
+                    (local.set $b20 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b20)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 3)))))
+                    (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
+                    (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
+                    (br $run4)))
+                (v128.store offset=0 (local.get $yp) (local.get $b00))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
+                (local.set $r (i32.add (local.get $r) (i32.const 4))))
+              (else
+                ;; one row, two entries per step into two sets of accumulators
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
+                (block $pairsDone4
+                  (loop $pair4
+                    (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair4)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
+                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))))
+            (br $row4)))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (br $groups4))))
+
+  ;; y[r, b] = Σ_c W[r, c] · x[c, b] for the first `batch` lanes (the rest of y's lanes are set to 0):
+  ;; the dense product for nearly dense layers, with output rows (not batch rows) across the SIMD
+  ;; lanes, so a small batch wastes nothing on padding. W is packed by `packDense` (csr.ts) in
+  ;; blocks of eight rows, [⌈rows/8⌉, cols, 8] f32, rows past the end zero. Per block, four batch
+  ;; rows at a time: eight accumulators (8 rows × 4 batch rows) held in locals, each load of W used
+  ;; for four batch rows and each x value (splatted) for eight output rows; then one batch row at a
+  ;; time for the rest. The block of W (cols × 32 bytes) stays in cache between the two.
+  (func (export "dense")
+    (param $w i32) (param $rows i32) (param $cols i32) (param $x i32) (param $y i32) (param $batch i32) (param $lanes i32)
+    (local $stride i32) (local $r i32) (local $wb i32) (local $wEnd i32) (local $wp i32) (local $xp i32) (local $yb i32) (local $b i32) (local $i i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $w0 v128) (local $w1 v128) (local $s v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $wb (local.get $w))
+    (block $rowsDone
+      (loop $block
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $wEnd (i32.add (local.get $wb) (i32.shl (local.get $cols) (i32.const 5))))
+        ;; --- four batch rows at a time: a0, a2, a4, a6 hold rows r..r+3 of batch rows b..b+3, a1, a3, a5, a7 rows r+4..r+7
+        (local.set $b (i32.const 0))
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.gt_u (i32.add (local.get $b) (i32.const 4)) (local.get $batch)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
             (local.set $a1 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (block $entriesDone
-              (loop $entry
-                (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-                (local.set $w (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
-                (local.set $xp
-                  (i32.add
-                    (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2)))
-                    (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load (local.get $xp)))))
-                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $xp)))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $entry)))
-            (v128.store (local.get $yp) (local.get $a0))
-            (v128.store offset=16 (local.get $yp) (local.get $a1))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $row)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (br $pairs)))
-    ;; --- the last four lanes, when lanes is not a multiple of eight
-    (if (i32.lt_u (local.get $g) (local.get $lanes))
-      (then
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $r (i32.const 0))
-        (block $rowsDone
-          (loop $row
-            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $a4 (v128.const i32x4 0 0 0 0))
+            (local.set $a5 (v128.const i32x4 0 0 0 0))
+            (local.set $a6 (v128.const i32x4 0 0 0 0))
+            (local.set $a7 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (local.get $wb))
+            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 2))))
+            (block $colsDone
+              (loop $col
+                (br_if $colsDone (i32.ge_u (local.get $wp) (local.get $wEnd)))
+                (local.set $w0 (v128.load (local.get $wp)))
+                (local.set $w1 (v128.load offset=16 (local.get $wp)))
+                (local.set $s (v128.load32_splat (local.get $xp)))
+                (local.set $a0 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a0)))
+                (local.set $a1 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a1)))
+                (local.set $s (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a2 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a2)))
+                (local.set $a3 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a3)))
+                (local.set $s (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a4 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a4)))
+                (local.set $a5 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a5)))
+                (local.set $s (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a6 (f32x4.relaxed_madd (local.get $w0) (local.get $s) (local.get $a6)))
+                (local.set $a7 (f32x4.relaxed_madd (local.get $w1) (local.get $s) (local.get $a7)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+                (br $col)))
+            ;; transpose each 4 × 4 block (rows × batch rows) and store four batch rows per output row
+            (local.set $yb (i32.add (local.get $y) (i32.shl (local.get $b) (i32.const 2))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a2)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a2)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a4) (local.get $a6)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a4) (local.get $a6)))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 0)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 0)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 2)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a1) (local.get $a3)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a1) (local.get $a3)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a5) (local.get $a7)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a5) (local.get $a7)))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 4)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 5)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 6)) (local.get $stride))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $rows)) (then (v128.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 7)) (local.get $stride))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))))
+            (local.set $b (i32.add (local.get $b) (i32.const 4)))
+            (br $quad)))
+        ;; --- the remaining batch rows one at a time
+        (block $singlesDone
+          (loop $single
+            (br_if $singlesDone (i32.ge_u (local.get $b) (local.get $batch)))
             (local.set $a0 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-            (block $entriesDone
-              (loop $entry
-                (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-                (local.set $xp
-                  (i32.add
-                    (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2)))
-                    (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-                (local.set $a0
-                  (f32x4.add (local.get $a0)
-                    (f32x4.mul
-                      (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2)))))
-                      (v128.load (local.get $xp)))))
-                (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                (br $entry)))
-            (v128.store (local.get $yp) (local.get $a0))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $r (i32.add (local.get $r) (i32.const 1)))
-            (br $row))))))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $wp (local.get $wb))
+            (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $b) (i32.const 2))))
+            (block $colsDone
+              (loop $col
+                (br_if $colsDone (i32.ge_u (local.get $wp) (local.get $wEnd)))
+                (local.set $s (v128.load32_splat (local.get $xp)))
+                (local.set $a0 (f32x4.relaxed_madd (v128.load (local.get $wp)) (local.get $s) (local.get $a0)))
+                (local.set $a1 (f32x4.relaxed_madd (v128.load offset=16 (local.get $wp)) (local.get $s) (local.get $a1)))
+                (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+                (local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+                (br $col)))
+            (local.set $yb (i32.add (local.get $y) (i32.shl (local.get $b) (i32.const 2))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 0)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 0)) (local.get $stride))) (f32x4.extract_lane 0 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $stride))) (f32x4.extract_lane 1 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 2)) (local.get $stride))) (f32x4.extract_lane 2 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $stride))) (f32x4.extract_lane 3 (local.get $a0)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 4)) (local.get $stride))) (f32x4.extract_lane 0 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 5)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 5)) (local.get $stride))) (f32x4.extract_lane 1 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 6)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 6)) (local.get $stride))) (f32x4.extract_lane 2 (local.get $a1)))))
+            (if (i32.lt_u (i32.add (local.get $r) (i32.const 7)) (local.get $rows)) (then (f32.store (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 7)) (local.get $stride))) (f32x4.extract_lane 3 (local.get $a1)))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $single)))
+        ;; --- padded lanes [batch, lanes) of the block's rows ← 0
+        (local.set $i (i32.const 0))
+        (block $padDone
+          (loop $padRow
+            (br_if $padDone (i32.or (i32.ge_u (local.get $i) (i32.const 8)) (i32.ge_u (i32.add (local.get $r) (local.get $i)) (local.get $rows))))
+            (local.set $yb (i32.add (local.get $y) (i32.mul (i32.add (local.get $r) (local.get $i)) (local.get $stride))))
+            (local.set $b (local.get $batch))
+            (block $lanesDone
+              (loop $lane
+                (br_if $lanesDone (i32.ge_u (local.get $b) (local.get $lanes)))
+                (f32.store (i32.add (local.get $yb) (i32.shl (local.get $b) (i32.const 2))) (f32.const 0))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $lane)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $padRow)))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (local.set $wb (local.get $wEnd))
+        (br $block))))
 
   ;; dst[f, r] = src[r, f]: rows × features row-major into the feature-major [features, lanes] layout
+  ;; (padded lanes are left alone). In 4 × 4 tiles: four rows' four features loaded as four vectors,
+  ;; transposed with shuffles, stored as four features' four lanes; the edges element by element.
   (func (export "toFeatureMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
-    (local $r i32) (local $f i32) (local $s i32)
+    (local $fc i32) (local $fcEnd i32) (local $r i32) (local $f i32) (local $rows4 i32) (local $f4 i32) (local $stride i32) (local $rowBytes i32) (local $sp i32) (local $dp i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $f4 (i32.and (local.get $features) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $features) (i32.const 2)))
+    ;; 32 features at a time over all rows, so the lines written (or read) at a stride of lanes stay
+    ;; few enough for the cache whatever the stride
+    (block $chunksDone
+      (loop $chunk
+        (br_if $chunksDone (i32.ge_u (local.get $fc) (local.get $f4)))
+        (local.set $fcEnd (select (local.get $f4) (i32.add (local.get $fc) (i32.const 32)) (i32.gt_u (i32.add (local.get $fc) (i32.const 32)) (local.get $f4))))
+        (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowBlock
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $sp (i32.add (local.get $src) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $fc) (i32.const 2)))))
+        (local.set $dp (i32.add (local.get $dst) (i32.add (i32.shl (local.get $r) (i32.const 2)) (i32.mul (local.get $fc) (local.get $stride)))))
+        (local.set $f (local.get $fc))
+        (block $featuresDone
+          (loop $featureBlock
+            (br_if $featuresDone (i32.ge_u (local.get $f) (local.get $fcEnd)))
+            (local.set $v0 (v128.load (local.get $sp)))
+            (local.set $v1 (v128.load (i32.add (local.get $sp) (local.get $rowBytes))))
+            (local.set $v2 (v128.load (i32.add (local.get $sp) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $sp) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+            (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $c (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            (local.set $v0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $c)))
+            (local.set $v1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $c)))
+            (local.set $v2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b) (local.get $d)))
+            (local.set $v3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b) (local.get $d)))
+            (v128.store (local.get $dp) (local.get $v0))
+            (v128.store (i32.add (local.get $dp) (local.get $stride)) (local.get $v1))
+            (v128.store (i32.add (local.get $dp) (i32.shl (local.get $stride) (i32.const 1))) (local.get $v2))
+            (v128.store (i32.add (local.get $dp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $v3))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
+            (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (br $featureBlock)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowBlock)))
+        (local.set $fc (local.get $fcEnd))
+        (br $chunk)))
+    ;; what the tiles leave: the last features % 4 features of the tiled rows, then the last rows % 4 rows
+    (call $toFeatureMajorScalar (local.get $src) (local.get $dst) (i32.const 0) (local.get $rows4) (local.get $f4) (local.get $features) (local.get $features) (local.get $lanes))
+    (call $toFeatureMajorScalar (local.get $src) (local.get $dst) (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $features) (local.get $features) (local.get $lanes)))
+
+  ;; dst[r, f] = src[f, r]: the first `rows` lanes of a feature-major buffer back to row-major, in
+  ;; 4 × 4 tiles as toFeatureMajor, the edges element by element.
+  (func (export "toRowMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
+    (local $fc i32) (local $fcEnd i32) (local $r i32) (local $f i32) (local $rows4 i32) (local $f4 i32) (local $stride i32) (local $rowBytes i32) (local $sp i32) (local $dp i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $f4 (i32.and (local.get $features) (i32.const -4)))
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $rowBytes (i32.shl (local.get $features) (i32.const 2)))
+    ;; 32 features at a time over all rows, so the lines written (or read) at a stride of lanes stay
+    ;; few enough for the cache whatever the stride
+    (block $chunksDone
+      (loop $chunk
+        (br_if $chunksDone (i32.ge_u (local.get $fc) (local.get $f4)))
+        (local.set $fcEnd (select (local.get $f4) (i32.add (local.get $fc) (i32.const 32)) (i32.gt_u (i32.add (local.get $fc) (i32.const 32)) (local.get $f4))))
+        (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $rowBlock
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $sp (i32.add (local.get $src) (i32.add (i32.shl (local.get $r) (i32.const 2)) (i32.mul (local.get $fc) (local.get $stride)))))
+        (local.set $dp (i32.add (local.get $dst) (i32.add (i32.mul (local.get $r) (local.get $rowBytes)) (i32.shl (local.get $fc) (i32.const 2)))))
+        (local.set $f (local.get $fc))
+        (block $featuresDone
+          (loop $featureBlock
+            (br_if $featuresDone (i32.ge_u (local.get $f) (local.get $fcEnd)))
+            (local.set $v0 (v128.load (local.get $sp)))
+            (local.set $v1 (v128.load (i32.add (local.get $sp) (local.get $stride))))
+            (local.set $v2 (v128.load (i32.add (local.get $sp) (i32.shl (local.get $stride) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $sp) (i32.mul (local.get $stride) (i32.const 3)))))
+            (local.set $a (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $c (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $d (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            (local.set $v0 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $c)))
+            (local.set $v1 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $c)))
+            (local.set $v2 (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $b) (local.get $d)))
+            (local.set $v3 (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $b) (local.get $d)))
+            (v128.store (local.get $dp) (local.get $v0))
+            (v128.store (i32.add (local.get $dp) (local.get $rowBytes)) (local.get $v1))
+            (v128.store (i32.add (local.get $dp) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $v2))
+            (v128.store (i32.add (local.get $dp) (i32.mul (local.get $rowBytes) (i32.const 3))) (local.get $v3))
+            (local.set $sp (i32.add (local.get $sp) (i32.shl (local.get $stride) (i32.const 2))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (br $featureBlock)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $rowBlock)))
+        (local.set $fc (local.get $fcEnd))
+        (br $chunk)))
+    ;; what the tiles leave: the last features % 4 features of the tiled rows, then the last rows % 4 rows
+    (call $toRowMajorScalar (local.get $src) (local.get $dst) (i32.const 0) (local.get $rows4) (local.get $f4) (local.get $features) (local.get $features) (local.get $lanes))
+    (call $toRowMajorScalar (local.get $src) (local.get $dst) (local.get $rows4) (local.get $rows) (i32.const 0) (local.get $features) (local.get $features) (local.get $lanes)))
+
+  ;; The element-by-element transposes over rows [r0, r1) and features [f0, f1), for the tiles' edges.
+  (func $toFeatureMajorScalar (param $src i32) (param $dst i32) (param $r0 i32) (param $r1 i32) (param $f0 i32) (param $f1 i32) (param $features i32) (param $lanes i32)
+    (local $r i32) (local $f i32) (local $rm i32) (local $fm i32)
+    (local.set $r (local.get $r0))
     (block $done
       (loop $row
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $f (i32.const 0))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $f (local.get $f0))
         (block $rowDone
           (loop $feature
-            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $features)))
-            (f32.store
-              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2)))
-              (f32.load (i32.add (local.get $src) (local.get $s))))
-            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $f1)))
+            (local.set $rm (i32.shl (i32.add (i32.mul (local.get $r) (local.get $features)) (local.get $f)) (i32.const 2))) ;; [r, f] row-major
+            (local.set $fm (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2))) ;; [f, r] feature-major
+            (f32.store (i32.add (local.get $dst) (local.get $fm)) (f32.load (i32.add (local.get $src) (local.get $rm))))
             (local.set $f (i32.add (local.get $f) (i32.const 1)))
             (br $feature)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; dst[r, f] = src[f, r]: the first `rows` lanes of a feature-major buffer back to row-major
-  (func (export "toRowMajor") (param $src i32) (param $dst i32) (param $rows i32) (param $features i32) (param $lanes i32)
-    (local $r i32) (local $f i32) (local $d i32)
+  (func $toRowMajorScalar (param $src i32) (param $dst i32) (param $r0 i32) (param $r1 i32) (param $f0 i32) (param $f1 i32) (param $features i32) (param $lanes i32)
+    (local $r i32) (local $f i32) (local $rm i32) (local $fm i32)
+    (local.set $r (local.get $r0))
     (block $done
       (loop $row
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $f (i32.const 0))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $f (local.get $f0))
         (block $rowDone
           (loop $feature
-            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $features)))
-            (f32.store
-              (i32.add (local.get $dst) (local.get $d))
-              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2)))))
-            (local.set $d (i32.add (local.get $d) (i32.const 4)))
+            (br_if $rowDone (i32.ge_u (local.get $f) (local.get $f1)))
+            (local.set $rm (i32.shl (i32.add (i32.mul (local.get $r) (local.get $features)) (local.get $f)) (i32.const 2))) ;; [r, f] row-major
+            (local.set $fm (i32.shl (i32.add (i32.mul (local.get $f) (local.get $lanes)) (local.get $r)) (i32.const 2))) ;; [f, r] feature-major
+            (f32.store (i32.add (local.get $dst) (local.get $rm)) (f32.load (i32.add (local.get $src) (local.get $fm))))
             (local.set $f (i32.add (local.get $f) (i32.const 1)))
             (br $feature)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
@@ -320,74 +850,340 @@
   ;; ---------------------------------------------------------------------------------------------
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 
-  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
-  ;; accumulated into y (which the caller zeroes or preloads).
-  (func (export "spmmT")
+  ;; spmmT's product one row at a time (for matrices that are not dense, and rows past the last
+  ;; block of four): lanes two vectors per step where they can (the loads, multiply-adds and stores
+  ;; of the two are independent), then one.
+  (func $spmmTRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
-        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (block $entriesDone
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-            (local.set $w (f32x4.splat (f32.load (i32.add (local.get $val) (i32.shl (local.get $k) (i32.const 2))))))
-            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
+            (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
             (local.set $o (i32.const 0))
-            (block $lanesDone
-              (loop $lane
-                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
+            (block $pairsDone
+              (loop $pair
+                (br_if $pairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
                 (v128.store (i32.add (local.get $yp) (local.get $o))
-                  (f32x4.add (v128.load (i32.add (local.get $yp) (local.get $o)))
-                    (f32x4.mul (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))))))
-                (local.set $o (i32.add (local.get $o) (i32.const 16)))
-                (br $lane)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $pair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
             (br $entry)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
-  ;; of y = W·x at the stored positions only (a sampled dense-dense product).
-  (func (export "sddmm")
+  ;; sddmm's product one row at a time (for matrices that are not dense, and rows past the last
+  ;; block of four): two entries of a row at a time, so each load of dy serves both, with two
+  ;; accumulators per entry (even and odd vectors of lanes, added at the end) so consecutive
+  ;; multiply-adds do not wait on each other.
+  (func $sddmmRows
     (param $rowStart i32) (param $col i32) (param $rows i32)
     (param $dy i32) (param $x i32) (param $g i32) (param $lanes i32)
-    (local $stride i32) (local $r i32) (local $k i32) (local $end i32) (local $acc v128) (local $dp i32) (local $xp i32) (local $o i32) (local $gp i32)
+    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $dp i32) (local $xp0 i32) (local $xp1 i32) (local $o i32) (local $gp i32)
+    (local $d0 v128) (local $d1 v128) (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32)))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
         (local.set $dp (i32.add (local.get $dy) (i32.mul (local.get $r) (local.get $stride))))
-        (local.set $k (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
-        (block $entriesDone
-          (loop $entry
-            (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
-            (local.set $xp (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (i32.shl (local.get $k) (i32.const 2)))) (local.get $stride))))
-            (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        ;; --- two entries at a time
+        (block $entryPairsDone
+          (loop $entryPair
+            (br_if $entryPairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+            (local.set $xp0 (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $xp1 (i32.add (local.get $x) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0))
+            (local.set $a11 (v128.const i32x4 0 0 0 0))
             (local.set $o (i32.const 0))
-            (block $lanesDone
-              (loop $lane
-                (br_if $lanesDone (i32.ge_u (local.get $o) (local.get $stride)))
-                (local.set $acc (f32x4.add (local.get $acc)
-                  (f32x4.mul (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp) (local.get $o))))))
-                (local.set $o (i32.add (local.get $o) (i32.const 16)))
-                (br $lane)))
-            (local.set $gp (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 2))))
+            (block $lanePairsDone
+              (loop $lanePair
+                (br_if $lanePairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $d0 (v128.load (i32.add (local.get $dp) (local.get $o))))
+                (local.set $d1 (v128.load offset=16 (i32.add (local.get $dp) (local.get $o))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (local.get $d1) (v128.load offset=16 (i32.add (local.get $xp0) (local.get $o))) (local.get $a01)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp1) (local.get $o))) (local.get $a10)))
+                (local.set $a11 (f32x4.relaxed_madd (local.get $d1) (v128.load offset=16 (i32.add (local.get $xp1) (local.get $o))) (local.get $a11)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $lanePair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (local.set $d0 (v128.load (i32.add (local.get $dp) (local.get $o))))
+                (local.set $a00 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a10 (f32x4.relaxed_madd (local.get $d0) (v128.load (i32.add (local.get $xp1) (local.get $o))) (local.get $a10)))))
+            (local.set $a00 (f32x4.add (local.get $a00) (local.get $a01)))
+            (local.set $a10 (f32x4.add (local.get $a10) (local.get $a11)))
+            (local.set $gp (i32.add (local.get $g) (local.get $k)))
             (f32.store (local.get $gp)
               (f32.add (f32.load (local.get $gp))
                 (f32.add
-                  (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-                  (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc))))))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $entry)))
+                  (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))
+            (f32.store offset=4 (local.get $gp)
+              (f32.add (f32.load offset=4 (local.get $gp))
+                (f32.add
+                  (f32.add (f32x4.extract_lane 0 (local.get $a10)) (f32x4.extract_lane 1 (local.get $a10)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a10)) (f32x4.extract_lane 3 (local.get $a10))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $entryPair)))
+        ;; --- the row's last entry when it has an odd number
+        (if (i32.lt_u (local.get $k) (local.get $end))
+          (then
+            (local.set $xp0 (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $a00 (v128.const i32x4 0 0 0 0))
+            (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.const 0))
+            (block $lanePairsDone
+              (loop $lanePair
+                (br_if $lanePairsDone (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $a00 (f32x4.relaxed_madd (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))
+                (local.set $a01 (f32x4.relaxed_madd (v128.load offset=16 (i32.add (local.get $dp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $xp0) (local.get $o))) (local.get $a01)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $lanePair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (local.set $a00 (f32x4.relaxed_madd (v128.load (i32.add (local.get $dp) (local.get $o))) (v128.load (i32.add (local.get $xp0) (local.get $o))) (local.get $a00)))))
+            (local.set $a00 (f32x4.add (local.get $a00) (local.get $a01)))
+            (local.set $gp (i32.add (local.get $g) (local.get $k)))
+            (f32.store (local.get $gp)
+              (f32.add (f32.load (local.get $gp))
+                (f32.add
+                  (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00)))
+                  (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
+
+  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
+  ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
+  ;; one run of consecutive columns (a dense matrix, see $sameRun), per block and eight (then four)
+  ;; lanes the four rows of x stay in locals and each y vector is loaded and stored once for the four
+  ;; rows' multiply-adds, added in row order as one row at a time would; the rows past the last whole
+  ;; block, and other matrices, go one row at a time ($spmmTRows).
+  (func (export "spmmT")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
+    (local $vp0 i32) (local $vp i32) (local $vEnd i32) (local $yc i32) (local $yp i32) (local $o i32)
+    (local $xr0 i32) (local $xr1 i32) (local $xr2 i32) (local $xr3 i32) (local $w v128) (local $y0 v128) (local $y1 v128)
+    (local $x00 v128) (local $x01 v128) (local $x10 v128) (local $x11 v128) (local $x20 v128) (local $x21 v128) (local $x30 v128) (local $x31 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then
+        (block $blocksDone
+          (loop $block
+            (br_if $blocksDone (i32.gt_u (i32.add (local.get $rb) (i32.const 4)) (local.get $rows)))
+            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
+            (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
+            (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
+            (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
+            (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
+            (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))))
+            (local.set $xr1 (i32.add (local.get $xr0) (local.get $stride)))
+            (local.set $xr2 (i32.add (local.get $xr1) (local.get $stride)))
+            (local.set $xr3 (i32.add (local.get $xr2) (local.get $stride)))
+            (local.set $o (i32.const 0))
+            (block $pairsDone
+              (loop $pair
+                (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $stride)))
+              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+              (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
+              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+              (local.set $x11 (v128.load offset=16 (i32.add (local.get $xr1) (local.get $o))))
+              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+              (local.set $x21 (v128.load offset=16 (i32.add (local.get $xr2) (local.get $o))))
+              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+              (local.set $x31 (v128.load offset=16 (i32.add (local.get $xr3) (local.get $o))))
+              (local.set $vp (local.get $vp0))
+              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+              (block $runDone2
+                (loop $run2
+                  (br_if $runDone2 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+                  (local.set $y0 (v128.load (local.get $yp)))
+                  (local.set $y1 (v128.load offset=16 (local.get $yp)))
+                  (local.set $w (v128.load32_splat (local.get $vp)))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x01) (local.get $y1)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x11) (local.get $y1)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x21) (local.get $y1)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x31) (local.get $y1)))
+                  (v128.store (local.get $yp) (local.get $y0))
+                  (v128.store offset=16 (local.get $yp) (local.get $y1))
+                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+                  (br $run2)))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $pair)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+              (local.set $vp (local.get $vp0))
+              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+              (block $runDone1
+                (loop $run1
+                  (br_if $runDone1 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+                  (local.set $y0 (v128.load (local.get $yp)))
+                  (local.set $w (v128.load32_splat (local.get $vp)))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+                  (v128.store (local.get $yp) (local.get $y0))
+                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+                  (br $run1)))))
+            (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
+            (br $block)))))
+    (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
+      (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))) (local.get $y) (local.get $lanes)))
+
+  ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
+  ;; of y = W·x at the stored positions only (a sampled dense-dense product). When every block of
+  ;; four rows stores one run of consecutive columns (a dense matrix, see $sameRun), per block two
+  ;; columns at a time: eight accumulators (4 rows × 2 columns), each load of dy used for two
+  ;; columns and each load of x for four rows; the rows past the last whole block, and other
+  ;; matrices, go one row at a time ($sddmmRows).
+  (func (export "sddmm")
+    (param $rowStart i32) (param $col i32) (param $rows i32)
+    (param $dy i32) (param $x i32) (param $g i32) (param $lanes i32)
+    (local $stride i32) (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
+    (local $j i32) (local $o i32) (local $gp i32) (local $q i32) (local $xc i32) (local $xp0 i32)
+    (local $dr0 i32) (local $dr1 i32) (local $dr2 i32) (local $dr3 i32) (local $d v128) (local $x0 v128) (local $x1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then
+        (block $blocksDone
+          (loop $block
+            (br_if $blocksDone (i32.gt_u (i32.add (local.get $rb) (i32.const 4)) (local.get $rows)))
+            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
+            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+            (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
+            (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
+            (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
+            (local.set $gp (i32.add (local.get $g) (local.get $k)))
+            (local.set $xc (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $dr0 (i32.add (local.get $dy) (i32.mul (local.get $rb) (local.get $stride))))
+            (local.set $dr1 (i32.add (local.get $dr0) (local.get $stride)))
+            (local.set $dr2 (i32.add (local.get $dr1) (local.get $stride)))
+            (local.set $dr3 (i32.add (local.get $dr2) (local.get $stride)))
+            (local.set $j (i32.const 0))
+            (block $colPairsDone
+              (loop $colPair
+                (br_if $colPairsDone (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $nb1)))
+              (local.set $xp0 (i32.add (local.get $xc) (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (local.get $stride))))
+              (local.set $a00 (v128.const i32x4 0 0 0 0))
+              (local.set $a01 (v128.const i32x4 0 0 0 0))
+              (local.set $a10 (v128.const i32x4 0 0 0 0))
+              (local.set $a11 (v128.const i32x4 0 0 0 0))
+              (local.set $a20 (v128.const i32x4 0 0 0 0))
+              (local.set $a21 (v128.const i32x4 0 0 0 0))
+              (local.set $a30 (v128.const i32x4 0 0 0 0))
+              (local.set $a31 (v128.const i32x4 0 0 0 0))
+              (local.set $o (i32.const 0))
+              (block $lanesDone2
+                (loop $lane2
+                  (br_if $lanesDone2 (i32.ge_u (local.get $o) (local.get $stride)))
+                  (local.set $x0 (v128.load (i32.add (local.get $xp0) (local.get $o))))
+                  (local.set $x1 (v128.load (i32.add (i32.add (local.get $xp0) (local.get $stride)) (local.get $o))))
+                  (local.set $d (v128.load (i32.add (local.get $dr0) (local.get $o))))
+                  (local.set $a00 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a00)))
+                  (local.set $a01 (f32x4.relaxed_madd (local.get $d) (local.get $x1) (local.get $a01)))
+                  (local.set $d (v128.load (i32.add (local.get $dr1) (local.get $o))))
+                  (local.set $a10 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a10)))
+                  (local.set $a11 (f32x4.relaxed_madd (local.get $d) (local.get $x1) (local.get $a11)))
+                  (local.set $d (v128.load (i32.add (local.get $dr2) (local.get $o))))
+                  (local.set $a20 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a20)))
+                  (local.set $a21 (f32x4.relaxed_madd (local.get $d) (local.get $x1) (local.get $a21)))
+                  (local.set $d (v128.load (i32.add (local.get $dr3) (local.get $o))))
+                  (local.set $a30 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a30)))
+                  (local.set $a31 (f32x4.relaxed_madd (local.get $d) (local.get $x1) (local.get $a31)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (br $lane2)))
+              (local.set $q (i32.add (i32.add (local.get $gp) (i32.const 0)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00))) (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))
+              (f32.store offset=4 (local.get $q) (f32.add (f32.load offset=4 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a01)) (f32x4.extract_lane 1 (local.get $a01))) (f32.add (f32x4.extract_lane 2 (local.get $a01)) (f32x4.extract_lane 3 (local.get $a01))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb1)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a10)) (f32x4.extract_lane 1 (local.get $a10))) (f32.add (f32x4.extract_lane 2 (local.get $a10)) (f32x4.extract_lane 3 (local.get $a10))))))
+              (f32.store offset=4 (local.get $q) (f32.add (f32.load offset=4 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a11)) (f32x4.extract_lane 1 (local.get $a11))) (f32.add (f32x4.extract_lane 2 (local.get $a11)) (f32x4.extract_lane 3 (local.get $a11))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb2)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a20)) (f32x4.extract_lane 1 (local.get $a20))) (f32.add (f32x4.extract_lane 2 (local.get $a20)) (f32x4.extract_lane 3 (local.get $a20))))))
+              (f32.store offset=4 (local.get $q) (f32.add (f32.load offset=4 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a21)) (f32x4.extract_lane 1 (local.get $a21))) (f32.add (f32x4.extract_lane 2 (local.get $a21)) (f32x4.extract_lane 3 (local.get $a21))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb3)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a30)) (f32x4.extract_lane 1 (local.get $a30))) (f32.add (f32x4.extract_lane 2 (local.get $a30)) (f32x4.extract_lane 3 (local.get $a30))))))
+              (f32.store offset=4 (local.get $q) (f32.add (f32.load offset=4 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a31)) (f32x4.extract_lane 1 (local.get $a31))) (f32.add (f32x4.extract_lane 2 (local.get $a31)) (f32x4.extract_lane 3 (local.get $a31))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (br $colPair)))
+            (if (i32.lt_u (local.get $j) (local.get $nb1))
+              (then
+              (local.set $xp0 (i32.add (local.get $xc) (i32.mul (i32.shr_u (local.get $j) (i32.const 2)) (local.get $stride))))
+              (local.set $a00 (v128.const i32x4 0 0 0 0))
+              (local.set $a10 (v128.const i32x4 0 0 0 0))
+              (local.set $a20 (v128.const i32x4 0 0 0 0))
+              (local.set $a30 (v128.const i32x4 0 0 0 0))
+              (local.set $o (i32.const 0))
+              (block $lanesDone1
+                (loop $lane1
+                  (br_if $lanesDone1 (i32.ge_u (local.get $o) (local.get $stride)))
+                  (local.set $x0 (v128.load (i32.add (local.get $xp0) (local.get $o))))
+                  (local.set $d (v128.load (i32.add (local.get $dr0) (local.get $o))))
+                  (local.set $a00 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a00)))
+                  (local.set $d (v128.load (i32.add (local.get $dr1) (local.get $o))))
+                  (local.set $a10 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a10)))
+                  (local.set $d (v128.load (i32.add (local.get $dr2) (local.get $o))))
+                  (local.set $a20 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a20)))
+                  (local.set $d (v128.load (i32.add (local.get $dr3) (local.get $o))))
+                  (local.set $a30 (f32x4.relaxed_madd (local.get $d) (local.get $x0) (local.get $a30)))
+                  (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                  (br $lane1)))
+              (local.set $q (i32.add (i32.add (local.get $gp) (i32.const 0)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a00)) (f32x4.extract_lane 1 (local.get $a00))) (f32.add (f32x4.extract_lane 2 (local.get $a00)) (f32x4.extract_lane 3 (local.get $a00))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb1)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a10)) (f32x4.extract_lane 1 (local.get $a10))) (f32.add (f32x4.extract_lane 2 (local.get $a10)) (f32x4.extract_lane 3 (local.get $a10))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb2)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a20)) (f32x4.extract_lane 1 (local.get $a20))) (f32.add (f32x4.extract_lane 2 (local.get $a20)) (f32x4.extract_lane 3 (local.get $a20))))))
+              (local.set $q (i32.add (i32.add (local.get $gp) (local.get $nb3)) (local.get $j)))
+              (f32.store offset=0 (local.get $q) (f32.add (f32.load offset=0 (local.get $q)) (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a30)) (f32x4.extract_lane 1 (local.get $a30))) (f32.add (f32x4.extract_lane 2 (local.get $a30)) (f32x4.extract_lane 3 (local.get $a30))))))))
+            (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
+            (br $block)))))
+    (call $sddmmRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (i32.sub (local.get $rows) (local.get $rb))
+      (i32.add (local.get $dy) (i32.mul (local.get $rb) (local.get $stride))) (local.get $x) (local.get $g) (local.get $lanes)))
 
   ;; y[f] += Σ_lanes x[f, :] (bias gradients)
   (func (export "rowSums") (param $x i32) (param $y i32) (param $features i32) (param $lanes i32)

@@ -3,6 +3,7 @@
  * declare it (it lives in lib.dom), though Node provides it.
  */
 declare namespace WebAssembly {
+  function validate(bytes: Uint8Array): boolean;
   class Module {
     constructor(bytes: Uint8Array);
   }

@@ -11,8 +11,10 @@
  * Every activation is a `[batch, features]` matrix (leading singleton axes, as around the GRU, are
  * bookkeeping only) and is held feature-major, `[features, lanes]` with the batch padded to a multiple
  * of four lanes, in the memory of the WebAssembly kernels (`src/kernels/sparse-kernels.wat`), which multiply
- * each stored weight into four or eight batch rows per SIMD instruction. Weights are placed in that
- * memory once; activation buffers once per batch size.
+ * each stored weight into four to sixteen batch rows per SIMD instruction. A nearly dense matrix
+ * (at least {@link DENSE_KERNEL_FROM} of its positions stored) runs on the `dense` kernel instead,
+ * which keeps output rows across the SIMD lanes and reads no indices, so a dense layer is never paid
+ * for at sparse prices. Weights are placed in that memory once; activation buffers once per batch size.
  *
  * GRU (ONNX operator definition), per step, gates z, r, h stacked in W [1, 3H, In], R [1, 3H, H],
  * B [1, 6H] = [Wb | Rb]:
@@ -26,7 +28,7 @@ import { DataType } from '../onnx/types.js';
 import { checkFiniteConstants } from '../onnx/constants.js';
 import { AGENT_INPUT_NAMES, AGENT_OUTPUT_NAMES } from '../onnx/agent-contract.js';
 import { ShapeError, ToolkitError } from '../util/errors.js';
-import { csrFromEntries, nnz, type CsrMatrix } from '../kernels/csr.js';
+import { csrFromEntries, density, nnz, packDense, type CsrMatrix } from '../kernels/csr.js';
 import { KernelArena, type SparseKernels } from '../kernels/kernels.js';
 import type { AgentDims, AgentEngine } from './engine-types.js';
 import { attribute, axesOf, checkSupported, SPARSE_ENGINE_OPS } from './sparse-engine-rules.js';
@@ -35,15 +37,22 @@ import { loadConstants, type EngineConstant } from './sparse-engine-constants.js
 
 export { SPARSE_ENGINE_OPS };
 
-/** One compiled op; `at[slot]` is the byte offset of that slot's `[features, lanes]` buffer. */
-type Op = (at: Int32Array, lanes: number) => void;
+/**
+ * The density from which a weight matrix runs on the dense kernel rather than the CSR one. Measured
+ * on 2026-12-07 (AMD EPYC Zen 4, 5 rows in 8 lanes, 768×256, 192×64 and 64×72 matrices): the CSR
+ * product costs about as much as the dense one at densities 0.35–0.5, less below.
+ */
+export const DENSE_KERNEL_FROM = 0.4;
 
-/** A CSR matrix placed in kernel memory. */
+/** One compiled op; `at[slot]` is the byte offset of that slot's `[features, lanes]` buffer, `batch` the rows in use. */
+type Op = (at: Int32Array, lanes: number, batch: number) => void;
+
+/** A matrix placed in kernel memory: y ← W·x for byte offsets of `[features, lanes]` buffers. */
 interface PlacedMatrix {
   rows: number;
-  rowStart: number;
-  col: number;
-  val: number;
+  /** Whether it runs on the dense kernel (see {@link DENSE_KERNEL_FROM}). */
+  dense: boolean;
+  product: (x: number, y: number, batch: number, lanes: number) => void;
 }
 
 /** What compiling one node needs from the graph compiler. */
@@ -75,6 +84,8 @@ export class SparseAgentEngine implements AgentEngine {
     private readonly slots: { inputs: number; hIn: number; qValues: number; hOut: number },
     /** Weights stored in the compiled matrices (what a row's work is proportional to). */
     readonly storedWeights: number,
+    /** How many weight matrices run on the dense kernel and how many on the CSR one. */
+    readonly matrixKernels: { dense: number; csr: number },
     private readonly what: string,
   ) {}
 
@@ -117,9 +128,17 @@ export class SparseAgentEngine implements AgentEngine {
       return csrFromEntries(rows, cols, d.length, (k) => entry(k, d[k] as number));
     };
     let stored = 0;
+    const matrixKernels = { dense: 0, csr: 0 };
     const place = (m: CsrMatrix): PlacedMatrix => {
       stored += nnz(m);
-      return { rows: m.rows, rowStart: arena.put(m.rowStart), col: arena.put(m.col), val: arena.put(m.value) };
+      matrixKernels[density(m) >= DENSE_KERNEL_FROM ? 'dense' : 'csr']++;
+      const { rows, cols } = m;
+      if (density(m) >= DENSE_KERNEL_FROM) {
+        const w = arena.put(packDense(m));
+        return { rows, dense: true, product: (x, y, batch, lanes) => k.dense(w, rows, cols, x, y, batch, lanes) };
+      }
+      const [rowStart, col, val] = [arena.put(m.rowStart), arena.put(m.col), arena.put(m.value)];
+      return { rows, dense: false, product: (x, y, _batch, lanes) => k.spmm(rowStart, col, val, rows, x, y, lanes) };
     };
 
     // --- value slots: graph inputs first, then every node output; each is [1 × lead, batch, features]
@@ -157,7 +176,7 @@ export class SparseAgentEngine implements AgentEngine {
           if (width[x] !== inner) fail(`has a MatMul ('${out}') of ${width[x]} features by [${inner}, ${n}]`);
           const w = place(matrix(b, n, inner, true));
           const y = define(out, n, lead(a));
-          ops.push((at, lanes) => k.spmm(w.rowStart, w.col, w.val, w.rows, at[x] as number, at[y] as number, lanes));
+          ops.push((at, lanes, batch) => w.product(at[x] as number, at[y] as number, batch, lanes));
           break;
         }
         case 'Add': {
@@ -211,7 +230,7 @@ export class SparseAgentEngine implements AgentEngine {
     const slots = { inputs: 0, hIn: 1, qValues: use(qName as string), hOut: use(hOutName as string) };
     if (width[slots.qValues] !== dims.nActions || width[slots.hOut] !== dims.hidden) fail('produces outputs of the wrong sizes');
     if (lead(qName as string) !== 0 || lead(hOutName as string) !== 0) fail('produces outputs that are not [batch, features]');
-    return new SparseAgentEngine(dims, arena, ops, width, slots, stored, what);
+    return new SparseAgentEngine(dims, arena, ops, width, slots, stored, matrixKernels, what);
   }
 
   private static compileGru(node: NodeProto, c: CompileContext, arena: KernelArena): Op {
@@ -257,14 +276,14 @@ export class SparseAgentEngine implements AgentEngine {
     const gr = c.define(`${yhName}#gr`, before ? 0 : h, 0);
     const yh = c.define(yhName, h, 1); // Y_h [1, batch, H]
     const k = c.k;
-    return (at, lanes) => {
+    return (at, lanes, batch) => {
       const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [number, number, number, number, number, number, number];
-      k.spmm(W.rowStart, W.col, W.val, W.rows, X, GX, lanes); // [3H, lanes]
-      k.spmm(Rh.rowStart, Rh.col, Rh.val, Rh.rows, H, GH, lanes); // [3H or 2H, lanes]
+      W.product(X, GX, batch, lanes); // [3H, lanes]
+      Rh.product(H, GH, batch, lanes); // [3H or 2H, lanes]
       k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
       if (Rn) {
         k.mul(GX + 4 * h * lanes, H, RH, h * lanes); // r ⊙ h  [H, lanes]
-        k.spmm(Rn.rowStart, Rn.col, Rn.val, Rn.rows, RH, GR, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
+        Rn.product(RH, GR, batch, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
       }
       k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0, 0); // [H, lanes]
     };
@@ -294,7 +313,7 @@ export class SparseAgentEngine implements AgentEngine {
     const [inAt, hInAt, qAt, hOutAt] = [at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [number, number, number, number];
     a.putFeatureMajor(inputs, batch, inputSize, lanes, staging, inAt);
     a.putFeatureMajor(hidden, batch, h, lanes, staging, hInAt);
-    for (const op of this.ops) op(at, lanes);
+    for (const op of this.ops) op(at, lanes, batch);
     qOut.set(a.rowMajorView(qAt, batch, nActions, lanes, staging));
     hOut.set(a.rowMajorView(hOutAt, batch, h, lanes, staging));
   }
