@@ -6,8 +6,8 @@ import { readSnapshot } from '../snapshot/io.js';
 import { runPaths } from '../run/run-dir.js';
 import { exportAgent, exportAgentBytes, type SparseEncoding, type WeightFormat } from './export-agent.js';
 import { wrapBatchAgents } from './export-batch.js';
-import { encodeModel } from './schema.js';
-import { writeOnnxFile } from './read.js';
+import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
+import { writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
 
 /**
  * Export the agent snapshot of run `runDir` to `out` (written atomically), as the per-agent graph or,

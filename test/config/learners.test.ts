@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALGORITHMS, ALGORITHM_MIXER, LEARNERS, MODE_GROW_RULES, SPARSITY_MODES, SPARSITY_MODE_KINDS, resolveConfig, targetMixerPasses, usesDensity } from '../../src/config/index.js';
-import { ConfigError } from '../../src/util/errors.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { networkWidths } from '../../src/marl/training/setup.js';
 import type { EnvInfo } from '../../src/envs/types.js';
 

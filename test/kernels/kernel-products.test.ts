@@ -13,8 +13,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena, relaxedSimdSupported, type KernelVariant } from '../../src/kernels/kernels.js';
-import { csrFromEntries, packDense, type CsrMatrix } from '../../src/kernels/csr.js';
+import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { csrFromEntries, packDense, type CsrMatrix } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { Rng } from '../../src/util/rng.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { decodeModel } from '../../src/onnx/schema.js';
+import { decodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
 import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { makeNode } from '../../src/onnx/builders.js';
