@@ -73,11 +73,11 @@ export function buildServer(policy: StatelessPolicy, options: ServeOptions = {})
 
   app.setErrorHandler((err: FastifyError | Refusal | ToolkitError, _req, reply) => {
     if (err instanceof Refusal) return reply.code(err.status).send({ error: err.code, message: err.message });
-    if (err instanceof ToolkitError && INPUT_CODES.has(err.code)) return reply.code(400).send({ error: err.code, message: err.message });
-    if (err instanceof RangeError || err instanceof TypeError) return reply.code(400).send({ error: 'E_BAD_REQUEST', message: err.message });
+    // fastify's own refusals first (some of its errors are RangeErrors): schema, JSON, size, media type
     const status = (err as FastifyError).statusCode;
     if ((err as FastifyError).validation) return reply.code(400).send({ error: 'E_BAD_REQUEST', message: err.message });
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: status === 413 ? 'E_TOO_LARGE' : status === 415 ? 'E_MEDIA_TYPE' : 'E_BAD_REQUEST', message: err.message });
+    if (err instanceof ToolkitError && INPUT_CODES.has(err.code)) return reply.code(400).send({ error: err.code, message: err.message });
     return reply.code(500).send({ error: err instanceof ToolkitError ? err.code : 'E_INTERNAL', message: err.message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'E_NO_ROUTE', message: `no route ${req.method} ${req.url}; the routes are POST /sessions, POST /sessions/:id/step, DELETE /sessions/:id, GET /healthz, GET /metrics` }));
