@@ -46,3 +46,14 @@ export const SESSION_PARAMS_SCHEMA = {
 
 /** Validator options: no coercion ("1" stays a string and is refused), no silent removal of unknown keys, finite numbers only. */
 export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, strictNumbers: true } as const;
+
+/** The step answer's schema (fastify serialises replies with it: faster than JSON.stringify, and nothing else leaks out). */
+export const STEP_REPLY_SCHEMA = {
+  type: 'object',
+  required: ['actions', 'step'],
+  properties: {
+    actions: { type: 'array', items: { type: 'integer' } },
+    step: { type: 'integer' },
+    qValues: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+  },
+} as const;

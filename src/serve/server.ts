@@ -19,7 +19,7 @@ import type { StatelessPolicy } from '../runtime/stateless-policy.js';
 import { StepBatcher } from '../runtime/step-batcher.js';
 import { SessionTable } from './sessions.js';
 import { ServeMetrics } from './metrics.js';
-import { AJV_OPTIONS, SESSION_PARAMS_SCHEMA, stepBodySchema, type StepBody } from './schemas.js';
+import { AJV_OPTIONS, SESSION_PARAMS_SCHEMA, STEP_REPLY_SCHEMA, stepBodySchema, type StepBody } from './schemas.js';
 
 /** Options of {@link buildServer}. */
 export interface ServeOptions {
@@ -90,7 +90,7 @@ export function buildServer(policy: StatelessPolicy, options: ServeOptions = {})
     return reply.code(201).send({ session: s.id, nAgents: meta.nAgents, nActions: meta.nActions, obsSize: meta.inputLayout.obs, ttlMs: o.ttlMs });
   });
 
-  app.post<{ Params: { id: string }; Body: StepBody }>('/sessions/:id/step', { schema: { params: SESSION_PARAMS_SCHEMA, body: stepBodySchema(meta) } }, async (req) => {
+  app.post<{ Params: { id: string }; Body: StepBody }>('/sessions/:id/step', { schema: { params: SESSION_PARAMS_SCHEMA, body: stepBodySchema(meta), response: { 200: STEP_REPLY_SCHEMA } } }, async (req) => {
     const s = sessions.use(req.params.id);
     if (!s) throw unknown(req.params.id);
     if (s.busy) throw new Refusal(409, 'E_BUSY', `session '${s.id}' has a step in flight; send its next step after the answer to this one`);
