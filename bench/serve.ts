@@ -161,7 +161,7 @@ function stepBodies(rng: Rng, n: number, o: number, a: number, count: number): s
 const quantile = (sorted: Float64Array, q: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number) : NaN);
 
 /** Run one configuration. */
-async function runConfig(c: ServeConfig, seconds: number, bodies: string[]): Promise<ServeRow> {
+export async function runConfig(c: ServeConfig, seconds: number, bodies: string[]): Promise<ServeRow> {
   const { child, base } = await startServer(c);
   const url = new URL(base);
   const latencies: number[] = [];
