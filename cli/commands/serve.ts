@@ -60,7 +60,7 @@ export function serveCommand(io: CliIo): Command {
       const policy = await StatelessPolicy.create(path, { engine: opts.engine, ort: { intraOpNumThreads: opts.threads, graphOptimizationLevel: opts.graphOpt } });
       const signals = onStopSignal();
       try {
-        const app = buildServer(policy, { ttlMs: opts.ttl * 1000, maxSessions: opts.maxSessions, maxBatch: opts.maxBatch, bodyLimit: opts.bodyLimit });
+        const app = buildServer(policy, { ttlMs: opts.ttl * 1000, maxSessions: opts.maxSessions, maxBatch: opts.maxBatch, bodyLimit: opts.bodyLimit, onInternalError: (err) => io.err(`mast serve: internal error (answered 500): ${err.stack ?? err.message}`) });
         const address = await app.listen({ port: opts.port, host: opts.host }).catch((err: NodeJS.ErrnoException) => {
           throw new ToolkitError('E_IO', `mast serve cannot listen on ${opts.host}:${opts.port}: ${err.message}`, { hint: err.code === 'EADDRINUSE' ? 'another process holds the port: choose another with --port (0: any free port)' : 'check --host (an address of this machine) and --port', cause: err });
         });

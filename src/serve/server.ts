@@ -31,6 +31,8 @@ export interface ServeOptions {
   bodyLimit?: number;
   /** Most sessions stepped in one engine call (default 1024); 1: one engine call per request. */
   maxBatch?: number;
+  /** Called with every error answered with 500 (a bug, not the request's fault), to log it. */
+  onInternalError?: (err: Error) => void;
 }
 
 /** Defaults of {@link ServeOptions}. */
@@ -78,6 +80,7 @@ export function buildServer(policy: StatelessPolicy, options: ServeOptions = {})
     if ((err as FastifyError).validation) return reply.code(400).send({ error: 'E_BAD_REQUEST', message: err.message });
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: status === 413 ? 'E_TOO_LARGE' : status === 415 ? 'E_MEDIA_TYPE' : 'E_BAD_REQUEST', message: err.message });
     if (err instanceof ToolkitError && INPUT_CODES.has(err.code)) return reply.code(400).send({ error: err.code, message: err.message });
+    options.onInternalError?.(err);
     return reply.code(500).send({ error: err instanceof ToolkitError ? err.code : 'E_INTERNAL', message: err.message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'E_NO_ROUTE', message: `no route ${req.method} ${req.url}; the routes are POST /sessions, POST /sessions/:id/step, DELETE /sessions/:id, GET /healthz, GET /metrics` }));

@@ -92,3 +92,19 @@ test('refusals: a second step in flight (409), a full table (503), a body over t
   await app2.close();
   await policy.close();
 });
+
+test('an error that is not the request\'s fault is a 500 with its code, reported to onInternalError, and the server goes on', async () => {
+  const policy = await StatelessPolicy.create(SMAC, { engine: 'sparse' });
+  const seen: Error[] = [];
+  const app = buildServer(policy, { onInternalError: (err) => seen.push(err) });
+  const id = (await app.inject({ method: 'POST', url: '/sessions' })).json().session;
+  await policy.close(); // the engine is gone: every step fails with E_CLOSED
+  const res = await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, new Rng(1)) } });
+  assert.equal(res.statusCode, 500);
+  assert.equal(res.json().error, 'E_CLOSED');
+  assert.equal(seen.length, 1);
+  assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+  const again = await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, new Rng(2)) } });
+  assert.equal(again.statusCode, 500, 'the session is not left busy');
+  await app.close();
+});
