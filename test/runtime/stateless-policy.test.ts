@@ -13,6 +13,10 @@ import { OnnxPolicy } from '../../src/runtime/policy.js';
 import { ortSessionOptions } from '../../src/runtime/ort.js';
 import { Rng } from '../../src/util/rng.js';
 import { ShapeError, ToolkitError } from '../../src/util/errors.js';
+import { exportAgent, exportAgentBytes } from '../../src/onnx/export-agent.js';
+import { wrapBatchAgents } from '../../src/onnx/export-batch.js';
+import { encodeModel } from '../../src/onnx/schema.js';
+import { snapshot } from '../onnx/fixtures.js';
 
 const MODELS = fileURLToPath(new URL('../../../models/', import.meta.url));
 const SMAC = join(MODELS, 'smaclite_3m-mast-d0.1.onnx');
@@ -123,4 +127,24 @@ test('ONNX Runtime session options pass through: threads and optimisation level 
   x.qValues.forEach((q, i) => assert.ok(Math.abs(q - y.qValues[i]!) <= 1e-5));
   await tuned.close();
   await plain.close();
+});
+
+test('a batch-agents export steps its sessions one call each, with the results of the row graph (within 1e-5)', async () => {
+  const snap = snapshot(0.3, 5);
+  const rows = await StatelessPolicy.create(exportAgentBytes(snap));
+  const batched = await StatelessPolicy.create(encodeModel(wrapBatchAgents(exportAgent(snap), snap.architecture)));
+  assert.equal(batched.batchesSessions, false);
+  const rng = new Rng(12);
+  let [a, b] = [[rows.initialState(), rows.initialState()], [batched.initialState(), batched.initialState()]];
+  for (let t = 0; t < 4; t++) {
+    const inputs = a.map((state) => randomStep(rows, rng, state));
+    const [x, y] = [await rows.stepMany(inputs), await batched.stepMany(inputs.map((input, s) => ({ ...input, state: b[s]! })))];
+    x.forEach((d, s) => {
+      assert.deepEqual(y[s]!.actions, d.actions, `step ${t} session ${s}`);
+      d.qValues.forEach((q, i) => assert.ok(Math.abs(q - y[s]!.qValues[i]!) <= 1e-5));
+    });
+    [a, b] = [x.map((d) => d.state), y.map((d) => d.state)];
+  }
+  await rows.close();
+  await batched.close();
 });
