@@ -60,6 +60,13 @@ module.exports = {
       to: { path: 'bullmq' },
     },
     {
+      name: 'fastify-only-in-serve',
+      severity: 'error',
+      comment: 'the HTTP server of `mast serve` (src/serve/) is the only user of fastify; the runtime it serves stays free of it',
+      from: { pathNot: '^(src/serve|test)/' },
+      to: { path: 'fastify' },
+    },
+    {
       name: 'src-never-imports-cli',
       severity: 'error',
       comment: 'the library (src/) is beneath the command line (cli/): move what both need into src/',

@@ -11,6 +11,8 @@
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
+ * `npm run bench -- serve [--seconds S]`: load on `mast serve` over loopback (`serve.ts`): decisions/s,
+ * latency, errors and lost sessions at 1, 100 and 1,000 concurrent sessions, sparse vs ONNX Runtime.
  * `npm run bench -- offline-compress`: offline compression of the shipped dense agents to 0.1, their
  * returns beside the dense ones (`offline-compress.ts`; not a timing).
  */
@@ -83,6 +85,16 @@ if (process.argv.includes('env-bridge')) {
   const { envBridgeBench, formatEnvBridge } = await import('./env-bridge.js');
   const summary = envBridgeBench();
   if (!json) for (const line of formatEnvBridge(summary)) console.log(line);
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('serve')) {
+  const { serveBench, formatServe } = await import('./serve.js');
+  const at = process.argv.indexOf('--seconds');
+  const seconds = at > 0 ? Number(process.argv[at + 1]) : 5;
+  if (!(seconds > 0)) throw new RangeError(`--seconds must be a positive number, got ${process.argv[at + 1]}`);
+  const summary = await serveBench(seconds, (line) => !json && console.log(line));
+  if (!json) for (const line of formatServe(summary)) console.log(line);
   console.log(JSON.stringify(summary));
   process.exit(0);
 }

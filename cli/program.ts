@@ -20,6 +20,7 @@ import { demoCommand } from './commands/demo.js';
 import { reportCommand, studyCommand } from './commands/study.js';
 import { workerCommand } from './commands/worker.js';
 import { recordCommand } from './commands/record.js';
+import { serveCommand } from './commands/serve.js';
 
 /**
  * The `mast` program. Errors propagate to the caller (commands never exit the process);
@@ -32,7 +33,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
+  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, serveCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
     const cmd = make(io);
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

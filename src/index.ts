@@ -20,6 +20,9 @@ export { readOnnxFile, writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx
 export { inspectModel, type ModelReport, type TensorReport } from '@mast-toolkit/runtime/internal/onnx/inspect';
 export { validateModel, OnnxValidationError, type ValidationRule } from '@mast-toolkit/runtime/internal/onnx/validate';
 export { OnnxPolicy, type PolicyStep, type PolicyOptions } from '@mast-toolkit/runtime/internal/runtime/policy';
+export { StatelessPolicy, type PolicyState, type StatelessStep, type StatelessDecision } from '@mast-toolkit/runtime/internal/runtime/stateless-policy';
+export { StepBatcher, type StepBatcherOptions, type StepBatcherStats, type SessionStepper } from '@mast-toolkit/runtime/internal/runtime/step-batcher';
+export { ORT_OPTIMIZATION_LEVELS, type OrtSessionOptions } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 export { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
 export { ENGINES, type EngineName, type AgentEngine } from '@mast-toolkit/runtime/internal/runtime/engine';
 export { evaluateOnnxAgent, type EvalOptions, type EvalReport } from './verify/eval.js';

@@ -8,8 +8,10 @@
  */
 export * from './util/errors.js';
 export { OnnxPolicy, type PolicyStep, type PolicyOptions } from './runtime/policy.js';
+export { StatelessPolicy, type PolicyState, type StatelessStep, type StatelessDecision } from './runtime/stateless-policy.js';
+export { StepBatcher, type StepBatcherOptions, type StepBatcherStats, type SessionStepper } from './runtime/step-batcher.js';
 export { SparseAgentEngine, SPARSE_ENGINE_OPS } from './runtime/sparse-engine.js';
-export { ENGINES, type EngineName, type AgentEngine, type AgentDims } from './runtime/engine-types.js';
+export { ENGINES, ORT_OPTIMIZATION_LEVELS, type EngineName, type AgentEngine, type AgentDims, type OrtSessionOptions } from './runtime/engine-types.js';
 export { readModelBytes, readOnnxFile } from './onnx/read.js';
 export { decodeModel } from './onnx/schema.js';
 export { validateModel, OnnxValidationError, type ValidationRule } from './onnx/validate.js';

@@ -11,6 +11,23 @@ export const ENGINES = ['ort', 'sparse'] as const;
 /** An engine name. */
 export type EngineName = (typeof ENGINES)[number];
 
+/** ONNX Runtime's graph optimisation levels, as its session options name them. */
+export const ORT_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+
+/**
+ * ONNX Runtime session options a policy passes through to `InferenceSession.create` (the sparse
+ * engine ignores them). Defaults: one intra-op and one inter-op thread (per-decision batches are
+ * tiny, and one thread keeps results reproducible) and every graph optimisation (`all`).
+ */
+export interface OrtSessionOptions {
+  /** Threads ONNX Runtime uses inside one operator; 0 lets it choose (one per core). */
+  intraOpNumThreads?: number;
+  /** Threads ONNX Runtime uses across operators; 0 lets it choose. */
+  interOpNumThreads?: number;
+  /** Graph optimisation level. */
+  graphOptimizationLevel?: (typeof ORT_OPTIMIZATION_LEVELS)[number];
+}
+
 /** Sizes of the agent network an engine runs. */
 export interface AgentDims {
   inputSize: number;

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { checkFinite, closedError } from './guards.js';
 import { AGENT_IO, BATCH_IO, type AgentIoNames } from '../onnx/agent-contract.js';
-import type { AgentDims, AgentEngine } from './engine-types.js';
+import { ORT_OPTIMIZATION_LEVELS, type AgentDims, type AgentEngine, type OrtSessionOptions } from './engine-types.js';
 
 export type { AgentDims };
 
@@ -16,12 +16,24 @@ export type { AgentIoNames };
 const DEFAULT_IO: AgentIoNames = AGENT_IO;
 
 /**
- * Open an inference session, single-threaded (per-decision batches are tiny, and one thread keeps
- * results reproducible); a failure is a ToolkitError naming the model and `exportHint`'s fix.
+ * The session options `options` asks for over the defaults (one intra-op and one inter-op thread:
+ * per-decision batches are tiny, and one thread keeps results reproducible; every graph optimisation).
+ * @throws RangeError for a thread count that is not a non-negative integer or an unknown level.
  */
-async function openSession(model: string | Uint8Array, what: string, exportHint: string): Promise<ort.InferenceSession> {
-  // warnings (shape-merge notes on damaged files) are noise; errors reach the user as the ToolkitError below
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+export function ortSessionOptions(options: OrtSessionOptions = {}): ort.InferenceSession.SessionOptions {
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 1024)) throw new RangeError(`ONNX Runtime option ${key} must be an integer in [0, 1024] (0: one per core), got ${v}`);
+  }
+  const level = options.graphOptimizationLevel ?? 'all';
+  if (!ORT_OPTIMIZATION_LEVELS.includes(level)) throw new RangeError(`ONNX Runtime option graphOptimizationLevel must be one of ${ORT_OPTIMIZATION_LEVELS.join(', ')}, got '${level}'`);
+  // warnings (shape-merge notes on damaged files) are noise; errors reach the user as ToolkitErrors
+  return { intraOpNumThreads: options.intraOpNumThreads ?? 1, interOpNumThreads: options.interOpNumThreads ?? 1, graphOptimizationLevel: level, logSeverityLevel: 3 };
+}
+
+/** Open an inference session; a failure is a ToolkitError naming the model and `exportHint`'s fix. */
+async function openSession(model: string | Uint8Array, what: string, exportHint: string, sessionOptions: OrtSessionOptions = {}): Promise<ort.InferenceSession> {
+  const options = ortSessionOptions(sessionOptions);
   try {
     return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (err) {
@@ -48,9 +60,10 @@ export class AgentSession implements AgentEngine {
    * Load a model (file path or bytes) into ONNX Runtime.
    * @param what names the model in errors.
    * @param io graph input/output names, for models exported elsewhere (e.g. from PyTorch).
+   * @param options ONNX Runtime session options (threads, graph optimisation level).
    */
-  static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model', io: AgentIoNames = DEFAULT_IO): Promise<AgentSession> {
-    return new AgentSession(await openSession(model, what, 'mast export'), dims, io, what);
+  static async create(model: string | Uint8Array, dims: AgentDims, what = typeof model === 'string' ? model : 'model', io: AgentIoNames = DEFAULT_IO, options: OrtSessionOptions = {}): Promise<AgentSession> {
+    return new AgentSession(await openSession(model, what, 'mast export', options), dims, io, what);
   }
 
   /**
@@ -96,9 +109,9 @@ export class BatchAgentsSession {
 
   private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean }) {}
 
-  /** Load a batch-agents model. */
-  static async create(model: Uint8Array, dims: BatchAgentsSession['dims'], what: string): Promise<BatchAgentsSession> {
-    return new BatchAgentsSession(await openSession(model, what, 'mast export --batch-agents'), dims);
+  /** Load a batch-agents model, with ONNX Runtime session `options` (threads, graph optimisation level). */
+  static async create(model: Uint8Array, dims: BatchAgentsSession['dims'], what: string, options: OrtSessionOptions = {}): Promise<BatchAgentsSession> {
+    return new BatchAgentsSession(await openSession(model, what, 'mast export --batch-agents', options), dims);
   }
 
   /**

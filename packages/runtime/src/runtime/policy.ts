@@ -11,24 +11,14 @@
  * await policy.close();
  * ```
  */
-import { ToolkitError, ShapeError } from '../util/errors.js';
-import { decodeModel } from '../onnx/schema.js';
-import { readModelBytes } from '../onnx/read.js';
-import { MAX_MODEL_BYTES } from '../onnx/limits.js';
-import { checkFiniteConstants } from '../onnx/constants.js';
-import { validateModel } from '../onnx/validate.js';
-import { checkAgentSignature, isBatchAgentsGraph, readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
-import { createEngine } from './engine.js';
+import type { AgentModelMetadata } from '../onnx/agent-contract.js';
 import type { AgentsStepper, EngineName } from './engine-types.js';
-import { loadOrt } from './load-ort.js';
 import { BatchAgentsStepper, EngineStepper } from './steppers.js';
 import { checkFinite, closedError, OUTPUT_HINT } from './guards.js';
+import { loadAgent, type PolicyOptions } from './load-agent.js';
+import { checkStepInput } from './step-input.js';
 
-/** Options of {@link OnnxPolicy.create}. */
-export interface PolicyOptions {
-  /** `ort` (ONNX Runtime, default) or `sparse` (the toolkit's sparse engine: work ∝ nonzeros). */
-  engine?: EngineName;
-}
+export type { PolicyOptions };
 
 /** Decisions for one step. */
 export interface PolicyStep {
@@ -64,24 +54,9 @@ export class OnnxPolicy {
    * refuse the same models here: invalid ONNX, sizes beyond the documented limits, NaN/±Inf weights.
    */
   static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
-    const what = typeof model === 'string' ? model : 'model bytes';
-    const bytes = typeof model === 'string' ? readModelBytes(model) : model;
-    if (bytes.length > MAX_MODEL_BYTES) throw new ToolkitError('E_ONNX_LOAD', `${what} is ${bytes.length} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`, { hint: 'the toolkit runs agent networks of at most a few megabytes; check that these are the right bytes' });
-    const proto = decodeModel(bytes, what);
-    validateModel(proto);
-    const meta = readAgentMetadata(proto, what);
-    checkFiniteConstants(proto, what);
-    const { obs, lastAction, agentId } = meta.inputLayout;
-    const engine = options.engine ?? 'ort';
-    const dims = { inputSize: obs + lastAction + agentId, hidden: meta.hidden, nActions: meta.nActions };
-    const layout = { inputLayout: meta.inputLayout, nAgents: meta.nAgents, nActions: meta.nActions };
-    if (isBatchAgentsGraph(proto)) {
-      if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
-      const session = await (await loadOrt()).BatchAgentsSession.create(bytes, { ...dims, nAgents: meta.nAgents, obs, lastAction: lastAction > 0 }, what);
-      return new OnnxPolicy(new BatchAgentsStepper(session, layout), meta, engine, what);
-    }
-    checkAgentSignature(proto, meta, what);
-    return new OnnxPolicy(new EngineStepper(await createEngine(engine, bytes, proto, dims, what), layout), meta, engine, what);
+    const { runner, metadata, engine, layout, what } = await loadAgent(model, options);
+    const stepper = runner.kind === 'rows' ? new EngineStepper(runner.engine, layout) : new BatchAgentsStepper(runner.session, layout);
+    return new OnnxPolicy(stepper, metadata, engine, what);
   }
 
   /** Number of agents the policy steps together. */
@@ -126,17 +101,8 @@ export class OnnxPolicy {
   private async decide(caller: 'step' | 'act' | 'qValues', obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
     const n = this.nAgents;
     const a = this.metadata.nActions;
-    if (obs.length !== n) throw new ShapeError(`OnnxPolicy.${caller}: got ${obs.length} observations for ${n} agents`);
     if (this.closed) throw closedError(`OnnxPolicy (${this.what})`);
-    if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`OnnxPolicy.${caller}: avail must hold ${n} masks of length ${a}`);
-    const o = this.metadata.inputLayout.obs;
-    obs.forEach((v, i) => {
-      if (v.length !== o) throw new ShapeError(`OnnxPolicy.${caller}: observation ${i} has ${v.length} values, expected ${o}`);
-      checkFinite(v, o, `OnnxPolicy.${caller}: observation of agent ${i}`);
-    });
-    avail?.forEach((m, i) => {
-      if (!m.some((x) => x !== 0)) throw new ToolkitError('E_NO_ACTION', `OnnxPolicy.${caller}: agent ${i} has no available action`, { hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)' });
-    });
+    checkStepInput(this.metadata, `OnnxPolicy.${caller}`, obs, avail);
     this.savedHidden.set(this.hidden); // restored if the step's outputs are not finite
     const actions = await this.stepper.step({ obs, lastActions: this.lastActions, avail }, this.hidden, this.lastQ);
     try {

@@ -14,7 +14,8 @@
  * each stored weight into four to sixteen batch rows per SIMD instruction. A nearly dense matrix
  * (at least {@link DENSE_KERNEL_FROM} of its positions stored) runs on the `dense` kernel instead,
  * which keeps output rows across the SIMD lanes and reads no indices, so a dense layer is never paid
- * for at sparse prices. Weights are placed in that memory once; activation buffers once per batch size.
+ * for at sparse prices. Weights are placed in that memory once; activation buffers once, grown (to
+ * at least twice the size) when a batch outgrows them.
  *
  * GRU (ONNX operator definition), per step, gates z, r, h stacked in W [1, 3H, In], R [1, 3H, H],
  * B [1, 6H] = [Wb | Rb]:
@@ -72,7 +73,8 @@ interface CompileContext {
 
 /** One exported agent network, compiled for the sparse engine. */
 export class SparseAgentEngine implements AgentEngine {
-  private readonly placed = new Map<number, { at: Int32Array; staging: number }>(); // per lane count
+  /** Activation buffers for up to `capacity` lanes (any smaller lane count uses them too), placed on first use. */
+  private placed: { capacity: number; at: Int32Array; staging: number; start: number; end: number } | null = null;
   private closed = false;
 
   private constructor(
@@ -289,16 +291,29 @@ export class SparseAgentEngine implements AgentEngine {
     };
   }
 
-  /** Byte offsets of every slot's buffer, and of a row-major staging area, for `lanes` padded rows (placed on first use). */
+  /**
+   * Byte offsets of every slot's buffer, and of a row-major staging area, for `lanes` padded rows.
+   * A `[features, lanes]` buffer placed for more lanes holds fewer too, so one block serves every
+   * batch up to its capacity; a larger batch replaces it with one of at least twice the capacity
+   * (the old block is given back), so a server whose batch size changes every call keeps one block,
+   * at most twice its largest batch, instead of one block per batch size.
+   */
   private offsetsFor(lanes: number): { at: Int32Array; staging: number } {
-    let placed = this.placed.get(lanes);
-    if (!placed) {
-      const at = Int32Array.from(this.width, (w) => this.arena.alloc(4 * w * lanes));
+    if (!this.placed || this.placed.capacity < lanes) {
+      const capacity = Math.max(lanes, 2 * (this.placed?.capacity ?? 0));
       const { inputSize, hidden, nActions } = this.dims;
-      placed = { at, staging: this.arena.alloc(4 * lanes * Math.max(inputSize, hidden, nActions)) };
-      this.placed.set(lanes, placed);
+      this.placed = this.arena.regrow(this.placed, () => ({
+        capacity,
+        at: Int32Array.from(this.width, (w) => this.arena.alloc(4 * w * capacity)),
+        staging: this.arena.alloc(4 * capacity * Math.max(inputSize, hidden, nActions)),
+      }));
     }
-    return placed;
+    return this.placed;
+  }
+
+  /** Bytes of kernel memory in use: the weights and the activation buffers. */
+  get kernelBytes(): number {
+    return this.arena.mark;
   }
 
   /** {@link run} into caller-owned arrays (see {@link AgentEngine.runInto}); synchronous, allocation-free. */
