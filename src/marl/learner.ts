@@ -19,7 +19,7 @@ import { RnnAgent } from './agent.js';
 import { createMixer, type Mixer, type MixerSpec } from './mixers/index.js';
 import { Optimizer } from './optimizer.js';
 import type { EpisodeBatch } from './episode.js';
-import { batchAgentInputs } from './batch-inputs.js';
+import { batchAgentInputs, batchAgentInputsPacked } from './batch-inputs.js';
 import type { ParamStore } from './params.js';
 import { maskUnavailable, softMellowmax } from './operators.js';
 import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
@@ -203,8 +203,9 @@ export class QLearner {
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
     if (kernels) for (const m of [this.mixer, this.critic]) if (m) enableKernelLinear(m.params, !context.denseGrads); // dense gradients come from tfjs
     tf.tidy(() => {
-      const inputArray = batchAgentInputs(batch, layout);
-      const inputs = tf.tensor3d(inputArray, [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
+      // the kernels take the inputs packed feature-major, straight into kernel memory; tfjs row-major
+      const packed = kernels ? batchAgentInputsPacked(batch, layout) : null; // [T+1, In, lanes]
+      const inputs = packed ? null : tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
       const states = tf.tensor3d(batch.state, [b, t + 1, s]); // [B, T+1, S]
       const avail = tf.tensor4d(Float32Array.from(batch.avail), [b, t + 1, n, a]); // [B, T+1, N, A]
       const availNow = tf.slice(avail, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
@@ -213,12 +214,12 @@ export class QLearner {
       const filled = tf.tensor2d(Float32Array.from(batch.filled), [b, t]); // [B, T]
       const statesNow = tf.slice(states, [0, 0, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
       const statesNext = tf.slice(states, [0, 1, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
-      const targetAll = kernels ? toBatchMajor(kernels.target.forward(inputArray, t + 1, b * n), b, n) : this.unroll(this.targetAgent, inputs, b, n); // [B, T+1, N, A]
+      const targetAll = kernels && packed ? kernels.target.forwardPacked(packed, t + 1, b * n, n) : this.unroll(this.targetAgent, inputs as tf.Tensor3D, b, n); // [B, T+1, N, A]
       const targetQs = tf.slice(targetAll, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
 
       const lossFn = (): tf.Scalar => {
         // with RigL's dense gradient wanted, the kernels differentiate at every position (pruned weights are 0)
-        const qs = kernels ? toBatchMajor(kernels.agent.apply(inputs, context.denseGrads ?? false), b, n) : this.unroll(this.agent, inputs, b, n); // [B, T+1, N, A]
+        const qs = kernels && packed ? kernels.agent.applyPacked(packed, t + 1, b * n, n, context.denseGrads ?? false) : this.unroll(this.agent, inputs as tf.Tensor3D, b, n); // [B, T+1, N, A]
         const qsNow = tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
         const chosen = tf.sum(tf.mul(qsNow, actions), 3) as tf.Tensor3D; // [B, T, N]
         const qTot = this.mixer.mix(chosen, statesNow); // [B, T]

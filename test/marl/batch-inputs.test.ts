@@ -1,0 +1,24 @@
+/** The packed (feature-major) agent inputs hold exactly the row-major inputs, transposed per step, with zero padding lanes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { batchAgentInputs, batchAgentInputsPacked } from '../../src/marl/batch-inputs.js';
+import { makeBatch } from '../../src/marl/episode.js';
+import { fakeEpisode, FAKE_INFO } from './fixtures.js';
+
+test('batchAgentInputsPacked is batchAgentInputs as [T+1, In, lanes] (lane = episode·N + agent), padded lanes zero', () => {
+  const batch = makeBatch([fakeEpisode(4, 1), fakeEpisode(2, 2), fakeEpisode(3, 3)], FAKE_INFO); // 3 × 3 rows → 12 lanes
+  const layout = { obs: FAKE_INFO.obsShape, lastAction: FAKE_INFO.nActions, agentId: FAKE_INFO.nAgents };
+  const width = layout.obs + layout.lastAction + layout.agentId;
+  const [steps, rows, lanes] = [batch.maxT + 1, batch.size * FAKE_INFO.nAgents, 12];
+  const rowMajor = batchAgentInputs(batch, layout);
+  const packed = batchAgentInputsPacked(batch, layout);
+  assert.equal(packed.length, steps * width * lanes);
+  for (let t = 0; t < steps; t++) {
+    for (let f = 0; f < width; f++) {
+      for (let r = 0; r < lanes; r++) {
+        const want = r < rows ? rowMajor[(t * rows + r) * width + f] : 0;
+        assert.equal(packed[(t * width + f) * lanes + r], want, `step ${t}, feature ${f}, lane ${r}`);
+      }
+    }
+  }
+});
