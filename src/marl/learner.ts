@@ -94,6 +94,8 @@ export class QLearner {
   readonly rewardScale = new RewardScale();
   /** The kernel unrolls of the online and target agents (`compute: kernels`), made on first use. */
   private fused: { agent: FusedAgentUnroll; target: FusedAgentUnroll } | null = null;
+  /** The last batch's packed agent inputs (`compute: kernels`), overwritten by the next batch of the same shape. */
+  private packedInputs: Float32Array | null = null;
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
@@ -204,7 +206,7 @@ export class QLearner {
     if (kernels) for (const m of [this.mixer, this.critic]) if (m) enableKernelLinear(m.params, !context.denseGrads); // dense gradients come from tfjs
     tf.tidy(() => {
       // the kernels take the inputs packed feature-major, straight into kernel memory; tfjs row-major
-      const packed = kernels ? batchAgentInputsPacked(batch, layout) : null; // [T+1, In, lanes]
+      const packed = kernels ? (this.packedInputs = batchAgentInputsPacked(batch, layout, this.packedInputs ?? undefined)) : null; // [T+1, In, lanes]
       const inputs = packed ? null : tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
       const states = tf.tensor3d(batch.state, [b, t + 1, s]); // [B, T+1, S]
       const avail = tf.tensor4d(Float32Array.from(batch.avail), [b, t + 1, n, a]); // [B, T+1, N, A]

@@ -22,3 +22,15 @@ test('batchAgentInputsPacked is batchAgentInputs as [T+1, In, lanes] (lane = epi
     }
   }
 });
+
+test('batchAgentInputsPacked overwrites a buffer of the right size completely (no last-action one-hot left from the previous batch)', () => {
+  const layout = { obs: FAKE_INFO.obsShape, lastAction: FAKE_INFO.nActions, agentId: FAKE_INFO.nAgents };
+  const first = makeBatch([fakeEpisode(4, 1), fakeEpisode(2, 2), fakeEpisode(3, 3)], FAKE_INFO);
+  const second = makeBatch([fakeEpisode(4, 5), fakeEpisode(4, 6), fakeEpisode(1, 7)], FAKE_INFO);
+  first.actions.forEach((_, i) => (first.actions[i] = (i % 3) + 1)); // other last actions than the second batch's
+  const buffer = batchAgentInputsPacked(first, layout);
+  const reused = batchAgentInputsPacked(second, layout, buffer);
+  assert.equal(reused, buffer);
+  assert.deepEqual(reused, batchAgentInputsPacked(second, layout));
+  assert.notEqual(batchAgentInputsPacked(makeBatch([fakeEpisode(2, 8)], FAKE_INFO), layout, buffer), buffer, 'another shape gets a new array');
+});
