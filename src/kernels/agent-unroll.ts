@@ -71,6 +71,7 @@ export class AgentUnroll {
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
   private steps = 0; // of the last forward
+  private packedFrom = -1; // the last forwardPacked's first step (-1: the last forward was not packed)
 
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
@@ -175,6 +176,7 @@ export class AgentUnroll {
     const { inputSize, nActions } = this.dims;
     if (inputs.length !== steps * rows * inputSize) throw new RangeError(`AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`);
     const s = this.begin(steps, rows);
+    this.packedFrom = -1;
     const a = this.arena;
     const q = new Float32Array(steps * rows * nActions);
     for (let t = 0; t < steps; t++) {
@@ -191,20 +193,26 @@ export class AgentUnroll {
    * the learner's batch-major layout, with no transposes on either side.
    * @param packed `[steps, In, lanes]`, lanes = rows rounded up to a multiple of 4, padded lanes 0
    * @param agents rows are episodes × agents, agent-minor (row = episode·agents + agent)
-   * @returns Q `[episodes, steps, agents, A]`; the activations stay for {@link backwardPacked}.
+   * @param firstStep return Q from this step on (the target network's values are wanted from step 1);
+   *   {@link backwardPacked} needs a forward from step 0
+   * @returns Q `[episodes, steps − firstStep, agents, A]`; the activations stay for {@link backwardPacked}.
    */
-  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number): Float32Array {
+  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): Float32Array {
     const { inputSize, nActions: na } = this.dims;
     const lanes = Math.ceil(rows / 4) * 4;
     if (packed.length !== steps * inputSize * lanes || rows % agents !== 0) throw new RangeError(`AgentUnroll.forwardPacked: packed has ${packed.length} values, expected ${steps}×${inputSize}×${lanes}, and ${rows} rows must be whole episodes of ${agents} agents`);
+    if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps) throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
     const s = this.begin(steps, rows);
+    this.packedFrom = firstStep;
     this.arena.heap.set(packed, (s.x[0] as number) >> 2);
-    const q = new Float32Array(steps * rows * na);
+    const kept = steps - firstStep;
+    const q = new Float32Array(kept * rows * na);
     for (let t = 0; t < steps; t++) {
       this.cellAt(s, t);
+      if (t < firstStep) continue;
       const view = this.arena.f32(s.q, na * lanes); // [A, lanes]
       for (let r = 0; r < rows; r++) {
-        const at = ((Math.floor(r / agents) * steps + t) * agents + (r % agents)) * na;
+        const at = ((Math.floor(r / agents) * kept + t - firstStep) * agents + (r % agents)) * na;
         for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
       }
     }
@@ -287,7 +295,7 @@ export class AgentUnroll {
    */
   backwardPacked(dq: Float32Array, agents: number): AgentWeights {
     const s = this.acts;
-    if (!s) throw new Error('AgentUnroll.backwardPacked called before forwardPacked');
+    if (!s || this.packedFrom !== 0) throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
     const na = this.dims.nActions;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
     if (dq.length !== steps * rows * na) throw new RangeError(`AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`);

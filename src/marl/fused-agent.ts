@@ -114,9 +114,12 @@ export class FusedAgentUnroll {
     return tf.tensor3d(this.unroller.forwardLoaded(inputs, steps, rows), [steps, rows, this.agent.arch.nActions]);
   }
 
-  /** {@link forward} over packed inputs, as {@link applyPacked}: Q `[episodes, T, agents, A]` without a gradient. */
-  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number): tf.Tensor4D {
+  /**
+   * {@link forward} over packed inputs, as {@link applyPacked}, without a gradient: Q `[episodes,
+   * T − firstStep, agents, A]` from step `firstStep` on (the target network's from step 1).
+   */
+  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): tf.Tensor4D {
     this.sync();
-    return tf.tensor4d(this.unroller.forwardPacked(packed, steps, rows, agents), [rows / agents, steps, agents, this.agent.arch.nActions]);
+    return tf.tensor4d(this.unroller.forwardPacked(packed, steps, rows, agents, firstStep), [rows / agents, steps - firstStep, agents, this.agent.arch.nActions]);
   }
 }

@@ -40,7 +40,7 @@ function batchMajor(q: Float32Array, steps: number, episodes: number, agents: nu
   return out;
 }
 
-test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / backward (padded and unpadded lanes, masked and dense)', () => {
+test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / backward (padded and unpadded lanes, masked and dense), and from a later first step', () => {
   const rng = new Rng(8);
   const { inputSize: i, hidden: h, nActions: a } = dims;
   for (const [episodes, agents] of [[2, 3], [4, 2], [3, 5]] as const) {
@@ -57,6 +57,10 @@ test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / bac
     packed.load(w, masks);
     assert.deepEqual(packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents), batchMajor(q, steps, episodes, agents, a), `Q, ${episodes} episodes × ${agents} agents`);
     assert.deepEqual(packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), g, `gradients, ${episodes} episodes × ${agents} agents`);
+    // from step 2 on: the same values, the first two steps left out
+    const later = packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents, 2);
+    assert.deepEqual(later, batchMajor(q.subarray(2 * rows * a), steps - 2, episodes, agents, a), `Q from step 2, ${episodes} episodes × ${agents} agents`);
+    assert.throws(() => packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), /from step 0/);
   }
 });
 
