@@ -211,9 +211,10 @@ export class AgentUnroll {
       this.cellAt(s, t);
       if (t < firstStep) continue;
       const view = this.arena.f32(s.q, na * lanes); // [A, lanes]
-      for (let r = 0; r < rows; r++) {
-        const at = ((Math.floor(r / agents) * kept + t - firstStep) * agents + (r % agents)) * na;
-        for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
+      for (let e = 0, r = 0; r < rows; e++) {
+        for (let i = 0, at = (e * kept + t - firstStep) * agents * na; i < agents; i++, r++, at += na) {
+          for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
+        }
       }
     }
     return q;
@@ -301,9 +302,10 @@ export class AgentUnroll {
     if (dq.length !== steps * rows * na) throw new RangeError(`AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`);
     return this.backpropagate(s, (t) => {
       const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
-      for (let r = 0; r < rows; r++) {
-        const at = ((Math.floor(r / agents) * steps + t) * agents + (r % agents)) * na;
-        for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+      for (let e = 0, r = 0; r < rows; e++) {
+        for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
+          for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+        }
       }
     });
   }
