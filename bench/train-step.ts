@@ -13,7 +13,9 @@
  * rounds. With `--json` the last line is one JSON object with `machine`, `ratioVsTorch` (ours dense /
  * PyTorch at 1 vs 1, 3m-sized; per row `vsTorch` by thread count), `sparseSpeedup` (ours dense / ours
  * at density 0.1, 3m-sized) and `flopLimitRatio` (achieved FLOP/s of our dense update over one core's
- * FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling).
+ * FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling); per row also `wallPerFlop01`
+ * and `wallPerFlop005`, the update's wall-time ratio to dense over its FLOP ratio at densities 0.1 and
+ * 0.05 (1 when time shrinks exactly with the FLOPs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { resolveConfig } from '../src/config/index.js';
 import type { ComputeMode } from '../src/config/types.js';
 import { initBackend } from '../src/marl/backend.js';
 import { QLearner } from '../src/marl/learner/learner.js';
+import type { ParamStore } from '../src/marl/nets/params.js';
 import { initMasks } from '../src/marl/masks/masks.js';
 import { agentArchitecture } from '../src/marl/training/setup.js';
 import { makeBatch, type Episode } from '../src/marl/replay/episode.js';
@@ -56,7 +59,7 @@ function episode(info: EnvInfo, rng: Rng): Episode {
 }
 
 /** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
-export function ourUpdate(info: EnvInfo, density: number, compute: ComputeMode = 'kernels'): { time: (reps: number) => number; dispose: () => void } {
+export function ourUpdate(info: EnvInfo, density: number, compute: ComputeMode = 'kernels'): { time: (reps: number) => number; dispose: () => void; flopRatio: number } {
   const config = resolveConfig('default', { compute, ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}) });
   const rng = new Rng(1);
   const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
@@ -75,7 +78,28 @@ export function ourUpdate(info: EnvInfo, density: number, compute: ComputeMode =
       return median(t);
     },
     dispose: () => learner.dispose(),
+    flopRatio: updateFlopRatio(learner, info),
   };
+}
+
+/**
+ * The update's FLOPs at this learner's masks over the dense update's, counted as the FLOP meter
+ * counts them (2·stored weights per row: the agent on B·(T+1)·N rows, the mixer on B·T).
+ */
+function updateFlopRatio(learner: QLearner, info: EnvInfo): number {
+  const count = (store: ParamStore): { active: number; dense: number } => {
+    let [active, dense] = [0, 0];
+    for (const name of store.maskableNames()) {
+      const size = store.get(name).size;
+      const mask = store.mask(name);
+      dense += size;
+      active += mask ? mask.reduce((sum, m) => sum + m, 0) : size;
+    }
+    return { active, dense };
+  };
+  const [agent, mixer] = [count(learner.agent.params), count(learner.mixer.params)];
+  const [agentRows, mixerRows] = [B * (T + 1) * info.nAgents, B * T];
+  return (agentRows * agent.active + mixerRows * mixer.active) / (agentRows * agent.dense + mixerRows * mixer.dense);
 }
 
 function torchAvailable(): boolean {
@@ -178,6 +202,8 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     }
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
+    // wall-time ratio over FLOP ratio at each density (1 = time shrinks exactly with the FLOPs; issue 29's target ≤ 1.5)
+    const [flop01, flop005] = [runs[1]!.bench.flopRatio, runs[2]!.bench.flopRatio];
     const gflop = updateGflop(info);
     const ourBusy = median(runs[0]!.busy);
     const vsTorch = torch ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)])) : null;
@@ -195,6 +221,10 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       torchGemmGflops: vsTorch ? vsTorch['1']!.gemmGflops : null,
       vsTorch,
       sparseSpeedup: dense / median(runs[1]!.times),
+      flopRatio01: flop01,
+      flopRatio005: flop005,
+      wallPerFlop01: median(runs[1]!.times) / dense / flop01,
+      wallPerFlop005: median(runs[2]!.times) / dense / flop005,
       gflop,
       achievedGflops: gflop / (dense / 1000),
       kernelsVsTfjs: median(runs[3]!.times) / dense,
@@ -238,7 +268,7 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
   ];
   for (const r of summary.rows as Array<Record<string, unknown>>) {
     lines.push(
-      `${r.shape as string}: ours dense ${f(r.denseMs)} ms (${f(r.achievedGflops, 1)} GFLOP/s of ${f(r.gflop, 2)} GFLOP = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling; ${OUR_THREADS} thread, ${f(r.ourCoresBusy, 2)} cores busy) | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | dense/0.1 ${f(r.sparseSpeedup, 2)}`,
+      `${r.shape as string}: ours dense ${f(r.denseMs)} ms (${f(r.achievedGflops, 1)} GFLOP/s of ${f(r.gflop, 2)} GFLOP = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling; ${OUR_THREADS} thread, ${f(r.ourCoresBusy, 2)} cores busy) | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | dense/0.1 ${f(r.sparseSpeedup, 2)} | wall/FLOP ratio at 0.1 ${f(r.wallPerFlop01, 2)} (FLOPs ×${f(r.flopRatio01, 3)}), at 0.05 ${f(r.wallPerFlop005, 2)} (×${f(r.flopRatio005, 3)})`,
     );
     const vs = r.vsTorch as Record<string, Record<string, number | null>> | null;
     for (const [t, v] of Object.entries(vs ?? {})) {

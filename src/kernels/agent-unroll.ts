@@ -12,7 +12,7 @@
  * n, and h.
  */
 import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
-import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
+import { allocArenaCsr, denseGradient, refreshArenaCsr, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Sizes of the agent network. */
 export interface AgentUnrollDims {
@@ -71,6 +71,7 @@ export class AgentUnroll {
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
   private steps = 0; // of the last forward
+  private packedFrom = -1; // the last forwardPacked's first step (-1: the last forward was not packed)
 
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
@@ -96,6 +97,19 @@ export class AgentUnroll {
    */
   load(w: AgentWeights, masks: AgentMasks): void {
     for (const name of MATRICES) writeArenaCsr(this.arena, this.csr[name], w[name], masks[name] ?? null);
+    this.loadBiases(w);
+  }
+
+  /**
+   * Replace the values of the weights placed by the last {@link load}, keeping which positions are
+   * stored (the masks have not changed since): work proportional to the stored weights.
+   */
+  loadValues(w: AgentWeights): void {
+    for (const name of MATRICES) refreshArenaCsr(this.arena, this.csr[name], w[name]);
+    this.loadBiases(w);
+  }
+
+  private loadBiases(w: AgentWeights): void {
     const h = this.dims.hidden;
     const [bIh, bHh] = [w['gru.biasIh'], w['gru.biasHh']];
     const gates = this.arena.f32(this.bias.gates, 4 * h);
@@ -126,10 +140,11 @@ export class AgentUnroll {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
     const per = (features: number, count: number): number[] => Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+    const xBlock = a.alloc(4 * inputSize * lanes * steps); // one block, so packed inputs go in with one copy
     return {
       steps,
       lanes,
-      x: per(inputSize, steps),
+      x: Array.from({ length: steps }, (_, t) => xBlock + 4 * inputSize * lanes * t),
       a1: per(h, steps),
       gx: per(3 * h, steps),
       gh: per(3 * h, steps),
@@ -152,22 +167,71 @@ export class AgentUnroll {
    * @returns Q `[steps, rows, A]` row-major; the activations stay for {@link backward}.
    */
   forward(w: AgentWeights, masks: AgentMasks, inputs: Float32Array, steps: number, rows: number): Float32Array {
-    const { inputSize, hidden: h, nActions } = this.dims;
-    if (inputs.length !== steps * rows * inputSize) throw new RangeError(`AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`);
     this.load(w, masks);
+    return this.forwardLoaded(inputs, steps, rows);
+  }
+
+  /** {@link forward} with the weights of the last {@link load} (or {@link loadValues}). */
+  forwardLoaded(inputs: Float32Array, steps: number, rows: number): Float32Array {
+    const { inputSize, nActions } = this.dims;
+    if (inputs.length !== steps * rows * inputSize) throw new RangeError(`AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`);
+    const s = this.begin(steps, rows);
+    this.packedFrom = -1;
+    const a = this.arena;
+    const q = new Float32Array(steps * rows * nActions);
+    for (let t = 0; t < steps; t++) {
+      a.putFeatureMajor(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), rows, inputSize, s.lanes, s.staging, s.x[t] as number); // [In, lanes]
+      this.cellAt(s, t);
+      q.set(a.rowMajorView(s.q, rows, nActions, s.lanes, s.staging), t * rows * nActions);
+    }
+    return q;
+  }
+
+  /**
+   * {@link forward} over inputs already feature-major, with the weights of the last {@link load} (or
+   * {@link loadValues}): the inputs go into kernel memory with one copy and the Q-values come out in
+   * the learner's batch-major layout, with no transposes on either side.
+   * @param packed `[steps, In, lanes]`, lanes = rows rounded up to a multiple of 4, padded lanes 0
+   * @param agents rows are episodes × agents, agent-minor (row = episode·agents + agent)
+   * @param firstStep return Q from this step on (the target network's values are wanted from step 1);
+   *   {@link backwardPacked} needs a forward from step 0
+   * @returns Q `[episodes, steps − firstStep, agents, A]`; the activations stay for {@link backwardPacked}.
+   */
+  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): Float32Array {
+    const { inputSize, nActions: na } = this.dims;
+    const lanes = Math.ceil(rows / 4) * 4;
+    if (packed.length !== steps * inputSize * lanes || rows % agents !== 0) throw new RangeError(`AgentUnroll.forwardPacked: packed has ${packed.length} values, expected ${steps}×${inputSize}×${lanes}, and ${rows} rows must be whole episodes of ${agents} agents`);
+    if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps) throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
+    const s = this.begin(steps, rows);
+    this.packedFrom = firstStep;
+    this.arena.heap.set(packed, (s.x[0] as number) >> 2);
+    const kept = steps - firstStep;
+    const q = new Float32Array(kept * rows * na);
+    for (let t = 0; t < steps; t++) {
+      this.cellAt(s, t);
+      if (t < firstStep) continue;
+      const view = this.arena.f32(s.q, na * lanes); // [A, lanes]
+      for (let e = 0, r = 0; r < rows; e++) {
+        for (let i = 0, at = (e * kept + t - firstStep) * agents * na; i < agents; i++, r++, at += na) {
+          for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
+        }
+      }
+    }
+    return q;
+  }
+
+  /** Activation buffers for a forward of `steps` × `rows`, with h₀ = 0. */
+  private begin(steps: number, rows: number): Marked<Activations> {
     const lanes = Math.ceil(rows / 4) * 4;
     const s = this.activations(steps, lanes);
     [this.rows, this.steps] = [rows, steps];
-    const a = this.arena;
-    a.zero(s.h[0] as number, h * lanes); // h₀ = 0
-    const q = new Float32Array(steps * rows * nActions);
-    for (let t = 0; t < steps; t++) {
-      const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
-      a.putFeatureMajor(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), rows, inputSize, lanes, s.staging, x); // [In, lanes]
-      this.cell(x, s.pre, a1, gx, gh, n, hPrev, hNext, s.q, lanes);
-      q.set(a.rowMajorView(s.q, rows, nActions, lanes, s.staging), t * rows * nActions);
-    }
-    return q;
+    this.arena.zero(s.h[0] as number, this.dims.hidden * lanes); // h₀ = 0
+    return s;
+  }
+
+  /** Step `t` of a forward whose inputs are in place, keeping what the backward pass needs. */
+  private cellAt(s: Activations, t: number): void {
+    this.cell(s.x[t] as number, s.pre, s.a1[t] as number, s.gx[t] as number, s.gh[t] as number, s.n[t] as number, s.h[t] as number, s.h[t + 1] as number, s.q, s.lanes);
   }
 
   /**
@@ -219,9 +283,37 @@ export class AgentUnroll {
   backward(dq: Float32Array): AgentWeights {
     const s = this.acts;
     if (!s) throw new Error('AgentUnroll.backward called before forward');
-    const { hidden: h, nActions } = this.dims;
+    const { nActions } = this.dims;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
     if (dq.length !== steps * rows * nActions) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`);
+    return this.backpropagate(s, (t) => this.arena.putFeatureMajor(dq.subarray(t * rows * nActions, (t + 1) * rows * nActions), rows, nActions, lanes, s.staging, s.dq)); // [A, lanes], padded lanes stay 0
+  }
+
+  /**
+   * {@link backward} from ∂L/∂Q in {@link forwardPacked}'s layout.
+   * @param dq `[episodes, steps, agents, A]`
+   * @param agents as given to the last {@link forwardPacked}
+   */
+  backwardPacked(dq: Float32Array, agents: number): AgentWeights {
+    const s = this.acts;
+    if (!s || this.packedFrom !== 0) throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
+    const na = this.dims.nActions;
+    const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
+    if (dq.length !== steps * rows * na) throw new RangeError(`AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`);
+    return this.backpropagate(s, (t) => {
+      const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
+      for (let e = 0, r = 0; r < rows; e++) {
+        for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
+          for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+        }
+      }
+    });
+  }
+
+  /** Backpropagation through time; `fillDq(t)` writes step t's ∂L/∂Q into `s.dq` (`[A, lanes]`). */
+  private backpropagate(s: Activations, fillDq: (t: number) => void): AgentWeights {
+    const { hidden: h, nActions } = this.dims;
+    const [lanes, steps] = [s.lanes, this.steps];
     const a = this.arena;
     const k = a.kernels;
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
@@ -230,7 +322,7 @@ export class AgentUnroll {
     [[gb1, h], [gbIh, 3 * h], [gbHh, 3 * h], [gb2, nActions], [s.carry, h * lanes], [s.dq, nActions * lanes]].forEach(([at, n]) => a.zero(at as number, n as number));
     for (let t = steps - 1; t >= 0; t--) {
       const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
-      a.putFeatureMajor(dq.subarray(t * rows * nActions, (t + 1) * rows * nActions), rows, nActions, lanes, s.staging, s.dq); // [A, lanes], padded lanes stay 0
+      fillDq(t);
       // --- fc2
       k.sddmm(W2.rowStart, W2.col, W2.outputs, s.dq, hNext, W2.grad, lanes);
       k.rowSums(s.dq, gb2, nActions, lanes);

@@ -17,6 +17,8 @@ interface Slot {
   mask: number;
   /** Adam: m, v; RMSprop: s. */
   moments: number[];
+  /** The mask last written to `mask` (by identity: a new mask is a new array), so an unchanged one is not copied again. */
+  maskWritten: Uint8Array | null;
 }
 
 /** The moment names of each rule, in the order {@link Slot.moments} holds them. */
@@ -33,7 +35,7 @@ export class OptimizerKernel {
     for (const [key, size] of Object.entries(sizes)) {
       const padded = Math.ceil(size / 4) * 4;
       const buffer = (): number => a.alloc(4 * padded);
-      this.slots.set(key, { size, padded, w: buffer(), g: buffer(), mask: buffer(), moments: MOMENT_NAMES[config.name].map(buffer) });
+      this.slots.set(key, { size, padded, w: buffer(), g: buffer(), mask: buffer(), moments: MOMENT_NAMES[config.name].map(buffer), maskWritten: null });
     }
   }
 
@@ -46,7 +48,8 @@ export class OptimizerKernel {
   /**
    * One update of parameter `key`.
    * @param w its weights; @param g its gradient (before clipping), both `[size]`
-   * @param mask 0/1 per weight, or null: the new weights are multiplied by it
+   * @param mask 0/1 per weight, or null: the new weights are multiplied by it. Told apart by identity
+   *   (the parameter store makes a new array for every new mask): do not change one in place.
    * @param step the update count, from 1 (Adam's bias correction)
    * @param scale the global-norm clipping factor (1 when the norm is within the bound)
    * @returns the new weights, a fresh array
@@ -60,9 +63,10 @@ export class OptimizerKernel {
     const heap = a.heap;
     heap.set(w, s.w >> 2);
     heap.set(g, s.g >> 2);
-    if (mask) {
+    if (mask && mask !== s.maskWritten) {
       const m = a.f32(s.mask, s.size);
       for (let i = 0; i < s.size; i++) m[i] = mask[i] as number;
+      s.maskWritten = mask;
     }
     // scalars cross into f32 parameters rounded to nearest, as tfjs rounds them into scalar tensors
     const { lr, eps, beta1, beta2, alpha } = this.config;

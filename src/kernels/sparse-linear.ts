@@ -6,7 +6,7 @@
  * the work follows each batch's own rows, whatever room earlier, larger batches left.
  */
 import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
-import { allocArenaCsr, denseGradient, writeArenaCsr, type ArenaCsr } from './weights.js';
+import { allocArenaCsr, denseGradient, refreshArenaCsr, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** Buffers with room for up to `capacity` lanes, with the arena's marks around them. */
 interface LaneBuffers {
@@ -19,7 +19,7 @@ interface LaneBuffers {
   staging: number; // row-major scratch, rows × max(in, out)
 }
 
-/** One layer's kernel state: its CSR (rebuilt from the weights on every forward) and buffers. */
+/** One layer's kernel state: its CSR (placed by {@link SparseLinearKernel.load}, or by every {@link SparseLinearKernel.forward}) and buffers. */
 export class SparseLinearKernel {
   private readonly arena = new KernelArena();
   private readonly w: ArenaCsr;
@@ -61,13 +61,29 @@ export class SparseLinearKernel {
    * @returns y `[rows, out]`
    */
   forward(x: Float32Array, rows: number, w: Float32Array, mask: Uint8Array | null, b: Float32Array): Float32Array {
+    this.load(w, mask, b);
+    return this.forwardLoaded(x, rows);
+  }
+
+  /** Place `w` `[in, out]` as compressed rows (masked positions dropped) and `b` `[out]` for {@link forwardLoaded}. */
+  load(w: Float32Array, mask: Uint8Array | null, b: Float32Array): void {
+    writeArenaCsr(this.arena, this.w, w, mask); // one row per output unit
+    this.arena.f32(this.bias, this.outputs).set(b);
+  }
+
+  /** New values for the weights placed by the last {@link load}, whose mask has not changed: work proportional to the stored weights. */
+  loadValues(w: Float32Array, b: Float32Array): void {
+    refreshArenaCsr(this.arena, this.w, w);
+    this.arena.f32(this.bias, this.outputs).set(b);
+  }
+
+  /** {@link forward} with the weights of the last {@link load} or {@link loadValues}. */
+  forwardLoaded(x: Float32Array, rows: number): Float32Array {
     const [nIn, nOut] = [this.inputs, this.outputs];
     if (x.length !== rows * nIn) throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
     const lanes = Math.ceil(rows / 4) * 4;
     const buf = this.buffersFor(lanes);
     const a = this.arena;
-    writeArenaCsr(a, this.w, w, mask); // one row per output unit
-    a.f32(this.bias, nOut).set(b);
     [this.rows, this.lanes] = [rows, lanes];
     // --- y = W·x + b, feature-major
     const kern = a.kernels;

@@ -43,6 +43,18 @@ export function writeArenaCsr(arena: KernelArena, m: ArenaCsr, w: Float32Array, 
   m.nnz = k;
 }
 
+/**
+ * Replace the values of `m`'s stored entries with `w` `[in, out]`, keeping which positions are stored
+ * (what the last {@link writeArenaCsr} placed): for new weights under an unchanged mask, in time
+ * proportional to the stored entries rather than the matrix.
+ */
+export function refreshArenaCsr(arena: KernelArena, m: ArenaCsr, w: Float32Array): void {
+  if (w.length !== m.inputs * m.outputs) throw new RangeError(`refreshArenaCsr: ${w.length} weights for a ${m.inputs}×${m.outputs} matrix`);
+  const val = arena.f32(m.val, m.nnz);
+  const positions = m.positions;
+  for (let k = 0; k < m.nnz; k++) val[k] = w[positions[k] as number] as number;
+}
+
 /** The gradients at `m`'s stored entries as a dense `[in, out]` array (zero elsewhere). */
 export function denseGradient(arena: KernelArena, m: ArenaCsr): Float32Array {
   const g = new Float32Array(m.inputs * m.outputs);

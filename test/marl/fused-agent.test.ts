@@ -115,3 +115,35 @@ test('acting on the kernels: the controller’s Q-values and hidden states follo
   }
   agent.dispose();
 });
+
+test('the kernel unroll keeps its weights between calls but follows every change: new values (an optimizer step) and new masks (a topology update)', async () => {
+  await initBackend('wasm');
+  const rng = new Rng(31);
+  const agent = RnnAgent.create(ARCH, rng);
+  const [rows, steps] = [6, 4];
+  const x = Float32Array.from({ length: steps * rows * inputSize(ARCH) }, () => rng.uniform(-1, 1));
+  const kept = new FusedAgentUnroll(agent);
+  const inputs = tf.tensor3d(x, [steps, rows, inputSize(ARCH)]);
+  const vars = agent.params.names().map((n) => agent.params.get(n));
+  // Q and every gradient: a grown position (weight 0) changes no Q-value but does get a gradient
+  const q = (unroll: FusedAgentUnroll): Float32Array[] =>
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.square(unroll.apply(inputs))) as tf.Scalar, vars);
+      return [unroll.forward(x, steps, rows).dataSync() as Float32Array, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+    });
+  const randomMask = (name: string): Uint8Array => Uint8Array.from({ length: agent.params.get(name).size }, () => (rng.next() < 0.5 ? 1 : 0));
+  const changes: Array<[string, () => void]> = [
+    ['nothing', () => {}],
+    ['a bias', () => agent.params.scale('fc2.bias', 3)],
+    ['a weight', () => agent.params.scale('gru.weightHh', 0.5)],
+    ['a mask', () => agent.params.setMask('gru.weightIh', randomMask('gru.weightIh'))],
+    ['values under that mask', () => agent.params.scale('gru.weightIh', 2)],
+    ['the mask cleared', () => agent.params.setMask('gru.weightIh', null)],
+  ];
+  for (const [what, change] of changes) {
+    change();
+    assert.deepEqual(q(kept), q(new FusedAgentUnroll(agent)), `after changing ${what}`);
+  }
+  inputs.dispose();
+  agent.dispose();
+});

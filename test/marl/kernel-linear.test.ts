@@ -1,4 +1,8 @@
-/** The mixer-side linear layers on the kernels: handed to a network explicitly, equal to tfjs, and tfjs itself when paused. */
+/**
+ * The mixer-side linear layers on the kernels: handed to a network explicitly, equal to tfjs, and tfjs
+ * itself when paused; they keep their weights in kernel memory between calls and must still follow
+ * every change of the parameter store: new values (optimizer steps, target syncs) and new masks.
+ */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -6,6 +10,8 @@ import { initBackend } from '../../src/marl/backend.js';
 import { createMixer, type Mixer } from '../../src/marl/mixers/index.js';
 import { CentralCritic } from '../../src/marl/mixers/central.js';
 import { KernelLinearLayers } from '../../src/marl/nets/kernel-linear.js';
+import { ParamStore } from '../../src/marl/nets/params.js';
+import { addLinear } from '../../src/marl/nets/layers.js';
 import { randomMask } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -71,3 +77,39 @@ test('a mixer and a central critic given kernel layers compute what tfjs compute
   tf.dispose([qs, states]);
 });
 
+test('a kernel linear layer follows new weights, a new bias, a new mask and a cleared mask (outputs and every gradient as a fresh layer’s)', async () => {
+  const rng = new Rng(41);
+  const store = new ParamStore();
+  addLinear(store, 'l', 7, 5, rng);
+  const x = tf.tensor2d(Float32Array.from({ length: 9 * 7 }, () => rng.uniform(-1, 1)), [9, 7]);
+  const run = (s: ParamStore, layers: KernelLinearLayers): Float32Array[] =>
+    tf.tidy(() => {
+      const vars = [s.get('l.weight'), s.get('l.bias')];
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layers.apply(s, 'l', x) as tf.Tensor2D)) as tf.Scalar, vars);
+      return [value.dataSync() as Float32Array, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+    });
+  const fresh = (): ParamStore => {
+    const copy = new ParamStore();
+    addLinear(copy, 'l', 7, 5, new Rng(1));
+    copy.copyFrom(store);
+    return copy;
+  };
+  const layers = new KernelLinearLayers();
+  const mask = Uint8Array.from({ length: 35 }, () => (rng.next() < 0.4 ? 1 : 0));
+  const changes: Array<[string, () => void]> = [
+    ['nothing', () => {}],
+    ['the weights', () => store.scale('l.weight', 0.5)],
+    ['the bias', () => store.scale('l.bias', 2)],
+    ['the mask', () => store.setMask('l.weight', mask)],
+    ['the weights under that mask', () => store.scale('l.weight', 3)],
+    ['the mask cleared', () => store.setMask('l.weight', null)],
+  ];
+  for (const [what, change] of changes) {
+    change();
+    const other = fresh();
+    assert.deepEqual(run(store, layers), run(other, new KernelLinearLayers()), `after changing ${what}`);
+    other.dispose();
+  }
+  x.dispose();
+  store.dispose();
+});

@@ -20,7 +20,7 @@ import { RnnAgent } from '../nets/agent.js';
 import { createMixer, type Mixer, type MixerSpec } from '../mixers/index.js';
 import { Optimizer } from './optimizer.js';
 import type { EpisodeBatch } from '../replay/episode.js';
-import { batchAgentInputs } from '../nets/batch-inputs.js';
+import { batchAgentInputs, batchAgentInputsPacked } from '../nets/batch-inputs.js';
 import type { ParamStore } from '../nets/params.js';
 import { maskUnavailable, softMellowmax } from './operators.js';
 import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
@@ -57,6 +57,20 @@ export interface UpdateContext {
 function toBatchMajor(q: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
   const [steps, , a] = q.shape;
   return tf.transpose(tf.reshape(q, [steps, b, n, a]), [1, 0, 2, 3]) as tf.Tensor4D;
+}
+
+/**
+ * Per-episode values `[B, T+1, W]` cut into steps 0..T−1 (`now`) and 1..T (`next`), each `[B, T, W]`,
+ * as float32 (what slicing the whole tensor gives, without the tfjs slices).
+ */
+function stepWindows(values: Float32Array | Uint8Array, b: number, t: number, width: number): { now: Float32Array; next: Float32Array } {
+  const [now, next] = [new Float32Array(b * t * width), new Float32Array(b * t * width)];
+  for (let e = 0; e < b; e++) {
+    const from = e * (t + 1) * width;
+    now.set(values.subarray(from, from + t * width), e * t * width);
+    next.set(values.subarray(from + width, from + (t + 1) * width), e * t * width);
+  }
+  return { now, next };
 }
 
 /** A copy of `x` with no gradient path back to the variables it came from. */
@@ -98,6 +112,8 @@ export class QLearner {
   private readonly kind: LearnerKind;
   /** The kernel linear layers of the online mixer and critic (`compute: kernels`), paused for dense gradients. */
   private readonly onlineLinear: KernelLinearLayers[] = [];
+  /** The last batch's packed agent inputs (`compute: kernels`), overwritten by the next batch of the same shape. */
+  private packedInputs: Float32Array | null = null;
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
@@ -213,22 +229,25 @@ export class QLearner {
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
     if (kernels) for (const layers of this.onlineLinear) layers.active = !context.denseGrads; // dense gradients come from tfjs
     tf.tidy(() => {
-      const inputArray = batchAgentInputs(batch, layout);
-      const inputs = tf.tensor3d(inputArray, [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
-      const states = tf.tensor3d(batch.state, [b, t + 1, s]); // [B, T+1, S]
-      const avail = tf.tensor4d(Float32Array.from(batch.avail), [b, t + 1, n, a]); // [B, T+1, N, A]
-      const availNow = tf.slice(avail, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
-      const availNext = tf.slice(avail, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
+      // the kernels take the inputs packed feature-major, straight into kernel memory; tfjs row-major
+      const packed = kernels ? (this.packedInputs = batchAgentInputsPacked(batch, layout, this.packedInputs ?? undefined)) : null; // [T+1, In, lanes]
+      const inputs = packed ? null : tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
+      // steps 0..T−1 and 1..T of each episode, cut on the host (no tfjs slices)
+      const avail = stepWindows(batch.avail, b, t, n * a); // [B, T+1, N, A] → 2 × [B, T, N, A]
+      const availNow = tf.tensor4d(avail.now, [b, t, n, a]); // [B, T, N, A]
+      const availNext = tf.tensor4d(avail.next, [b, t, n, a]); // [B, T, N, A]
       const actions = tf.oneHot(tf.tensor3d(batch.actions, [b, t, n], 'int32'), a); // [B, T, N, A]
       const filled = tf.tensor2d(Float32Array.from(batch.filled), [b, t]); // [B, T]
-      const statesNow = tf.slice(states, [0, 0, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
-      const statesNext = tf.slice(states, [0, 1, 0], [b, t, s]) as tf.Tensor3D; // [B, T, S]
-      const targetAll = kernels ? toBatchMajor(kernels.target.forward(inputArray, t + 1, b * n), b, n) : this.unroll(this.targetAgent, inputs, b, n); // [B, T+1, N, A]
-      const targetQs = tf.slice(targetAll, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
+      const states = stepWindows(batch.state, b, t, s); // [B, T+1, S] → 2 × [B, T, S]
+      const statesNow = tf.tensor3d(states.now, [b, t, s]); // [B, T, S]
+      const statesNext = tf.tensor3d(states.next, [b, t, s]); // [B, T, S]
+      const targetQs = kernels && packed // [B, T, N, A]: the target network's values from step 1
+        ? kernels.target.forwardPacked(packed, t + 1, b * n, n, 1)
+        : (tf.slice(this.unroll(this.targetAgent, inputs as tf.Tensor3D, b, n), [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D);
 
       const lossFn = (): tf.Scalar => {
         // with RigL's dense gradient wanted, the kernels differentiate at every position (pruned weights are 0)
-        const qs = kernels ? toBatchMajor(kernels.agent.apply(inputs, context.denseGrads ?? false), b, n) : this.unroll(this.agent, inputs, b, n); // [B, T+1, N, A]
+        const qs = kernels && packed ? kernels.agent.applyPacked(packed, t + 1, b * n, n, context.denseGrads ?? false) : this.unroll(this.agent, inputs as tf.Tensor3D, b, n); // [B, T+1, N, A]
         const qsNow = tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
         const chosen = tf.sum(tf.mul(qsNow, actions), 3) as tf.Tensor3D; // [B, T, N]
         const qTot = this.mixer.mix(chosen, statesNow); // [B, T]

@@ -25,3 +25,32 @@ export function batchAgentInputs(batch: EpisodeBatch, layout: InputLayout): Floa
   }
   return out;
 }
+
+/**
+ * The same inputs as {@link batchAgentInputs}, packed feature-major for the kernel unroll
+ * (`FusedAgentUnroll.applyPacked`): `[T+1, In, lanes]` with lane = episode·N + agent and lanes =
+ * B·N rounded up to a multiple of 4 (padded lanes 0), so they go into kernel memory with one copy.
+ * @param reuse an earlier result to overwrite when it has the right size (a batch of the same shape),
+ *   sparing a large allocation per update
+ */
+export function batchAgentInputsPacked(batch: EpisodeBatch, layout: InputLayout, reuse?: Float32Array): Float32Array {
+  const { size: b, maxT: t } = batch;
+  const { nAgents: n, obsShape: o } = batch.info;
+  const width = layout.obs + layout.lastAction + layout.agentId;
+  const lanes = Math.ceil((b * n) / 4) * 4;
+  const size = (t + 1) * width * lanes;
+  const out = reuse && reuse.length === size ? reuse.fill(0) : new Float32Array(size);
+  for (let step = 0; step <= t; step++) {
+    const base = step * width * lanes;
+    for (let e = 0; e < b; e++) {
+      for (let i = 0; i < n; i++) {
+        const lane = e * n + i;
+        const src = ((e * (t + 1) + step) * n + i) * o;
+        for (let f = 0; f < o; f++) out[base + f * lanes + lane] = batch.obs[src + f] as number;
+        if (layout.lastAction > 0 && step > 0) out[base + (o + (batch.actions[(e * t + step - 1) * n + i] as number)) * lanes + lane] = 1;
+        if (layout.agentId > 0) out[base + (o + layout.lastAction + i) * lanes + lane] = 1;
+      }
+    }
+  }
+  return out;
+}

@@ -4,6 +4,12 @@
  * compressed sparse rows, so their work is proportional to the stored weights. tfjs sees one node
  * whose gradient function returns the parameters' gradients (zero at masked positions, like the
  * masked gradients of the tfjs path); the mixer, the targets and the optimizer stay in tfjs.
+ *
+ * The weights stay in kernel memory between calls: they are read from the parameter store again
+ * only when a parameter was assigned since (tfjs gives an assigned variable new data), and the
+ * compressed rows are rebuilt only when a mask changed (a topology update); otherwise only the
+ * stored values are refreshed. The target network, assigned only at target syncs, is not read at all
+ * between them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AgentUnroll, type AgentMasks, type AgentWeights } from '../../kernels/agent-unroll.js';
@@ -11,22 +17,58 @@ import { inputSize } from '../../snapshot/validate.js';
 import type { RnnAgent } from './agent.js';
 
 const PARAMS = ['fc1.weight', 'fc1.bias', 'gru.weightIh', 'gru.weightHh', 'gru.biasIh', 'gru.biasHh', 'fc2.weight', 'fc2.bias'] as const;
+const MASKED = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
+
+/** What the kernel memory was loaded from: each parameter's tfjs data and each mask, by identity. */
+interface Loaded {
+  data: readonly object[];
+  masks: readonly (Uint8Array | null)[];
+  allPositions: boolean;
+}
+
+const sameRefs = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Unrolls one agent network (online or target) with the kernels; holds its kernel memory. */
 export class FusedAgentUnroll {
   private readonly unroller: AgentUnroll;
+  private loaded: Loaded | null = null;
 
   constructor(private readonly agent: RnnAgent) {
     this.unroller = new AgentUnroll({ inputSize: inputSize(agent.arch), hidden: agent.arch.hidden, nActions: agent.arch.nActions });
   }
 
-  /** The weights, and their masks unless every position is to be differentiated. */
-  private weights(allPositions = false): { w: AgentWeights; masks: AgentMasks } {
+  /**
+   * Bring the kernel's weights up to date with the agent's parameters: nothing to do when none was
+   * assigned since the last call, the stored values only when the masks are the same ones, else the
+   * compressed rows anew. `allPositions` stores every position (RigL's dense gradient).
+   */
+  private sync(allPositions = false): void {
     const p = this.agent.params;
+    const data = PARAMS.map((name) => p.get(name).dataId as object);
+    const masks = MASKED.map((name) => (allPositions ? null : p.mask(name)));
+    const last = this.loaded;
+    const sameLayout = last !== null && last.allPositions === allPositions && sameRefs(last.masks, masks);
+    if (sameLayout && sameRefs(last.data, data)) return;
     const w = Object.fromEntries(PARAMS.map((name) => [name, p.get(name).dataSync() as Float32Array])) as unknown as AgentWeights;
-    if (allPositions) return { w, masks: {} };
-    const masks: AgentMasks = { 'fc1.weight': p.mask('fc1.weight'), 'gru.weightIh': p.mask('gru.weightIh'), 'gru.weightHh': p.mask('gru.weightHh'), 'fc2.weight': p.mask('fc2.weight') };
-    return { w, masks };
+    if (sameLayout) this.unroller.loadValues(w);
+    else this.unroller.load(w, Object.fromEntries(MASKED.map((name, i) => [name, masks[i]])) as AgentMasks);
+    this.loaded = { data, masks, allPositions };
+  }
+
+  /** The tfjs op around a kernel forward (`run`, after the weights are synced) and its backward. */
+  private op<T extends tf.Tensor>(denseGradient: boolean, shape: number[], run: () => Float32Array, back: (dy: Float32Array) => AgentWeights, extra: tf.Tensor[]): T {
+    const f = tf.customGrad(((...inputs: tf.Tensor[]) => {
+      this.sync(denseGradient);
+      const params = inputs.slice(extra.length);
+      return {
+        value: tf.tensor(run(), shape, 'float32'),
+        gradFunc: (dy: tf.Tensor) => {
+          const g = back(dy.dataSync() as Float32Array);
+          return [...extra.map((x) => tf.zerosLike(x)), ...PARAMS.map((name, i) => tf.tensor(g[name], (params[i] as tf.Tensor).shape))];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(...extra, ...PARAMS.map((name) => this.agent.params.get(name))) as T;
   }
 
   /**
@@ -38,25 +80,24 @@ export class FusedAgentUnroll {
    */
   apply(inputs: tf.Tensor3D, denseGradient = false): tf.Tensor3D {
     const [steps, rows] = inputs.shape;
-    const a = this.agent.arch.nActions;
-    const op = tf.customGrad(((x: tf.Tensor, ...params: tf.Tensor[]) => {
-      const { w, masks } = this.weights(denseGradient);
-      const q = this.unroller.forward(w, masks, x.dataSync() as Float32Array, steps, rows);
-      return {
-        value: tf.tensor3d(q, [steps, rows, a]),
-        gradFunc: (dy: tf.Tensor) => {
-          const g = this.unroller.backward(dy.dataSync() as Float32Array);
-          return [tf.zerosLike(x), ...PARAMS.map((name, i) => tf.tensor(g[name], (params[i] as tf.Tensor).shape))];
-        },
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return op(inputs, ...PARAMS.map((name) => this.agent.params.get(name))) as tf.Tensor3D;
+    const u = this.unroller;
+    return this.op(denseGradient, [steps, rows, this.agent.arch.nActions], () => u.forwardLoaded(inputs.dataSync() as Float32Array, steps, rows), (dy) => u.backward(dy), [inputs]);
+  }
+
+  /**
+   * {@link apply} over inputs packed feature-major (`batchAgentInputsPacked`), with Q in the
+   * learner's batch-major layout: no transposes and no copy of the inputs through tfjs.
+   * @param packed `[T, In, lanes]`; @param rows episodes × agents
+   * @returns Q `[episodes, T, agents, A]`
+   */
+  applyPacked(packed: Float32Array, steps: number, rows: number, agents: number, denseGradient = false): tf.Tensor4D {
+    const u = this.unroller;
+    return this.op(denseGradient, [rows / agents, steps, agents, this.agent.arch.nActions], () => u.forwardPacked(packed, steps, rows, agents), (dy) => u.backwardPacked(dy, agents), []);
   }
 
   /** Read the agent's current weights for {@link step}. */
   load(): void {
-    const { w, masks } = this.weights();
-    this.unroller.load(w, masks);
+    this.sync();
   }
 
   /**
@@ -69,7 +110,16 @@ export class FusedAgentUnroll {
 
   /** Q-values `[T, R, A]` without a gradient (the target network). */
   forward(inputs: Float32Array, steps: number, rows: number): tf.Tensor3D {
-    const { w, masks } = this.weights();
-    return tf.tensor3d(this.unroller.forward(w, masks, inputs, steps, rows), [steps, rows, this.agent.arch.nActions]);
+    this.sync();
+    return tf.tensor3d(this.unroller.forwardLoaded(inputs, steps, rows), [steps, rows, this.agent.arch.nActions]);
+  }
+
+  /**
+   * {@link forward} over packed inputs, as {@link applyPacked}, without a gradient: Q `[episodes,
+   * T − firstStep, agents, A]` from step `firstStep` on (the target network's from step 1).
+   */
+  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): tf.Tensor4D {
+    this.sync();
+    return tf.tensor4d(this.unroller.forwardPacked(packed, steps, rows, agents, firstStep), [rows / agents, steps - firstStep, agents, this.agent.arch.nActions]);
   }
 }

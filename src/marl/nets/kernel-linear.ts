@@ -4,11 +4,33 @@
  * network (the mixer and the central critic, online and target) when `compute` is `kernels` and
  * hands it to the network, which passes it to `layers.linear()`; a network built without one runs
  * its layers in tfjs. There is no density threshold: the kernels are used at every density (their
- * measured speed against tfjs-wasm's matMul is in docs/benchmarks.md).
+ * measured speed against tfjs-wasm's matMul is in docs/benchmarks.md). Each layer's weights stay in
+ * kernel memory between calls and are read again only when they or the mask changed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SparseLinearKernel } from '../../kernels/sparse-linear.js';
 import type { ParamStore } from './params.js';
+
+/** A layer's kernel and what its weights were loaded from: the tensors' data and the mask, by identity. */
+interface LayerKernel {
+  kernel: SparseLinearKernel;
+  loaded: { w: object; b: object; mask: Uint8Array | null } | null;
+}
+
+/**
+ * Bring `layer`'s weights in kernel memory up to date with `w`, `b` and `mask`: nothing to do when
+ * neither tensor was assigned since (tfjs gives an assigned variable new data; the target mixer's
+ * change only at target syncs), the stored values only under the same mask, else the compressed
+ * rows anew (a topology update).
+ */
+function sync(layer: LayerKernel, w: tf.Tensor, b: tf.Tensor, mask: Uint8Array | null): void {
+  const last = layer.loaded;
+  if (last && last.mask === mask && last.w === w.dataId && last.b === b.dataId) return;
+  const [values, bias] = [w.dataSync() as Float32Array, b.dataSync() as Float32Array];
+  if (last && last.mask === mask) layer.kernel.loadValues(values, bias);
+  else layer.kernel.load(values, mask, bias);
+  layer.loaded = { w: w.dataId as object, b: b.dataId as object, mask };
+}
 
 /**
  * The kernel linear layers of one network: a kernel per layer, made on first use (each keeps the
@@ -20,17 +42,17 @@ export class KernelLinearLayers {
    * stored positions only, so an update that wants RigL's dense gradient sets this false.
    */
   active = true;
-  private readonly kernels = new Map<string, SparseLinearKernel>();
+  private readonly kernels = new Map<string, LayerKernel>();
 
   /** The kernel for layer `prefix` of `store`, made on first use. */
-  private kernelFor(store: ParamStore, prefix: string): SparseLinearKernel {
-    let kernel = this.kernels.get(prefix);
-    if (!kernel) {
+  private kernelFor(store: ParamStore, prefix: string): LayerKernel {
+    let layer = this.kernels.get(prefix);
+    if (!layer) {
       const [nIn, nOut] = store.shape(`${prefix}.weight`) as [number, number];
-      kernel = new SparseLinearKernel(nIn, nOut);
-      this.kernels.set(prefix, kernel);
+      layer = { kernel: new SparseLinearKernel(nIn, nOut), loaded: null };
+      this.kernels.set(prefix, layer);
     }
-    return kernel;
+    return layer;
   }
 
   /**
@@ -39,11 +61,13 @@ export class KernelLinearLayers {
    */
   apply(store: ParamStore, prefix: string, x: tf.Tensor2D): tf.Tensor2D | null {
     if (!this.active) return null;
-    const kernel = this.kernelFor(store, prefix);
+    const layer = this.kernelFor(store, prefix);
+    const kernel = layer.kernel;
     const mask = store.mask(`${prefix}.weight`);
     const rows = x.shape[0];
     const op = tf.customGrad(((input: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
-      const y = kernel.forward(input.dataSync() as Float32Array, rows, w.dataSync() as Float32Array, mask, b.dataSync() as Float32Array);
+      sync(layer, w, b, mask);
+      const y = kernel.forwardLoaded(input.dataSync() as Float32Array, rows);
       return {
         value: tf.tensor2d(y, [rows, kernel.outputs]),
         gradFunc: (dy: tf.Tensor) => {
