@@ -1,0 +1,347 @@
+/**
+ * ORCA (optimal reciprocal collision avoidance, van den Berg et al.; the RVO2 library) as SMAClite
+ * runs it: its numpy port of RVO2's `computeNewVelocity` and linear programs 1–3, with its time
+ * horizons (1 s for units and obstacles), its rules and its quirks, re-implemented here:
+ * - a unit whose preferred velocity is zero (stopped, attacking) keeps velocity zero and never moves;
+ * - a moving unit takes the whole avoidance against a unit that stands still, half against a moving
+ *   one (`multiplier` 1 or 0.5);
+ * - units already overlapping resolve within one tick (inverse time step 16);
+ * - obstacles are rectangles (`obstacles.ts`) whose edges play RVO2's polygon: the left neighbour of
+ *   an edge is the previous edge, the next edge's start is its end;
+ * - where SMAClite builds an obstacle line's point as `cutoff + r·np.array(−d_y, d_x)`, numpy reads the
+ *   second argument as a dtype, so the offset is the scalar −r·d_y added to both coordinates; kept.
+ * Inputs are velocities in map units per second; numpy's rounding of `inner` and `norm` is
+ * reproduced (`numeric.ts`).
+ */
+import { dot, f32, norm } from './numeric.js';
+import type { StaticObstacle } from './obstacles.js';
+
+/** A half-plane in velocity space: the permitted side is to the right of `direction` through `point`. */
+interface Line {
+  dx: number;
+  dy: number;
+  px: number;
+  py: number;
+}
+
+/** What ORCA reads of a unit. */
+export interface OrcaBody {
+  /** Position (float32 values). */
+  x: number;
+  y: number;
+  /** Velocity of the last tick. */
+  vx: number;
+  vy: number;
+  /** Preferred velocity of this tick. */
+  prefX: number;
+  prefY: number;
+  /** Whether the preferred velocity is float32 (a unit chasing another: numpy keeps it single). */
+  prefIsF32: boolean;
+  radius: number;
+  /** Maximum speed (map units per second). */
+  speed: number;
+  hp: number;
+}
+
+const INV_TIME_HORIZON = 1;
+const INV_TIME_HORIZON_OBST = 1;
+/** Ticks per second: overlapping units separate within one tick. */
+const INV_TIME_STEP = 16;
+
+const det = (ax: number, ay: number, bx: number, by: number): number => ax * by - ay * bx;
+
+/** (x, y) / |(x, y)|, rounded as numpy's `v / np.linalg.norm(v)`. */
+function normalize(x: number, y: number): [number, number] {
+  const n = norm(x, y);
+  return [x / n, y / n];
+}
+
+/** The lines obstacle edges impose on `unit` (RVO2's obstacle part of computeNewVelocity, as SMAClite ports it). */
+function obstacleLines(unit: OrcaBody, obstacles: readonly StaticObstacle[]): Line[] {
+  const lines: Line[] = [];
+  const r = unit.radius;
+  const rSq = r * r;
+  const { x: ux, y: uy, vx, vy } = unit;
+  for (const o of obstacles) {
+    const edges = o.edges;
+    for (let i = 0; i < 4; i++) {
+      let o1 = edges[i]!;
+      let o2 = edges[(i + 1) % 4]!;
+      // skip edges the unit is not to the left of: det(o1 − p, o2 − o1) < 0
+      if (!(det(o1.px - ux, o1.py - uy, o2.px - o1.px, o2.py - o1.py) < 0)) continue;
+      const r1x = o1.px - ux;
+      const r1y = o1.py - uy;
+      const r2x = o2.px - ux;
+      const r2y = o2.py - uy;
+      let covered = false;
+      for (const l of lines) {
+        if (
+          det(INV_TIME_HORIZON_OBST * r1x - l.px, INV_TIME_HORIZON_OBST * r1y - l.py, l.dx, l.dy) - INV_TIME_HORIZON_OBST * r >= -1e-5 &&
+          det(INV_TIME_HORIZON_OBST * r2x - l.px, INV_TIME_HORIZON_OBST * r2y - l.py, l.dx, l.dy) - INV_TIME_HORIZON_OBST * r >= -1e-5
+        ) {
+          covered = true;
+          break;
+        }
+      }
+      if (covered) continue;
+      const distSq1 = dot(r1x, r1y, r1x, r1y);
+      const distSq2 = dot(r2x, r2y, r2x, r2y);
+      const ovx = o2.px - o1.px;
+      const ovy = o2.py - o1.py;
+      const s = dot(-r1x, -r1y, ovx, ovy) / dot(ovx, ovy, ovx, ovy);
+      const lx = -r1x - s * ovx;
+      const ly = -r1y - s * ovy;
+      const distSqLine = dot(lx, ly, lx, ly);
+
+      if (s < 0 && distSq1 < rSq) {
+        const [dx, dy] = normalize(-r1y, r1x);
+        lines.push({ px: 0, py: 0, dx, dy });
+        continue;
+      } else if (s > 1 && distSq2 <= rSq) {
+        if (det(r2x, r2y, o2.ux, o2.uy) < 0) continue;
+        const [dx, dy] = normalize(-r2y, r2x);
+        lines.push({ px: 0, py: 0, dx, dy });
+        continue;
+      } else if (s > 0 && s < 1 && distSqLine <= rSq) {
+        lines.push({ px: 0, py: 0, dx: -o1.ux, dy: -o1.uy });
+        continue;
+      }
+
+      let lLx: number, lLy: number, rLx: number, rLy: number;
+      if (s < 0 && distSqLine <= rSq) {
+        o2 = o1;
+        const leg1 = Math.sqrt(distSq1 - rSq);
+        lLx = (r1x * leg1 - r1y * r) / distSq1;
+        lLy = (r1x * r + r1y * leg1) / distSq1;
+        rLx = (r1x * leg1 + r1y * r) / distSq1;
+        rLy = (-r1x * r + r1y * leg1) / distSq1;
+      } else if (s > 1 && distSqLine <= rSq) {
+        o1 = o2;
+        const leg2 = Math.sqrt(distSq2 - rSq);
+        lLx = (r2x * leg2 - r2y * r) / distSq2;
+        lLy = (r2x * r + r2y * leg2) / distSq2;
+        rLx = (r2x * leg2 + r2y * r) / distSq2;
+        rLy = (-r2x * r + r2y * leg2) / distSq2;
+      } else {
+        const leg1 = Math.sqrt(distSq1 - rSq);
+        lLx = (r1x * leg1 - r1y * r) / distSq1;
+        lLy = (r1x * r + r1y * leg1) / distSq1;
+        const leg2 = Math.sqrt(distSq2 - rSq);
+        rLx = (r2x * leg2 + r2y * r) / distSq2;
+        rLy = (-r2x * r + r2y * leg2) / distSq2;
+      }
+      const same = o1 === o2;
+      const leftNeighbour = edges[(i + 3) % 4]!;
+      let leftForeign = false;
+      let rightForeign = false;
+      if (det(lLx, lLy, -leftNeighbour.ux, -leftNeighbour.uy) >= 0) {
+        [lLx, lLy] = [-leftNeighbour.ux, -leftNeighbour.uy];
+        leftForeign = true;
+      }
+      if (det(rLx, rLy, o2.ux, o2.uy) <= 0) {
+        [rLx, rLy] = [o2.ux, o2.uy];
+        rightForeign = true;
+      }
+      const lcx = INV_TIME_HORIZON_OBST * (o1.px - ux);
+      const lcy = INV_TIME_HORIZON_OBST * (o1.py - uy);
+      const rcx = INV_TIME_HORIZON_OBST * (o2.px - ux);
+      const rcy = INV_TIME_HORIZON_OBST * (o2.py - uy);
+      const cvx = rcx - lcx;
+      const cvy = rcy - lcy;
+      const t = same ? 0.5 : dot(vx - lcx, vy - lcy, cvx, cvy) / dot(cvx, cvy, cvx, cvy);
+      const tLeft = dot(vx - lcx, vy - lcy, lLx, lLy);
+      const tRight = dot(vx - rcx, vy - rcy, rLx, rLy);
+
+      if ((t < 0 && tLeft < 0) || (same && tLeft < 0 && tRight < 0)) {
+        const [wx, wy] = normalize(vx - lcx, vy - lcy);
+        lines.push({ dx: wy, dy: -wx, px: lcx + r * INV_TIME_HORIZON_OBST * wx, py: lcy + r * INV_TIME_HORIZON_OBST * wy });
+        continue;
+      } else if (t > 1 && tRight < 0) {
+        const [wx, wy] = normalize(vx - rcx, vy - rcy);
+        lines.push({ dx: wy, dy: -wx, px: rcx + r * INV_TIME_HORIZON_OBST * wx, py: rcy + r * INV_TIME_HORIZON_OBST * wy });
+        continue;
+      }
+      const sq = (x: number, y: number): number => dot(x, y, x, y);
+      const distSqCutoff = t < 0 || t > 1 || same ? Infinity : sq(vx - (lcx + t * cvx), vy - (lcy + t * cvy));
+      const distSqLeft = tLeft < 0 ? Infinity : sq(vx - (lcx + tLeft * lLx), vy - (lcy + tLeft * lLy));
+      const distSqRight = tRight < 0 ? Infinity : sq(vx - (rcx + tRight * rLx), vy - (rcy + tRight * rLy));
+      // SMAClite's offset r·np.array(−d_y, d_x) is the scalar −r·d_y (numpy takes d_x as a dtype)
+      if (distSqCutoff <= distSqLeft && distSqCutoff <= distSqRight) {
+        const [dx, dy] = [-o1.ux, -o1.uy];
+        const off = r * INV_TIME_HORIZON_OBST * -dy;
+        lines.push({ dx, dy, px: lcx + off, py: lcy + off });
+      } else if (distSqLeft <= distSqRight) {
+        if (leftForeign) continue;
+        const off = r * INV_TIME_HORIZON_OBST * -lLy;
+        lines.push({ dx: lLx, dy: lLy, px: lcx + off, py: lcy + off });
+      } else {
+        if (rightForeign) continue;
+        const [dx, dy] = [-rLx, -rLy];
+        const off = r * INV_TIME_HORIZON_OBST * -dy;
+        lines.push({ dx, dy, px: rcx + off, py: rcy + off });
+      }
+    }
+  }
+  return lines;
+}
+
+/** The line a neighbour imposes (RVO2's agent part of computeNewVelocity, with SMAClite's give-way share). */
+function unitLine(unit: OrcaBody, other: OrcaBody, distance: number): Line {
+  // positions are float32: their difference is rounded to single precision
+  const rpx = f32(other.x - unit.x);
+  const rpy = f32(other.y - unit.y);
+  const rvx = unit.vx - other.vx;
+  const rvy = unit.vy - other.vy;
+  const distSq = distance * distance;
+  const combined = unit.radius + other.radius;
+  const combinedSq = combined * combined;
+  // a unit that stands still will not move: give way fully; a moving one gives way by half
+  const share = other.prefX !== 0 || other.prefY !== 0 ? 0.5 : 1;
+  let dx: number, dy: number, uX: number, uY: number;
+  if (distSq > combinedSq) {
+    const wx = rvx - INV_TIME_HORIZON * rpx;
+    const wy = rvy - INV_TIME_HORIZON * rpy;
+    const wLenSq = dot(wx, wy, wx, wy);
+    const dot1 = dot(wx, wy, rpx, rpy);
+    if (dot1 < 0 && dot1 * dot1 > combinedSq * wLenSq) {
+      const wLen = Math.sqrt(wLenSq);
+      const [ux, uy] = [wx / wLen, wy / wLen];
+      [dx, dy] = [uy, -ux];
+      uX = (combined * INV_TIME_HORIZON - wLen) * ux;
+      uY = (combined * INV_TIME_HORIZON - wLen) * uy;
+    } else {
+      const leg = Math.sqrt(distSq - combinedSq);
+      if (det(rpx, rpy, wx, wy) > 0) {
+        dx = (rpx * leg - rpy * combined) / distSq;
+        dy = (rpx * combined + rpy * leg) / distSq;
+      } else {
+        dx = (-rpx * leg - rpy * combined) / distSq;
+        dy = (rpx * combined - rpy * leg) / distSq;
+      }
+      const dot2 = dot(rvx, rvy, dx, dy);
+      uX = dot2 * dx - rvx;
+      uY = dot2 * dy - rvy;
+    }
+  } else {
+    const wx = rvx - INV_TIME_STEP * rpx;
+    const wy = rvy - INV_TIME_STEP * rpy;
+    const wLen = norm(wx, wy);
+    const [ux, uy] = [wx / wLen, wy / wLen];
+    [dx, dy] = [uy, -ux];
+    uX = (combined * INV_TIME_STEP - wLen) * ux;
+    uY = (combined * INV_TIME_STEP - wLen) * uy;
+  }
+  return { dx, dy, px: unit.vx + share * uX, py: unit.vy + share * uY };
+}
+
+/** Linear program 1: the best point on line `lineNo` that satisfies lines 0..lineNo−1 and the speed disc. */
+function lp1(lines: readonly Line[], lineNo: number, maxSpeed: number, optX: number, optY: number, direction: boolean): [number, number] | null {
+  const line = lines[lineNo]!;
+  const dp = dot(line.px, line.py, line.dx, line.dy);
+  const disc = dp * dp + maxSpeed * maxSpeed - dot(line.px, line.py, line.px, line.py);
+  if (disc < 0) return null;
+  const sqrtDisc = Math.sqrt(disc);
+  let tLeft = -dp - sqrtDisc;
+  let tRight = -dp + sqrtDisc;
+  for (let k = 0; k < lineNo; k++) {
+    const other = lines[k]!;
+    const denominator = det(line.dx, line.dy, other.dx, other.dy);
+    const numerator = det(other.dx, other.dy, line.px - other.px, line.py - other.py);
+    if (Math.abs(denominator) < 1e-5) {
+      if (numerator < 0) return null;
+      continue;
+    }
+    const t = numerator / denominator;
+    if (denominator >= 0) tRight = Math.min(tRight, t);
+    else tLeft = Math.max(tLeft, t);
+    if (tLeft > tRight) return null;
+  }
+  if (direction) {
+    const t = dot(optX, optY, line.dx, line.dy) > 0 ? tRight : tLeft;
+    return [line.px + t * line.dx, line.py + t * line.dy];
+  }
+  let t = dot(line.dx, line.dy, optX - line.px, optY - line.py);
+  if (t < tLeft) t = tLeft;
+  else if (t > tRight) t = tRight;
+  return [line.px + t * line.dx, line.py + t * line.dy];
+}
+
+/** Linear program 2: the velocity closest to the optimum (or furthest along it) satisfying every line; returns how many lines it got through. */
+function lp2(lines: readonly Line[], maxSpeed: number, optX: number, optY: number, direction: boolean, start: [number, number]): [number, [number, number]] {
+  let result = start;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (det(l.dx, l.dy, l.px - result[0], l.py - result[1]) <= 0) continue;
+    const next = lp1(lines, i, maxSpeed, optX, optY, direction);
+    if (!next) return [i, result];
+    result = next;
+  }
+  return [lines.length, result];
+}
+
+/** The starting point of linear program 2 for a preferred velocity (clamped to the speed disc). */
+function clampPreferred(unit: OrcaBody): [number, number] {
+  const v = unit.speed;
+  if (unit.prefIsF32) {
+    // numpy on a float32 vector: inner, norm, division and the product by the speed in single precision
+    const lenSq = f32(f32(unit.prefX * unit.prefX) + f32(unit.prefY * unit.prefY));
+    if (lenSq <= v * v) return [unit.prefX, unit.prefY];
+    const n = f32(Math.sqrt(lenSq));
+    const v32 = f32(v);
+    return [f32(f32(unit.prefX / n) * v32), f32(f32(unit.prefY / n) * v32)];
+  }
+  if (dot(unit.prefX, unit.prefY, unit.prefX, unit.prefY) <= v * v) return [unit.prefX, unit.prefY];
+  const [nx, ny] = normalize(unit.prefX, unit.prefY);
+  return [nx * v, ny * v];
+}
+
+/** Linear program 3: when the lines conflict, the velocity that violates the unit lines least (obstacle lines stay hard). */
+function lp3(lines: readonly Line[], obstacleCount: number, start: number, maxSpeed: number, current: [number, number]): [number, number] {
+  let distance = 0;
+  let result = current;
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (det(line.dx, line.dy, line.px - result[0], line.py - result[1]) <= distance) continue;
+    const projected: Line[] = lines.slice(0, obstacleCount);
+    for (let k = obstacleCount; k < i; k++) {
+      const other = lines[k]!;
+      const determinant = det(line.dx, line.dy, other.dx, other.dy);
+      let px: number, py: number;
+      if (Math.abs(determinant) <= 1e-5) {
+        if (dot(line.dx, line.dy, other.dx, other.dy) > 0) continue;
+        px = 0.5 * (line.px + other.px);
+        py = 0.5 * (line.py + other.py);
+      } else {
+        const f = det(other.dx, other.dy, line.px - other.px, line.py - other.py) / determinant;
+        px = line.px + f * line.dx;
+        py = line.py + f * line.dy;
+      }
+      const [dx, dy] = normalize(other.dx - line.dx, other.dy - line.dy);
+      projected.push({ dx, dy, px, py });
+    }
+    const before = result;
+    const optX = -line.dy;
+    const optY = line.dx;
+    const [ok, next] = lp2(projected, maxSpeed, optX, optY, true, [optX * maxSpeed, optY * maxSpeed]);
+    result = ok < projected.length ? before : next;
+    distance = det(line.dx, line.dy, line.px - result[0], line.py - result[1]);
+  }
+  return result;
+}
+
+/**
+ * The velocity `unit` takes this tick: its preferred velocity adjusted so that, for a second, it
+ * neither hits its `neighbours` (with their centre distances) nor walks into `obstacles`.
+ * A unit that prefers to stand still (or is dead) gets its preferred velocity back unchanged.
+ */
+export function orcaVelocity(unit: OrcaBody, neighbours: ReadonlyArray<readonly [OrcaBody, number]>, obstacles: readonly StaticObstacle[]): [number, number] {
+  if ((unit.prefX === 0 && unit.prefY === 0) || unit.hp === 0) return [unit.prefX, unit.prefY];
+  const lines = obstacles.length > 0 ? obstacleLines(unit, obstacles) : [];
+  const obstacleCount = lines.length;
+  for (const [other, distance] of neighbours) {
+    if (other === unit || other.hp === 0) continue;
+    lines.push(unitLine(unit, other, distance));
+  }
+  const [ok, result] = lp2(lines, unit.speed, unit.prefX, unit.prefY, false, clampPreferred(unit));
+  return ok < lines.length ? lp3(lines, obstacleCount, ok, unit.speed, result) : result;
+}
