@@ -55,9 +55,10 @@ export class Unit {
   /** Candidates the built-in AI may pick from this tick, with their distance (2e9: "is attacking me"). */
   potentialTargets: Array<[Unit, number]> = [];
   priorityTargets: Array<[Unit, number]> = [];
-  /** Velocity of the last tick (map units per second). */
+  /** Velocity of the last tick (map units per second), and whether SMAClite holds it as float32. */
   vx = 0;
   vy = 0;
+  vIsF32 = true;
   /** Preferred velocity of this tick, and whether numpy would hold it in single precision. */
   prefX = 0;
   prefY = 0;
@@ -65,6 +66,7 @@ export class Unit {
   /** ORCA's velocity for this tick, applied when the unit's turn comes. */
   nextVx = 0;
   nextVy = 0;
+  nextIsF32 = false;
 
   constructor(
     readonly stats: UnitStats,

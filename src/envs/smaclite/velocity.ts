@@ -27,6 +27,7 @@ export class VelocityUpdater {
       if ((u.prefX === 0 && u.prefY === 0) || u.hp === 0) {
         u.nextVx = u.prefX;
         u.nextVy = u.prefY;
+        u.nextIsF32 = u.prefIsF32;
         continue;
       }
       const reach = maxRadius + u.radius;
@@ -44,7 +45,7 @@ export class VelocityUpdater {
         const range = u.radius + u.speed;
         obstacles = this.obstacles.filter((o) => o.withinRange(u.x, u.y, range));
       }
-      [u.nextVx, u.nextVy] = orcaVelocity(u, neighbours, obstacles);
+      [u.nextVx, u.nextVy, u.nextIsF32] = orcaVelocity(u, neighbours, obstacles);
     }
   }
 }

@@ -289,6 +289,7 @@ export class World {
       if (u.hp === 0) continue; // killed earlier this tick: neither moves nor acts
       u.vx = u.nextVx;
       u.vy = u.nextVy;
+      u.vIsF32 = u.nextIsF32;
       u.x = f32(u.x + u.vx * TICK);
       u.y = f32(u.y + u.vy * TICK);
       u.tickTimers();
