@@ -55,6 +55,9 @@ export class Unit {
   /** Candidates the built-in AI may pick from this tick, with their distance (2e9: "is attacking me"). */
   potentialTargets: Array<[Unit, number]> = [];
   priorityTargets: Array<[Unit, number]> = [];
+  /** Position at the start of the tick (where SMAClite's KD-trees, rebuilt between ticks, see it). */
+  startX: number;
+  startY: number;
   /** Velocity of the last tick (map units per second), and whether SMAClite holds it as float32. */
   vx = 0;
   vy = 0;
@@ -81,6 +84,8 @@ export class Unit {
   ) {
     this.x = f32(x);
     this.y = f32(y);
+    this.startX = this.x;
+    this.startY = this.y;
     this.hp = stats.hp;
     this.shield = stats.shield;
     this.energy = stats.startingEnergy;

@@ -24,7 +24,7 @@ import type { CombatMap } from './maps.js';
 import { ConfigError } from '../../util/errors.js';
 import type { Navigator } from './navigation.js';
 import { VelocityUpdater } from './velocity.js';
-import { dot, f32, lenSq32 } from './numeric.js';
+import { dot, f32, insideCircle32, kdDistance, lenSq32 } from './numeric.js';
 
 /** Gap between units of a formation (SMAClite's `GROUP_BUFFER`). */
 const GROUP_GAP = 0.05;
@@ -261,18 +261,27 @@ export class World {
     if (targeter.kind === 'kamikaze') {
       const bonus = unit.faction === 'ally' ? 0 : unit.hp; // SMAClite credits an exploding enemy's remaining hp
       unit.hp = 0;
-      return foes.filter((f) => unit.distanceTo(f) <= targeter.radius + f.radius).reduce((a, f) => a + unit.dealDamage(f), bonus);
+      // SMAClite's KD-tree (positions at the tick's start) within radius + the largest radius, then the float32 circle test
+      const reach = targeter.radius + this.maxRadius;
+      return foes
+        .filter((f) => kdDistance(f.startX, f.startY, unit.x, unit.y) <= reach && insideCircle32(f.x, f.y, unit.x, unit.y, targeter.radius + f.radius))
+        .reduce((a, f) => a + unit.dealDamage(f), bonus);
     }
-    // beam: a width × height rectangle across the line of fire, centred on the target
-    const [fx, fy] = [target.x - unit.x, target.y - unit.y];
-    const len = Math.hypot(fx, fy) || 1;
-    const [ax, ay] = [fx / len, fy / len]; // along the line of fire
+    // beam: a width × height rectangle across the line of fire, centred on the target; candidates are
+    // the foes whose centre stood within half its diagonal of the target at the tick's start (SMAClite's
+    // KD-tree query), tested in SMAClite's rotated frame: θ = arctan(−1 / (Δy / Δx)) of the float32 offset
+    const dx = f32(target.x - unit.x);
+    const dy = f32(target.y - unit.y);
+    const theta = Math.atan(-1 / f32(dy / dx));
+    const [c, s] = [Math.cos(theta), Math.sin(theta)];
+    const reach = Math.hypot(targeter.width, targeter.height) / 2;
+    const [t0, t1] = [target.x * c + target.y * s, -target.x * s + target.y * c];
     return foes
       .filter((f) => {
-        const [rx, ry] = [f.x - target.x, f.y - target.y];
-        const along = Math.max(Math.abs(rx * ax + ry * ay) - targeter.height / 2, 0);
-        const across = Math.max(Math.abs(-rx * ay + ry * ax) - targeter.width / 2, 0);
-        return along * along + across * across <= f.radius * f.radius;
+        if (!(kdDistance(f.startX, f.startY, target.x, target.y) <= reach)) return false;
+        const across = Math.max(Math.abs(t0 - (f.x * c + f.y * s)) - targeter.width / 2, 0);
+        const along = Math.max(Math.abs(t1 - (-f.x * s + f.y * c)) - targeter.height / 2, 0);
+        return across * across + along * along <= f.radius * f.radius;
       })
       .reduce((a, f) => a + unit.dealDamage(f), 0);
   }
@@ -280,6 +289,7 @@ export class World {
   /** Advance one tick; returns the damage reward earned by the allies (before normalisation). */
   tick(): number {
     const units = this.units.filter((u) => u.alive);
+    for (const u of units) [u.startX, u.startY] = [u.x, u.y];
     for (const u of units) this.refreshTarget(u);
     this.gatherCandidates();
     for (const u of units) this.prepareVelocity(u);
