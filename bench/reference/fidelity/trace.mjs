@@ -4,7 +4,7 @@
 // with the same acting order and is compared at every tick, before anyone moves.
 //
 //   npm run build && node bench/reference/fidelity/trace.mjs --task smaclite/3s_vs_5z --policy focus-fire --seed 0
-//     [--originals /tmp/ref] [--tol 1e-6] [--verbose]
+//     [--policy-seed 12345] [--originals /tmp/ref] [--tol 1e-6] [--verbose]
 //
 // Prints the first tick (if any) where a value differs by more than --tol, the largest difference
 // per quantity, and whether every step's reward and end agree. A developer tool, as the rest of
@@ -25,6 +25,7 @@ const { values: opt } = parseArgs({
     task: { type: 'string', default: 'smaclite/3s_vs_5z' },
     policy: { type: 'string', default: 'focus-fire' },
     seed: { type: 'string', default: '0' },
+    'policy-seed': { type: 'string', default: '12345' },
     originals: { type: 'string', default: '/tmp/ref' },
     python: { type: 'string', default: '/usr/bin/python3' },
     tol: { type: 'string', default: '1e-6' },
@@ -33,9 +34,9 @@ const { values: opt } = parseArgs({
 });
 
 /** Record one episode of the original. */
-export function originalTrace(task, policy, seed, originals = opt.originals) {
+export function originalTrace(task, policy, seed, originals = opt.originals, policySeed = opt['policy-seed']) {
   const path = [join(here, 'stubs'), join(originals, 'smaclite')].join(':');
-  const args = [join(here, 'run_original.py'), '--task', task, '--policy', policy, '--trace', '--seed0', String(seed), '--limit', String(episodeLimit(task))];
+  const args = [join(here, 'run_original.py'), '--task', task, '--policy', policy, '--trace', '--seed0', String(seed), '--policy-seed', String(policySeed), '--limit', String(episodeLimit(task))];
   const r = spawnSync(opt.python, args, { env: { ...process.env, PYTHONPATH: path }, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`run_original.py --trace: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()).trace;
