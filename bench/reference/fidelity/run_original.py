@@ -197,10 +197,11 @@ def run_trace(args, rng):
     env._np_random = _RecordingShuffle(env._np_random, ticks)
     done, t = False, 0
     while not done and t < args.limit:
-        actions = smaclite_policy(args.policy, env.get_avail_actions(), rng)
+        avail = env.get_avail_actions()
+        actions = smaclite_policy(args.policy, avail, rng)
         first = len(ticks)
         obs, reward, done, _trunc, info = env.step(actions)
-        steps.append({"actions": actions, "reward": float(reward), "done": bool(done), "won": bool(info.get("battle_won", False)),
+        steps.append({"actions": actions, "avail": [[int(v) for v in a] for a in avail], "reward": float(reward), "done": bool(done), "won": bool(info.get("battle_won", False)),
                       "firstTick": first})
         t += 1
     return {"steps": steps, "ticks": ticks}

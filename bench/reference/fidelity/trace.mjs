@@ -86,6 +86,10 @@ export function compareTrace(task, trace, tol) {
   let stepsAgree = 0;
   for (const [t, step] of trace.steps.entries()) {
     const avail = env.getAvailActions();
+    if (step.avail && step.avail.some((row, i) => row.some((v, a) => v !== avail[i][a]))) {
+      notes.push(`step ${t}: available actions differ: port ${JSON.stringify(avail.map((r) => [...r]))} original ${JSON.stringify(step.avail)}`);
+      firstBad ??= { tick: k, step: t, what: 'available actions' };
+    }
     const bad = step.actions.findIndex((a, i) => !avail[i][a]);
     if (bad >= 0) {
       notes.push(`step ${t}: the original's action ${step.actions[bad]} of agent ${bad} is not available in the port`);
