@@ -10,7 +10,7 @@
 // --originals DIR holds the checkouts DIR/lbf (semitable/lb-foraging) and DIR/smaclite
 // (uoe-agents/smaclite). Every (task, policy) appends one JSON line to --out as soon as it is done.
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,8 @@ const { values: opt } = parseArgs({
     out: { type: 'string' },
     table: { type: 'string' },
     determinism: { type: 'boolean', default: false },
+    cache: { type: 'string' },
+    'original-only': { type: 'boolean', default: false },
   },
 });
 
@@ -57,6 +59,20 @@ function runOriginal(args, env = {}) {
     child.stderr.on('data', (d) => (err += d));
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`))));
   });
+}
+
+/**
+ * The original's episodes for one row, from --cache DIR when it holds them (the original is slow and
+ * does not change while the port does), else run and stored there.
+ */
+async function originalEpisodes(args) {
+  if (!opt.cache) return (await runOriginal(args)).episodes;
+  mkdirSync(opt.cache, { recursive: true });
+  const file = join(opt.cache, `${args.join('_').replace(/[^\w.-]+/g, '_')}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).episodes;
+  const result = await runOriginal(args);
+  writeFileSync(file, JSON.stringify(result));
+  return result.episodes;
 }
 
 function compare(port, original) {
@@ -81,9 +97,14 @@ async function runSuite() {
       const started = Date.now();
       const limit = episodeLimit(task);
       const seed0 = Number(opt.seed0);
-      const original = runOriginal(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
+      const original = originalEpisodes(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
+      if (opt['original-only']) {
+        await original;
+        console.error(`${task} ${policy}: original stored in ${opt.cache} [${Math.round((Date.now() - started) / 1000)} s]`);
+        continue;
+      }
       const port = runPort(task, policy, n, { seed0 });
-      const all = (await original).episodes;
+      const all = await original;
       const orig = all.filter((e) => !e.crashed);
       const crashed = all.filter((e) => e.crashed).map((e) => e.crashed);
       const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}), ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };

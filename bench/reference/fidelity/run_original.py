@@ -164,6 +164,49 @@ def run_smaclite(args, rng):
     return out
 
 
+class _RecordingShuffle:
+    """Stands in for SMAClite's numpy Generator: shuffles with it and records, per tick, every unit's
+    state at that moment (after targets, preferred and ORCA velocities; before anyone moves) and the
+    acting order, by unit id."""
+
+    def __init__(self, gen, ticks):
+        self.gen = gen
+        self.ticks = ticks
+
+    def shuffle(self, units):
+        rec = {"ids": [u.id for u in units]}
+        for key, get in (("x", lambda u: u.pos[0]), ("y", lambda u: u.pos[1]), ("hp", lambda u: u.hp),
+                         ("shield", lambda u: u.shield), ("cooldown", lambda u: u.cooldown),
+                         ("pvx", lambda u: u.pref_velocity[0]), ("pvy", lambda u: u.pref_velocity[1]),
+                         ("vx", lambda u: u.next_velocity[0]), ("vy", lambda u: u.next_velocity[1])):
+            rec[key] = [float(get(u)) for u in units]
+        self.gen.shuffle(units)
+        rec["order"] = [u.id for u in units]
+        self.ticks.append(rec)
+
+    def __getattr__(self, name):
+        return getattr(self.gen, name)
+
+
+def run_trace(args, rng):
+    """One episode (seed --seed0) with every tick recorded: the actions of each step, its reward and end,
+    and per tick the units' state and acting order (see _RecordingShuffle)."""
+    env = make_smaclite(args.task)
+    obs, info = env.reset(seed=args.seed0)
+    ticks, steps = [], []
+    env._np_random = _RecordingShuffle(env._np_random, ticks)
+    done, t = False, 0
+    while not done and t < args.limit:
+        avail = env.get_avail_actions()
+        actions = smaclite_policy(args.policy, avail, rng)
+        first = len(ticks)
+        obs, reward, done, _trunc, info = env.step(actions)
+        steps.append({"actions": actions, "avail": [[int(v) for v in a] for a in avail], "reward": float(reward), "done": bool(done), "won": bool(info.get("battle_won", False)),
+                      "firstTick": first})
+        t += 1
+    return {"steps": steps, "ticks": ticks}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True)
@@ -173,8 +216,15 @@ def main():
     ap.add_argument("--policy-seed", type=int, default=12345, help="seed of the random policies' numpy Generator")
     ap.add_argument("--limit", type=int, default=0, help="SMAClite: cut episodes at this many steps")
     ap.add_argument("--digest", action="store_true")
+    ap.add_argument("--trace", action="store_true", help="SMAClite: one episode (seed --seed0), every tick recorded")
     args = ap.parse_args()
     rng = np.random.default_rng(args.policy_seed)
+    if args.trace:
+        with contextlib.redirect_stdout(sys.stderr):
+            trace = run_trace(args, rng)
+        json.dump({"side": "original", "task": args.task, "policy": args.policy, "seed": args.seed0, "trace": trace}, sys.stdout)
+        sys.stdout.write("\n")
+        return
     run = run_lbf if args.task.startswith("lbf/") else run_smaclite
     with contextlib.redirect_stdout(sys.stderr):  # SMAClite prints which RVO2 it uses
         episodes = run(args, rng)

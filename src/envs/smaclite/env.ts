@@ -20,6 +20,7 @@ import { checkStep } from '../base.js';
 import { KILL_REWARD, type Unit } from './unit.js';
 import { World } from './world.js';
 import { Navigator } from './navigation.js';
+import { VelocityUpdater } from './velocity.js';
 import { MAP_SIZE, walkable, type CombatMap } from './maps.js';
 import { isHealer } from './units.js';
 
@@ -37,6 +38,21 @@ const DIRECTIONS: ReadonlyArray<[number, number]> = [
   [-1, 0],
 ];
 
+/** Options of a combat environment; the defaults are SMAClite's rules. */
+export interface SmacliteOptions {
+  /**
+   * Ground units path-find around walls (a breadth-first grid path, `navigation.ts`) instead of
+   * heading straight for their goal as in SMAClite, where a unit whose goal lies behind a wall stalls
+   * against it. Not SMAClite's rules: off by default.
+   */
+  pathfinding?: boolean;
+  /**
+   * The acting order of each tick, for tools that replay another simulator's order (the fidelity
+   * harness's traces); by default the episode's seeded `Rng` shuffles the units.
+   */
+  order?: (units: readonly Unit[]) => Unit[];
+}
+
 /** The combat environment on one map. */
 export class SmacliteEnv implements MultiAgentEnv {
   private world: World | null = null;
@@ -49,13 +65,17 @@ export class SmacliteEnv implements MultiAgentEnv {
   private readonly nActions: number;
   private readonly allyShields: boolean;
   private readonly enemyShields: boolean;
-  /** Shared across episodes: its distance fields depend on the terrain only. */
-  private readonly navigator: Navigator;
+  /** Shared across episodes: they depend on the terrain only. */
+  private readonly navigator: Navigator | null;
+  private readonly velocity: VelocityUpdater;
+  private readonly order: ((units: readonly Unit[]) => Unit[]) | null;
 
-  constructor(readonly id: string, readonly map: CombatMap) {
-    this.navigator = new Navigator(map.terrain);
+  constructor(readonly id: string, readonly map: CombatMap, options: SmacliteOptions = {}) {
+    this.navigator = options.pathfinding ? new Navigator(map.terrain) : null;
+    this.velocity = new VelocityUpdater(map.terrain);
+    this.order = options.order ?? null;
     // a throwaway world tells the sizes (placement is deterministic; only the tick order is random)
-    const probe = new World(map, new Rng(0));
+    const probe = new World(map, new Rng(0), { velocity: this.velocity });
     this.nAgents = probe.allies.length;
     this.nEnemies = probe.enemies.length;
     const healers = probe.allies.filter((u) => isHealer(u.stats)).length;
@@ -85,7 +105,7 @@ export class SmacliteEnv implements MultiAgentEnv {
   }
 
   reset(seed: number): void {
-    this.world = new World(this.map, new Rng(seed), this.navigator);
+    this.world = new World(this.map, new Rng(seed), { velocity: this.velocity, navigator: this.navigator, ...(this.order ? { order: this.order } : {}) });
     this.maxReward = this.nEnemies * KILL_REWARD + WIN_REWARD + this.world.enemies.reduce((a, e) => a + e.stats.hp + e.stats.shield, 0);
     this.lastActions = new Array<number>(this.nAgents).fill(0);
     this.t = 0;

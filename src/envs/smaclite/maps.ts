@@ -36,8 +36,14 @@ const FULL: [number, number] = [0, MAP_SIZE];
 
 /** Terrain presets, as walkable intervals (SMAClite's `.slt` files, rows counted from the bottom). */
 export const TERRAINS: Readonly<Record<string, TerrainRows>> = {
-  /** Everything walkable. */
-  all_green: [{ y0: 0, y1: MAP_SIZE, x: [FULL] }],
+  /** A 26×26 open interior inside a blocked ring two cells wide, inside an (unreachable) walkable rim. */
+  all_green: [
+    { y0: 0, y1: 1, x: [FULL] },
+    { y0: 1, y1: 3, x: [[0, 1], [31, 32]] },
+    { y0: 3, y1: 29, x: [[0, 1], [3, 29], [31, 32]] },
+    { y0: 29, y1: 31, x: [[0, 1], [31, 32]] },
+    { y0: 31, y1: 32, x: [FULL] },
+  ],
   /** A 16-high band across the middle. */
   simple: [{ y0: 8, y1: 24, x: [FULL] }],
   /** Two rounded lanes either side of a wall at y = 12 that is open only at both ends. */

@@ -9,6 +9,7 @@
  * - a medivac heals 9 hp/s, paying 1 energy per 3 hp; it regains 0.5625 energy/s.
  */
 import type { UnitStats } from './units.js';
+import { f32, insideCircle32, kdDistance } from './numeric.js';
 
 /** Simulation ticks per second of game time (SMAClite: 16). */
 export const TICKS_PER_SECOND = 16;
@@ -47,21 +48,44 @@ export class Unit {
   previousTarget: Unit | null = null;
   /** Set while in range of its target this tick (it stands still and fires when ready). */
   attacking = false;
+  /** The unit it fires at (or heals) this tick when `attacking`: an attack order's target, dead or alive. */
+  fireAt: Unit | null = null;
+  /** Set at the end of the tick it died in; a removed unit never comes back, even if healed. */
+  removed = false;
   /** Candidates the built-in AI may pick from this tick, with their distance (2e9: "is attacking me"). */
   potentialTargets: Array<[Unit, number]> = [];
   priorityTargets: Array<[Unit, number]> = [];
-  /** Preferred velocity this tick. */
+  /** Position at the start of the tick (where SMAClite's KD-trees, rebuilt between ticks, see it). */
+  startX: number;
+  startY: number;
+  /** Velocity of the last tick (map units per second), and whether SMAClite holds it as float32. */
   vx = 0;
   vy = 0;
+  vIsF32 = true;
+  /** Preferred velocity of this tick, and whether numpy would hold it in single precision. */
+  prefX = 0;
+  prefY = 0;
+  prefIsF32 = false;
+  /** ORCA's velocity for this tick, applied when the unit's turn comes. */
+  nextVx = 0;
+  nextVy = 0;
+  nextIsF32 = false;
 
   constructor(
     readonly stats: UnitStats,
     readonly faction: 'ally' | 'enemy',
     /** Index among its faction: the agent id for allies, the target slot for enemies. */
     readonly index: number,
+    /** Position, in single precision as SMAClite stores it. */
     public x: number,
     public y: number,
+    /** Placement order over both sides (SMAClite's unit id): the order units are visited in. */
+    readonly id: number = index,
   ) {
+    this.x = f32(x);
+    this.y = f32(y);
+    this.startX = this.x;
+    this.startY = this.y;
     this.hp = stats.hp;
     this.shield = stats.shield;
     this.energy = stats.startingEnergy;
@@ -72,17 +96,22 @@ export class Unit {
   }
 
   get alive(): boolean {
-    return this.hp > 0;
+    return this.hp > 0 && !this.removed;
   }
 
-  /** Centre-to-centre distance to another unit. */
+  /** Maximum speed (map units per second). */
+  get speed(): number {
+    return this.stats.speed;
+  }
+
+  /** Centre-to-centre distance to another unit (as SMAClite's KD-tree measures it). */
   distanceTo(other: Unit): number {
-    return Math.hypot(other.x - this.x, other.y - this.y);
+    return kdDistance(this.x, this.y, other.x, other.y);
   }
 
-  /** Whether `target` is within attack range (range plus both radii, centre to centre). */
+  /** Whether `target` is within attack range (range plus both radii, centre to centre; float32 as SMAClite). */
   inAttackRange(target: Unit): boolean {
-    return this.distanceTo(target) <= this.stats.range + this.radius + target.radius;
+    return insideCircle32(this.x, this.y, target.x, target.y, this.stats.range + target.radius + this.radius);
   }
 
   /** Whether this unit's weapon can hit `target`'s plane (zealots cannot hit a medivac). */
@@ -95,7 +124,7 @@ export class Unit {
    * @returns the reward it earns the attacker: absorbed + dealt (+10 on a kill) for an enemy, 0 for an ally.
    */
   takeDamage(amount: number): number {
-    if (!this.alive) return 0;
+    if (this.hp === 0) return 0;
     if (this.stats.shield > 0) this.shieldDelay = SHIELD_DELAY;
     let earned = 0;
     if (this.shield > 0) {

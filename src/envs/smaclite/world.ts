@@ -1,24 +1,30 @@
 /**
- * The battlefield and its clock: SMAClite's world step, one tick at a time.
+ * The battlefield and its clock: SMAClite's world step, one tick at a time, in its order.
  *
- * Per tick: every unit refreshes its target from its command; enemies without a target pick one
- * (the built-in AI: attack-move towards the allies, engaging the nearest ally within scan range,
- * healers before fighters, and always an ally that is attacking them); enemy medivacs pick the most
- * damaged comrade; every unit sets a preferred velocity (towards its move point or target, or zero
- * when in range); units move, then units act in a shuffled order: timers tick, and a unit in range
- * of its target fires once its cooldown is 0. Dead units leave the field at the end of the tick.
+ * Per tick, over the units alive at its start in placement order: every unit refreshes its target
+ * from its command (an attack order keeps its target even when it has died, as SMAClite's
+ * `AttackUnitCommand` does: the unit fires at the corpse or walks to it); enemies without a target
+ * gather candidates (the built-in AI: attack-move towards the allies, engaging the nearest ally
+ * within scan range, healers before fighters, and always an ally that is attacking them; enemy
+ * medivacs heal the most hurt comrade); every unit sets its preferred velocity (towards its move
+ * point or target, zero when stopped or in range); ORCA turns preferred into actual velocities
+ * (`velocity.ts`: units standing still never move; moving units give way); then, in a shuffled order,
+ * each unit still alive moves by its velocity (positions in float32), ticks its timers and acts: a
+ * unit in range of its target fires once its cooldown is 0. Units that died leave the field at the
+ * end of the tick.
  *
- * Movement differs from SMAClite, which resolves velocities with ORCA (RVO2): here each unit moves at
- * its preferred velocity, ground units steer around walls (`navigation.ts`) and slide along a blocked
- * axis, and overlapping ground units are then pushed apart along the line between their centres
- * (an immobile unit does not move). Air units ignore terrain and collisions, as in SMAClite.
+ * SMAClite has no path-finding: a unit whose goal lies behind a wall slides along it and stalls.
+ * With a {@link Navigator} (a non-default option, `navigation.ts`) ground units head for the next
+ * cell of a shortest grid path instead.
  */
 import type { Rng } from '../../util/rng.js';
 import { TICK, Unit, type Command } from './unit.js';
 import { isHealer, UNIT_TYPES, type UnitStats } from './units.js';
-import { walkable, type CombatMap } from './maps.js';
+import type { CombatMap } from './maps.js';
 import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
-import { Navigator } from './navigation.js';
+import type { Navigator } from './navigation.js';
+import { VelocityUpdater } from './velocity.js';
+import { dot, f32, insideCircle32, kdDistance, lenSq32 } from './numeric.js';
 
 /** Gap between units of a formation (SMAClite's `GROUP_BUFFER`). */
 const GROUP_GAP = 0.05;
@@ -32,15 +38,34 @@ export function unitType(name: string): UnitStats {
   return stats;
 }
 
+/** How a world moves its units; shared across episodes on one map (both depend on the terrain only). */
+export interface WorldMovement {
+  /** ORCA against units and terrain (SMAClite's); made from the terrain when absent. */
+  velocity?: VelocityUpdater;
+  /** Path-finding for ground units: not SMAClite's rules, off unless given. */
+  navigator?: Navigator | null;
+  /**
+   * The acting order of a tick, for tools that replay another simulator's order (the fidelity
+   * harness); by default the world's `Rng` shuffles the units.
+   */
+  order?: (units: readonly Unit[]) => Unit[];
+}
+
 /** Every unit of one side and the field they fight on. */
 export class World {
   readonly allies: Unit[] = [];
   readonly enemies: Unit[] = [];
+  /** Every unit in placement order (SMAClite's ids). */
+  readonly units: Unit[] = [];
   private readonly maxRadius: number;
-  private readonly navigator: Navigator;
+  private readonly navigator: Navigator | null;
+  private readonly velocity: VelocityUpdater;
+  private readonly order: ((units: readonly Unit[]) => Unit[]) | null;
 
-  constructor(readonly map: CombatMap, private readonly rng: Rng, navigator?: Navigator) {
-    this.navigator = navigator ?? new Navigator(map.terrain);
+  constructor(readonly map: CombatMap, private readonly rng: Rng, movement: WorldMovement = {}) {
+    this.navigator = movement.navigator ?? null;
+    this.velocity = movement.velocity ?? new VelocityUpdater(map.terrain);
+    this.order = movement.order ?? null;
     for (const group of map.groups) this.placeGroup(group.faction, group.x, group.y, group.units.flatMap(([name, count]) => new Array<UnitStats>(count).fill(unitType(name))));
     this.maxRadius = Math.max(...[...this.allies, ...this.enemies].map((u) => u.radius));
     const [ax, ay] = map.attackPoint;
@@ -69,7 +94,9 @@ export class World {
       for (const stats of row) {
         x += m * (previousUnit + stats.size / 2);
         previousUnit = stats.size / 2;
-        list.push(new Unit(stats, faction, list.length, x, y));
+        const unit = new Unit(stats, faction, list.length, x, y, this.units.length);
+        list.push(unit);
+        this.units.push(unit);
         x += m * GROUP_GAP;
       }
       y += m * GROUP_GAP;
@@ -84,7 +111,8 @@ export class World {
   /** Living units of `faction` within `radius` (centre distance) of `unit`, with their distance. */
   private within(unit: Unit, faction: 'ally' | 'enemy', radius: number): Array<[Unit, number]> {
     const out: Array<[Unit, number]> = [];
-    for (const other of this.living(faction)) {
+    for (const other of faction === 'ally' ? this.allies : this.enemies) {
+      if (!other.alive) continue;
       const d = unit.distanceTo(other);
       if (d <= radius) out.push([other, d]);
     }
@@ -100,28 +128,27 @@ export class World {
     unit.previousTarget = unit.target;
     const c = unit.command;
     if (c.kind === 'attack') {
-      unit.target = c.target.alive ? c.target : null;
+      unit.target = c.target.hp > 0 ? c.target : null;
     } else if (c.kind === 'attack-move') {
       const t = unit.target;
-      if (t && (!t.alive || (t.target !== unit && !unit.inAttackRange(t)))) unit.target = null;
+      if (t && (t.hp === 0 || (t.target !== unit && !unit.inAttackRange(t)))) unit.target = null;
     } else {
       unit.target = null;
     }
   }
 
-  /** The built-in AI's candidate lists for enemies that attack-move. */
+  /** The built-in AI's candidate lists, built as SMAClite's world step builds them. */
   private gatherCandidates(): void {
     const scan = (u: Unit): number => u.stats.scanRange + this.maxRadius;
-    const enemies = this.living('enemy');
-    for (const e of enemies) {
-      if (e.target !== null) continue;
-      e.potentialTargets = isHealer(e.stats) ? this.within(e, 'enemy', scan(e)).filter(([u]) => u !== e) : this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
-    }
-    for (const a of this.living('ally')) {
-      const t = a.target;
-      if (t && t.faction === 'enemy' && t.target === null && !isHealer(t.stats) && t.canHit(a)) t.potentialTargets.push([a, ATTACKING_ME]);
-    }
-    if (this.living('ally').some((a) => isHealer(a.stats))) {
+    const enemies = this.enemies.filter((e) => e.alive);
+    const allies = this.allies.filter((a) => a.alive);
+    const seeking = enemies.filter((e) => !isHealer(e.stats) && e.target === null);
+    for (const e of seeking) e.potentialTargets = this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
+    // every agent attacking a unit that can hit back joins that unit's list (read only by the seekers,
+    // and by an enemy medivac's pace)
+    if (seeking.length > 0) for (const a of allies) if (a.target && a.target.canHit(a)) a.target.potentialTargets.push([a, ATTACKING_ME]);
+    for (const e of enemies) if (isHealer(e.stats) && e.target === null) e.potentialTargets = this.within(e, 'enemy', scan(e)).filter(([u]) => e.canHit(u));
+    if (allies.some((a) => isHealer(a.stats))) {
       for (const e of enemies) {
         if (!isHealer(e.stats) && e.target !== null && !isHealer(e.target.stats)) e.priorityTargets = this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
       }
@@ -133,7 +160,7 @@ export class World {
     let best: Unit | null = null;
     let bestKey: [number, number] = [Infinity, Infinity]; // (healer ? 0 : 1, distance), smallest wins
     for (const [u, d] of candidates) {
-      if (!u.alive || !(d < unit.stats.scanRange + u.radius || u.target === unit)) continue;
+      if (!(u.hp > 0) || !(d < unit.stats.scanRange + u.radius || u.target === unit)) continue;
       const key: [number, number] = [isHealer(u.stats) ? 0 : 1, d];
       if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [u, key];
     }
@@ -144,7 +171,7 @@ export class World {
   private pickHealTarget(unit: Unit): Unit | null {
     let best: Unit | null = null;
     for (const [u, d] of unit.potentialTargets) {
-      if (!u.alive || d >= unit.stats.scanRange + u.radius || !(u.hp < u.stats.hp || u.target !== null)) continue;
+      if (!(u.hp > 0) || !(d < unit.stats.scanRange + u.radius) || !(u.hp < u.stats.hp || u.target !== null)) continue;
       if (!best || u.hp < best.hp) best = u;
     }
     return best;
@@ -152,60 +179,66 @@ export class World {
 
   // --- movement -----------------------------------------------------------------------------
 
-  /** The preferred velocity for this tick (SMAClite's `prepare_velocity`). */
-  private prepareVelocity(unit: Unit): void {
-    unit.vx = 0;
-    unit.vy = 0;
-    unit.attacking = false;
-    const c = unit.command;
-    let moveTo: [number, number] | null = null;
-    if (c.kind === 'move') moveTo = [c.x, c.y];
-    if (c.kind === 'attack-move' && unit.target === null) {
-      unit.target = isHealer(unit.stats) ? this.pickHealTarget(unit) : this.pickFighterTarget(unit, unit.potentialTargets);
-      if (unit.target === null) moveTo = [c.x, c.y];
-    } else if (c.kind === 'attack-move' && unit.priorityTargets.length > 0) {
-      unit.target = this.pickFighterTarget(unit, unit.priorityTargets) ?? unit.target;
-    }
-    const target = c.kind === 'attack' ? (unit.target ?? null) : c.kind === 'attack-move' ? unit.target : null;
-    if (target && moveTo === null) {
-      if (unit.inAttackRange(target) && unit.canHit(target)) unit.attacking = true;
-      else moveTo = [target.x, target.y];
-    }
-    if (!moveTo || unit.stats.speed === 0) return;
-    if (unit.stats.plane === 'ground') moveTo = this.navigator.waypoint(unit.x, unit.y, moveTo[0], moveTo[1]);
-    const [dx, dy] = [moveTo[0] - unit.x, moveTo[1] - unit.y];
-    const dist = Math.hypot(dx, dy);
-    if (dist === 0) return;
-    // healers keep pace with the units they follow instead of overtaking them
-    const speed = isHealer(unit.stats) ? Math.min(unit.stats.speed, ...unit.potentialTargets.map(([u]) => u.stats.speed)) : unit.stats.speed;
-    unit.vx = (dx * speed) / dist;
-    unit.vy = (dy * speed) / dist;
+  /** Head for the point (x, y) at full speed (SMAClite's `MoveCommand.prepare_velocity`, in double precision). */
+  private headFor(unit: Unit, x: number, y: number): void {
+    if (unit.speed === 0) return;
+    if (this.navigator && unit.stats.plane === 'ground') [x, y] = this.navigator.waypoint(unit.x, unit.y, x, y);
+    const speed = this.pace(unit);
+    const dx = x - unit.x;
+    const dy = y - unit.y;
+    const distance = Math.sqrt(dot(dx, dy, dx, dy));
+    if (distance === 0) return;
+    unit.prefX = (dx * speed) / distance;
+    unit.prefY = (dy * speed) / distance;
   }
 
-  /** Move every unit by its velocity; ground units slide along walls and are then separated. */
-  private move(units: readonly Unit[]): void {
-    const terrain = this.map.terrain;
-    for (const u of units) {
-      const [nx, ny] = [u.x + u.vx * TICK, u.y + u.vy * TICK];
-      if (u.stats.plane === 'air' || walkable(terrain, nx, ny)) [u.x, u.y] = [nx, ny];
-      else if (walkable(terrain, nx, u.y)) u.x = nx;
-      else if (walkable(terrain, u.x, ny)) u.y = ny;
-    }
-    const ground = units.filter((u) => u.stats.plane === 'ground');
-    for (let i = 0; i < ground.length; i++) {
-      for (let j = i + 1; j < ground.length; j++) {
-        const [a, b] = [ground[i] as Unit, ground[j] as Unit];
-        const d = a.distanceTo(b);
-        const overlap = a.radius + b.radius - d;
-        if (overlap <= 0) continue;
-        const [ux, uy] = d > 1e-9 ? [(b.x - a.x) / d, (b.y - a.y) / d] : [1, 0];
-        const [shareA, shareB] = a.stats.speed === 0 ? [0, 1] : b.stats.speed === 0 ? [1, 0] : [0.5, 0.5];
-        const push = (u: Unit, sx: number, sy: number): void => {
-          if (walkable(terrain, u.x + sx, u.y + sy)) [u.x, u.y] = [u.x + sx, u.y + sy];
-        };
-        push(a, -ux * overlap * shareA, -uy * overlap * shareA);
-        push(b, ux * overlap * shareB, uy * overlap * shareB);
+  /** Head for another unit: numpy subtracts two float32 positions, so this one is single precision. */
+  private chase(unit: Unit, target: Unit): void {
+    if (unit.speed === 0) return;
+    if (this.navigator && unit.stats.plane === 'ground') return this.headFor(unit, target.x, target.y);
+    const dx = f32(target.x - unit.x);
+    const dy = f32(target.y - unit.y);
+    const distance = f32(Math.sqrt(lenSq32(dx, dy)));
+    if (distance === 0) return;
+    const speed = f32(this.pace(unit));
+    unit.prefX = f32(f32(dx * speed) / distance);
+    unit.prefY = f32(f32(dy * speed) / distance);
+    unit.prefIsF32 = true;
+  }
+
+  /** Full speed; a healer keeps the pace of the slowest unit on its candidate list (SMAClite's rule). */
+  private pace(unit: Unit): number {
+    if (!isHealer(unit.stats) || unit.potentialTargets.length === 0) return unit.speed;
+    let pace = Infinity;
+    for (const [u] of unit.potentialTargets) pace = Math.min(pace, u.speed);
+    return pace;
+  }
+
+  /** The preferred velocity for this tick and the unit to fire at (SMAClite's `prepare_velocity`). */
+  private prepareVelocity(unit: Unit): void {
+    unit.prefX = 0;
+    unit.prefY = 0;
+    unit.prefIsF32 = false;
+    unit.fireAt = null;
+    const c = unit.command;
+    if (c.kind === 'move') return this.headFor(unit, c.x, c.y);
+    let target: Unit | null = null;
+    if (c.kind === 'attack') target = c.target;
+    else if (c.kind === 'attack-move') {
+      if (unit.target === null) {
+        unit.target = isHealer(unit.stats) ? this.pickHealTarget(unit) : this.pickFighterTarget(unit, unit.potentialTargets);
+        if (unit.target === null) return this.headFor(unit, c.x, c.y);
+      } else if (!isHealer(unit.stats) && unit.priorityTargets.length > 0) {
+        unit.target = this.pickFighterTarget(unit, unit.priorityTargets) ?? unit.target;
       }
+      target = unit.target;
+    }
+    if (target === null) return;
+    if (unit.inAttackRange(target) && unit.canHit(target)) {
+      unit.attacking = true;
+      unit.fireAt = target;
+    } else {
+      this.chase(unit, target);
     }
   }
 
@@ -213,7 +246,7 @@ export class World {
 
   /** Fire at (or heal) the target when in range and ready (SMAClite's `AttackUnitCommand.execute`). */
   private act(unit: Unit): number {
-    const target = unit.target;
+    const target = unit.fireAt;
     if (!unit.attacking || target === null) return 0;
     unit.attacking = false;
     if (unit.cooldown > 0) return 0;
@@ -228,35 +261,51 @@ export class World {
     if (targeter.kind === 'kamikaze') {
       const bonus = unit.faction === 'ally' ? 0 : unit.hp; // SMAClite credits an exploding enemy's remaining hp
       unit.hp = 0;
-      return foes.filter((f) => unit.distanceTo(f) <= targeter.radius + f.radius).reduce((a, f) => a + unit.dealDamage(f), bonus);
+      // SMAClite's KD-tree (positions at the tick's start) within radius + the largest radius, then the float32 circle test
+      const reach = targeter.radius + this.maxRadius;
+      return foes
+        .filter((f) => kdDistance(f.startX, f.startY, unit.x, unit.y) <= reach && insideCircle32(f.x, f.y, unit.x, unit.y, targeter.radius + f.radius))
+        .reduce((a, f) => a + unit.dealDamage(f), bonus);
     }
-    // beam: a width × height rectangle across the line of fire, centred on the target
-    const [fx, fy] = [target.x - unit.x, target.y - unit.y];
-    const len = Math.hypot(fx, fy) || 1;
-    const [ax, ay] = [fx / len, fy / len]; // along the line of fire
+    // beam: a width × height rectangle across the line of fire, centred on the target; candidates are
+    // the foes whose centre stood within half its diagonal of the target at the tick's start (SMAClite's
+    // KD-tree query), tested in SMAClite's rotated frame: θ = arctan(−1 / (Δy / Δx)) of the float32 offset
+    const dx = f32(target.x - unit.x);
+    const dy = f32(target.y - unit.y);
+    const theta = Math.atan(-1 / f32(dy / dx));
+    const [c, s] = [Math.cos(theta), Math.sin(theta)];
+    const reach = Math.hypot(targeter.width, targeter.height) / 2;
+    const [t0, t1] = [target.x * c + target.y * s, -target.x * s + target.y * c];
     return foes
       .filter((f) => {
-        const [rx, ry] = [f.x - target.x, f.y - target.y];
-        const along = Math.max(Math.abs(rx * ax + ry * ay) - targeter.height / 2, 0);
-        const across = Math.max(Math.abs(-rx * ay + ry * ax) - targeter.width / 2, 0);
-        return along * along + across * across <= f.radius * f.radius;
+        if (!(kdDistance(f.startX, f.startY, target.x, target.y) <= reach)) return false;
+        const across = Math.max(Math.abs(t0 - (f.x * c + f.y * s)) - targeter.width / 2, 0);
+        const along = Math.max(Math.abs(t1 - (-f.x * s + f.y * c)) - targeter.height / 2, 0);
+        return across * across + along * along <= f.radius * f.radius;
       })
       .reduce((a, f) => a + unit.dealDamage(f), 0);
   }
 
   /** Advance one tick; returns the damage reward earned by the allies (before normalisation). */
   tick(): number {
-    const units = [...this.living('ally'), ...this.living('enemy')];
+    const units = this.units.filter((u) => u.alive);
+    for (const u of units) [u.startX, u.startY] = [u.x, u.y];
     for (const u of units) this.refreshTarget(u);
     this.gatherCandidates();
     for (const u of units) this.prepareVelocity(u);
-    this.move(units);
+    this.velocity.update(units, this.maxRadius);
     let reward = 0;
-    for (const u of this.rng.shuffle([...units])) {
-      if (!u.alive) continue;
+    for (const u of this.order ? this.order(units) : this.rng.shuffle([...units])) {
+      if (u.hp === 0) continue; // killed earlier this tick: neither moves nor acts
+      u.vx = u.nextVx;
+      u.vy = u.nextVy;
+      u.vIsF32 = u.nextIsF32;
+      u.x = f32(u.x + u.vx * TICK);
+      u.y = f32(u.y + u.vy * TICK);
       u.tickTimers();
       reward += this.act(u);
     }
+    for (const u of units) if (u.hp === 0) u.removed = true;
     return reward;
   }
 }
