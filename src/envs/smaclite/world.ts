@@ -19,6 +19,7 @@ import { isHealer, UNIT_TYPES, type UnitStats } from './units.js';
 import { walkable, type CombatMap } from './maps.js';
 import { ConfigError } from '../../util/errors.js';
 import { Navigator } from './navigation.js';
+import { BlastField } from './splash.js';
 
 /** Gap between units of a formation (SMAClite's `GROUP_BUFFER`). */
 const GROUP_GAP = 0.05;
@@ -38,11 +39,14 @@ export class World {
   readonly enemies: Unit[] = [];
   private readonly maxRadius: number;
   private readonly navigator: Navigator;
+  /** Tick-start positions for baneling blasts (splash.ts); null on maps without banelings. */
+  private readonly blasts: BlastField | null;
 
   constructor(readonly map: CombatMap, private readonly rng: Rng, navigator?: Navigator) {
     this.navigator = navigator ?? new Navigator(map.terrain);
     for (const group of map.groups) this.placeGroup(group.faction, group.x, group.y, group.units.flatMap(([name, count]) => new Array<UnitStats>(count).fill(unitType(name))));
     this.maxRadius = Math.max(...[...this.allies, ...this.enemies].map((u) => u.radius));
+    this.blasts = BlastField.forUnits([...this.allies, ...this.enemies]);
     const [ax, ay] = map.attackPoint;
     for (const e of this.enemies) e.command = { kind: 'attack-move', x: ax, y: ay };
   }
@@ -225,11 +229,7 @@ export class World {
     }
     if (targeter.kind === 'standard') return unit.dealDamage(target);
     const foes = this.living(unit.faction === 'ally' ? 'enemy' : 'ally');
-    if (targeter.kind === 'kamikaze') {
-      const bonus = unit.faction === 'ally' ? 0 : unit.hp; // SMAClite credits an exploding enemy's remaining hp
-      unit.hp = 0;
-      return foes.filter((f) => unit.distanceTo(f) <= targeter.radius + f.radius).reduce((a, f) => a + unit.dealDamage(f), bonus);
-    }
+    if (targeter.kind === 'kamikaze') return (this.blasts as BlastField).explode(unit, foes, targeter.radius, this.maxRadius);
     // beam: a width × height rectangle across the line of fire, centred on the target
     const [fx, fy] = [target.x - unit.x, target.y - unit.y];
     const len = Math.hypot(fx, fy) || 1;
@@ -247,6 +247,7 @@ export class World {
   /** Advance one tick; returns the damage reward earned by the allies (before normalisation). */
   tick(): number {
     const units = [...this.living('ally'), ...this.living('enemy')];
+    this.blasts?.beginTick(units);
     for (const u of units) this.refreshTarget(u);
     this.gatherCandidates();
     for (const u of units) this.prepareVelocity(u);
