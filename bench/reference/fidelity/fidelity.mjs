@@ -6,11 +6,12 @@
 //   node bench/reference/fidelity/fidelity.mjs --table /tmp/lbf.jsonl        # the markdown table
 //   (--seed0 S resets episode e with seed S + e on both sides: a fresh replicate of a row)
 //   node bench/reference/fidelity/fidelity.mjs --determinism --originals /tmp/ref   # SMAClite resets
+//   node bench/reference/fidelity/fidelity.mjs --recorded /tmp/orig --out /tmp/sc.jsonl   # against saved original runs
 //
 // --originals DIR holds the checkouts DIR/lbf (semitable/lb-foraging) and DIR/smaclite
 // (uoe-agents/smaclite). Every (task, policy) appends one JSON line to --out as soon as it is done.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +27,7 @@ const SUITES = {
   },
   // the port's maps that SMAClite ships (it has no 3m or 8m)
   smaclite: {
-    tasks: ['smaclite/3s5z', 'smaclite/2s3z', 'smaclite/MMM', 'smaclite/10m_vs_11m', 'smaclite/3s_vs_5z', 'smaclite/2s_vs_1sc', 'smaclite/2c_vs_64zg'],
+    tasks: ['smaclite/3s5z', 'smaclite/2s3z', 'smaclite/MMM', 'smaclite/10m_vs_11m', 'smaclite/3s_vs_5z', 'smaclite/2s_vs_1sc', 'smaclite/2c_vs_64zg', 'smaclite/MMM2', 'smaclite/27m_vs_30m', 'smaclite/3s5z_vs_3s6z', 'smaclite/bane_vs_bane', 'smaclite/corridor'],
     policies: ['random', 'focus-fire', 'random-attack'],
   },
 };
@@ -45,6 +46,7 @@ const { values: opt } = parseArgs({
     determinism: { type: 'boolean', default: false },
     cache: { type: 'string' },
     'original-only': { type: 'boolean', default: false },
+    recorded: { type: 'string' },
   },
 });
 
@@ -104,13 +106,49 @@ async function runSuite() {
         continue;
       }
       const port = runPort(task, policy, n, { seed0 });
-      const all = await original;
-      const orig = all.filter((e) => !e.crashed);
-      const crashed = all.filter((e) => e.crashed).map((e) => e.crashed);
-      const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}), ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
-      if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
-      console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
+      report(task, policy, port, await original, seed0, limit, started);
     }
+  }
+}
+
+/** One comparison row: the port against the original's episodes, printed and appended to --out. */
+function report(task, policy, port, all, seed0, limit, started) {
+  const orig = all.filter((e) => !e.crashed);
+  const crashed = all.filter((e) => e.crashed).map((e) => e.crashed);
+  const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}), ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
+  if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
+  console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
+}
+
+/**
+ * Compare the port against original runs saved earlier (run_original.py's output, one JSON file per
+ * chunk of seeds, e.g. written by record-original.sh): per (task, policy) the chunks that continue
+ * each other from the lowest seed are joined, and the port plays the same seeds.
+ */
+function runRecorded(dir) {
+  const groups = new Map();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const key = `${r.task} ${r.policy}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r);
+  }
+  const tasks = opt.tasks ? opt.tasks.split(',') : null;
+  const policies = opt.policies ? opt.policies.split(',') : null;
+  for (const chunks of groups.values()) {
+    const { task, policy } = chunks[0];
+    if ((tasks && !tasks.includes(task)) || (policies && !policies.includes(policy))) continue;
+    chunks.sort((a, b) => a.seed0 - b.seed0);
+    const seed0 = chunks[0].seed0;
+    const episodes = [];
+    for (const c of chunks) {
+      if (c.seed0 !== seed0 + episodes.length) break; // a gap: use the contiguous run of seeds only
+      episodes.push(...c.episodes);
+    }
+    const limit = episodeLimit(task);
+    if (chunks[0].limit !== limit) throw new Error(`${task}: recorded with limit ${chunks[0].limit}, the port's is ${limit}`);
+    const started = Date.now();
+    report(task, policy, runPort(task, policy, episodes.length, { seed0 }), episodes, seed0, limit, started);
   }
 }
 
@@ -163,4 +201,5 @@ async function determinism() {
 
 if (opt.table) table(opt.table);
 else if (opt.determinism) await determinism();
+else if (opt.recorded) runRecorded(opt.recorded);
 else await runSuite();

@@ -228,7 +228,8 @@ def main():
     run = run_lbf if args.task.startswith("lbf/") else run_smaclite
     with contextlib.redirect_stdout(sys.stderr):  # SMAClite prints which RVO2 it uses
         episodes = run(args, rng)
-    json.dump({"side": "original", "task": args.task, "policy": args.policy, "episodes": episodes}, sys.stdout)
+    json.dump({"side": "original", "task": args.task, "policy": args.policy, "seed0": args.seed0, "limit": args.limit,
+               "policy_seed": args.policy_seed, "episodes": episodes}, sys.stdout)
     sys.stdout.write("\n")
 
 

@@ -163,7 +163,8 @@ export class SmacliteEnv implements MultiAgentEnv {
       }
       avail[1] = 1;
       DIRECTIONS.forEach((d, k) => (avail[2 + k] = Number(this.canMove(unit, d))));
-      const pool = isHealer(unit.stats) ? world.allies.filter((a) => a !== unit) : world.enemies;
+      // a healer heals any ally but a healer (SMAClite's rule; it matters with two allied medivacs)
+      const pool = isHealer(unit.stats) ? world.allies.filter((a) => !isHealer(a.stats)) : world.enemies;
       for (const target of pool) avail[6 + target.index] = Number(this.canTarget(unit, target));
       return avail;
     });

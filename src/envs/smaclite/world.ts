@@ -24,7 +24,8 @@ import type { CombatMap } from './maps.js';
 import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { Navigator } from './navigation.js';
 import { VelocityUpdater } from './velocity.js';
-import { dot, f32, insideCircle32, kdDistance, lenSq32 } from './numeric.js';
+import { dot, f32, kdDistance, lenSq32 } from './numeric.js';
+import { explode } from './splash.js';
 
 /** Gap between units of a formation (SMAClite's `GROUP_BUFFER`). */
 const GROUP_GAP = 0.05;
@@ -258,15 +259,7 @@ export class World {
     }
     if (targeter.kind === 'standard') return unit.dealDamage(target);
     const foes = this.living(unit.faction === 'ally' ? 'enemy' : 'ally');
-    if (targeter.kind === 'kamikaze') {
-      const bonus = unit.faction === 'ally' ? 0 : unit.hp; // SMAClite credits an exploding enemy's remaining hp
-      unit.hp = 0;
-      // SMAClite's KD-tree (positions at the tick's start) within radius + the largest radius, then the float32 circle test
-      const reach = targeter.radius + this.maxRadius;
-      return foes
-        .filter((f) => kdDistance(f.startX, f.startY, unit.x, unit.y) <= reach && insideCircle32(f.x, f.y, unit.x, unit.y, targeter.radius + f.radius))
-        .reduce((a, f) => a + unit.dealDamage(f), bonus);
-    }
+    if (targeter.kind === 'kamikaze') return explode(unit, foes, targeter.radius, this.maxRadius);
     // beam: a width × height rectangle across the line of fire, centred on the target; candidates are
     // the foes whose centre stood within half its diagonal of the target at the tick's start (SMAClite's
     // KD-tree query), tested in SMAClite's rotated frame: θ = arctan(−1 / (Δy / Δx)) of the float32 offset
