@@ -49,6 +49,18 @@ export interface AgentEngine {
   close(): Promise<void>;
 }
 
+/**
+ * The batch-agents graph on ONNX Runtime (`ort.ts`'s `BatchAgentsSession`): every agent's action in
+ * one call. Declared here, beneath the adapter, so code that may run without onnxruntime-node (and
+ * the runtime's published types) never names the adapter's module.
+ */
+export interface BatchAgentsRunner {
+  readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean };
+  /** obs `[N·O]`, one-hot last actions `[N·A]`, availability `[N·A]`, hidden `[N·H]` → actions, Q-values `[N·A]`, hidden `[N·H]`. */
+  run(obs: Float32Array, lastAction: Float32Array, avail: Float32Array, hidden: Float32Array): Promise<{ actions: number[]; qValues: Float32Array; hidden: Float32Array }>;
+  close(): Promise<void>;
+}
+
 /** One decision for every agent of an environment, as `OnnxPolicy` asks it. */
 export interface AgentsStepInput {
   /** One observation per agent, `[N][O]`, already checked. */

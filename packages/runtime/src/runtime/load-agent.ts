@@ -12,8 +12,7 @@ import { checkFiniteConstants } from '../onnx/constants.js';
 import { validateModel } from '../onnx/validate.js';
 import { checkAgentSignature, isBatchAgentsGraph, readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
 import { createEngine } from './engine.js';
-import type { AgentDims, AgentEngine, EngineName, OrtSessionOptions, StepperLayout } from './engine-types.js';
-import type { BatchAgentsSession } from './ort.js';
+import type { AgentDims, AgentEngine, BatchAgentsRunner, EngineName, OrtSessionOptions, StepperLayout } from './engine-types.js';
 import { loadOrt } from './load-ort.js';
 
 /** Options of `OnnxPolicy.create` and `StatelessPolicy.create`. */
@@ -25,7 +24,7 @@ export interface PolicyOptions {
 }
 
 /** What steps a loaded agent: an engine over the row graph, or ONNX Runtime over the batch-agents graph. */
-export type AgentRunner = { kind: 'rows'; engine: AgentEngine } | { kind: 'batch-agents'; session: BatchAgentsSession };
+export type AgentRunner = { kind: 'rows'; engine: AgentEngine } | { kind: 'batch-agents'; session: BatchAgentsRunner };
 
 /** An agent model loaded on an engine. */
 export interface LoadedAgent {

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { ShapeError, ToolkitError } from '../util/errors.js';
 import { checkFinite, closedError } from './guards.js';
 import { AGENT_IO, BATCH_IO, type AgentIoNames } from '../onnx/agent-contract.js';
-import { ORT_OPTIMIZATION_LEVELS, type AgentDims, type AgentEngine, type OrtSessionOptions } from './engine-types.js';
+import { ORT_OPTIMIZATION_LEVELS, type AgentDims, type AgentEngine, type BatchAgentsRunner, type OrtSessionOptions } from './engine-types.js';
 
 export type { AgentDims };
 
@@ -104,7 +104,7 @@ export class AgentSession implements AgentEngine {
 }
 
 /** An ONNX Runtime session over a batch-agents graph (`mast export --batch-agents`): observations in, actions out. */
-export class BatchAgentsSession {
+export class BatchAgentsSession implements BatchAgentsRunner {
   private closed = false;
 
   private constructor(private readonly session: ort.InferenceSession, readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean }) {}

@@ -6,8 +6,7 @@
 import { ToolkitError } from '../util/errors.js';
 import { fillAgentInputs } from '../snapshot/inputs.js';
 import { greedyAction } from '../snapshot/actions.js';
-import type { AgentEngine, AgentsStepInput, AgentsStepper, StepperLayout } from './engine-types.js';
-import type { BatchAgentsSession } from './ort.js';
+import type { AgentEngine, AgentsStepInput, BatchAgentsRunner, AgentsStepper, StepperLayout } from './engine-types.js';
 
 /** The row graph on an engine: one row per agent. */
 export class EngineStepper implements AgentsStepper {
@@ -43,7 +42,7 @@ export class BatchAgentsStepper implements AgentsStepper {
   private readonly allActions: Uint8Array; // [A] of 1, when no availability is given
 
   constructor(
-    private readonly session: BatchAgentsSession,
+    private readonly session: BatchAgentsRunner,
     private readonly layout: StepperLayout,
   ) {
     this.allActions = new Uint8Array(layout.nActions).fill(1);
