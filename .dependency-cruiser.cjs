@@ -13,44 +13,53 @@ module.exports = {
     {
       name: 'no-cycles',
       severity: 'error',
-      comment: 'modules form layers: a cycle (type-only imports included) means a concept is split between two files; move the shared part into a types-only or contract module beneath both',
+      comment:
+        'modules form layers: a cycle (type-only imports included) means a concept is split between two files; move the shared part into a types-only or contract module beneath both',
       from: {},
       to: { circular: true },
     },
     {
       name: 'tfjs-only-in-marl',
       severity: 'error',
-      comment: 'tfjs is the learning zone\'s (src/marl/, whose backend.ts chooses the backend); tests and benchmarks may drive it directly',
+      comment:
+        "tfjs is the learning zone's (src/marl/, whose backend.ts chooses the backend); tests and benchmarks may drive it directly",
       from: { pathNot: '^(src/marl|test|bench)/' },
       to: { path: '@tensorflow/' },
     },
     {
       name: 'protobufjs-only-in-onnx',
       severity: 'error',
-      comment: 'the ONNX schema is the runtime package\'s onnx/ (schema.ts); others read and write models through its builders, encodeModel and decodeModel',
+      comment:
+        "the ONNX schema is the runtime package's onnx/ (schema.ts); others read and write models through its builders, encodeModel and decodeModel",
       from: { pathNot: '^packages/runtime/src/onnx/' },
       to: { path: 'protobufjs' },
     },
     {
       name: 'onnxruntime-only-in-ort-adapter',
       severity: 'error',
-      comment: 'onnxruntime-node (an optional peer dependency, loaded on demand by load-ort.ts) is imported by packages/runtime/src/runtime/ort.ts alone (tests may compare against it)',
+      comment:
+        'onnxruntime-node (an optional peer dependency, loaded on demand by load-ort.ts) is imported by packages/runtime/src/runtime/ort.ts alone (tests may compare against it)',
       from: { pathNot: '^(packages/runtime/src/runtime/ort\\.ts|test/)' },
       to: { path: 'onnxruntime-node' },
     },
     {
       name: 'ort-adapter-loaded-on-demand',
       severity: 'error',
-      comment: 'onnxruntime-node is optional: code that may run without it reaches ort.ts through loadOrt() (runtime/load-ort.ts), which turns its absence into E_DEPENDENCY; type-only imports are fine (tests and benchmarks, which always have it, may import it)',
+      comment:
+        'onnxruntime-node is optional: code that may run without it reaches ort.ts through loadOrt() (runtime/load-ort.ts), which turns its absence into E_DEPENDENCY; type-only imports are fine (tests and benchmarks, which always have it, may import it)',
       from: { pathNot: '^(packages/runtime/src/runtime/load-ort\\.ts|test/|bench/)' },
       to: { path: '^packages/runtime/src/runtime/ort\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'runtime-package-is-self-contained',
       severity: 'error',
-      comment: 'the runtime package ships alone: it imports only its own files, Node\'s built-ins, protobufjs and onnxruntime-node (never tfjs, bullmq, commander or the toolkit\'s src/)',
+      comment:
+        "the runtime package ships alone: it imports only its own files, Node's built-ins, protobufjs and onnxruntime-node (never tfjs, bullmq, commander or the toolkit's src/)",
       from: { path: '^packages/runtime/src/' },
-      to: { pathNot: '^(packages/runtime/src/|node_modules/(protobufjs|onnxruntime-node)/)', dependencyTypesNot: ['core'] },
+      to: {
+        pathNot: '^(packages/runtime/src/|node_modules/(protobufjs|onnxruntime-node)/)',
+        dependencyTypesNot: ['core'],
+      },
     },
     {
       name: 'bullmq-only-in-study-queue',
@@ -62,7 +71,8 @@ module.exports = {
     {
       name: 'fastify-only-in-serve',
       severity: 'error',
-      comment: 'the HTTP server of `mast serve` (src/serve/) is the only user of fastify; the runtime it serves stays free of it',
+      comment:
+        'the HTTP server of `mast serve` (src/serve/) is the only user of fastify; the runtime it serves stays free of it',
       from: { pathNot: '^(src/serve|test)/' },
       to: { path: 'fastify' },
     },
@@ -76,7 +86,8 @@ module.exports = {
     {
       name: 'deploy-path-never-imports-exporters',
       severity: 'error',
-      comment: 'running and checking a model needs the agent model\'s contract (packages/runtime/src/onnx/agent-contract.ts), not the exporters',
+      comment:
+        "running and checking a model needs the agent model's contract (packages/runtime/src/onnx/agent-contract.ts), not the exporters",
       from: { path: '^(packages/runtime/src/|src/verify/|cli/commands/(eval|inspect)\\.ts$)' },
       to: { path: '^src/onnx/export-' },
     },

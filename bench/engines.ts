@@ -36,7 +36,12 @@ const PER_ROUND = 200;
 const THREADS = { ortIntraOp: 1, ortInterOp: 1, sparseEngine: 1 };
 
 /** Time `decide` PER_ROUND times after a warm-up; per-decision µs appended to `into`. */
-async function round(decide: () => Promise<unknown> | unknown, into: number[], busy: number[], warmUp = 0): Promise<void> {
+async function round(
+  decide: () => Promise<unknown> | unknown,
+  into: number[],
+  busy: number[],
+  warmUp = 0,
+): Promise<void> {
   for (let i = 0; i < warmUp; i++) await decide();
   const meter = coresBusyMeter();
   for (let i = 0; i < PER_ROUND; i++) {
@@ -49,7 +54,13 @@ async function round(decide: () => Promise<unknown> | unknown, into: number[], b
 
 /** One row of the table: an agent of `hidden` units at `density`. */
 export async function engineRow(hidden: number, density: number) {
-  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 30, lastAction: 9, agentId: AGENTS }, hidden, nActions: 9, nAgents: AGENTS };
+  const arch = {
+    kind: 'rnn-agent' as const,
+    inputLayout: { obs: 30, lastAction: 9, agentId: AGENTS },
+    hidden,
+    nActions: 9,
+    nAgents: AGENTS,
+  };
   const snap = randomSnapshot(arch, new Rng(2), density);
   const dims = { inputSize: inputSize(arch), hidden, nActions: 9 };
   const bytes = exportAgentBytes(snap, { format: 'sparse' });
@@ -57,7 +68,9 @@ export async function engineRow(hidden: number, density: number) {
   const rng = new Rng(3);
   const inputs = Float32Array.from({ length: AGENTS * dims.inputSize }, () => rng.normal());
   const obs = Array.from({ length: AGENTS }, () => Float32Array.from({ length: 30 }, () => rng.normal()));
-  const avail = Array.from({ length: AGENTS }, () => Uint8Array.from({ length: 9 }, (_, a) => (a === 0 || rng.next() < 0.7 ? 1 : 0)));
+  const avail = Array.from({ length: AGENTS }, () =>
+    Uint8Array.from({ length: 9 }, (_, a) => (a === 0 || rng.next() < 0.7 ? 1 : 0)),
+  );
 
   const ort = await AgentSession.create(bytes, dims);
   const sparse = SparseAgentEngine.fromModel(decodeModel(bytes, 'bench'), dims);
@@ -66,7 +79,12 @@ export async function engineRow(hidden: number, density: number) {
   const q = new Float32Array(AGENTS * 9);
   const hOrt = new Float32Array(AGENTS * hidden);
   const hSparse = new Float32Array(AGENTS * hidden);
-  const times = { ortEngine: [] as number[], sparseEngine: [] as number[], ortPolicy: [] as number[], sparsePolicy: [] as number[] };
+  const times = {
+    ortEngine: [] as number[],
+    sparseEngine: [] as number[],
+    ortPolicy: [] as number[],
+    sparsePolicy: [] as number[],
+  };
   const busy = { ortEngine: [] as number[], sparseEngine: [] as number[] };
   const unused: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -78,7 +96,12 @@ export async function engineRow(hidden: number, density: number) {
     if (r % 3 === 0) [ortPolicy, sparsePolicy].forEach((p) => p.reset()); // keep hidden states in range
   }
   await Promise.all([ort.close(), ortPolicy.close(), sparsePolicy.close()]);
-  const us = { ortEngineUs: median(times.ortEngine), sparseEngineUs: median(times.sparseEngine), ortPolicyUs: median(times.ortPolicy), sparsePolicyUs: median(times.sparsePolicy) };
+  const us = {
+    ortEngineUs: median(times.ortEngine),
+    sparseEngineUs: median(times.sparseEngine),
+    ortPolicyUs: median(times.ortPolicy),
+    sparsePolicyUs: median(times.sparsePolicy),
+  };
   return {
     hidden,
     density,
@@ -99,7 +122,8 @@ export async function engineRow(hidden: number, density: number) {
 export async function enginesBench() {
   const machine = machineInfo();
   const rows: Awaited<ReturnType<typeof engineRow>>[] = [];
-  for (const hidden of [64, 128, 256]) for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
+  for (const hidden of [64, 128, 256])
+    for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
   const at95 = (h: number) => rows.find((r) => r.hidden === h && r.density === 0.05);
   return {
     machine,
@@ -114,7 +138,12 @@ export async function enginesBench() {
 }
 
 /** The summary as text: the machine and thread header, then one line per row. */
-export function formatEngines(summary: { machine: MachineInfo; loadAvgEnd: number[]; kernels: string; rows: Awaited<ReturnType<typeof engineRow>>[] }): string[] {
+export function formatEngines(summary: {
+  machine: MachineInfo;
+  loadAvgEnd: number[];
+  kernels: string;
+  rows: Awaited<ReturnType<typeof engineRow>>[];
+}): string[] {
   const m = summary.machine;
   const threads = `ORT intra-op ${THREADS.ortIntraOp}, inter-op ${THREADS.ortInterOp} vs sparse engine ${THREADS.sparseEngine} (no threading yet)`;
   const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}]`;

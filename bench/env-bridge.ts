@@ -40,10 +40,12 @@ function lockstepSpeed(envs: MultiAgentEnv[], steps: number): number {
       for (const env of running) {
         env.getObs();
         env.getState();
-        env.startStep?.(env.getAvailActions().map((av) => {
-          const ok = [...av.keys()].filter((a) => av[a] === 1);
-          return ok[rng.int(ok.length)] as number;
-        }));
+        env.startStep?.(
+          env.getAvailActions().map((av) => {
+            const ok = [...av.keys()].filter((a) => av[a] === 1);
+            return ok[rng.int(ok.length)] as number;
+          }),
+        );
       }
       running = running.filter((env) => {
         done++;
@@ -90,5 +92,11 @@ export function envBridgeBench(steps = 5000): { cpu: string; rows: EnvBridgeRow[
 
 /** Lines for the terminal. */
 export function formatEnvBridge(summary: { cpu: string; rows: EnvBridgeRow[] }): string[] {
-  return [`CPU: ${summary.cpu}`, ...summary.rows.map((r) => `${r.name.padEnd(44)} ${r.stepsPerSec.toFixed(0).padStart(9)} steps/s  ${r.usPerStep.toFixed(1).padStart(8)} µs/step`)];
+  return [
+    `CPU: ${summary.cpu}`,
+    ...summary.rows.map(
+      (r) =>
+        `${r.name.padEnd(44)} ${r.stepsPerSec.toFixed(0).padStart(9)} steps/s  ${r.usPerStep.toFixed(1).padStart(8)} µs/step`,
+    ),
+  ];
 }

@@ -36,11 +36,20 @@ import { randomPolicySpeed } from './random-play.js';
 
 async function updateMs(backend: string, density: number, updates: number, envId = 'recall'): Promise<number> {
   await initBackend(backend);
-  const config = resolveConfig('demo', { env: envId }, density < 1 ? { sparsity: { density } } : { sparsity: { mode: 'dense', density: 1 } });
+  const config = resolveConfig(
+    'demo',
+    { env: envId },
+    density < 1 ? { sparsity: { density } } : { sparsity: { mode: 'dense', density: 1 } },
+  );
   const env = makeEnv(config.env);
   const info = env.getEnvInfo();
   const rng = new Rng(1);
-  const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
+  const learner = new QLearner(
+    config,
+    agentArchitecture(info, config.agent),
+    { nAgents: info.nAgents, stateShape: info.stateShape },
+    rng,
+  );
   initMasks(learner.stores(), config.sparsity, rng);
   const buffer = new EpisodeBuffer(config.bufferSize, info);
   const controller = new AgentController(learner.agent, info.nAgents);
@@ -58,9 +67,19 @@ async function updateMs(backend: string, density: number, updates: number, envId
 }
 
 async function decisionUs(format: 'sparse' | 'dense', decisions: number): Promise<number> {
-  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 30, lastAction: 9, agentId: 3 }, hidden: 64, nActions: 9, nAgents: 3 };
+  const arch = {
+    kind: 'rnn-agent' as const,
+    inputLayout: { obs: 30, lastAction: 9, agentId: 3 },
+    hidden: 64,
+    nActions: 9,
+    nAgents: 3,
+  };
   const snap = randomSnapshot(arch, new Rng(2), 0.1);
-  const session = await AgentSession.create(exportAgentBytes(snap, { format }), { inputSize: inputSize(arch), hidden: 64, nActions: 9 });
+  const session = await AgentSession.create(exportAgentBytes(snap, { format }), {
+    inputSize: inputSize(arch),
+    hidden: 64,
+    nActions: 9,
+  });
   const inputs = new Float32Array(3 * inputSize(arch)).fill(0.1);
   let hidden = new Float32Array(3 * 64);
   const times: number[] = [];
@@ -101,8 +120,14 @@ if (process.argv.includes('serve')) {
 if (process.argv.includes('offline-compress')) {
   const { offlineCompressBench } = await import('./offline-compress.js');
   const rows = await offlineCompressBench((line) => !json && console.log(line));
-  const mean = (name: string): number => rows.filter((r) => r.source === name).reduce((a, r) => a + r.ratio, 0) / rows.filter((r) => r.source === name).length;
-  if (!json) for (const name of new Set(rows.map((r) => r.source))) console.log(`${name}: mean compressed/dense return ${(100 * mean(name)).toFixed(1)}% over ${rows.filter((r) => r.source === name).length} compression seeds`);
+  const mean = (name: string): number =>
+    rows.filter((r) => r.source === name).reduce((a, r) => a + r.ratio, 0) /
+    rows.filter((r) => r.source === name).length;
+  if (!json)
+    for (const name of new Set(rows.map((r) => r.source)))
+      console.log(
+        `${name}: mean compressed/dense return ${(100 * mean(name)).toFixed(1)}% over ${rows.filter((r) => r.source === name).length} compression seeds`,
+      );
   console.log(JSON.stringify({ rows }));
   process.exit(0);
 }
@@ -120,13 +145,27 @@ if (process.argv.includes('engines')) {
   process.exit(0);
 }
 const engines = engineSummary.rows;
-const ENV_BENCH = ['recall', 'smaclite/3m', 'smaclite/3s5z', 'smaclite/2c_vs_64zg', 'lbf/8x8-2p-2f-coop', 'lbf/15x15-4p-5f', 'mpe/spread-3'];
+const ENV_BENCH = [
+  'recall',
+  'smaclite/3m',
+  'smaclite/3s5z',
+  'smaclite/2c_vs_64zg',
+  'lbf/8x8-2p-2f-coop',
+  'lbf/15x15-4p-5f',
+  'mpe/spread-3',
+];
 const envs = [];
 for (const id of ENV_BENCH) {
   const speed = randomPolicySpeed(makeEnv(id), 20_000);
   const update = await updateMs('wasm', 1, 5, id);
   const episodeMs = (1000 * speed.episodeLength) / speed.stepsPerSec;
-  envs.push({ id, stepsPerSec: speed.stepsPerSec, episodeLength: speed.episodeLength, updateMs: update, envShare: episodeMs / (episodeMs + update) });
+  envs.push({
+    id,
+    stepsPerSec: speed.stepsPerSec,
+    episodeLength: speed.episodeLength,
+    updateMs: update,
+    envShare: episodeMs / (episodeMs + update),
+  });
 }
 const wasmDense = await updateMs('wasm', 1, 40);
 const wasmSparse = await updateMs('wasm', 0.1, 40);
@@ -134,7 +173,13 @@ const cpuDense = await updateMs('cpu', 1, 10);
 const ortSparse = await decisionUs('sparse', 2000);
 const ortDense = await decisionUs('dense', 2000);
 const result = {
-  update: { wasmDenseMs: wasmDense, wasmStatic10Ms: wasmSparse, cpuDenseMs: cpuDense, cpuOverWasm: cpuDense / wasmDense, staticOverDense: wasmSparse / wasmDense },
+  update: {
+    wasmDenseMs: wasmDense,
+    wasmStatic10Ms: wasmSparse,
+    cpuDenseMs: cpuDense,
+    cpuOverWasm: cpuDense / wasmDense,
+    staticOverDense: wasmSparse / wasmDense,
+  },
   ortDecision: { sparseUs: ortSparse, denseUs: ortDense, sparseOverDense: ortSparse / ortDense },
   envs,
   engines,
@@ -142,11 +187,19 @@ const result = {
 if (json) {
   console.log(JSON.stringify(result));
 } else {
-  console.log(`learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`);
-  console.log(`  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`);
-  console.log(`ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`);
+  console.log(
+    `learner update (recall, batch 32, QMIX), median: wasm dense ${wasmDense.toFixed(1)} ms | wasm static 10% ${wasmSparse.toFixed(1)} ms | cpu dense ${cpuDense.toFixed(1)} ms`,
+  );
+  console.log(
+    `  cpu / wasm = ${result.update.cpuOverWasm.toFixed(2)}×   static 10% / dense = ${result.update.staticOverDense.toFixed(2)}× (masks are applied densely: no wall-clock win yet)`,
+  );
+  console.log(
+    `ONNX Runtime, one decision for 3 agents (H 64), median: sparse export ${ortSparse.toFixed(1)} µs | dense export ${ortDense.toFixed(1)} µs | sparse / dense = ${result.ortDecision.sparseOverDense.toFixed(2)}× (ORT densifies on load)`,
+  );
   for (const line of formatEngines(engineSummary)) console.log(line);
   for (const e of envs) {
-    console.log(`env ${e.id}: ${Math.round(e.stepsPerSec)} steps/s (random policy, episode ${e.episodeLength.toFixed(1)} steps); one episode + one dense update (${e.updateMs.toFixed(0)} ms): env share ${(100 * e.envShare).toFixed(1)}%`);
+    console.log(
+      `env ${e.id}: ${Math.round(e.stepsPerSec)} steps/s (random policy, episode ${e.episodeLength.toFixed(1)} steps); one episode + one dense update (${e.updateMs.toFixed(0)} ms): env share ${(100 * e.envShare).toFixed(1)}%`,
+    );
   }
 }

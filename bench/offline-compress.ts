@@ -22,7 +22,15 @@ const SOURCES = ['smaclite_3m-dense', 'lbf_8x8-2p-2f-coop-dense'];
 const SEEDS = [1, 2, 3];
 const EVAL_EPISODES = 100;
 const RECORD = { episodes: 300, epsilon: 0.05 };
-const DISTILL = { density: 0.1, updates: 4000, batchSize: 32, pruneEnd: 0.5, heldOut: 0.2, policyWeight: 1, temperature: 0.05 };
+const DISTILL = {
+  density: 0.1,
+  updates: 4000,
+  batchSize: 32,
+  pruneEnd: 0.5,
+  heldOut: 0.2,
+  policyWeight: 1,
+  temperature: 0.05,
+};
 
 /** One compressed agent's figures. */
 export interface OfflineCompressRow {
@@ -48,7 +56,13 @@ export async function offlineCompressBench(log: (line: string) => void): Promise
     for (const seed of SEEDS) {
       const env = makeEnv(teacher.metadata.env);
       const recording = await recordEpisodes(teacher, env, { ...RECORD, seed });
-      const { student, report } = await distillAgent(teacher, recording.episodes, env.getEnvInfo(), { ...DISTILL, pruneInterval: defaultPruneInterval(DISTILL.updates, DISTILL.pruneEnd), distribution: 'erk', optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 1e-3 }, seed });
+      const { student, report } = await distillAgent(teacher, recording.episodes, env.getEnvInfo(), {
+        ...DISTILL,
+        pruneInterval: defaultPruneInterval(DISTILL.updates, DISTILL.pruneEnd),
+        distribution: 'erk',
+        optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 1e-3 },
+        seed,
+      });
       const out = join(dir, `${name}-s${seed}.onnx`);
       writeFileSync(out, exportAgentBytes(student, { format: 'sparse' }));
       const compressed = await evaluateOnnxAgent(out, { episodes: EVAL_EPISODES, seed: 0, engine: 'sparse' });
@@ -63,7 +77,9 @@ export async function offlineCompressBench(log: (line: string) => void): Promise
         flops: compressed.flops.ratio,
       };
       rows.push(row);
-      log(`${name} seed ${seed}: return ${row.compressedReturn.toFixed(3)} vs dense ${row.denseReturn.toFixed(3)} (${(100 * row.ratio).toFixed(1)}%), held-out agreement ${(100 * row.heldOutAgreement).toFixed(1)}%, max |ΔQ| ${row.maxAbsQDiff.toExponential(2)}, FLOPs ×${row.flops.toFixed(3)}`);
+      log(
+        `${name} seed ${seed}: return ${row.compressedReturn.toFixed(3)} vs dense ${row.denseReturn.toFixed(3)} (${(100 * row.ratio).toFixed(1)}%), held-out agreement ${(100 * row.heldOutAgreement).toFixed(1)}%, max |ΔQ| ${row.maxAbsQDiff.toExponential(2)}, FLOPs ×${row.flops.toFixed(3)}`,
+      );
     }
   }
   return rows;

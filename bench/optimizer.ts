@@ -33,14 +33,27 @@ export interface OptimizerBenchRow {
 function benchShape(shape: string, info: EnvInfo, density: number, rounds: number): OptimizerBenchRow {
   const config = resolveConfig('default', density < 1 ? { sparsity: { mode: 'static', density } } : {});
   const rng = new Rng(1);
-  const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
+  const learner = new QLearner(
+    config,
+    agentArchitecture(info, config.agent),
+    { nAgents: info.nAgents, stateShape: info.stateShape },
+    rng,
+  );
   initMasks(learner.stores(), config.sparsity, rng);
   const paths = [false, true].map((kernels) => new Optimizer(config.optimizer, learner.stores(), { kernels }));
   const keys = paths[0]!.keys();
-  const grads = Object.fromEntries(keys.map((k) => {
-    const v = paths[0]!.variable(k);
-    return [k, tf.tensor(Float32Array.from({ length: v.size }, () => rng.uniform(-1e-3, 1e-3)), v.shape)];
-  }));
+  const grads = Object.fromEntries(
+    keys.map((k) => {
+      const v = paths[0]!.variable(k);
+      return [
+        k,
+        tf.tensor(
+          Float32Array.from({ length: v.size }, () => rng.uniform(-1e-3, 1e-3)),
+          v.shape,
+        ),
+      ];
+    }),
+  );
   const times: number[][] = [[], []];
   for (let r = 0; r < rounds + 3; r++) {
     paths.forEach((opt, i) => {
@@ -60,13 +73,20 @@ function benchShape(shape: string, info: EnvInfo, density: number, rounds: numbe
 /** Every shape at densities 1 and 0.1. */
 export async function optimizerBench(rounds = 60): Promise<{ rows: OptimizerBenchRow[] }> {
   await initBackend('wasm');
-  const shapes = [...SHAPES.map((s) => ({ name: s.name, info: s.info })), { name: 'lbf 8x8-2p-2f', info: makeEnv('lbf/8x8-2p-2f-coop').getEnvInfo() }];
+  const shapes = [
+    ...SHAPES.map((s) => ({ name: s.name, info: s.info })),
+    { name: 'lbf 8x8-2p-2f', info: makeEnv('lbf/8x8-2p-2f-coop').getEnvInfo() },
+  ];
   const rows: OptimizerBenchRow[] = [];
-  for (const { name, info } of shapes) for (const density of [1, 0.1]) rows.push(benchShape(name, info, density, rounds));
+  for (const { name, info } of shapes)
+    for (const density of [1, 0.1]) rows.push(benchShape(name, info, density, rounds));
   return { rows };
 }
 
 /** The rows as text lines. */
 export function formatOptimizerBench(rows: readonly OptimizerBenchRow[]): string[] {
-  return rows.map((r) => `Adam step, ${r.shape} learner at density ${r.density} (${r.parameters.toLocaleString('en-US')} parameters): tfjs ops ${r.tfjsMs.toFixed(2)} ms | kernels ${r.kernelsMs.toFixed(2)} ms | ${r.speedup.toFixed(1)}× faster`);
+  return rows.map(
+    (r) =>
+      `Adam step, ${r.shape} learner at density ${r.density} (${r.parameters.toLocaleString('en-US')} parameters): tfjs ops ${r.tfjsMs.toFixed(2)} ms | kernels ${r.kernelsMs.toFixed(2)} ms | ${r.speedup.toFixed(1)}× faster`,
+  );
 }

@@ -69,7 +69,21 @@ export interface ServeSummary {
 
 /** Start `mast serve`; resolves with the process and its base URL once it listens. */
 function startServer(c: ServeConfig): Promise<{ child: ChildProcess; base: string }> {
-  const args = [CLI, 'serve', MODEL, '--port', '0', '--engine', c.engine, '--max-batch', String(c.maxBatch), '--ttl', '600', '--max-sessions', '20000'];
+  const args = [
+    CLI,
+    'serve',
+    MODEL,
+    '--port',
+    '0',
+    '--engine',
+    c.engine,
+    '--max-batch',
+    String(c.maxBatch),
+    '--ttl',
+    '600',
+    '--max-sessions',
+    '20000',
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -94,7 +108,10 @@ class RawClient {
   private buffer: Buffer = Buffer.alloc(0);
   private pending: ((r: { status: number; text: string }) => void) | null = null;
 
-  constructor(private readonly host: string, private readonly port: number) {
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {
     this.socket = this.connect();
   }
 
@@ -158,7 +175,8 @@ function stepBodies(rng: Rng, n: number, o: number, a: number, count: number): s
 }
 
 /** Nearest-rank quantile of sorted values. */
-const quantile = (sorted: Float64Array, q: number): number => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number) : NaN);
+const quantile = (sorted: Float64Array, q: number): number =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number) : NaN;
 
 /** Run one configuration. */
 export async function runConfig(c: ServeConfig, seconds: number, bodies: string[]): Promise<ServeRow> {
@@ -202,7 +220,11 @@ export async function runConfig(c: ServeConfig, seconds: number, bodies: string[
   };
   await Promise.all(Array.from({ length: c.sessions }, (_, k) => client(k)));
   const probe = new RawClient(url.hostname, Number(url.port));
-  const metrics = JSON.parse((await probe.call('GET', '/metrics')).text) as { batching: { engineCalls: number; steps: number }; sessions: { open: number }; memory: { rssBytes: number } };
+  const metrics = JSON.parse((await probe.call('GET', '/metrics')).text) as {
+    batching: { engineCalls: number; steps: number };
+    sessions: { open: number };
+    memory: { rssBytes: number };
+  };
   probe.close();
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
@@ -237,7 +259,12 @@ async function bytesPerSession(): Promise<number> {
   };
   const policy = await StatelessPolicy.create(MODEL, { engine: 'sparse' });
   const { nAgents: n, inputLayout } = policy.metadata;
-  const stepped = (await policy.step({ obs: Array.from({ length: n }, () => new Float32Array(inputLayout.obs)), state: policy.initialState() })).state;
+  const stepped = (
+    await policy.step({
+      obs: Array.from({ length: n }, () => new Float32Array(inputLayout.obs)),
+      state: policy.initialState(),
+    })
+  ).state;
   const perSession: number[] = [];
   for (let round = 0; round < 3; round++) {
     const table = new SessionTable({ ttlMs: 600_000, maxSessions: 20_000, initialState: () => policy.initialState() });
@@ -266,7 +293,11 @@ export async function serveBench(seconds: number, log: (line: string) => void = 
   const bodies = stepBodies(new Rng(28), nAgents, inputLayout.obs, nActions, 256);
   const configs: ServeConfig[] = [];
   for (const sessions of [1, 100, 1000]) {
-    configs.push({ engine: 'sparse', maxBatch: 1024, sessions }, { engine: 'ort', maxBatch: 1024, sessions }, { engine: 'ort', maxBatch: 1, sessions });
+    configs.push(
+      { engine: 'sparse', maxBatch: 1024, sessions },
+      { engine: 'ort', maxBatch: 1024, sessions },
+      { engine: 'ort', maxBatch: 1, sessions },
+    );
   }
   const rows: ServeRow[] = [];
   for (const c of configs) {
@@ -274,7 +305,8 @@ export async function serveBench(seconds: number, log: (line: string) => void = 
     rows.push(row);
     log(formatServeRow(row));
   }
-  const at100 = (engine: string, maxBatch: number): number => rows.find((r) => r.sessions === 100 && r.engine === engine && r.maxBatch === maxBatch)?.decisionsPerSec ?? NaN;
+  const at100 = (engine: string, maxBatch: number): number =>
+    rows.find((r) => r.sessions === 100 && r.engine === engine && r.maxBatch === maxBatch)?.decisionsPerSec ?? NaN;
   const ratios = [at100('sparse', 1024) / at100('ort', 1)];
   for (let p = 0; p < PAIRS; p++) {
     const sparse = await runConfig({ engine: 'sparse', maxBatch: 1024, sessions: 100 }, seconds, bodies);
@@ -284,7 +316,15 @@ export async function serveBench(seconds: number, log: (line: string) => void = 
     ratios.push(sparse.decisionsPerSec / ort.decisionsPerSec);
   }
   const ratioAt100 = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)] as number;
-  return { machine, model: 'models/smaclite_3m-mast-d0.1.onnx', seconds, rows, ratioAt100, ratiosAt100: ratios, bytesPerSession: await bytesPerSession() };
+  return {
+    machine,
+    model: 'models/smaclite_3m-mast-d0.1.onnx',
+    seconds,
+    rows,
+    ratioAt100,
+    ratiosAt100: ratios,
+    bytesPerSession: await bytesPerSession(),
+  };
 }
 
 /** One row as a line. */
@@ -297,6 +337,8 @@ export function formatServe(s: ServeSummary): string[] {
   return [
     `batched sparse / one ORT call per request at 100 sessions: ${s.ratioAt100.toFixed(2)}× decisions/s (median of ${s.ratiosAt100.length} back-to-back pairs in this run: ${s.ratiosAt100.map((r) => r.toFixed(2)).join(', ')})`,
     `memory per open session: ${s.bytesPerSession.toFixed(0)} bytes (heap + array buffers; median of 3 rounds of 10,000 stepped sessions in the session table; the state itself: 3 × 64 floats + 3 actions = 780 bytes)`,
-    `threads: server one Node process (ONNX Runtime 1 intra-op + 1 inter-op thread; the sparse engine on the main thread), clients one Node process; load average after: ${machineInfo().loadAvg.map((l) => l.toFixed(2)).join(' ')}`,
+    `threads: server one Node process (ONNX Runtime 1 intra-op + 1 inter-op thread; the sparse engine on the main thread), clients one Node process; load average after: ${machineInfo()
+      .loadAvg.map((l) => l.toFixed(2))
+      .join(' ')}`,
   ];
 }

@@ -38,8 +38,14 @@ const T = 60;
 const H = 64;
 export const SHAPES: Array<{ name: string; info: EnvInfo }> = [
   { name: '3m', info: { nAgents: 3, nActions: 9, obsShape: 30, stateShape: 48, episodeLimit: T, reportsWins: true } },
-  { name: '2s3z', info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T, reportsWins: true } },
-  { name: '3s5z', info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T, reportsWins: true } },
+  {
+    name: '2s3z',
+    info: { nAgents: 5, nActions: 11, obsShape: 80, stateShape: 120, episodeLimit: T, reportsWins: true },
+  },
+  {
+    name: '3s5z',
+    info: { nAgents: 8, nActions: 14, obsShape: 128, stateShape: 216, episodeLimit: T, reportsWins: true },
+  },
 ];
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_qmix_step.py', import.meta.url));
@@ -59,13 +65,28 @@ function episode(info: EnvInfo, rng: Rng): Episode {
 }
 
 /** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
-export function ourUpdate(info: EnvInfo, density: number, compute: ComputeMode = 'kernels'): { time: (reps: number) => number; dispose: () => void; flopRatio: number } {
-  const config = resolveConfig('default', { compute, ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}) });
+export function ourUpdate(
+  info: EnvInfo,
+  density: number,
+  compute: ComputeMode = 'kernels',
+): { time: (reps: number) => number; dispose: () => void; flopRatio: number } {
+  const config = resolveConfig('default', {
+    compute,
+    ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}),
+  });
   const rng = new Rng(1);
-  const learner = new QLearner(config, agentArchitecture(info, config.agent), { nAgents: info.nAgents, stateShape: info.stateShape }, rng);
+  const learner = new QLearner(
+    config,
+    agentArchitecture(info, config.agent),
+    { nAgents: info.nAgents, stateShape: info.stateShape },
+    rng,
+  );
   initMasks(learner.stores(), config.sparsity, rng);
   learner.updateTargets(); // the target networks carry the masks, as in a run
-  const batch = makeBatch(Array.from({ length: B }, () => episode(info, rng)), info);
+  const batch = makeBatch(
+    Array.from({ length: B }, () => episode(info, rng)),
+    info,
+  );
   learner.train(batch, { tEnv: 0 }); // warm-up: kernel compilation
   return {
     time: (reps) => {
@@ -134,10 +155,22 @@ function torchUpdate(info: EnvInfo, reps: number, threads: number): TorchRun {
   const { nAgents: n, obsShape: o, nActions: a, stateShape: s } = info;
   const t = String(threads);
   const env = { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
-  const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, threads].map(String)], { encoding: 'utf8', env });
+  const r = spawnSync(PYTHON, [TORCH_SCRIPT, ...[B, T, n, o, a, s, H, reps, threads].map(String)], {
+    encoding: 'utf8',
+    env,
+  });
   if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Omit<TorchRun, 'ms'> & { medianMs: number };
-  return { ms: out.medianMs, threads: out.threads, gemmGflops: out.gemmGflops, coresBusy: out.coresBusy, gemmCoresBusy: out.gemmCoresBusy, torch: out.torch, blas: out.blas, blasThreads: out.blasThreads };
+  return {
+    ms: out.medianMs,
+    threads: out.threads,
+    gemmGflops: out.gemmGflops,
+    coresBusy: out.coresBusy,
+    gemmCoresBusy: out.gemmCoresBusy,
+    torch: out.torch,
+    blas: out.blas,
+    blasThreads: out.blasThreads,
+  };
 }
 
 /** Medians over rounds of PyTorch runs at one thread count. */
@@ -146,7 +179,11 @@ function torchUpdate(info: EnvInfo, reps: number, threads: number): TorchRun {
  * ratio (each side's time × cores busy: on a loaded machine the side that got less of a core shows
  * a longer wall time for the same work, and the CPU-time ratio corrects for that).
  */
-function torchSummary(runs: TorchRun[], ourDenseMs: number, ourCoresBusy: number): Record<string, number | string | null> {
+function torchSummary(
+  runs: TorchRun[],
+  ourDenseMs: number,
+  ourCoresBusy: number,
+): Record<string, number | string | null> {
   const m = (k: 'ms' | 'gemmGflops' | 'coresBusy' | 'gemmCoresBusy') => median(runs.map((r) => r[k]));
   const last = runs.at(-1) as TorchRun;
   return {
@@ -190,7 +227,19 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   const rows: Array<Record<string, unknown>> = [];
   let torchMeta: Pick<TorchRun, 'torch' | 'blas'> | null = null;
   for (const { name, info } of SHAPES) {
-    const runs = ([[1, 'kernels'], [0.1, 'kernels'], [0.05, 'kernels'], [1, 'tfjs']] as const).map(([d, compute]) => ({ density: d, bench: ourUpdate(info, d, compute), times: [] as number[], busy: [] as number[] }));
+    const runs = (
+      [
+        [1, 'kernels'],
+        [0.1, 'kernels'],
+        [0.05, 'kernels'],
+        [1, 'tfjs'],
+      ] as const
+    ).map(([d, compute]) => ({
+      density: d,
+      bench: ourUpdate(info, d, compute),
+      times: [] as number[],
+      busy: [] as number[],
+    }));
     const torchRuns = new Map<number, TorchRun[]>(torchThreads.map((t) => [t, []]));
     for (let r = 0; r < rounds; r++) {
       for (const run of runs) {
@@ -206,7 +255,9 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     const [flop01, flop005] = [runs[1]!.bench.flopRatio, runs[2]!.bench.flopRatio];
     const gflop = updateGflop(info);
     const ourBusy = median(runs[0]!.busy);
-    const vsTorch = torch ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)])) : null;
+    const vsTorch = torch
+      ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)]))
+      : null;
     if (torch) torchMeta = torchRuns.get(1)!.at(-1)!;
     rows.push({
       shape: name,
@@ -233,7 +284,13 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   const first = rows[0]!;
   const mhz = machine.mhz;
   const perCycle = flopsPerCycle(machine.avx512);
-  const peak = mhz ? { clockMhz: mhz, hardwarePeakGflops: (mhz * perCycle.hardware) / 1000, wasmSimdPeakGflops: (mhz * perCycle.wasmSimd) / 1000 } : null;
+  const peak = mhz
+    ? {
+        clockMhz: mhz,
+        hardwarePeakGflops: (mhz * perCycle.hardware) / 1000,
+        wasmSimdPeakGflops: (mhz * perCycle.wasmSimd) / 1000,
+      }
+    : null;
   for (const r of rows) {
     r.flopLimitRatio = peak ? (r.achievedGflops as number) / peak.hardwarePeakGflops : null;
     r.wasmSimdLimitRatio = peak ? (r.achievedGflops as number) / peak.wasmSimdPeakGflops : null;
@@ -246,7 +303,13 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     ourThreads: OUR_THREADS,
     torchThreads: torch ? torchThreads : [],
     peak,
-    flopLimitRatio: first.flopLimitRatio, rows, ratioVsTorch: first.ratioVsTorch, sparseSpeedup: first.sparseSpeedup, torch, batch: `${B} episodes × ${T} steps, hidden ${H}` };
+    flopLimitRatio: first.flopLimitRatio,
+    rows,
+    ratioVsTorch: first.ratioVsTorch,
+    sparseSpeedup: first.sparseSpeedup,
+    torch,
+    batch: `${B} episodes × ${T} steps, hidden ${H}`,
+  };
 }
 
 /** Below this a BLAS is not an optimised one (OpenBLAS/MKL reach 50–150 GFLOP/s on one modern core). */
@@ -273,15 +336,21 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
     const vs = r.vsTorch as Record<string, Record<string, number | null>> | null;
     for (const [t, v] of Object.entries(vs ?? {})) {
       const equal = Number(t) === OUR_THREADS;
-      const label = equal ? `${t} vs ${t}` : `ours: ${OUR_THREADS} thread (no threading yet) vs PyTorch ${t} (reference)`;
+      const label = equal
+        ? `${t} vs ${t}`
+        : `ours: ${OUR_THREADS} thread (no threading yet) vs PyTorch ${t} (reference)`;
       lines.push(
         `  ${label}: ours/torch ${f(v.ratio, 2)} (CPU time ${f(v.cpuTimeRatio, 2)}) | PyTorch ${f(v.ms)} ms on ${f(v.threads, 0)} thread(s), BLAS ${f(v.blasThreads, 0)}, ${f(v.coresBusy, 2)} busy; its GEMM 512² ${f(v.gemmGflops, 1)} GFLOP/s (${f(v.gemmCoresBusy, 2)} busy) vs ours ${f(r.achievedGflops, 1)} GFLOP/s ${tag}`,
       );
     }
   }
-  const gemm = (summary.rows as Array<Record<string, unknown>>).map((r) => r.torchGemmGflops).filter((g): g is number => typeof g === 'number');
+  const gemm = (summary.rows as Array<Record<string, unknown>>)
+    .map((r) => r.torchGemmGflops)
+    .filter((g): g is number => typeof g === 'number');
   if (gemm.length > 0 && Math.min(...gemm) < SLOW_BLAS_GFLOPS) {
-    lines.push(`note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s on one thread, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`);
+    lines.push(
+      `note: PyTorch's BLAS ran a 512×512 product at ${Math.min(...gemm).toFixed(1)} GFLOP/s on one thread, a reference (unoptimised) BLAS, so "ours/torch" flatters us; on Debian, \`apt-get install libopenblas0-pthread\` gives python3-torch OpenBLAS (see docs/benchmarks.md)`,
+    );
   }
   return lines;
 }

@@ -31,9 +31,12 @@ export function readAgentSource(source: string): AgentSource {
   }
   const { bytes, model } = readOnnxFile(source);
   if (!model.metadataProps.some((p) => p.key === 'mast.input_layout')) {
-    throw new ConfigError(`${source} carries no mast.* metadata (a PyTorch export?), so its environment and input layout are unknown`, {
-      hint: `bring it in first with \`mast import ${source} --out DIR --env ID\`, then give DIR`,
-    });
+    throw new ConfigError(
+      `${source} carries no mast.* metadata (a PyTorch export?), so its environment and input layout are unknown`,
+      {
+        hint: `bring it in first with \`mast import ${source} --out DIR --env ID\`, then give DIR`,
+      },
+    );
   }
   return { snapshot: importAgent(model, { what: source }), path: source, sha256: sha256(bytes) };
 }
@@ -44,7 +47,10 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /** FLOPs per agent decision of a source agent and its compressed version, counted on their sparse exports. */
-export function flopsPerDecision(source: AgentSnapshot, compressed: AgentSnapshot): { source: number; compressed: number; ratio: number } {
+export function flopsPerDecision(
+  source: AgentSnapshot,
+  compressed: AgentSnapshot,
+): { source: number; compressed: number; ratio: number } {
   const before = agentFlops(exportAgent(source, { format: 'sparse' })).sparse;
   const after = agentFlops(exportAgent(compressed, { format: 'sparse' })).sparse;
   return { source: before, compressed: after, ratio: after / before };

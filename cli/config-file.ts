@@ -17,7 +17,9 @@ export function readConfigOverrides(path: string): DeepPartial<TrainConfig> {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`config file ${path} must hold a JSON object of config keys`, { hint: 'e.g. {"optimizer": {"lr": 0.0001}}' });
+    throw new ConfigError(`config file ${path} must hold a JSON object of config keys`, {
+      hint: 'e.g. {"optimizer": {"lr": 0.0001}}',
+    });
   }
   return value as DeepPartial<TrainConfig>;
 }

@@ -28,14 +28,34 @@ import { serveCommand } from './commands/serve.js';
  */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('mast')
-    .description('MAST: sparse training of multi-agent value-based RL agents, exported to ONNX and run with onnxruntime-node')
+    .description(
+      'MAST: sparse training of multi-agent value-based RL agents, exported to ONNX and run with onnxruntime-node',
+    )
     .version(TOOLKIT_VERSION)
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
-  for (const make of [demoCommand, trainCommand, compressCommand, recordCommand, exportCommand, evalCommand, serveCommand, inspectCommand, importCommand, envsCommand, replayCommand, studyCommand, workerCommand, reportCommand]) {
+  for (const make of [
+    demoCommand,
+    trainCommand,
+    compressCommand,
+    recordCommand,
+    exportCommand,
+    evalCommand,
+    serveCommand,
+    inspectCommand,
+    importCommand,
+    envsCommand,
+    replayCommand,
+    studyCommand,
+    workerCommand,
+    reportCommand,
+  ]) {
     const cmd = make(io);
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) }).showHelpAfterError('(add --help for usage)');
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+      .showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);
   }
   return program;

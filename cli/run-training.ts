@@ -32,14 +32,22 @@ export async function runTraining(
   resume: boolean,
   backend: string,
   io: CliIo,
-  more: { warmStartFrom?: string; resumeCommand?: string; envOptions?: Omit<EnvOptions, 'args'>; provenance?: ModelProvenance } = {},
+  more: {
+    warmStartFrom?: string;
+    resumeCommand?: string;
+    envOptions?: Omit<EnvOptions, 'args'>;
+    provenance?: ModelProvenance;
+  } = {},
 ): Promise<TrainSummary> {
   const { warmStartFrom, envOptions, provenance } = more;
   const resumeCommand = more.resumeCommand ?? `mast train --out ${outDir} --resume`;
   // the run directory is locked before anything goes into its console log
   const lock = openRunDir(outDir);
   const interrupt = onInterrupt();
-  io.consoleLog?.open(outDir, resume && existsSync(runPaths(outDir).checkpoint) ? 'resumed from its last checkpoint' : 'new run, from step 0');
+  io.consoleLog?.open(
+    outDir,
+    resume && existsSync(runPaths(outDir).checkpoint) ? 'resumed from its last checkpoint' : 'new run, from step 0',
+  );
   const label = `train ${config.alg} on ${config.env}`;
   const progresses: Progress[] = [createProgress({ total: config.steps, label, stream: io.progressStream })];
   if (io.consoleLog) progresses.push(createProgress({ total: config.steps, label, stream: io.consoleLog.stream }));
@@ -71,10 +79,15 @@ export async function runTraining(
     writeRunPictures(outDir);
     if (summary.diverged) {
       const d = summary.diverged;
-      io.err(`warning: training blew up: mean loss ${d.loss.toExponential(2)} at step ${d.tEnv} (above ${DIVERGED_LOSS.toExponential(0)}); summary.json records it as "diverged"`);
-      io.err('  hint: train a new run with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0005}}), or with {"standardiseRewards": true}');
+      io.err(
+        `warning: training blew up: mean loss ${d.loss.toExponential(2)} at step ${d.tEnv} (above ${DIVERGED_LOSS.toExponential(0)}); summary.json records it as "diverged"`,
+      );
+      io.err(
+        '  hint: train a new run with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0005}}), or with {"standardiseRewards": true}',
+      );
     }
-    if (!summary.completed) throw new InterruptedError(`stopped at step ${summary.counters.tEnv}; continue with: ${resumeCommand}`);
+    if (!summary.completed)
+      throw new InterruptedError(`stopped at step ${summary.counters.tEnv}; continue with: ${resumeCommand}`);
     return summary;
   } catch (err) {
     io.consoleLog?.write(`error: ${err instanceof Error ? err.message : String(err)}`); // cli/main.ts prints it
@@ -89,11 +102,16 @@ export async function runTraining(
  * The closing line of a training session. A resumed session names the steps it started from, since
  * its time covers only its own steps: "trained steps 6000→8000 (2000 this session) in 3.1 s".
  */
-export function trainedLine(summary: Pick<TrainSummary, 'completed' | 'counters' | 'startTEnv' | 'elapsedSec'>): string {
+export function trainedLine(
+  summary: Pick<TrainSummary, 'completed' | 'counters' | 'startTEnv' | 'elapsedSec'>,
+): string {
   const { startTEnv, elapsedSec } = summary;
   const end = summary.counters.tEnv;
   const time = `${elapsedSec.toFixed(1)} s`;
-  if (!summary.completed) return startTEnv > 0 ? `stopped at step ${end} (steps ${startTEnv}→${end} this session, in ${time})` : `stopped at step ${end}`;
+  if (!summary.completed)
+    return startTEnv > 0
+      ? `stopped at step ${end} (steps ${startTEnv}→${end} this session, in ${time})`
+      : `stopped at step ${end}`;
   if (startTEnv === 0) return `trained ${end} steps in ${time}`;
   if (end === startTEnv) return `already trained to step ${end}: nothing left to train (${time})`;
   return `trained steps ${startTEnv}→${end} (${end - startTEnv} this session) in ${time}`;

@@ -23,16 +23,26 @@ export interface StudyWorkers {
  * @param args options each worker gets beside its label (backend, part of the grid)
  * @param write where the workers' lines go (stdout and stderr alike), already prefixed
  */
-export function startStudyWorkers(studyFile: string, args: readonly string[], count: number, write: (line: string) => void): StudyWorkers {
+export function startStudyWorkers(
+  studyFile: string,
+  args: readonly string[],
+  count: number,
+  write: (line: string) => void,
+): StudyWorkers {
   const children: ChildProcess[] = [];
   let interrupted = false;
   const exits: Promise<boolean>[] = [];
   for (let k = 0; k < count; k++) {
     const label = `job ${k + 2}`; // the calling process is job 1
-    const child = spawn(process.execPath, [CLI_MAIN, 'study', studyFile, ...args, '--worker', label], { stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream! }).on('line', (line) => write(`[${label}] ${line}`));
+    const child = spawn(process.execPath, [CLI_MAIN, 'study', studyFile, ...args, '--worker', label], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr])
+      createInterface({ input: stream! }).on('line', (line) => write(`[${label}] ${line}`));
     // 130: the worker stopped on the interrupt forwarded to it, with its run checkpointed
-    exits.push(new Promise((resolve) => child.on('close', (code) => resolve(code === 0 || (code === 130 && interrupted)))));
+    exits.push(
+      new Promise((resolve) => child.on('close', (code) => resolve(code === 0 || (code === 130 && interrupted)))),
+    );
     child.on('error', (e) => write(`[${label}] could not start: ${e.message}`));
     children.push(child);
   }

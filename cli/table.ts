@@ -8,5 +8,7 @@ export function percent(fraction: number, digits = 0): string {
 /** Lines of a table with a header row; the last column is not padded (no trailing spaces). */
 export function formatTable(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join('  '));
+  return [head, ...rows].map((r) =>
+    r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join('  '),
+  );
 }

@@ -27,5 +27,7 @@ for (const [name, run] of Object.entries(MODELS)) {
   exportRun(join(root, run), onnx, 'sparse');
   const report = await evaluateOnnxAgent(onnx, { episodes: 100, seed: 0 });
   writeJsonAtomic(join(root, 'models', `${name}.json`), modelCard(onnx, report));
-  console.log(`${name}: return ${report.meanReturn.toFixed(3)}${report.winRate === null ? '' : `, win rate ${(100 * report.winRate).toFixed(0)}%`}, FLOPs ×${report.flops.ratio.toFixed(3)}`);
+  console.log(
+    `${name}: return ${report.meanReturn.toFixed(3)}${report.winRate === null ? '' : `, win rate ${(100 * report.winRate).toFixed(0)}%`}, FLOPs ×${report.flops.ratio.toFixed(3)}`,
+  );
 }

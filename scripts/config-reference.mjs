@@ -11,12 +11,20 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS } = await import(new URL('../dist/src/config/defaults.js', import.meta.url).href);
+const { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS } = await import(
+  new URL('../dist/src/config/defaults.js', import.meta.url).href
+);
 
 /** Interfaces of types.ts: name → { doc, members: [{ name, doc, typeName }] }. */
 function readInterfaces(file) {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const docOf = (node) => (node.jsDoc ?? []).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`').replace(/\s+/g, ' ').trim();
+  const docOf = (node) =>
+    (node.jsDoc ?? [])
+      .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+      .join(' ')
+      .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`')
+      .replace(/\s+/g, ' ')
+      .trim();
   const interfaces = new Map();
   source.forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node)) return;
@@ -39,7 +47,12 @@ function readPresetDocs(file) {
       let init = node.initializer;
       while (init && !ts.isObjectLiteralExpression(init)) init = init.expression;
       for (const p of init?.properties ?? []) {
-        const doc = (p.jsDoc ?? []).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`').replace(/\s+/g, ' ').trim();
+        const doc = (p.jsDoc ?? [])
+          .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+          .join(' ')
+          .replace(/\{@link\s+([^}\s]+)\s*\}/g, '`$1`')
+          .replace(/\s+/g, ' ')
+          .trim();
         docs.set(p.name.getText(source), doc);
       }
       return;
@@ -66,7 +79,7 @@ function render() {
     "then the sparsity mode's own defaults (`--sparsity`), then your overrides: a JSON file of any",
     'subset of these keys (`mast train --config overrides.json`, or `overrides` in a `mast study` file).',
     'Unknown keys and values of the wrong kind are errors that name the key. The resolved config is',
-    "saved in every run directory (`config.json`), checkpoint and exported model.",
+    'saved in every run directory (`config.json`), checkpoint and exported model.',
     '',
   ];
   const scalars = root.members.filter((m) => !m.typeName || !interfaces.has(m.typeName));
@@ -88,13 +101,29 @@ function render() {
     table(group.members, `${m.name}.`, DEFAULT_CONFIG[m.name]);
   }
   const presetDocs = readPresetDocs(`${ROOT}src/config/defaults.ts`);
-  lines.push('## Presets (`--preset`)', '', 'Each preset is a small diff over the defaults above; its doc comment in `src/config/defaults.ts` says where each value comes from.', '', '| preset | what and why | overrides |', '|---|---|---|');
+  lines.push(
+    '## Presets (`--preset`)',
+    '',
+    'Each preset is a small diff over the defaults above; its doc comment in `src/config/defaults.ts` says where each value comes from.',
+    '',
+    '| preset | what and why | overrides |',
+    '|---|---|---|',
+  );
   for (const [name, patch] of Object.entries(PRESETS)) {
     if (!presetDocs.get(name)) throw new Error(`preset '${name}' has no doc comment in src/config/defaults.ts`);
-    lines.push(`| \`${name}\` | ${cell(presetDocs.get(name))} | ${Object.keys(patch).length ? value(patch) : 'none (the defaults above)'} |`);
+    lines.push(
+      `| \`${name}\` | ${cell(presetDocs.get(name))} | ${Object.keys(patch).length ? value(patch) : 'none (the defaults above)'} |`,
+    );
   }
-  lines.push('', '## What each sparsity mode sets (`--sparsity`)', '', '| mode | overrides besides the mask |', '|---|---|');
-  for (const [name, patch] of Object.entries(MODE_DEFAULTS)) lines.push(`| \`${name}\` | ${Object.keys(patch).length ? value(patch) : 'none'} |`);
+  lines.push(
+    '',
+    '## What each sparsity mode sets (`--sparsity`)',
+    '',
+    '| mode | overrides besides the mask |',
+    '|---|---|',
+  );
+  for (const [name, patch] of Object.entries(MODE_DEFAULTS))
+    lines.push(`| \`${name}\` | ${Object.keys(patch).length ? value(patch) : 'none'} |`);
   lines.push('');
   return lines.join('\n');
 }

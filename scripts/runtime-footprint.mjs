@@ -22,7 +22,8 @@ function run(cmd, args, cwd) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout;
 }
-const sizeOf = (p) => (lstatSync(p).isDirectory() ? readdirSync(p).reduce((s, n) => s + sizeOf(join(p, n)), 0) : lstatSync(p).size);
+const sizeOf = (p) =>
+  lstatSync(p).isDirectory() ? readdirSync(p).reduce((s, n) => s + sizeOf(join(p, n)), 0) : lstatSync(p).size;
 const packages = (dir) =>
   readdirSync(dir)
     .filter((n) => !n.startsWith('.'))
@@ -32,7 +33,13 @@ const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 const dir = mkdtempSync(join(tmpdir(), 'mast-footprint-'));
 try {
-  const [packed] = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir, '--workspace', 'packages/runtime'], root));
+  const [packed] = JSON.parse(
+    run(
+      'npm',
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', dir, '--workspace', 'packages/runtime'],
+      root,
+    ),
+  );
   const app = join(dir, 'app');
   run('mkdir', [app], dir);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'footprint', version: '1.0.0', private: true }));
@@ -40,7 +47,9 @@ try {
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, packed.filename)], app);
   const installSec = (performance.now() - t0) / 1000;
   const modules = join(app, 'node_modules');
-  const perPackage = packages(modules).map((p) => [p, sizeOf(join(modules, p))]).sort((a, b) => b[1] - a[1]);
+  const perPackage = packages(modules)
+    .map((p) => [p, sizeOf(join(modules, p))])
+    .sort((a, b) => b[1] - a[1]);
 
   // import time: wall and CPU (user + system) of the import in a fresh process; interleaved so load drifts hit all alike
   const probe = (spec, cwd) => {
@@ -61,15 +70,27 @@ try {
     });
   }
 
-  console.log(`date ${new Date().toISOString()}; node ${process.version}; npm ${run('npm', ['--version'], dir).trim()}`);
-  console.log(`machine ${cpus()[0]?.model ?? '?'} × ${cpus().length} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machine: compare ratios)`);
-  console.log(`tarball ${packed.filename}: ${mb(statSync(join(dir, packed.filename)).size)} packed, ${mb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`);
-  console.log(`install into a new app: ${mb(sizeOf(modules))} of node_modules in ${perPackage.length} packages (${installSec.toFixed(1)} s from the local cache)`);
+  console.log(
+    `date ${new Date().toISOString()}; node ${process.version}; npm ${run('npm', ['--version'], dir).trim()}`,
+  );
+  console.log(
+    `machine ${cpus()[0]?.model ?? '?'} × ${cpus().length} cores; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (shared machine: compare ratios)`,
+  );
+  console.log(
+    `tarball ${packed.filename}: ${mb(statSync(join(dir, packed.filename)).size)} packed, ${mb(packed.unpackedSize)} unpacked, ${packed.entryCount} files`,
+  );
+  console.log(
+    `install into a new app: ${mb(sizeOf(modules))} of node_modules in ${perPackage.length} packages (${installSec.toFixed(1)} s from the local cache)`,
+  );
   for (const [p, b] of perPackage) console.log(`  ${p.padEnd(28)} ${mb(b)}`);
   console.log(`import time over ${runs} fresh processes (median wall / median CPU, min wall):`);
   targets.forEach(([name], k) => {
     const t = times[k];
-    console.log(`  ${name.padEnd(48)} ${median(t.wall).toFixed(0).padStart(5)} ms / ${median(t.cpu).toFixed(0).padStart(5)} ms CPU, min ${Math.min(...t.wall).toFixed(0)} ms`);
+    console.log(
+      `  ${name.padEnd(48)} ${median(t.wall).toFixed(0).padStart(5)} ms / ${median(t.cpu).toFixed(0).padStart(5)} ms CPU, min ${Math.min(...t.wall).toFixed(0)} ms`,
+    );
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,15 @@ export interface OfflineCompressReport {
   out: string;
   model: string;
   source: { path: string; sha256: string; density: number };
-  data: { path: string; sha256: string; env: string; episodes: number; steps: number; epsilon: number; recordedWith: { path: string; sha256: string } | null };
+  data: {
+    path: string;
+    sha256: string;
+    env: string;
+    episodes: number;
+    steps: number;
+    epsilon: number;
+    recordedWith: { path: string; sha256: string } | null;
+  };
   density: number;
   /** Whether `density` counts the mixer: offline compression has no mixer, so never. */
   densityCountsMixer: false;
@@ -60,13 +68,22 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
   const arch = source.snapshot.architecture;
   const info = data.meta.info;
   if (arch.inputLayout.obs !== info.obsShape || arch.nActions !== info.nActions || arch.nAgents !== info.nAgents) {
-    throw new ConfigError(`${opts.data} was recorded on ${data.meta.env} (obs ${info.obsShape}, ${info.nActions} actions, ${info.nAgents} agents), which does not fit the agent ${sourcePath} (obs ${arch.inputLayout.obs}, ${arch.nActions} actions, ${arch.nAgents} agents)`, {
-      hint: `record episodes with this agent: mast record ${sourcePath} --out FILE`,
-    });
+    throw new ConfigError(
+      `${opts.data} was recorded on ${data.meta.env} (obs ${info.obsShape}, ${info.nActions} actions, ${info.nAgents} agents), which does not fit the agent ${sourcePath} (obs ${arch.inputLayout.obs}, ${arch.nActions} actions, ${arch.nAgents} agents)`,
+      {
+        hint: `record episodes with this agent: mast record ${sourcePath} --out FILE`,
+      },
+    );
   }
   const sourceDensity = source.snapshot.metadata.density;
-  if (opts.density >= sourceDensity) throw new ConfigError(`--density ${opts.density} is not below the agent's density ${sourceDensity}`, { hint: 'choose a smaller density, e.g. 0.1' });
-  if (existsSync(runPaths(opts.out).snapshot)) throw new CheckpointError(`${opts.out} already holds an agent`, { hint: 'choose another --out directory (nothing was written)' });
+  if (opts.density >= sourceDensity)
+    throw new ConfigError(`--density ${opts.density} is not below the agent's density ${sourceDensity}`, {
+      hint: 'choose a smaller density, e.g. 0.1',
+    });
+  if (existsSync(runPaths(opts.out).snapshot))
+    throw new CheckpointError(`${opts.out} already holds an agent`, {
+      hint: 'choose another --out directory (nothing was written)',
+    });
   const lock = openRunDir(opts.out); // made, locked and cleared of interrupted writes, as training's
   io.consoleLog?.open(opts.out, 'new run: offline compression');
   const interrupt = onInterrupt(); // stop at the next update: exit 130 (cli/main.ts), the lock released, nothing half-written
@@ -82,11 +99,21 @@ export async function compressOffline(io: CliIo, sourcePath: string, opts: Offli
 }
 
 /** Distil, write the run directory and the model, report. */
-async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes, opts: OfflineCompressOpts, signal: AbortSignal): Promise<void> {
+async function distilInto(
+  io: CliIo,
+  source: AgentSource,
+  data: RecordedEpisodes,
+  opts: OfflineCompressOpts,
+  signal: AbortSignal,
+): Promise<void> {
   const info = data.meta.info;
   const sourceDensity = source.snapshot.metadata.density;
 
-  const progress = createProgress({ total: opts.updates, label: `distil to density ${opts.density}`, stream: io.progressStream });
+  const progress = createProgress({
+    total: opts.updates,
+    label: `distil to density ${opts.density}`,
+    stream: io.progressStream,
+  });
   const { student, report } = await distillAgent(source.snapshot, data.episodes, info, {
     density: opts.density,
     distribution: opts.distribution ?? 'erk',
@@ -110,7 +137,14 @@ async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes
   student.metadata.provenance = {
     method: 'offline-distillation',
     source: { path: source.path, sha256: source.sha256, density: sourceDensity, return: null },
-    data: { path: opts.data, sha256: dataSha, env: data.meta.env, episodes: data.episodes.length, steps, epsilon: data.meta.epsilon },
+    data: {
+      path: opts.data,
+      sha256: dataSha,
+      env: data.meta.env,
+      episodes: data.episodes.length,
+      steps,
+      epsilon: data.meta.epsilon,
+    },
     steps: opts.updates,
   };
   // --- write the run directory (agent.snapshot: mast export / eval --against work on it) and the model
@@ -123,7 +157,15 @@ async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes
     out: opts.out,
     model,
     source: { path: source.path, sha256: source.sha256, density: sourceDensity },
-    data: { path: opts.data, sha256: dataSha, env: data.meta.env, episodes: data.episodes.length, steps, epsilon: data.meta.epsilon, recordedWith: data.meta.agent },
+    data: {
+      path: opts.data,
+      sha256: dataSha,
+      env: data.meta.env,
+      episodes: data.episodes.length,
+      steps,
+      epsilon: data.meta.epsilon,
+      recordedWith: data.meta.agent,
+    },
     density: report.density,
     densityCountsMixer: false,
     flopsPerDecision: flopsPerDecision(source.snapshot, student),
@@ -137,12 +179,21 @@ async function distilInto(io: CliIo, source: AgentSource, data: RecordedEpisodes
 function printReport(io: CliIo, r: OfflineCompressReport, student: AgentSnapshot): void {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const agree = (name: string, a: DistillReport['train'] | null): void => {
-    if (a) io.out(`  ${name}: ${pct(a.actionAgreement)} of ${a.decisions} decisions agree with the source over ${a.episodes} episodes; |ΔQ| max ${a.maxAbsQDiff.toExponential(2)}, mean ${a.meanAbsQDiff.toExponential(2)}`);
+    if (a)
+      io.out(
+        `  ${name}: ${pct(a.actionAgreement)} of ${a.decisions} decisions agree with the source over ${a.episodes} episodes; |ΔQ| max ${a.maxAbsQDiff.toExponential(2)}, mean ${a.meanAbsQDiff.toExponential(2)}`,
+      );
   };
-  io.out(`source ${r.source.path} (density ${r.source.density}) → ${r.model} (density ${r.density.toFixed(3)} of the agent's weight matrices; offline compression has no mixer)`);
-  io.out(`  distilled over ${r.data.episodes} recorded episodes of ${r.data.env} (${r.data.steps} steps, ε = ${r.data.epsilon}): ${r.distill.updates} updates`);
+  io.out(
+    `source ${r.source.path} (density ${r.source.density}) → ${r.model} (density ${r.density.toFixed(3)} of the agent's weight matrices; offline compression has no mixer)`,
+  );
+  io.out(
+    `  distilled over ${r.data.episodes} recorded episodes of ${r.data.env} (${r.data.steps} steps, ε = ${r.data.epsilon}): ${r.distill.updates} updates`,
+  );
   agree('held-out', r.distill.heldOut);
   agree('training episodes', r.distill.train);
-  io.out(`  FLOPs per agent decision: ${r.flopsPerDecision.source} → ${r.flopsPerDecision.compressed} (×${r.flopsPerDecision.ratio.toFixed(3)})`);
+  io.out(
+    `  FLOPs per agent decision: ${r.flopsPerDecision.source} → ${r.flopsPerDecision.compressed} (×${r.flopsPerDecision.ratio.toFixed(3)})`,
+  );
   io.out(`  hidden ${student.architecture.hidden}; evaluate the return with: mast eval ${r.model}`);
 }

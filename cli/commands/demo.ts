@@ -42,8 +42,22 @@ function finishedRun(dir: string, config: TrainConfig): RunSummaryFile | null {
 }
 
 /** The topology evolution of a run, one entry per test phase, from its metrics. */
-function topologyPhases(dir: string): Array<{ tEnv: number; testReturn: number; testWinRate: number | null; topologyUpdates: number; topologySwaps: number; exploredFraction: number | null }> {
-  return readMetrics(runPaths(dir).metrics).map((r) => ({ tEnv: r.tEnv, testReturn: r.testReturn, testWinRate: r.testWinRate, topologyUpdates: r.topologyUpdates, topologySwaps: r.topologySwaps, exploredFraction: r.exploredFraction ?? null }));
+function topologyPhases(dir: string): Array<{
+  tEnv: number;
+  testReturn: number;
+  testWinRate: number | null;
+  topologyUpdates: number;
+  topologySwaps: number;
+  exploredFraction: number | null;
+}> {
+  return readMetrics(runPaths(dir).metrics).map((r) => ({
+    tEnv: r.tEnv,
+    testReturn: r.testReturn,
+    testWinRate: r.testWinRate,
+    topologyUpdates: r.topologyUpdates,
+    topologySwaps: r.topologySwaps,
+    exploredFraction: r.exploredFraction ?? null,
+  }));
 }
 
 /** {@link topologyPhases} as a table. */
@@ -56,38 +70,68 @@ function topologyTable(dir: string): string[] {
     String(r.topologySwaps),
     r.exploredFraction === null ? '–' : r.exploredFraction.toFixed(3),
   ]);
-  return formatTable(['step', 'test return', 'win', 'topology updates', 'weights moved', 'ever active'], rows).map((l) => `  ${l}`);
+  return formatTable(['step', 'test return', 'win', 'topology updates', 'weights moved', 'ever active'], rows).map(
+    (l) => `  ${l}`,
+  );
 }
 
 /** The closing sentence: what was shown, against what chance level. */
 function conclusion(config: TrainConfig, report: EvalReport, chance: RandomBaseline): string {
-  const trained = report.winRate === null ? `a mean return of ${report.meanReturn.toFixed(2)}` : `${percent(report.winRate)} wins (return ${report.meanReturn.toFixed(2)})`;
-  const random = chance.winRate === null ? `a random policy's ${chance.meanReturn.toFixed(2)}` : `a random policy's ${percent(chance.winRate)} wins (return ${chance.meanReturn.toFixed(2)})`;
-  const parity = report.parity ? `, and its ONNX export chose the tfjs agent's action in ${percent(report.parity.actionAgreement, 1)} of ${report.parity.decisions} decisions` : '';
+  const trained =
+    report.winRate === null
+      ? `a mean return of ${report.meanReturn.toFixed(2)}`
+      : `${percent(report.winRate)} wins (return ${report.meanReturn.toFixed(2)})`;
+  const random =
+    chance.winRate === null
+      ? `a random policy's ${chance.meanReturn.toFixed(2)}`
+      : `a random policy's ${percent(chance.winRate)} wins (return ${chance.meanReturn.toFixed(2)})`;
+  const parity = report.parity
+    ? `, and its ONNX export chose the tfjs agent's action in ${percent(report.parity.actionAgreement, 1)} of ${report.parity.decisions} decisions`
+    : '';
   return `Shown: MAST trained a QMIX team on ${config.env} in ${config.steps} steps with ${(100 * (1 - report.density)).toFixed(0)}% of its agent weights zero, and over ${report.episodes} greedy episodes it scored ${trained} against ${random} on the same episodes${parity}.`;
 }
 
 /** Build the `demo` command. */
 export function demoCommand(io: CliIo): Command {
   return new Command('demo')
-    .description('train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 20 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")')
-    .option('--out <dir>', 'run directory (an existing demo run there is resumed, a finished one reused, never overwritten)', 'runs/demo')
-    .option('--steps <n>', 'environment steps (default: the quickstart preset\'s 6000)', intAtLeast(1))
-    .option('--seed <n>', 'seed of the run and of the evaluation episodes (default: the quickstart preset\'s 2)', intAtLeast(0))
-    .option('--episodes <n>', 'evaluation episodes (the trained agent, both engines and the random policy play the same ones)', intAtLeast(1), 32)
+    .description(
+      'train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 20 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")',
+    )
+    .option(
+      '--out <dir>',
+      'run directory (an existing demo run there is resumed, a finished one reused, never overwritten)',
+      'runs/demo',
+    )
+    .option('--steps <n>', "environment steps (default: the quickstart preset's 6000)", intAtLeast(1))
+    .option(
+      '--seed <n>',
+      "seed of the run and of the evaluation episodes (default: the quickstart preset's 2)",
+      intAtLeast(0),
+    )
+    .option(
+      '--episodes <n>',
+      'evaluation episodes (the trained agent, both engines and the random policy play the same ones)',
+      intAtLeast(1),
+      32,
+    )
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the evaluation report as one JSON object (docs/cli-json.md)')
     .action(async (opts: DemoOpts, cmd: Command) => {
       const logged = withConsoleLog(io, commandLineOf(cmd)); // also into DIR/console.log
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
       await loadOrt(); // the demo verifies with ONNX Runtime: without onnxruntime-node, stop before training (E_DEPENDENCY)
-      const config = resolveConfig('quickstart', { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.steps ? { steps: opts.steps } : {}) });
+      const config = resolveConfig('quickstart', {
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.steps ? { steps: opts.steps } : {}),
+      });
       const seed = config.seed;
       const t = config.topology;
       const finished = finishedRun(opts.out, config);
       if (finished) {
         logged.consoleLog?.open(opts.out, 'reusing the finished run');
-        logged.err(`[1/4] reusing the finished run in ${opts.out} (${finished.counters.tEnv} steps trained earlier in ${finished.elapsedSec.toFixed(1)} s; delete the folder or pass another --out to train again)`);
+        logged.err(
+          `[1/4] reusing the finished run in ${opts.out} (${finished.counters.tEnv} steps trained earlier in ${finished.elapsedSec.toFixed(1)} s; delete the folder or pass another --out to train again)`,
+        );
       } else {
         logged.err(
           `[1/4] training ${config.alg} with ${config.sparsity.mode.toUpperCase()} on ${config.env} for ${config.steps} steps → ${opts.out}: density ${config.sparsity.density} over the weight matrices of agent and mixer together (${config.sparsity.distribution.toUpperCase()} per matrix); every ${t.interval} updates until ${percent(t.endFraction)} of the steps, each matrix drops its weakest weights and regrows as many where the gradient is largest`,
@@ -97,26 +141,54 @@ export function demoCommand(io: CliIo): Command {
         await runTraining(config, opts.out, true, opts.backend, logged, { resumeCommand: again });
       }
       if (!opts.json) {
-        logged.out(`topology evolution per test phase (${opts.out}/metrics.jsonl; ever active: fraction of the masked weights used at some point so far):`);
+        logged.out(
+          `topology evolution per test phase (${opts.out}/metrics.jsonl; ever active: fraction of the masked weights used at some point so far):`,
+        );
         for (const line of topologyTable(opts.out)) logged.out(line);
       }
       const sparsePath = join(opts.out, 'agent.onnx');
       const densePath = join(opts.out, 'agent.dense.onnx');
       const sparseBytes = exportRun(opts.out, sparsePath, 'sparse');
       const denseBytes = exportRun(opts.out, densePath, 'dense');
-      logged.err(`[2/4] exported ${sparsePath} (${sparseBytes} bytes; dense export ${denseBytes} bytes, ${(denseBytes / sparseBytes).toFixed(1)}× larger)`);
+      logged.err(
+        `[2/4] exported ${sparsePath} (${sparseBytes} bytes; dense export ${denseBytes} bytes, ${(denseBytes / sparseBytes).toFixed(1)}× larger)`,
+      );
       logged.err(`[3/4] evaluating with onnxruntime-node over ${opts.episodes} episodes, against the tfjs agent`);
-      const report = await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed, against: opts.out, backend: opts.backend });
-      logged.err(`[4/4] timing ONNX Runtime and the sparse engine alone on the same episodes; a random policy on them for the chance level`);
+      const report = await evaluateOnnxAgent(sparsePath, {
+        episodes: opts.episodes,
+        seed,
+        against: opts.out,
+        backend: opts.backend,
+      });
+      logged.err(
+        `[4/4] timing ONNX Runtime and the sparse engine alone on the same episodes; a random policy on them for the chance level`,
+      );
       // The parity run interleaves the tfjs agent with every ONNX Runtime step, which slows ONNX
       // Runtime's steps (caches, allocator); the one latency reported is each engine timed alone.
-      const [ort, sparse] = [await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed }), await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed, engine: 'sparse' })];
+      const [ort, sparse] = [
+        await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed }),
+        await evaluateOnnxAgent(sparsePath, { episodes: opts.episodes, seed, engine: 'sparse' }),
+      ];
       report.latency = ort.latency;
-      const engines = { ortMedianUs: ort.latency.medianUs, sparseMedianUs: sparse.latency.medianUs, sparseReturn: sparse.meanReturn };
+      const engines = {
+        ortMedianUs: ort.latency.medianUs,
+        sparseMedianUs: sparse.latency.medianUs,
+        sparseReturn: sparse.meanReturn,
+      };
       const chance = randomBaseline(makeEnv(report.env), opts.episodes, seed);
       const sentence = conclusion(config, report, chance);
       if (opts.json) {
-        logged.out(JSON.stringify({ ...report, denseFileBytes: denseBytes, engines, randomPolicy: chance, topology: topologyPhases(opts.out), reusedFinishedRun: finished !== null, conclusion: sentence }));
+        logged.out(
+          JSON.stringify({
+            ...report,
+            denseFileBytes: denseBytes,
+            engines,
+            randomPolicy: chance,
+            topology: topologyPhases(opts.out),
+            reusedFinishedRun: finished !== null,
+            conclusion: sentence,
+          }),
+        );
         return;
       }
       for (const line of formatEvalReport(report)) if (!line.startsWith('  latency')) logged.out(line);
@@ -124,9 +196,13 @@ export function demoCommand(io: CliIo): Command {
       logged.out(
         `  latency     median per decision of all ${agents} agents, each engine timed alone: ONNX Runtime ${engines.ortMedianUs.toFixed(0)} µs, sparse engine ${engines.sparseMedianUs.toFixed(0)} µs (${(engines.ortMedianUs / engines.sparseMedianUs).toFixed(1)}× faster; return ${sparse.meanReturn.toFixed(3)} on the same episodes)`,
       );
-      logged.out(`  chance      a random policy on the same episodes: return ${chance.meanReturn.toFixed(3)} ± ${chance.returnStd.toFixed(3)}${chance.winRate === null ? '' : `   win rate ${percent(chance.winRate, 1)}`}`);
+      logged.out(
+        `  chance      a random policy on the same episodes: return ${chance.meanReturn.toFixed(3)} ± ${chance.returnStd.toFixed(3)}${chance.winRate === null ? '' : `   win rate ${percent(chance.winRate, 1)}`}`,
+      );
       const paths = runPaths(opts.out);
-      logged.out(`  pictures    ${paths.curves} (test return and win rate), ${paths.sparsity} (density and weights ever active, per matrix)`);
+      logged.out(
+        `  pictures    ${paths.curves} (test return and win rate), ${paths.sparsity} (density and weights ever active, per matrix)`,
+      );
       logged.out(sentence);
     });
 }

@@ -13,13 +13,19 @@ export function formatEvalReport(r: EvalReport): string[] {
     `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed}, engine ${r.engine})`,
     `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${percent(r.winRate, 1)}`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
-    ...(r.trainFlopsRatio === null ? [] : [`  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`]),
+    ...(r.trainFlopsRatio === null
+      ? []
+      : [
+          `  training FLOPs  ${r.trainFlopsRatio.toFixed(3)} of the same run dense (${(1 / r.trainFlopsRatio).toFixed(1)}× fewer; from the model's metadata)`,
+        ]),
     `  weights     density ${r.density.toFixed(3)} (nonzero fraction of the agent's weight matrices; biases and the mixer not counted), file ${r.fileBytes} bytes`,
     `  latency     median ${r.latency.medianUs.toFixed(0)} µs, p90 ${r.latency.p90Us.toFixed(0)} µs per decision of all agents (${r.engine === 'ort' ? 'ONNX Runtime' : 'sparse engine'}${r.parity ? ', stepped in turn with the tfjs agent' : ''})`,
   ];
   if (r.parity) {
     const p = r.parity;
-    lines.push(`  parity vs ${p.run}: actions ${percent(p.actionAgreement, 2)} of ${p.decisions}, max |ΔQ| ${p.maxAbsQDiff.toExponential(2)}, return diff ${p.returnDiff.toFixed(4)}`);
+    lines.push(
+      `  parity vs ${p.run}: actions ${percent(p.actionAgreement, 2)} of ${p.decisions}, max |ΔQ| ${p.maxAbsQDiff.toExponential(2)}, return diff ${p.returnDiff.toFixed(4)}`,
+    );
   }
   return lines;
 }
@@ -27,19 +33,46 @@ export function formatEvalReport(r: EvalReport): string[] {
 /** Build the `eval` command. */
 export function evalCommand(io: CliIo): Command {
   const cmd = new Command('eval')
-    .description('run an ONNX agent with onnxruntime-node and report return, FLOPs, latency and (with --against) parity with the tfjs agent')
+    .description(
+      'run an ONNX agent with onnxruntime-node and report return, FLOPs, latency and (with --against) parity with the tfjs agent',
+    )
     .argument('<model>', '.onnx file exported by `mast export`')
-    .option('--env <id>', `${ENV_ID_HELP}; default: the one in the model metadata, with the envArgs it was trained with`);
+    .option(
+      '--env <id>',
+      `${ENV_ID_HELP}; default: the one in the model metadata, with the envArgs it was trained with`,
+    );
   return addEnvOptions(cmd)
     .option('--episodes <n>', 'greedy episodes', intAtLeast(1), 100)
     .option('--seed <n>', 'seed of the episode seeds', intAtLeast(0), 0)
     .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
-    .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros; ort: ONNX Runtime, needs the optional onnxruntime-node)`, oneOf(ENGINES), 'ort')
+    .option(
+      '--engine <name>',
+      `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros; ort: ONNX Runtime, needs the optional onnxruntime-node)`,
+      oneOf(ENGINES),
+      'ort',
+    )
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print one JSON object')
-    .action(async (path: string, opts: EnvCliOptions & { env?: string; episodes: number; seed: number; against?: string; backend: string; engine: EngineName; json?: boolean }) => {
-      const report = await evaluateOnnxAgent(path, { ...opts, ...(opts.envArg ? { envArgs: opts.envArg } : {}), envOptions: envOptionsFrom(opts) });
-      if (opts.json) io.out(JSON.stringify(report));
-      else for (const line of formatEvalReport(report)) io.out(line);
-    });
+    .action(
+      async (
+        path: string,
+        opts: EnvCliOptions & {
+          env?: string;
+          episodes: number;
+          seed: number;
+          against?: string;
+          backend: string;
+          engine: EngineName;
+          json?: boolean;
+        },
+      ) => {
+        const report = await evaluateOnnxAgent(path, {
+          ...opts,
+          ...(opts.envArg ? { envArgs: opts.envArg } : {}),
+          envOptions: envOptionsFrom(opts),
+        });
+        if (opts.json) io.out(JSON.stringify(report));
+        else for (const line of formatEvalReport(report)) io.out(line);
+      },
+    );
 }

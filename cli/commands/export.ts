@@ -31,23 +31,56 @@ export function exportCommand(io: CliIo): Command {
     .description('export the agent network of a run to ONNX (masked weight matrices as sparse initializers)')
     .argument('<run>', 'run directory written by `mast train`')
     .requiredOption('-o, --out <file>', 'output .onnx file')
-    .option('--format <format>', `weight storage: ${FORMATS.join(' | ')} (auto: sparse only where density < 1/3)`, oneOf(FORMATS), 'sparse')
+    .option(
+      '--format <format>',
+      `weight storage: ${FORMATS.join(' | ')} (auto: sparse only where density < 1/3)`,
+      oneOf(FORMATS),
+      'sparse',
+    )
     .option('--dense', 'store every tensor dense (same as --format dense)')
-    .option('--sparse-as <where>', `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`, oneOf(ENCODINGS), 'initializer')
-    .option('--batch-agents', 'one graph from all agents\' observations (and last actions, availability) to their greedy actions')
-    .option('--with-mixer', 'also export the mixing network (agent Qs + state → Q_tot) beside --out, with the same --format and --sparse-as: agent.onnx → agent.mixer.onnx')
-    .action((run: string, opts: { out: string; format: (typeof FORMATS)[number]; dense?: boolean; sparseAs: (typeof ENCODINGS)[number]; batchAgents?: boolean; withMixer?: boolean }) => {
-      const format = opts.dense ? 'dense' : opts.format;
-      const size = exportRun(run, opts.out, format, opts.sparseAs, opts.batchAgents === true);
-      io.out(`wrote ${opts.out} (${storage(readOnnxFile(opts.out).model)}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`);
-      if (opts.withMixer) {
-        const paths = runPaths(run);
-        if (!existsSync(paths.mixerSnapshot)) throw new CheckpointError(`${paths.mixerSnapshot} does not exist`, { hint: 'runs trained before mixer snapshots existed lack it; resume the run for one more checkpoint, or export without --with-mixer' });
-        const mixerOut = opts.out.replace(/\.onnx$/, '') + '.mixer.onnx';
-        const mixer = exportMixer(readMixerSnapshot(paths.mixerSnapshot), { format, sparseEncoding: opts.sparseAs });
-        const bytes = encodeModel(mixer);
-        writeOnnxFile(mixerOut, bytes);
-        io.out(`wrote ${mixerOut} (mixer, ${storage(mixer)}, ${bytes.length} bytes)`);
-      }
-    });
+    .option(
+      '--sparse-as <where>',
+      `sparse weights as: ${ENCODINGS.join(' | ')} (constant: Constant nodes with sparse_value, which pass onnx.checker full_check)`,
+      oneOf(ENCODINGS),
+      'initializer',
+    )
+    .option(
+      '--batch-agents',
+      "one graph from all agents' observations (and last actions, availability) to their greedy actions",
+    )
+    .option(
+      '--with-mixer',
+      'also export the mixing network (agent Qs + state → Q_tot) beside --out, with the same --format and --sparse-as: agent.onnx → agent.mixer.onnx',
+    )
+    .action(
+      (
+        run: string,
+        opts: {
+          out: string;
+          format: (typeof FORMATS)[number];
+          dense?: boolean;
+          sparseAs: (typeof ENCODINGS)[number];
+          batchAgents?: boolean;
+          withMixer?: boolean;
+        },
+      ) => {
+        const format = opts.dense ? 'dense' : opts.format;
+        const size = exportRun(run, opts.out, format, opts.sparseAs, opts.batchAgents === true);
+        io.out(
+          `wrote ${opts.out} (${storage(readOnnxFile(opts.out).model)}${opts.batchAgents ? ', batch-agents graph' : ''}, ${size} bytes)`,
+        );
+        if (opts.withMixer) {
+          const paths = runPaths(run);
+          if (!existsSync(paths.mixerSnapshot))
+            throw new CheckpointError(`${paths.mixerSnapshot} does not exist`, {
+              hint: 'runs trained before mixer snapshots existed lack it; resume the run for one more checkpoint, or export without --with-mixer',
+            });
+          const mixerOut = opts.out.replace(/\.onnx$/, '') + '.mixer.onnx';
+          const mixer = exportMixer(readMixerSnapshot(paths.mixerSnapshot), { format, sparseEncoding: opts.sparseAs });
+          const bytes = encodeModel(mixer);
+          writeOnnxFile(mixerOut, bytes);
+          io.out(`wrote ${mixerOut} (mixer, ${storage(mixer)}, ${bytes.length} bytes)`);
+        }
+      },
+    );
 }

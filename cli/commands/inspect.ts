@@ -9,7 +9,9 @@ import { formatTable } from '../table.js';
 /** Build the `inspect` command. */
 export function inspectCommand(io: CliIo): Command {
   return new Command('inspect')
-    .description('show the weight tensors of an ONNX agent (shape, storage, nonzeros, density, bytes), totals, FLOPs and metadata')
+    .description(
+      'show the weight tensors of an ONNX agent (shape, storage, nonzeros, density, bytes), totals, FLOPs and metadata',
+    )
     .argument('<model>', '.onnx file')
     .option('--json', 'print one JSON object')
     .action((path: string, opts: { json?: boolean }) => {
@@ -20,16 +22,30 @@ export function inspectCommand(io: CliIo): Command {
         io.out(JSON.stringify({ model: path, ...report, flops }));
         return;
       }
-      const rows = report.tensors.map((t) => [t.name, `[${t.shape.join(',')}]`, t.storage, String(t.nnz), t.density.toFixed(3), String(t.bytes)]);
+      const rows = report.tensors.map((t) => [
+        t.name,
+        `[${t.shape.join(',')}]`,
+        t.storage,
+        String(t.nnz),
+        t.density.toFixed(3),
+        String(t.bytes),
+      ]);
       for (const line of formatTable(['tensor', 'shape', 'storage', 'nnz', 'density', 'bytes'], rows)) io.out(line);
       const tt = report.totals;
-      io.out(`total: ${tt.params} parameters, ${tt.nnz} nonzero, ${tt.bytes} bytes; density ${tt.density.toFixed(3)} (nonzero fraction of the weight matrices; biases not counted)`);
-      io.out(`FLOPs per agent decision: ${flops.sparse} sparse vs ${flops.dense} dense (ratio ${flops.ratio.toFixed(3)})`);
-      const legacyDensity = report.metadata['mast.density'] !== undefined && report.metadata['mast.run_density'] === undefined;
+      io.out(
+        `total: ${tt.params} parameters, ${tt.nnz} nonzero, ${tt.bytes} bytes; density ${tt.density.toFixed(3)} (nonzero fraction of the weight matrices; biases not counted)`,
+      );
+      io.out(
+        `FLOPs per agent decision: ${flops.sparse} sparse vs ${flops.dense} dense (ratio ${flops.ratio.toFixed(3)})`,
+      );
+      const legacyDensity =
+        report.metadata['mast.density'] !== undefined && report.metadata['mast.run_density'] === undefined;
       for (const [k, v] of Object.entries(report.metadata)) {
         if (k === 'mast.config') continue;
         // files before mast.run_density recorded the run's budget (agent and mixer) as mast.density
-        io.out(`${k}: ${v}${k === 'mast.density' && legacyDensity ? ' (the run\'s budget over agent and mixer, as files before 2026-12-07 recorded it; the agent\'s density is the total above)' : ''}`);
+        io.out(
+          `${k}: ${v}${k === 'mast.density' && legacyDensity ? " (the run's budget over agent and mixer, as files before 2026-12-07 recorded it; the agent's density is the total above)" : ''}`,
+        );
       }
     });
 }

@@ -26,25 +26,43 @@ interface RecordOpts extends EnvCliOptions {
 /** Build the `record` command. */
 export function recordCommand(io: CliIo): Command {
   const cmd = new Command('record')
-    .description('play an agent on an environment (ε-greedily) and write the episodes — observations, availabilities, states, actions, rewards — for `mast compress --data` (format: docs/compress.md)')
+    .description(
+      'play an agent on an environment (ε-greedily) and write the episodes — observations, availabilities, states, actions, rewards — for `mast compress --data` (format: docs/compress.md)',
+    )
     .argument('<agent>', 'run directory (from mast train / import) or .onnx model exported by this toolkit')
-    .requiredOption('--out <file>', 'episodes file to write (e.g. episodes.mast); an existing one is refused unless --force')
+    .requiredOption(
+      '--out <file>',
+      'episodes file to write (e.g. episodes.mast); an existing one is refused unless --force',
+    )
     .option('--force', 'replace an existing --out file')
-    .option('--env <id>', `${ENV_ID_HELP}; default: the one the agent was trained on, with the envArgs it was trained with`)
+    .option(
+      '--env <id>',
+      `${ENV_ID_HELP}; default: the one the agent was trained on, with the envArgs it was trained with`,
+    )
     .option('--episodes <n>', 'episodes to play', intAtLeast(1), 200)
-    .option('--epsilon <e>', 'probability of a random available action per agent and step: some exploration shows the compressed agent states the greedy agent never visits', numberIn(0, 1), 0.05)
+    .option(
+      '--epsilon <e>',
+      'probability of a random available action per agent and step: some exploration shows the compressed agent states the greedy agent never visits',
+      numberIn(0, 1),
+      0.05,
+    )
     .option('--seed <n>', 'seed of the episodes and of the exploration', intAtLeast(0), 0)
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the summary as one JSON object');
   return addEnvOptions(cmd).action(async (source: string, opts: RecordOpts) => {
     if (existsSync(opts.out) && !opts.force) {
-      throw new ToolkitError('E_IO', `${opts.out} already exists`, { hint: 'choose another --out file, or pass --force to replace it' });
+      throw new ToolkitError('E_IO', `${opts.out} already exists`, {
+        hint: 'choose another --out file, or pass --force to replace it',
+      });
     }
     const agent = readAgentSource(source);
     const id = opts.env ?? agent.snapshot.metadata.env;
     const recordedArgs = (agent.snapshot.metadata.config as { envArgs?: Record<string, unknown> } | null)?.envArgs;
     await prepareEnv(id);
-    const env = makeEnv(id, { ...envOptionsFrom(opts), args: opts.envArg ?? (opts.env === undefined ? (recordedArgs ?? {}) : {}) });
+    const env = makeEnv(id, {
+      ...envOptionsFrom(opts),
+      args: opts.envArg ?? (opts.env === undefined ? (recordedArgs ?? {}) : {}),
+    });
     try {
       await recordTo(io, env, agent, opts);
     } finally {
@@ -65,14 +83,33 @@ async function recordTo(io: CliIo, env: MultiAgentEnv, agent: AgentSource, opts:
     onEpisode: (k) => progress.update(k + 1),
   });
   writeEpisodesFile(opts.out, {
-    meta: { format: 'mast-episodes', version: 1, env: env.id, info: env.getEnvInfo(), agent: { path: agent.path, sha256: agent.sha256 }, epsilon: opts.epsilon, seed: opts.seed },
+    meta: {
+      format: 'mast-episodes',
+      version: 1,
+      env: env.id,
+      info: env.getEnvInfo(),
+      agent: { path: agent.path, sha256: agent.sha256 },
+      epsilon: opts.epsilon,
+      seed: opts.seed,
+    },
     episodes: recording.episodes,
   });
   const steps = recording.episodes.reduce((sum, e) => sum + e.length, 0);
   const { mean, std } = meanStd(recording.returns);
   progress.done(`${opts.episodes} episodes`);
-  const summary = { out: opts.out, env: env.id, episodes: opts.episodes, steps, epsilon: opts.epsilon, returnMean: mean, returnStd: std, winRate: recording.wins === null ? null : recording.wins / opts.episodes };
+  const summary = {
+    out: opts.out,
+    env: env.id,
+    episodes: opts.episodes,
+    steps,
+    epsilon: opts.epsilon,
+    returnMean: mean,
+    returnStd: std,
+    winRate: recording.wins === null ? null : recording.wins / opts.episodes,
+  };
   if (opts.json) return io.out(JSON.stringify(summary));
   const won = summary.winRate === null ? '' : `, win rate ${(100 * summary.winRate).toFixed(0)}%`;
-  io.out(`wrote ${opts.out}: ${opts.episodes} episodes of ${env.id}, ${steps} steps (ε = ${opts.epsilon}); return ${mean.toFixed(3)} ± ${std.toFixed(3)}${won}`);
+  io.out(
+    `wrote ${opts.out}: ${opts.episodes} episodes of ${env.id}, ${steps} steps (ε = ${opts.epsilon}); return ${mean.toFixed(3)} ± ${std.toFixed(3)}${won}`,
+  );
 }

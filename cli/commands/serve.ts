@@ -9,7 +9,12 @@ import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { intAtLeast, oneOf } from '../options.js';
-import { ENGINES, ORT_OPTIMIZATION_LEVELS, type EngineName, type OrtSessionOptions } from '@mast-toolkit/runtime/internal/runtime/engine-types';
+import {
+  ENGINES,
+  ORT_OPTIMIZATION_LEVELS,
+  type EngineName,
+  type OrtSessionOptions,
+} from '@mast-toolkit/runtime/internal/runtime/engine-types';
 
 /** Options of `mast serve`, as parsed. */
 interface ServeCliOptions {
@@ -42,30 +47,68 @@ function onStopSignal(): { stopped: Promise<NodeJS.Signals>; dispose: () => void
 /** Build the `serve` command. */
 export function serveCommand(io: CliIo): Command {
   return new Command('serve')
-    .description('serve an ONNX agent over HTTP: JSON endpoints open a session, step it (observations + available actions → actions) and close it; GET /healthz, GET /metrics (docs/deploy.md)')
+    .description(
+      'serve an ONNX agent over HTTP: JSON endpoints open a session, step it (observations + available actions → actions) and close it; GET /healthz, GET /metrics (docs/deploy.md)',
+    )
     .argument('<model>', '.onnx agent exported by `mast export`')
     .option('--port <n>', 'TCP port (0: any free port, printed at start)', intAtLeast(0), 8080)
-    .option('--host <address>', 'address to listen on (0.0.0.0 to accept other machines: put a proxy with TLS and authentication in front)', '127.0.0.1')
-    .option('--engine <name>', `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros, sessions batched in its SIMD lanes)`, oneOf(ENGINES), 'ort')
+    .option(
+      '--host <address>',
+      'address to listen on (0.0.0.0 to accept other machines: put a proxy with TLS and authentication in front)',
+      '127.0.0.1',
+    )
+    .option(
+      '--engine <name>',
+      `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros, sessions batched in its SIMD lanes)`,
+      oneOf(ENGINES),
+      'ort',
+    )
     .option('--ttl <seconds>', 'a session idle this long expires', intAtLeast(1), 60)
     .option('--max-sessions <n>', 'most sessions open at once (503 beyond)', intAtLeast(1), 10_000)
-    .option('--max-batch <n>', 'most sessions stepped in one engine call (1: one call per request)', intAtLeast(1), 1024)
+    .option(
+      '--max-batch <n>',
+      'most sessions stepped in one engine call (1: one call per request)',
+      intAtLeast(1),
+      1024,
+    )
     .option('--body-limit <bytes>', 'largest request body (413 beyond)', intAtLeast(64), 1 << 20)
     .option('--threads <n>', 'ONNX Runtime intra-op threads (0: one per core)', intAtLeast(0), 1)
-    .option('--graph-opt <level>', `ONNX Runtime graph optimisation: ${ORT_OPTIMIZATION_LEVELS.join(' | ')}`, oneOf(ORT_OPTIMIZATION_LEVELS), 'all')
+    .option(
+      '--graph-opt <level>',
+      `ONNX Runtime graph optimisation: ${ORT_OPTIMIZATION_LEVELS.join(' | ')}`,
+      oneOf(ORT_OPTIMIZATION_LEVELS),
+      'all',
+    )
     .action(async (path: string, opts: ServeCliOptions) => {
       if (opts.port > 65535) throw new RangeError(`--port must be at most 65535, got ${opts.port}`);
       const { StatelessPolicy } = await import('@mast-toolkit/runtime/internal/runtime/stateless-policy');
       const { buildServer } = await import('../../src/serve/server.js');
-      const policy = await StatelessPolicy.create(path, { engine: opts.engine, ort: { intraOpNumThreads: opts.threads, graphOptimizationLevel: opts.graphOpt } });
+      const policy = await StatelessPolicy.create(path, {
+        engine: opts.engine,
+        ort: { intraOpNumThreads: opts.threads, graphOptimizationLevel: opts.graphOpt },
+      });
       const signals = onStopSignal();
       try {
-        const app = buildServer(policy, { ttlMs: opts.ttl * 1000, maxSessions: opts.maxSessions, maxBatch: opts.maxBatch, bodyLimit: opts.bodyLimit, onInternalError: (err) => io.err(`mast serve: internal error (answered 500): ${err.stack ?? err.message}`) });
+        const app = buildServer(policy, {
+          ttlMs: opts.ttl * 1000,
+          maxSessions: opts.maxSessions,
+          maxBatch: opts.maxBatch,
+          bodyLimit: opts.bodyLimit,
+          onInternalError: (err) => io.err(`mast serve: internal error (answered 500): ${err.stack ?? err.message}`),
+        });
         const address = await app.listen({ port: opts.port, host: opts.host }).catch((err: NodeJS.ErrnoException) => {
-          throw new ToolkitError('E_IO', `mast serve cannot listen on ${opts.host}:${opts.port}: ${err.message}`, { hint: err.code === 'EADDRINUSE' ? 'another process holds the port: choose another with --port (0: any free port)' : 'check --host (an address of this machine) and --port', cause: err });
+          throw new ToolkitError('E_IO', `mast serve cannot listen on ${opts.host}:${opts.port}: ${err.message}`, {
+            hint:
+              err.code === 'EADDRINUSE'
+                ? 'another process holds the port: choose another with --port (0: any free port)'
+                : 'check --host (an address of this machine) and --port',
+            cause: err,
+          });
         });
         const m = policy.metadata;
-        io.out(`mast serve: ${path} (${m.env}, ${m.nAgents} agents, ${m.nActions} actions, observations of ${m.inputLayout.obs}) on the ${opts.engine} engine`);
+        io.out(
+          `mast serve: ${path} (${m.env}, ${m.nAgents} agents, ${m.nActions} actions, observations of ${m.inputLayout.obs}) on the ${opts.engine} engine`,
+        );
         io.out(`listening on ${address} (sessions expire after ${opts.ttl} s idle; Ctrl-C or SIGTERM stops)`);
         const signal = await signals.stopped;
         io.out(`mast serve: ${signal}: stopping (answering requests in flight)`);

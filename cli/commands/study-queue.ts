@@ -4,11 +4,19 @@ import type { StudyRun } from '../../src/study/grid.js';
 import type { CliIo } from '../io.js';
 
 /** Enqueue the unfinished runs of a study (idempotent) and say what was added. */
-export async function enqueueStudyRuns(io: CliIo, url: string, studyFile: string, runs: readonly StudyRun[]): Promise<void> {
+export async function enqueueStudyRuns(
+  io: CliIo,
+  url: string,
+  studyFile: string,
+  runs: readonly StudyRun[],
+): Promise<void> {
   const r = await enqueueStudy(url, studyFile, runs);
   const parts = [`${r.added} added`, `${r.alreadyQueued} already queued`, `${r.finished} already finished`];
   io.out(`${runs.length} runs on the queue at ${r.queue}: ${parts.join(', ')}`);
-  if (r.added + r.alreadyQueued > 0) io.out(`train them with \`mast worker --queue ${url}\` on each machine (run directories on a shared file system, at the same path); follow with \`mast study ${studyFile} --queue ${url} --list\``);
+  if (r.added + r.alreadyQueued > 0)
+    io.out(
+      `train them with \`mast worker --queue ${url}\` on each machine (run directories on a shared file system, at the same path); follow with \`mast study ${studyFile} --queue ${url} --list\``,
+    );
 }
 
 /** List each run's queue state, worker and steps, then the counts per state. */

@@ -1,7 +1,14 @@
 /** `mast study` and `mast report`: train a grid of runs with resume, then tabulate and plot it. */
 import { Command, Option } from 'commander';
 import { join } from 'node:path';
-import { readStudy, runLabel, selectStudy, studyRuns, type StudyRun, type StudySelection } from '../../src/study/grid.js';
+import {
+  readStudy,
+  runLabel,
+  selectStudy,
+  studyRuns,
+  type StudyRun,
+  type StudySelection,
+} from '../../src/study/grid.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
@@ -28,17 +35,33 @@ interface StudyOptions extends StudySelection {
 /** Build the `study` command. */
 export function studyCommand(io: CliIo): Command {
   return new Command('study')
-    .description('train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, several processes can share one, and finished runs count only when their settings (config hash) match the study\'s')
+    .description(
+      "train every unfinished run of a study (environments × learners × modes × densities × seeds); a killed study resumes, several processes can share one, and finished runs count only when their settings (config hash) match the study's",
+    )
     .argument('<study>', 'study file (JSON; see docs/studies.md)')
-    .option('--list', 'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started')
+    .option(
+      '--list',
+      'list the runs, the steps each has trained (its last checkpoint) and whether it is finished, training now, stopped or not started',
+    )
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--jobs <n>', 'processes to train with, one run each at a time (e.g. one per core)', intAtLeast(1), 1)
     .option('--envs <list>', "only these of the study's environments (comma-separated)", listOf(String))
     .option('--algs <list>', 'only these learners', listOf(String))
-    .option('--modes <list>', 'only these sparsity modes, e.g. dense,mast to train those before the baselines', listOf(String))
-    .option('--densities <list>', 'only these densities (dense runs stay unless --modes leaves them out)', listOf(numberIn(0, 1)))
+    .option(
+      '--modes <list>',
+      'only these sparsity modes, e.g. dense,mast to train those before the baselines',
+      listOf(String),
+    )
+    .option(
+      '--densities <list>',
+      'only these densities (dense runs stay unless --modes leaves them out)',
+      listOf(numberIn(0, 1)),
+    )
     .option('--seeds <list>', 'only these seeds', listOf(intAtLeast(0)))
-    .option('--queue <url>', 'put the runs on a Redis queue (redis://HOST:PORT) for `mast worker`s on any number of machines instead of training them here; with --list, show their queue states')
+    .option(
+      '--queue <url>',
+      'put the runs on a Redis queue (redis://HOST:PORT) for `mast worker`s on any number of machines instead of training them here; with --list, show their queue states',
+    )
     .option('--json', 'print one JSON object at the end (with --list: the runs and the counts; docs/cli-json.md)')
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
@@ -53,20 +76,44 @@ export function studyCommand(io: CliIo): Command {
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
         const listed = runs.map((run) => {
           const st = runStatus(run.dir, run.config.steps);
-          const kind = st.finished ? 'finished' : st.heldBy !== null ? 'training' : st.steps > 0 ? 'stopped' : 'not started';
+          const kind = st.finished
+            ? 'finished'
+            : st.heldBy !== null
+              ? 'training'
+              : st.steps > 0
+                ? 'stopped'
+                : 'not started';
           counts[kind] += 1;
-          const state = kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
-          if (!opts.json) io.out(`${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`);
-          return { dir: run.dir, env: run.env, alg: run.alg, mode: run.mode, density: run.density, seed: run.seed, steps: st.steps, budget: run.config.steps, state: kind, pid: st.heldBy };
+          const state =
+            kind === 'training' ? `training (pid ${st.heldBy})` : kind === 'stopped' ? 'stopped (resumes)' : kind;
+          if (!opts.json)
+            io.out(
+              `${run.dir}  ${st.steps}/${run.config.steps}  ${state}${run.displaced ? `  (${run.displaced} holds other settings)` : ''}`,
+            );
+          return {
+            dir: run.dir,
+            env: run.env,
+            alg: run.alg,
+            mode: run.mode,
+            density: run.density,
+            seed: run.seed,
+            steps: st.steps,
+            budget: run.config.steps,
+            state: kind,
+            pid: st.heldBy,
+          };
         });
         if (opts.json) return io.out(JSON.stringify({ runs: listed, counts }));
-        const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${kind}`);
+        const parts = Object.entries(counts)
+          .filter(([, n]) => n > 0)
+          .map(([kind, n]) => `${n} ${kind}`);
         return io.out(`${runs.length} runs: ${parts.join(', ')}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();
       if (!opts.worker && !opts.json) for (const line of reuseLines(runs, trainedSteps)) io.out(line);
-      const workers = opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
+      const workers =
+        opts.jobs > 1 ? startStudyWorkers(file, workerArgs(opts), opts.jobs - 1, (line) => io.out(line)) : null;
       const interrupt = onInterrupt(() => workers?.interrupt());
       const interrupted = interrupt.signal;
       const bar: { current: Progress | null } = { current: null }; // the run in progress
@@ -76,12 +123,18 @@ export function studyCommand(io: CliIo): Command {
           signal: interrupted,
           onRun: (run, i, n, resuming) => {
             if (opts.worker) return io.out(`${runLabel(run)}${resuming ? ' (resumed)' : ''}: started`);
-            bar.current = createProgress({ total: run.config.steps, label: `[${i + 1}/${n}] ${runLabel(run)}${resuming ? ' (resumed)' : ''}`, stream: io.progressStream });
+            bar.current = createProgress({
+              total: run.config.steps,
+              label: `[${i + 1}/${n}] ${runLabel(run)}${resuming ? ' (resumed)' : ''}`,
+              stream: io.progressStream,
+            });
           },
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           // each run's own outcome: the study as a whole can be unfinished while this run is done
           onRunEnd: (run, completed, diverged) => {
-            const blewUp = diverged ? ` (warning: training blew up, mean loss ${diverged.loss.toExponential(2)} at step ${diverged.tEnv}; summary.json records it)` : '';
+            const blewUp = diverged
+              ? ` (warning: training blew up, mean loss ${diverged.loss.toExponential(2)} at step ${diverged.tEnv}; summary.json records it)`
+              : '';
             const outcome = `${completed ? 'done' : 'stopped with a checkpoint'}${blewUp}`;
             if (opts.worker) return io.out(`${runLabel(run)}: ${outcome}`);
             bar.current?.done(outcome);
@@ -96,19 +149,42 @@ export function studyCommand(io: CliIo): Command {
         if (opts.json) {
           const failedWorkers = (await workers?.finished()) ?? 0;
           const done = finished();
-          io.out(JSON.stringify({ runs: runs.length, doneBefore, trainedNow: done - doneBefore, left: runs.length - done, stoppedEarly: interrupted.aborted, heldElsewhere: result.heldElsewhere, jobs: opts.jobs, failedWorkers }));
-          if (interrupted.aborted && done < runs.length) throw new InterruptedError(`the study stopped with ${runs.length - done} runs left; continue with: mast study ${file}`);
+          io.out(
+            JSON.stringify({
+              runs: runs.length,
+              doneBefore,
+              trainedNow: done - doneBefore,
+              left: runs.length - done,
+              stoppedEarly: interrupted.aborted,
+              heldElsewhere: result.heldElsewhere,
+              jobs: opts.jobs,
+              failedWorkers,
+            }),
+          );
+          if (interrupted.aborted && done < runs.length)
+            throw new InterruptedError(
+              `the study stopped with ${runs.length - done} runs left; continue with: mast study ${file}`,
+            );
           return;
         }
         const failed = (await workers?.finished()) ?? 0;
-        if (failed > 0) io.err(`${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``);
+        if (failed > 0)
+          io.err(
+            `${failed} of ${opts.jobs - 1} worker processes failed (their lines above say why); the runs they held resume on the next \`mast study\``,
+          );
         const done = finished();
         const left = runs.length - done;
         const by = opts.jobs > 1 ? ` by ${opts.jobs} processes` : '';
         const elsewhere = !workers && !interrupted.aborted && result.heldElsewhere > 0;
-        const rest = left === 0 ? '' : elsewhere ? `, ${left} left to another process training this study` : `, ${left} left; stopped early — run the same command to continue`;
+        const rest =
+          left === 0
+            ? ''
+            : elsewhere
+              ? `, ${left} left to another process training this study`
+              : `, ${left} left; stopped early — run the same command to continue`;
         io.out(`${runs.length} runs: ${doneBefore} already done, ${done - doneBefore} trained now${by}${rest}`);
-        if (interrupted.aborted && left > 0) throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
+        if (interrupted.aborted && left > 0)
+          throw new InterruptedError(`the study stopped with ${left} runs left; continue with: mast study ${file}`);
       } finally {
         interrupt.dispose();
       }
@@ -124,10 +200,15 @@ function someDirs(dirs: readonly string[]): string {
 function reuseLines(runs: readonly StudyRun[], trainedSteps: (dir: string) => number): string[] {
   const lines: string[] = [];
   const reused = runs.filter((r) => trainedSteps(r.dir) >= r.config.steps);
-  if (reused.length > 0) lines.push(`reusing ${reused.length} finished runs whose settings match the study's (config hash): ${someDirs(reused.map((r) => r.dir))}`);
+  if (reused.length > 0)
+    lines.push(
+      `reusing ${reused.length} finished runs whose settings match the study's (config hash): ${someDirs(reused.map((r) => r.dir))}`,
+    );
   const displaced = runs.filter((r) => r.displaced !== null);
   if (displaced.length > 0) {
-    lines.push(`${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${someDirs(displaced.map((r) => r.dir))}`);
+    lines.push(
+      `${displaced.length} run directories hold runs of other settings (the study changed since they were trained); they are left alone and not counted, and these runs train beside them: ${someDirs(displaced.map((r) => r.dir))}`,
+    );
   }
   return lines;
 }
@@ -145,9 +226,14 @@ function workerArgs(opts: StudyOptions): string[] {
 /** Build the `report` command. */
 export function reportCommand(io: CliIo): Command {
   return new Command('report')
-    .description("tables (final return normalised to dense, total size, training and inference FLOPs) and learning curves of a study's finished runs; with several studies, one summary table and chart of every mode's return relative to dense")
+    .description(
+      "tables (final return normalised to dense, total size, training and inference FLOPs) and learning curves of a study's finished runs; with several studies, one summary table and chart of every mode's return relative to dense",
+    )
     .argument('<studies...>', 'study file(s) (JSON)')
-    .option('--out <dir>', 'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here')
+    .option(
+      '--out <dir>',
+      'write the tables (tables.md, or summary.md for several studies) and the figures (one SVG per environment, learner and density, or summary.svg) here',
+    )
     .option('--json', 'print the table rows as JSON')
     .action((files: string[], opts: { out?: string; json?: boolean }) => {
       const all = files.map((file) => {
@@ -157,11 +243,15 @@ export function reportCommand(io: CliIo): Command {
       // a study none of whose runs reached its budget has nothing to report: say which, and fail when all are
       const empty = all.filter((r) => r.report.rows.length === 0);
       const reports = all.filter((r) => r.report.rows.length > 0);
-      const describe = (r: (typeof all)[number]): string => `${r.file} (${r.runs} runs, none finished at ${r.steps} steps)`;
+      const describe = (r: (typeof all)[number]): string =>
+        `${r.file} (${r.runs} runs, none finished at ${r.steps} steps)`;
       if (reports.length === 0) {
-        throw new CheckpointError(`nothing to report: ${empty.length === 1 ? 'the study has' : 'the studies have'} no finished runs: ${empty.map(describe).join('; ')}`, {
-          hint: `train them with \`mast study ${files[0]}\`; \`mast study ${files[0]} --list\` shows each run's state`,
-        });
+        throw new CheckpointError(
+          `nothing to report: ${empty.length === 1 ? 'the study has' : 'the studies have'} no finished runs: ${empty.map(describe).join('; ')}`,
+          {
+            hint: `train them with \`mast study ${files[0]}\`; \`mast study ${files[0]} --list\` shows each run's state`,
+          },
+        );
       }
       if (empty.length > 0) io.err(`left out, no finished runs: ${empty.map(describe).join('; ')}`);
       if (all.length === 1) {

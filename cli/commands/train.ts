@@ -1,7 +1,16 @@
 /** `mast train`: train a QMIX-family learner into a run directory, or resume one. */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { ALGORITHMS, DENSITY_DISTRIBUTIONS, SPARSITY_MODES, PRESETS, resolveConfig, parseConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
+import {
+  ALGORITHMS,
+  DENSITY_DISTRIBUTIONS,
+  SPARSITY_MODES,
+  PRESETS,
+  resolveConfig,
+  parseConfig,
+  type TrainConfig,
+  type DeepPartial,
+} from '../../src/config/index.js';
 import { runPaths, savedRunConfig } from '../../src/run/run-dir.js';
 import { ConfigError, CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { readConfigOverrides } from '../config-file.js';
@@ -50,23 +59,39 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     seed: opts.seed,
     sparsity: { mode: opts.sparsity, density: opts.density, distribution: opts.distribution },
   };
-  if (!opts.resume) return { config: resolveConfig(opts.preset, opts.config ? readConfigOverrides(opts.config) : {}, flags), note: null };
+  if (!opts.resume)
+    return {
+      config: resolveConfig(opts.preset, opts.config ? readConfigOverrides(opts.config) : {}, flags),
+      note: null,
+    };
   const paths = runPaths(opts.out);
   const checkpointed = existsSync(paths.checkpoint);
   if (!checkpointed && !existsSync(paths.config)) {
-    throw new CheckpointError(`${opts.out} holds no run to resume (no checkpoint.mast or config.json)`, { hint: 'drop --resume to start a new run there, or give the --out directory of the run to continue' });
-  }
-  const given = (['env', 'envArg', 'envWorkers', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const).filter((k) => opts[k] !== undefined);
-  if (given.length > 0) {
-    const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new ConfigError(`--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.map(flag).join(', --')}`, {
-      hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
+    throw new CheckpointError(`${opts.out} holds no run to resume (no checkpoint.mast or config.json)`, {
+      hint: 'drop --resume to start a new run there, or give the --out directory of the run to continue',
     });
   }
+  const given = (
+    ['env', 'envArg', 'envWorkers', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const
+  ).filter((k) => opts[k] !== undefined);
+  if (given.length > 0) {
+    const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new ConfigError(
+      `--resume continues ${opts.out} with its saved config; it cannot be combined with --${given.map(flag).join(', --')}`,
+      {
+        hint: 'drop those options (only --steps may extend a resumed run), or train a new run in another --out directory',
+      },
+    );
+  }
   const saved = savedRunConfig(paths);
-  if (!saved) throw new CheckpointError(`${paths.config} is missing`, { hint: 'the run directory is incomplete; start a new run' });
+  if (!saved)
+    throw new CheckpointError(`${paths.config} is missing`, {
+      hint: 'the run directory is incomplete; start a new run',
+    });
   const config = parseConfig({ ...saved, steps: opts.steps ?? saved.steps }, 'resumed config');
-  const note = checkpointed ? null : `${opts.out} has no checkpoint yet: training its config.json (${saved.env}, ${saved.alg}, seed ${saved.seed}) again from step 0`;
+  const note = checkpointed
+    ? null
+    : `${opts.out} has no checkpoint yet: training its config.json (${saved.env}, ${saved.alg}, seed ${saved.seed}) again from step 0`;
   return { config, note };
 }
 
@@ -74,19 +99,44 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
 export function trainCommand(io: CliIo): Command {
   const cmd = new Command('train')
     .description('train a learner (pymarl QMIX defaults) and checkpoint it to a run directory')
-    .requiredOption('--out <dir>', 'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves, console.log (what this command prints, appended per session)')
+    .requiredOption(
+      '--out <dir>',
+      'run directory: config, checkpoint, agent snapshot, metrics.jsonl, SVG curves, console.log (what this command prints, appended per session)',
+    )
     .option('--env <id>', ENV_ID_HELP);
   return addEnvOptions(cmd)
-    .option('--env-workers <n>', 'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers', intAtLeast(1))
+    .option(
+      '--env-workers <n>',
+      'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers',
+      intAtLeast(1),
+    )
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
-    .option('--steps <n>', `environment steps to train for (default: the preset's: ${Object.keys(PRESETS).map((name) => `${name} ${resolveConfig(name).steps.toLocaleString('en-US')}`).join(', ')})`, intAtLeast(1))
+    .option(
+      '--steps <n>',
+      `environment steps to train for (default: the preset's: ${Object.keys(PRESETS)
+        .map((name) => `${name} ${resolveConfig(name).steps.toLocaleString('en-US')}`)
+        .join(', ')})`,
+      intAtLeast(1),
+    )
     .option('--seed <n>', 'seed of the run', intAtLeast(0))
     .option('--sparsity <mode>', `sparsity mode: ${SPARSITY_MODES.join(' | ')}`, oneOf(SPARSITY_MODES))
     .option('--density <d>', 'global density of the masked weights, in (0, 1]', numberIn(0, 1))
-    .option('--distribution <name>', `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')}`, oneOf(DENSITY_DISTRIBUTIONS))
-    .option('--preset <name>', `config preset: ${Object.keys(PRESETS).join(' | ')}`, oneOf(Object.keys(PRESETS)), 'default')
+    .option(
+      '--distribution <name>',
+      `per-layer density: ${DENSITY_DISTRIBUTIONS.join(' | ')}`,
+      oneOf(DENSITY_DISTRIBUTIONS),
+    )
+    .option(
+      '--preset <name>',
+      `config preset: ${Object.keys(PRESETS).join(' | ')}`,
+      oneOf(Object.keys(PRESETS)),
+      'default',
+    )
     .option('--config <file>', 'JSON file of config overrides (unknown keys are errors)')
-    .option('--resume', 'continue the run saved in --out from its last checkpoint, with its own config (with none yet: from step 0)')
+    .option(
+      '--resume',
+      'continue the run saved in --out from its last checkpoint, with its own config (with none yet: from step 0)',
+    )
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--json', 'print the final metrics as one JSON object')
     .action(async (opts: TrainOpts, cmd: Command) => {
@@ -94,12 +144,24 @@ export function trainCommand(io: CliIo): Command {
       const { config, note } = await configFromOptions(opts);
       if (note) logged.err(note);
       const { runTraining } = await import('../run-training.js'); // tfjs: loaded when the command runs
-      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, { envOptions: envOptionsFrom(opts) });
+      const summary = await runTraining(config, opts.out, opts.resume === true, opts.backend, logged, {
+        envOptions: envOptionsFrom(opts),
+      });
       if (opts.json) {
-        logged.out(JSON.stringify({ out: opts.out, completed: summary.completed, counters: summary.counters, last: summary.last, diverged: summary.diverged }));
+        logged.out(
+          JSON.stringify({
+            out: opts.out,
+            completed: summary.completed,
+            counters: summary.counters,
+            last: summary.last,
+            diverged: summary.diverged,
+          }),
+        );
       } else if (summary.last) {
         const l = summary.last;
-        logged.out(`${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`);
+        logged.out(
+          `${opts.out}: step ${l.tEnv}, test return ${l.testReturn.toFixed(3)} ± ${l.testReturnStd.toFixed(3)}, ${l.testWinRate === null ? '' : `win rate ${percent(l.testWinRate)}, `}density ${l.globalDensity.toFixed(3)}, train FLOPs ×${l.trainFlopsRatio.toFixed(3)}`,
+        );
       }
     });
 }

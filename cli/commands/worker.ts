@@ -18,12 +18,22 @@ interface WorkerCliOptions {
 /** Build the `worker` command. */
 export function workerCommand(io: CliIo): Command {
   return new Command('worker')
-    .description('take runs of queued studies off a Redis queue and train them, one at a time, in their (shared) run directories; a run whose worker died is taken over from its last checkpoint')
+    .description(
+      'take runs of queued studies off a Redis queue and train them, one at a time, in their (shared) run directories; a run whose worker died is taken over from its last checkpoint',
+    )
     .requiredOption('--queue <url>', 'the study queue: redis://HOST:PORT[/DB]')
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
     .option('--name <label>', 'how this worker names itself in the queue and in `mast study --list` (default HOST:PID)')
-    .option('--lock-duration <seconds>', "how long a dead worker's run waits before another worker takes it over", numberIn(1, 86_400), 120)
-    .option('--exit-when-empty', 'stop once the queue holds nothing waiting or in training (default: wait for more runs until Ctrl-C)')
+    .option(
+      '--lock-duration <seconds>',
+      "how long a dead worker's run waits before another worker takes it over",
+      numberIn(1, 86_400),
+      120,
+    )
+    .option(
+      '--exit-when-empty',
+      'stop once the queue holds nothing waiting or in training (default: wait for more runs until Ctrl-C)',
+    )
     .action(async (opts: WorkerCliOptions) => {
       const name = opts.name ?? `${hostname()}:${process.pid}`;
       const interrupt = onInterrupt();
@@ -39,10 +49,14 @@ export function workerCommand(io: CliIo): Command {
           onReady: () => io.out(`worker ${name}: waiting for runs on ${opts.queue}`),
           onRunStart: (data, resuming) => {
             const label = `${data.label}${resuming ? ' (resumed)' : ''}`;
-            if (io.progressStream.isTTY) bar.current = createProgress({ total: data.config.steps, label, stream: io.progressStream });
+            if (io.progressStream.isTTY)
+              bar.current = createProgress({ total: data.config.steps, label, stream: io.progressStream });
             else io.out(`${label}: started in ${data.dir}`);
           },
-          onLockTakenOver: (data, from) => io.err(`${data.label}: took over ${data.dir}/run.lock from process ${from.pid} on ${from.host}, whose job the queue gave to this worker`),
+          onLockTakenOver: (data, from) =>
+            io.err(
+              `${data.label}: took over ${data.dir}/run.lock from process ${from.pid} on ${from.host}, whose job the queue gave to this worker`,
+            ),
           onEpisode: (tEnv, steps) => bar.current?.update(Math.min(tEnv, steps)),
           onRunEnd: (data, finished) => {
             const outcome = finished ? 'done' : 'stopped with a checkpoint, back on the queue';
@@ -51,9 +65,17 @@ export function workerCommand(io: CliIo): Command {
             bar.current = null;
           },
         });
-        const failed = summary.failed > 0 ? `, ${summary.failed} failed (see \`mast study STUDY.json --queue ${opts.queue} --list\`)` : '';
-        io.out(`worker ${name}: ${summary.finished} runs finished${summary.returned ? `, ${summary.returned} put back on the queue` : ''}${failed}`);
-        if (interrupt.signal.aborted) throw new InterruptedError(`worker ${name} stopped; its run (if any) is back on the queue with a checkpoint; continue with: mast worker --queue ${opts.queue}`);
+        const failed =
+          summary.failed > 0
+            ? `, ${summary.failed} failed (see \`mast study STUDY.json --queue ${opts.queue} --list\`)`
+            : '';
+        io.out(
+          `worker ${name}: ${summary.finished} runs finished${summary.returned ? `, ${summary.returned} put back on the queue` : ''}${failed}`,
+        );
+        if (interrupt.signal.aborted)
+          throw new InterruptedError(
+            `worker ${name} stopped; its run (if any) is back on the queue with a checkpoint; continue with: mast worker --queue ${opts.queue}`,
+          );
       } finally {
         interrupt.dispose();
       }

@@ -43,7 +43,14 @@ export default function createGather({ agents = 2, size = 8, hold = 3, limit = 3
 
   return {
     id: 'gather',
-    getEnvInfo: () => ({ nAgents: agents, nActions: 3, obsShape: size + 2, stateShape: agents * size, episodeLimit: limit, reportsWins: false }),
+    getEnvInfo: () => ({
+      nAgents: agents,
+      nActions: 3,
+      obsShape: size + 2,
+      stateShape: agents * size,
+      episodeLimit: limit,
+      reportsWins: false,
+    }),
     reset(seed) {
       const random = generator(seed);
       pos = Array.from({ length: agents }, () => Math.floor(random() * size));

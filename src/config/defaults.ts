@@ -29,7 +29,16 @@ export const DEFAULT_CONFIG: TrainConfig = {
   sparsity: { mode: 'dense', density: 1, distribution: 'erk', init: 'sparse' },
   pruning: { schedule: 'oneshot', interval: 10, endFraction: 0.5, startDensity: 1 },
   topology: { interval: 200, dropFraction: 0.5, endFraction: 0.8, grow: 'mode', gradientUpdates: 1 },
-  targets: { operator: 'max', omega: 10, alpha: 10, returns: 'one-step', lambda: 0.6, cutTraces: false, nStep: 3, switchFraction: 0.1 },
+  targets: {
+    operator: 'max',
+    omega: 10,
+    alpha: 10,
+    returns: 'one-step',
+    lambda: 0.6,
+    cutTraces: false,
+    nStep: 3,
+    switchFraction: 0.1,
+  },
   recentBuffer: { capacity: 32, fraction: 0 },
   schedule: { testInterval: 2000, testEpisodes: 20, checkpointInterval: 10_000, checkpointSeconds: 300 },
 };

@@ -5,7 +5,14 @@
  * instead of comparing names, so a new learner or mode is one new entry plus the code its
  * properties switch on.
  */
-import { ALGORITHMS, SPARSITY_MODES, type Algorithm, type GrowRule, type MixerName, type SparsityMode } from './types.js';
+import {
+  ALGORITHMS,
+  SPARSITY_MODES,
+  type Algorithm,
+  type GrowRule,
+  type MixerName,
+  type SparsityMode,
+} from './types.js';
 
 /** Where a learner's bootstrap value V(s_{t+1}) comes from. */
 export type BootstrapSource =
@@ -46,7 +53,9 @@ export const LEARNERS: Readonly<Record<Algorithm, LearnerKind>> = {
 };
 
 /** The mixing network each learner trains (read from {@link LEARNERS}). */
-export const ALGORITHM_MIXER: Readonly<Record<Algorithm, MixerName>> = Object.fromEntries(ALGORITHMS.map((alg) => [alg, LEARNERS[alg].mixer])) as Record<Algorithm, MixerName>;
+export const ALGORITHM_MIXER: Readonly<Record<Algorithm, MixerName>> = Object.fromEntries(
+  ALGORITHMS.map((alg) => [alg, LEARNERS[alg].mixer]),
+) as Record<Algorithm, MixerName>;
 
 /**
  * Target-mixer passes per transition when bootstrapping: RES mixes one joint-action variant per agent
@@ -85,7 +94,9 @@ export const SPARSITY_MODE_KINDS: Readonly<Record<SparsityMode, SparsityModeKind
 };
 
 /** Each mode's own grow rule (`topology.grow: 'mode'`; read from {@link SPARSITY_MODE_KINDS}); null for the modes whose masks never change. */
-export const MODE_GROW_RULES: Readonly<Record<SparsityMode, GrowRule | null>> = Object.fromEntries(SPARSITY_MODES.map((m) => [m, SPARSITY_MODE_KINDS[m].grow])) as Record<SparsityMode, GrowRule | null>;
+export const MODE_GROW_RULES: Readonly<Record<SparsityMode, GrowRule | null>> = Object.fromEntries(
+  SPARSITY_MODES.map((m) => [m, SPARSITY_MODE_KINDS[m].grow]),
+) as Record<SparsityMode, GrowRule | null>;
 
 /**
  * Whether a mode's config takes a density below 1: a masked mode keeps that share of the weights,
@@ -94,4 +105,3 @@ export const MODE_GROW_RULES: Readonly<Record<SparsityMode, GrowRule | null>> = 
 export function usesDensity(kind: SparsityModeKind): boolean {
   return kind.masked || kind.shrinksWidths;
 }
-

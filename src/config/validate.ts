@@ -6,7 +6,20 @@ import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
 import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
-import { ALGORITHMS, COMPUTE_MODES, BOOTSTRAP_OPERATORS, DENSITY_DISTRIBUTIONS, GROW_CHOICES, OPTIMIZER_NAMES, PRUNING_SCHEDULES, RETURN_KINDS, SPARSE_INITS, SPARSITY_MODES, type SparsityMode, type TrainConfig } from './types.js';
+import {
+  ALGORITHMS,
+  COMPUTE_MODES,
+  BOOTSTRAP_OPERATORS,
+  DENSITY_DISTRIBUTIONS,
+  GROW_CHOICES,
+  OPTIMIZER_NAMES,
+  PRUNING_SCHEDULES,
+  RETURN_KINDS,
+  SPARSE_INITS,
+  SPARSITY_MODES,
+  type SparsityMode,
+  type TrainConfig,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,15 +36,21 @@ function mergeStrict(base: Json, patch: Json, path: string): Json {
   for (const [key, value] of Object.entries(patch)) {
     const where = path ? `${path}.${key}` : key;
     if (!(key in base)) {
-      throw new ConfigError(`unknown config key '${where}'; expected one of ${Object.keys(base).map((k) => (path ? `${path}.${k}` : k)).join(', ')}`);
+      throw new ConfigError(
+        `unknown config key '${where}'; expected one of ${Object.keys(base)
+          .map((k) => (path ? `${path}.${k}` : k))
+          .join(', ')}`,
+      );
     }
     const current = base[key];
     if (value === undefined) continue;
     if (FREE_FORM.has(where)) {
-      if (!isPlainObject(value)) throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
+      if (!isPlainObject(value))
+        throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
       out[key] = { ...(current as Json), ...structuredClone(value) };
     } else if (isPlainObject(current)) {
-      if (!isPlainObject(value)) throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
+      if (!isPlainObject(value))
+        throw new ConfigError(`config key '${where}' must be an object, got ${JSON.stringify(value)}`);
       out[key] = mergeStrict(current, value, where);
     } else if (typeof value !== typeof current) {
       throw new ConfigError(`config key '${where}' must be a ${typeof current}, got ${JSON.stringify(value)}`);
@@ -94,33 +113,59 @@ export function checkConfig(c: TrainConfig): void {
   check(s.density > 0 && s.density <= 1, 'sparsity.density', s.density, 'in (0, 1]');
   const modeKind = SPARSITY_MODE_KINDS[s.mode];
   if (!usesDensity(modeKind) && s.density !== 1) {
-    throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, { hint: "choose a sparse mode (e.g. --sparsity static) or leave the density at 1" });
+    throw new ConfigError(`sparsity.density is ${s.density} but sparsity.mode is 'dense'`, {
+      hint: 'choose a sparse mode (e.g. --sparsity static) or leave the density at 1',
+    });
   }
   if (usesDensity(modeKind) && s.density === 1) {
-    throw new ConfigError(`sparsity.mode is '${s.mode}' but sparsity.density is 1`, { hint: 'give a density below 1 (e.g. --density 0.1) or use --sparsity dense' });
+    throw new ConfigError(`sparsity.mode is '${s.mode}' but sparsity.density is 1`, {
+      hint: 'give a density below 1 (e.g. --density 0.1) or use --sparsity dense',
+    });
   }
   checkEnum('pruning schedule', PRUNING_SCHEDULES, c.pruning.schedule);
   check(isInt(c.pruning.interval, 1), 'pruning.interval', c.pruning.interval, 'a positive integer');
-  check(c.pruning.endFraction > 0 && c.pruning.endFraction <= 1, 'pruning.endFraction', c.pruning.endFraction, 'in (0, 1]');
-  check(c.pruning.startDensity >= s.density && c.pruning.startDensity <= 1, 'pruning.startDensity', c.pruning.startDensity, `in [sparsity.density, 1] = [${s.density}, 1]`);
+  check(
+    c.pruning.endFraction > 0 && c.pruning.endFraction <= 1,
+    'pruning.endFraction',
+    c.pruning.endFraction,
+    'in (0, 1]',
+  );
+  check(
+    c.pruning.startDensity >= s.density && c.pruning.startDensity <= 1,
+    'pruning.startDensity',
+    c.pruning.startDensity,
+    `in [sparsity.density, 1] = [${s.density}, 1]`,
+  );
   if (c.pruning.schedule === 'gradual' && !modeKind.masked) {
-    throw new ConfigError(`pruning.schedule is 'gradual' but sparsity.mode is '${s.mode}', which has no masks`, { hint: "choose a masked mode (static, set, rigl, rlx2, mast) or pruning.schedule 'oneshot'" });
+    throw new ConfigError(`pruning.schedule is 'gradual' but sparsity.mode is '${s.mode}', which has no masks`, {
+      hint: "choose a masked mode (static, set, rigl, rlx2, mast) or pruning.schedule 'oneshot'",
+    });
   }
   const tp = c.topology;
   check(isInt(tp.interval, 1), 'topology.interval', tp.interval, 'a positive integer');
   check(tp.dropFraction >= 0 && tp.dropFraction <= 1, 'topology.dropFraction', tp.dropFraction, 'in [0, 1]');
-  check(isInt(tp.gradientUpdates, 1) && tp.gradientUpdates <= tp.interval, 'topology.gradientUpdates', tp.gradientUpdates, `an integer in [1, topology.interval = ${tp.interval}]`);
+  check(
+    isInt(tp.gradientUpdates, 1) && tp.gradientUpdates <= tp.interval,
+    'topology.gradientUpdates',
+    tp.gradientUpdates,
+    `an integer in [1, topology.interval = ${tp.interval}]`,
+  );
   check(tp.endFraction >= 0 && tp.endFraction <= 1, 'topology.endFraction', tp.endFraction, 'in [0, 1]');
   checkEnum('grow rule', GROW_CHOICES, tp.grow);
   if (tp.grow !== 'mode' && MODE_GROW_RULES[s.mode] === null) {
     const evolving = SPARSITY_MODES.filter((m) => MODE_GROW_RULES[m] !== null);
-    throw new ConfigError(`topology.grow is '${tp.grow}' but sparsity.mode '${s.mode}' never changes its masks`, { hint: `choose a mode whose topology evolves (${evolving.join(', ')}) or leave topology.grow at 'mode'` });
+    throw new ConfigError(`topology.grow is '${tp.grow}' but sparsity.mode '${s.mode}' never changes its masks`, {
+      hint: `choose a mode whose topology evolves (${evolving.join(', ')}) or leave topology.grow at 'mode'`,
+    });
   }
   const rule = tp.grow === 'mode' ? MODE_GROW_RULES[s.mode] : tp.grow;
   if (tp.gradientUpdates > 1 && rule !== 'gradient') {
-    throw new ConfigError(`topology.gradientUpdates is ${tp.gradientUpdates} but sparsity.mode '${s.mode}' grows ${rule === null ? 'nothing' : 'at random'}: it only applies to the gradient grow rule`, {
-      hint: "choose rigl, rlx2 or mast (or topology.grow 'gradient' on an evolving mode), or leave topology.gradientUpdates at 1",
-    });
+    throw new ConfigError(
+      `topology.gradientUpdates is ${tp.gradientUpdates} but sparsity.mode '${s.mode}' grows ${rule === null ? 'nothing' : 'at random'}: it only applies to the gradient grow rule`,
+      {
+        hint: "choose rigl, rlx2 or mast (or topology.grow 'gradient' on an evolving mode), or leave topology.gradientUpdates at 1",
+      },
+    );
   }
   const tg = c.targets;
   checkEnum('bootstrap operator', BOOTSTRAP_OPERATORS, tg.operator);
@@ -137,17 +182,32 @@ export function checkConfig(c: TrainConfig): void {
   check(rb.fraction >= 0 && rb.fraction <= 1, 'recentBuffer.fraction', rb.fraction, 'in [0, 1]');
   check(isInt(c.schedule.testInterval, 1), 'schedule.testInterval', c.schedule.testInterval, 'a positive integer');
   check(isInt(c.schedule.testEpisodes, 1), 'schedule.testEpisodes', c.schedule.testEpisodes, 'a positive integer');
-  check(isInt(c.schedule.checkpointInterval, 1), 'schedule.checkpointInterval', c.schedule.checkpointInterval, 'a positive integer');
-  check(typeof c.schedule.checkpointSeconds === 'number' && c.schedule.checkpointSeconds > 0 && Number.isFinite(c.schedule.checkpointSeconds), 'schedule.checkpointSeconds', c.schedule.checkpointSeconds, 'a positive number of seconds');
+  check(
+    isInt(c.schedule.checkpointInterval, 1),
+    'schedule.checkpointInterval',
+    c.schedule.checkpointInterval,
+    'a positive integer',
+  );
+  check(
+    typeof c.schedule.checkpointSeconds === 'number' &&
+      c.schedule.checkpointSeconds > 0 &&
+      Number.isFinite(c.schedule.checkpointSeconds),
+    'schedule.checkpointSeconds',
+    c.schedule.checkpointSeconds,
+    'a positive number of seconds',
+  );
 }
 
 /** Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath them. */
 function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>[]): TrainConfig {
-  const applyOverrides = (start: Json): Json => overrides.reduce<Json>((acc, o) => mergeStrict(acc, o as Json, ''), start);
+  const applyOverrides = (start: Json): Json =>
+    overrides.reduce<Json>((acc, o) => mergeStrict(acc, o as Json, ''), start);
   // The mode is known only after the overrides; its defaults then slot in beneath them.
   const mode = (applyOverrides(base) as unknown as TrainConfig).sparsity.mode;
   checkEnum('sparsity mode', SPARSITY_MODES, mode);
-  const config = applyOverrides(mergeStrict(base, MODE_DEFAULTS[mode as SparsityMode] as Json, '')) as unknown as TrainConfig;
+  const config = applyOverrides(
+    mergeStrict(base, MODE_DEFAULTS[mode as SparsityMode] as Json, ''),
+  ) as unknown as TrainConfig;
   checkConfig(config);
   return config;
 }
@@ -158,8 +218,12 @@ function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>
  * @throws ConfigError on unknown keys, wrong kinds or out-of-range values; UnknownNameError on unknown names.
  */
 export function resolveConfig(preset: string = 'default', ...overrides: DeepPartial<TrainConfig>[]): TrainConfig {
-  if (!Object.prototype.hasOwnProperty.call(PRESETS, preset)) throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
-  return layerOverrides(mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, ''), overrides);
+  if (!Object.prototype.hasOwnProperty.call(PRESETS, preset))
+    throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
+  return layerOverrides(
+    mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, ''),
+    overrides,
+  );
 }
 
 /**
@@ -181,7 +245,11 @@ export function parseConfig(value: unknown, what: string): TrainConfig {
 /** Canonical JSON (sorted keys), so equal configs hash equally. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isPlainObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  if (isPlainObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -195,6 +263,7 @@ const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = { envArgs: {}, en
  */
 export function configHash(config: TrainConfig): string {
   const hashed: Json = { ...config };
-  for (const [key, value] of Object.entries(LATE_KEYS)) if (canonical(hashed[key]) === canonical(value) || hashed[key] === undefined) delete hashed[key];
+  for (const [key, value] of Object.entries(LATE_KEYS))
+    if (canonical(hashed[key]) === canonical(value) || hashed[key] === undefined) delete hashed[key];
   return createHash('sha256').update(canonical(hashed)).digest('hex').slice(0, 12);
 }

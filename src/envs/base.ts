@@ -5,16 +5,27 @@ import { ShapeError, ToolkitError } from '@mast-toolkit/runtime/internal/util/er
  * Throw unless an episode is running and `actions` holds one available action per agent.
  * @param avail per-agent availability masks for the current step.
  */
-export function checkStep(envId: string, running: boolean, actions: readonly number[], avail: readonly Uint8Array[]): void {
+export function checkStep(
+  envId: string,
+  running: boolean,
+  actions: readonly number[],
+  avail: readonly Uint8Array[],
+): void {
   if (!running) {
-    throw new ToolkitError('E_ENV', `${envId}: step() called with no running episode`, { hint: 'call reset(seed) to start an episode' });
+    throw new ToolkitError('E_ENV', `${envId}: step() called with no running episode`, {
+      hint: 'call reset(seed) to start an episode',
+    });
   }
-  if (actions.length !== avail.length) throw new ShapeError(`${envId}: got ${actions.length} actions for ${avail.length} agents`);
+  if (actions.length !== avail.length)
+    throw new ShapeError(`${envId}: got ${actions.length} actions for ${avail.length} agents`);
   actions.forEach((a, i) => {
     const mask = avail[i] as Uint8Array;
     if (!Number.isInteger(a) || a < 0 || a >= mask.length || mask[a] !== 1) {
       const ok = [...mask.keys()].filter((k) => mask[k] === 1);
-      throw new ToolkitError('E_ENV', `${envId}: agent ${i} chose action ${a}, which is not available; available: [${ok.join(', ')}]`);
+      throw new ToolkitError(
+        'E_ENV',
+        `${envId}: agent ${i} chose action ${a}, which is not available; available: [${ok.join(', ')}]`,
+      );
     }
   });
 }

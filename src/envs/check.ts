@@ -17,7 +17,14 @@ export const ENV_METHODS = ['getEnvInfo', 'reset', 'step', 'getObs', 'getState',
 export type MethodNames = Record<(typeof ENV_METHODS)[number], string>;
 
 /** The TypeScript names. */
-export const JS_METHOD_NAMES: MethodNames = { getEnvInfo: 'getEnvInfo()', reset: 'reset(seed)', step: 'step(actions)', getObs: 'getObs()', getState: 'getState()', getAvailActions: 'getAvailActions()' };
+export const JS_METHOD_NAMES: MethodNames = {
+  getEnvInfo: 'getEnvInfo()',
+  reset: 'reset(seed)',
+  step: 'step(actions)',
+  getObs: 'getObs()',
+  getState: 'getState()',
+  getAvailActions: 'getAvailActions()',
+};
 
 const SIZE_KEYS = ['nAgents', 'nActions', 'obsShape', 'stateShape', 'episodeLimit'] as const;
 
@@ -32,21 +39,38 @@ function envError(id: string, message: string, hint: string): ToolkitError {
  */
 export function checkEnvShape(id: string, env: unknown, names: MethodNames = JS_METHOD_NAMES): EnvInfo {
   if (typeof (env as { then?: unknown } | null)?.then === 'function') {
-    throw envError(id, 'the factory returned a Promise; environments are made synchronously', 'return the environment itself; do asynchronous setup at the module\'s top level (top-level await)');
+    throw envError(
+      id,
+      'the factory returned a Promise; environments are made synchronously',
+      "return the environment itself; do asynchronous setup at the module's top level (top-level await)",
+    );
   }
   if (typeof env !== 'object' || env === null) {
-    throw envError(id, `the factory returned ${env === null ? 'null' : typeof env}, not an environment object`, 'return an object with the MultiAgentEnv methods (docs/custom-envs.md)');
+    throw envError(
+      id,
+      `the factory returned ${env === null ? 'null' : typeof env}, not an environment object`,
+      'return an object with the MultiAgentEnv methods (docs/custom-envs.md)',
+    );
   }
   const missing = ENV_METHODS.filter((m) => typeof (env as Record<string, unknown>)[m] !== 'function');
   if (missing.length > 0) {
-    throw envError(id, `the environment has no ${missing.map((m) => names[m]).join(', ')} method${missing.length > 1 ? 's' : ''}`, `implement ${missing.map((m) => names[m]).join(', ')} (the MultiAgentEnv interface, docs/custom-envs.md)`);
+    throw envError(
+      id,
+      `the environment has no ${missing.map((m) => names[m]).join(', ')} method${missing.length > 1 ? 's' : ''}`,
+      `implement ${missing.map((m) => names[m]).join(', ')} (the MultiAgentEnv interface, docs/custom-envs.md)`,
+    );
   }
   const info = (env as MultiAgentEnv).getEnvInfo() as unknown as Record<string, unknown> | null;
-  if (typeof info !== 'object' || info === null) throw envError(id, `${names.getEnvInfo} returned ${String(info)}`, `return { ${SIZE_KEYS.join(', ')} }`);
+  if (typeof info !== 'object' || info === null)
+    throw envError(id, `${names.getEnvInfo} returned ${String(info)}`, `return { ${SIZE_KEYS.join(', ')} }`);
   for (const k of SIZE_KEYS) {
     const v = info[k];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw envError(id, `${names.getEnvInfo} gives ${k} = ${JSON.stringify(v)}; it must be a positive integer`, `set ${k} in ${names.getEnvInfo} to a whole number ≥ 1`);
+      throw envError(
+        id,
+        `${names.getEnvInfo} gives ${k} = ${JSON.stringify(v)}; it must be a positive integer`,
+        `set ${k} in ${names.getEnvInfo} to a whole number ≥ 1`,
+      );
     }
   }
   return { ...(info as unknown as EnvInfo), reportsWins: info.reportsWins === true };
@@ -73,7 +97,11 @@ export class CheckedEnv implements MultiAgentEnv {
    * @param inner the environment; {@link checkEnvShape} runs on it here.
    * @param names how its methods are named in messages.
    */
-  constructor(id: string, private readonly inner: MultiAgentEnv, private readonly names: MethodNames = JS_METHOD_NAMES) {
+  constructor(
+    id: string,
+    private readonly inner: MultiAgentEnv,
+    private readonly names: MethodNames = JS_METHOD_NAMES,
+  ) {
     this.id = id;
     this.info = checkEnvShape(id, inner, names);
     if (typeof inner.frame === 'function') this.frame = () => (inner.frame as () => EnvFrame).call(inner);
@@ -104,10 +132,20 @@ export class CheckedEnv implements MultiAgentEnv {
   private checkResult(result: StepResult): StepResult {
     const r = result as StepResult | null;
     const what = this.names.step;
-    if (typeof r !== 'object' || r === null) throw envError(this.id, `${what} returned ${String(r)}`, 'return { reward, terminated, truncated, info }');
-    if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) throw envError(this.id, `${what} returned reward ${String(r.reward)}; it must be a finite number`, 'return the team reward as one finite number');
+    if (typeof r !== 'object' || r === null)
+      throw envError(this.id, `${what} returned ${String(r)}`, 'return { reward, terminated, truncated, info }');
+    if (typeof r.reward !== 'number' || !Number.isFinite(r.reward))
+      throw envError(
+        this.id,
+        `${what} returned reward ${String(r.reward)}; it must be a finite number`,
+        'return the team reward as one finite number',
+      );
     if (typeof r.terminated !== 'boolean' || typeof r.truncated !== 'boolean') {
-      throw envError(this.id, `${what} returned terminated ${String(r.terminated)}, truncated ${String(r.truncated)}; both must be booleans`, 'return terminated (the episode ended by its rules) and truncated (cut at the time limit) as booleans');
+      throw envError(
+        this.id,
+        `${what} returned terminated ${String(r.terminated)}, truncated ${String(r.truncated)}; both must be booleans`,
+        'return terminated (the episode ended by its rules) and truncated (cut at the time limit) as booleans',
+      );
     }
     const info: StepInfo = typeof r.info === 'object' && r.info !== null ? r.info : {};
     this.running = !(r.terminated || r.truncated);
@@ -119,7 +157,8 @@ export class CheckedEnv implements MultiAgentEnv {
     const obs = this.inner.getObs() as ArrayLike<ArrayLike<number>>;
     this.checkCount(obs, nAgents, this.names.getObs, 'observations');
     const out: Float32Array[] = [];
-    for (let i = 0; i < nAgents; i++) out.push(this.finiteVector(obs[i], obsShape, `${this.names.getObs}[${i}]`, 'obsShape'));
+    for (let i = 0; i < nAgents; i++)
+      out.push(this.finiteVector(obs[i], obsShape, `${this.names.getObs}[${i}]`, 'obsShape'));
     return out;
   }
 
@@ -136,17 +175,30 @@ export class CheckedEnv implements MultiAgentEnv {
     for (let i = 0; i < nAgents; i++) {
       const m = avail[i];
       if (m === undefined || m === null || typeof m.length !== 'number' || m.length !== nActions) {
-        throw envError(this.id, `${what}[${i}] has length ${m?.length}; nActions is ${nActions}`, `return one mask of nActions (${nActions}) entries per agent`);
+        throw envError(
+          this.id,
+          `${what}[${i}] has length ${m?.length}; nActions is ${nActions}`,
+          `return one mask of nActions (${nActions}) entries per agent`,
+        );
       }
       const mask = m instanceof Uint8Array ? m : Uint8Array.from(m, (v) => (v ? 1 : 0));
       let any = false;
       for (let a = 0; a < nActions; a++) {
         const v = mask[a] as number;
-        if (v > 1) throw envError(this.id, `${what}[${i}][${a}] is ${v}; masks hold 0 or 1`, 'mark available actions 1 and the others 0');
+        if (v > 1)
+          throw envError(
+            this.id,
+            `${what}[${i}][${a}] is ${v}; masks hold 0 or 1`,
+            'mark available actions 1 and the others 0',
+          );
         if (v === 1) any = true;
       }
       if (!any && this.running) {
-        throw envError(this.id, `${what}[${i}] marks no action available while the episode runs`, 'every agent needs at least one available action (pymarl gives dead agents the no-op)');
+        throw envError(
+          this.id,
+          `${what}[${i}] marks no action available while the episode runs`,
+          'every agent needs at least one available action (pymarl gives dead agents the no-op)',
+        );
       }
       out.push(mask);
     }
@@ -159,17 +211,30 @@ export class CheckedEnv implements MultiAgentEnv {
 
   private checkCount(arrays: ArrayLike<unknown> | null | undefined, nAgents: number, what: string, noun: string): void {
     if (arrays === null || arrays === undefined || typeof arrays.length !== 'number' || arrays.length !== nAgents) {
-      throw envError(this.id, `${what} returned ${arrays?.length ?? String(arrays)} ${noun}; nAgents is ${nAgents}`, `return one per agent (${nAgents}), or fix nAgents in ${this.names.getEnvInfo}`);
+      throw envError(
+        this.id,
+        `${what} returned ${arrays?.length ?? String(arrays)} ${noun}; nAgents is ${nAgents}`,
+        `return one per agent (${nAgents}), or fix nAgents in ${this.names.getEnvInfo}`,
+      );
     }
   }
 
   private finiteVector(v: ArrayLike<number> | null | undefined, size: number, what: string, key: string): Float32Array {
     if (v === null || v === undefined || typeof v.length !== 'number' || v.length !== size) {
-      throw envError(this.id, `${what} has length ${v?.length ?? String(v)}; ${key} is ${size}`, `make ${what} ${size} numbers long, or fix ${key} in ${this.names.getEnvInfo}`);
+      throw envError(
+        this.id,
+        `${what} has length ${v?.length ?? String(v)}; ${key} is ${size}`,
+        `make ${what} ${size} numbers long, or fix ${key} in ${this.names.getEnvInfo}`,
+      );
     }
     const out = v instanceof Float32Array ? v : Float32Array.from(v);
     for (let k = 0; k < size; k++) {
-      if (!Number.isFinite(out[k])) throw envError(this.id, `${what}[${k}] is ${out[k]}; observations and state must be finite`, `find where ${what} makes a NaN or infinity (a division by zero, an unset value)`);
+      if (!Number.isFinite(out[k]))
+        throw envError(
+          this.id,
+          `${what}[${k}] is ${out[k]}; observations and state must be finite`,
+          `find where ${what} makes a NaN or infinity (a division by zero, an unset value)`,
+        );
     }
     return out;
   }

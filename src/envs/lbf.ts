@@ -62,9 +62,19 @@ export function parseLbfId(id: string): LbfOptions | null {
   const m = ID_PATTERN.exec(id);
   if (!m) return null;
   const [, sight, rows, cols, players, food, coop, v2] = m;
-  if (rows !== cols) throw new ConfigError(`${id}: LBF grids are square (got ${rows}x${cols})`, { hint: `use lbf/${rows}x${rows}-...` });
+  if (rows !== cols)
+    throw new ConfigError(`${id}: LBF grids are square (got ${rows}x${cols})`, { hint: `use lbf/${rows}x${rows}-...` });
   const size = Number(rows);
-  return { size, players: Number(players), maxFood: Number(food), sight: sight ? Number(sight) : size, forceCoop: coop !== undefined, maxPlayerLevel: 2, rules: v2 ? 'v2' : 'v3', episodeLimit: 50 };
+  return {
+    size,
+    players: Number(players),
+    maxFood: Number(food),
+    sight: sight ? Number(sight) : size,
+    forceCoop: coop !== undefined,
+    maxPlayerLevel: 2,
+    rules: v2 ? 'v2' : 'v3',
+    episodeLimit: 50,
+  };
 }
 
 interface Player {
@@ -81,18 +91,37 @@ export class LbfEnv implements MultiAgentEnv {
   private t = 0;
   private running = false;
 
-  constructor(readonly id: string, readonly options: LbfOptions) {
+  constructor(
+    readonly id: string,
+    readonly options: LbfOptions,
+  ) {
     const { size, players, maxFood, sight, maxPlayerLevel, episodeLimit } = options;
-    for (const [name, v, min] of [['size', size, 3], ['players', players, 1], ['maxFood', maxFood, 1], ['sight', sight, 1], ['maxPlayerLevel', maxPlayerLevel, 1], ['episodeLimit', episodeLimit, 1]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new ConfigError(`${id}: ${name} must be an integer ≥ ${min}, got ${v}`);
+    for (const [name, v, min] of [
+      ['size', size, 3],
+      ['players', players, 1],
+      ['maxFood', maxFood, 1],
+      ['sight', sight, 1],
+      ['maxPlayerLevel', maxPlayerLevel, 1],
+      ['episodeLimit', episodeLimit, 1],
+    ] as const) {
+      if (!Number.isInteger(v) || v < min)
+        throw new ConfigError(`${id}: ${name} must be an integer ≥ ${min}, got ${v}`);
     }
-    if (players + maxFood > size * size) throw new ConfigError(`${id}: ${players} players and ${maxFood} food do not fit on a ${size}x${size} grid`);
+    if (players + maxFood > size * size)
+      throw new ConfigError(`${id}: ${players} players and ${maxFood} food do not fit on a ${size}x${size} grid`);
     this.field = new Int32Array(size * size);
   }
 
   getEnvInfo(): EnvInfo {
     const obs = 3 * (this.options.maxFood + this.options.players);
-    return { nAgents: this.options.players, nActions: LBF_ACTIONS.length, obsShape: obs, stateShape: obs * this.options.players, episodeLimit: this.options.episodeLimit, reportsWins: false };
+    return {
+      nAgents: this.options.players,
+      nActions: LBF_ACTIONS.length,
+      obsShape: obs,
+      stateShape: obs * this.options.players,
+      episodeLimit: this.options.episodeLimit,
+      reportsWins: false,
+    };
   }
 
   private food(row: number, col: number): number {
@@ -106,7 +135,8 @@ export class LbfEnv implements MultiAgentEnv {
 
   /** lbforaging's spawn rule: no food in the 3×3 box around the cell nor two cells away along its row or column. */
   private crowded(row: number, col: number): boolean {
-    for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) if (this.food(row + dr, col + dc) > 0) return true;
+    for (let dr = -1; dr <= 1; dr++)
+      for (let dc = -1; dc <= 1; dc++) if (this.food(row + dr, col + dc) > 0) return true;
     return [-2, 2].some((d) => this.food(row + d, col) > 0 || this.food(row, col + d) > 0);
   }
 
@@ -153,7 +183,13 @@ export class LbfEnv implements MultiAgentEnv {
 
   /** The first food next to a player, looking north, south, west, east (lbforaging's order). */
   private adjacentFood(p: Player): [number, number] | null {
-    for (const [dr, dc] of [[-1, 0], [1, 0], [0, -1], [0, 1]] as const) if (this.food(p.row + dr, p.col + dc) > 0) return [p.row + dr, p.col + dc];
+    for (const [dr, dc] of [
+      [-1, 0],
+      [1, 0],
+      [0, -1],
+      [0, 1],
+    ] as const)
+      if (this.food(p.row + dr, p.col + dc) > 0) return [p.row + dr, p.col + dc];
     return null;
   }
 
@@ -256,7 +292,8 @@ export class LbfEnv implements MultiAgentEnv {
 
   /** Place players and food by hand (tests of the mechanics); starts an episode. */
   setLayout(players: Player[], food: Array<{ row: number; col: number; level: number }>): void {
-    if (players.length !== this.options.players) throw new ConfigError(`${this.id}: setLayout needs ${this.options.players} players, got ${players.length}`);
+    if (players.length !== this.options.players)
+      throw new ConfigError(`${this.id}: setLayout needs ${this.options.players} players, got ${players.length}`);
     this.players = players.map((p) => ({ ...p }));
     this.field.fill(0);
     for (const f of food) this.field[f.row * this.options.size + f.col] = f.level;

@@ -11,13 +11,25 @@ import { checkStep } from './base.js';
 export class MatrixGame implements MultiAgentEnv {
   private running = false;
 
-  constructor(readonly id: string, private readonly payoff: readonly (readonly number[])[]) {
+  constructor(
+    readonly id: string,
+    private readonly payoff: readonly (readonly number[])[],
+  ) {
     const n = payoff.length;
-    if (n < 1 || payoff.some((row) => row.length !== n)) throw new RangeError(`MatrixGame: payoff must be square and non-empty`);
+    if (n < 1 || payoff.some((row) => row.length !== n))
+      throw new RangeError(`MatrixGame: payoff must be square and non-empty`);
   }
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: 2, nActions: this.payoff.length, obsShape: 1, stateShape: 1, episodeLimit: 1, reportsWins: false, returnRange: [Math.min(...this.payoff.flat()), Math.max(...this.payoff.flat())] };
+    return {
+      nAgents: 2,
+      nActions: this.payoff.length,
+      obsShape: 1,
+      stateShape: 1,
+      episodeLimit: 1,
+      reportsWins: false,
+      returnRange: [Math.min(...this.payoff.flat()), Math.max(...this.payoff.flat())],
+    };
   }
 
   reset(_seed: number): void {
@@ -27,7 +39,12 @@ export class MatrixGame implements MultiAgentEnv {
   step(actions: readonly number[]): StepResult {
     checkStep(this.id, this.running, actions, this.getAvailActions());
     this.running = false;
-    return { reward: (this.payoff[actions[0] as number] as readonly number[])[actions[1] as number] as number, terminated: true, truncated: false, info: {} };
+    return {
+      reward: (this.payoff[actions[0] as number] as readonly number[])[actions[1] as number] as number,
+      terminated: true,
+      truncated: false,
+      info: {},
+    };
   }
 
   /** Each agent sees a constant 1: the game has a single state. */

@@ -28,7 +28,9 @@ export function parseModuleId(id: string): { path: string; exportName: string } 
   const file = hash >= 0 ? spec.slice(0, hash) : spec;
   const exportName = hash >= 0 ? spec.slice(hash + 1) : 'default';
   if (file.length === 0 || exportName.length === 0) {
-    throw new ToolkitError('E_CONFIG', `environment id '${id}' names no module`, { hint: 'write module:./path/env.mjs or module:./path/env.mjs#exportName' });
+    throw new ToolkitError('E_CONFIG', `environment id '${id}' names no module`, {
+      hint: 'write module:./path/env.mjs or module:./path/env.mjs#exportName',
+    });
   }
   return { path: resolve(process.cwd(), file), exportName };
 }
@@ -45,21 +47,36 @@ function isClass(f: unknown): boolean {
 export async function loadEnvModule(id: string): Promise<void> {
   if (loaded.has(id)) return;
   const { path, exportName } = parseModuleId(id);
-  if (!existsSync(path)) throw new ToolkitError('E_ENV', `${id}: ${path} does not exist`, { hint: 'module paths resolve against the working directory; check the path' });
+  if (!existsSync(path))
+    throw new ToolkitError('E_ENV', `${id}: ${path} does not exist`, {
+      hint: 'module paths resolve against the working directory; check the path',
+    });
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new ToolkitError('E_ENV', `${id}: importing ${path} failed: ${(err as Error)?.message ?? String(err)}`, { hint: 'fix the error in the module (run it with node to see it in full)', cause: err });
+    throw new ToolkitError('E_ENV', `${id}: importing ${path} failed: ${(err as Error)?.message ?? String(err)}`, {
+      hint: 'fix the error in the module (run it with node to see it in full)',
+      cause: err,
+    });
   }
   const factory = mod[exportName];
   if (typeof factory !== 'function') {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    throw new ToolkitError('E_ENV', `${id}: ${path} has no ${exportName === 'default' ? 'default export' : `export '${exportName}'`} that is a function or class${names.length ? `; it exports ${names.join(', ')}` : ''}`, {
-      hint: `export a factory (args) => env or a class, and name it after '#': module:${path}#name`,
-    });
+    throw new ToolkitError(
+      'E_ENV',
+      `${id}: ${path} has no ${exportName === 'default' ? 'default export' : `export '${exportName}'`} that is a function or class${names.length ? `; it exports ${names.join(', ')}` : ''}`,
+      {
+        hint: `export a factory (args) => env or a class, and name it after '#': module:${path}#name`,
+      },
+    );
   }
-  loaded.set(id, isClass(factory) ? (args) => new (factory as new (a: Record<string, unknown>) => MultiAgentEnv)(args) : (factory as EnvFactory));
+  loaded.set(
+    id,
+    isClass(factory)
+      ? (args) => new (factory as new (a: Record<string, unknown>) => MultiAgentEnv)(args)
+      : (factory as EnvFactory),
+  );
 }
 
 /**
@@ -69,13 +86,19 @@ export async function loadEnvModule(id: string): Promise<void> {
  */
 export function makeModuleEnv(id: string, args: Record<string, unknown>): MultiAgentEnv {
   const factory = loaded.get(id);
-  if (!factory) throw new ToolkitError('E_ENV', `${id}: the module is not loaded yet`, { hint: 'await prepareEnv(id) before makeEnv(id) (the CLI commands do)' });
+  if (!factory)
+    throw new ToolkitError('E_ENV', `${id}: the module is not loaded yet`, {
+      hint: 'await prepareEnv(id) before makeEnv(id) (the CLI commands do)',
+    });
   let env: MultiAgentEnv;
   try {
     env = factory(args);
   } catch (err) {
     if (err instanceof ToolkitError) throw err;
-    throw new ToolkitError('E_ENV', `${id}: the factory threw: ${(err as Error)?.message ?? String(err)}`, { hint: 'fix the factory, or the envArgs given to it', cause: err });
+    throw new ToolkitError('E_ENV', `${id}: the factory threw: ${(err as Error)?.message ?? String(err)}`, {
+      hint: 'fix the factory, or the envArgs given to it',
+      cause: err,
+    });
   }
   return new CheckedEnv(id, env);
 }

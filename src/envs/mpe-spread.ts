@@ -51,8 +51,12 @@ export class SpreadEnv implements MultiAgentEnv {
   private t = 0;
   private running = false;
 
-  constructor(readonly id: string, readonly n: number) {
-    if (!Number.isInteger(n) || n < 1 || n > 16) throw new ConfigError(`${id}: the number of agents must be an integer in [1, 16], got ${n}`);
+  constructor(
+    readonly id: string,
+    readonly n: number,
+  ) {
+    if (!Number.isInteger(n) || n < 1 || n > 16)
+      throw new ConfigError(`${id}: the number of agents must be an integer in [1, 16], got ${n}`);
     this.pos = new Float64Array(2 * n);
     this.vel = new Float64Array(2 * n);
     this.landmarks = new Float64Array(2 * n);
@@ -60,7 +64,14 @@ export class SpreadEnv implements MultiAgentEnv {
 
   getEnvInfo(): EnvInfo {
     const obs = 4 + 2 * this.n + 4 * (this.n - 1);
-    return { nAgents: this.n, nActions: ACTION_FORCE.length, obsShape: obs, stateShape: obs * this.n, episodeLimit: SPREAD_PHYSICS.episodeLimit, reportsWins: false };
+    return {
+      nAgents: this.n,
+      nActions: ACTION_FORCE.length,
+      obsShape: obs,
+      stateShape: obs * this.n,
+      episodeLimit: SPREAD_PHYSICS.episodeLimit,
+      reportsWins: false,
+    };
   }
 
   reset(seed: number): void {
@@ -74,7 +85,10 @@ export class SpreadEnv implements MultiAgentEnv {
 
   /** Distance between agents i and j. */
   private agentDistance(i: number, j: number): number {
-    return Math.hypot((this.pos[2 * i] as number) - (this.pos[2 * j] as number), (this.pos[2 * i + 1] as number) - (this.pos[2 * j + 1] as number));
+    return Math.hypot(
+      (this.pos[2 * i] as number) - (this.pos[2 * j] as number),
+      (this.pos[2 * i + 1] as number) - (this.pos[2 * j + 1] as number),
+    );
   }
 
   step(actions: readonly number[]): StepResult {
@@ -108,7 +122,12 @@ export class SpreadEnv implements MultiAgentEnv {
     this.t += 1;
     const truncated = this.t >= SPREAD_PHYSICS.episodeLimit;
     if (truncated) this.running = false;
-    return { reward: this.teamReward(), terminated: false, truncated, info: { coverage: this.coverage(), collisions: this.collisionPairs() } };
+    return {
+      reward: this.teamReward(),
+      terminated: false,
+      truncated,
+      info: { coverage: this.coverage(), collisions: this.collisionPairs() },
+    };
   }
 
   /** Σ over landmarks of the nearest agent's distance. */
@@ -117,7 +136,13 @@ export class SpreadEnv implements MultiAgentEnv {
     for (let l = 0; l < this.n; l++) {
       let best = Infinity;
       for (let i = 0; i < this.n; i++) {
-        best = Math.min(best, Math.hypot((this.pos[2 * i] as number) - (this.landmarks[2 * l] as number), (this.pos[2 * i + 1] as number) - (this.landmarks[2 * l + 1] as number)));
+        best = Math.min(
+          best,
+          Math.hypot(
+            (this.pos[2 * i] as number) - (this.landmarks[2 * l] as number),
+            (this.pos[2 * i + 1] as number) - (this.landmarks[2 * l + 1] as number),
+          ),
+        );
       }
       total += best;
     }
@@ -127,7 +152,8 @@ export class SpreadEnv implements MultiAgentEnv {
   /** Unordered pairs of distinct agents closer than two radii. */
   collisionPairs(): number {
     let pairs = 0;
-    for (let i = 0; i < this.n; i++) for (let j = i + 1; j < this.n; j++) if (this.agentDistance(i, j) < 2 * SPREAD_PHYSICS.agentSize) pairs++;
+    for (let i = 0; i < this.n; i++)
+      for (let j = i + 1; j < this.n; j++) if (this.agentDistance(i, j) < 2 * SPREAD_PHYSICS.agentSize) pairs++;
     return pairs;
   }
 
@@ -146,7 +172,8 @@ export class SpreadEnv implements MultiAgentEnv {
       const o = new Float32Array(info.obsShape);
       const [px, py] = [this.pos[2 * i] as number, this.pos[2 * i + 1] as number];
       o.set([this.vel[2 * i] as number, this.vel[2 * i + 1] as number, px, py], 0);
-      for (let l = 0; l < this.n; l++) o.set([(this.landmarks[2 * l] as number) - px, (this.landmarks[2 * l + 1] as number) - py], 4 + 2 * l);
+      for (let l = 0; l < this.n; l++)
+        o.set([(this.landmarks[2 * l] as number) - px, (this.landmarks[2 * l + 1] as number) - py], 4 + 2 * l);
       let k = 4 + 2 * this.n;
       for (let j = 0; j < this.n; j++) {
         if (j === i) continue;
@@ -166,8 +193,13 @@ export class SpreadEnv implements MultiAgentEnv {
   }
 
   /** Agent and landmark positions, for tests and pictures. */
-  snapshot(): { agents: Array<[number, number]>; velocities: Array<[number, number]>; landmarks: Array<[number, number]> } {
-    const pairs = (a: Float64Array): Array<[number, number]> => Array.from({ length: this.n }, (_, i) => [a[2 * i] as number, a[2 * i + 1] as number]);
+  snapshot(): {
+    agents: Array<[number, number]>;
+    velocities: Array<[number, number]>;
+    landmarks: Array<[number, number]>;
+  } {
+    const pairs = (a: Float64Array): Array<[number, number]> =>
+      Array.from({ length: this.n }, (_, i) => [a[2 * i] as number, a[2 * i + 1] as number]);
     return { agents: pairs(this.pos), velocities: pairs(this.vel), landmarks: pairs(this.landmarks) };
   }
 
@@ -178,7 +210,8 @@ export class SpreadEnv implements MultiAgentEnv {
 
   /** Place agents (at rest) and landmarks by hand (tests of the mechanics); starts an episode. */
   setLayout(agents: Array<[number, number]>, landmarks: Array<[number, number]>): void {
-    if (agents.length !== this.n || landmarks.length !== this.n) throw new ConfigError(`${this.id}: setLayout needs ${this.n} agents and ${this.n} landmarks`);
+    if (agents.length !== this.n || landmarks.length !== this.n)
+      throw new ConfigError(`${this.id}: setLayout needs ${this.n} agents and ${this.n} landmarks`);
     agents.forEach(([x, y], i) => this.pos.set([x, y], 2 * i));
     landmarks.forEach(([x, y], i) => this.landmarks.set([x, y], 2 * i));
     this.vel.fill(0);

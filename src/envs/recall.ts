@@ -28,17 +28,33 @@ export class RecallEnv implements MultiAgentEnv {
   private t = 0;
   private running = false;
 
-  constructor(readonly id: string = 'recall', options: RecallOptions = {}) {
+  constructor(
+    readonly id: string = 'recall',
+    options: RecallOptions = {},
+  ) {
     this.n = options.agents ?? 3;
     this.k = options.cues ?? 3;
     this.length = options.length ?? 4;
-    for (const [name, v, min] of [['agents', this.n, 1], ['cues', this.k, 2], ['length', this.length, 2]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`RecallEnv: ${name} must be an integer ≥ ${min}, got ${v}`);
+    for (const [name, v, min] of [
+      ['agents', this.n, 1],
+      ['cues', this.k, 2],
+      ['length', this.length, 2],
+    ] as const) {
+      if (!Number.isInteger(v) || v < min)
+        throw new RangeError(`RecallEnv: ${name} must be an integer ≥ ${min}, got ${v}`);
     }
   }
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: this.n, nActions: this.k + 1, obsShape: this.k + this.length, stateShape: this.n * this.k + this.length, episodeLimit: this.length, reportsWins: true, returnRange: [0, 1] };
+    return {
+      nAgents: this.n,
+      nActions: this.k + 1,
+      obsShape: this.k + this.length,
+      stateShape: this.n * this.k + this.length,
+      episodeLimit: this.length,
+      reportsWins: true,
+      returnRange: [0, 1],
+    };
   }
 
   reset(seed: number): void {

@@ -39,8 +39,14 @@ const FIXED: Record<string, Fixed> = {
     description: 'one-step 2-agent game [[8,-12,-12],[-12,0,0],[-12,0,0]] (QMIX/WQMIX papers)',
     create: () => new MatrixGame('matrix/nonmonotonic', NONMONOTONIC_PAYOFF),
   },
-  twostep: { description: 'two-step 2-agent game of the QMIX paper; optimum 8 needs coordination', create: () => new TwoStepGame() },
-  recall: { description: '3 agents each report a cue seen only at step 0; team reward 1 if all are right', create: () => new RecallEnv('recall') },
+  twostep: {
+    description: 'two-step 2-agent game of the QMIX paper; optimum 8 needs coordination',
+    create: () => new TwoStepGame(),
+  },
+  recall: {
+    description: '3 agents each report a cue seen only at step 0; team reward 1 if all are right',
+    create: () => new RecallEnv('recall'),
+  },
 };
 
 const FAMILIES: readonly Family[] = [
@@ -56,16 +62,27 @@ const FAMILIES: readonly Family[] = [
   },
   {
     pattern: 'lbf/[Ks-]SxS-Pp-Ff[-coop]',
-    description: (id) => `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-').replace(/-v2$/, '')}-${id.endsWith('-v2') ? 'v2' : 'v3'})`,
+    description: (id) =>
+      `Level-Based Foraging (lbforaging ${id.replace('lbf/', 'Foraging-').replace(/-v2$/, '')}-${id.endsWith('-v2') ? 'v2' : 'v3'})`,
     parse: (id) => {
       const options = parseLbfId(id);
       return options ? () => new LbfEnv(id, options) : null;
     },
-    listed: ['lbf/8x8-2p-2f', 'lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
+    listed: [
+      'lbf/8x8-2p-2f',
+      'lbf/8x8-2p-2f-coop',
+      'lbf/2s-8x8-2p-2f-coop',
+      'lbf/10x10-3p-3f',
+      'lbf/2s-10x10-3p-3f',
+      'lbf/15x15-3p-5f',
+      'lbf/15x15-4p-3f',
+      'lbf/15x15-4p-5f',
+    ],
   },
   {
     pattern: 'mpe/spread-N',
-    description: (id) => `MPE simple_spread: ${id.slice('mpe/spread-'.length)} agents cover as many landmarks, 25 steps`,
+    description: (id) =>
+      `MPE simple_spread: ${id.slice('mpe/spread-'.length)} agents cover as many landmarks, 25 steps`,
     parse: (id) => {
       const m = /^mpe\/spread-(\d+)$/.exec(id);
       return m ? () => new SpreadEnv(id, Number(m[1])) : null;
@@ -84,7 +101,14 @@ export interface EnvOptions extends BridgeOptions {
 }
 
 /** A Python environment's methods, as messages name them. */
-const PYTHON_METHOD_NAMES: MethodNames = { getEnvInfo: 'get_env_info()', reset: 'reset()', step: 'step(actions)', getObs: 'get_obs()', getState: 'get_state()', getAvailActions: 'get_avail_actions()' };
+const PYTHON_METHOD_NAMES: MethodNames = {
+  getEnvInfo: 'get_env_info()',
+  reset: 'reset()',
+  step: 'step(actions)',
+  getObs: 'get_obs()',
+  getState: 'get_state()',
+  getAvailActions: 'get_avail_actions()',
+};
 
 /** Whether `id` names a user environment (`module:` or `python:`) rather than a built-in one. */
 export function isUserEnvId(id: string): boolean {
@@ -128,13 +152,22 @@ export function makeEnv(id: string, options: EnvOptions = {}): MultiAgentEnv {
     const create = family.parse(id);
     if (create) return create();
   }
-  throw new UnknownNameError('environment', id, [...Object.keys(FIXED), ...FAMILIES.map((f) => f.pattern), 'module:PATH[#EXPORT]', 'python:MODULE:Class'], { hint: 'run `mast envs` to list environments; docs/custom-envs.md describes your own' });
+  throw new UnknownNameError(
+    'environment',
+    id,
+    [...Object.keys(FIXED), ...FAMILIES.map((f) => f.pattern), 'module:PATH[#EXPORT]', 'python:MODULE:Class'],
+    { hint: 'run `mast envs` to list environments; docs/custom-envs.md describes your own' },
+  );
 }
 
 /** Every listed environment with its description and sizes. */
 export function listEnvs(): Array<{ id: string; description: string; info: EnvInfo }> {
   return ENV_IDS.map((id) => {
     const family = FAMILIES.find((f) => f.parse(id) !== null);
-    return { id, description: family ? family.description(id) : (FIXED[id] as Fixed).description, info: makeEnv(id).getEnvInfo() };
+    return {
+      id,
+      description: family ? family.description(id) : (FIXED[id] as Fixed).description,
+      info: makeEnv(id).getEnvInfo(),
+    };
   });
 }

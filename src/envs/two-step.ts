@@ -22,7 +22,15 @@ export class TwoStepGame implements MultiAgentEnv {
   private running = false;
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: 2, nActions: 2, obsShape: 3, stateShape: 3, episodeLimit: 2, reportsWins: false, returnRange: [0, 8] };
+    return {
+      nAgents: 2,
+      nActions: 2,
+      obsShape: 3,
+      stateShape: 3,
+      episodeLimit: 2,
+      reportsWins: false,
+      returnRange: [0, 8],
+    };
   }
 
   reset(_seed: number): void {

@@ -60,7 +60,17 @@ export interface UnitsFrame {
   size: number;
   /** Walkable rows: [y0, y1) × x-intervals [x0, x1). */
   terrain: ReadonlyArray<{ y0: number; y1: number; x: ReadonlyArray<[number, number]> }>;
-  units: Array<{ faction: 'ally' | 'enemy'; type: string; x: number; y: number; radius: number; hp: number; maxHp: number; shield: number; maxShield: number }>;
+  units: Array<{
+    faction: 'ally' | 'enemy';
+    type: string;
+    x: number;
+    y: number;
+    radius: number;
+    hp: number;
+    maxHp: number;
+    shield: number;
+    maxShield: number;
+  }>;
 }
 
 /** What an environment looks like at one step, for pictures (`mast replay`). */

@@ -34,7 +34,9 @@ export interface AgentWeights {
 }
 
 /** Which weight matrices carry masks (absent: every position is stored). */
-export type AgentMasks = Partial<Record<'fc1.weight' | 'gru.weightIh' | 'gru.weightHh' | 'fc2.weight', Uint8Array | null>>;
+export type AgentMasks = Partial<
+  Record<'fc1.weight' | 'gru.weightIh' | 'gru.weightHh' | 'fc2.weight', Uint8Array | null>
+>;
 
 const MATRICES = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
 type MatrixName = (typeof MATRICES)[number];
@@ -66,7 +68,15 @@ type Marked<T> = T & { start: number; end: number };
 export class AgentUnroll {
   private readonly arena = new KernelArena();
   private readonly csr: Record<MatrixName, ArenaCsr>;
-  private readonly bias: { b1: number; gates: number; b2: number; gb1: number; gbIh: number; gbHh: number; gb2: number };
+  private readonly bias: {
+    b1: number;
+    gates: number;
+    b2: number;
+    gb1: number;
+    gbIh: number;
+    gbHh: number;
+    gb2: number;
+  };
   private acts: Marked<Activations> | null = null;
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
@@ -76,9 +86,25 @@ export class AgentUnroll {
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
     const a = this.arena;
-    const shape: Record<MatrixName, [number, number]> = { 'fc1.weight': [inputSize, h], 'gru.weightIh': [h, 3 * h], 'gru.weightHh': [h, 3 * h], 'fc2.weight': [h, nActions] };
-    this.csr = Object.fromEntries(MATRICES.map((m) => [m, allocArenaCsr(a, ...shape[m])])) as Record<MatrixName, ArenaCsr>;
-    this.bias = { b1: a.alloc(4 * h), gates: a.alloc(16 * h), b2: a.alloc(4 * nActions), gb1: a.alloc(4 * h), gbIh: a.alloc(12 * h), gbHh: a.alloc(12 * h), gb2: a.alloc(4 * nActions) };
+    const shape: Record<MatrixName, [number, number]> = {
+      'fc1.weight': [inputSize, h],
+      'gru.weightIh': [h, 3 * h],
+      'gru.weightHh': [h, 3 * h],
+      'fc2.weight': [h, nActions],
+    };
+    this.csr = Object.fromEntries(MATRICES.map((m) => [m, allocArenaCsr(a, ...shape[m])])) as Record<
+      MatrixName,
+      ArenaCsr
+    >;
+    this.bias = {
+      b1: a.alloc(4 * h),
+      gates: a.alloc(16 * h),
+      b2: a.alloc(4 * nActions),
+      gb1: a.alloc(4 * h),
+      gbIh: a.alloc(12 * h),
+      gbHh: a.alloc(12 * h),
+      gb2: a.alloc(4 * nActions),
+    };
   }
 
   /** Bytes of kernel memory in use: weights, gradients and activation buffers. */
@@ -139,7 +165,8 @@ export class AgentUnroll {
   private allocate(steps: number, lanes: number): Activations {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
-    const per = (features: number, count: number): number[] => Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+    const per = (features: number, count: number): number[] =>
+      Array.from({ length: count }, () => a.alloc(4 * features * lanes));
     const xBlock = a.alloc(4 * inputSize * lanes * steps); // one block, so packed inputs go in with one copy
     return {
       steps,
@@ -174,13 +201,23 @@ export class AgentUnroll {
   /** {@link forward} with the weights of the last {@link load} (or {@link loadValues}). */
   forwardLoaded(inputs: Float32Array, steps: number, rows: number): Float32Array {
     const { inputSize, nActions } = this.dims;
-    if (inputs.length !== steps * rows * inputSize) throw new RangeError(`AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`);
+    if (inputs.length !== steps * rows * inputSize)
+      throw new RangeError(
+        `AgentUnroll.forward: inputs has ${inputs.length} values, expected ${steps}×${rows}×${inputSize}`,
+      );
     const s = this.begin(steps, rows);
     this.packedFrom = -1;
     const a = this.arena;
     const q = new Float32Array(steps * rows * nActions);
     for (let t = 0; t < steps; t++) {
-      a.putFeatureMajor(inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize), rows, inputSize, s.lanes, s.staging, s.x[t] as number); // [In, lanes]
+      a.putFeatureMajor(
+        inputs.subarray(t * rows * inputSize, (t + 1) * rows * inputSize),
+        rows,
+        inputSize,
+        s.lanes,
+        s.staging,
+        s.x[t] as number,
+      ); // [In, lanes]
       this.cellAt(s, t);
       q.set(a.rowMajorView(s.q, rows, nActions, s.lanes, s.staging), t * rows * nActions);
     }
@@ -200,8 +237,12 @@ export class AgentUnroll {
   forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): Float32Array {
     const { inputSize, nActions: na } = this.dims;
     const lanes = Math.ceil(rows / 4) * 4;
-    if (packed.length !== steps * inputSize * lanes || rows % agents !== 0) throw new RangeError(`AgentUnroll.forwardPacked: packed has ${packed.length} values, expected ${steps}×${inputSize}×${lanes}, and ${rows} rows must be whole episodes of ${agents} agents`);
-    if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps) throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
+    if (packed.length !== steps * inputSize * lanes || rows % agents !== 0)
+      throw new RangeError(
+        `AgentUnroll.forwardPacked: packed has ${packed.length} values, expected ${steps}×${inputSize}×${lanes}, and ${rows} rows must be whole episodes of ${agents} agents`,
+      );
+    if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps)
+      throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
     const s = this.begin(steps, rows);
     this.packedFrom = firstStep;
     this.arena.heap.set(packed, (s.x[0] as number) >> 2);
@@ -231,14 +272,36 @@ export class AgentUnroll {
 
   /** Step `t` of a forward whose inputs are in place, keeping what the backward pass needs. */
   private cellAt(s: Activations, t: number): void {
-    this.cell(s.x[t] as number, s.pre, s.a1[t] as number, s.gx[t] as number, s.gh[t] as number, s.n[t] as number, s.h[t] as number, s.h[t + 1] as number, s.q, s.lanes);
+    this.cell(
+      s.x[t] as number,
+      s.pre,
+      s.a1[t] as number,
+      s.gx[t] as number,
+      s.gh[t] as number,
+      s.n[t] as number,
+      s.h[t] as number,
+      s.h[t + 1] as number,
+      s.q,
+      s.lanes,
+    );
   }
 
   /**
    * One step of the network on feature-major buffers: x [In] → pre, a1 [H] → gx, gh [3H] → n, hNext
    * [H] → q [A], from hPrev [H] (each × lanes); `n` 0 to not keep the candidate.
    */
-  private cell(x: number, pre: number, a1: number, gx: number, gh: number, n: number, hPrev: number, hNext: number, q: number, lanes: number): void {
+  private cell(
+    x: number,
+    pre: number,
+    a1: number,
+    gx: number,
+    gh: number,
+    n: number,
+    hPrev: number,
+    hNext: number,
+    q: number,
+    lanes: number,
+  ): void {
     const k = this.arena.kernels;
     const h = this.dims.hidden;
     const { b1, gates, b2 } = this.bias;
@@ -262,12 +325,20 @@ export class AgentUnroll {
    */
   step(inputs: Float32Array, hidden: Float32Array, rows: number): { q: Float32Array; hidden: Float32Array } {
     const { inputSize, hidden: h, nActions } = this.dims;
-    if (inputs.length !== rows * inputSize || hidden.length !== rows * h) throw new RangeError(`AgentUnroll.step: expected ${rows}×${inputSize} inputs and ${rows}×${h} hidden values`);
+    if (inputs.length !== rows * inputSize || hidden.length !== rows * h)
+      throw new RangeError(`AgentUnroll.step: expected ${rows}×${inputSize} inputs and ${rows}×${h} hidden values`);
     const lanes = Math.ceil(rows / 4) * 4;
     if (this.stepBuffers?.lanes !== lanes) this.stepBuffers = this.allocate(1, lanes); // apart from forward's
     const s = this.stepBuffers;
     const a = this.arena;
-    const [x, a1, gx, gh, hPrev, hNext] = [s.x[0], s.a1[0], s.gx[0], s.gh[0], s.h[0], s.h[1]] as number[] as [number, number, number, number, number, number];
+    const [x, a1, gx, gh, hPrev, hNext] = [s.x[0], s.a1[0], s.gx[0], s.gh[0], s.h[0], s.h[1]] as number[] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     a.putFeatureMajor(inputs, rows, inputSize, lanes, s.staging, x);
     a.putFeatureMajor(hidden, rows, h, lanes, s.staging, hPrev);
     this.cell(x, s.pre, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
@@ -285,8 +356,20 @@ export class AgentUnroll {
     if (!s) throw new Error('AgentUnroll.backward called before forward');
     const { nActions } = this.dims;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
-    if (dq.length !== steps * rows * nActions) throw new RangeError(`AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`);
-    return this.backpropagate(s, (t) => this.arena.putFeatureMajor(dq.subarray(t * rows * nActions, (t + 1) * rows * nActions), rows, nActions, lanes, s.staging, s.dq)); // [A, lanes], padded lanes stay 0
+    if (dq.length !== steps * rows * nActions)
+      throw new RangeError(
+        `AgentUnroll.backward: dq has ${dq.length} values, expected ${steps}×${rows}×${nActions} (the last forward's)`,
+      );
+    return this.backpropagate(s, (t) =>
+      this.arena.putFeatureMajor(
+        dq.subarray(t * rows * nActions, (t + 1) * rows * nActions),
+        rows,
+        nActions,
+        lanes,
+        s.staging,
+        s.dq,
+      ),
+    ); // [A, lanes], padded lanes stay 0
   }
 
   /**
@@ -296,10 +379,14 @@ export class AgentUnroll {
    */
   backwardPacked(dq: Float32Array, agents: number): AgentWeights {
     const s = this.acts;
-    if (!s || this.packedFrom !== 0) throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
+    if (!s || this.packedFrom !== 0)
+      throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
     const na = this.dims.nActions;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
-    if (dq.length !== steps * rows * na) throw new RangeError(`AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`);
+    if (dq.length !== steps * rows * na)
+      throw new RangeError(
+        `AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`,
+      );
     return this.backpropagate(s, (t) => {
       const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
       for (let e = 0, r = 0; r < rows; e++) {
@@ -319,9 +406,24 @@ export class AgentUnroll {
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
     const { gates, gb1, gbIh, gbHh, gb2 } = this.bias;
     for (const m of [W1, Wih, Whh, W2]) a.zero(m.grad, m.nnz);
-    [[gb1, h], [gbIh, 3 * h], [gbHh, 3 * h], [gb2, nActions], [s.carry, h * lanes], [s.dq, nActions * lanes]].forEach(([at, n]) => a.zero(at as number, n as number));
+    [
+      [gb1, h],
+      [gbIh, 3 * h],
+      [gbHh, 3 * h],
+      [gb2, nActions],
+      [s.carry, h * lanes],
+      [s.dq, nActions * lanes],
+    ].forEach(([at, n]) => a.zero(at as number, n as number));
     for (let t = steps - 1; t >= 0; t--) {
-      const [x, a1, gx, gh, n, hPrev, hNext] = [s.x[t], s.a1[t], s.gx[t], s.gh[t], s.n[t], s.h[t], s.h[t + 1]] as number[] as [number, number, number, number, number, number, number];
+      const [x, a1, gx, gh, n, hPrev, hNext] = [
+        s.x[t],
+        s.a1[t],
+        s.gx[t],
+        s.gh[t],
+        s.n[t],
+        s.h[t],
+        s.h[t + 1],
+      ] as number[] as [number, number, number, number, number, number, number];
       fillDq(t);
       // --- fc2
       k.sddmm(W2.rowStart, W2.col, W2.outputs, s.dq, hNext, W2.grad, lanes);

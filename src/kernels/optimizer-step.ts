@@ -30,12 +30,23 @@ export class OptimizerKernel {
   private readonly slots = new Map<string, Slot>();
 
   /** @param sizes each parameter's number of values, by key */
-  constructor(private readonly config: OptimizerConfig, sizes: Record<string, number>) {
+  constructor(
+    private readonly config: OptimizerConfig,
+    sizes: Record<string, number>,
+  ) {
     const a = this.arena;
     for (const [key, size] of Object.entries(sizes)) {
       const padded = Math.ceil(size / 4) * 4;
       const buffer = (): number => a.alloc(4 * padded);
-      this.slots.set(key, { size, padded, w: buffer(), g: buffer(), mask: buffer(), moments: MOMENT_NAMES[config.name].map(buffer), maskWritten: null });
+      this.slots.set(key, {
+        size,
+        padded,
+        w: buffer(),
+        g: buffer(),
+        mask: buffer(),
+        moments: MOMENT_NAMES[config.name].map(buffer),
+        maskWritten: null,
+      });
     }
   }
 
@@ -54,10 +65,19 @@ export class OptimizerKernel {
    * @param scale the global-norm clipping factor (1 when the norm is within the bound)
    * @returns the new weights, a fresh array
    */
-  update(key: string, w: Float32Array, g: Float32Array, mask: Uint8Array | null, step: number, scale: number): Float32Array {
+  update(
+    key: string,
+    w: Float32Array,
+    g: Float32Array,
+    mask: Uint8Array | null,
+    step: number,
+    scale: number,
+  ): Float32Array {
     const s = this.slot(key);
     if (w.length !== s.size || g.length !== s.size || (mask && mask.length !== s.size)) {
-      throw new RangeError(`OptimizerKernel.update: '${key}' has ${s.size} values, got weights ${w.length}, gradient ${g.length}${mask ? `, mask ${mask.length}` : ''}`);
+      throw new RangeError(
+        `OptimizerKernel.update: '${key}' has ${s.size} values, got weights ${w.length}, gradient ${g.length}${mask ? `, mask ${mask.length}` : ''}`,
+      );
     }
     const a = this.arena;
     const heap = a.heap;
@@ -73,7 +93,23 @@ export class OptimizerKernel {
     const maskAt = mask ? s.mask : 0;
     if (this.config.name === 'adam') {
       const [m, v] = s.moments as [number, number];
-      a.kernels.adam(s.w, s.g, m, v, maskAt, s.padded, scale, beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1 ** step, 1 - beta2 ** step, lr, eps);
+      a.kernels.adam(
+        s.w,
+        s.g,
+        m,
+        v,
+        maskAt,
+        s.padded,
+        scale,
+        beta1,
+        1 - beta1,
+        beta2,
+        1 - beta2,
+        1 - beta1 ** step,
+        1 - beta2 ** step,
+        lr,
+        eps,
+      );
     } else {
       a.kernels.rmsprop(s.w, s.g, s.moments[0] as number, maskAt, s.padded, scale, alpha, 1 - alpha, lr, eps);
     }
@@ -91,7 +127,10 @@ export class OptimizerKernel {
   /** Multiply every moment of `key` by 0 where `positions` is 1 (as the tfjs optimizer does, so a negative value becomes −0). */
   resetMoments(key: string, positions: Uint8Array): void {
     const s = this.slot(key);
-    if (positions.length !== s.size) throw new RangeError(`OptimizerKernel.resetMoments: '${key}' has ${s.size} values, got ${positions.length} positions`);
+    if (positions.length !== s.size)
+      throw new RangeError(
+        `OptimizerKernel.resetMoments: '${key}' has ${s.size} values, got ${positions.length} positions`,
+      );
     for (let k = 0; k < s.moments.length; k++) {
       const m = this.moment(key, k);
       for (let i = 0; i < s.size; i++) if (positions[i]) m[i] = (m[i] as number) * 0;

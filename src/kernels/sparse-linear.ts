@@ -29,7 +29,10 @@ export class SparseLinearKernel {
   private lanes = 0; // of the last forward: rows padded to a multiple of 4
   private buffers: LaneBuffers | null = null;
 
-  constructor(readonly inputs: number, readonly outputs: number) {
+  constructor(
+    readonly inputs: number,
+    readonly outputs: number,
+  ) {
     const a = this.arena;
     this.w = allocArenaCsr(a, inputs, outputs);
     [this.bias, this.biasGrad] = [a.alloc(4 * outputs), a.alloc(4 * outputs)];
@@ -51,7 +54,13 @@ export class SparseLinearKernel {
     const a = this.arena;
     const capacity = old ? Math.max(lanes, Math.ceil((1.5 * old.capacity) / 4) * 4) : lanes;
     const [i, o] = [this.inputs, this.outputs];
-    this.buffers = a.regrow(old, () => ({ capacity, x: a.alloc(4 * i * capacity), y: a.alloc(4 * o * capacity), dx: a.alloc(4 * i * capacity), staging: a.alloc(4 * capacity * Math.max(i, o)) }));
+    this.buffers = a.regrow(old, () => ({
+      capacity,
+      x: a.alloc(4 * i * capacity),
+      y: a.alloc(4 * o * capacity),
+      dx: a.alloc(4 * i * capacity),
+      staging: a.alloc(4 * capacity * Math.max(i, o)),
+    }));
     return this.buffers;
   }
 
@@ -80,7 +89,8 @@ export class SparseLinearKernel {
   /** {@link forward} with the weights of the last {@link load} or {@link loadValues}. */
   forwardLoaded(x: Float32Array, rows: number): Float32Array {
     const [nIn, nOut] = [this.inputs, this.outputs];
-    if (x.length !== rows * nIn) throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
+    if (x.length !== rows * nIn)
+      throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
     const lanes = Math.ceil(rows / 4) * 4;
     const buf = this.buffersFor(lanes);
     const a = this.arena;
@@ -101,7 +111,10 @@ export class SparseLinearKernel {
   backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
     const buf = this.buffers;
     const [nIn, nOut, rows, lanes] = [this.inputs, this.outputs, this.rows, this.lanes];
-    if (!buf || dy.length !== rows * nOut) throw new RangeError(`SparseLinearKernel.backward: dy has ${dy.length} values, expected ${rows}×${nOut} (after a forward)`);
+    if (!buf || dy.length !== rows * nOut)
+      throw new RangeError(
+        `SparseLinearKernel.backward: dy has ${dy.length} values, expected ${rows}×${nOut} (after a forward)`,
+      );
     const a = this.arena;
     const kern = a.kernels;
     a.zero(buf.y, nOut * lanes); // padded lanes of dy must be 0

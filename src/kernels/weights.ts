@@ -21,7 +21,16 @@ export interface ArenaCsr {
 /** Reserve room for an `inputs × outputs` matrix. */
 export function allocArenaCsr(arena: KernelArena, inputs: number, outputs: number): ArenaCsr {
   const size = inputs * outputs;
-  return { inputs, outputs, rowStart: arena.alloc(4 * (outputs + 1)), col: arena.alloc(4 * size), val: arena.alloc(4 * size), grad: arena.alloc(4 * size), nnz: 0, positions: new Int32Array(size) };
+  return {
+    inputs,
+    outputs,
+    rowStart: arena.alloc(4 * (outputs + 1)),
+    col: arena.alloc(4 * size),
+    val: arena.alloc(4 * size),
+    grad: arena.alloc(4 * size),
+    nnz: 0,
+    positions: new Int32Array(size),
+  };
 }
 
 /** Write `w` `[in, out]` into `m`, keeping the positions where `mask` is 1 (all of them without a mask). */
@@ -49,7 +58,8 @@ export function writeArenaCsr(arena: KernelArena, m: ArenaCsr, w: Float32Array, 
  * proportional to the stored entries rather than the matrix.
  */
 export function refreshArenaCsr(arena: KernelArena, m: ArenaCsr, w: Float32Array): void {
-  if (w.length !== m.inputs * m.outputs) throw new RangeError(`refreshArenaCsr: ${w.length} weights for a ${m.inputs}×${m.outputs} matrix`);
+  if (w.length !== m.inputs * m.outputs)
+    throw new RangeError(`refreshArenaCsr: ${w.length} weights for a ${m.inputs}×${m.outputs} matrix`);
   const val = arena.f32(m.val, m.nnz);
   const positions = m.positions;
   for (let k = 0; k < m.nnz; k++) val[k] = w[positions[k] as number] as number;

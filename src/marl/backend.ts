@@ -25,10 +25,14 @@ async function loadTensorflowBackend(): Promise<void> {
   try {
     await import(pkg);
   } catch (err) {
-    throw new ToolkitError('E_BACKEND', "backend 'tensorflow' needs the optional package @tensorflow/tfjs-node, which is not installed", {
-      hint: 'install it with `npm install @tensorflow/tfjs-node` (its install downloads libtensorflow), or use --backend wasm',
-      cause: err,
-    });
+    throw new ToolkitError(
+      'E_BACKEND',
+      "backend 'tensorflow' needs the optional package @tensorflow/tfjs-node, which is not installed",
+      {
+        hint: 'install it with `npm install @tensorflow/tfjs-node` (its install downloads libtensorflow), or use --backend wasm',
+        cause: err,
+      },
+    );
   }
 }
 
@@ -46,8 +50,13 @@ export async function initBackend(name: string = 'wasm'): Promise<BackendName> {
     ok = await tf.setBackend(backend);
     await tf.ready();
   } catch (err) {
-    throw new ToolkitError('E_BACKEND', `could not initialise tfjs backend '${backend}': ${(err as Error).message}`, { cause: err });
+    throw new ToolkitError('E_BACKEND', `could not initialise tfjs backend '${backend}': ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  if (!ok) throw new ToolkitError('E_BACKEND', `tfjs backend '${backend}' failed to initialise`, { hint: 'try --backend cpu' });
+  if (!ok)
+    throw new ToolkitError('E_BACKEND', `tfjs backend '${backend}' failed to initialise`, {
+      hint: 'try --backend cpu',
+    });
   return backend;
 }

@@ -13,18 +13,42 @@
  * `sparse_initializer`s holding only the active entries (INT64 linearised indices over the ONNX
  * shape, ascending); biases and constants stay dense.
  */
-import { MASKED_AGENT_TENSORS, type AgentSnapshot, type RnnAgentTensorName, type SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
+import {
+  MASKED_AGENT_TENSORS,
+  type AgentSnapshot,
+  type RnnAgentTensorName,
+  type SnapshotTensor,
+} from '@mast-toolkit/runtime/internal/snapshot/types';
 import { agentWeightDensity } from '../snapshot/size.js';
 import { inputSize, validateSnapshot } from '../snapshot/validate.js';
-import { makeAttribute, makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
-import { AttributeType, DataType, type ModelProto, type SparseTensorProto, type TensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import {
+  makeAttribute,
+  makeGraph,
+  makeModel,
+  makeNode,
+  makeSparseTensor,
+  makeTensor,
+  makeValueInfo,
+} from './builders.js';
+import {
+  AttributeType,
+  DataType,
+  type ModelProto,
+  type SparseTensorProto,
+  type TensorProto,
+} from '@mast-toolkit/runtime/internal/onnx/types';
 import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { validateModel } from '@mast-toolkit/runtime/internal/onnx/validate';
 import { agentFlops } from './flops.js';
 import { AGENT_IO, type AgentMetadataProps } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 
 // the contract's names and readers, re-exported for the exporter's existing callers
-export { AGENT_IO, checkAgentSignature, readAgentMetadata, type AgentModelMetadata } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
+export {
+  AGENT_IO,
+  checkAgentSignature,
+  readAgentMetadata,
+  type AgentModelMetadata,
+} from '@mast-toolkit/runtime/internal/onnx/agent-contract';
 
 /** How weight matrices are stored: sparse, dense, or sparse only where density < 1/3. */
 export type WeightFormat = 'sparse' | 'dense' | 'auto';
@@ -58,7 +82,14 @@ function density(t: SnapshotTensor): number {
 }
 
 /** A weight tensor in ONNX layout, stored sparse or dense as `format` decides. */
-function weight(name: string, dims: number[], values: Float32Array, mask: Uint8Array | undefined, format: WeightFormat, out: { dense: TensorProto[]; sparse: SparseTensorProto[] }): void {
+function weight(
+  name: string,
+  dims: number[],
+  values: Float32Array,
+  mask: Uint8Array | undefined,
+  format: WeightFormat,
+  out: { dense: TensorProto[]; sparse: SparseTensorProto[] },
+): void {
   const d = mask ? mask.reduce((a, m) => a + m, 0) / mask.length : 1;
   const sparse = mask !== undefined && (format === 'sparse' || (format === 'auto' && d < SPARSE_STORAGE_BREAK_EVEN));
   if (!sparse) {
@@ -67,7 +98,14 @@ function weight(name: string, dims: number[], values: Float32Array, mask: Uint8A
   }
   const indices: number[] = [];
   mask.forEach((m, i) => m && indices.push(i));
-  out.sparse.push(makeSparseTensor(name, dims, indices, Float32Array.from(indices, (i) => values[i] as number)));
+  out.sparse.push(
+    makeSparseTensor(
+      name,
+      dims,
+      indices,
+      Float32Array.from(indices, (i) => values[i] as number),
+    ),
+  );
 }
 
 /** Build the ONNX model of a snapshot's agent network. */
@@ -79,7 +117,10 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
   const nIn = inputSize(snap.architecture);
   const t = snap.tensors;
   const store = { dense: [] as TensorProto[], sparse: [] as SparseTensorProto[] };
-  const gruT = (name: RnnAgentTensorName) => ({ values: transpose(t[name].values, h, 3 * h), mask: t[name].mask && transpose(t[name].mask, h, 3 * h) });
+  const gruT = (name: RnnAgentTensorName) => ({
+    values: transpose(t[name].values, h, 3 * h),
+    mask: t[name].mask && transpose(t[name].mask, h, 3 * h),
+  });
 
   weight('fc1.weight', [nIn, h], t['fc1.weight'].values, t['fc1.weight'].mask, format, store);
   const w = gruT('gru.weightIh');
@@ -97,7 +138,15 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
     makeTensor('axes0', DataType.INT64, [1], [0]),
   );
 
-  const constants = encoding === 'constant' ? store.sparse.map((sp) => makeNode('Constant', [], [sp.values.name], { name: `${sp.values.name}.constant`, attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }] })) : [];
+  const constants =
+    encoding === 'constant'
+      ? store.sparse.map((sp) =>
+          makeNode('Constant', [], [sp.values.name], {
+            name: `${sp.values.name}.constant`,
+            attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }],
+          }),
+        )
+      : [];
   const nodes = [
     ...constants,
     makeNode('MatMul', [AGENT_IO.inputs, 'fc1.weight'], ['fc1.matmul']),
@@ -116,12 +165,24 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
   const graph = makeGraph(
     nodes,
     'mast_rnn_agent',
-    [makeValueInfo(AGENT_IO.inputs, DataType.FLOAT, ['batch', nIn]), makeValueInfo(AGENT_IO.hIn, DataType.FLOAT, ['batch', h])],
-    [makeValueInfo(AGENT_IO.qValues, DataType.FLOAT, ['batch', a]), makeValueInfo(AGENT_IO.hOut, DataType.FLOAT, ['batch', h])],
-    { initializers: store.dense, sparseInitializers: encoding === 'constant' ? [] : store.sparse, docString: 'MAST agent network: Linear → ReLU → GRU → Linear, shared by all agents' },
+    [
+      makeValueInfo(AGENT_IO.inputs, DataType.FLOAT, ['batch', nIn]),
+      makeValueInfo(AGENT_IO.hIn, DataType.FLOAT, ['batch', h]),
+    ],
+    [
+      makeValueInfo(AGENT_IO.qValues, DataType.FLOAT, ['batch', a]),
+      makeValueInfo(AGENT_IO.hOut, DataType.FLOAT, ['batch', h]),
+    ],
+    {
+      initializers: store.dense,
+      sparseInitializers: encoding === 'constant' ? [] : store.sparse,
+      docString: 'MAST agent network: Linear → ReLU → GRU → Linear, shared by all agents',
+    },
   );
   const m = snap.metadata;
-  const perLayer = Object.fromEntries((['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const).map((n) => [n, density(t[n])]));
+  const perLayer = Object.fromEntries(
+    (['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const).map((n) => [n, density(t[n])]),
+  );
   const metadata: AgentMetadataProps = {
     'mast.format_version': '1',
     'mast.env': m.env,
@@ -146,9 +207,16 @@ export function exportAgent(snap: AgentSnapshot, options: ExportOptions = {}): M
     ...(m.trainFlopsRatio === undefined ? {} : { 'mast.train_flops_ratio': String(m.trainFlopsRatio) }),
     ...(m.provenance === undefined ? {} : { 'mast.provenance': JSON.stringify(m.provenance) }),
   };
-  const model = makeModel(graph, { producerVersion: m.toolkitVersion, docString: `MAST agent for ${m.env} (${m.algorithm}, ${m.sparsityMode})`, metadata: metadata as Record<string, string> });
+  const model = makeModel(graph, {
+    producerVersion: m.toolkitVersion,
+    docString: `MAST agent for ${m.env} (${m.algorithm}, ${m.sparsityMode})`,
+    metadata: metadata as Record<string, string>,
+  });
   const flops = agentFlops(model); // counted on the graph just built, so it is what `mast inspect` reports
-  const flopProps: AgentMetadataProps = { 'mast.flops_dense': String(flops.dense), 'mast.flops_sparse': String(flops.sparse) };
+  const flopProps: AgentMetadataProps = {
+    'mast.flops_dense': String(flops.dense),
+    'mast.flops_sparse': String(flops.sparse),
+  };
   model.metadataProps.push(...Object.entries(flopProps).map(([key, value]) => ({ key, value: value as string })));
   validateModel(model);
   return model;

@@ -33,20 +33,39 @@ export function wrapBatchAgents(model: ModelProto, arch: RnnAgentArchitecture): 
   }
   if (agentId > 0) {
     parts.push('agent_ids');
-    g.initializer.push(makeTensor('agent_ids', DataType.FLOAT, [n, agentId], Float32Array.from({ length: n * agentId }, (_, k) => (k % (agentId + 1) === 0 ? 1 : 0))));
+    g.initializer.push(
+      makeTensor(
+        'agent_ids',
+        DataType.FLOAT,
+        [n, agentId],
+        Float32Array.from({ length: n * agentId }, (_, k) => (k % (agentId + 1) === 0 ? 1 : 0)),
+      ),
+    );
   }
-  inputs.push(makeValueInfo(BATCH_IO.avail, DataType.FLOAT, [n, a]), makeValueInfo(BATCH_IO.hIn, DataType.FLOAT, [n, arch.hidden]));
-  g.initializer.push(makeTensor('one', DataType.FLOAT, [1], [1]), makeTensor('unavailable_penalty', DataType.FLOAT, [1], [1e9]));
+  inputs.push(
+    makeValueInfo(BATCH_IO.avail, DataType.FLOAT, [n, a]),
+    makeValueInfo(BATCH_IO.hIn, DataType.FLOAT, [n, arch.hidden]),
+  );
+  g.initializer.push(
+    makeTensor('one', DataType.FLOAT, [1], [1]),
+    makeTensor('unavailable_penalty', DataType.FLOAT, [1], [1e9]),
+  );
   g.node = [
     makeNode('Concat', parts, [AGENT_IO.inputs], { attributes: [makeAttribute('axis', 1)] }),
     ...g.node,
     makeNode('Sub', [BATCH_IO.avail, 'one'], ['avail.minus_one']), // 0 where available, −1 where not
     makeNode('Mul', ['avail.minus_one', 'unavailable_penalty'], ['avail.penalty']),
     makeNode('Add', [AGENT_IO.qValues, 'avail.penalty'], ['q_values.masked']),
-    makeNode('ArgMax', ['q_values.masked'], [BATCH_IO.actions], { attributes: [makeAttribute('axis', 1), makeAttribute('keepdims', 0)] }),
+    makeNode('ArgMax', ['q_values.masked'], [BATCH_IO.actions], {
+      attributes: [makeAttribute('axis', 1), makeAttribute('keepdims', 0)],
+    }),
   ];
   g.input = inputs;
-  g.output = [makeValueInfo(BATCH_IO.actions, DataType.INT64, [n]), makeValueInfo(BATCH_IO.qValues, DataType.FLOAT, [n, a]), makeValueInfo(BATCH_IO.hOut, DataType.FLOAT, [n, arch.hidden])];
+  g.output = [
+    makeValueInfo(BATCH_IO.actions, DataType.INT64, [n]),
+    makeValueInfo(BATCH_IO.qValues, DataType.FLOAT, [n, a]),
+    makeValueInfo(BATCH_IO.hOut, DataType.FLOAT, [n, arch.hidden]),
+  ];
   out.metadataProps = [...out.metadataProps, { key: GRAPH_KIND_KEY, value: GRAPH_KINDS.batchAgents }];
   validateModel(out);
   return out;

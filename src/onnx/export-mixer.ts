@@ -14,7 +14,14 @@ import type { MixerSnapshot } from '../snapshot/mixer.js';
 import { makeGraph, makeModel, makeNode, makeSparseTensor, makeTensor, makeValueInfo } from './builders.js';
 import { SPARSE_STORAGE_BREAK_EVEN, type ExportOptions } from './export-agent.js';
 import { GRAPH_KIND_KEY, GRAPH_KINDS } from '@mast-toolkit/runtime/internal/onnx/agent-contract';
-import { AttributeType, DataType, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from '@mast-toolkit/runtime/internal/onnx/types';
+import {
+  AttributeType,
+  DataType,
+  type ModelProto,
+  type NodeProto,
+  type SparseTensorProto,
+  type TensorProto,
+} from '@mast-toolkit/runtime/internal/onnx/types';
 import { validateModel } from '@mast-toolkit/runtime/internal/onnx/validate';
 
 /** Input and output names of the exported mixer graph. */
@@ -38,22 +45,39 @@ export function exportMixer(snap: MixerSnapshot, options: ExportOptions = {}): M
   };
   if (kind === 'vdn') {
     dense.push(makeTensor('axes1', DataType.INT64, [1], [1]));
-    nodes.push(makeNode('ReduceSum', [MIXER_IO.agentQs, 'axes1'], [MIXER_IO.qTot], { attributes: [{ name: 'keepdims', type: 2, i: 1 }] }));
+    nodes.push(
+      makeNode('ReduceSum', [MIXER_IO.agentQs, 'axes1'], [MIXER_IO.qTot], {
+        attributes: [{ name: 'keepdims', type: 2, i: 1 }],
+      }),
+    );
   } else {
     for (const [name, t] of Object.entries(snap.tensors)) {
       const density = t.mask ? t.mask.reduce((a, m) => a + m, 0) / t.mask.length : 1;
-      const stored = t.mask !== undefined && name.endsWith('.weight') && (format === 'sparse' || (format === 'auto' && density < SPARSE_STORAGE_BREAK_EVEN));
+      const stored =
+        t.mask !== undefined &&
+        name.endsWith('.weight') &&
+        (format === 'sparse' || (format === 'auto' && density < SPARSE_STORAGE_BREAK_EVEN));
       if (stored) {
         const indices: number[] = [];
         t.mask!.forEach((m, i) => m && indices.push(i));
-        sparse.push(makeSparseTensor(name, t.shape, indices, Float32Array.from(indices, (i) => t.values[i] as number)));
+        sparse.push(
+          makeSparseTensor(
+            name,
+            t.shape,
+            indices,
+            Float32Array.from(indices, (i) => t.values[i] as number),
+          ),
+        );
       } else {
         dense.push(makeTensor(name, DataType.FLOAT, t.shape, t.values));
       }
     }
     /** y = x·W + b for layer `layer`, returning the output name. */
     const linear = (layer: string, x: string): string => {
-      nodes.push(makeNode('MatMul', [x, `${layer}.weight`], [`${layer}.matmul`]), makeNode('Add', [`${layer}.matmul`, `${layer}.bias`], [`${layer}.out`]));
+      nodes.push(
+        makeNode('MatMul', [x, `${layer}.weight`], [`${layer}.matmul`]),
+        makeNode('Add', [`${layer}.matmul`, `${layer}.bias`], [`${layer}.out`]),
+      );
       return `${layer}.out`;
     };
     const relu = (x: string): string => {
@@ -72,20 +96,39 @@ export function exportMixer(snap: MixerSnapshot, options: ExportOptions = {}): M
     const w1 = reshape(abs(linear('hyperW1.1', relu(linear('hyperW1.0', st)))), [-1, n, e], 'w1'); // [batch, N, E]
     const b1 = reshape(linear('hyperB1', st), [-1, 1, e], 'b1'); // [batch, 1, E]
     const qs = reshape(MIXER_IO.agentQs, [-1, 1, n], 'qs'); // [batch, 1, N]
-    nodes.push(makeNode('MatMul', [qs, w1], ['mix.matmul']), makeNode('Add', ['mix.matmul', b1], ['mix.pre']), makeNode('Elu', ['mix.pre'], ['mix.hidden'])); // [batch, 1, E]
+    nodes.push(
+      makeNode('MatMul', [qs, w1], ['mix.matmul']),
+      makeNode('Add', ['mix.matmul', b1], ['mix.pre']),
+      makeNode('Elu', ['mix.pre'], ['mix.hidden']),
+    ); // [batch, 1, E]
     const wf = reshape(abs(linear('hyperWf.1', relu(linear('hyperWf.0', st)))), [-1, e, 1], 'wf'); // [batch, E, 1]
     const v = reshape(linear('value.1', relu(linear('value.0', st))), [-1, 1, 1], 'v'); // [batch, 1, 1]
     nodes.push(makeNode('MatMul', ['mix.hidden', wf], ['mix.out']), makeNode('Add', ['mix.out', v], ['q_tot.3d']));
     reshape('q_tot.3d', [-1, 1], MIXER_IO.qTot);
   }
   // Constant nodes holding the sparse weights come first, so every use follows its producer
-  const constants = encoding === 'constant' ? sparse.map((sp) => makeNode('Constant', [], [sp.values.name], { name: `${sp.values.name}.constant`, attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }] })) : [];
+  const constants =
+    encoding === 'constant'
+      ? sparse.map((sp) =>
+          makeNode('Constant', [], [sp.values.name], {
+            name: `${sp.values.name}.constant`,
+            attributes: [{ name: 'sparse_value', type: AttributeType.SPARSE_TENSOR, sparseTensor: sp }],
+          }),
+        )
+      : [];
   const graph = makeGraph(
     [...constants, ...nodes],
     `mast_${kind}_mixer`,
-    [makeValueInfo(MIXER_IO.agentQs, DataType.FLOAT, ['batch', n]), makeValueInfo(MIXER_IO.state, DataType.FLOAT, ['batch', s])],
+    [
+      makeValueInfo(MIXER_IO.agentQs, DataType.FLOAT, ['batch', n]),
+      makeValueInfo(MIXER_IO.state, DataType.FLOAT, ['batch', s]),
+    ],
     [makeValueInfo(MIXER_IO.qTot, DataType.FLOAT, ['batch', 1])],
-    { initializers: dense, sparseInitializers: encoding === 'constant' ? [] : sparse, docString: `MAST ${kind.toUpperCase()} mixing network` },
+    {
+      initializers: dense,
+      sparseInitializers: encoding === 'constant' ? [] : sparse,
+      docString: `MAST ${kind.toUpperCase()} mixing network`,
+    },
   );
   const m = snap.metadata;
   const model = makeModel(graph, {

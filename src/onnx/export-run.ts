@@ -14,9 +14,17 @@ import { writeOnnxFile } from '@mast-toolkit/runtime/internal/onnx/read';
  * with `batchAgents`, the batch-agents graph; returns the file size in bytes.
  * @throws ToolkitError (`E_CHECKPOINT`, `E_SNAPSHOT`) when the snapshot is missing or malformed.
  */
-export function exportRun(runDir: string, out: string, format: WeightFormat, sparseEncoding: SparseEncoding = 'initializer', batchAgents = false): number {
+export function exportRun(
+  runDir: string,
+  out: string,
+  format: WeightFormat,
+  sparseEncoding: SparseEncoding = 'initializer',
+  batchAgents = false,
+): number {
   const snap = readSnapshot(runPaths(runDir).snapshot);
-  const bytes = batchAgents ? encodeModel(wrapBatchAgents(exportAgent(snap, { format, sparseEncoding }), snap.architecture)) : exportAgentBytes(snap, { format, sparseEncoding });
+  const bytes = batchAgents
+    ? encodeModel(wrapBatchAgents(exportAgent(snap, { format, sparseEncoding }), snap.architecture))
+    : exportAgentBytes(snap, { format, sparseEncoding });
   writeOnnxFile(out, bytes);
   return bytes.length;
 }

@@ -43,7 +43,8 @@ const RESHAPING = new Set(['Unsqueeze', 'Squeeze', 'Reshape', 'Flatten', 'Identi
 export function agentFlops(model: ModelProto): FlopCount {
   const tensors = new Map<string, TensorReport>(inspectModel(model).tensors.map((t) => [t.name, t]));
   const constantInts = new Map<string, number[]>();
-  for (const t of model.graph.initializer) if (t.int64Data?.length || t.rawData?.length) constantInts.set(t.name, int64s(t));
+  for (const t of model.graph.initializer)
+    if (t.int64Data?.length || t.rawData?.length) constantInts.set(t.name, int64s(t));
   for (const n of model.graph.node) {
     const value = n.opType === 'Constant' ? n.attribute.find((a) => a.name === 'value')?.t : undefined;
     if (value && n.output[0]) constantInts.set(n.output[0], int64s(value));
@@ -74,7 +75,10 @@ export function agentFlops(model: ModelProto): FlopCount {
       const hidden = Number(node.attribute.find((a) => a.name === 'hidden_size')?.i ?? 0);
       const w = tensors.get(in1);
       const r = tensors.get(in2);
-      add((w ? 2 * w.size : 0) + (r ? 2 * r.size : 0) + GRU_ELEMENTWISE_PER_UNIT * hidden, (w ? 2 * w.nnz : 0) + (r ? 2 * r.nnz : 0) + GRU_ELEMENTWISE_PER_UNIT * hidden);
+      add(
+        (w ? 2 * w.size : 0) + (r ? 2 * r.size : 0) + GRU_ELEMENTWISE_PER_UNIT * hidden,
+        (w ? 2 * w.nnz : 0) + (r ? 2 * r.nnz : 0) + GRU_ELEMENTWISE_PER_UNIT * hidden,
+      );
       for (const o of node.output) if (o) width.set(o, hidden);
     } else if (node.opType === 'Split') {
       const parts = constantInts.get(in1) ?? node.attribute.find((a) => a.name === 'split')?.ints?.map(Number);

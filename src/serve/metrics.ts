@@ -79,7 +79,13 @@ export class ServeMetrics {
     return {
       decisionsPerSec: count / span,
       windowS: span,
-      latencyMs: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.length ? (sorted[sorted.length - 1] as number) : 0, samples: sorted.length },
+      latencyMs: {
+        p50: quantile(sorted, 0.5),
+        p90: quantile(sorted, 0.9),
+        p99: quantile(sorted, 0.99),
+        max: sorted.length ? (sorted[sorted.length - 1] as number) : 0,
+        samples: sorted.length,
+      },
       decisions: this.decisions,
       responses: { ...this.responses },
     };
@@ -88,7 +94,8 @@ export class ServeMetrics {
   /** Zero the slots of the seconds that passed since the last event. */
   private advance(): void {
     const second = Math.floor(this.now() / 1000);
-    for (let s = this.lastSecond + 1; s <= second && s <= this.lastSecond + this.perSecond.length; s++) this.perSecond[s % this.perSecond.length] = 0;
+    for (let s = this.lastSecond + 1; s <= second && s <= this.lastSecond + this.perSecond.length; s++)
+      this.perSecond[s % this.perSecond.length] = 0;
     if (second > this.lastSecond) this.lastSecond = second;
   }
 }

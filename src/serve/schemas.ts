@@ -18,7 +18,12 @@ export interface StepBody {
 
 /** `n` arrays of `size` items of `item`. */
 function matrix(n: number, size: number, item: object): object {
-  return { type: 'array', minItems: n, maxItems: n, items: { type: 'array', minItems: size, maxItems: size, items: item } };
+  return {
+    type: 'array',
+    minItems: n,
+    maxItems: n,
+    items: { type: 'array', minItems: size, maxItems: size, items: item },
+  };
 }
 
 /** The step body's schema for a model. */
@@ -45,7 +50,13 @@ export const SESSION_PARAMS_SCHEMA = {
 } as const;
 
 /** Validator options: no coercion ("1" stays a string and is refused), no silent removal of unknown keys, finite numbers only. */
-export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, strictNumbers: true } as const;
+export const AJV_OPTIONS = {
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: false,
+  allErrors: false,
+  strictNumbers: true,
+} as const;
 
 /** The step answer's schema (fastify serialises replies with it: faster than JSON.stringify, and nothing else leaks out). */
 export const STEP_REPLY_SCHEMA = {

@@ -59,12 +59,22 @@ const INPUT_CODES = new Set(['E_NO_ACTION', 'E_NUMERIC', 'E_SHAPE']);
  */
 export function buildServer(policy: StatelessPolicy, options: ServeOptions = {}): FastifyInstance {
   const o = { ...SERVE_DEFAULTS, ...options };
-  if (!Number.isInteger(o.bodyLimit) || o.bodyLimit < 1) throw new RangeError(`buildServer: bodyLimit must be a positive integer, got ${o.bodyLimit}`);
+  if (!Number.isInteger(o.bodyLimit) || o.bodyLimit < 1)
+    throw new RangeError(`buildServer: bodyLimit must be a positive integer, got ${o.bodyLimit}`);
   const meta = policy.metadata;
-  const sessions = new SessionTable({ ttlMs: o.ttlMs, maxSessions: o.maxSessions, initialState: () => policy.initialState() });
+  const sessions = new SessionTable({
+    ttlMs: o.ttlMs,
+    maxSessions: o.maxSessions,
+    initialState: () => policy.initialState(),
+  });
   const batcher = new StepBatcher(policy, { maxSessions: o.maxBatch });
   const metrics = new ServeMetrics();
-  const app = Fastify({ bodyLimit: o.bodyLimit, logger: false, ajv: { customOptions: AJV_OPTIONS }, requestTimeout: 30_000 });
+  const app = Fastify({
+    bodyLimit: o.bodyLimit,
+    logger: false,
+    ajv: { customOptions: AJV_OPTIONS },
+    requestTimeout: 30_000,
+  });
   const sweeper = setInterval(() => sessions.sweep(), Math.max(1000, Math.min(o.ttlMs / 4, 30_000)));
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
@@ -78,52 +88,110 @@ export function buildServer(policy: StatelessPolicy, options: ServeOptions = {})
     // fastify's own refusals first (some of its errors are RangeErrors): schema, JSON, size, media type
     const status = (err as FastifyError).statusCode;
     if ((err as FastifyError).validation) return reply.code(400).send({ error: 'E_BAD_REQUEST', message: err.message });
-    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: status === 413 ? 'E_TOO_LARGE' : status === 415 ? 'E_MEDIA_TYPE' : 'E_BAD_REQUEST', message: err.message });
-    if (err instanceof ToolkitError && INPUT_CODES.has(err.code)) return reply.code(400).send({ error: err.code, message: err.message });
+    if (status && status >= 400 && status < 500)
+      return reply.code(status).send({
+        error: status === 413 ? 'E_TOO_LARGE' : status === 415 ? 'E_MEDIA_TYPE' : 'E_BAD_REQUEST',
+        message: err.message,
+      });
+    if (err instanceof ToolkitError && INPUT_CODES.has(err.code))
+      return reply.code(400).send({ error: err.code, message: err.message });
     options.onInternalError?.(err);
     return reply.code(500).send({ error: err instanceof ToolkitError ? err.code : 'E_INTERNAL', message: err.message });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'E_NO_ROUTE', message: `no route ${req.method} ${req.url}; the routes are POST /sessions, POST /sessions/:id/step, DELETE /sessions/:id, GET /healthz, GET /metrics` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: 'E_NO_ROUTE',
+      message: `no route ${req.method} ${req.url}; the routes are POST /sessions, POST /sessions/:id/step, DELETE /sessions/:id, GET /healthz, GET /metrics`,
+    }),
+  );
 
-  const unknown = (id: string): Refusal => new Refusal(404, 'E_NO_SESSION', `no open session '${id}': it was never opened, was closed, or expired after ${o.ttlMs} ms idle; open a new one with POST /sessions`);
+  const unknown = (id: string): Refusal =>
+    new Refusal(
+      404,
+      'E_NO_SESSION',
+      `no open session '${id}': it was never opened, was closed, or expired after ${o.ttlMs} ms idle; open a new one with POST /sessions`,
+    );
 
   app.post('/sessions', async (_req, reply) => {
     const s = sessions.open();
-    if (!s) throw new Refusal(503, 'E_FULL', `${o.maxSessions} sessions are open, the server's limit; close finished sessions (DELETE /sessions/:id) or start it with a larger --max-sessions`);
-    return reply.code(201).send({ session: s.id, nAgents: meta.nAgents, nActions: meta.nActions, obsSize: meta.inputLayout.obs, ttlMs: o.ttlMs });
-  });
-
-  app.post<{ Params: { id: string }; Body: StepBody }>('/sessions/:id/step', { schema: { params: SESSION_PARAMS_SCHEMA, body: stepBodySchema(meta), response: { 200: STEP_REPLY_SCHEMA } } }, async (req) => {
-    const s = sessions.use(req.params.id);
-    if (!s) throw unknown(req.params.id);
-    if (s.busy) throw new Refusal(409, 'E_BUSY', `session '${s.id}' has a step in flight; send its next step after the answer to this one`);
-    const { obs, avail } = req.body;
-    const obsF = obs.map((row) => Float32Array.from(row));
-    obsF.forEach((row, i) => row.forEach((v, j) => {
-      if (!Number.isFinite(v)) throw new Refusal(400, 'E_NUMERIC', `body/obs/${i}/${j} is ${obs[i]![j]}, beyond the float32 range`);
-    }));
-    const availU = avail?.map((row, i) => {
-      if (!row.includes(1)) throw new Refusal(400, 'E_NO_ACTION', `body/avail/${i}: agent ${i} has no available action; every agent needs at least one`);
-      return Uint8Array.from(row);
+    if (!s)
+      throw new Refusal(
+        503,
+        'E_FULL',
+        `${o.maxSessions} sessions are open, the server's limit; close finished sessions (DELETE /sessions/:id) or start it with a larger --max-sessions`,
+      );
+    return reply.code(201).send({
+      session: s.id,
+      nAgents: meta.nAgents,
+      nActions: meta.nActions,
+      obsSize: meta.inputLayout.obs,
+      ttlMs: o.ttlMs,
     });
-    s.busy = true;
-    try {
-      const d = await batcher.step({ obs: obsF, ...(availU ? { avail: availU } : {}), state: s.state });
-      s.state = d.state;
-      s.steps++;
-      const a = meta.nActions;
-      return { actions: d.actions, step: s.steps, ...(req.body.qValues ? { qValues: d.actions.map((_, i) => Array.from(d.qValues.subarray(i * a, (i + 1) * a))) } : {}) };
-    } finally {
-      sessions.finish(s);
-    }
   });
 
-  app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params: SESSION_PARAMS_SCHEMA } }, async (req, reply) => {
-    if (!sessions.close(req.params.id)) throw unknown(req.params.id);
-    return reply.code(204).send();
-  });
+  app.post<{ Params: { id: string }; Body: StepBody }>(
+    '/sessions/:id/step',
+    { schema: { params: SESSION_PARAMS_SCHEMA, body: stepBodySchema(meta), response: { 200: STEP_REPLY_SCHEMA } } },
+    async (req) => {
+      const s = sessions.use(req.params.id);
+      if (!s) throw unknown(req.params.id);
+      if (s.busy)
+        throw new Refusal(
+          409,
+          'E_BUSY',
+          `session '${s.id}' has a step in flight; send its next step after the answer to this one`,
+        );
+      const { obs, avail } = req.body;
+      const obsF = obs.map((row) => Float32Array.from(row));
+      obsF.forEach((row, i) =>
+        row.forEach((v, j) => {
+          if (!Number.isFinite(v))
+            throw new Refusal(400, 'E_NUMERIC', `body/obs/${i}/${j} is ${obs[i]![j]}, beyond the float32 range`);
+        }),
+      );
+      const availU = avail?.map((row, i) => {
+        if (!row.includes(1))
+          throw new Refusal(
+            400,
+            'E_NO_ACTION',
+            `body/avail/${i}: agent ${i} has no available action; every agent needs at least one`,
+          );
+        return Uint8Array.from(row);
+      });
+      s.busy = true;
+      try {
+        const d = await batcher.step({ obs: obsF, ...(availU ? { avail: availU } : {}), state: s.state });
+        s.state = d.state;
+        s.steps++;
+        const a = meta.nActions;
+        return {
+          actions: d.actions,
+          step: s.steps,
+          ...(req.body.qValues
+            ? { qValues: d.actions.map((_, i) => Array.from(d.qValues.subarray(i * a, (i + 1) * a))) }
+            : {}),
+        };
+      } finally {
+        sessions.finish(s);
+      }
+    },
+  );
 
-  app.get('/healthz', async () => ({ status: 'ok', engine: policy.engine, env: meta.env, sessions: sessions.counts.open }));
+  app.delete<{ Params: { id: string } }>(
+    '/sessions/:id',
+    { schema: { params: SESSION_PARAMS_SCHEMA } },
+    async (req, reply) => {
+      if (!sessions.close(req.params.id)) throw unknown(req.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    engine: policy.engine,
+    env: meta.env,
+    sessions: sessions.counts.open,
+  }));
 
   app.get('/metrics', async () => {
     const b = batcher.stats;
@@ -131,7 +199,14 @@ export function buildServer(policy: StatelessPolicy, options: ServeOptions = {})
     return {
       ...metrics.snapshot(),
       sessions: sessions.counts,
-      batching: { engineCalls: b.calls, steps: b.steps, queued: b.queued, sessionsPerCall: b.calls ? b.steps / b.calls : 0, maxBatch: o.maxBatch, batchesSessions: policy.batchesSessions },
+      batching: {
+        engineCalls: b.calls,
+        steps: b.steps,
+        queued: b.queued,
+        sessionsPerCall: b.calls ? b.steps / b.calls : 0,
+        maxBatch: o.maxBatch,
+        batchesSessions: policy.batchesSessions,
+      },
       engine: policy.engine,
       memory: { rssBytes: m.rss, heapUsedBytes: m.heapUsed },
     };

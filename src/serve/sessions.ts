@@ -50,8 +50,10 @@ export class SessionTable {
 
   /** @throws RangeError when `ttlMs` or `maxSessions` is not a positive integer. */
   constructor(private readonly options: SessionTableOptions) {
-    if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1) throw new RangeError(`SessionTable: ttlMs must be a positive integer, got ${options.ttlMs}`);
-    if (!Number.isInteger(options.maxSessions) || options.maxSessions < 1) throw new RangeError(`SessionTable: maxSessions must be a positive integer, got ${options.maxSessions}`);
+    if (!Number.isInteger(options.ttlMs) || options.ttlMs < 1)
+      throw new RangeError(`SessionTable: ttlMs must be a positive integer, got ${options.ttlMs}`);
+    if (!Number.isInteger(options.maxSessions) || options.maxSessions < 1)
+      throw new RangeError(`SessionTable: maxSessions must be a positive integer, got ${options.maxSessions}`);
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -59,7 +61,13 @@ export class SessionTable {
   open(): ServeSession | undefined {
     if (this.sessions.size >= this.options.maxSessions) this.sweep();
     if (this.sessions.size >= this.options.maxSessions) return undefined;
-    const session: ServeSession = { id: randomUUID(), state: this.options.initialState(), steps: 0, lastUsed: this.now(), busy: false };
+    const session: ServeSession = {
+      id: randomUUID(),
+      state: this.options.initialState(),
+      steps: 0,
+      lastUsed: this.now(),
+      busy: false,
+    };
     this.sessions.set(session.id, session);
     this.opened++;
     return session;

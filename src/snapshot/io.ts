@@ -1,7 +1,12 @@
 /** Reading and writing {@link AgentSnapshot}s as tensor files (`*.snapshot`). */
 import { readTensorFile, writeTensorFile, type StoredArray } from '../util/tensor-file.js';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
-import { RNN_AGENT_TENSORS, type AgentSnapshot, type SnapshotTensor, type RnnAgentTensorName } from '@mast-toolkit/runtime/internal/snapshot/types';
+import {
+  RNN_AGENT_TENSORS,
+  type AgentSnapshot,
+  type SnapshotTensor,
+  type RnnAgentTensorName,
+} from '@mast-toolkit/runtime/internal/snapshot/types';
 import { validateSnapshot } from './validate.js';
 
 interface SnapshotHeader {
@@ -30,7 +35,12 @@ export function writeSnapshot(path: string, snap: AgentSnapshot): void {
   validateSnapshot(snap);
   const arrays: Record<string, StoredArray> = {};
   for (const name of RNN_AGENT_TENSORS) putSnapshotTensor(arrays, name, snap.tensors[name]);
-  const header: SnapshotHeader = { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata };
+  const header: SnapshotHeader = {
+    format: snap.format,
+    version: snap.version,
+    architecture: snap.architecture,
+    metadata: snap.metadata,
+  };
   writeTensorFile(path, header, arrays);
 }
 

@@ -10,7 +10,15 @@ import { putSnapshotTensor, takeSnapshotTensor } from './io.js';
 import { metadataProblem, tensorProblem } from './validate.js';
 
 /** The QMIX mixer's layers, each a `<name>.weight` `[in, out]` and `<name>.bias` `[out]`. */
-export const QMIX_LAYERS = ['hyperW1.0', 'hyperW1.1', 'hyperB1', 'hyperWf.0', 'hyperWf.1', 'value.0', 'value.1'] as const;
+export const QMIX_LAYERS = [
+  'hyperW1.0',
+  'hyperW1.1',
+  'hyperB1',
+  'hyperWf.0',
+  'hyperWf.1',
+  'value.0',
+  'value.1',
+] as const;
 
 /** A mixing network's architecture. */
 export interface MixerArchitecture {
@@ -45,7 +53,12 @@ export function qmixShapes(a: MixerArchitecture): Record<string, number[]> {
     'value.0': [s, e],
     'value.1': [e, 1],
   };
-  return Object.fromEntries(Object.entries(dims).flatMap(([name, [i, o]]) => [[`${name}.weight`, [i, o]], [`${name}.bias`, [o]]]));
+  return Object.fromEntries(
+    Object.entries(dims).flatMap(([name, [i, o]]) => [
+      [`${name}.weight`, [i, o]],
+      [`${name}.bias`, [o]],
+    ]),
+  );
 }
 
 /**
@@ -55,12 +68,16 @@ export function qmixShapes(a: MixerArchitecture): Record<string, number[]> {
  */
 function check(snap: MixerSnapshot, what: string): void {
   const fail = (msg: string): never => {
-    throw new ToolkitError('E_SNAPSHOT', `${what}: ${msg}`, { hint: 're-create the snapshot from a training run (mast train)' });
+    throw new ToolkitError('E_SNAPSHOT', `${what}: ${msg}`, {
+      hint: 're-create the snapshot from a training run (mast train)',
+    });
   };
-  if (snap.format !== 'mast-mixer-snapshot' || snap.version !== 1) fail(`unsupported format ${String(snap.format)} v${String(snap.version)}`);
+  if (snap.format !== 'mast-mixer-snapshot' || snap.version !== 1)
+    fail(`unsupported format ${String(snap.format)} v${String(snap.version)}`);
   const a = snap.architecture as MixerArchitecture | undefined;
   if (a?.kind !== 'qmix' && a?.kind !== 'vdn') fail(`unsupported mixer kind '${String(a?.kind)}'`);
-  if (!Number.isInteger(a!.nAgents) || a!.nAgents <= 0) fail(`architecture.nAgents must be a positive integer, got ${a!.nAgents}`);
+  if (!Number.isInteger(a!.nAgents) || a!.nAgents <= 0)
+    fail(`architecture.nAgents must be a positive integer, got ${a!.nAgents}`);
   const problem = metadataProblem(snap.metadata);
   if (problem) fail(problem);
   if (a!.kind === 'vdn') return;
@@ -78,16 +95,22 @@ export function writeMixerSnapshot(path: string, snap: MixerSnapshot): void {
   check(snap, path);
   const arrays: Record<string, StoredArray> = {};
   for (const [name, t] of Object.entries(snap.tensors)) putSnapshotTensor(arrays, name, t);
-  writeTensorFile(path, { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata }, arrays);
+  writeTensorFile(
+    path,
+    { format: snap.format, version: snap.version, architecture: snap.architecture, metadata: snap.metadata },
+    arrays,
+  );
 }
 
 /** Load and check a mixer snapshot. */
 export function readMixerSnapshot(path: string): MixerSnapshot {
   const { meta, arrays } = readTensorFile(path);
   const header = meta as Omit<MixerSnapshot, 'tensors'>;
-  if (typeof header !== 'object' || header === null || header.format !== 'mast-mixer-snapshot') throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
+  if (typeof header !== 'object' || header === null || header.format !== 'mast-mixer-snapshot')
+    throw new ToolkitError('E_SNAPSHOT', `${path} is not a mixer snapshot (format '${header?.format}')`);
   const tensors: Record<string, SnapshotTensor> = {};
-  for (const name of Object.keys(arrays)) if (!name.endsWith('#mask')) tensors[name] = takeSnapshotTensor(arrays, name) as SnapshotTensor;
+  for (const name of Object.keys(arrays))
+    if (!name.endsWith('#mask')) tensors[name] = takeSnapshotTensor(arrays, name) as SnapshotTensor;
   const snap: MixerSnapshot = { ...header, tensors };
   check(snap, path);
   return snap;

@@ -3,7 +3,14 @@
  * tests and benchmarks that need a realistic agent network without training one.
  */
 import type { Rng } from '../util/rng.js';
-import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type RnnAgentTensorName, type SnapshotTensor } from '@mast-toolkit/runtime/internal/snapshot/types';
+import {
+  MASKED_AGENT_TENSORS,
+  RNN_AGENT_TENSORS,
+  type AgentSnapshot,
+  type RnnAgentArchitecture,
+  type RnnAgentTensorName,
+  type SnapshotTensor,
+} from '@mast-toolkit/runtime/internal/snapshot/types';
 import { expectedShapes } from './validate.js';
 
 /**

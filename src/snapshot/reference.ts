@@ -27,8 +27,10 @@ export function referenceStep(
   const nIn = inputSize(arch);
   const h = arch.hidden;
   const nA = arch.nActions;
-  if (inputs.length !== batch * nIn) throw new ShapeError(`referenceStep: inputs has ${inputs.length} values, expected ${batch}×${nIn}`);
-  if (hidden.length !== batch * h) throw new ShapeError(`referenceStep: hidden has ${hidden.length} values, expected ${batch}×${h}`);
+  if (inputs.length !== batch * nIn)
+    throw new ShapeError(`referenceStep: inputs has ${inputs.length} values, expected ${batch}×${nIn}`);
+  if (hidden.length !== batch * h)
+    throw new ShapeError(`referenceStep: hidden has ${hidden.length} values, expected ${batch}×${h}`);
   const t = snap.tensors;
   const w1 = t['fc1.weight'].values;
   const b1 = t['fc1.bias'].values;

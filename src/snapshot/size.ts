@@ -19,7 +19,10 @@ export function storedParameters(tensors: Readonly<Record<string, SnapshotTensor
  * dense-stored file read back) counts its nonzero values, as `mast inspect` does on dense storage. `mast inspect`, `mast eval`, `mast import` and the `mast.density` entry of
  * an exported model's metadata all give this figure.
  */
-export function agentWeightDensity(tensors: Readonly<Record<string, SnapshotTensor>>, names: readonly string[]): number {
+export function agentWeightDensity(
+  tensors: Readonly<Record<string, SnapshotTensor>>,
+  names: readonly string[],
+): number {
   let [active, size] = [0, 0];
   for (const name of names) {
     const t = tensors[name];

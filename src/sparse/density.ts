@@ -75,23 +75,39 @@ function roundToTotal(exact: number[], sizes: number[], target: number): number[
  * @throws RangeError for an empty layer list, bad shapes or a density outside (0, 1];
  *   UnknownNameError for an unknown distribution.
  */
-export function allocateDensities(layers: readonly LayerShape[], density: number, distribution: string): Record<string, LayerAllocation> {
-  if (!(DISTRIBUTIONS as readonly string[]).includes(distribution)) throw new UnknownNameError('density distribution', distribution, DISTRIBUTIONS);
-  if (!(density > 0 && density <= 1)) throw new RangeError(`allocateDensities: density must be in (0, 1], got ${density}`);
+export function allocateDensities(
+  layers: readonly LayerShape[],
+  density: number,
+  distribution: string,
+): Record<string, LayerAllocation> {
+  if (!(DISTRIBUTIONS as readonly string[]).includes(distribution))
+    throw new UnknownNameError('density distribution', distribution, DISTRIBUTIONS);
+  if (!(density > 0 && density <= 1))
+    throw new RangeError(`allocateDensities: density must be in (0, 1], got ${density}`);
   if (layers.length === 0) throw new RangeError('allocateDensities: no layers given');
   for (const l of layers) {
     if (l.shape.length === 0 || l.shape.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new RangeError(`allocateDensities: layer '${l.name}' has shape [${l.shape}]; dimensions must be positive integers`);
+      throw new RangeError(
+        `allocateDensities: layer '${l.name}' has shape [${l.shape}]; dimensions must be positive integers`,
+      );
     }
   }
   const sizes = layers.map((l) => l.shape.reduce((a, b) => a * b, 1));
   const scales = layers.map((l) => l.shape.reduce((a, b) => a + b, 0) / l.shape.reduce((a, b) => a * b, 1));
   const densities = distribution === 'uniform' ? sizes.map(() => density) : erkDensities(sizes, scales, density);
   const target = Math.max(layers.length, Math.round(density * sizes.reduce((a, b) => a + b, 0)));
-  const active = roundToTotal(densities.map((d, i) => d * (sizes[i] as number)), sizes, target);
+  const active = roundToTotal(
+    densities.map((d, i) => d * (sizes[i] as number)),
+    sizes,
+    target,
+  );
   const out: Record<string, LayerAllocation> = {};
   layers.forEach((l, i) => {
-    out[l.name] = { density: (active[i] as number) / (sizes[i] as number), active: active[i] as number, size: sizes[i] as number };
+    out[l.name] = {
+      density: (active[i] as number) / (sizes[i] as number),
+      active: active[i] as number,
+      size: sizes[i] as number,
+    };
   });
   return out;
 }

@@ -19,7 +19,9 @@ export class ExplorationRecord {
       return;
     }
     if (seen.length !== mask.length) {
-      throw new RangeError(`ExplorationRecord: '${name}' has ${seen.length} entries but the mask observed has ${mask.length}`);
+      throw new RangeError(
+        `ExplorationRecord: '${name}' has ${seen.length} entries but the mask observed has ${mask.length}`,
+      );
     }
     for (let i = 0; i < mask.length; i++) seen[i] = (seen[i] as number) | (mask[i] as number);
   }

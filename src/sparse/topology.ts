@@ -33,11 +33,19 @@ function ranked(mask: Uint8Array, want: number, score: Float32Array, descending:
  * Move up to `count` connections of one tensor: drop the active ones of lowest `dropScore`, grow the
  * inactive ones of highest `growScore`. `count` is capped by the active and the inactive counts.
  */
-export function updateMask(mask: Uint8Array, dropScore: Float32Array, growScore: Float32Array, count: number): MaskUpdate {
+export function updateMask(
+  mask: Uint8Array,
+  dropScore: Float32Array,
+  growScore: Float32Array,
+  count: number,
+): MaskUpdate {
   if (dropScore.length !== mask.length || growScore.length !== mask.length) {
-    throw new RangeError(`updateMask: mask has ${mask.length} entries but the scores have ${dropScore.length} and ${growScore.length}`);
+    throw new RangeError(
+      `updateMask: mask has ${mask.length} entries but the scores have ${dropScore.length} and ${growScore.length}`,
+    );
   }
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`updateMask: count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`updateMask: count must be a non-negative integer, got ${count}`);
   let active = 0;
   for (let i = 0; i < mask.length; i++) active += mask[i] as number;
   const swapped = Math.min(count, active, mask.length - active);

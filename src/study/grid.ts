@@ -16,7 +16,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { ALGORITHMS, SPARSITY_MODES, configHash, parseConfig, resolveConfig, type Algorithm, type DeepPartial, type SparsityMode, type TrainConfig } from '../config/index.js';
+import {
+  ALGORITHMS,
+  SPARSITY_MODES,
+  configHash,
+  parseConfig,
+  resolveConfig,
+  type Algorithm,
+  type DeepPartial,
+  type SparsityMode,
+  type TrainConfig,
+} from '../config/index.js';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { isUserEnvId, makeEnv } from '../envs/registry.js';
 
@@ -90,16 +100,33 @@ function runDir(base: string, key: string): { dir: string; displaced: string | n
   return { dir: `${base}-${key.slice(0, 8)}`, displaced: base };
 }
 
-const KEYS = ['dir', 'preset', 'steps', 'seeds', 'envs', 'algs', 'modes', 'densities', 'overrides', 'envOverrides', 'finalTests', 'solvedReturn'] as const;
+const KEYS = [
+  'dir',
+  'preset',
+  'steps',
+  'seeds',
+  'envs',
+  'algs',
+  'modes',
+  'densities',
+  'overrides',
+  'envOverrides',
+  'finalTests',
+  'solvedReturn',
+] as const;
 
 /** Check a parsed study file; unknown keys, names and out-of-range values are {@link ConfigError}s. */
 export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${what} must be a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${what} must be a JSON object`);
   const o = raw as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(KEYS as readonly string[]).includes(k)) throw new ConfigError(`${what}: unknown key '${k}'`, { hint: `keys are ${KEYS.join(', ')}` });
+  for (const k of Object.keys(o))
+    if (!(KEYS as readonly string[]).includes(k))
+      throw new ConfigError(`${what}: unknown key '${k}'`, { hint: `keys are ${KEYS.join(', ')}` });
   const list = <T>(key: string, check: (v: unknown) => v is T, fallback?: T[]): T[] => {
     const v = o[key] ?? fallback;
-    if (!Array.isArray(v) || v.length === 0 || !v.every(check)) throw new ConfigError(`${what}: '${key}' must be a non-empty list`, { hint: `got ${JSON.stringify(o[key])}` });
+    if (!Array.isArray(v) || v.length === 0 || !v.every(check))
+      throw new ConfigError(`${what}: '${key}' must be a non-empty list`, { hint: `got ${JSON.stringify(o[key])}` });
     return v;
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
@@ -118,17 +145,26 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     finalTests: o.finalTests === undefined ? 1 : typeof o.finalTests === 'number' ? o.finalTests : NaN,
     solvedReturn: o.solvedReturn === undefined ? null : typeof o.solvedReturn === 'number' ? o.solvedReturn : NaN,
   };
-  if (!Number.isInteger(study.steps) || study.steps < 1) throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
+  if (!Number.isInteger(study.steps) || study.steps < 1)
+    throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
   if (!Number.isInteger(study.finalTests) || study.finalTests < 1) {
-    throw new ConfigError(`${what}: 'finalTests' must be a positive integer, got ${JSON.stringify(o.finalTests)}`, { hint: 'the number of last test phases a final return averages; 1 is the last test alone' });
+    throw new ConfigError(`${what}: 'finalTests' must be a positive integer, got ${JSON.stringify(o.finalTests)}`, {
+      hint: 'the number of last test phases a final return averages; 1 is the last test alone',
+    });
   }
   if (study.solvedReturn !== null && !Number.isFinite(study.solvedReturn)) {
-    throw new ConfigError(`${what}: 'solvedReturn' must be a number, got ${JSON.stringify(o.solvedReturn)}`, { hint: 'the training return at which a run counts as solved, or leave it out' });
+    throw new ConfigError(`${what}: 'solvedReturn' must be a number, got ${JSON.stringify(o.solvedReturn)}`, {
+      hint: 'the training return at which a run counts as solved, or leave it out',
+    });
   }
-  for (const a of study.algs) if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);
-  for (const m of study.modes) if (!(SPARSITY_MODES as readonly string[]).includes(m)) throw new UnknownNameError('sparsity mode', m, SPARSITY_MODES);
+  for (const a of study.algs)
+    if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);
+  for (const m of study.modes)
+    if (!(SPARSITY_MODES as readonly string[]).includes(m))
+      throw new UnknownNameError('sparsity mode', m, SPARSITY_MODES);
   for (const env of study.envs) if (!isUserEnvId(env)) makeEnv(env); // an unknown id fails here, naming the known ones (a user environment is made by its runs)
-  for (const env of Object.keys(study.envOverrides)) if (!study.envs.includes(env)) throw new ConfigError(`${what}: envOverrides names '${env}', which is not in envs`);
+  for (const env of Object.keys(study.envOverrides))
+    if (!study.envs.includes(env)) throw new ConfigError(`${what}: envOverrides names '${env}', which is not in envs`);
   return study;
 }
 
@@ -141,7 +177,9 @@ export function readStudy(path: string): StudyConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, { hint: 'give a JSON file as described in docs/studies.md' });
+    throw new ConfigError(`cannot read the study ${path}: ${(e as Error).message}`, {
+      hint: 'give a JSON file as described in docs/studies.md',
+    });
   }
   const study = parseStudy(raw, path);
   return { ...study, dir: isAbsolute(study.dir) ? study.dir : join(dirname(path), study.dir) };
@@ -170,7 +208,10 @@ export function selectStudy(study: StudyConfig, selection: StudySelection): Stud
     const wanted = selection[key] as T[] | undefined;
     if (wanted === undefined) return [...own];
     for (const v of wanted) {
-      if (!own.includes(v)) throw new ConfigError(`--${key}: ${JSON.stringify(v)} is not among the study's ${key}`, { hint: `the study has ${own.join(', ')}` });
+      if (!own.includes(v))
+        throw new ConfigError(`--${key}: ${JSON.stringify(v)} is not among the study's ${key}`, {
+          hint: `the study has ${own.join(', ')}`,
+        });
     }
     return own.filter((v) => wanted.includes(v));
   };
@@ -197,10 +238,25 @@ export function studyRuns(study: StudyConfig): StudyRun[] {
       for (const mode of study.modes) {
         for (const density of mode === 'dense' ? [1] : study.densities) {
           for (const seed of study.seeds) {
-            const config = resolveConfig(study.preset, { env, alg, seed, steps: study.steps }, study.overrides, study.envOverrides[env] ?? {}, { sparsity: { mode, density } });
+            const config = resolveConfig(
+              study.preset,
+              { env, alg, seed, steps: study.steps },
+              study.overrides,
+              study.envOverrides[env] ?? {},
+              { sparsity: { mode, density } },
+            );
             const name = mode === 'dense' ? `dense-s${seed}` : `${mode}-d${density}-s${seed}`;
             const key = settingsKey(config);
-            runs.push({ env, alg, mode, density, seed, ...runDir(join(study.dir, env.replace(/\//g, '_'), alg, name), key), config, key });
+            runs.push({
+              env,
+              alg,
+              mode,
+              density,
+              seed,
+              ...runDir(join(study.dir, env.replace(/\//g, '_'), alg, name), key),
+              config,
+              key,
+            });
           }
         }
       }

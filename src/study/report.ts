@@ -124,17 +124,33 @@ function meanParameters(dirs: readonly string[]): number | null {
  * A mode's test-return curve over its seeds' runs: the mean, and a ± std band with two seeds or more,
  * clamped to the environment's return range and to the seeds' lowest and highest return at each step.
  */
-export function returnCurve(mode: SparsityMode, runs: readonly (readonly MetricsRow[])[], range: readonly [number, number] | undefined): Series {
+export function returnCurve(
+  mode: SparsityMode,
+  runs: readonly (readonly MetricsRow[])[],
+  range: readonly [number, number] | undefined,
+): Series {
   const stats = runs[0]!
     .map((row, i) => {
       const values = runs.map((r) => r[i]?.testReturn ?? NaN).filter(Number.isFinite);
-      return { t: row.tEnv, ...meanStd(values), lo: Math.max(range?.[0] ?? -Infinity, Math.min(...values)), hi: Math.min(range?.[1] ?? Infinity, Math.max(...values)) };
+      return {
+        t: row.tEnv,
+        ...meanStd(values),
+        lo: Math.max(range?.[0] ?? -Infinity, Math.min(...values)),
+        hi: Math.min(range?.[1] ?? Infinity, Math.max(...values)),
+      };
     })
     .filter((p) => Number.isFinite(p.mean));
   return {
     name: mode,
     points: stats.map((p): [number, number] => [p.t, p.mean]),
-    band: runs.length > 1 ? stats.map((p): [number, number, number] => [p.t, Math.max(p.lo, p.mean - p.std), Math.min(p.hi, p.mean + p.std)]) : undefined,
+    band:
+      runs.length > 1
+        ? stats.map((p): [number, number, number] => [
+            p.t,
+            Math.max(p.lo, p.mean - p.std),
+            Math.min(p.hi, p.mean + p.std),
+          ])
+        : undefined,
     colorIndex: SPARSITY_MODES.indexOf(mode),
   };
 }
@@ -149,15 +165,21 @@ export function studyReport(study: StudyConfig): StudyReport {
   const groups = new Map<string, typeof done>();
   for (const r of done) groups.set(groupKey(r.run), [...(groups.get(groupKey(r.run)) ?? []), r]);
   const finalRows = (rows: MetricsRow[]): MetricsRow[] => rows.slice(Math.max(1, rows.length - study.finalTests));
-  const finalReturn = (g: typeof done): number[] => g.map((r) => meanStd(finalRows(r.metrics).map((m) => m.testReturn)).mean);
+  const finalReturn = (g: typeof done): number[] =>
+    g.map((r) => meanStd(finalRows(r.metrics).map((m) => m.testReturn)).mean);
   const finalWinRate = (rows: MetricsRow[]): number | null => {
-    const wins = finalRows(rows).map((m) => m.testWinRate).filter((w): w is number => typeof w === 'number');
+    const wins = finalRows(rows)
+      .map((m) => m.testWinRate)
+      .filter((w): w is number => typeof w === 'number');
     return wins.length > 0 ? meanStd(wins).mean : null;
   };
 
   const rows: ReportRow[] = [];
   for (const env of study.envs) {
-    const envReportsWins = reportsWins(env, done.filter((r) => r.run.env === env)); // runs before 2026-11-30 logged 0 where there are no wins
+    const envReportsWins = reportsWins(
+      env,
+      done.filter((r) => r.run.env === env),
+    ); // runs before 2026-11-30 logged 0 where there are no wins
     for (const alg of study.algs) {
       const dense = groups.get(`${env}|${alg}|dense|1`) ?? [];
       const denseMean = dense.length > 0 ? meanStd(finalReturn(dense)).mean : null;
@@ -185,8 +207,13 @@ export function studyReport(study: StudyConfig): StudyReport {
             size: parameters === null || denseParameters === null ? null : parameters / denseParameters,
             trainFlops: meanStd(last.map((r) => r.trainFlopsRatio)).mean,
             inferenceFlops: meanStd(last.map((r) => r.inferenceFlopsRatio)).mean,
-            explored: last.every((r) => r.exploredFraction !== undefined) ? meanStd(last.map((r) => r.exploredFraction as number)).mean : null,
-            solved: solvedSummary(g.map((r) => r.metrics), study.solvedReturn),
+            explored: last.every((r) => r.exploredFraction !== undefined)
+              ? meanStd(last.map((r) => r.exploredFraction as number)).mean
+              : null,
+            solved: solvedSummary(
+              g.map((r) => r.metrics),
+              study.solvedReturn,
+            ),
           });
         }
       }
@@ -201,7 +228,15 @@ export function studyReport(study: StudyConfig): StudyReport {
       for (const density of study.densities) {
         const curves = study.modes.flatMap((mode) => {
           const g = groups.get(`${env}|${alg}|${mode}|${mode === 'dense' ? 1 : density}`) ?? [];
-          return g.length === 0 ? [] : [returnCurve(mode, g.map((r) => r.metrics), builtInEnvInfo(env)?.returnRange)];
+          return g.length === 0
+            ? []
+            : [
+                returnCurve(
+                  mode,
+                  g.map((r) => r.metrics),
+                  builtInEnvInfo(env)?.returnRange,
+                ),
+              ];
         });
         if (curves.length === 0) continue;
         const name = `${env.replace(/\//g, '_')}-${alg}-d${density}`;
@@ -214,10 +249,19 @@ export function studyReport(study: StudyConfig): StudyReport {
         const dense = curves.find((c) => c.name === 'dense');
         const sparse = curves.filter((c) => c.name !== 'dense');
         if (!dense || sparse.length === 0) continue;
-        const ys = curves.flatMap((c) => [...c.points.map((p) => p[1]), ...(c.band ?? []).flatMap((b) => [b[1], b[2]])]);
+        const ys = curves.flatMap((c) => [
+          ...c.points.map((p) => p[1]),
+          ...(c.band ?? []).flatMap((b) => [b[1], b[2]]),
+        ]);
         figures[`${name}-vs-dense.svg`] = panelGrid({
           title: `${env}, ${alg}, density ${density}: each mode against dense (test return, mean ± std over seeds)`,
-          panels: sparse.map((c) => ({ title: c.name, xLabel: 'environment steps', yLabel: 'test return', series: [dense, c], yRange: [Math.min(...ys), Math.max(...ys)] })),
+          panels: sparse.map((c) => ({
+            title: c.name,
+            xLabel: 'environment steps',
+            yLabel: 'test return',
+            series: [dense, c],
+            yRange: [Math.min(...ys), Math.max(...ys)],
+          })),
         });
       }
     }
@@ -230,11 +274,15 @@ const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toF
 /** Size relative to dense, with dense's own count of parameters: `1 (41,283)`. */
 const sizeCell = (r: ReportRow): string => {
   if (r.size === null) return '–';
-  return r.mode === 'dense' && r.parameters !== null ? `1 (${Math.round(r.parameters).toLocaleString('en-US')})` : r.size.toFixed(3);
+  return r.mode === 'dense' && r.parameters !== null
+    ? `1 (${Math.round(r.parameters).toLocaleString('en-US')})`
+    : r.size.toFixed(3);
 };
 
 const solvedCell = (r: ReportRow): string =>
-  r.solved === null ? '' : ` ${r.solved.seeds}/${r.seedsDone}${r.solved.medianStep === null ? '' : `, median step ${Math.round(r.solved.medianStep).toLocaleString('en-US')}`} |`;
+  r.solved === null
+    ? ''
+    : ` ${r.solved.seeds}/${r.seedsDone}${r.solved.medianStep === null ? '' : `, median step ${Math.round(r.solved.medianStep).toLocaleString('en-US')}`} |`;
 
 /** The report's tables as Markdown, one per environment and learner. */
 export function reportMarkdown(report: StudyReport): string {
@@ -245,7 +293,9 @@ export function reportMarkdown(report: StudyReport): string {
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
-    out.push(`| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${solvedHead}`);
+    out.push(
+      `| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${solvedHead}`,
+    );
     out.push(`|---|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(

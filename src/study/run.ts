@@ -86,7 +86,13 @@ export interface StudyRunResult {
 export async function runStudy(study: StudyConfig, options: StudyRunOptions = {}): Promise<StudyRunResult> {
   const runs = studyRuns(study);
   const todo = runs.filter((r) => trainedSteps(r.dir) < r.config.steps);
-  const result: StudyRunResult = { runs: runs.length, trained: 0, alreadyDone: runs.length - todo.length, heldElsewhere: 0, completed: false };
+  const result: StudyRunResult = {
+    runs: runs.length,
+    trained: 0,
+    alreadyDone: runs.length - todo.length,
+    heldElsewhere: 0,
+    completed: false,
+  };
   for (const [i, run] of todo.entries()) {
     if (options.signal?.aborted) return result;
     if (trainedSteps(run.dir) >= run.config.steps) continue; // finished by another process meanwhile

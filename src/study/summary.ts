@@ -84,7 +84,9 @@ export function summaryMarkdown(rows: readonly SummaryRow[]): string {
   for (const r of rows) {
     const seeds = Math.max(...Object.values(r.cells).map((c) => c!.seeds));
     const flops = r.trainFlops === null ? '–' : r.trainFlops.toFixed(3);
-    lines.push(`| ${r.study} | ${r.env} | ${r.alg} | ${r.steps.toLocaleString('en-US')} | ${seeds} | ${r.density} | ${modes.map((m) => cellText(r.cells[m])).join(' | ')} | ${flops} |`);
+    lines.push(
+      `| ${r.study} | ${r.env} | ${r.alg} | ${r.steps.toLocaleString('en-US')} | ${seeds} | ${r.density} | ${modes.map((m) => cellText(r.cells[m])).join(' | ')} | ${flops} |`,
+    );
   }
   return `${lines.join('\n')}\n\nFinal return as a share of dense's (above 100% is better than dense, for costs too); a cell with fewer seeds than its study says so.\n`;
 }

@@ -25,19 +25,28 @@ export const nullable = (shape: Shape): Shape => ({ anyOf: [shape, 'null'] });
 export function checkShape(value: unknown, shape: Shape, path = '$'): string[] {
   if (typeof shape === 'string') {
     const ok =
-      shape === 'null' ? value === null : shape === 'integer' ? Number.isInteger(value) : shape === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === shape;
+      shape === 'null'
+        ? value === null
+        : shape === 'integer'
+          ? Number.isInteger(value)
+          : shape === 'number'
+            ? typeof value === 'number' && Number.isFinite(value)
+            : typeof value === shape;
     return ok ? [] : [`${path}: expected ${shape}, got ${JSON.stringify(value)?.slice(0, 60)}`];
   }
   if ('anyOf' in shape) {
     const tries = shape.anyOf.map((s) => checkShape(value, s, path));
-    return tries.some((t) => t.length === 0) ? [] : [`${path}: fits none of ${shape.anyOf.length} shapes (${tries.map((t) => t[0]).join(' | ')})`];
+    return tries.some((t) => t.length === 0)
+      ? []
+      : [`${path}: fits none of ${shape.anyOf.length} shapes (${tries.map((t) => t[0]).join(' | ')})`];
   }
   if ('arrayOf' in shape) {
     if (!Array.isArray(value)) return [`${path}: expected an array`];
     return value.flatMap((v, i) => checkShape(v, shape.arrayOf, `${path}[${i}]`));
   }
   if ('tuple' in shape) {
-    if (!Array.isArray(value) || value.length !== shape.tuple.length) return [`${path}: expected an array of ${shape.tuple.length}`];
+    if (!Array.isArray(value) || value.length !== shape.tuple.length)
+      return [`${path}: expected an array of ${shape.tuple.length}`];
     return value.flatMap((v, i) => checkShape(v, shape.tuple[i] as Shape, `${path}[${i}]`));
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object`];

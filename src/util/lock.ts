@@ -39,7 +39,8 @@ function readOwner(path: string): LockOwner | null | 'unreadable' {
   if (/^\s*\d+\s*$/.test(text)) return { pid: Number(text), host: hostname(), started: '' }; // a bare pid (older study locks)
   try {
     const o = JSON.parse(text) as Partial<LockOwner>;
-    if (Number.isSafeInteger(o.pid) && typeof o.host === 'string') return { pid: o.pid!, host: o.host, started: String(o.started ?? '') };
+    if (Number.isSafeInteger(o.pid) && typeof o.host === 'string')
+      return { pid: o.pid!, host: o.host, started: String(o.started ?? '') };
   } catch {
     // damaged: decided below by its age
   }
@@ -104,7 +105,11 @@ function removeGuarded(path: string, removable: (owner: LockOwner | null | 'unre
 
 /** Take lock file `path` for this process; null when a live process holds it. */
 export function tryLock(path: string): FileLock | null {
-  const record = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() } satisfies LockOwner);
+  const record = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+  } satisfies LockOwner);
   for (let attempt = 0; attempt < 3; attempt++) {
     if (create(path, record)) {
       return {
@@ -136,7 +141,10 @@ export function acquireLock(path: string, what: string): FileLock {
   const lock = tryLock(path);
   if (lock) return lock;
   const owner = lockOwner(path);
-  const who = owner && owner.pid > 0 ? `process ${owner.pid} on ${owner.host}${owner.started ? ` (since ${owner.started})` : ''}` : 'another process';
+  const who =
+    owner && owner.pid > 0
+      ? `process ${owner.pid} on ${owner.host}${owner.started ? ` (since ${owner.started})` : ''}`
+      : 'another process';
   throw new ToolkitError('E_LOCKED', `${what} is in use by ${who}`, {
     hint: `wait for that process to finish or stop it; if it is gone (e.g. on another host), delete ${path}`,
   });
@@ -154,7 +162,8 @@ export function acquireLockFromOtherHost(path: string, what: string): { lock: Fi
   if (free) return { lock: free, displaced: null };
   const owner = readOwner(path);
   if (owner !== null && owner !== 'unreadable' && owner.host !== hostname()) {
-    const same = (o: LockOwner | null | 'unreadable'): boolean => o !== null && o !== 'unreadable' && o.pid === owner.pid && o.host === owner.host && o.started === owner.started;
+    const same = (o: LockOwner | null | 'unreadable'): boolean =>
+      o !== null && o !== 'unreadable' && o.pid === owner.pid && o.host === owner.host && o.started === owner.started;
     if (removeGuarded(path, same)) {
       const lock = tryLock(path);
       if (lock) return { lock, displaced: owner };

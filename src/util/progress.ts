@@ -30,7 +30,11 @@ export interface Progress {
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 /** Create a progress reporter (see the file header for the two display modes). */
@@ -52,7 +56,9 @@ export function createProgress(options: ProgressOptions): Progress {
     const elapsed = first ? (now() - first.time) / 1000 : 0;
     const rate = first && elapsed > 0 ? (current - first.value) / elapsed : 0;
     const eta = rate > 0 ? (total - current) / rate : Infinity;
-    const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('  ');
     const count = `${current}/${options.total} (${Math.floor(frac * 100)}%)`;
     const speed = `${rate > 0 ? rate.toFixed(1) : '?'}/s  eta ${duration(eta)}`;
     const tail = extra ? `  ${extra}` : '';
@@ -62,7 +68,12 @@ export function createProgress(options: ProgressOptions): Progress {
     // a narrow terminal gives up the bar, then the rate and ETA, then the label, before the figures
     // the run is watched for (return, win rate), which come last on the line
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] `;
-    const candidates = [`${options.label} ${bar}${count}  ${speed}${tail}`, `${options.label} ${count}  ${speed}${tail}`, `${options.label} ${count}${tail}`, `${count}${tail}`];
+    const candidates = [
+      `${options.label} ${bar}${count}  ${speed}${tail}`,
+      `${options.label} ${count}  ${speed}${tail}`,
+      `${options.label} ${count}${tail}`,
+      `${count}${tail}`,
+    ];
     return candidates.find((c) => c.length <= cols) ?? (candidates.at(-1) as string);
   };
   const write = (final: boolean): void => {

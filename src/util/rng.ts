@@ -122,7 +122,8 @@ export class Rng {
    * positions live in a map, so a draw costs O(k) whatever `n` (a 5,000-episode buffer is not copied).
    */
   sampleIndices(n: number, k: number): number[] {
-    if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`Rng.sampleIndices: k must be in [0, ${n}], got ${k}`);
+    if (!Number.isInteger(k) || k < 0 || k > n)
+      throw new RangeError(`Rng.sampleIndices: k must be in [0, ${n}], got ${k}`);
     const swapped = new Map<number, number>(); // position -> value, where it differs from the identity
     const out = new Array<number>(k);
     for (let i = 0; i < k; i++) {

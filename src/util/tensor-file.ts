@@ -65,7 +65,9 @@ export function encodeTensorFile(meta: unknown, arrays: Record<string, StoredArr
   for (const [name, { shape, data }] of Object.entries(arrays)) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (size !== data.length) {
-      throw new RangeError(`tensor file: array '${name}' has ${data.length} elements but shape [${shape}] needs ${size}`);
+      throw new RangeError(
+        `tensor file: array '${name}' has ${data.length} elements but shape [${shape}] needs ${size}`,
+      );
     }
     entries[name] = { dtype: dtypeOf(data), shape, offset, length: data.length };
     offset += Math.ceil(data.byteLength / 8) * 8;
@@ -88,7 +90,8 @@ export function encodeTensorFile(meta: unknown, arrays: Record<string, StoredArr
   return out;
 }
 
-const DAMAGED = 'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
+const DAMAGED =
+  'the file is damaged; restore it from a copy or re-create it (for a run: train again or resume from an earlier checkpoint)';
 
 /** Where the header sits, from the first bytes of a tensor file (magic checked). */
 interface HeaderPlace {
@@ -110,7 +113,11 @@ function headerPlace(head: Uint8Array, fileBytes: number, what: string): HeaderP
   if (head.length < start) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const length = view.getUint32(8, true);
-  if (start + length > fileBytes) throw new CheckpointError(`${what} is truncated (header cut short: ${length} bytes declared, ${fileBytes - start} in the file)`, { hint: DAMAGED });
+  if (start + length > fileBytes)
+    throw new CheckpointError(
+      `${what} is truncated (header cut short: ${length} bytes declared, ${fileBytes - start} in the file)`,
+      { hint: DAMAGED },
+    );
   return { start, length, crc: magic === MAGIC ? view.getUint32(12, true) : null };
 }
 
@@ -118,8 +125,10 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 
 /** The header from its JSON bytes, its CRC and structure checked (every array inside `payloadBytes`). */
 function parseHeader(json: Uint8Array, place: HeaderPlace, what: string): Header {
-  if (json.length < place.length) throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
-  if (place.crc !== null && crc32(json) !== place.crc) throw new CheckpointError(`${what} is corrupt (header CRC-32 mismatch)`, { hint: DAMAGED });
+  if (json.length < place.length)
+    throw new CheckpointError(`${what} is truncated (header cut short)`, { hint: DAMAGED });
+  if (place.crc !== null && crc32(json) !== place.crc)
+    throw new CheckpointError(`${what} is corrupt (header CRC-32 mismatch)`, { hint: DAMAGED });
   let header: Header;
   try {
     header = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
@@ -129,7 +138,8 @@ function parseHeader(json: Uint8Array, place: HeaderPlace, what: string): Header
   const bad = (why: string): never => {
     throw new CheckpointError(`${what} has a corrupt header (${why})`, { hint: DAMAGED });
   };
-  if (header === null || typeof header !== 'object' || typeof header.arrays !== 'object' || header.arrays === null) bad('no array map');
+  if (header === null || typeof header !== 'object' || typeof header.arrays !== 'object' || header.arrays === null)
+    bad('no array map');
   if (!isCount(header.payloadBytes) || !isCount(header.payloadCrc32)) bad('no payload length or CRC');
   for (const [name, e] of Object.entries(header.arrays)) checkEntry(name, e, header.payloadBytes, what);
   return header;
@@ -145,23 +155,35 @@ function checkEntry(name: string, e: HeaderEntry, payloadBytes: number, what: st
     throw new CheckpointError(`${what} has a corrupt header: array '${name}' ${detail}`, { hint: DAMAGED });
   };
   if (!e || typeof e !== 'object') bad('has no description');
-  if (!Object.prototype.hasOwnProperty.call(CTOR, e.dtype)) bad(`has unknown dtype '${String(e.dtype)}'; expected one of ${Object.keys(CTOR).join(', ')}`);
+  if (!Object.prototype.hasOwnProperty.call(CTOR, e.dtype))
+    bad(`has unknown dtype '${String(e.dtype)}'; expected one of ${Object.keys(CTOR).join(', ')}`);
   const width = CTOR[e.dtype].BYTES_PER_ELEMENT;
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`has shape ${JSON.stringify(e.shape)}; expected non-negative integers`);
-  if (!Number.isSafeInteger(e.length) || e.length < 0 || e.shape.reduce((a, b) => a * b, 1) !== e.length) bad(`has length ${e.length} for shape [${e.shape}]`);
-  if (!Number.isSafeInteger(e.offset) || e.offset < 0 || e.offset % width !== 0) bad(`has offset ${e.offset}; expected a multiple of ${width}`);
-  if (e.offset + e.length * width > payloadBytes) bad(`ends at byte ${e.offset + e.length * width}, past the payload's ${payloadBytes}`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+    bad(`has shape ${JSON.stringify(e.shape)}; expected non-negative integers`);
+  if (!Number.isSafeInteger(e.length) || e.length < 0 || e.shape.reduce((a, b) => a * b, 1) !== e.length)
+    bad(`has length ${e.length} for shape [${e.shape}]`);
+  if (!Number.isSafeInteger(e.offset) || e.offset < 0 || e.offset % width !== 0)
+    bad(`has offset ${e.offset}; expected a multiple of ${width}`);
+  if (e.offset + e.length * width > payloadBytes)
+    bad(`ends at byte ${e.offset + e.length * width}, past the payload's ${payloadBytes}`);
 }
 
 /** Parse bytes written by {@link encodeTensorFile}; `what` names the file in error messages. */
-export function decodeTensorFile(bytes: Uint8Array, what: string): { meta: unknown; arrays: Record<string, StoredArray> } {
+export function decodeTensorFile(
+  bytes: Uint8Array,
+  what: string,
+): { meta: unknown; arrays: Record<string, StoredArray> } {
   const place = headerPlace(bytes, bytes.length, what);
   const header = parseHeader(bytes.subarray(place.start, place.start + place.length), place, what);
   const payload = bytes.subarray(place.start + place.length);
   if (payload.length !== header.payloadBytes) {
-    throw new CheckpointError(`${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`, { hint: DAMAGED });
+    throw new CheckpointError(
+      `${what} is truncated: payload has ${payload.length} bytes, header says ${header.payloadBytes}`,
+      { hint: DAMAGED },
+    );
   }
-  if (crc32(payload) !== header.payloadCrc32) throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: DAMAGED });
+  if (crc32(payload) !== header.payloadCrc32)
+    throw new CheckpointError(`${what} is corrupt (CRC-32 mismatch)`, { hint: DAMAGED });
   const aligned = new Uint8Array(payload); // copy: typed-array views need aligned offsets
   const arrays: Record<string, StoredArray> = {};
   for (const [name, e] of Object.entries(header.arrays ?? {})) {
@@ -183,7 +205,9 @@ function openRegular(path: string): { fd: number; bytes: number } {
   const st = fstatSync(fd);
   if (!st.isFile()) {
     closeSync(fd);
-    throw new CheckpointError(`${path} is not a regular file`, { hint: 'give the path of a file written by the toolkit' });
+    throw new CheckpointError(`${path} is not a regular file`, {
+      hint: 'give the path of a file written by the toolkit',
+    });
   }
   return { fd, bytes: st.size };
 }

@@ -9,7 +9,10 @@
 export type BandPoint = [number, number, number];
 
 /** Clamp each band point to `[lo, hi]` (either side may be absent: no bound there). */
-export function clampBand(band: readonly BandPoint[], range: readonly [number | undefined, number | undefined] | undefined): BandPoint[] {
+export function clampBand(
+  band: readonly BandPoint[],
+  range: readonly [number | undefined, number | undefined] | undefined,
+): BandPoint[] {
   const [lo, hi] = range ?? [undefined, undefined];
   const clamp = (v: number): number => Math.min(hi ?? Infinity, Math.max(lo ?? -Infinity, v));
   return band.map(([x, low, high]) => [x, clamp(low), clamp(high)]);

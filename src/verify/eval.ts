@@ -86,12 +86,16 @@ function quantile(sorted: readonly number[], q: number): number {
 
 /** Evaluate the ONNX agent at `path`; see {@link EvalOptions}. */
 export async function evaluateOnnxAgent(path: string, options: EvalOptions): Promise<EvalReport> {
-  if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${options.episodes}`);
+  if (!Number.isInteger(options.episodes) || options.episodes < 1)
+    throw new RangeError(`episodes must be a positive integer, got ${options.episodes}`);
   const { model } = readOnnxFile(path);
   const meta = readAgentMetadata(model, path);
   const envId = options.env ?? meta.env;
   await prepareEnv(envId);
-  const env = makeEnv(envId, { ...options.envOptions, args: options.envArgs ?? (envId === meta.env ? recordedEnvArgs(model) : {}) });
+  const env = makeEnv(envId, {
+    ...options.envOptions,
+    args: options.envArgs ?? (envId === meta.env ? recordedEnvArgs(model) : {}),
+  });
   try {
     return await evaluateIn(path, options, model, meta, envId, env);
   } finally {
@@ -99,7 +103,14 @@ export async function evaluateOnnxAgent(path: string, options: EvalOptions): Pro
   }
 }
 
-async function evaluateIn(path: string, options: EvalOptions, model: ModelProto, meta: AgentModelMetadata, envId: string, env: MultiAgentEnv): Promise<EvalReport> {
+async function evaluateIn(
+  path: string,
+  options: EvalOptions,
+  model: ModelProto,
+  meta: AgentModelMetadata,
+  envId: string,
+  env: MultiAgentEnv,
+): Promise<EvalReport> {
   const info = env.getEnvInfo();
   if (info.nAgents !== meta.nAgents || info.nActions !== meta.nActions || info.obsShape !== meta.inputLayout.obs) {
     throw new ConfigError(
@@ -111,7 +122,10 @@ async function evaluateIn(path: string, options: EvalOptions, model: ModelProto,
   const policy = await OnnxPolicy.create(path, { engine: options.engine ?? 'ort' });
   // the parity check runs the tfjs agent: tfjs is loaded only when it is asked for
   const parity = options.against ? await import('./parity.js') : null;
-  const reference = parity && options.against ? await parity.loadReference(options.against, info.nAgents, options.backend ?? 'wasm') : null;
+  const reference =
+    parity && options.against
+      ? await parity.loadReference(options.against, info.nAgents, options.backend ?? 'wasm')
+      : null;
   try {
     const seeds = new Rng(options.seed);
     const episodes: OnnxEpisode[] = [];

@@ -20,20 +20,37 @@ export interface ImportCheck {
 
 /** The graph inputs and outputs in agent order: (input, hidden) → (Q, hidden). */
 export function agentIoNames(model: ModelProto): AgentIoNames {
-  const initializers = new Set([...model.graph.initializer.map((t) => t.name), ...model.graph.sparseInitializer.map((s) => s.values.name)]);
+  const initializers = new Set([
+    ...model.graph.initializer.map((t) => t.name),
+    ...model.graph.sparseInitializer.map((s) => s.values.name),
+  ]);
   const inputs = model.graph.input.map((i) => i.name).filter((n) => !initializers.has(n));
   const outputs = model.graph.output.map((o) => o.name);
   if (inputs.length !== 2 || outputs.length !== 2) {
-    throw new ToolkitError('E_ONNX_LOAD', `the model has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]; an agent network has two of each (input, hidden → Q, hidden)`);
+    throw new ToolkitError(
+      'E_ONNX_LOAD',
+      `the model has inputs [${inputs.join(', ')}] and outputs [${outputs.join(', ')}]; an agent network has two of each (input, hidden → Q, hidden)`,
+    );
   }
-  return { inputs: inputs[0] as string, hIn: inputs[1] as string, qValues: outputs[0] as string, hOut: outputs[1] as string };
+  return {
+    inputs: inputs[0] as string,
+    hIn: inputs[1] as string,
+    qValues: outputs[0] as string,
+    hOut: outputs[1] as string,
+  };
 }
 
 /**
  * Run both on the same inputs and throw when they disagree by more than `tolerance`.
  * @param bytes the original model.
  */
-export async function checkImport(bytes: Uint8Array, model: ModelProto, snap: AgentSnapshot, what: string, tolerance = 1e-4): Promise<ImportCheck> {
+export async function checkImport(
+  bytes: Uint8Array,
+  model: ModelProto,
+  snap: AgentSnapshot,
+  what: string,
+  tolerance = 1e-4,
+): Promise<ImportCheck> {
   const arch = snap.architecture;
   const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
   const { AgentSession } = await loadOrt(); // E_DEPENDENCY when onnxruntime-node is not installed
@@ -48,8 +65,12 @@ export async function checkImport(bytes: Uint8Array, model: ModelProto, snap: Ag
       const x = Float32Array.from({ length: batch * dims.inputSize }, () => rng.uniform(-1, 1));
       const a = await session.run(x, hOrt, batch);
       const b = referenceStep(snap, x, hRef, batch);
-      a.qValues.forEach((q, i) => (check.maxAbsQDiff = Math.max(check.maxAbsQDiff, Math.abs(q - (b.qValues[i] as number)))));
-      a.hidden.forEach((h, i) => (check.maxAbsHiddenDiff = Math.max(check.maxAbsHiddenDiff, Math.abs(h - (b.hidden[i] as number)))));
+      a.qValues.forEach(
+        (q, i) => (check.maxAbsQDiff = Math.max(check.maxAbsQDiff, Math.abs(q - (b.qValues[i] as number)))),
+      );
+      a.hidden.forEach(
+        (h, i) => (check.maxAbsHiddenDiff = Math.max(check.maxAbsHiddenDiff, Math.abs(h - (b.hidden[i] as number)))),
+      );
       hOrt = new Float32Array(a.hidden);
       hRef = new Float32Array(b.hidden);
     }
@@ -57,9 +78,13 @@ export async function checkImport(bytes: Uint8Array, model: ModelProto, snap: Ag
     await session.close();
   }
   if (!(check.maxAbsQDiff <= tolerance && check.maxAbsHiddenDiff <= tolerance)) {
-    throw new ToolkitError('E_ONNX_LOAD', `import: the weights read from ${what} do not reproduce its outputs (max |ΔQ| ${check.maxAbsQDiff.toExponential(2)}, max |Δh| ${check.maxAbsHiddenDiff.toExponential(2)})`, {
-      hint: 'the graph is not a Linear → ReLU → GRU(Cell) → Linear agent the importer understands',
-    });
+    throw new ToolkitError(
+      'E_ONNX_LOAD',
+      `import: the weights read from ${what} do not reproduce its outputs (max |ΔQ| ${check.maxAbsQDiff.toExponential(2)}, max |Δh| ${check.maxAbsHiddenDiff.toExponential(2)})`,
+      {
+        hint: 'the graph is not a Linear → ReLU → GRU(Cell) → Linear agent the importer understands',
+      },
+    );
   }
   return check;
 }

@@ -50,6 +50,12 @@ export function cardFromModel(path: string): Omit<ModelCard, 'evaluation'> {
 export function modelCard(path: string, report: EvalReport): ModelCard {
   return {
     ...cardFromModel(path),
-    evaluation: { episodes: report.episodes, seed: report.seed, meanReturn: report.meanReturn, returnStd: report.returnStd, winRate: report.winRate },
+    evaluation: {
+      episodes: report.episodes,
+      seed: report.seed,
+      meanReturn: report.meanReturn,
+      returnStd: report.returnStd,
+      winRate: report.winRate,
+    },
   };
 }

@@ -46,10 +46,16 @@ export async function loadReference(runDir: string, nAgents: number, backend: st
  * Summarise lockstep episodes (played with `reference`) into a parity report; the tfjs agent then
  * plays its own greedy episodes from the same seeds (`seed` → episode seeds, as the ONNX side drew them).
  */
-export function parityReport(reference: Reference, env: MultiAgentEnv, lockstep: readonly OnnxEpisode[], seed: number): ParityReport {
+export function parityReport(
+  reference: Reference,
+  env: MultiAgentEnv,
+  lockstep: readonly OnnxEpisode[],
+  seed: number,
+): ParityReport {
   const seeds = new Rng(seed);
   let tfjsTotal = 0;
-  for (let e = 0; e < lockstep.length; e++) tfjsTotal += runEpisode(env, reference.controller, seeds.seed(), 0, seeds).return; // ε = 0: no draws from `seeds`
+  for (let e = 0; e < lockstep.length; e++)
+    tfjsTotal += runEpisode(env, reference.controller, seeds.seed(), 0, seeds).return; // ε = 0: no draws from `seeds`
   const decisions = lockstep.reduce((a, ep) => a + ep.decisions, 0);
   const onnxTotal = lockstep.reduce((a, ep) => a + ep.return, 0);
   return {

@@ -22,7 +22,8 @@ export interface RandomBaseline {
  *   the actions from a separate stream split off `new Rng(seed + 1)`, so the two never share draws.
  */
 export function randomBaseline(env: MultiAgentEnv, episodes: number, seed: number): RandomBaseline {
-  if (!Number.isInteger(episodes) || episodes < 1) throw new RangeError(`episodes must be a positive integer, got ${episodes}`);
+  if (!Number.isInteger(episodes) || episodes < 1)
+    throw new RangeError(`episodes must be a positive integer, got ${episodes}`);
   const { nAgents, episodeLimit, reportsWins } = env.getEnvInfo();
   const seeds = new Rng(seed);
   const act = new Rng(seed + 1).split();

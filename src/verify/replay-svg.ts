@@ -26,30 +26,48 @@ function gridBody(f: GridFrame, x0: number, y0: number, px: number): string {
     `<text x="${cx.toFixed(1)}" y="${(cy + cell * 0.18).toFixed(1)}" text-anchor="middle" font-size="${(cell * 0.5).toFixed(1)}" fill="${fill}" ${FONT}>${text}</text>`;
   for (const food of f.food) {
     const [x, y] = [x0 + food.col * cell, y0 + food.row * cell];
-    parts.push(`<rect x="${(x + cell * 0.15).toFixed(1)}" y="${(y + cell * 0.15).toFixed(1)}" width="${(cell * 0.7).toFixed(1)}" height="${(cell * 0.7).toFixed(1)}" fill="#8fbc5a"/>`);
+    parts.push(
+      `<rect x="${(x + cell * 0.15).toFixed(1)}" y="${(y + cell * 0.15).toFixed(1)}" width="${(cell * 0.7).toFixed(1)}" height="${(cell * 0.7).toFixed(1)}" fill="#8fbc5a"/>`,
+    );
     parts.push(label(x + cell / 2, y + cell / 2, String(food.level), '#1d3a0a'));
   }
   f.players.forEach((p, i) => {
     const [cx, cy] = [x0 + (p.col + 0.5) * cell, y0 + (p.row + 0.5) * cell];
-    parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${(cell * 0.4).toFixed(1)}" fill="${color(i)}"/>`);
+    parts.push(
+      `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${(cell * 0.4).toFixed(1)}" fill="${color(i)}"/>`,
+    );
     parts.push(label(cx, cy, String(p.level), 'white'));
   });
   return parts.join('\n');
 }
 
 /** SVG body of a particle frame in [−lim, lim]², with trails through `history`. */
-function particleBody(f: ParticleFrame, history: readonly ParticleFrame[], x0: number, y0: number, px: number, lim: number): string {
+function particleBody(
+  f: ParticleFrame,
+  history: readonly ParticleFrame[],
+  x0: number,
+  y0: number,
+  px: number,
+  lim: number,
+): string {
   const sx = (x: number): number => x0 + ((x + lim) / (2 * lim)) * px;
   const sy = (y: number): number => y0 + px - ((y + lim) / (2 * lim)) * px;
   const parts = [`<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#fafafa" stroke="#999"/>`];
   for (const [x, y] of f.landmarks) {
     const [cx, cy, r] = [sx(x), sy(y), px * 0.02];
-    parts.push(`<path d="M${(cx - r).toFixed(1)} ${(cy - r).toFixed(1)}L${(cx + r).toFixed(1)} ${(cy + r).toFixed(1)}M${(cx - r).toFixed(1)} ${(cy + r).toFixed(1)}L${(cx + r).toFixed(1)} ${(cy - r).toFixed(1)}" stroke="#333" stroke-width="2"/>`);
+    parts.push(
+      `<path d="M${(cx - r).toFixed(1)} ${(cy - r).toFixed(1)}L${(cx + r).toFixed(1)} ${(cy + r).toFixed(1)}M${(cx - r).toFixed(1)} ${(cy + r).toFixed(1)}L${(cx + r).toFixed(1)} ${(cy - r).toFixed(1)}" stroke="#333" stroke-width="2"/>`,
+    );
   }
   f.agents.forEach(([x, y], i) => {
     const trail = [...history.map((h) => h.agents[i] as [number, number]), [x, y]];
-    if (trail.length > 1) parts.push(`<polyline points="${trail.map(([tx, ty]) => `${sx(tx).toFixed(1)},${sy(ty).toFixed(1)}`).join(' ')}" fill="none" stroke="${color(i)}" stroke-opacity="0.4"/>`);
-    parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="${((f.agentRadius / (2 * lim)) * px).toFixed(1)}" fill="${color(i)}" fill-opacity="0.8"/>`);
+    if (trail.length > 1)
+      parts.push(
+        `<polyline points="${trail.map(([tx, ty]) => `${sx(tx).toFixed(1)},${sy(ty).toFixed(1)}`).join(' ')}" fill="none" stroke="${color(i)}" stroke-opacity="0.4"/>`,
+      );
+    parts.push(
+      `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="${((f.agentRadius / (2 * lim)) * px).toFixed(1)}" fill="${color(i)}" fill-opacity="0.8"/>`,
+    );
   });
   return parts.join('\n');
 }
@@ -79,22 +97,38 @@ function unitsView(frames: readonly EnvFrame[]): UnitsView | null {
 }
 
 /** SVG body of a battlefield frame in a `px` square at (x0, y0), showing `view`; y grows upwards as in the game. */
-function unitsBody(f: UnitsFrame, x0: number, y0: number, px: number, view: UnitsView = { x: 0, y: 0, side: f.size }): string {
+function unitsBody(
+  f: UnitsFrame,
+  x0: number,
+  y0: number,
+  px: number,
+  view: UnitsView = { x: 0, y: 0, side: f.size },
+): string {
   const k = px / view.side;
   const sx = (x: number): number => x0 + (x - view.x) * k;
   const sy = (y: number): number => y0 + px - (y - view.y) * k;
   // the terrain is drawn whole and clipped to the panel by a nested svg
-  const parts = [`<svg x="${x0}" y="${y0}" width="${px}" height="${px}" viewBox="${x0} ${y0} ${px} ${px}">`, `<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#555"/>`];
+  const parts = [
+    `<svg x="${x0}" y="${y0}" width="${px}" height="${px}" viewBox="${x0} ${y0} ${px} ${px}">`,
+    `<rect x="${x0}" y="${y0}" width="${px}" height="${px}" fill="#555"/>`,
+  ];
   for (const row of f.terrain) {
-    for (const [a, b] of row.x) parts.push(`<rect x="${sx(a).toFixed(1)}" y="${sy(row.y1).toFixed(1)}" width="${((b - a) * k).toFixed(1)}" height="${((row.y1 - row.y0) * k).toFixed(1)}" fill="#e9efe3"/>`);
+    for (const [a, b] of row.x)
+      parts.push(
+        `<rect x="${sx(a).toFixed(1)}" y="${sy(row.y1).toFixed(1)}" width="${((b - a) * k).toFixed(1)}" height="${((row.y1 - row.y0) * k).toFixed(1)}" fill="#e9efe3"/>`,
+      );
   }
   parts.push('</svg>');
   if (view.side < f.size) {
-    parts.push(`<text x="${x0 + 4}" y="${y0 + 12}" font-size="10" fill="#333" ${FONT}>${escapeXml(`${Number(view.side.toFixed(1))} of ${f.size} units across`)}</text>`);
+    parts.push(
+      `<text x="${x0 + 4}" y="${y0 + 12}" font-size="10" fill="#333" ${FONT}>${escapeXml(`${Number(view.side.toFixed(1))} of ${f.size} units across`)}</text>`,
+    );
   }
   for (const u of f.units) {
     const [cx, cy, r] = [sx(u.x), sy(u.y), Math.max(u.radius * k, 1.5)];
-    parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${r.toFixed(1)}" fill="${u.faction === 'ally' ? '#1f77b4' : '#d62728'}" fill-opacity="0.85"><title>${escapeXml(u.type)}</title></circle>`);
+    parts.push(
+      `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${r.toFixed(1)}" fill="${u.faction === 'ally' ? '#1f77b4' : '#d62728'}" fill-opacity="0.85"><title>${escapeXml(u.type)}</title></circle>`,
+    );
     const bar = (frac: number, dy: number, fill: string): string =>
       `<rect x="${(cx - r).toFixed(1)}" y="${(cy - r - dy).toFixed(1)}" width="${(2 * r * Math.max(0, frac)).toFixed(1)}" height="1.5" fill="${fill}"/>`;
     parts.push(bar(u.hp / u.maxHp, 3, '#2ca02c'));
@@ -106,7 +140,9 @@ function unitsBody(f: UnitsFrame, x0: number, y0: number, px: number, view: Unit
 /** Half-width of the square that holds every particle of the episode (at least 1). */
 function particleExtent(frames: readonly EnvFrame[]): number {
   let lim = 1;
-  for (const f of frames) if (f.kind === 'particles') for (const [x, y] of [...f.agents, ...f.landmarks]) lim = Math.max(lim, Math.abs(x) + 0.2, Math.abs(y) + 0.2);
+  for (const f of frames)
+    if (f.kind === 'particles')
+      for (const [x, y] of [...f.agents, ...f.landmarks]) lim = Math.max(lim, Math.abs(x) + 0.2, Math.abs(y) + 0.2);
   return lim;
 }
 
@@ -142,7 +178,9 @@ export function replaySvg(replay: EpisodeReplay, title: string, panels = 8): str
     const x0 = gap + (k % cols) * (px + gap);
     const y0 = 48 + Math.floor(k / cols) * (px + 40);
     parts.push(frameBody(replay, t, x0, y0, px));
-    parts.push(`<text x="${x0 + px / 2}" y="${y0 + px + 18}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(caption(replay, t))}</text>`);
+    parts.push(
+      `<text x="${x0 + px / 2}" y="${y0 + px + 18}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(caption(replay, t))}</text>`,
+    );
   });
   parts.push('</svg>', '');
   return parts.join('\n');
@@ -151,7 +189,10 @@ export function replaySvg(replay: EpisodeReplay, title: string, panels = 8): str
 /** A self-contained HTML page that plays the episode step by step (play/pause and a slider). */
 export function replayHtml(replay: EpisodeReplay, title: string): string {
   const px = 480;
-  const frames = replay.frames.map((_, t) => `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="${px}" viewBox="0 0 ${px} ${px}">${frameBody(replay, t, 0, 0, px)}</svg>`);
+  const frames = replay.frames.map(
+    (_, t) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="${px}" viewBox="0 0 ${px} ${px}">${frameBody(replay, t, 0, 0, px)}</svg>`,
+  );
   const captions = replay.frames.map((_, t) => caption(replay, t));
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeXml(title)}</title>

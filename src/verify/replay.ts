@@ -22,18 +22,30 @@ export interface EpisodeReplay {
 
 /** The environment families (`lbf/…`, `smaclite/…`, or a fixed id) whose environments draw frames, from the registry. */
 export function drawableFamilies(): string[] {
-  const families = ENV_IDS.filter((id) => makeEnv(id).frame !== undefined).map((id) => (id.includes('/') ? `${id.split('/')[0]}/…` : id));
+  const families = ENV_IDS.filter((id) => makeEnv(id).frame !== undefined).map((id) =>
+    id.includes('/') ? `${id.split('/')[0]}/…` : id,
+  );
   return [...new Set(families)];
 }
 
 /** Play one greedy episode of `policy` in `env` from `seed`, keeping a frame per step. */
 export async function recordReplay(env: MultiAgentEnv, policy: OnnxPolicy, seed: number): Promise<EpisodeReplay> {
   if (!env.frame) {
-    throw new ToolkitError('E_ENV', `${env.id} has no pictures yet`, { hint: `replays are drawn for ${drawableFamilies().join(', ')} environments` });
+    throw new ToolkitError('E_ENV', `${env.id} has no pictures yet`, {
+      hint: `replays are drawn for ${drawableFamilies().join(', ')} environments`,
+    });
   }
   env.reset(seed);
   policy.reset();
-  const replay: EpisodeReplay = { env: env.id, seed, frames: [env.frame()], actions: [], rewards: [], return: 0, won: null };
+  const replay: EpisodeReplay = {
+    env: env.id,
+    seed,
+    frames: [env.frame()],
+    actions: [],
+    rewards: [],
+    return: 0,
+    won: null,
+  };
   for (let t = 0; t < env.getEnvInfo().episodeLimit; t++) {
     const actions = await policy.act(env.getObs(), env.getAvailActions());
     const step = env.step(actions);

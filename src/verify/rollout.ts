@@ -25,12 +25,25 @@ export interface OnnxEpisode {
 }
 
 /** Play one greedy episode with `policy`; with `reference`, also step the tfjs controller on the same inputs. */
-export async function onnxEpisode(env: MultiAgentEnv, policy: OnnxPolicy, seed: number, reference?: AgentController): Promise<OnnxEpisode> {
+export async function onnxEpisode(
+  env: MultiAgentEnv,
+  policy: OnnxPolicy,
+  seed: number,
+  reference?: AgentController,
+): Promise<OnnxEpisode> {
   env.reset(seed);
   policy.reset();
   reference?.reset();
   const { nAgents: n, nActions: a, episodeLimit } = env.getEnvInfo();
-  const result: OnnxEpisode = { return: 0, won: null, length: 0, decisions: 0, agreements: 0, maxAbsQDiff: 0, stepMicros: [] };
+  const result: OnnxEpisode = {
+    return: 0,
+    won: null,
+    length: 0,
+    decisions: 0,
+    agreements: 0,
+    maxAbsQDiff: 0,
+    stepMicros: [],
+  };
   for (let t = 0; t < episodeLimit; t++) {
     const obs = env.getObs();
     const avail = env.getAvailActions();
@@ -40,7 +53,11 @@ export async function onnxEpisode(env: MultiAgentEnv, policy: OnnxPolicy, seed: 
     if (reference) {
       const refQ = reference.qValues(obs); // [N, A]
       for (let i = 0; i < n; i++) {
-        for (let k = 0; k < a; k++) result.maxAbsQDiff = Math.max(result.maxAbsQDiff, Math.abs((refQ[i * a + k] as number) - (qValues[i * a + k] as number)));
+        for (let k = 0; k < a; k++)
+          result.maxAbsQDiff = Math.max(
+            result.maxAbsQDiff,
+            Math.abs((refQ[i * a + k] as number) - (qValues[i * a + k] as number)),
+          );
         if (greedyAction(refQ, i * a, avail[i] as Uint8Array) === actions[i]) result.agreements += 1;
       }
       reference.recordActions(actions);

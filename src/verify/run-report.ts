@@ -20,8 +20,12 @@ export function writeRunPictures(dir: string): string[] {
   const paths = runPaths(dir);
   const rows = readMetrics(paths.metrics);
   const written: string[] = [];
-  const summary = existsSync(paths.summary) ? (JSON.parse(readFileSync(paths.summary, 'utf8')) as RunSummaryFile) : null;
-  const title = summary ? `${summary.config.alg} on ${summary.config.env} (${summary.config.sparsity.mode}; density ${summary.density.toFixed(3)} over agent and mixer weight matrices)` : dir;
+  const summary = existsSync(paths.summary)
+    ? (JSON.parse(readFileSync(paths.summary, 'utf8')) as RunSummaryFile)
+    : null;
+  const title = summary
+    ? `${summary.config.alg} on ${summary.config.env} (${summary.config.sparsity.mode}; density ${summary.density.toFixed(3)} over agent and mixer weight matrices)`
+    : dir;
   const range = summary ? builtInEnvInfo(summary.config.env)?.returnRange : undefined; // a user environment starts no process here
   const returns = returnChart(title, rows, range);
   // a run whose density moves (`mast compress`'s gradual pruning) shows its density under its return
@@ -31,14 +35,31 @@ export function writeRunPictures(dir: string): string[] {
     title: 'density of the masked weights (agent and mixer together)',
     xLabel: 'environment steps',
     yLabel: 'density',
-    series: [{ name: 'density', points: rows.map((r) => [r.tEnv, r.globalDensity] as [number, number]), colorIndex: 2 }],
+    series: [
+      { name: 'density', points: rows.map((r) => [r.tEnv, r.globalDensity] as [number, number]), colorIndex: 2 },
+    ],
     yRange: [0, 1],
   };
   // where episodes are won or lost, the greedy test win rate stands beside the return
   const wins = rows.flatMap((r): Array<[number, number]> => (r.testWinRate === null ? [] : [[r.tEnv, r.testWinRate]]));
-  const winRate: LineChartOptions = { title: 'test win rate', xLabel: 'environment steps', yLabel: 'win rate', series: [{ name: 'test win rate', points: wins, colorIndex: 3 }], yRange: [0, 1] };
-  const panels = [{ ...returns, title: 'test and train return' }, ...(wins.length > 0 ? [winRate] : []), ...(pruned ? [density] : [])];
-  writeFileAtomic(paths.curves, panels.length > 1 ? panelGrid({ title, columns: panels.length, panelWidth: 560, panelHeight: 380, panels }) : lineChart(returns));
+  const winRate: LineChartOptions = {
+    title: 'test win rate',
+    xLabel: 'environment steps',
+    yLabel: 'win rate',
+    series: [{ name: 'test win rate', points: wins, colorIndex: 3 }],
+    yRange: [0, 1],
+  };
+  const panels = [
+    { ...returns, title: 'test and train return' },
+    ...(wins.length > 0 ? [winRate] : []),
+    ...(pruned ? [density] : []),
+  ];
+  writeFileAtomic(
+    paths.curves,
+    panels.length > 1
+      ? panelGrid({ title, columns: panels.length, panelWidth: 560, panelHeight: 380, panels })
+      : lineChart(returns),
+  );
   written.push(paths.curves);
   if (summary) {
     const explored = rows.at(-1)?.layerExplored;
@@ -53,7 +74,9 @@ export function writeRunPictures(dir: string): string[] {
         groups: names,
         series: [
           { name: 'density', values: summary.layers.map((l) => l.density) },
-          ...(explored ? [{ name: 'ever active in the run (explored)', values: names.map((n) => explored[n] ?? null) }] : []),
+          ...(explored
+            ? [{ name: 'ever active in the run (explored)', values: names.map((n) => explored[n] ?? null) }]
+            : []),
         ],
       }),
     );
@@ -67,7 +90,11 @@ export function writeRunPictures(dir: string): string[] {
  * environment's return range `range` where it has one) and the exploring training return; read from
  * 0 when no return is negative.
  */
-export function returnChart(title: string, rows: readonly MetricsRow[], range: readonly [number, number] | undefined): LineChartOptions {
+export function returnChart(
+  title: string,
+  rows: readonly MetricsRow[],
+  range: readonly [number, number] | undefined,
+): LineChartOptions {
   return {
     title,
     xLabel: 'environment steps',
@@ -81,9 +108,16 @@ export function returnChart(title: string, rows: readonly MetricsRow[], range: r
           range,
         ),
       },
-      { name: 'train return (exploring)', points: rows.flatMap((r): Array<[number, number]> => (r.trainReturn === null || r.tEnv === 0 ? [] : [[r.tEnv, r.trainReturn]])) },
+      {
+        name: 'train return (exploring)',
+        points: rows.flatMap((r): Array<[number, number]> =>
+          r.trainReturn === null || r.tEnv === 0 ? [] : [[r.tEnv, r.trainReturn]],
+        ),
+      },
     ],
     // returns that cannot be negative are read from 0, so a small dip does not look like a collapse
-    ...(rows.every((r) => r.testReturn >= 0 && (r.trainReturn ?? 0) >= 0) ? { yRange: [0, 0] as [number, number] } : {}),
+    ...(rows.every((r) => r.testReturn >= 0 && (r.trainReturn ?? 0) >= 0)
+      ? { yRange: [0, 0] as [number, number] }
+      : {}),
   };
 }

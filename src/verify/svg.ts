@@ -42,7 +42,11 @@ export function formatTick(v: number): string {
 }
 
 /** Where each legend entry goes: left to right, wrapping to a new row when the next would pass `right`. */
-function legendLayout(names: readonly string[], left: number, right: number): { at: Array<{ x: number; row: number }>; rows: number } {
+function legendLayout(
+  names: readonly string[],
+  left: number,
+  right: number,
+): { at: Array<{ x: number; row: number }>; rows: number } {
   const at: Array<{ x: number; row: number }> = [];
   let [x, row] = [left, 0];
   for (const name of names) {
@@ -107,7 +111,8 @@ interface Margins {
 }
 
 function checkFinite(name: string, values: number[]): void {
-  if (values.some((v) => !Number.isFinite(v))) throw new RangeError(`chart: series '${name}' has a NaN or infinite value`);
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`chart: series '${name}' has a NaN or infinite value`);
 }
 
 /** What a line chart shows. */
@@ -131,7 +136,13 @@ export function lineChart(o: LineChartOptions): string {
  * Small multiples: line charts side by side, `columns` to a row, each `panelWidth` × `panelHeight`,
  * under one title. Give the panels one `yRange` so their heights compare.
  */
-export function panelGrid(o: { title: string; panels: LineChartOptions[]; columns?: number; panelWidth?: number; panelHeight?: number }): string {
+export function panelGrid(o: {
+  title: string;
+  panels: LineChartOptions[];
+  columns?: number;
+  panelWidth?: number;
+  panelHeight?: number;
+}): string {
   const columns = Math.max(1, Math.min(o.columns ?? 3, o.panels.length));
   const [w, h] = [o.panelWidth ?? 360, o.panelHeight ?? 300];
   const top = 36;
@@ -140,49 +151,102 @@ export function panelGrid(o: { title: string; panels: LineChartOptions[]; column
   const width = Math.max(columns * w, titleWidth(o.title));
   const left = Math.floor((width - columns * w) / 2);
   // a panel whose legend wraps grows by a row; its grid row grows with it
-  const grows = o.panels.map((p) => LEGEND_ROW * Math.max(0, legendLayout(p.series.map((s) => s.name), 70, w - 20).rows - 1));
+  const grows = o.panels.map(
+    (p) =>
+      LEGEND_ROW *
+      Math.max(
+        0,
+        legendLayout(
+          p.series.map((s) => s.name),
+          70,
+          w - 20,
+        ).rows - 1,
+      ),
+  );
   const rowGrow = Array.from({ length: rows }, (_, r) => Math.max(...grows.slice(r * columns, (r + 1) * columns)));
-  const rowTop = Array.from({ length: rows + 1 }, (_, r) => top + r * h + rowGrow.slice(0, r).reduce((a, g) => a + g, 0));
-  const body = o.panels.map((p, i) => drawLineChart({ ...p, width: w, height: h }, { x: left + (i % columns) * w, y: rowTop[Math.floor(i / columns)] as number }));
+  const rowTop = Array.from(
+    { length: rows + 1 },
+    (_, r) => top + r * h + rowGrow.slice(0, r).reduce((a, g) => a + g, 0),
+  );
+  const body = o.panels.map((p, i) =>
+    drawLineChart(
+      { ...p, width: w, height: h },
+      { x: left + (i % columns) * w, y: rowTop[Math.floor(i / columns)] as number },
+    ),
+  );
   return frame(width, rowTop[rows] as number, o.title, body.join('\n'));
 }
 
 function drawLineChart(o: LineChartOptions, at?: Placement): string {
   const width = at ? (o.width ?? 720) : Math.max(o.width ?? 720, titleWidth(o.title)); // a panel keeps its slot
   const m = { left: 70, right: 20, top: 40, bottom: 80 };
-  const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
+  const legend = legendLayout(
+    o.series.map((s) => s.name),
+    m.left,
+    width - m.right,
+  );
   m.bottom += LEGEND_ROW * Math.max(0, legend.rows - 1); // the plot keeps its height, the picture grows
   const height = (o.height ?? 420) + LEGEND_ROW * Math.max(0, legend.rows - 1);
   for (const s of o.series) checkFinite(s.name, [...s.points.flat(), ...(s.band ?? []).flat()]);
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.band ?? []).flatMap((b) => [b[1], b[2]])]);
   if (o.yRange && xs.length > 0) ys.push(...o.yRange);
-  const axes = (x0: number, x1: number, y0: number, y1: number) => ({ x0, x1: x1 === x0 ? x0 + 1 : x1, y0, y1: y1 === y0 ? y0 + 1 : y1 });
+  const axes = (x0: number, x1: number, y0: number, y1: number) => ({
+    x0,
+    x1: x1 === x0 ? x0 + 1 : x1,
+    y0,
+    y1: y1 === y0 ? y0 + 1 : y1,
+  });
   if (xs.length === 0) {
-    return frame(width, height, o.title, `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" ${FONT}>no data</text>`, at);
+    return frame(
+      width,
+      height,
+      o.title,
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="13" ${FONT}>no data</text>`,
+      at,
+    );
   }
   const yTicks = niceTicks(Math.min(...ys), Math.max(...ys));
   const xTicks = niceTicks(Math.min(...xs), Math.max(...xs));
-  const a = axes(Math.min(...xs, ...xTicks), Math.max(...xs, ...xTicks), Math.min(...ys, ...yTicks), Math.max(...ys, ...yTicks));
+  const a = axes(
+    Math.min(...xs, ...xTicks),
+    Math.max(...xs, ...xTicks),
+    Math.min(...ys, ...yTicks),
+    Math.max(...ys, ...yTicks),
+  );
   const px = (x: number) => m.left + ((x - a.x0) / (a.x1 - a.x0)) * (width - m.left - m.right);
   const py = (y: number) => height - m.bottom - ((y - a.y0) / (a.y1 - a.y0)) * (height - m.top - m.bottom);
   const parts: string[] = [];
-  parts.push(`<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`);
+  parts.push(
+    `<line x1="${m.left}" y1="${height - m.bottom}" x2="${width - m.right}" y2="${height - m.bottom}" stroke="black"/>`,
+  );
   parts.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${height - m.bottom}" stroke="black"/>`);
-  for (const t of xTicks) parts.push(`<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${formatTick(t)}</text>`);
+  for (const t of xTicks)
+    parts.push(
+      `<text x="${px(t).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11" ${FONT}>${formatTick(t)}</text>`,
+    );
   parts.push(...yGrid(yTicks, py, m, width));
-  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - m.bottom + 36}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.xLabel)}</text>`);
+  parts.push(
+    `<text x="${(m.left + width - m.right) / 2}" y="${height - m.bottom + 36}" text-anchor="middle" font-size="12" ${FONT}>${escapeXml(o.xLabel)}</text>`,
+  );
   parts.push(yAxisLabel(o.yLabel, m, height));
   o.series.forEach((s, i) => {
     const color = COLORS[(s.colorIndex ?? i) % COLORS.length] as string;
     if (s.band && s.band.length > 0) {
       const upper = s.band.map((b) => `${px(b[0]).toFixed(1)},${py(b[2]).toFixed(1)}`);
       const lower = [...s.band].reverse().map((b) => `${px(b[0]).toFixed(1)},${py(b[1]).toFixed(1)}`);
-      parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
+      parts.push(
+        `<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`,
+      );
     }
     if (s.points.length > 0) {
-      parts.push(`<polyline points="${s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
-      if (s.points.length === 1) parts.push(`<circle cx="${px(s.points[0]![0]).toFixed(1)}" cy="${py(s.points[0]![1]).toFixed(1)}" r="3" fill="${color}"/>`);
+      parts.push(
+        `<polyline points="${s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`,
+      );
+      if (s.points.length === 1)
+        parts.push(
+          `<circle cx="${px(s.points[0]![0]).toFixed(1)}" cy="${py(s.points[0]![1]).toFixed(1)}" r="3" fill="${color}"/>`,
+        );
     }
     const { x: lx, row } = legend.at[i]!;
     const ly = height - m.bottom + 58 + row * LEGEND_ROW;
@@ -206,8 +270,12 @@ export function groupedBarChart(o: {
   height?: number;
 }): string {
   for (const s of o.series) {
-    if (s.values.length !== o.groups.length) throw new RangeError(`chart: series '${s.name}' has ${s.values.length} values for ${o.groups.length} groups`);
-    checkFinite(s.name, s.values.filter((v): v is number => v !== null));
+    if (s.values.length !== o.groups.length)
+      throw new RangeError(`chart: series '${s.name}' has ${s.values.length} values for ${o.groups.length} groups`);
+    checkFinite(
+      s.name,
+      s.values.filter((v): v is number => v !== null),
+    );
   }
   const n = Math.max(1, o.series.length);
   // group labels slant down to the right from their group's centre: the last one needs room on the right
@@ -215,7 +283,11 @@ export function groupedBarChart(o: {
   const width = o.width ?? Math.max(720, 90 + o.groups.length * (n * 10 + 18) + lastLabel, titleWidth(o.title));
   const m = { left: 70, right: 20, top: 40, bottom: 120 };
   m.right = Math.max(m.right, lastLabel - (width - m.left - m.right) / Math.max(1, o.groups.length) / 2 + 10);
-  const legend = legendLayout(o.series.map((s) => s.name), m.left, width - m.right);
+  const legend = legendLayout(
+    o.series.map((s) => s.name),
+    m.left,
+    width - m.right,
+  );
   m.bottom += LEGEND_ROW * legend.rows;
   const height = (o.height ?? 420) + LEGEND_ROW * legend.rows;
   const values = o.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
@@ -232,22 +304,32 @@ export function groupedBarChart(o: {
       if (v === null) return;
       const x = m.left + g * slot + slot * 0.1 + k * bar;
       const [top, bottom] = [py(Math.max(v, 0)), py(Math.min(v, 0))];
-      parts.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${(bottom - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${o.groups[g]}, ${s.name}: ${formatTick(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(bar * 0.9).toFixed(1)}" height="${(bottom - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${o.groups[g]}, ${s.name}: ${formatTick(v)}`)}</title></rect>`,
+      );
     });
     const { x: lx, row } = legend.at[k]!;
     const ly = height - LEGEND_ROW * (legend.rows - row) + 4;
     parts.push(`<rect x="${lx}" y="${ly - 8}" width="18" height="10" fill="${color}"/>`);
     parts.push(`<text x="${lx + 26}" y="${ly + 1}" font-size="12" ${FONT}>${escapeXml(s.name)}</text>`);
   });
-  parts.push(`<line x1="${m.left}" y1="${py(0).toFixed(1)}" x2="${width - m.right}" y2="${py(0).toFixed(1)}" stroke="black"/>`);
+  parts.push(
+    `<line x1="${m.left}" y1="${py(0).toFixed(1)}" x2="${width - m.right}" y2="${py(0).toFixed(1)}" stroke="black"/>`,
+  );
   if (o.reference) {
     const y = py(o.reference.value).toFixed(1);
-    parts.push(`<line x1="${m.left}" y1="${y}" x2="${width - m.right}" y2="${y}" stroke="black" stroke-dasharray="6 4"/>`);
-    parts.push(`<text x="${width - m.right - 4}" y="${(Number(y) - 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${escapeXml(o.reference.label)}</text>`);
+    parts.push(
+      `<line x1="${m.left}" y1="${y}" x2="${width - m.right}" y2="${y}" stroke="black" stroke-dasharray="6 4"/>`,
+    );
+    parts.push(
+      `<text x="${width - m.right - 4}" y="${(Number(y) - 4).toFixed(1)}" text-anchor="end" font-size="11" ${FONT}>${escapeXml(o.reference.label)}</text>`,
+    );
   }
   o.groups.forEach((label, g) => {
     const cx = m.left + (g + 0.5) * slot;
-    parts.push(`<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 14}) rotate(30)" font-size="11" ${FONT}>${escapeXml(label)}</text>`);
+    parts.push(
+      `<text transform="translate(${cx.toFixed(1)} ${height - m.bottom + 14}) rotate(30)" font-size="11" ${FONT}>${escapeXml(label)}</text>`,
+    );
   });
   return frame(width, height, o.title, parts.join('\n'));
 }

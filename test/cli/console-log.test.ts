@@ -52,22 +52,32 @@ test('compress logs into its own --out: header, plain progress, the before/after
   const run = await runCli(['compress', src, '--out', out, '--density', '0.5', '--steps', '64', '--prune', 'oneshot']);
   assert.equal(run.error, null, String(run.error));
   const log = readFileSync(join(out, 'console.log'), 'utf8');
-  assert.equal([...log.matchAll(HEADER)].map((m) => `${m[2]} (${m[3]})`).join('|'), `mast compress ${src} --out ${out} --density 0.5 --steps 64 --prune oneshot (new run, from step 0)`);
+  assert.equal(
+    [...log.matchAll(HEADER)].map((m) => `${m[2]} (${m[3]})`).join('|'),
+    `mast compress ${src} --out ${out} --density 0.5 --steps 64 --prune oneshot (new run, from step 0)`,
+  );
   assert.match(log, /^train qmix on recall: trained \d+ steps in [\d.]+ s$/m);
   for (const line of run.out.trim().split('\n')) assert.ok(log.includes(`${line}\n`), `logged: ${line}`);
-  assert.ok(!readFileSync(join(src, 'console.log'), 'utf8').includes('mast compress'), "the source run's log is its own");
+  assert.ok(
+    !readFileSync(join(src, 'console.log'), 'utf8').includes('mast compress'),
+    "the source run's log is its own",
+  );
 });
 
 test('a command refused before the run directory is its own (held by a live process) logs nothing there', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-console-'));
-  writeFileSync(runPaths(dir).lock, JSON.stringify({ pid: process.ppid, host: hostname(), started: '2026-12-07T06:00:00Z' }));
+  writeFileSync(
+    runPaths(dir).lock,
+    JSON.stringify({ pid: process.ppid, host: hostname(), started: '2026-12-07T06:00:00Z' }),
+  );
   const run = await runCli(['train', '--out', dir, '--steps', '8']);
   assert.ok(run.error, 'refused');
   assert.ok(!existsSync(join(dir, 'console.log')));
 });
 
 test('trainedLine: a resumed session names where it started; a fresh one its total', () => {
-  const at = (startTEnv: number, tEnv: number, completed = true) => trainedLine({ startTEnv, counters: { tEnv } as never, completed, elapsedSec: 3.14 });
+  const at = (startTEnv: number, tEnv: number, completed = true) =>
+    trainedLine({ startTEnv, counters: { tEnv } as never, completed, elapsedSec: 3.14 });
   assert.equal(at(0, 8000), 'trained 8000 steps in 3.1 s');
   assert.equal(at(6000, 8000), 'trained steps 6000→8000 (2000 this session) in 3.1 s');
   assert.equal(at(8000, 8000), 'already trained to step 8000: nothing left to train (3.1 s)');

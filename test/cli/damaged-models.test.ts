@@ -21,7 +21,13 @@ import { runCli } from './harness.js';
 
 /** A valid sparse export of an agent sized for `recall` (obs 7, 4 actions, 3 agents). */
 function validModel(): ModelProto {
-  const arch = { kind: 'rnn-agent' as const, inputLayout: { obs: 7, lastAction: 4, agentId: 3 }, hidden: 16, nActions: 4, nAgents: 3 };
+  const arch = {
+    kind: 'rnn-agent' as const,
+    inputLayout: { obs: 7, lastAction: 4, agentId: 3 },
+    hidden: 16,
+    nActions: 4,
+    nAgents: 3,
+  };
   const snap = randomSnapshot(arch, new Rng(3), 0.2);
   return exportAgent({ ...snap, metadata: { ...snap.metadata, env: 'recall' } }, { format: 'sparse' });
 }
@@ -40,7 +46,8 @@ function editIndices(m: ModelProto, edit: (idx: number[]) => void): void {
 function damaged(): Array<[string, Uint8Array]> {
   const good = encodeModel(validModel());
   const out: Array<[string, Uint8Array]> = [];
-  for (const f of [0, 0.01, 0.1, 0.5, 0.9, 0.999]) out.push([`truncated-${f}`, good.slice(0, Math.floor(good.length * f))]);
+  for (const f of [0, 0.01, 0.1, 0.5, 0.9, 0.999])
+    out.push([`truncated-${f}`, good.slice(0, Math.floor(good.length * f))]);
   const rng = new Rng(11);
   for (let k = 0; k < 8; k++) {
     const b = good.slice();
@@ -73,7 +80,10 @@ function damaged(): Array<[string, Uint8Array]> {
 
 const acceptable = (what: string, error: unknown): void => {
   if (error === null || error === undefined) return;
-  assert.ok(error instanceof ToolkitError, `${what}: expected a ToolkitError, got ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}`);
+  assert.ok(
+    error instanceof ToolkitError,
+    `${what}: expected a ToolkitError, got ${error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error)}`,
+  );
   assert.ok((error as Error).message.length > 10, `${what}: an empty message`);
 };
 
@@ -83,14 +93,18 @@ test('at least 20 damaged models give clear errors (or load, when the damage is 
   assert.ok(cases.length >= 20, `${cases.length} cases`);
   let rejected = 0;
   // the index edits break exactly the checker rule they are about
-  const rule: Record<string, RegExp> = { 'index-out-of-range': /\(sparse-indices-range\)/, 'indices-unsorted': /\(sparse-indices-order\)/ };
+  const rule: Record<string, RegExp> = {
+    'index-out-of-range': /\(sparse-indices-range\)/,
+    'indices-unsorted': /\(sparse-indices-order\)/,
+  };
   for (const [name, bytes] of cases) {
     const path = join(dir, `${name}.onnx`);
     writeFileSync(path, bytes);
     const inspect = await runCli(['inspect', path, '--json']);
     acceptable(`inspect ${name}`, inspect.error);
     if (inspect.error) rejected++;
-    if (rule[name]) assert.match(String((inspect.error as Error | null)?.message), rule[name]!, `${name} is rejected for its damage`);
+    if (rule[name])
+      assert.match(String((inspect.error as Error | null)?.message), rule[name]!, `${name} is rejected for its damage`);
     const evalRun = await runCli(['eval', path, '--episodes', '1', '--json']);
     acceptable(`eval ${name}`, evalRun.error);
     for (const engine of ['ort', 'sparse'] as const) {

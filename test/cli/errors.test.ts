@@ -15,7 +15,10 @@ function usageError(run: { error: unknown; err: string }, pattern: RegExp): void
 }
 
 test('an unknown backend is a usage error listing the backends', async () => {
-  usageError(await runCli(['train', '--out', join(tmp(), 'r'), '--backend', 'gpu']), /expected one of wasm, cpu, tensorflow, got 'gpu'/);
+  usageError(
+    await runCli(['train', '--out', join(tmp(), 'r'), '--backend', 'gpu']),
+    /expected one of wasm, cpu, tensorflow, got 'gpu'/,
+  );
 });
 
 test('--episodes must be a positive integer', async () => {

@@ -20,11 +20,40 @@ test('a dense run exports as dense whatever --format; --with-mixer writes agent.
   assert.match(dense.out, /^wrote .*agent\.mixer\.onnx \(mixer, dense: every weight stored, \d+ bytes\)$/m);
 
   const sparseRun = join(dir, 'sparse');
-  assert.equal((await runCli(['train', '--env', 'recall', '--steps', '60', '--sparsity', 'static', '--density', '0.1', '--out', sparseRun])).error, null);
+  assert.equal(
+    (
+      await runCli([
+        'train',
+        '--env',
+        'recall',
+        '--steps',
+        '60',
+        '--sparsity',
+        'static',
+        '--density',
+        '0.1',
+        '--out',
+        sparseRun,
+      ])
+    ).error,
+    null,
+  );
   const asDense = await runCli(['export', sparseRun, '-o', join(dir, 'd.onnx'), '--with-mixer', '--format', 'dense']);
   assert.match(asDense.out, /d\.mixer\.onnx \(mixer, dense: every weight stored/);
-  assert.equal(readOnnxFile(join(dir, 'd.mixer.onnx')).model.graph.sparseInitializer.length, 0, '--format dense reaches the mixer');
-  const asConstants = await runCli(['export', sparseRun, '-o', join(dir, 'c.onnx'), '--with-mixer', '--sparse-as', 'constant']);
+  assert.equal(
+    readOnnxFile(join(dir, 'd.mixer.onnx')).model.graph.sparseInitializer.length,
+    0,
+    '--format dense reaches the mixer',
+  );
+  const asConstants = await runCli([
+    'export',
+    sparseRun,
+    '-o',
+    join(dir, 'c.onnx'),
+    '--with-mixer',
+    '--sparse-as',
+    'constant',
+  ]);
   assert.match(asConstants.out, /c\.onnx \(sparse: 4 weight matrices as sparse Constant nodes/);
   assert.match(asConstants.out, /c\.mixer\.onnx \(mixer, sparse: \d+ weight matrices as sparse Constant nodes/);
 });

@@ -23,7 +23,11 @@ export async function runCli(args: string[]): Promise<CliRun> {
       cb();
     },
   });
-  const io: CliIo = { out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`), progressStream: sink };
+  const io: CliIo = {
+    out: (t) => void (out += t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => void (err += t.endsWith('\n') ? t : `${t}\n`),
+    progressStream: sink,
+  };
   let error: unknown = null;
   try {
     await buildProgram(io).parseAsync(args, { from: 'user' });

@@ -16,7 +16,10 @@ import { runCli } from './harness.js';
 const MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
 /** Run `mast args`, send SIGINT once `interruptWhen` matches its stderr, and collect how it ended. */
-function runAndInterrupt(args: string[], interruptWhen: RegExp): Promise<{ code: number | null; err: string; interruptedAtMs: number; exitedAtMs: number }> {
+function runAndInterrupt(
+  args: string[],
+  interruptWhen: RegExp,
+): Promise<{ code: number | null; err: string; interruptedAtMs: number; exitedAtMs: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
@@ -43,13 +46,19 @@ test('mast train: a SIGINT mid-run stops it within moments with a checkpoint, an
   const run = await runAndInterrupt(args, /smaclite\/3m [1-9]\d{2,}\/200000/); // a few hundred steps in
   assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
   assert.equal(run.code, 130, `exit code 130 (interrupted), not success: ${run.err.slice(-500)}`);
-  assert.ok(run.exitedAtMs - run.interruptedAtMs < 20_000, `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`);
+  assert.ok(
+    run.exitedAtMs - run.interruptedAtMs < 20_000,
+    `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`,
+  );
   assert.match(run.err, /stopped at step (\d+); continue with: mast train --out .* --resume/);
   const saved = readCheckpoint(runPaths(out).checkpoint).counters.tEnv;
   assert.ok(saved > 0 && saved < 200_000, `checkpoint at step ${saved}`);
   const resumed = await runCli(['train', '--out', out, '--steps', String(saved + 300), '--resume']);
   assert.equal(resumed.error, null, String(resumed.error));
-  assert.ok(readCheckpoint(runPaths(out).checkpoint).counters.tEnv >= saved + 300, 'resumed from the checkpoint to the new budget');
+  assert.ok(
+    readCheckpoint(runPaths(out).checkpoint).counters.tEnv >= saved + 300,
+    'resumed from the checkpoint to the new budget',
+  );
 });
 
 test('mast demo: a SIGINT during training exits 130 without exporting or evaluating the half-trained agent, and names the demo command to resume', async () => {
@@ -66,7 +75,17 @@ test('mast demo: a SIGINT during training exits 130 without exporting or evaluat
 test('mast study: a SIGINT exits 130 and says how to continue', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-sigint-study-'));
   const file = join(dir, 'study.json');
-  writeFileSync(file, JSON.stringify({ dir: join(dir, 'runs'), preset: 'demo', steps: 200000, seeds: [1], envs: ['smaclite/3m'], modes: ['dense'] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dir: join(dir, 'runs'),
+      preset: 'demo',
+      steps: 200000,
+      seeds: [1],
+      envs: ['smaclite/3m'],
+      modes: ['dense'],
+    }),
+  );
   const run = await runAndInterrupt(['study', file], /smaclite\/3m .*[1-9]\d{2,}\/200000/);
   assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
   assert.equal(run.code, 130, run.err.slice(-500));
@@ -79,12 +98,23 @@ test('mast compress --data: a SIGINT stops the distillation with exit 130, write
   const episodes = join(dir, 'ep.mast');
   assert.equal((await runCli(['record', teacher, '--out', episodes, '--episodes', '40'])).error, null);
   const out = join(dir, 'offline');
-  const run = await runAndInterrupt(['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '100000', '--out', out], /distil to density 0\.1 [1-9]\d*\/100000/);
+  const run = await runAndInterrupt(
+    ['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '100000', '--out', out],
+    /distil to density 0\.1 [1-9]\d*\/100000/,
+  );
   assert.ok(run.interruptedAtMs > 0, `interrupted: ${run.err.slice(-300)}`);
   assert.equal(run.code, 130, run.err.slice(-500));
-  assert.ok(run.exitedAtMs - run.interruptedAtMs < 20_000, `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`);
+  assert.ok(
+    run.exitedAtMs - run.interruptedAtMs < 20_000,
+    `stopped ${Math.round(run.exitedAtMs - run.interruptedAtMs)} ms after the signal`,
+  );
   assert.match(run.err, /distillation stopped at update \d+ of 100000; nothing was written/);
   assert.ok(!existsSync(join(out, 'agent.onnx')) && !existsSync(runPaths(out).snapshot), 'no half-distilled agent');
   assert.ok(!existsSync(runPaths(out).lock), 'the run directory is not left locked');
-  assert.equal((await runCli(['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '10', '--out', out])).error, null, 'the same command then runs');
+  assert.equal(
+    (await runCli(['compress', teacher, '--data', episodes, '--density', '0.1', '--updates', '10', '--out', out]))
+      .error,
+    null,
+    'the same command then runs',
+  );
 });

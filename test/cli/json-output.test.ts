@@ -27,39 +27,107 @@ async function checkJson(name: Name, args: string[]): Promise<unknown> {
 }
 
 test('the shape checker finds missing, extra and mistyped keys', () => {
-  const shape: Shape = { object: { a: 'integer', b: { anyOf: ['string', 'null'] }, c: { arrayOf: 'number' } }, optional: ['c'] };
+  const shape: Shape = {
+    object: { a: 'integer', b: { anyOf: ['string', 'null'] }, c: { arrayOf: 'number' } },
+    optional: ['c'],
+  };
   assert.deepEqual(checkShape({ a: 1, b: null }, shape), []);
-  assert.deepEqual(checkShape({ a: 1.5, b: 'x', c: [1, 'y'], d: 0 }, shape), ["$: undocumented key 'd'", '$.a: expected integer, got 1.5', '$.c[1]: expected number, got "y"']);
+  assert.deepEqual(checkShape({ a: 1.5, b: 'x', c: [1, 'y'], d: 0 }, shape), [
+    "$: undocumented key 'd'",
+    '$.a: expected integer, got 1.5',
+    '$.c[1]: expected number, got "y"',
+  ]);
   assert.deepEqual(checkShape({ b: 'x' }, shape), ["$: missing key 'a'"]);
 });
 
-test('every command\'s --json output fits its documented schema', async () => {
+test("every command's --json output fits its documented schema", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-json-'));
   const run = join(dir, 'run');
   await checkJson('envs', ['envs', '--json']);
-  await checkJson('train', ['train', '--env', 'recall', '--steps', '80', '--sparsity', 'static', '--density', '0.1', '--out', run, '--json']);
-  await checkJson('compress', ['compress', run, '--density', '0.05', '--steps', '40', '--out', join(dir, 'compressed'), '--json']);
+  await checkJson('train', [
+    'train',
+    '--env',
+    'recall',
+    '--steps',
+    '80',
+    '--sparsity',
+    'static',
+    '--density',
+    '0.1',
+    '--out',
+    run,
+    '--json',
+  ]);
+  await checkJson('compress', [
+    'compress',
+    run,
+    '--density',
+    '0.05',
+    '--steps',
+    '40',
+    '--out',
+    join(dir, 'compressed'),
+    '--json',
+  ]);
   const model = join(dir, 'agent.onnx');
   assert.equal((await runCli(['export', run, '-o', model])).error, null);
   await checkJson('inspect', ['inspect', model, '--json']);
   const episodes = join(dir, 'episodes.mast');
   await checkJson('record', ['record', model, '--out', episodes, '--episodes', '20', '--json']);
-  await checkJson('compress --data', ['compress', model, '--data', episodes, '--density', '0.05', '--updates', '20', '--out', join(dir, 'offline'), '--json']);
+  await checkJson('compress --data', [
+    'compress',
+    model,
+    '--data',
+    episodes,
+    '--density',
+    '0.05',
+    '--updates',
+    '20',
+    '--out',
+    join(dir, 'offline'),
+    '--json',
+  ]);
   await checkJson('eval', ['eval', model, '--episodes', '2', '--json']);
-  const withParity = (await checkJson('eval', ['eval', model, '--episodes', '2', '--against', run, '--json'])) as { parity?: unknown };
+  const withParity = (await checkJson('eval', ['eval', model, '--episodes', '2', '--against', run, '--json'])) as {
+    parity?: unknown;
+  };
   assert.ok(withParity.parity, 'parity with --against');
   await checkJson('import', ['import', model, '--out', join(dir, 'imported'), '--json']);
-  await checkJson('import', ['import', repo('test/fixtures/pymarl-agent-gru.onnx'), '--env', 'recall', '--out', join(dir, 'pymarl'), '--json']);
+  await checkJson('import', [
+    'import',
+    repo('test/fixtures/pymarl-agent-gru.onnx'),
+    '--env',
+    'recall',
+    '--out',
+    join(dir, 'pymarl'),
+    '--json',
+  ]);
 
   const study = join(dir, 'study.json');
-  writeFileSync(study, JSON.stringify({ dir: 'runs', preset: 'demo', steps: 40, seeds: [1], envs: ['recall'], modes: ['dense'] }));
-  const before = (await checkJson('study --list', ['study', study, '--list', '--json'])) as { counts: Record<string, number> };
+  writeFileSync(
+    study,
+    JSON.stringify({ dir: 'runs', preset: 'demo', steps: 40, seeds: [1], envs: ['recall'], modes: ['dense'] }),
+  );
+  const before = (await checkJson('study --list', ['study', study, '--list', '--json'])) as {
+    counts: Record<string, number>;
+  };
   assert.equal(before.counts['not started'], 1);
   const trained = (await checkJson('study', ['study', study, '--json'])) as { trainedNow: number; left: number };
   assert.deepEqual([trained.trainedNow, trained.left], [1, 0]);
   await checkJson('report', ['report', study, '--json']);
   const other = join(dir, 'other.json');
-  writeFileSync(other, JSON.stringify({ dir: 'runs', preset: 'demo', steps: 40, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.1] }));
+  writeFileSync(
+    other,
+    JSON.stringify({
+      dir: 'runs',
+      preset: 'demo',
+      steps: 40,
+      seeds: [1],
+      envs: ['recall'],
+      modes: ['dense', 'static'],
+      densities: [0.1],
+    }),
+  );
   assert.equal((await runCli(['study', other, '--modes', 'static'])).error, null);
   await checkJson('report (several studies)', ['report', study, other, '--json']);
 });
@@ -76,10 +144,16 @@ function keysOf(shape: Shape): string[] {
 
 test('docs/cli-json.md has a section per command naming every key of its schema', () => {
   const doc = readFileSync(repo('docs/cli-json.md'), 'utf8');
-  const sections = new Map(doc.split(/^## /m).slice(1).map((s) => [/^`([^`]+)`/.exec(s)?.[1] ?? '', s]));
+  const sections = new Map(
+    doc
+      .split(/^## /m)
+      .slice(1)
+      .map((s) => [/^`([^`]+)`/.exec(s)?.[1] ?? '', s]),
+  );
   for (const [name, shape] of Object.entries(JSON_SCHEMAS)) {
     const text = (sections.get(name) ?? '') + (name === 'demo' ? (sections.get('eval') ?? '') : '');
     assert.ok(sections.has(name), `a section for ${name}`);
-    for (const key of new Set(keysOf(shape))) assert.ok(text.includes(`\`${key}\``), `${name}: the doc names \`${key}\``);
+    for (const key of new Set(keysOf(shape)))
+      assert.ok(text.includes(`\`${key}\``), `${name}: the doc names \`${key}\``);
   }
 });

@@ -20,7 +20,10 @@ const REGISTER = `import { register } from 'node:module'; register(${JSON.string
 
 /** Run node with the tfjs-refusing hook. */
 function runWithoutTfjs(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,7 +37,10 @@ test('mast envs runs without loading tfjs', () => {
   const r = runWithoutTfjs([MAIN, 'envs', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const envs = JSON.parse(r.stdout) as { id: string }[];
-  assert.ok(envs.some((e) => e.id === 'matrix/nonmonotonic'), 'lists the built-in environments');
+  assert.ok(
+    envs.some((e) => e.id === 'matrix/nonmonotonic'),
+    'lists the built-in environments',
+  );
 });
 
 test('mast eval of a shipped model (no --against) runs without loading tfjs', () => {
@@ -46,7 +52,7 @@ test('mast eval of a shipped model (no --against) runs without loading tfjs', ()
   assert.ok(Number.isFinite(report.meanReturn));
 });
 
-test('mast --help and every command\'s --help run without loading tfjs', () => {
+test("mast --help and every command's --help run without loading tfjs", () => {
   const top = runWithoutTfjs([MAIN, '--help']);
   assert.equal(top.status, 0, top.stderr);
   const names = [...top.stdout.matchAll(/^ {2}([a-z-]+)\b/gm)].map((m) => m[1] as string).filter((n) => n !== 'help');
@@ -66,7 +72,11 @@ test('the light entry mast-toolkit/envs (makeEnv and the environments) plays an 
     let steps = 0;
     for (let done = false; !done; steps++) { const r = env.step(env.getAvailActions().map((m) => m.indexOf(1))); done = r.terminated || r.truncated; }
     console.log(steps);`;
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', script],
+    { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.ok(Number(r.stdout) > 0, `steps: ${r.stdout}`);
 });

@@ -17,7 +17,10 @@ import { runCli } from './harness.js';
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'mast-rundir-'));
 
 function toolkitError(run: { error: unknown }, code: string, pattern: RegExp): ToolkitError {
-  assert.ok(run.error instanceof ToolkitError, `expected a ToolkitError, got ${String((run.error as Error)?.stack ?? run.error)}`);
+  assert.ok(
+    run.error instanceof ToolkitError,
+    `expected a ToolkitError, got ${String((run.error as Error)?.stack ?? run.error)}`,
+  );
   assert.equal(run.error.code, code, run.error.message);
   assert.match(run.error.message, pattern);
   assert.ok(run.error.hint, 'with a hint');
@@ -37,7 +40,11 @@ test('train --resume on a run killed before its first checkpoint trains its own 
 });
 
 test('train --resume refuses a directory with no run, and a config.json it cannot parse', async () => {
-  toolkitError(await runCli(['train', '--out', join(tmp(), 'none'), '--resume']), 'E_CHECKPOINT', /holds no run to resume/);
+  toolkitError(
+    await runCli(['train', '--out', join(tmp(), 'none'), '--resume']),
+    'E_CHECKPOINT',
+    /holds no run to resume/,
+  );
   const dir = tmp();
   writeFileSync(runPaths(dir).config, '{"env": "recall", ');
   toolkitError(await runCli(['train', '--out', dir, '--resume']), 'E_CHECKPOINT', /config\.json cannot be read/);
@@ -49,9 +56,17 @@ test('--out naming a file, or a path under /proc, is an E_IO error at once (no s
   const file = join(tmp(), 'plain-file');
   writeFileSync(file, 'x');
   toolkitError(await runCli(['train', '--out', file, '--steps', '8']), 'E_IO', /is a file, not a directory/);
-  toolkitError(await runCli(['train', '--out', join(file, 'below'), '--steps', '8']), 'E_IO', /is a file, not a directory/);
+  toolkitError(
+    await runCli(['train', '--out', join(file, 'below'), '--steps', '8']),
+    'E_IO',
+    /is a file, not a directory/,
+  );
   const started = performance.now();
-  toolkitError(await runCli(['train', '--out', '/proc/mast-no-such-dir/run', '--steps', '8']), 'E_IO', /cannot create directory/);
+  toolkitError(
+    await runCli(['train', '--out', '/proc/mast-no-such-dir/run', '--steps', '8']),
+    'E_IO',
+    /cannot create directory/,
+  );
   assert.ok(performance.now() - started < 5000);
 });
 
@@ -59,7 +74,11 @@ test('a run directory held by a live process is refused (E_LOCKED naming it); a 
   const dir = tmp();
   const { lock } = runPaths(dir);
   writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname(), started: '2026-12-07T06:00:00Z' })); // our parent: alive
-  const held = toolkitError(await runCli(['train', '--out', dir, '--steps', '8']), 'E_LOCKED', new RegExp(`in use by process ${process.ppid} on ${hostname()}`));
+  const held = toolkitError(
+    await runCli(['train', '--out', dir, '--steps', '8']),
+    'E_LOCKED',
+    new RegExp(`in use by process ${process.ppid} on ${hostname()}`),
+  );
   assert.match(held.hint ?? '', /run\.lock/);
   assert.ok(!existsSync(runPaths(dir).config), 'nothing written');
   writeFileSync(lock, JSON.stringify({ pid: 4194303, host: hostname(), started: '2026-12-07T06:00:00Z' })); // above pid_max: gone
@@ -73,7 +92,10 @@ test('temporary files of interrupted writes are deleted when the directory is ne
   writeFileSync(join(dir, '.tmp-checkpoint.mast-4194303-1796600000000'), Buffer.alloc(4096)); // its writer is gone
   writeFileSync(join(dir, `.tmp-agent.snapshot-${process.ppid}-1796600000000`), 'in progress'); // a live writer
   assert.equal((await runCli(['train', '--out', dir, '--resume', '--steps', '16'])).error, null);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('.tmp-')), [`.tmp-agent.snapshot-${process.ppid}-1796600000000`]);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('.tmp-')),
+    [`.tmp-agent.snapshot-${process.ppid}-1796600000000`],
+  );
 });
 
 test('import --out onto an existing run (trained or imported) is refused and leaves it as it was', async () => {
@@ -98,7 +120,17 @@ test('a study whose dir is a file is an E_IO error', async () => {
   const root = tmp();
   writeFileSync(join(root, 'runs'), 'not a directory');
   const study = join(root, 'study.json');
-  writeFileSync(study, JSON.stringify({ dir: join(root, 'runs'), preset: 'demo', steps: 8, seeds: [1], envs: ['recall'], modes: ['dense'] }));
+  writeFileSync(
+    study,
+    JSON.stringify({
+      dir: join(root, 'runs'),
+      preset: 'demo',
+      steps: 8,
+      seeds: [1],
+      envs: ['recall'],
+      modes: ['dense'],
+    }),
+  );
   toolkitError(await runCli(['study', study]), 'E_IO', /is a file, not a directory/);
 });
 
@@ -114,7 +146,11 @@ test('a checkpoint whose step counter or mask map was edited is refused on --res
   for (const [pattern, edit] of edits) {
     assert.match(original, pattern);
     writeFileSync(path, Buffer.from(original.replace(pattern, edit), 'latin1'));
-    toolkitError(await runCli(['train', '--out', dir, '--resume', '--steps', '16']), 'E_CHECKPOINT', /checkpoint\.mast is corrupt \(header CRC-32 mismatch\)/);
+    toolkitError(
+      await runCli(['train', '--out', dir, '--resume', '--steps', '16']),
+      'E_CHECKPOINT',
+      /checkpoint\.mast is corrupt \(header CRC-32 mismatch\)/,
+    );
   }
 });
 
@@ -125,5 +161,9 @@ test('mixer.snapshot is validated like agent.snapshot: NaN weights are refused o
   const { meta, arrays } = readTensorFile(path);
   (arrays['hyperW1.0.weight']!.data as Float32Array)[3] = NaN;
   writeTensorFile(path, meta, arrays);
-  toolkitError(await runCli(['export', dir, '-o', join(dir, 'a.onnx'), '--with-mixer']), 'E_SNAPSHOT', /mixer tensor 'hyperW1\.0\.weight' has a non-finite value at flat index 3/);
+  toolkitError(
+    await runCli(['export', dir, '-o', join(dir, 'a.onnx'), '--with-mixer']),
+    'E_SNAPSHOT',
+    /mixer tensor 'hyperW1\.0\.weight' has a non-finite value at flat index 3/,
+  );
 });

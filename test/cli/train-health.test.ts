@@ -30,7 +30,7 @@ test('the divergence rule: a mean loss above 1e6, or not finite', () => {
   for (const bad of [1e6 * 1.01, 3.6e12, NaN, Infinity]) assert.equal(divergedLoss(bad), true, String(bad));
 });
 
-test('training that blows up at lr 1 is flagged: a warning and summary.json\'s diverged', async () => {
+test("training that blows up at lr 1 is flagged: a warning and summary.json's diverged", async () => {
   const dir = tmp();
   const out = join(dir, 'run');
   const run = await runCli(['train', '--out', out, '--steps', '200', '--config', overrides(dir, 1), '--json']);
@@ -40,24 +40,41 @@ test('training that blows up at lr 1 is flagged: a warning and summary.json\'s d
   assert.equal(summary.diverged?.tEnv, 200);
   assert.ok((summary.diverged?.loss ?? 0) > DIVERGED_LOSS);
   assert.deepEqual((JSON.parse(run.out) as { diverged: unknown }).diverged, summary.diverged);
-  const calm = await runCli(['train', '--out', join(dir, 'calm'), '--steps', '200', '--config', overrides(dir, 0.0005)]);
+  const calm = await runCli([
+    'train',
+    '--out',
+    join(dir, 'calm'),
+    '--steps',
+    '200',
+    '--config',
+    overrides(dir, 0.0005),
+  ]);
   assert.equal(calm.error, null);
   assert.doesNotMatch(calm.err, /blew up/);
-  assert.equal((JSON.parse(readFileSync(runPaths(join(dir, 'calm')).summary, 'utf8')) as RunSummaryFile).diverged, null);
+  assert.equal(
+    (JSON.parse(readFileSync(runPaths(join(dir, 'calm')).summary, 'utf8')) as RunSummaryFile).diverged,
+    null,
+  );
 });
 
 test('a NaN loss stops naming the step and update, with a hint that does not suggest resuming with another lr', async () => {
   const dir = tmp();
   const run = await runCli(['train', '--out', join(dir, 'run'), '--steps', '400', '--config', overrides(dir, 1e30)]);
   assert.ok(run.error instanceof NumericError, String(run.error));
-  assert.match(run.error.message, /training loss became (NaN|Infinity|-Infinity) at environment step \d+ \(learner update \d+\); no checkpoint had been written yet/);
+  assert.match(
+    run.error.message,
+    /training loss became (NaN|Infinity|-Infinity) at environment step \d+ \(learner update \d+\); no checkpoint had been written yet/,
+  );
   assert.match(run.error.hint ?? '', /new run in another --out directory with a lower optimizer\.lr/);
   assert.doesNotMatch(run.error.hint ?? '', /resume from|--resume with/);
 });
 
 test('a checkpoint is written by the wall clock (schedule.checkpointSeconds) between step checkpoints', async () => {
   const outDir = tmp();
-  const config = resolveConfig('demo', { steps: 300, schedule: { testInterval: 1000, testEpisodes: 2, checkpointInterval: 1_000_000, checkpointSeconds: 0.001 } });
+  const config = resolveConfig('demo', {
+    steps: 300,
+    schedule: { testInterval: 1000, testEpisodes: 2, checkpointInterval: 1_000_000, checkpointSeconds: 0.001 },
+  });
   const seen: number[] = [];
   await train(config, {
     outDir,
@@ -72,8 +89,22 @@ test('a checkpoint is written by the wall clock (schedule.checkpointSeconds) bet
 test('a study says which of its runs blew up', async () => {
   const dir = tmp();
   const file = join(dir, 'study.json');
-  writeFileSync(file, JSON.stringify({ dir: join(dir, 'runs'), preset: 'default', steps: 200, seeds: [1], envs: ['recall'], modes: ['dense'], overrides: { optimizer: { lr: 1 }, schedule: { testInterval: 200, testEpisodes: 2 } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dir: join(dir, 'runs'),
+      preset: 'default',
+      steps: 200,
+      seeds: [1],
+      envs: ['recall'],
+      modes: ['dense'],
+      overrides: { optimizer: { lr: 1 }, schedule: { testInterval: 200, testEpisodes: 2 } },
+    }),
+  );
   const run = await runCli(['study', file]);
   assert.equal(run.error, null, String(run.error));
-  assert.match(run.progress, /done \(warning: training blew up, mean loss \d\.\d\de\+\d+ at step 200; summary\.json records it\)/);
+  assert.match(
+    run.progress,
+    /done \(warning: training blew up, mean loss \d\.\d\de\+\d+ at step 200; summary\.json records it\)/,
+  );
 });

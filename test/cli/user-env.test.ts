@@ -19,13 +19,31 @@ const TOY = 'python:test/fixtures/envs/toy_env.py:ToyEnv';
 const dir = mkdtempSync(join(tmpdir(), 'mast-user-env-'));
 /** Short phases so a few hundred steps hold tests and checkpoints. */
 const overrides = join(dir, 'overrides.json');
-writeFileSync(overrides, JSON.stringify({ batchSize: 8, schedule: { testInterval: 200, testEpisodes: 2, checkpointInterval: 200 } }));
+writeFileSync(
+  overrides,
+  JSON.stringify({ batchSize: 8, schedule: { testInterval: 200, testEpisodes: 2, checkpointInterval: 200 } }),
+);
 
 after(() => assert.deepEqual(bridgeChildren(), [], 'no bridge process outlives the tests'));
 
 test('mast train --env module:docs/examples/custom-env.mjs trains a few hundred steps', async () => {
   const out = join(dir, 'module-run');
-  const run = await runCli(['train', '--out', out, '--env', 'module:docs/examples/custom-env.mjs', '--env-arg', 'agents=3', '--steps', '400', '--preset', 'demo', '--config', overrides, '--json']);
+  const run = await runCli([
+    'train',
+    '--out',
+    out,
+    '--env',
+    'module:docs/examples/custom-env.mjs',
+    '--env-arg',
+    'agents=3',
+    '--steps',
+    '400',
+    '--preset',
+    'demo',
+    '--config',
+    overrides,
+    '--json',
+  ]);
   assert.equal(run.error, null, String(run.error));
   const result = JSON.parse(run.out) as { completed: boolean; counters: { tEnv: number } };
   assert.ok(result.completed && result.counters.tEnv >= 400);
@@ -34,7 +52,22 @@ test('mast train --env module:docs/examples/custom-env.mjs trains a few hundred 
 
 test('mast train --env python:… trains end to end; export, eval and compress find the environment from the run', async () => {
   const out = join(dir, 'python-run');
-  const run = await runCli(['train', '--out', out, '--env', TOY, '--env-arg', 'n_agents=2', '--steps', '400', '--preset', 'demo', '--config', overrides, '--json']);
+  const run = await runCli([
+    'train',
+    '--out',
+    out,
+    '--env',
+    TOY,
+    '--env-arg',
+    'n_agents=2',
+    '--steps',
+    '400',
+    '--preset',
+    'demo',
+    '--config',
+    overrides,
+    '--json',
+  ]);
   assert.equal(run.error, null, String(run.error));
   assert.ok((JSON.parse(run.out) as { completed: boolean }).completed);
   const model = join(out, 'agent.onnx');
@@ -45,9 +78,23 @@ test('mast train --env python:… trains end to end; export, eval and compress f
   assert.equal(report.env, TOY);
   assert.equal(report.parity.actionAgreement, 1);
   // Online compression goes on training through the bridge, with the run's envArgs.
-  const compressed = await runCli(['compress', out, '--out', join(dir, 'python-compressed'), '--density', '0.05', '--steps', '200', '--config', overrides, '--json']);
+  const compressed = await runCli([
+    'compress',
+    out,
+    '--out',
+    join(dir, 'python-compressed'),
+    '--density',
+    '0.05',
+    '--steps',
+    '200',
+    '--config',
+    overrides,
+    '--json',
+  ]);
   assert.equal(compressed.error, null, String(compressed.error));
-  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'python-compressed', 'config.json'), 'utf8')).envArgs, { n_agents: 2 });
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'python-compressed', 'config.json'), 'utf8')).envArgs, {
+    n_agents: 2,
+  });
   // Another environment's arguments must be given: with n_agents 3 the model no longer fits.
   const other = await runCli(['eval', model, '--episodes', '1', '--env-arg', 'n_agents=3']);
   assert.ok(other.error instanceof ToolkitError && /cannot play/.test(other.error.message), String(other.error));
@@ -55,7 +102,22 @@ test('mast train --env python:… trains end to end; export, eval and compress f
 
 test('mast train --env-workers 3 plays three Python processes at once', async () => {
   const out = join(dir, 'workers-run');
-  const run = await runCli(['train', '--out', out, '--env', TOY, '--env-workers', '3', '--steps', '300', '--preset', 'demo', '--config', overrides, '--json']);
+  const run = await runCli([
+    'train',
+    '--out',
+    out,
+    '--env',
+    TOY,
+    '--env-workers',
+    '3',
+    '--steps',
+    '300',
+    '--preset',
+    'demo',
+    '--config',
+    overrides,
+    '--json',
+  ]);
   assert.equal(run.error, null, String(run.error));
   const result = JSON.parse(run.out) as { completed: boolean; counters: { episodes: number } };
   assert.ok(result.completed);
@@ -69,7 +131,19 @@ test('a Python process dying mid-run keeps the last checkpoint; --resume continu
   process.env.MAST_TEST_CRASH_AFTER = '500';
   let run;
   try {
-    run = await runCli(['train', '--out', out, '--env', id, '--steps', '800', '--preset', 'demo', '--config', overrides]);
+    run = await runCli([
+      'train',
+      '--out',
+      out,
+      '--env',
+      id,
+      '--steps',
+      '800',
+      '--preset',
+      'demo',
+      '--config',
+      overrides,
+    ]);
   } finally {
     delete process.env.MAST_TEST_CRASH_AFTER;
   }
@@ -89,7 +163,25 @@ test('a Python process dying mid-run keeps the last checkpoint; --resume continu
 
 test('--env-stderr shows everything the Python environment prints, as it comes', () => {
   const out = join(dir, 'chatty-run');
-  const run = spawnSync(process.execPath, ['bin/mast.js', 'train', '--out', out, '--env', 'python:test/fixtures/envs/bad_envs.py:PrintsToStdout', '--steps', '40', '--preset', 'demo', '--config', overrides, '--env-stderr'], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [
+      'bin/mast.js',
+      'train',
+      '--out',
+      out,
+      '--env',
+      'python:test/fixtures/envs/bad_envs.py:PrintsToStdout',
+      '--steps',
+      '40',
+      '--preset',
+      'demo',
+      '--config',
+      overrides,
+      '--env-stderr',
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, run.stderr);
   const steps = readCheckpoint(join(out, 'checkpoint.mast')).counters.tEnv;
   const printed = run.stderr.split('\n').filter((l) => l.startsWith('stepping')).length;

@@ -30,16 +30,28 @@ test('overrides apply in order and leave DEFAULT_CONFIG untouched', () => {
 });
 
 test('unknown keys, wrong kinds and out-of-range values are ConfigErrors naming the key', () => {
-  assert.throws(() => resolveConfig('default', { gama: 0.9 } as never), (e: unknown) => e instanceof ConfigError && /unknown config key 'gama'/.test(e.message));
-  assert.throws(() => resolveConfig('default', { optimizer: { rate: 1 } } as never), /unknown config key 'optimizer.rate'/);
+  assert.throws(
+    () => resolveConfig('default', { gama: 0.9 } as never),
+    (e: unknown) => e instanceof ConfigError && /unknown config key 'gama'/.test(e.message),
+  );
+  assert.throws(
+    () => resolveConfig('default', { optimizer: { rate: 1 } } as never),
+    /unknown config key 'optimizer.rate'/,
+  );
   assert.throws(() => resolveConfig('default', { steps: '10' } as never), /'steps' must be a number/);
   assert.throws(() => resolveConfig('default', { gamma: 1.5 }), /'gamma' must be in \[0, 1\], got 1.5/);
   assert.throws(() => resolveConfig('default', { bufferSize: 8, batchSize: 32 }), /bufferSize/);
-  assert.throws(() => resolveConfig('default', { sparsity: { density: 0.1 } }), (e: unknown) => e instanceof ConfigError && /mode is 'dense'/.test(e.message));
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { density: 0.1 } }),
+    (e: unknown) => e instanceof ConfigError && /mode is 'dense'/.test(e.message),
+  );
 });
 
 test('unknown names list the valid ones', () => {
-  assert.throws(() => resolveConfig('default', { alg: 'qtran' as never }), (e: unknown) => e instanceof UnknownNameError && /got 'qtran'; expected one of 'qmix', 'vdn'/.test(e.message));
+  assert.throws(
+    () => resolveConfig('default', { alg: 'qtran' as never }),
+    (e: unknown) => e instanceof UnknownNameError && /got 'qtran'; expected one of 'qmix', 'vdn'/.test(e.message),
+  );
   assert.throws(() => resolveConfig('nope'), /unknown preset: got 'nope'/);
 });
 
@@ -60,7 +72,9 @@ test('configHash is stable under key order and changes with any value', () => {
 
 test('every preset resolves; the toolkit version matches package.json', () => {
   for (const name of Object.keys(PRESETS)) assert.doesNotThrow(() => resolveConfig(name), name);
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   assert.equal(TOOLKIT_VERSION, pkg.version);
 });
 
@@ -74,25 +88,46 @@ test('a sparsity mode brings its own target and replay defaults, beneath the use
   assert.equal(rlx2.targets.operator, 'max');
   const rigl = resolveConfig('default', { sparsity: { mode: 'rigl', density: 0.1 } });
   assert.deepEqual([rigl.targets.operator, rigl.targets.returns, rigl.recentBuffer.fraction], ['max', 'one-step', 0]);
-  const custom = resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, targets: { omega: 5, operator: 'max' } });
+  const custom = resolveConfig('default', {
+    sparsity: { mode: 'mast', density: 0.1 },
+    targets: { omega: 5, operator: 'max' },
+  });
   assert.equal(custom.targets.omega, 5);
   assert.equal(custom.targets.operator, 'max', 'an explicit override wins over the mode default');
   assert.equal(custom.targets.returns, 'td-lambda');
 });
 
 test('sparse modes need a density below 1, and the new sections are range-checked', () => {
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'rigl' } }), (e: unknown) => e instanceof ConfigError && /mode is 'rigl' but sparsity.density is 1/.test(e.message));
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'sparse' as never, density: 0.1 } }), (e: unknown) => e instanceof UnknownNameError && /mast/.test(e.message));
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { mode: 'rigl' } }),
+    (e: unknown) => e instanceof ConfigError && /mode is 'rigl' but sparsity.density is 1/.test(e.message),
+  );
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { mode: 'sparse' as never, density: 0.1 } }),
+    (e: unknown) => e instanceof UnknownNameError && /mast/.test(e.message),
+  );
   assert.throws(() => resolveConfig('default', { targets: { lambda: 1.5 } }), /targets.lambda/);
   assert.throws(() => resolveConfig('default', { targets: { operator: 'softmax' as never } }), UnknownNameError);
   assert.throws(() => resolveConfig('default', { topology: { interval: 0 } }), /topology.interval/);
   assert.throws(() => resolveConfig('default', { recentBuffer: { fraction: -0.1 } }), /recentBuffer.fraction/);
 });
 
-test('topology.grow overrides an evolving mode\'s grow rule, is refused where masks never change, and old configs keep their rule', () => {
-  assert.equal(resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { grow: 'random' } }).topology.grow, 'random');
-  assert.throws(() => resolveConfig('default', { topology: { grow: 'magnitude' as never } }), (e: unknown) => e instanceof UnknownNameError && /'mode', 'random', 'gradient'/.test(e.message));
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { grow: 'random' } }), (e: unknown) => e instanceof ConfigError && /topology.grow is 'random' but sparsity.mode 'static' never changes its masks/.test(e.message) && /set, rigl, rlx2, mast/.test(e.hint ?? ''));
+test("topology.grow overrides an evolving mode's grow rule, is refused where masks never change, and old configs keep their rule", () => {
+  assert.equal(
+    resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { grow: 'random' } }).topology.grow,
+    'random',
+  );
+  assert.throws(
+    () => resolveConfig('default', { topology: { grow: 'magnitude' as never } }),
+    (e: unknown) => e instanceof UnknownNameError && /'mode', 'random', 'gradient'/.test(e.message),
+  );
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { grow: 'random' } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /topology.grow is 'random' but sparsity.mode 'static' never changes its masks/.test(e.message) &&
+      /set, rigl, rlx2, mast/.test(e.hint ?? ''),
+  );
   // a run saved before the key existed resumes with its mode's own rule, and hashes as it did
   const set = resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 } });
   const { grow: _, ...olderTopology } = set.topology;
@@ -102,14 +137,46 @@ test('topology.grow overrides an evolving mode\'s grow rule, is refused where ma
 });
 
 test('topology.gradientUpdates is an integer in [1, ΔT], refused where nothing grows by the gradient, and old configs sum one update', () => {
-  assert.equal(resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { gradientUpdates: 32 } }).topology.gradientUpdates, 32);
-  assert.equal(resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 }, topology: { grow: 'gradient', gradientUpdates: 8 } }).topology.gradientUpdates, 8);
+  assert.equal(
+    resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { gradientUpdates: 32 } }).topology
+      .gradientUpdates,
+    32,
+  );
+  assert.equal(
+    resolveConfig('default', {
+      sparsity: { mode: 'set', density: 0.1 },
+      topology: { grow: 'gradient', gradientUpdates: 8 },
+    }).topology.gradientUpdates,
+    8,
+  );
   for (const bad of [0, 2.5, 201]) {
-    assert.throws(() => resolveConfig('default', { sparsity: { mode: 'rigl', density: 0.1 }, topology: { gradientUpdates: bad } }), (e: unknown) => e instanceof ConfigError && /topology.gradientUpdates/.test(e.message) && /\[1, topology.interval = 200\]/.test(e.message));
+    assert.throws(
+      () => resolveConfig('default', { sparsity: { mode: 'rigl', density: 0.1 }, topology: { gradientUpdates: bad } }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /topology.gradientUpdates/.test(e.message) &&
+        /\[1, topology.interval = 200\]/.test(e.message),
+    );
   }
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 }, topology: { gradientUpdates: 8 } }), (e: unknown) => e instanceof ConfigError && /sparsity.mode 'set' grows at random/.test(e.message) && /leave topology.gradientUpdates at 1/.test(e.hint ?? ''));
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 }, topology: { grow: 'random', gradientUpdates: 8 } }), /grows at random/);
-  assert.throws(() => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { gradientUpdates: 8 } }), /sparsity.mode 'static' grows nothing/);
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { mode: 'set', density: 0.1 }, topology: { gradientUpdates: 8 } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /sparsity.mode 'set' grows at random/.test(e.message) &&
+      /leave topology.gradientUpdates at 1/.test(e.hint ?? ''),
+  );
+  assert.throws(
+    () =>
+      resolveConfig('default', {
+        sparsity: { mode: 'mast', density: 0.1 },
+        topology: { grow: 'random', gradientUpdates: 8 },
+      }),
+    /grows at random/,
+  );
+  assert.throws(
+    () => resolveConfig('default', { sparsity: { mode: 'static', density: 0.1 }, topology: { gradientUpdates: 8 } }),
+    /sparsity.mode 'static' grows nothing/,
+  );
   const mast = resolveConfig('default', { sparsity: { mode: 'mast', density: 0.1 } });
   const { gradientUpdates: _, ...olderTopology } = mast.topology;
   assert.equal(parseConfig({ ...mast, topology: olderTopology }, 'an older saved config').topology.gradientUpdates, 1);
@@ -127,10 +194,17 @@ test('the lbf preset is the configuration of the LBF studies that reach the lite
 });
 
 test('envArgs takes any JSON values, merges key by key, is refused when not an object, and old configs keep their hashes', () => {
-  const c = resolveConfig('default', { env: 'python:m:E', envArgs: { map_name: '3m', n: 2 } } as never, { envArgs: { n: 3, nested: { a: [1] } } } as never);
+  const c = resolveConfig(
+    'default',
+    { env: 'python:m:E', envArgs: { map_name: '3m', n: 2 } } as never,
+    { envArgs: { n: 3, nested: { a: [1] } } } as never,
+  );
   assert.deepEqual(c.envArgs, { map_name: '3m', n: 3, nested: { a: [1] } });
   assert.notEqual(configHash(c), configHash({ ...c, envArgs: { ...c.envArgs, n: 4 } }));
-  assert.throws(() => resolveConfig('default', { envArgs: [1] } as never), (e: unknown) => e instanceof ConfigError && /config key 'envArgs' must be an object/.test(e.message));
+  assert.throws(
+    () => resolveConfig('default', { envArgs: [1] } as never),
+    (e: unknown) => e instanceof ConfigError && /config key 'envArgs' must be an object/.test(e.message),
+  );
   assert.throws(() => parseConfig({ ...c, envArgs: 'x' }, 'saved.json'), /envArgs/);
   // a run saved before the key existed reads back with none, and hashes as it did
   const { envArgs: _, ...older } = resolveConfig('default');
@@ -141,7 +215,12 @@ test('envArgs takes any JSON values, merges key by key, is refused when not an o
 
 test('envWorkers is an integer in [1, 64]; configs from before it hash as they did', () => {
   assert.equal(resolveConfig('default', { envWorkers: 4 }).envWorkers, 4);
-  for (const bad of [0, 1.5, 65]) assert.throws(() => resolveConfig('default', { envWorkers: bad }), (e: unknown) => e instanceof ConfigError && /config key 'envWorkers' must be an integer in \[1, 64\]/.test(e.message));
+  for (const bad of [0, 1.5, 65])
+    assert.throws(
+      () => resolveConfig('default', { envWorkers: bad }),
+      (e: unknown) =>
+        e instanceof ConfigError && /config key 'envWorkers' must be an integer in \[1, 64\]/.test(e.message),
+    );
   const { envWorkers: _, ...older } = resolveConfig('default');
   const read = parseConfig(older, 'an older saved config');
   assert.equal(read.envWorkers, 1);

@@ -1,7 +1,17 @@
 /** The learner registry: every learner and sparsity mode has an entry, and validation, widths and FLOP accounting follow the entries. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALGORITHMS, ALGORITHM_MIXER, LEARNERS, MODE_GROW_RULES, SPARSITY_MODES, SPARSITY_MODE_KINDS, resolveConfig, targetMixerPasses, usesDensity } from '../../src/config/index.js';
+import {
+  ALGORITHMS,
+  ALGORITHM_MIXER,
+  LEARNERS,
+  MODE_GROW_RULES,
+  SPARSITY_MODES,
+  SPARSITY_MODE_KINDS,
+  resolveConfig,
+  targetMixerPasses,
+  usesDensity,
+} from '../../src/config/index.js';
 import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { networkWidths } from '../../src/marl/training/setup.js';
 import type { EnvInfo } from '../../src/envs/types.js';
@@ -29,7 +39,8 @@ test('learner entries are consistent: a central critic comes with a weighting an
 
 test('target-mixer passes per transition: N·A for RES (one per joint-action variant), 1 otherwise', () => {
   assert.equal(targetMixerPasses(LEARNERS['res-qmix'], 3, 4), 12);
-  for (const alg of ['qmix', 'vdn', 'ow-qmix', 'cw-qmix'] as const) assert.equal(targetMixerPasses(LEARNERS[alg], 3, 4), 1, alg);
+  for (const alg of ['qmix', 'vdn', 'ow-qmix', 'cw-qmix'] as const)
+    assert.equal(targetMixerPasses(LEARNERS[alg], 3, 4), 1, alg);
 });
 
 test('validation follows the mode entries: density 1 only without masks or shrunk widths, gradual pruning only with masks, another grow rule only where masks evolve', () => {
@@ -47,8 +58,16 @@ test('validation follows the mode entries: density 1 only without masks or shrun
     assert.equal(accepts({ sparsity: { mode, density: 1 } }), !usesDensity(kind), `${mode} at density 1`);
     assert.equal(accepts({ sparsity: { mode, density: 0.5 } }), usesDensity(kind), `${mode} at density 0.5`);
     if (usesDensity(kind)) {
-      assert.equal(accepts({ sparsity: { mode, density: 0.5 }, pruning: { schedule: 'gradual' } }), kind.masked, `${mode} pruned gradually`);
-      assert.equal(accepts({ sparsity: { mode, density: 0.5 }, topology: { grow: 'random' } }), kind.grow !== null, `${mode} with topology.grow random`);
+      assert.equal(
+        accepts({ sparsity: { mode, density: 0.5 }, pruning: { schedule: 'gradual' } }),
+        kind.masked,
+        `${mode} pruned gradually`,
+      );
+      assert.equal(
+        accepts({ sparsity: { mode, density: 0.5 }, topology: { grow: 'random' } }),
+        kind.grow !== null,
+        `${mode} with topology.grow random`,
+      );
     }
   }
 });

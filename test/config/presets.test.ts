@@ -36,9 +36,23 @@ const KEY_MAP: Record<string, (c: TrainConfig) => unknown> = {
 
 /** uoe-agents/epymarl src/config/default.yaml, then src/config/algs/qmix.yaml over it. */
 const QMIX = {
-  gamma: 0.99, batch_size: 32, lr: 0.0005, grad_norm_clip: 10, hidden_dim: 64, obs_agent_id: true, save_model_interval: 50000,
-  epsilon_start: 1.0, epsilon_finish: 0.05, epsilon_anneal_time: 50000, buffer_size: 5000, target_update_interval_or_tau: 200,
-  obs_last_action: false, standardise_rewards: true, double_q: true, mixing_embed_dim: 32, hypernet_embed: 64,
+  gamma: 0.99,
+  batch_size: 32,
+  lr: 0.0005,
+  grad_norm_clip: 10,
+  hidden_dim: 64,
+  obs_agent_id: true,
+  save_model_interval: 50000,
+  epsilon_start: 1.0,
+  epsilon_finish: 0.05,
+  epsilon_anneal_time: 50000,
+  buffer_size: 5000,
+  target_update_interval_or_tau: 200,
+  obs_last_action: false,
+  standardise_rewards: true,
+  double_q: true,
+  mixing_embed_dim: 32,
+  hypernet_embed: 64,
 };
 /** src/config/envs/gymma.yaml and smaclite.yaml (the same run lengths and tests). */
 const ENV_CONFIG = { t_max: 2050000, test_nepisode: 100, test_interval: 50000 };
@@ -50,19 +64,27 @@ const CASES: Record<string, { epymarl: Record<string, unknown>; departs: string[
   // README: --env-config=gymma with env_args.time_limit=25 env_args.key="pz-mpe-simple-spread-v3"
   mpe: { epymarl: { ...QMIX, ...ENV_CONFIG, time_limit: 25 }, departs: [] },
   // README: --env-config=gymma with env_args.time_limit=50; the paper's LBF ε and lr; shorter runs and tests kept
-  lbf: { epymarl: { ...QMIX, ...ENV_CONFIG, time_limit: 50 }, departs: ['epsilon_anneal_time', 'lr', 't_max', 'test_nepisode', 'test_interval'] },
+  lbf: {
+    epymarl: { ...QMIX, ...ENV_CONFIG, time_limit: 50 },
+    departs: ['epsilon_anneal_time', 'lr', 't_max', 'test_nepisode', 'test_interval'],
+  },
 };
 
 for (const [name, { epymarl, departs }] of Object.entries(CASES)) {
   test(`preset ${name} resolves, validates and follows EPyMARL's QMIX settings`, () => {
     assert.ok(Object.prototype.hasOwnProperty.call(PRESETS, name), `${name} is a preset`);
     const config = resolveConfig(name);
-    assert.deepEqual(parseConfig(JSON.parse(JSON.stringify(config)), name), config, 'the resolved config passes validation as saved');
+    assert.deepEqual(
+      parseConfig(JSON.parse(JSON.stringify(config)), name),
+      config,
+      'the resolved config passes validation as saved',
+    );
     assert.equal(config.alg, 'qmix');
     assert.equal(config.sparsity.mode, 'dense');
     for (const [key, want] of Object.entries(epymarl)) {
       const got = KEY_MAP[key]!(config);
-      if (departs.includes(key)) assert.notEqual(got, want, `${name}: ${key} is listed as a departure but equals EPyMARL's`);
+      if (departs.includes(key))
+        assert.notEqual(got, want, `${name}: ${key} is listed as a departure but equals EPyMARL's`);
       else assert.equal(got, want, `${name}: EPyMARL's ${key}`);
     }
   });
@@ -73,8 +95,16 @@ test("each preset's distinguishing values are named in its docs/config.md row", 
   for (const name of Object.keys(CASES)) {
     const row = doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
     assert.ok(row, `${name} has a row`);
-    assert.ok(row.includes(JSON.stringify(PRESETS[name as keyof typeof PRESETS])), `${name}: the row shows the preset's overrides`);
-    assert.match(row, /uoe-agents\/epymarl `src\/config\/algs\/qmix\.yaml`/, `${name}: the row cites EPyMARL's QMIX config`);
-    for (const key of ['standardise_rewards', 'obs_last_action']) assert.ok(row.includes(key), `${name}: the row names ${key}`);
+    assert.ok(
+      row.includes(JSON.stringify(PRESETS[name as keyof typeof PRESETS])),
+      `${name}: the row shows the preset's overrides`,
+    );
+    assert.match(
+      row,
+      /uoe-agents\/epymarl `src\/config\/algs\/qmix\.yaml`/,
+      `${name}: the row cites EPyMARL's QMIX config`,
+    );
+    for (const key of ['standardise_rewards', 'obs_last_action'])
+      assert.ok(row.includes(key), `${name}: the row names ${key}`);
   }
 });

@@ -11,16 +11,27 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Every dotted leaf key of a config object, e.g. `targets.lambda`; a free-form object (`envArgs`, empty by default) is one leaf. */
 function leafKeys(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null && Object.keys(v).length > 0 ? leafKeys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'object' && v !== null && Object.keys(v).length > 0
+      ? leafKeys(v as object, `${prefix}${k}.`)
+      : [`${prefix}${k}`],
+  );
 }
 
 test('docs/config.md is what scripts/config-reference.mjs generates from the current config code', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-config-doc-'));
   try {
     const out = join(dir, 'config.md');
-    const run = spawnSync(process.execPath, ['scripts/config-reference.mjs', '--out', out], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['scripts/config-reference.mjs', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(readFileSync(join(ROOT, 'docs/config.md'), 'utf8'), readFileSync(out, 'utf8'), 'docs/config.md is stale: run `npm run docs:config`');
+    assert.equal(
+      readFileSync(join(ROOT, 'docs/config.md'), 'utf8'),
+      readFileSync(out, 'utf8'),
+      'docs/config.md is stale: run `npm run docs:config`',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -37,7 +37,9 @@ function run(file: string): Promise<{ code: number | null; out: string }> {
 }
 
 test("docs/deploy.md's client plays an episode against mast serve; refusals are 4xx; SIGTERM stops the server gracefully", async (t) => {
-  const server = spawn(process.execPath, [CLI, 'serve', MODEL, '--port', '0', '--engine', 'sparse'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(process.execPath, [CLI, 'serve', MODEL, '--port', '0', '--engine', 'sparse'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.after(() => server.kill());
   let out = '';
   server.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -52,7 +54,9 @@ test("docs/deploy.md's client plays an episode against mast serve; refusals are 
   });
 
   const source = docExample().replace("'http://127.0.0.1:8080'", JSON.stringify(base));
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const file = join(mkdtempSync(join(tmpdir(), 'mast-deploy-')), 'client.mjs');
   writeFileSync(file, js);
   const client = await run(file);
@@ -61,14 +65,28 @@ test("docs/deploy.md's client plays an episode against mast serve; refusals are 
   assert.equal(lines.length, 5);
   lines.forEach((line, i) => assert.match(line, new RegExp(`^step ${i}: actions \\d+( \\d+)*$`)));
 
-  const post = async (path: string, body: string): Promise<{ status: number; json: { error?: string; message?: string } }> => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = async (
+    path: string,
+    body: string,
+  ): Promise<{ status: number; json: { error?: string; message?: string } }> => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     return { status: res.status, json: (await res.json()) as { error?: string; message?: string } };
   };
   const open = await post('/sessions', '{}');
   const { session, nAgents, obsSize } = open.json as unknown as { session: string; nAgents: number; obsSize: number };
   const obs = Array.from({ length: nAgents }, () => new Array<number>(obsSize).fill(0));
-  for (const body of ['{"obs": [[0, 1], ', 'null', '{}', JSON.stringify({ obs: obs.slice(1) }), JSON.stringify({ obs: obs.map((o) => o.map(() => 'x')) }), `{"obs": [${obs.map((o) => `[${o.map(() => '1e999').join(',')}]`).join(',')}]}`]) {
+  for (const body of [
+    '{"obs": [[0, 1], ',
+    'null',
+    '{}',
+    JSON.stringify({ obs: obs.slice(1) }),
+    JSON.stringify({ obs: obs.map((o) => o.map(() => 'x')) }),
+    `{"obs": [${obs.map((o) => `[${o.map(() => '1e999').join(',')}]`).join(',')}]}`,
+  ]) {
     const { status, json } = await post(`/sessions/${session}/step`, body);
     assert.ok(status >= 400 && status < 500, `${body}: ${status}`);
     assert.ok(typeof json.message === 'string' && json.message.length > 0, body);

@@ -52,13 +52,20 @@ test('a PyTorch agent of a Python environment, compressed to 0.1 online (through
   const dense = join(dir, 'dense.onnx');
   assert.equal((await runCli(['export', imported, '-o', dense])).error, null);
   const source = await json<EvalJson>(['eval', dense, '--episodes', '20']);
-  assert.ok(source.meanReturn > 4, `the fixture is a trained policy: return ${source.meanReturn} (3 grabs and the win bonus, less the step costs)`);
+  assert.ok(
+    source.meanReturn > 4,
+    `the fixture is a trained policy: return ${source.meanReturn} (3 grabs and the win bonus, less the step costs)`,
+  );
 
   // --- online: MAST training through the Python bridge while pruning to 0.1
   const online = join(dir, 'online');
-  const report = await json<{ agentDensity: number; flopsPerDecision: { ratio: number }; source: { tEnv: number; return: number } | null }>(['compress', imported, '--density', '0.1', '--steps', '1000', '--out', online]);
+  const report = await json<{
+    agentDensity: number;
+    flopsPerDecision: { ratio: number };
+    source: { tEnv: number; return: number } | null;
+  }>(['compress', imported, '--density', '0.1', '--steps', '1000', '--out', online]);
   assert.ok(report.agentDensity < 0.15 && report.flopsPerDecision.ratio < 0.2, JSON.stringify(report));
-  assert.equal(report.source?.tEnv, 0, 'the imported agent\'s return before pruning is measured at step 0');
+  assert.equal(report.source?.tEnv, 0, "the imported agent's return before pruning is measured at step 0");
   assert.ok(report.source.return > 4, `source return ${report.source.return}`);
   const onlineModel = join(dir, 'online.onnx');
   assert.equal((await runCli(['export', online, '-o', onlineModel])).error, null);
@@ -68,9 +75,16 @@ test('a PyTorch agent of a Python environment, compressed to 0.1 online (through
   const episodes = join(dir, 'episodes.mast');
   assert.equal((await runCli(['record', imported, '--out', episodes, '--episodes', '200'])).error, null);
   const offline = join(dir, 'offline');
-  const distilled = await json<{ model: string; density: number; distill: { heldOut: { actionAgreement: number; decisions: number } } }>(['compress', imported, '--data', episodes, '--density', '0.1', '--updates', '800', '--out', offline]);
+  const distilled = await json<{
+    model: string;
+    density: number;
+    distill: { heldOut: { actionAgreement: number; decisions: number } };
+  }>(['compress', imported, '--data', episodes, '--density', '0.1', '--updates', '800', '--out', offline]);
   assert.ok(Math.abs(distilled.density - 0.1) < 0.01, `density ${distilled.density}`);
-  assert.ok(distilled.distill.heldOut.actionAgreement >= 0.97, `held-out agreement with the dense teacher ${distilled.distill.heldOut.actionAgreement} over ${distilled.distill.heldOut.decisions} decisions`);
+  assert.ok(
+    distilled.distill.heldOut.actionAgreement >= 0.97,
+    `held-out agreement with the dense teacher ${distilled.distill.heldOut.actionAgreement} over ${distilled.distill.heldOut.decisions} decisions`,
+  );
   const played = await assertParity(distilled.model, offline);
   assert.ok(played.flops.ratio < 0.2, `FLOPs ratio ${played.flops.ratio}`);
 });

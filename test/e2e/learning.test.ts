@@ -45,13 +45,18 @@ async function learnedTable(alg: MixerName, updates: number): Promise<number[][]
   controller.reset();
   const q = controller.qValues(env.getObs()); // [2, 3]: agent 0's then agent 1's Q-values
   const table = [0, 1, 2].map((a) =>
-    [0, 1, 2].map((b) => tf.tidy(() => learner.mixer.mix(tf.tensor3d([q[a]!, q[3 + b]!], [1, 1, 2]), tf.tensor3d([1], [1, 1, 1])).dataSync()[0]!)),
+    [0, 1, 2].map((b) =>
+      tf.tidy(
+        () => learner.mixer.mix(tf.tensor3d([q[a]!, q[3 + b]!], [1, 1, 2]), tf.tensor3d([1], [1, 1, 1])).dataSync()[0]!,
+      ),
+    ),
   );
   learner.dispose();
   return table;
 }
 
-const maxError = (table: number[][]) => Math.max(...table.flatMap((row, a) => row.map((v, b) => Math.abs(v - NONMONOTONIC_PAYOFF[a]![b]!))));
+const maxError = (table: number[][]) =>
+  Math.max(...table.flatMap((row, a) => row.map((v, b) => Math.abs(v - NONMONOTONIC_PAYOFF[a]![b]!))));
 const argmax = (table: number[][]) => {
   const flat = table.flat();
   const i = flat.indexOf(Math.max(...flat));
@@ -62,15 +67,23 @@ test('matrix game: QMIX and VDN cannot represent the payoff (the optimum 8 besid
   const vdn = await learnedTable('vdn', 1500);
   const qmix = await learnedTable('qmix', 1500);
   assert.ok(maxError(vdn) >= 5, `VDN fits the payoff too well: ${JSON.stringify(vdn)}`);
-  assert.ok(maxError(qmix) >= 5, `QMIX fits the non-monotonic payoff too well (is the mixer still monotonic?): ${JSON.stringify(qmix)}`);
+  assert.ok(
+    maxError(qmix) >= 5,
+    `QMIX fits the non-monotonic payoff too well (is the mixer still monotonic?): ${JSON.stringify(qmix)}`,
+  );
   assert.notDeepEqual(argmax(vdn), [0, 0], `VDN table ${JSON.stringify(vdn)}`);
   // both fits are close to the least-squares target on the cells they can represent: mean Q_tot ≈ mean payoff
-  for (const t of [vdn, qmix]) assert.ok(Math.abs(t.flat().reduce((a, b) => a + b, 0) / 9 - -40 / 9) < 1.5, JSON.stringify(t));
+  for (const t of [vdn, qmix])
+    assert.ok(Math.abs(t.flat().reduce((a, b) => a + b, 0) / 9 - -40 / 9) < 1.5, JSON.stringify(t));
 });
 
 test('recall: dense QMIX learns to remember and coordinate (greedy win rate ≥ 90%)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-learn-'));
-  const config = resolveConfig('demo', { steps: 5000, sparsity: { mode: 'dense', density: 1 }, schedule: { testInterval: 1000, testEpisodes: 32 } });
+  const config = resolveConfig('demo', {
+    steps: 5000,
+    sparsity: { mode: 'dense', density: 1 },
+    schedule: { testInterval: 1000, testEpisodes: 32 },
+  });
   const summary = await train(config, { outDir: dir });
   assert.ok((summary.last!.testWinRate ?? 0) >= 0.9, `win rate ${summary.last!.testWinRate} (chance is 1/27)`);
 });

@@ -18,7 +18,10 @@ import { readMetrics } from '../../src/marl/training/metrics.js';
 
 test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-action agreement over 100 episodes; sparse file smaller', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-e2e-'));
-  const config = resolveConfig('demo', { steps: 1500, schedule: { testInterval: 500, testEpisodes: 8, checkpointInterval: 1000 } });
+  const config = resolveConfig('demo', {
+    steps: 1500,
+    schedule: { testInterval: 500, testEpisodes: 8, checkpointInterval: 1000 },
+  });
   const summary = await train(config, { outDir: dir });
   assert.equal(summary.completed, true);
   assert.ok(summary.counters.updates > 0, 'the learner updated');
@@ -28,7 +31,10 @@ test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-actio
   const densePath = join(dir, 'agent.dense.onnx');
   writeOnnxFile(sparsePath, exportAgentBytes(snap, { format: 'sparse' }));
   writeOnnxFile(densePath, exportAgentBytes(snap, { format: 'dense' }));
-  assert.ok(statSync(sparsePath).size < statSync(densePath).size, `sparse ${statSync(sparsePath).size} B vs dense ${statSync(densePath).size} B`);
+  assert.ok(
+    statSync(sparsePath).size < statSync(densePath).size,
+    `sparse ${statSync(sparsePath).size} B vs dense ${statSync(densePath).size} B`,
+  );
 
   const report = await evaluateOnnxAgent(sparsePath, { episodes: 100, seed: 11, against: dir });
   assert.equal(report.env, 'recall');
@@ -41,7 +47,11 @@ test('train → export → onnxruntime-node: Q within 1e-5 and 100% greedy-actio
   assert.ok(report.flops.sparse < report.flops.dense, `FLOPs ${report.flops.sparse} vs ${report.flops.dense}`);
   assert.ok(report.density < 0.5, `density ${report.density}`);
   const lastRow = readMetrics(runPaths(dir).metrics).at(-1)!;
-  assert.equal(report.trainFlopsRatio, lastRow.trainFlopsRatio, 'the training FLOP ratio travels from the run into the model metadata');
+  assert.equal(
+    report.trainFlopsRatio,
+    lastRow.trainFlopsRatio,
+    'the training FLOP ratio travels from the run into the model metadata',
+  );
   assert.ok(report.trainFlopsRatio! < 0.15, `training FLOPs ratio ${report.trainFlopsRatio}`);
 
   // the dense export of the same agent plays identically

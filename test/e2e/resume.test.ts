@@ -41,19 +41,31 @@ test('stopped between two test phases and resumed, a run reproduces the uninterr
   assert.equal(stopped.completed, false);
   assert.ok(stopped.counters.tEnv >= 300 && stopped.counters.tEnv < 400);
   const pending = readCheckpoint(runPaths(split).checkpoint).growGradients;
-  assert.ok(pending !== null && Object.keys(pending).length > 0, `stopped inside a grow-gradient window (update ${stopped.counters.updates}), whose sum the resumed run must carry on from`);
+  assert.ok(
+    pending !== null && Object.keys(pending).length > 0,
+    `stopped inside a grow-gradient window (update ${stopped.counters.updates}), whose sum the resumed run must carry on from`,
+  );
   const resumed = await train(config, { outDir: split, resume: true });
   assert.equal(resumed.completed, true);
 
   const a = withoutTime(readMetrics(runPaths(whole).metrics));
   assert.ok(a.length >= 4, `${a.length} metric rows`);
-  assert.ok(a.some((r) => r.topologySwaps > 0 && r.tEnv > 400), 'the topology evolves after the split point');
+  assert.ok(
+    a.some((r) => r.topologySwaps > 0 && r.tEnv > 400),
+    'the topology evolves after the split point',
+  );
   const atSplit = a.find((r) => r.tEnv === 200)!;
-  assert.ok(atSplit.exploredFraction! > atSplit.globalDensity, 'connections explored before the stop, which the resumed run must carry on from');
+  assert.ok(
+    atSplit.exploredFraction! > atSplit.globalDensity,
+    'connections explored before the stop, which the resumed run must carry on from',
+  );
   assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
   assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
   assert.equal(a[0]!.trainReturn, null, 'no training episode before the first row');
-  assert.ok(a.slice(1).every((r) => typeof r.trainReturn === 'number'), 'every later row averages its episodes');
+  assert.ok(
+    a.slice(1).every((r) => typeof r.trainReturn === 'number'),
+    'every later row averages its episodes',
+  );
 
   const sa = readSnapshot(runPaths(whole).snapshot);
   const sb = readSnapshot(runPaths(split).snapshot);
@@ -71,7 +83,7 @@ test('a different seed gives a different run', async () => {
   assert.notDeepEqual(wa, wb);
 });
 
-test('resumed at its last checkpoint, a run\'s final row averages the episodes played before the stop, and the curve draws them', async () => {
+test("resumed at its last checkpoint, a run's final row averages the episodes played before the stop, and the curve draws them", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-final-'));
   const returns: number[] = [];
   const stopped = await train(config, { outDir: dir, stopAtStep: 300, onEpisode: (e) => returns.push(e.return) }); // between two test phases
@@ -82,17 +94,36 @@ test('resumed at its last checkpoint, a run\'s final row averages the episodes p
   assert.equal(rows.at(-1)!.tEnv, at);
   assert.equal(rows.at(-1)!.episodes - rows.at(-2)!.episodes, sincePrevious.length);
   assert.ok(sincePrevious.length > 0);
-  assert.ok(Math.abs(rows.at(-1)!.trainReturn! - sincePrevious.reduce((a, b) => a + b, 0) / sincePrevious.length) < 1e-12);
+  assert.ok(
+    Math.abs(rows.at(-1)!.trainReturn! - sincePrevious.reduce((a, b) => a + b, 0) / sincePrevious.length) < 1e-12,
+  );
   writeRunPictures(dir);
-  const lines = [...readFileSync(runPaths(dir).curves, 'utf8').matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1]!.trim().split(' ').length);
-  assert.deepEqual(lines, [rows.length, rows.length - 1, rows.length], 'test return at every row; train return at every row but the untrained one; the win rate beside them (recall is won or lost)');
+  const lines = [...readFileSync(runPaths(dir).curves, 'utf8').matchAll(/<polyline points="([^"]*)"/g)].map(
+    (m) => m[1]!.trim().split(' ').length,
+  );
+  assert.deepEqual(
+    lines,
+    [rows.length, rows.length - 1, rows.length],
+    'test return at every row; train return at every row but the untrained one; the win rate beside them (recall is won or lost)',
+  );
   const sparsity = readFileSync(runPaths(dir).sparsity, 'utf8');
-  const bars = [...sparsity.matchAll(/<title>([^<]+): ([0-9.]+)<\/title>/g)].map((m) => ({ label: m[1]!, value: Number(m[2]) }));
+  const bars = [...sparsity.matchAll(/<title>([^<]+): ([0-9.]+)<\/title>/g)].map((m) => ({
+    label: m[1]!,
+    value: Number(m[2]),
+  }));
   const last = rows.at(-1)!;
   const layers = Object.keys(last.layerDensity);
   assert.equal(bars.length, 2 * layers.length, 'two bars per weight matrix: density and explored');
   for (const name of layers) {
-    assert.ok(bars.some((b) => b.label === `${name}, density` && Math.abs(b.value - last.layerDensity[name]!) < 1e-3), `${name}: density bar`);
-    assert.ok(bars.some((b) => b.label.startsWith(`${name}, ever active`) && Math.abs(b.value - last.layerExplored![name]!) < 1e-3), `${name}: explored bar`);
+    assert.ok(
+      bars.some((b) => b.label === `${name}, density` && Math.abs(b.value - last.layerDensity[name]!) < 1e-3),
+      `${name}: density bar`,
+    );
+    assert.ok(
+      bars.some(
+        (b) => b.label.startsWith(`${name}, ever active`) && Math.abs(b.value - last.layerExplored![name]!) < 1e-3,
+      ),
+      `${name}: explored bar`,
+    );
   }
 });

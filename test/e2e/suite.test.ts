@@ -28,7 +28,10 @@ for (const env of ['smaclite/3m', 'lbf/8x8-2p-2f-coop', 'mpe/spread-3']) {
     assert.equal(summary.completed, true);
     assert.ok(summary.counters.updates > 0 && summary.counters.topologyUpdates > 0);
     const winRate = summary.last!.testWinRate;
-    assert.ok(env.startsWith('smaclite/') ? winRate !== null && winRate >= 0 && winRate <= 1 : winRate === null, `win rate ${winRate}: only combat reports wins`);
+    assert.ok(
+      env.startsWith('smaclite/') ? winRate !== null && winRate >= 0 && winRate <= 1 : winRate === null,
+      `win rate ${winRate}: only combat reports wins`,
+    );
     const model = join(dir, 'agent.onnx');
     const exported = await runCli(['export', dir, '-o', model, '--with-mixer']);
     assert.equal(exported.error, null, String(exported.error));

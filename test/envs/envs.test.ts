@@ -7,7 +7,10 @@ import { Rng } from '../../src/util/rng.js';
 import type { MultiAgentEnv } from '../../src/envs/types.js';
 
 /** Play a seeded episode with random available actions; returns the trajectory for comparison. */
-function rollout(env: MultiAgentEnv, seed: number): { obs: number[][]; rewards: number[]; steps: number; ended: boolean; wonReported: boolean } {
+function rollout(
+  env: MultiAgentEnv,
+  seed: number,
+): { obs: number[][]; rewards: number[]; steps: number; ended: boolean; wonReported: boolean } {
   const rng = new Rng(seed);
   env.reset(seed);
   const out = { obs: [] as number[][], rewards: [] as number[], steps: 0, ended: false, wonReported: false };
@@ -36,7 +39,10 @@ for (const id of ENV_IDS) {
     const env = makeEnv(id);
     assert.equal(env.id, id);
     const info = env.getEnvInfo();
-    assert.throws(() => env.step(new Array(info.nAgents).fill(0)), (e: unknown) => e instanceof ToolkitError && e.code === 'E_ENV' && /reset/.test(e.message));
+    assert.throws(
+      () => env.step(new Array(info.nAgents).fill(0)),
+      (e: unknown) => e instanceof ToolkitError && e.code === 'E_ENV' && /reset/.test(e.message),
+    );
     env.reset(3);
     assert.equal(env.getObs().length, info.nAgents);
     env.getObs().forEach((o) => assert.equal(o.length, info.obsShape));
@@ -53,7 +59,11 @@ for (const id of ENV_IDS) {
 
 test('matrix/nonmonotonic pays the payoff table', () => {
   const env = makeEnv('matrix/nonmonotonic');
-  const payoff = [[8, -12, -12], [-12, 0, 0], [-12, 0, 0]];
+  const payoff = [
+    [8, -12, -12],
+    [-12, 0, 0],
+    [-12, 0, 0],
+  ];
   for (let a = 0; a < 3; a++) {
     for (let b = 0; b < 3; b++) {
       env.reset(0);
@@ -83,7 +93,11 @@ test('recall: cue only at t = 0, wait-then-report availability, a remembering po
     const cues = env.getObs().map((o) => Array.from(o.slice(0, 3)).indexOf(1));
     assert.ok(cues.every((c) => c >= 0));
     for (let t = 0; t < 3; t++) {
-      if (t > 0) assert.ok(env.getObs().every((o) => o.slice(0, 3).every((x) => x === 0)), 'cue hidden after t = 0');
+      if (t > 0)
+        assert.ok(
+          env.getObs().every((o) => o.slice(0, 3).every((x) => x === 0)),
+          'cue hidden after t = 0',
+        );
       assert.ok(env.getAvailActions().every((a) => a[0] === 1 && a.slice(1).every((x) => x === 0)));
       assert.throws(() => env.step([1, 1, 1]), /not available/);
       env.step([0, 0, 0]);
@@ -110,8 +124,24 @@ test('recall: a memoryless policy (always cue 0) wins about (1/3)^3 of episodes'
 });
 
 test('unknown ids and bad sizes are rejected with the fix named', () => {
-  assert.throws(() => makeEnv('smac/3m'), (e: unknown) => e instanceof UnknownNameError && /expected one of 'matrix\/nonmonotonic', 'twostep', 'recall'/.test(e.message) && /mast envs/.test(e.message));
+  assert.throws(
+    () => makeEnv('smac/3m'),
+    (e: unknown) =>
+      e instanceof UnknownNameError &&
+      /expected one of 'matrix\/nonmonotonic', 'twostep', 'recall'/.test(e.message) &&
+      /mast envs/.test(e.message),
+  );
   assert.throws(() => new RecallEnv('r', { cues: 1 }), /cues must be an integer ≥ 2, got 1/);
-  assert.deepEqual(listEnvs().map((e) => e.id), [...ENV_IDS]);
-  assert.deepEqual(listEnvs().filter((e) => e.info.reportsWins).map((e) => e.id.split('/')[0]).filter((f, i, all) => all.indexOf(f) === i), ['recall', 'smaclite'], 'only recall and combat are won or lost');
+  assert.deepEqual(
+    listEnvs().map((e) => e.id),
+    [...ENV_IDS],
+  );
+  assert.deepEqual(
+    listEnvs()
+      .filter((e) => e.info.reportsWins)
+      .map((e) => e.id.split('/')[0])
+      .filter((f, i, all) => all.indexOf(f) === i),
+    ['recall', 'smaclite'],
+    'only recall and combat are won or lost',
+  );
 });

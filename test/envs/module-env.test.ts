@@ -33,7 +33,14 @@ test('the docs example loads, takes its arguments and plays an episode', async (
   await prepareEnv(EXAMPLE);
   const env = makeEnv(EXAMPLE, { args: { agents: 3, size: 6 } });
   assert.equal(env.id, EXAMPLE);
-  assert.deepEqual(env.getEnvInfo(), { nAgents: 3, nActions: 3, obsShape: 8, stateShape: 18, episodeLimit: 30, reportsWins: false });
+  assert.deepEqual(env.getEnvInfo(), {
+    nAgents: 3,
+    nActions: 3,
+    obsShape: 8,
+    stateShape: 18,
+    episodeLimit: 30,
+    reportsWins: false,
+  });
   env.reset(4);
   let steps = 0;
   for (;;) {
@@ -46,7 +53,10 @@ test('the docs example loads, takes its arguments and plays an episode', async (
 });
 
 test('a module id that was not prepared says how to load it', () => {
-  assert.throws(() => makeEnv('module:test/fixtures/envs/bad-envs.mjs#plainArrays'), (e: unknown) => e instanceof ToolkitError && /not loaded/.test(e.message) && /prepareEnv/.test(e.message));
+  assert.throws(
+    () => makeEnv('module:test/fixtures/envs/bad-envs.mjs#plainArrays'),
+    (e: unknown) => e instanceof ToolkitError && /not loaded/.test(e.message) && /prepareEnv/.test(e.message),
+  );
 });
 
 test('plain number arrays are accepted and copied into typed arrays', async () => {

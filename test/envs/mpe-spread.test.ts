@@ -21,9 +21,31 @@ test('a push integrates with damping: v ← 0.75·v + 5·0.1, p ← p + 0.1·v',
 
 test('reward: −N·(Σ nearest distances) − N − 2·(colliding pairs), as EPyMARL sums MPE’s per-agent rewards', () => {
   const env = new SpreadEnv('mpe/spread-3', 3);
-  env.setLayout([[0, 0], [1, 0], [0, 1]], [[0, 0], [1, 0], [0, 1]]);
+  env.setLayout(
+    [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ],
+    [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ],
+  );
   close(env.teamReward(), -3); // every landmark covered, no collisions: only the self-count
-  env.setLayout([[0, 0], [0.2, 0], [0, 1]], [[0, 0], [1, 0], [0, 1]]);
+  env.setLayout(
+    [
+      [0, 0],
+      [0.2, 0],
+      [0, 1],
+    ],
+    [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ],
+  );
   // landmark (1,0) is 0.8 from the nearest agent; one colliding pair
   close(env.coverage(), 0.8);
   assert.equal(env.collisionPairs(), 1);
@@ -32,7 +54,16 @@ test('reward: −N·(Σ nearest distances) − N − 2·(colliding pairs), as EP
 
 test('contact: agents 0.2 apart (radii 0.15) are pushed apart by 100·k·softplus(0.1/k) ≈ 10', () => {
   const env = new SpreadEnv('mpe/spread-2', 2);
-  env.setLayout([[0, 0], [0.2, 0]], [[-1, -1], [1, 1]]);
+  env.setLayout(
+    [
+      [0, 0],
+      [0.2, 0],
+    ],
+    [
+      [-1, -1],
+      [1, 1],
+    ],
+  );
   env.step([0, 0]);
   const [a, b] = env.snapshot().velocities as [[number, number], [number, number]];
   close(a[0], -1.0, 1e-6); // force −10 along x, times dt
@@ -43,7 +74,18 @@ test('contact: agents 0.2 apart (radii 0.15) are pushed apart by 100·k·softplu
 test('observation: velocity, position, landmarks and other agents relative to self, silent comm zeros; 25-step episodes', () => {
   const env = makeEnv('mpe/spread-3') as SpreadEnv;
   assert.equal(env.getEnvInfo().obsShape, 18);
-  env.setLayout([[0.1, 0.2], [0.5, -0.5], [-0.3, 0.4]], [[1, 1], [0, 0], [-1, 0.5]]);
+  env.setLayout(
+    [
+      [0.1, 0.2],
+      [0.5, -0.5],
+      [-0.3, 0.4],
+    ],
+    [
+      [1, 1],
+      [0, 0],
+      [-1, 0.5],
+    ],
+  );
   const o = Array.from(env.getObs()[0]!).map((x) => Math.round(x * 1e6) / 1e6);
   assert.deepEqual(o, [0, 0, 0.1, 0.2, 0.9, 0.8, -0.1, -0.2, -1.1, 0.3, 0.4, -0.7, -0.4, 0.2, 0, 0, 0, 0]);
   env.reset(4);

@@ -33,11 +33,21 @@ test('mpe/spread-N: own velocity, own position, landmarks then other agents rela
   assert.equal(obs[0]!.length, 4 + 2 * n + 4 * (n - 1));
   for (let i = 0; i < n; i++) {
     const o = obs[i]!;
-    const near = (k: number, want: number) => assert.ok(Math.abs(o[k]! - want) < 1e-6, `agent ${i} slot ${k}: ${o[k]} vs ${want}`);
-    near(0, vel[2 * i]!); near(1, vel[2 * i + 1]!); near(2, pos[2 * i]!); near(3, pos[2 * i + 1]!);
-    for (let l = 0; l < n; l++) { near(4 + 2 * l, landmarks[2 * l]! - pos[2 * i]!); near(5 + 2 * l, landmarks[2 * l + 1]! - pos[2 * i + 1]!); }
+    const near = (k: number, want: number) =>
+      assert.ok(Math.abs(o[k]! - want) < 1e-6, `agent ${i} slot ${k}: ${o[k]} vs ${want}`);
+    near(0, vel[2 * i]!);
+    near(1, vel[2 * i + 1]!);
+    near(2, pos[2 * i]!);
+    near(3, pos[2 * i + 1]!);
+    for (let l = 0; l < n; l++) {
+      near(4 + 2 * l, landmarks[2 * l]! - pos[2 * i]!);
+      near(5 + 2 * l, landmarks[2 * l + 1]! - pos[2 * i + 1]!);
+    }
     const others = [...Array(n).keys()].filter((j) => j !== i);
-    others.forEach((j, m) => { near(4 + 2 * n + 2 * m, pos[2 * j]! - pos[2 * i]!); near(5 + 2 * n + 2 * m, pos[2 * j + 1]! - pos[2 * i + 1]!); });
+    others.forEach((j, m) => {
+      near(4 + 2 * n + 2 * m, pos[2 * j]! - pos[2 * i]!);
+      near(5 + 2 * n + 2 * m, pos[2 * j + 1]! - pos[2 * i + 1]!);
+    });
     assert.deepEqual([...o.slice(4 + 2 * n + 2 * (n - 1))], new Array(2 * (n - 1)).fill(0));
   }
 });
@@ -71,20 +81,36 @@ test('smaclite/3m: move flags, enemies, other allies, own hp; lengths / 9; width
   assert.equal(obs[0]!.length, 30);
   allies.forEach((me, i) => {
     const o = obs[i]!;
-    if (!me.alive) return assert.ok(o.every((v) => v === 0), 'a dead agent sees zeros');
+    if (!me.alive)
+      return assert.ok(
+        o.every((v) => v === 0),
+        'a dead agent sees zeros',
+      );
     assert.deepEqual([...o.slice(0, 4)], [...avail[i]!.slice(2, 6)], 'can move north, south, east, west');
-    const row = (u: (typeof enemies)[number]) => [me.distanceTo(u) / 9, (u.x - me.x) / 9, (u.y - me.y) / 9, u.hp / u.stats.hp];
-    const close = (got: ArrayLike<number>, want: number[], what: string) => want.forEach((w, k) => assert.ok(Math.abs(got[k]! - w) < 1e-5, `${what}[${k}]: ${got[k]} vs ${w}`));
+    const row = (u: (typeof enemies)[number]) => [
+      me.distanceTo(u) / 9,
+      (u.x - me.x) / 9,
+      (u.y - me.y) / 9,
+      u.hp / u.stats.hp,
+    ];
+    const close = (got: ArrayLike<number>, want: number[], what: string) =>
+      want.forEach((w, k) => assert.ok(Math.abs(got[k]! - w) < 1e-5, `${what}[${k}]: ${got[k]} vs ${w}`));
     enemies.forEach((u, j) => {
       const slot = o.slice(4 + 5 * j, 9 + 5 * j);
-      if (!u.alive || me.distanceTo(u) >= 9) return assert.ok(slot.every((v) => v === 0), `enemy ${j} out of sight: zeros`);
+      if (!u.alive || me.distanceTo(u) >= 9)
+        return assert.ok(
+          slot.every((v) => v === 0),
+          `enemy ${j} out of sight: zeros`,
+        );
       close(slot, [avail[i]![6 + j]!, ...row(u)], `agent ${i} enemy ${j}`);
     });
-    allies.filter((a) => a !== me).forEach((u, m) => {
-      const slot = o.slice(19 + 5 * m, 24 + 5 * m);
-      if (!u.alive || me.distanceTo(u) >= 9) return assert.ok(slot.every((v) => v === 0));
-      close(slot, [1, ...row(u)], `agent ${i} ally ${m}`);
-    });
+    allies
+      .filter((a) => a !== me)
+      .forEach((u, m) => {
+        const slot = o.slice(19 + 5 * m, 24 + 5 * m);
+        if (!u.alive || me.distanceTo(u) >= 9) return assert.ok(slot.every((v) => v === 0));
+        close(slot, [1, ...row(u)], `agent ${i} ally ${m}`);
+      });
     close(o.slice(29), [me.hp / me.stats.hp], `agent ${i} own hp`);
   });
 });
@@ -94,7 +120,17 @@ test('recall: own cue one-hot at t = 0 only, then the time one-hot', () => {
   env.reset(5);
   const cues = (env as unknown as { cues: number[] }).cues;
   const [k, len] = [env.k, env.length];
-  env.getObs().forEach((o, i) => assert.deepEqual([...o], [...Array(k + len).keys()].map((x) => Number(x === cues[i] || x === k))));
+  env.getObs().forEach((o, i) =>
+    assert.deepEqual(
+      [...o],
+      [...Array(k + len).keys()].map((x) => Number(x === cues[i] || x === k)),
+    ),
+  );
   env.step(env.getAvailActions().map((a) => a.indexOf(1)));
-  env.getObs().forEach((o) => assert.deepEqual([...o], [...Array(k + len).keys()].map((x) => Number(x === k + 1))));
+  env.getObs().forEach((o) =>
+    assert.deepEqual(
+      [...o],
+      [...Array(k + len).keys()].map((x) => Number(x === k + 1)),
+    ),
+  );
 });

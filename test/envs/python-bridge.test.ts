@@ -33,7 +33,11 @@ function trajectory(env: MultiAgentEnv, seed: number, rng: Rng): unknown[] {
     const r = env.step(actions);
     rows.push({ actions, reward: r.reward, terminated: r.terminated, truncated: r.truncated });
     if (r.terminated || r.truncated) {
-      rows.push({ obs: env.getObs().map((o) => [...o]), state: [...env.getState()], avail: env.getAvailActions().map((m) => [...m]) });
+      rows.push({
+        obs: env.getObs().map((o) => [...o]),
+        state: [...env.getState()],
+        avail: env.getAvailActions().map((m) => [...m]),
+      });
       return rows;
     }
   }
@@ -74,16 +78,27 @@ test('the same seeds and actions give the same trajectories through the bridge a
 });
 
 /** An interpreter with numpy (Debian's), if this machine has one. */
-const NUMPY_PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+const NUMPY_PYTHON = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
+);
 
-test('numpy answers (as SMAC gives) carry the same trajectories', { skip: NUMPY_PYTHON === undefined ? 'no Python with numpy here' : false }, () => {
-  const bridged = makeEnv(bad('NumpyToy'), { python: NUMPY_PYTHON as string });
-  try {
-    for (let e = 0; e < 10; e++) assert.deepEqual(trajectory(bridged, 77 + e, new Rng(e)), trajectory(new ToyEnv(), 77 + e, new Rng(e)), `episode ${e}`);
-  } finally {
-    bridged.close?.();
-  }
-});
+test(
+  'numpy answers (as SMAC gives) carry the same trajectories',
+  { skip: NUMPY_PYTHON === undefined ? 'no Python with numpy here' : false },
+  () => {
+    const bridged = makeEnv(bad('NumpyToy'), { python: NUMPY_PYTHON as string });
+    try {
+      for (let e = 0; e < 10; e++)
+        assert.deepEqual(
+          trajectory(bridged, 77 + e, new Rng(e)),
+          trajectory(new ToyEnv(), 77 + e, new Rng(e)),
+          `episode ${e}`,
+        );
+    } finally {
+      bridged.close?.();
+    }
+  },
+);
 
 test('constructor keyword arguments reach the Python class; a seed method seeds episodes', () => {
   const raw = new PythonEnv(TOY, { n_agents: 2, size: 9 });
@@ -140,19 +155,42 @@ test('an environment printing to stdout does not break the protocol', () => {
   }
 });
 
-test('an import failure names the module and shows Python\'s error', () => {
-  throwsBridge(() => makeEnv('python:no_such_package_xyz.envs:Env'), 'E_ENV_BRIDGE', /cannot import no_such_package_xyz\.envs:Env/, /ModuleNotFoundError: No module named 'no_such_package_xyz'/, /--python/);
-  throwsBridge(() => makeEnv('python:test/fixtures/envs/toy_env.py:NoSuchClass'), 'E_ENV_BRIDGE', /AttributeError/, /NoSuchClass/);
+test("an import failure names the module and shows Python's error", () => {
+  throwsBridge(
+    () => makeEnv('python:no_such_package_xyz.envs:Env'),
+    'E_ENV_BRIDGE',
+    /cannot import no_such_package_xyz\.envs:Env/,
+    /ModuleNotFoundError: No module named 'no_such_package_xyz'/,
+    /--python/,
+  );
+  throwsBridge(
+    () => makeEnv('python:test/fixtures/envs/toy_env.py:NoSuchClass'),
+    'E_ENV_BRIDGE',
+    /AttributeError/,
+    /NoSuchClass/,
+  );
   throwsBridge(() => makeEnv('python:test/fixtures/envs/missing.py:Env'), 'E_ENV_BRIDGE', /missing\.py does not exist/);
   throwsBridge(() => makeEnv('python:toy_env'), 'E_CONFIG', /python:MODULE:Class/);
 });
 
 test('a missing interpreter says how to name one', () => {
-  throwsBridge(() => makeEnv(TOY, { python: '/nonexistent/python3' }), 'E_ENV_BRIDGE', /cannot start the Python interpreter '\/nonexistent\/python3'/, /MAST_PYTHON/);
+  throwsBridge(
+    () => makeEnv(TOY, { python: '/nonexistent/python3' }),
+    'E_ENV_BRIDGE',
+    /cannot start the Python interpreter '\/nonexistent\/python3'/,
+    /MAST_PYTHON/,
+  );
 });
 
 test('a constructor that raises shows the last lines of the traceback and the keyword arguments', () => {
-  throwsBridge(() => makeEnv(bad('RaisesInInit'), { args: { port: 99 } }), 'E_ENV_BRIDGE', /constructor raised \(keyword arguments \{"port":99\}\)/, /RuntimeError: cannot reach the simulator at port 99/, /bad_envs\.py", line \d+, in __init__/, /--env-arg/);
+  throwsBridge(
+    () => makeEnv(bad('RaisesInInit'), { args: { port: 99 } }),
+    'E_ENV_BRIDGE',
+    /constructor raised \(keyword arguments \{"port":99\}\)/,
+    /RuntimeError: cannot reach the simulator at port 99/,
+    /bad_envs\.py", line \d+, in __init__/,
+    /--env-arg/,
+  );
 });
 
 test('step() raising names the method and the Python error', () => {
@@ -160,7 +198,12 @@ test('step() raising names the method and the Python error', () => {
   try {
     env.reset(1);
     env.step([0, 0, 0]);
-    throwsBridge(() => env.step([0, 0, 0]), 'E_ENV_BRIDGE', /step\(\) raised ValueError: unit 7 has no weapon/, /--resume/);
+    throwsBridge(
+      () => env.step([0, 0, 0]),
+      'E_ENV_BRIDGE',
+      /step\(\) raised ValueError: unit 7 has no weapon/,
+      /--resume/,
+    );
   } finally {
     env.close?.();
   }
@@ -185,7 +228,12 @@ test('a process that hangs past the timeout is killed and reported', () => {
     env.reset(1);
     env.step([0, 0, 0]);
     const t0 = performance.now();
-    throwsBridge(() => env.step([0, 0, 0]), 'E_ENV_BRIDGE', /did not answer step within 1\.5 s and was killed/, /--env-timeout/);
+    throwsBridge(
+      () => env.step([0, 0, 0]),
+      'E_ENV_BRIDGE',
+      /did not answer step within 1\.5 s and was killed/,
+      /--env-timeout/,
+    );
     const waited = performance.now() - t0;
     assert.ok(waited >= 1400 && waited < 5000, `waited ${waited} ms`);
     assert.deepEqual(bridgeChildren(), []);
@@ -205,20 +253,32 @@ test('wrong sizes, non-finite values and agents without an available action are 
     const env = makeEnv(bad(cls));
     try {
       env.reset(1);
-      throwsBridge(() => {
-        env.getObs();
-        env.getState();
-        env.getAvailActions();
-      }, 'E_ENV', pattern);
+      throwsBridge(
+        () => {
+          env.getObs();
+          env.getState();
+          env.getAvailActions();
+        },
+        'E_ENV',
+        pattern,
+      );
     } finally {
       env.close?.();
     }
   }
-  throwsBridge(() => makeEnv(bad('BadInfo')), 'E_ENV', /get_env_info\(\) gives nActions = 0; it must be a positive integer/);
+  throwsBridge(
+    () => makeEnv(bad('BadInfo')),
+    'E_ENV',
+    /get_env_info\(\) gives nActions = 0; it must be a positive integer/,
+  );
   const nan = makeEnv(bad('NanReward'));
   try {
     nan.reset(1);
-    throwsBridge(() => nan.step([0, 0, 0]), 'E_ENV', /step\(actions\) returned reward null; it must be a finite number/);
+    throwsBridge(
+      () => nan.step([0, 0, 0]),
+      'E_ENV',
+      /step\(actions\) returned reward null; it must be a finite number/,
+    );
   } finally {
     nan.close?.();
   }

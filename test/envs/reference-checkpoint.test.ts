@@ -16,7 +16,6 @@ import type { EnvInfo } from '../../src/envs/types.js';
 import { fakeEpisode } from '../marl/fixtures.js';
 import { PYTHON, REFERENCE, SKIP_WITHOUT_NUMPY } from './reference-python.js';
 
-
 const INFO: EnvInfo = { nAgents: 2, nActions: 6, obsShape: 3, stateShape: 6, episodeLimit: 5, reportsWins: false };
 
 /** Decode `path` in Python into a fake reference buffer of `capacity` slots; the slots as JSON. */
@@ -51,44 +50,58 @@ function decode(path: string, capacity: number): { status: number | null; out: s
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('the reference reads our checkpoint arrays and replay FIFO slot for slot, and refuses a damaged file', { skip: SKIP_WITHOUT_NUMPY }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mast-refck-'));
-  const capacity = 5;
-  const buffer = new EpisodeBuffer(capacity, INFO);
-  const episodes = Array.from({ length: 7 }, (_, k) => fakeEpisode(1 + (k % INFO.episodeLimit), 40 + k, INFO));
-  for (const e of episodes) buffer.insert(e); // wraps: slots 0, 1 now hold episodes 5, 6
-  const replay = buffer.toArrays('replay');
-  const weight = Float32Array.from({ length: 12 }, (_, k) => k * 0.25 - 1);
-  const path = join(dir, 'checkpoint.mast');
-  writeTensorFile(path, { buffer: { main: replay.meta, recent: null } }, { ...replay.arrays, 'agent/fc1.weight': { shape: [4, 3], data: weight } });
+test(
+  'the reference reads our checkpoint arrays and replay FIFO slot for slot, and refuses a damaged file',
+  { skip: SKIP_WITHOUT_NUMPY },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mast-refck-'));
+    const capacity = 5;
+    const buffer = new EpisodeBuffer(capacity, INFO);
+    const episodes = Array.from({ length: 7 }, (_, k) => fakeEpisode(1 + (k % INFO.episodeLimit), 40 + k, INFO));
+    for (const e of episodes) buffer.insert(e); // wraps: slots 0, 1 now hold episodes 5, 6
+    const replay = buffer.toArrays('replay');
+    const weight = Float32Array.from({ length: 12 }, (_, k) => k * 0.25 - 1);
+    const path = join(dir, 'checkpoint.mast');
+    writeTensorFile(
+      path,
+      { buffer: { main: replay.meta, recent: null } },
+      { ...replay.arrays, 'agent/fc1.weight': { shape: [4, 3], data: weight } },
+    );
 
-  const r = decode(path, capacity);
-  assert.equal(r.status, 0, r.err);
-  const got = JSON.parse(r.out) as { n_in: number; index: number; slots: Array<Record<string, unknown>>; w_shape: number[]; w: number[] };
-  assert.deepEqual(got.w_shape, [4, 3]);
-  assert.deepEqual(got.w, Array.from(weight));
-  assert.equal(got.n_in, capacity);
-  assert.equal(got.index, 2, 'the next slot to overwrite carries over');
-  const expected = [episodes[5], episodes[6], episodes[2], episodes[3], episodes[4]];
-  got.slots.forEach((slot, i) => {
-    const e = expected[i]!;
-    assert.equal(slot.length, e.length, `slot ${i} length`);
-    assert.deepEqual(slot.obs, Array.from(e.obs), `slot ${i} obs`);
-    assert.deepEqual(slot.state, Array.from(e.state), `slot ${i} state`);
-    assert.deepEqual(slot.actions, Array.from(e.actions), `slot ${i} actions`);
-    assert.deepEqual(slot.reward, Array.from(e.reward), `slot ${i} reward`);
-    assert.deepEqual(slot.terminated, Array.from(e.terminated), `slot ${i} terminated`);
-    assert.equal(slot.padding_zero, true, `slot ${i} is zero past its episode`);
-  });
+    const r = decode(path, capacity);
+    assert.equal(r.status, 0, r.err);
+    const got = JSON.parse(r.out) as {
+      n_in: number;
+      index: number;
+      slots: Array<Record<string, unknown>>;
+      w_shape: number[];
+      w: number[];
+    };
+    assert.deepEqual(got.w_shape, [4, 3]);
+    assert.deepEqual(got.w, Array.from(weight));
+    assert.equal(got.n_in, capacity);
+    assert.equal(got.index, 2, 'the next slot to overwrite carries over');
+    const expected = [episodes[5], episodes[6], episodes[2], episodes[3], episodes[4]];
+    got.slots.forEach((slot, i) => {
+      const e = expected[i]!;
+      assert.equal(slot.length, e.length, `slot ${i} length`);
+      assert.deepEqual(slot.obs, Array.from(e.obs), `slot ${i} obs`);
+      assert.deepEqual(slot.state, Array.from(e.state), `slot ${i} state`);
+      assert.deepEqual(slot.actions, Array.from(e.actions), `slot ${i} actions`);
+      assert.deepEqual(slot.reward, Array.from(e.reward), `slot ${i} reward`);
+      assert.deepEqual(slot.terminated, Array.from(e.terminated), `slot ${i} terminated`);
+      assert.equal(slot.padding_zero, true, `slot ${i} is zero past its episode`);
+    });
 
-  const bytes = readFileSync(path);
-  bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) ^ 0xff;
-  const damaged = join(dir, 'damaged.mast');
-  writeFileSync(damaged, bytes);
-  const bad = decode(damaged, capacity);
-  assert.notEqual(bad.status, 0);
-  assert.match(bad.err, /corrupt \(CRC-32 mismatch\)/);
-  const cut = join(dir, 'cut.mast');
-  writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
-  assert.match(decode(cut, capacity).err, /truncated/);
-});
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) ^ 0xff;
+    const damaged = join(dir, 'damaged.mast');
+    writeFileSync(damaged, bytes);
+    const bad = decode(damaged, capacity);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.err, /corrupt \(CRC-32 mismatch\)/);
+    const cut = join(dir, 'cut.mast');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+    assert.match(decode(cut, capacity).err, /truncated/);
+  },
+);

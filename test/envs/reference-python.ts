@@ -12,4 +12,6 @@ export const REFERENCE = fileURLToPath(new URL('../../../bench/reference/', impo
 const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 /** The `skip` option of such a test: false when numpy is there, else the reason and the fix. */
-export const SKIP_WITHOUT_NUMPY: false | string = hasNumpy ? false : 'Debian python3 with numpy not installed: apt-get install -y python3-numpy';
+export const SKIP_WITHOUT_NUMPY: false | string = hasNumpy
+  ? false
+  : 'Debian python3 with numpy not installed: apt-get install -y python3-numpy';

@@ -29,7 +29,9 @@ interface ReferenceMap {
   allies: Array<[string, number, number]>;
   enemies: Array<[string, number, number]>;
 }
-const REFERENCE = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/smaclite-reference.json', import.meta.url)), 'utf8')) as {
+const REFERENCE = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../test/fixtures/smaclite-reference.json', import.meta.url)), 'utf8'),
+) as {
   maps: Record<string, ReferenceMap>;
   terrains: Record<string, string[]>;
 };
@@ -45,7 +47,10 @@ for (const [name, ref] of Object.entries(REFERENCE.maps)) {
   test(`smaclite/${name}: sizes, sides, unit order and starting positions are SMAClite's`, () => {
     const env = makeEnv(`smaclite/${name}`) as SmacliteEnv;
     const info = env.getEnvInfo();
-    assert.deepEqual([info.nAgents, info.nActions, info.obsShape, info.stateShape], [ref.n_agents, ref.n_actions, ref.obs_shape, ref.state_shape]);
+    assert.deepEqual(
+      [info.nAgents, info.nActions, info.obsShape, info.stateShape],
+      [ref.n_agents, ref.n_actions, ref.obs_shape, ref.state_shape],
+    );
     env.reset(0);
     assert.equal(env.getObs()[0]!.length, ref.obs_shape);
     assert.equal(env.getState().length, ref.state_shape);
@@ -53,20 +58,38 @@ for (const [name, ref] of Object.entries(REFERENCE.maps)) {
     const map = MAPS[name]!;
     assert.deepEqual(map.attackPoint, ref.attack_point);
     // the one-hot order is SMAClite's unit_type_ids (none for a map that declares none)
-    assert.deepEqual([...map.unitTypes], Object.entries(ref.unit_type_ids).sort((a, b) => a[1] - b[1]).map(([t]) => t));
+    assert.deepEqual(
+      [...map.unitTypes],
+      Object.entries(ref.unit_type_ids)
+        .sort((a, b) => a[1] - b[1])
+        .map(([t]) => t),
+    );
     for (const [side, units] of [
       ['allies', env.battlefield.allies],
       ['enemies', env.battlefield.enemies],
     ] as const) {
       const expected = ref[side];
-      assert.deepEqual(units.map((u) => u.stats.name), expected.map(([t]) => t), `${side}: types in SMAClite's order`);
+      assert.deepEqual(
+        units.map((u) => u.stats.name),
+        expected.map(([t]) => t),
+        `${side}: types in SMAClite's order`,
+      );
       units.forEach((u, i) => {
         const [, x, y] = expected[i]!;
-        assert.ok(Math.abs(u.x - x) < 1e-4 && Math.abs(u.y - y) < 1e-4, `${side} ${i}: (${u.x}, ${u.y}) vs SMAClite (${x}, ${y})`);
+        assert.ok(
+          Math.abs(u.x - x) < 1e-4 && Math.abs(u.y - y) < 1e-4,
+          `${side} ${i}: (${u.x}, ${u.y}) vs SMAClite (${x}, ${y})`,
+        );
       });
     }
-    assert.equal(env.battlefield.allies.some((u) => u.stats.shield > 0), ref.ally_has_shields);
-    assert.equal(env.battlefield.enemies.some((u) => u.stats.shield > 0), ref.enemy_has_shields);
+    assert.equal(
+      env.battlefield.allies.some((u) => u.stats.shield > 0),
+      ref.ally_has_shields,
+    );
+    assert.equal(
+      env.battlefield.enemies.some((u) => u.stats.shield > 0),
+      ref.enemy_has_shields,
+    );
   });
 }
 
@@ -74,7 +97,9 @@ for (const [name, rows] of Object.entries(REFERENCE.terrains)) {
   test(`terrain ${name} is SMAClite's, cell for cell`, () => {
     const terrain = TERRAINS[name];
     assert.ok(terrain, `no terrain ${name}`);
-    const ours = Array.from({ length: MAP_SIZE }, (_, y) => Array.from({ length: MAP_SIZE }, (_, x) => (walkable(terrain, x + 0.5, y + 0.5) ? '_' : 'X')).join(''));
+    const ours = Array.from({ length: MAP_SIZE }, (_, y) =>
+      Array.from({ length: MAP_SIZE }, (_, x) => (walkable(terrain, x + 0.5, y + 0.5) ? '_' : 'X')).join(''),
+    );
     assert.deepEqual(ours, rows);
   });
 }
@@ -86,7 +111,10 @@ test('MMM and MMM2: agent 0 and enemy 0 are medivacs, and the medivac heals by a
     const { allies, enemies } = env.battlefield;
     assert.equal(allies[0]!.stats.name, 'medivac');
     assert.equal(enemies[0]!.stats.name, 'medivac');
-    assert.deepEqual(allies.slice(1).map((u) => u.stats.name), [...new Array<string>(7).fill('marine'), 'marauder', 'marauder']);
+    assert.deepEqual(
+      allies.slice(1).map((u) => u.stats.name),
+      [...new Array<string>(7).fill('marine'), 'marauder', 'marauder'],
+    );
     const hurt = allies[9]!; // a marauder, within 6 of the medivac? move it there to be sure
     [hurt.x, hurt.y] = [allies[0]!.x + 2, allies[0]!.y];
     hurt.hp = 100;
@@ -100,25 +128,58 @@ test('MMM and MMM2: agent 0 and enemy 0 are medivacs, and the medivac heals by a
 });
 
 test('a medivac may heal any ally but a medivac (SMAClite excludes every healer)', () => {
-  const map: CombatMap = { ...MAPS.MMM!, groups: [{ faction: 'ally', x: 9, y: 16, units: [['medivac', 2], ['marine', 2]] }, { faction: 'enemy', x: 23, y: 16, units: [['marine', 4]] }] };
+  const map: CombatMap = {
+    ...MAPS.MMM!,
+    groups: [
+      {
+        faction: 'ally',
+        x: 9,
+        y: 16,
+        units: [
+          ['medivac', 2],
+          ['marine', 2],
+        ],
+      },
+      { faction: 'enemy', x: 23, y: 16, units: [['marine', 4]] },
+    ],
+  };
   const env = new SmacliteEnv('two-medivacs', map);
   env.reset(0);
   const avail = env.getAvailActions();
-  assert.deepEqual([avail[0]![6], avail[0]![7], avail[0]![8], avail[0]![9]], [0, 0, 1, 1], 'medivac 0: not itself, not medivac 1, both marines');
+  assert.deepEqual(
+    [avail[0]![6], avail[0]![7], avail[0]![8], avail[0]![9]],
+    [0, 0, 1, 1],
+    'medivac 0: not itself, not medivac 1, both marines',
+  );
 });
 
 // --- baneling blasts ---------------------------------------------------------------------------
 
 /** An open field with one ally and one enemy baneling pack; every unit is then placed by hand. */
 function field(allies: Array<[string, number]>, enemies: Array<[string, number]>): World {
-  const map: CombatMap = { groups: [{ faction: 'ally', x: 16, y: 10, units: allies }, { faction: 'enemy', x: 16, y: 22, units: enemies }], attackPoint: [16, 10], terrain: TERRAINS.simple!, episodeLimit: 100, unitTypes: [] };
+  const map: CombatMap = {
+    groups: [
+      { faction: 'ally', x: 16, y: 10, units: allies },
+      { faction: 'enemy', x: 16, y: 22, units: enemies },
+    ],
+    attackPoint: [16, 10],
+    terrain: TERRAINS.simple!,
+    episodeLimit: 100,
+    unitTypes: [],
+  };
   const world = new World(map, new Rng(3));
   for (const u of [...world.allies, ...world.enemies]) u.command = { kind: 'stop' };
   return world;
 }
 
 test('an allied baneling explodes on its target: foes within 2.2 + their radius take 80, allies and farther foes none, and it dies', () => {
-  const world = field([['baneling', 1], ['zergling', 1]], [['zergling', 4]]);
+  const world = field(
+    [
+      ['baneling', 1],
+      ['zergling', 1],
+    ],
+    [['zergling', 4]],
+  );
   const [bane, friend] = world.allies as [Unit, Unit];
   const foes = world.enemies;
   [bane.x, bane.y] = [16, 16];
@@ -133,7 +194,10 @@ test('an allied baneling explodes on its target: foes within 2.2 + their radius 
   bane.command = { kind: 'attack', target: foes[0]! };
   const reward = world.tick();
   assert.equal(bane.alive, false, 'the baneling dies');
-  assert.deepEqual(foes.map((f) => f.alive), [false, false, true, true]);
+  assert.deepEqual(
+    foes.map((f) => f.alive),
+    [false, false, true, true],
+  );
   assert.equal(friend.hp, 35, 'its own side is untouched');
   // 80 damage on a 35-hp zergling deals 35 and kills: (35 + 10) × 2
   assert.ok(Math.abs(reward - 90) < 1e-9, `reward ${reward}`);
@@ -177,7 +241,10 @@ test('in a tick, a foe that walks into the blast from beyond the search circle i
   bane.command = { kind: 'attack', target };
   world.tick();
   assert.equal(target.alive, false);
-  assert.ok(bane.distanceTo(walker) <= 2.2 + walker.radius, `the walker ended the tick inside the blast (${bane.distanceTo(walker)})`);
+  assert.ok(
+    bane.distanceTo(walker) <= 2.2 + walker.radius,
+    `the walker ended the tick inside the blast (${bane.distanceTo(walker)})`,
+  );
   assert.equal(walker.hp, 35, 'but was not hit');
 });
 

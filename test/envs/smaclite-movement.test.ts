@@ -16,22 +16,54 @@ import { makeEnv } from '../../src/envs/registry.js';
 import { Rng } from '../../src/util/rng.js';
 import type { Unit } from '../../src/envs/smaclite/unit.js';
 
-const open = (groups: CombatMap['groups'], terrain = TERRAINS.all_green!): CombatMap => ({ groups, attackPoint: [16, 16], terrain, episodeLimit: 100, unitTypes: [] });
+const open = (groups: CombatMap['groups'], terrain = TERRAINS.all_green!): CombatMap => ({
+  groups,
+  attackPoint: [16, 16],
+  terrain,
+  episodeLimit: 100,
+  unitTypes: [],
+});
 
-test('all_green: a 26×26 interior inside a blocked ring two cells wide (SMAClite\'s all_green.slt)', () => {
+test("all_green: a 26×26 interior inside a blocked ring two cells wide (SMAClite's all_green.slt)", () => {
   const t = TERRAINS.all_green!;
   let interior = 0;
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) if (walkable(t, x + 0.5, y + 0.5) && x >= 3 && x < 29 && y >= 3 && y < 29) interior++;
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) if (walkable(t, x + 0.5, y + 0.5) && x >= 3 && x < 29 && y >= 3 && y < 29) interior++;
   assert.equal(interior, 26 * 26);
-  for (const [x, y] of [[1.5, 16], [2.5, 16], [29.5, 16], [16, 1.5], [16, 30.5]] as const) assert.equal(walkable(t, x, y), false, `(${x}, ${y}) is blocked`);
+  for (const [x, y] of [
+    [1.5, 16],
+    [2.5, 16],
+    [29.5, 16],
+    [16, 1.5],
+    [16, 30.5],
+  ] as const)
+    assert.equal(walkable(t, x, y), false, `(${x}, ${y}) is blocked`);
   assert.equal(walkable(t, 0.5, 16), true, 'the outer rim is walkable (and unreachable)');
   // SMAClite merges the ring into four rectangles, bottom row first
-  assert.deepEqual(obstaclesFromTerrain(t).map((o) => [o.x, o.y, o.width, o.height]), [[1, 1, 30, 2], [1, 3, 2, 28], [29, 3, 2, 28], [3, 29, 28, 2]]);
+  assert.deepEqual(
+    obstaclesFromTerrain(t).map((o) => [o.x, o.y, o.width, o.height]),
+    [
+      [1, 1, 30, 2],
+      [1, 3, 2, 28],
+      [29, 3, 2, 28],
+      [3, 29, 28, 2],
+    ],
+  );
 });
 
 test('a unit standing still is never moved: a marine walking into a stopped one goes round it', () => {
-  const world = new World(open([{ faction: 'ally', x: 10, y: 16, units: [['marine', 1]] }, { faction: 'ally', x: 14, y: 16, units: [['marine', 1]] }, { faction: 'enemy', x: 27, y: 27, units: [['spine_crawler', 1]] }]), new Rng(1));
-  const [walker, still] = world.allies as [NonNullable<(typeof world.allies)[0]>, NonNullable<(typeof world.allies)[1]>];
+  const world = new World(
+    open([
+      { faction: 'ally', x: 10, y: 16, units: [['marine', 1]] },
+      { faction: 'ally', x: 14, y: 16, units: [['marine', 1]] },
+      { faction: 'enemy', x: 27, y: 27, units: [['spine_crawler', 1]] },
+    ]),
+    new Rng(1),
+  );
+  const [walker, still] = world.allies as [
+    NonNullable<(typeof world.allies)[0]>,
+    NonNullable<(typeof world.allies)[1]>,
+  ];
   still.command = { kind: 'stop' };
   walker.command = { kind: 'move', x: 18, y: 16 };
   const [sx, sy] = [still.x, still.y];
@@ -47,7 +79,14 @@ test('a unit standing still is never moved: a marine walking into a stopped one 
 
 test('two marines walking at each other give way to opposite sides, pass, and end apart', () => {
   // 0.2 off a head-on line: exactly head-on, ORCA's symmetric deadlock (in SMAClite too) stops both
-  const world = new World(open([{ faction: 'ally', x: 10, y: 16, units: [['marine', 1]] }, { faction: 'ally', x: 20, y: 16.2, units: [['marine', 1]] }, { faction: 'enemy', x: 27, y: 27, units: [['spine_crawler', 1]] }]), new Rng(1));
+  const world = new World(
+    open([
+      { faction: 'ally', x: 10, y: 16, units: [['marine', 1]] },
+      { faction: 'ally', x: 20, y: 16.2, units: [['marine', 1]] },
+      { faction: 'enemy', x: 27, y: 27, units: [['spine_crawler', 1]] },
+    ]),
+    new Rng(1),
+  );
   const [a, b] = world.allies as [NonNullable<(typeof world.allies)[0]>, NonNullable<(typeof world.allies)[1]>];
   a.command = { kind: 'move', x: 20, y: 16 };
   b.command = { kind: 'move', x: 10, y: 16.2 };
@@ -62,7 +101,13 @@ test('two marines walking at each other give way to opposite sides, pass, and en
 });
 
 test('an attack order is kept on a dead target: the unit fires at the corpse and spends its cooldown', () => {
-  const world = new World(open([{ faction: 'ally', x: 10, y: 16, units: [['marine', 1]] }, { faction: 'enemy', x: 14, y: 16, units: [['marine', 1]] }]), new Rng(1));
+  const world = new World(
+    open([
+      { faction: 'ally', x: 10, y: 16, units: [['marine', 1]] },
+      { faction: 'enemy', x: 14, y: 16, units: [['marine', 1]] },
+    ]),
+    new Rng(1),
+  );
   const [ally, enemy] = [world.allies[0]!, world.enemies[0]!];
   ally.hp = 1e6;
   enemy.hp = 1; // dies to the first volley
@@ -71,14 +116,24 @@ test('an attack order is kept on a dead target: the unit fires at the corpse and
   assert.equal(enemy.alive, false);
   ally.cooldown = 0;
   world.tick();
-  assert.ok(ally.cooldown > 0, 'it fired again, at the corpse (SMAClite\'s AttackUnitCommand)');
-  assert.equal(ally.target, null, 'a dead unit is nobody\'s target');
+  assert.ok(ally.cooldown > 0, "it fired again, at the corpse (SMAClite's AttackUnitCommand)");
+  assert.equal(ally.target, null, "a dead unit is nobody's target");
 });
 
 test('no path-finding by default (SMAClite): a unit whose goal lies behind a wall stalls; the option routes it round', () => {
   const run = (pathfinding: boolean): number => {
     // ravine: lanes below and above a wall at y = 12 that is open only at both ends
-    const env = new SmacliteEnv('smaclite/ravine-test', open([{ faction: 'ally', x: 16, y: 10.5, units: [['marine', 1]] }, { faction: 'enemy', x: 28, y: 28, units: [['spine_crawler', 1]] }], TERRAINS.ravine), { pathfinding });
+    const env = new SmacliteEnv(
+      'smaclite/ravine-test',
+      open(
+        [
+          { faction: 'ally', x: 16, y: 10.5, units: [['marine', 1]] },
+          { faction: 'enemy', x: 28, y: 28, units: [['spine_crawler', 1]] },
+        ],
+        TERRAINS.ravine,
+      ),
+      { pathfinding },
+    );
     env.reset(0);
     const m = env.battlefield.allies[0]!;
     for (let k = 0; k < 24; k++) {
@@ -107,7 +162,9 @@ interface TraceStep {
 
 test('whole episodes agree with traces recorded from SMAClite: positions, hit points, rewards and ends at every step', () => {
   const file = join(process.cwd(), 'test', 'fixtures', 'envs', 'smaclite-traces.json');
-  const { episodes } = JSON.parse(readFileSync(file, 'utf8')) as { episodes: Array<{ task: string; seed: number; steps: TraceStep[] }> };
+  const { episodes } = JSON.parse(readFileSync(file, 'utf8')) as {
+    episodes: Array<{ task: string; seed: number; steps: TraceStep[] }>;
+  };
   for (const ep of episodes) {
     const orders = ep.steps.flatMap((s) => s.orders);
     let tick = 0;
@@ -116,9 +173,16 @@ test('whole episodes agree with traces recorded from SMAClite: positions, hit po
     env.reset(ep.seed);
     ep.steps.forEach((s, t) => {
       const units = env.battlefield.units.filter((u) => u.alive);
-      assert.deepEqual(units.map((u) => u.id), s.ids, `${ep.task} step ${t}: living units`);
+      assert.deepEqual(
+        units.map((u) => u.id),
+        s.ids,
+        `${ep.task} step ${t}: living units`,
+      );
       units.forEach((u, i) => {
-        assert.ok(Math.abs(u.x - s.x[i]!) <= 1e-5 && Math.abs(u.y - s.y[i]!) <= 1e-5, `${ep.task} step ${t} unit ${u.id}: (${u.x}, ${u.y}) vs SMAClite (${s.x[i]}, ${s.y[i]})`);
+        assert.ok(
+          Math.abs(u.x - s.x[i]!) <= 1e-5 && Math.abs(u.y - s.y[i]!) <= 1e-5,
+          `${ep.task} step ${t} unit ${u.id}: (${u.x}, ${u.y}) vs SMAClite (${s.x[i]}, ${s.y[i]})`,
+        );
         assert.ok(Math.abs(u.hp - s.hp[i]!) <= 1e-4, `${ep.task} step ${t} unit ${u.id}: hp ${u.hp} vs ${s.hp[i]}`);
       });
       const r = env.step(s.actions);
@@ -142,7 +206,10 @@ test('the listed maps still run whole random episodes', () => {
       const r = env.step(actions);
       assert.ok(Number.isFinite(r.reward), `${name}: finite reward`);
       const units = (env as SmacliteEnv).battlefield.units;
-      assert.ok(units.every((u) => Number.isFinite(u.x) && Number.isFinite(u.y)), `${name} step ${t}: finite positions`);
+      assert.ok(
+        units.every((u) => Number.isFinite(u.x) && Number.isFinite(u.y)),
+        `${name} step ${t}: finite positions`,
+      );
       if (r.terminated || r.truncated) break;
     }
   }

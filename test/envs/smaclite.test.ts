@@ -10,7 +10,8 @@ import { MAPS, TERRAINS, type CombatMap } from '../../src/envs/smaclite/maps.js'
 import { UNIT_TYPES } from '../../src/envs/smaclite/units.js';
 import { Rng } from '../../src/util/rng.js';
 
-const u = (type: string, faction: 'ally' | 'enemy' = 'enemy', x = 0, y = 0): Unit => new Unit(UNIT_TYPES[type]!, faction, 0, x, y);
+const u = (type: string, faction: 'ally' | 'enemy' = 'enemy', x = 0, y = 0): Unit =>
+  new Unit(UNIT_TYPES[type]!, faction, 0, x, y);
 const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) < tol, `${a} ≠ ${b}`);
 
 test('damage: shields absorb first, armor reduces each hit, bonuses apply per attack, kills pay 10', () => {
@@ -61,7 +62,16 @@ test('shields recharge 2/s only after 10 s without a hit; zerglings regenerate; 
 
 /** A one-on-one duel on an open map: ally marine at (10, 16) against an enemy at `enemyX`. */
 function duel(enemyType: string, enemyX: number): { world: World; ally: Unit; enemy: Unit } {
-  const map: CombatMap = { groups: [{ faction: 'ally', x: 10, y: 16, units: [['marine', 1]] }, { faction: 'enemy', x: enemyX, y: 16, units: [[enemyType, 1]] }], attackPoint: [10, 16], terrain: TERRAINS.all_green!, episodeLimit: 100, unitTypes: [] };
+  const map: CombatMap = {
+    groups: [
+      { faction: 'ally', x: 10, y: 16, units: [['marine', 1]] },
+      { faction: 'enemy', x: enemyX, y: 16, units: [[enemyType, 1]] },
+    ],
+    attackPoint: [10, 16],
+    terrain: TERRAINS.all_green!,
+    episodeLimit: 100,
+    unitTypes: [],
+  };
   const world = new World(map, new Rng(1));
   world.allies[0]!.hp = 1e6; // the marine outlives the test
   return { world, ally: world.allies[0]!, enemy: world.enemies[0]! };
@@ -92,7 +102,16 @@ test('movement: units walk at their speed, stop in range, and do not overlap or 
   const gap = ally.distanceTo(enemy) - ally.radius - enemy.radius;
   // ORCA's one-tick steps let the zergling end a sliver inside the marine (SMAClite does the same); it stops in range
   assert.ok(gap >= -0.05 && gap <= 0.1 + 1e-6, `melee stops in range, overlapping by a sliver at most (gap ${gap})`);
-  const band = new World({ ...MAPS['3m']!, groups: [{ faction: 'ally', x: 16, y: 9, units: [['marine', 1]] }, { faction: 'enemy', x: 16, y: 20, units: [['marine', 1]] }] }, new Rng(1));
+  const band = new World(
+    {
+      ...MAPS['3m']!,
+      groups: [
+        { faction: 'ally', x: 16, y: 9, units: [['marine', 1]] },
+        { faction: 'enemy', x: 16, y: 20, units: [['marine', 1]] },
+      ],
+    },
+    new Rng(1),
+  );
   const m = band.allies[0]!;
   m.command = { kind: 'move', x: 16, y: 0 };
   for (let k = 0; k < 40; k++) band.tick();
@@ -103,7 +122,10 @@ test('observation and state layout on 2s3z: feature blocks, shields, one-hot typ
   const env = makeEnv('smaclite/2s3z') as SmacliteEnv;
   env.reset(0);
   const info = env.getEnvInfo();
-  assert.deepEqual([info.nAgents, info.nActions, info.obsShape, info.stateShape, info.episodeLimit], [5, 11, 80, 120, 120]);
+  assert.deepEqual(
+    [info.nAgents, info.nActions, info.obsShape, info.stateShape, info.episodeLimit],
+    [5, 11, 80, 120, 120],
+  );
   const obs = env.getObs();
   const own = obs[0]!.slice(80 - 4); // [hp, shield, stalker, zealot]
   assert.deepEqual(Array.from(own), [1, 1, 1, 0], 'agent 0 is a stalker at full health and shields');
@@ -121,9 +143,15 @@ test('observation and state layout on 2s3z: feature blocks, shields, one-hot typ
   const s = env.getState();
   assert.equal(s.length, 120);
   close(s[2]!, (a0.x - 16) / 32, 1e-6); // ally 0: hp, cooldown, x, y, shield, type
-  assert.ok(s.slice(120 - 5 * 11).every((x) => x === 0), 'no last actions before the first step');
+  assert.ok(
+    s.slice(120 - 5 * 11).every((x) => x === 0),
+    'no last actions before the first step',
+  );
   env.step([1, 1, 1, 1, 1]);
-  assert.deepEqual(Array.from(env.getState().slice(120 - 5 * 11, 120 - 5 * 11 + 11)), [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(
+    Array.from(env.getState().slice(120 - 5 * 11, 120 - 5 * 11 + 11)),
+    [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+  );
 });
 
 test('available actions: stop always, moves inside walkable ground, attacks within 6, only no-op when dead', () => {

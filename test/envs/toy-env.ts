@@ -10,7 +10,7 @@ const MASK32 = 0xffffffff;
 class XorShift32 {
   private x: number;
   constructor(seed: number) {
-    this.x = ((seed ^ 0x9e3779b9) >>> 0) || 1;
+    this.x = (seed ^ 0x9e3779b9) >>> 0 || 1;
   }
   next(): number {
     let x = this.x;
@@ -34,10 +34,21 @@ export class ToyEnv implements MultiAgentEnv {
   private held: number[] = [];
   private t = 0;
 
-  constructor(private readonly nAgents = 3, private readonly size = 6, private readonly limit = 12) {}
+  constructor(
+    private readonly nAgents = 3,
+    private readonly size = 6,
+    private readonly limit = 12,
+  ) {}
 
   getEnvInfo(): EnvInfo {
-    return { nAgents: this.nAgents, nActions: 4, obsShape: 5, stateShape: 2 * this.nAgents + 2, episodeLimit: this.limit, reportsWins: false };
+    return {
+      nAgents: this.nAgents,
+      nActions: 4,
+      obsShape: 5,
+      stateShape: 2 * this.nAgents + 2,
+      episodeLimit: this.limit,
+      reportsWins: false,
+    };
   }
 
   reset(seed: number): void {
@@ -52,16 +63,31 @@ export class ToyEnv implements MultiAgentEnv {
     return this.pos.map((p, i) => {
       const d = this.target - p;
       const seen = Math.abs(d) <= 2;
-      return Float32Array.from([p / (this.size - 1), seen ? d / 2 : 0, seen ? 1 : 0, this.t / this.limit, i / this.nAgents]);
+      return Float32Array.from([
+        p / (this.size - 1),
+        seen ? d / 2 : 0,
+        seen ? 1 : 0,
+        this.t / this.limit,
+        i / this.nAgents,
+      ]);
     });
   }
 
   getState(): Float32Array {
-    return Float32Array.from([...this.pos.map((p) => p / (this.size - 1)), ...this.held, this.target / (this.size - 1), this.t / this.limit]);
+    return Float32Array.from([
+      ...this.pos.map((p) => p / (this.size - 1)),
+      ...this.held,
+      this.target / (this.size - 1),
+      this.t / this.limit,
+    ]);
   }
 
   getAvailActions(): Uint8Array[] {
-    return this.pos.map((p, i) => (this.held[i] ? Uint8Array.from([1, 0, 0, 0]) : Uint8Array.from([1, p > 0 ? 1 : 0, p < this.size - 1 ? 1 : 0, p === this.target ? 1 : 0])));
+    return this.pos.map((p, i) =>
+      this.held[i]
+        ? Uint8Array.from([1, 0, 0, 0])
+        : Uint8Array.from([1, p > 0 ? 1 : 0, p < this.size - 1 ? 1 : 0, p === this.target ? 1 : 0]),
+    );
   }
 
   step(actions: readonly number[]): StepResult {
@@ -74,7 +100,8 @@ export class ToyEnv implements MultiAgentEnv {
         reward += 1.0;
       }
     });
-    if (this.rng.int(4) === 0) this.target = Math.min(this.size - 1, Math.max(0, this.target + (this.rng.int(2) ? 1 : -1)));
+    if (this.rng.int(4) === 0)
+      this.target = Math.min(this.size - 1, Math.max(0, this.target + (this.rng.int(2) ? 1 : -1)));
     this.t += 1;
     const won = this.held.every((h) => h === 1);
     if (won) reward += 2.0;

@@ -39,7 +39,9 @@ export const truncate: Mutator = (bytes, rng) => bytes.slice(0, at(bytes, rng));
 /** Insert 1–16 random or interesting bytes at a random position. */
 export const insertBytes: Mutator = (bytes, rng) => {
   const i = rng.int(bytes.length + 1);
-  const extra = Uint8Array.from({ length: 1 + rng.int(16) }, () => (rng.next() < 0.5 ? rng.int(256) : pick(INTERESTING, rng)));
+  const extra = Uint8Array.from({ length: 1 + rng.int(16) }, () =>
+    rng.next() < 0.5 ? rng.int(256) : pick(INTERESTING, rng),
+  );
   const out = new Uint8Array(bytes.length + extra.length);
   out.set(bytes.subarray(0, i), 0);
   out.set(extra, i);
@@ -88,7 +90,16 @@ export const appendGarbage: Mutator = (bytes, rng) => {
 };
 
 /** Every byte mutator by name. */
-export const BYTE_MUTATORS: Readonly<Record<string, Mutator>> = { flipBit, setByte, truncate, insertBytes, deleteRange, duplicateRange, hugeVarint, appendGarbage };
+export const BYTE_MUTATORS: Readonly<Record<string, Mutator>> = {
+  flipBit,
+  setByte,
+  truncate,
+  insertBytes,
+  deleteRange,
+  duplicateRange,
+  hugeVarint,
+  appendGarbage,
+};
 
 /** Apply `count` mutators drawn from {@link BYTE_MUTATORS}; returns the damaged bytes and the mutators' names, in order. */
 export function mutateBytes(bytes: Uint8Array, rng: Rng, count = 1): { bytes: Uint8Array; applied: string[] } {

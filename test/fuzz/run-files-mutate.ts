@@ -28,21 +28,54 @@ export function damageBytes(bytes: Uint8Array, rng: Rng): Damaged {
     case 2:
       return { bytes: b.subarray(0, at), what: `truncated to ${at} bytes` };
     case 3:
-      return { bytes: Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: span }, () => rng.int(256))), b.subarray(at)]), what: `${span} bytes inserted at ${at}` };
+      return {
+        bytes: Buffer.concat([
+          b.subarray(0, at),
+          Buffer.from(Array.from({ length: span }, () => rng.int(256))),
+          b.subarray(at),
+        ]),
+        what: `${span} bytes inserted at ${at}`,
+      };
     case 4:
-      return { bytes: Buffer.concat([b.subarray(0, at), b.subarray(at + span)]), what: `${span} bytes deleted at ${at}` };
+      return {
+        bytes: Buffer.concat([b.subarray(0, at), b.subarray(at + span)]),
+        what: `${span} bytes deleted at ${at}`,
+      };
     default:
-      return { bytes: Buffer.concat([b.subarray(0, at + span), b.subarray(at)]), what: `${span} bytes at ${at} repeated` };
+      return {
+        bytes: Buffer.concat([b.subarray(0, at + span), b.subarray(at)]),
+        what: `${span} bytes at ${at} repeated`,
+      };
   }
 }
 
 /** Values of the wrong type or range that a JSON field may be replaced by. */
-const ODD_VALUES: unknown[] = [null, -1, 0, 0.5, 1e308, -1e308, 2 ** 53 + 2, '', 'x', 'NaN', [], [1, 'a'], {}, { a: 1 }, true, false, 4294967296, -0.0001];
+const ODD_VALUES: unknown[] = [
+  null,
+  -1,
+  0,
+  0.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 2,
+  '',
+  'x',
+  'NaN',
+  [],
+  [1, 'a'],
+  {},
+  { a: 1 },
+  true,
+  false,
+  4294967296,
+  -0.0001,
+];
 
 /** Every path (list of keys) into a JSON value, the root excluded. */
 function paths(v: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(v)) return v.flatMap((x, i) => [[...prefix, i], ...paths(x, [...prefix, i])]);
-  if (v !== null && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => [[...prefix, k], ...paths(x, [...prefix, k])]);
+  if (v !== null && typeof v === 'object')
+    return Object.entries(v).flatMap(([k, x]) => [[...prefix, k], ...paths(x, [...prefix, k])]);
   return [];
 }
 
@@ -56,7 +89,9 @@ export function damageJson(value: unknown, rng: Rng, avoid?: string): { value: u
   const all = paths(copy).filter((p) => avoid === undefined || !p.slice(0, -1).includes(avoid));
   if (all.length === 0) return { value: ODD_VALUES[rng.int(ODD_VALUES.length)], what: 'the whole value replaced' };
   const path = all[rng.int(all.length)]!;
-  const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
   const key = path[path.length - 1]!;
   const kind = rng.int(5);
   if (kind === 0 && !Array.isArray(parent)) {
@@ -73,7 +108,29 @@ export function damageJson(value: unknown, rng: Rng, avoid?: string): { value: u
 }
 
 /** Command-line values no option accepts as they are, and some it does (the parsers must tell them apart). */
-const ODD_ARGS = ['', ' ', '-1', '0', '1.5', '1e309', 'NaN', 'Infinity', '0x10', '١٢', 'ten', '9'.repeat(40), '--', '-', '1,2,,3', ',', 'x'.repeat(300), '2.', '+3', '1e3', 'null'];
+const ODD_ARGS = [
+  '',
+  ' ',
+  '-1',
+  '0',
+  '1.5',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '١٢',
+  'ten',
+  '9'.repeat(40),
+  '--',
+  '-',
+  '1,2,,3',
+  ',',
+  'x'.repeat(300),
+  '2.',
+  '+3',
+  '1e3',
+  'null',
+];
 
 /** A random command-line value: odd most of the time, sometimes a plausible one. */
 export function oddArg(rng: Rng): string {

@@ -85,7 +85,13 @@ test('damaged run files (checkpoint, snapshots, config.json) end in a ToolkitErr
   const { dir, restore, files } = await makeRun(root);
   const paths = runPaths(dir);
   const resume = ['train', '--out', dir, '--resume', '--steps', '8'];
-  const exportRun = (mixer: boolean): string[] => ['export', dir, '-o', join(root, 'x.onnx'), ...(mixer ? ['--with-mixer'] : [])];
+  const exportRun = (mixer: boolean): string[] => [
+    'export',
+    dir,
+    '-o',
+    join(root, 'x.onnx'),
+    ...(mixer ? ['--with-mixer'] : []),
+  ];
   const counts: Record<string, number> = {};
   const plan: [string, number, (r: Rng) => Damaged, string[], boolean][] = [
     // file, cases, damage, command, whether a case may succeed (damage that leaves the file valid)
@@ -96,10 +102,16 @@ test('damaged run files (checkpoint, snapshots, config.json) end in a ToolkitErr
     ['mixer.snapshot', 30, (r) => damageBytes(files['mixer.snapshot']!, r), exportRun(true), false],
     ['mixer.snapshot', 20, (r) => damageTensorMeta(files['mixer.snapshot']!, r), exportRun(true), true],
     ['config.json', 30, (r) => damageBytes(files['config.json']!, r), resume, true],
-    ['config.json', 40, (r) => {
-      const { value, what } = damageJson(JSON.parse(files['config.json']!.toString('utf8')), r);
-      return { bytes: Buffer.from(JSON.stringify(value)), what };
-    }, resume, true],
+    [
+      'config.json',
+      40,
+      (r) => {
+        const { value, what } = damageJson(JSON.parse(files['config.json']!.toString('utf8')), r);
+        return { bytes: Buffer.from(JSON.stringify(value)), what };
+      },
+      resume,
+      true,
+    ],
   ];
   for (const [file, n, damage, args, mayPass] of plan) {
     for (let i = 0; i < n; i++) {
@@ -123,11 +135,25 @@ test('damaged study files and bad command-line values end in a ToolkitError or a
   const model = join(root, 'a.onnx');
   assert.equal((await runCli(['export', dir, '-o', model])).error, null);
   const studyFile = join(root, 'study.json');
-  const study = { dir: join(root, 'study'), preset: 'demo', steps: 100, seeds: [1, 2], envs: ['recall'], modes: ['dense', 'static'], densities: [0.1], overrides: { schedule: { testInterval: 50 } }, envOverrides: { recall: { steps: 50 } }, finalTests: 1 };
+  const study = {
+    dir: join(root, 'study'),
+    preset: 'demo',
+    steps: 100,
+    seeds: [1, 2],
+    envs: ['recall'],
+    modes: ['dense', 'static'],
+    densities: [0.1],
+    overrides: { schedule: { testInterval: 50 } },
+    envOverrides: { recall: { steps: 50 } },
+    finalTests: 1,
+  };
   const studyText = Buffer.from(JSON.stringify(study, null, 2));
   const counts: Record<string, number> = {};
   for (let i = 0; i < 100; i++) {
-    const d = i < 40 ? damageBytes(studyText, rng) : (({ value, what }) => ({ bytes: Buffer.from(JSON.stringify(value)), what }))(damageJson(study, rng));
+    const d =
+      i < 40
+        ? damageBytes(studyText, rng)
+        : (({ value, what }) => ({ bytes: Buffer.from(JSON.stringify(value)), what }))(damageJson(study, rng));
     writeFileSync(studyFile, d.bytes);
     check(await run(['study', studyFile, '--list']), `study case ${i} (${d.what})`, true, counts);
   }
@@ -136,13 +162,45 @@ test('damaged study files and bad command-line values end in a ToolkitError or a
   // each command with one odd value; a last option no run accepts keeps a plausible value from starting work
   const fresh = (): string => join(mkdtempSync(join(root, 'out-')), 'r');
   const commands: ((v: string) => string[])[] = [
-    (v) => ['train', '--out', fresh(), ['--steps', '--seed', '--density', '--sparsity', '--alg', '--distribution', '--preset', '--backend'][rng.int(8)]!, v, '--env', 'no-such-env'],
-    (v) => ['train', '--out', fresh(), '--config', join(root, v.replace(/[/\0]/g, '_') || 'empty'), '--env', 'no-such-env'],
-    (v) => ['study', studyFile, '--list', ['--jobs', '--densities', '--seeds', '--envs', '--algs', '--backend'][rng.int(6)]!, v, '--modes', 'no-such-mode'],
+    (v) => [
+      'train',
+      '--out',
+      fresh(),
+      ['--steps', '--seed', '--density', '--sparsity', '--alg', '--distribution', '--preset', '--backend'][rng.int(8)]!,
+      v,
+      '--env',
+      'no-such-env',
+    ],
+    (v) => [
+      'train',
+      '--out',
+      fresh(),
+      '--config',
+      join(root, v.replace(/[/\0]/g, '_') || 'empty'),
+      '--env',
+      'no-such-env',
+    ],
+    (v) => [
+      'study',
+      studyFile,
+      '--list',
+      ['--jobs', '--densities', '--seeds', '--envs', '--algs', '--backend'][rng.int(6)]!,
+      v,
+      '--modes',
+      'no-such-mode',
+    ],
     (v) => ['export', dir, '-o', join(fresh(), 'x.onnx'), ['--format', '--sparse-as'][rng.int(2)]!, v],
     (v) => ['eval', model, ['--episodes', '--engine', '--seed'][rng.int(3)]!, v, '--env', 'no-such-env'],
     (v) => ['compress', dir, '--out', fresh(), '--density', v, '--steps', oddArg(rng)],
-    (v) => ['demo', '--out', fresh(), ['--steps', '--seed', '--episodes'][rng.int(3)]!, v, '--backend', 'no-such-backend'],
+    (v) => [
+      'demo',
+      '--out',
+      fresh(),
+      ['--steps', '--seed', '--episodes'][rng.int(3)]!,
+      v,
+      '--backend',
+      'no-such-backend',
+    ],
     (v) => ['import', model, '--out', dir, '--env', v],
     (v) => ['train', '--out', v === '' ? dir : join(dir, 'checkpoint.mast', v.replace(/[/\0]/g, '_')), '--steps', '8'],
   ];
@@ -151,12 +209,16 @@ test('damaged study files and bad command-line values end in a ToolkitError or a
     const o = await run(args);
     const detail = `${args.join(' ')}: ${o.error instanceof Error ? (o.error.stack ?? o.error.message) : String(o.error)}`;
     assert.ok(o.code === 1 || o.code === 2, `exit ${o.code}; ${detail}`);
-    if (o.code === 2) assert.ok(o.error instanceof CommanderError, `a usage error comes from the option parsers: ${detail}`);
+    if (o.code === 2)
+      assert.ok(o.error instanceof CommanderError, `a usage error comes from the option parsers: ${detail}`);
     assert.ok(o.ms < CASE_MS, `${Math.round(o.ms)} ms; ${detail}`);
     const key = o.code === 2 ? 'usage' : (o.error as ToolkitError).code;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   t.diagnostic(`outcomes: ${JSON.stringify(counts)}; rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   assert.ok(process.memoryUsage().rss < RSS_LIMIT, `memory stays bounded: rss ${process.memoryUsage().rss} bytes`);
-  assert.ok((counts.usage ?? 0) > 20 && (counts.E_CONFIG ?? 0) + (counts.E_UNKNOWN_NAME ?? 0) > 10, JSON.stringify(counts));
+  assert.ok(
+    (counts.usage ?? 0) > 20 && (counts.E_CONFIG ?? 0) + (counts.E_UNKNOWN_NAME ?? 0) > 10,
+    JSON.stringify(counts),
+  );
 });

@@ -14,14 +14,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  lstatSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MODEL = join(ROOT, 'models', 'lbf_8x8-2p-2f-coop-mast-d0.05.onnx');
-const DEV = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+const DEV = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+).devDependencies;
 const dir = mkdtempSync(join(tmpdir(), 'mast-install-'));
 const app = join(dir, 'app');
 const tarballs = { runtime: '', toolkit: '' };
@@ -34,7 +45,11 @@ function plainEnv(): NodeJS.ProcessEnv {
 /** Run a command; its stdout, or an assertion failure with its output (tsc reports on stdout). */
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, env: plainEnv(), encoding: 'utf8', timeout: 180_000, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${r.error?.message ?? ''}\n${r.stdout}\n${r.stderr}`);
+  assert.equal(
+    r.status,
+    0,
+    `${cmd} ${args.join(' ')} (in ${cwd}) failed: ${r.error?.message ?? ''}\n${r.stdout}\n${r.stderr}`,
+  );
   return r.stdout;
 }
 
@@ -52,7 +67,9 @@ function sizeOf(path: string): number {
 
 /** Pack one package from the repository: the tarball's path and the files it holds. */
 function pack(workspace: string[]): { file: string; files: string[] } {
-  const out = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir, ...workspace], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const out = JSON.parse(
+    run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir, ...workspace], ROOT),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const [entry] = out;
   assert.ok(entry, 'npm pack reported a tarball');
   return { file: join(dir, entry.filename), files: entry.files.map((f) => f.path) };
@@ -82,57 +99,104 @@ test('both packages pack only what users need (no tests, benches, CI files, sour
   const toolkit = pack([]);
   tarballs.runtime = runtime.file;
   tarballs.toolkit = toolkit.file;
-  for (const f of runtime.files) assert.match(f, /^(package\.json|README\.md|dist\/.+\.(js|d\.ts|wasm))$/, `runtime tarball: ${f}`);
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/kernels/sparse-kernels.wasm', 'README.md']) assert.ok(runtime.files.includes(f), `runtime tarball lacks ${f}`);
-  for (const f of toolkit.files) assert.match(f, /^(package\.json|README\.md|bin\/mast\.js|src\/envs\/bridge\/mast_env_bridge\.py|dist\/(src|cli)\/.+\.(js|d\.ts))$/, `toolkit tarball: ${f}`);
-  for (const f of ['bin/mast.js', 'dist/cli/main.js', 'dist/src/index.js', 'dist/src/envs/index.d.ts']) assert.ok(toolkit.files.includes(f), `toolkit tarball lacks ${f}`);
+  for (const f of runtime.files)
+    assert.match(f, /^(package\.json|README\.md|dist\/.+\.(js|d\.ts|wasm))$/, `runtime tarball: ${f}`);
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/kernels/sparse-kernels.wasm', 'README.md'])
+    assert.ok(runtime.files.includes(f), `runtime tarball lacks ${f}`);
+  for (const f of toolkit.files)
+    assert.match(
+      f,
+      /^(package\.json|README\.md|bin\/mast\.js|src\/envs\/bridge\/mast_env_bridge\.py|dist\/(src|cli)\/.+\.(js|d\.ts))$/,
+      `toolkit tarball: ${f}`,
+    );
+  for (const f of ['bin/mast.js', 'dist/cli/main.js', 'dist/src/index.js', 'dist/src/envs/index.d.ts'])
+    assert.ok(toolkit.files.includes(f), `toolkit tarball lacks ${f}`);
   // one source of truth: the toolkit ships no copy of what the runtime holds
-  assert.ok(!toolkit.files.some((f) => /^dist\/src\/(runtime\/|onnx\/(schema|validate|read)\.|util\/errors\.)/.test(f)), 'the toolkit tarball holds no runtime module');
+  assert.ok(
+    !toolkit.files.some((f) => /^dist\/src\/(runtime\/|onnx\/(schema|validate|read)\.|util\/errors\.)/.test(f)),
+    'the toolkit tarball holds no runtime module',
+  );
 });
 
 test('the runtime alone installs without tfjs or onnxruntime-node, runs the sparse engine, and refuses engine ort by name', (t) => {
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'mast-install-check', version: '1.0.0', private: true }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'mast-install-check', version: '1.0.0', private: true }),
+  );
   install(tarballs.runtime);
   const modules = join(app, 'node_modules');
-  for (const heavy of ['@tensorflow', 'onnxruntime-node', 'mast-toolkit']) assert.ok(!existsSync(join(modules, heavy)), `${heavy} was installed with the runtime`);
-  t.diagnostic(`runtime install: ${(sizeOf(modules) / 1e6).toFixed(1)} MB of node_modules (${readdirSync(modules).join(', ')})`);
-  writeFileSync(join(app, 'runtime-only.mjs'), `import { OnnxPolicy, ToolkitError } from '@mast-toolkit/runtime';
+  for (const heavy of ['@tensorflow', 'onnxruntime-node', 'mast-toolkit'])
+    assert.ok(!existsSync(join(modules, heavy)), `${heavy} was installed with the runtime`);
+  t.diagnostic(
+    `runtime install: ${(sizeOf(modules) / 1e6).toFixed(1)} MB of node_modules (${readdirSync(modules).join(', ')})`,
+  );
+  writeFileSync(
+    join(app, 'runtime-only.mjs'),
+    `import { OnnxPolicy, ToolkitError } from '@mast-toolkit/runtime';
 const policy = await OnnxPolicy.create(process.argv[2], { engine: 'sparse' });
 const { nAgents, nActions, inputLayout } = policy.metadata;
 const actions = await policy.act(Array.from({ length: nAgents }, () => new Float32Array(inputLayout.obs)));
 let refusal = null;
 try { await OnnxPolicy.create(process.argv[2], { engine: 'ort' }); } catch (e) { refusal = { toolkit: e instanceof ToolkitError, code: e.code, message: e.message }; }
 console.log(JSON.stringify({ nActions, actions, refusal }));
-`);
-  const r = JSON.parse(run(process.execPath, ['runtime-only.mjs', MODEL], app)) as { nActions: number; actions: number[]; refusal: { toolkit: boolean; code: string; message: string } | null };
+`,
+  );
+  const r = JSON.parse(run(process.execPath, ['runtime-only.mjs', MODEL], app)) as {
+    nActions: number;
+    actions: number[];
+    refusal: { toolkit: boolean; code: string; message: string } | null;
+  };
   assert.equal(r.actions.length, 2);
-  assert.ok(r.actions.every((a) => Number.isInteger(a) && a >= 0 && a < r.nActions), `actions ${r.actions}`);
+  assert.ok(
+    r.actions.every((a) => Number.isInteger(a) && a >= 0 && a < r.nActions),
+    `actions ${r.actions}`,
+  );
   assert.deepEqual(r.refusal && [r.refusal.toolkit, r.refusal.code], [true, 'E_DEPENDENCY']);
   assert.match(r.refusal?.message ?? '', /onnxruntime-node/);
 });
 
 test('with the toolkit installed too, a shipped agent plays the same episode from ESM, CommonJS and TypeScript (skipLibCheck false)', () => {
   install(tarballs.toolkit, `typescript@${DEV['typescript']}`, `@types/node@${DEV['@types/node']}`);
-  writeFileSync(join(app, 'episode.mjs'), `import { OnnxPolicy } from '@mast-toolkit/runtime';\nimport { makeEnv } from 'mast-toolkit/envs';\n${EPISODE}`);
+  writeFileSync(
+    join(app, 'episode.mjs'),
+    `import { OnnxPolicy } from '@mast-toolkit/runtime';\nimport { makeEnv } from 'mast-toolkit/envs';\n${EPISODE}`,
+  );
   // CommonJS: require() of the ES packages (Node ≥ 20.19 / 22.12), and the dynamic import() every Node 20 has
-  writeFileSync(join(app, 'episode.cjs'), `const viaRequire = typeof process.features.require_module === 'boolean' && process.features.require_module ? require('@mast-toolkit/runtime') : null;
+  writeFileSync(
+    join(app, 'episode.cjs'),
+    `const viaRequire = typeof process.features.require_module === 'boolean' && process.features.require_module ? require('@mast-toolkit/runtime') : null;
 (async () => {
   const { OnnxPolicy } = await import('@mast-toolkit/runtime');
   const { makeEnv } = require('mast-toolkit/envs');
   if (viaRequire && viaRequire.OnnxPolicy !== OnnxPolicy) throw new Error('require() and import() gave two copies of the runtime');
 ${EPISODE.replace(/^/gm, '  ')}
 })().catch((err) => { console.error(err); process.exitCode = 1; });
-`);
-  writeFileSync(join(app, 'episode.mts'), `import { OnnxPolicy, type AgentModelMetadata } from '@mast-toolkit/runtime';
+`,
+  );
+  writeFileSync(
+    join(app, 'episode.mts'),
+    `import { OnnxPolicy, type AgentModelMetadata } from '@mast-toolkit/runtime';
 import { makeEnv, type MultiAgentEnv } from 'mast-toolkit/envs';
 const check: (m: AgentModelMetadata, e: MultiAgentEnv) => number = (m, e) => m.nAgents + e.getEnvInfo().nAgents;
 void check;
-${EPISODE.replace('process.argv[2]', 'process.argv[2] as string')}`);
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, outDir: 'out', types: ['node'] },
-    files: ['episode.mts'],
-  }));
+${EPISODE.replace('process.argv[2]', 'process.argv[2] as string')}`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: false,
+        outDir: 'out',
+        types: ['node'],
+      },
+      files: ['episode.mts'],
+    }),
+  );
   run(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], app);
   const esm = JSON.parse(run(process.execPath, ['episode.mjs', MODEL], app)) as { steps: number; totalReward: number };
   const cjs = JSON.parse(run(process.execPath, ['episode.cjs', MODEL], app)) as typeof esm;
@@ -143,9 +207,23 @@ ${EPISODE.replace('process.argv[2]', 'process.argv[2] as string')}`);
 });
 
 test('the installed toolkit shares the runtime (one OnnxPolicy class) and its mast command evaluates a shipped agent', () => {
-  const same = run(process.execPath, ['--input-type=module', '-e', `const [a, b] = await Promise.all([import('mast-toolkit'), import('@mast-toolkit/runtime')]); console.log(a.OnnxPolicy === b.OnnxPolicy && a.ToolkitError === b.ToolkitError);`], app);
+  const same = run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const [a, b] = await Promise.all([import('mast-toolkit'), import('@mast-toolkit/runtime')]); console.log(a.OnnxPolicy === b.OnnxPolicy && a.ToolkitError === b.ToolkitError);`,
+    ],
+    app,
+  );
   assert.equal(same.trim(), 'true');
-  const report = JSON.parse(run(join(app, 'node_modules', '.bin', 'mast'), ['eval', MODEL, '--engine', 'sparse', '--episodes', '1', '--json'], app)) as { episodes: number; meanReturn: number };
+  const report = JSON.parse(
+    run(
+      join(app, 'node_modules', '.bin', 'mast'),
+      ['eval', MODEL, '--engine', 'sparse', '--episodes', '1', '--json'],
+      app,
+    ),
+  ) as { episodes: number; meanReturn: number };
   assert.equal(report.episodes, 1);
   assert.ok(Number.isFinite(report.meanReturn));
 });

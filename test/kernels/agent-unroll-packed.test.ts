@@ -29,25 +29,39 @@ function weights(rng: Rng): AgentWeights {
 function pack(x: Float32Array, steps: number, rows: number, features: number): Float32Array {
   const lanes = Math.ceil(rows / 4) * 4;
   const out = new Float32Array(steps * features * lanes);
-  for (let t = 0; t < steps; t++) for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[(t * features + f) * lanes + r] = x[(t * rows + r) * features + f] as number;
+  for (let t = 0; t < steps; t++)
+    for (let r = 0; r < rows; r++)
+      for (let f = 0; f < features; f++)
+        out[(t * features + f) * lanes + r] = x[(t * rows + r) * features + f] as number;
   return out;
 }
 
 /** `[steps, episodes·agents, A]` → `[episodes, steps, agents, A]`. */
 function batchMajor(q: Float32Array, steps: number, episodes: number, agents: number, a: number): Float32Array {
   const out = new Float32Array(q.length);
-  for (let t = 0; t < steps; t++) for (let e = 0; e < episodes; e++) for (let i = 0; i < agents; i++) for (let k = 0; k < a; k++) out[((e * steps + t) * agents + i) * a + k] = q[((t * episodes + e) * agents + i) * a + k] as number;
+  for (let t = 0; t < steps; t++)
+    for (let e = 0; e < episodes; e++)
+      for (let i = 0; i < agents; i++)
+        for (let k = 0; k < a; k++)
+          out[((e * steps + t) * agents + i) * a + k] = q[((t * episodes + e) * agents + i) * a + k] as number;
   return out;
 }
 
 test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / backward (padded and unpadded lanes, masked and dense), and from a later first step', () => {
   const rng = new Rng(8);
   const { inputSize: i, hidden: h, nActions: a } = dims;
-  for (const [episodes, agents] of [[2, 3], [4, 2], [3, 5]] as const) {
+  for (const [episodes, agents] of [
+    [2, 3],
+    [4, 2],
+    [3, 5],
+  ] as const) {
     const rows = episodes * agents;
     const steps = 7;
     const w = weights(rng);
-    const masks = { 'gru.weightHh': Uint8Array.from({ length: h * 3 * h }, () => (rng.next() < 0.3 ? 1 : 0)), 'fc1.weight': Uint8Array.from({ length: i * h }, () => (rng.next() < 0.5 ? 1 : 0)) };
+    const masks = {
+      'gru.weightHh': Uint8Array.from({ length: h * 3 * h }, () => (rng.next() < 0.3 ? 1 : 0)),
+      'fc1.weight': Uint8Array.from({ length: i * h }, () => (rng.next() < 0.5 ? 1 : 0)),
+    };
     const x = values(rng, steps * rows * i);
     const dq = values(rng, steps * rows * a);
     const rowMajor = new AgentUnroll(dims);
@@ -55,11 +69,23 @@ test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / bac
     const g = rowMajor.backward(dq);
     const packed = new AgentUnroll(dims);
     packed.load(w, masks);
-    assert.deepEqual(packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents), batchMajor(q, steps, episodes, agents, a), `Q, ${episodes} episodes × ${agents} agents`);
-    assert.deepEqual(packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), g, `gradients, ${episodes} episodes × ${agents} agents`);
+    assert.deepEqual(
+      packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents),
+      batchMajor(q, steps, episodes, agents, a),
+      `Q, ${episodes} episodes × ${agents} agents`,
+    );
+    assert.deepEqual(
+      packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents),
+      g,
+      `gradients, ${episodes} episodes × ${agents} agents`,
+    );
     // from step 2 on: the same values, the first two steps left out
     const later = packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents, 2);
-    assert.deepEqual(later, batchMajor(q.subarray(2 * rows * a), steps - 2, episodes, agents, a), `Q from step 2, ${episodes} episodes × ${agents} agents`);
+    assert.deepEqual(
+      later,
+      batchMajor(q.subarray(2 * rows * a), steps - 2, episodes, agents, a),
+      `Q from step 2, ${episodes} episodes × ${agents} agents`,
+    );
     assert.throws(() => packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), /from step 0/);
   }
 });

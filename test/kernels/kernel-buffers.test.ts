@@ -21,7 +21,10 @@ test('SparseLinearKernel: after larger batches a batch gets bit-identical output
   for (let rows = 4; rows <= 400; rows += 4) used.forward(values(rng, rows * nIn), rows, w, mask, b); // growing, as episodes lengthen
   const largest = new SparseLinearKernel(nIn, nOut);
   largest.forward(values(rng, 400 * nIn), 400, w, mask, b);
-  assert.ok(used.memoryBytes <= 3 * largest.memoryBytes, `${used.memoryBytes} bytes after 100 growing batches, ${largest.memoryBytes} for the largest alone`);
+  assert.ok(
+    used.memoryBytes <= 3 * largest.memoryBytes,
+    `${used.memoryBytes} bytes after 100 growing batches, ${largest.memoryBytes} for the largest alone`,
+  );
   for (const rows of [37, 250]) {
     const [x, dy] = [values(rng, rows * nIn), values(rng, rows * nOut)];
     const fresh = new SparseLinearKernel(nIn, nOut);
@@ -53,12 +56,19 @@ test('AgentUnroll: after longer unrolls a shorter one is bit-identical to a fres
   }
   const longest = new AgentUnroll(dims);
   longest.forward(w, masks, values(rng, 120 * rows * i), 120, rows);
-  assert.ok(used.memoryBytes <= 3 * longest.memoryBytes, `${used.memoryBytes} bytes after 120 growing unrolls, ${longest.memoryBytes} for the longest alone`);
+  assert.ok(
+    used.memoryBytes <= 3 * longest.memoryBytes,
+    `${used.memoryBytes} bytes after 120 growing unrolls, ${longest.memoryBytes} for the longest alone`,
+  );
   for (const steps of [7, 90]) {
     const x = values(rng, steps * rows * i);
     const dq = values(rng, steps * rows * a);
     const fresh = new AgentUnroll(dims);
-    assert.deepEqual(used.forward(w, masks, x, steps, rows), fresh.forward(w, masks, x, steps, rows), `Q, ${steps} steps`);
+    assert.deepEqual(
+      used.forward(w, masks, x, steps, rows),
+      fresh.forward(w, masks, x, steps, rows),
+      `Q, ${steps} steps`,
+    );
     assert.deepEqual(used.backward(dq), fresh.backward(dq), `gradients, ${steps} steps`);
   }
 });

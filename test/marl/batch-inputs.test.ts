@@ -32,5 +32,9 @@ test('batchAgentInputsPacked overwrites a buffer of the right size completely (n
   const reused = batchAgentInputsPacked(second, layout, buffer);
   assert.equal(reused, buffer);
   assert.deepEqual(reused, batchAgentInputsPacked(second, layout));
-  assert.notEqual(batchAgentInputsPacked(makeBatch([fakeEpisode(2, 8)], FAKE_INFO), layout, buffer), buffer, 'another shape gets a new array');
+  assert.notEqual(
+    batchAgentInputsPacked(makeBatch([fakeEpisode(2, 8)], FAKE_INFO), layout, buffer),
+    buffer,
+    'another shape gets a new array',
+  );
 });

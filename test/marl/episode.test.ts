@@ -29,7 +29,14 @@ test('with the time limit terminal, the last one-step target is the reward alone
   const cut = cutEpisode(4, 3);
   const inputs = (e: typeof cut): Parameters<typeof oneStepTargets>[0] => {
     const b = makeBatch([e], FAKE_INFO);
-    return { batch: 1, steps: b.maxT, reward: b.reward, terminated: b.terminated, filled: b.filled, bootstrap: Float32Array.from([5, 6, 7, 8]) };
+    return {
+      batch: 1,
+      steps: b.maxT,
+      reward: b.reward,
+      terminated: b.terminated,
+      filled: b.filled,
+      bootstrap: Float32Array.from([5, 6, 7, 8]),
+    };
   };
   const bootstrapped = oneStepTargets(inputs(cut), 0.5);
   const ended = oneStepTargets(inputs(endAtTimeLimit(cut)), 0.5);

@@ -9,7 +9,14 @@ import { makeBatch, type EpisodeBatch } from '../../src/marl/replay/episode.js';
 import { resolveConfig, type TrainConfig, type DeepPartial } from '../../src/config/index.js';
 
 /** Sizes of a small fake environment. */
-export const FAKE_INFO: EnvInfo = { nAgents: 3, nActions: 4, obsShape: 5, stateShape: 6, episodeLimit: 4, reportsWins: false };
+export const FAKE_INFO: EnvInfo = {
+  nAgents: 3,
+  nActions: 4,
+  obsShape: 5,
+  stateShape: 6,
+  episodeLimit: 4,
+  reportsWins: false,
+};
 
 /** A random episode of `length` steps (the last one terminal), with a few unavailable actions. */
 export function fakeEpisode(length: number, seed: number, info: EnvInfo = FAKE_INFO): Episode {
@@ -32,9 +39,18 @@ export function fakeEpisode(length: number, seed: number, info: EnvInfo = FAKE_I
 
 /** A small learner on {@link FAKE_INFO} with masks initialised as a run would (the tfjs backend must be up). */
 export function makeTestLearner(overrides: DeepPartial<TrainConfig> = {}): { learner: QLearner; config: TrainConfig } {
-  const config = resolveConfig('default', { agent: { hidden: 16 }, mixer: { embed: 8, hypernetEmbed: 16 }, batchSize: 4 }, overrides);
+  const config = resolveConfig(
+    'default',
+    { agent: { hidden: 16 }, mixer: { embed: 8, hypernetEmbed: 16 }, batchSize: 4 },
+    overrides,
+  );
   const rng = new Rng(config.seed);
-  const learner = new QLearner(config, agentArchitecture(FAKE_INFO, config.agent), { nAgents: FAKE_INFO.nAgents, stateShape: FAKE_INFO.stateShape }, rng);
+  const learner = new QLearner(
+    config,
+    agentArchitecture(FAKE_INFO, config.agent),
+    { nAgents: FAKE_INFO.nAgents, stateShape: FAKE_INFO.stateShape },
+    rng,
+  );
   initMasks(learner.stores(), config.sparsity, rng);
   learner.updateTargets();
   return { learner, config };

@@ -10,7 +10,13 @@ import { Rng } from '../../src/util/rng.js';
 import { makeTestLearner, fakeEpisode, FAKE_INFO } from './fixtures.js';
 import { makeBatch } from '../../src/marl/replay/episode.js';
 
-const ARCH = { kind: 'rnn-agent' as const, inputLayout: { obs: 7, lastAction: 4, agentId: 3 }, hidden: 16, nActions: 4, nAgents: 3 };
+const ARCH = {
+  kind: 'rnn-agent' as const,
+  inputLayout: { obs: 7, lastAction: 4, agentId: 3 },
+  hidden: 16,
+  nActions: 4,
+  nAgents: 3,
+};
 
 /** The tfjs path: agent.step per time step. */
 function tfjsUnroll(agent: RnnAgent, inputs: tf.Tensor3D): tf.Tensor3D {
@@ -33,26 +39,42 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 test('the fused kernel unroll gives the tfjs unroll’s Q-values and parameter gradients (dense and 80%-sparse agents, 5 and 9 rows)', async () => {
   await initBackend('wasm');
-  for (const [density, rows] of [[1, 5], [0.2, 9]] as const) {
+  for (const [density, rows] of [
+    [1, 5],
+    [0.2, 9],
+  ] as const) {
     const rng = new Rng(11);
     const agent = RnnAgent.create(ARCH, rng);
     if (density < 1) {
       for (const name of agent.params.maskableNames()) {
         const size = agent.params.shape(name).reduce((x, y) => x * y, 1);
-        agent.params.setMask(name, Uint8Array.from({ length: size }, () => (rng.next() < density ? 1 : 0)));
+        agent.params.setMask(
+          name,
+          Uint8Array.from({ length: size }, () => (rng.next() < density ? 1 : 0)),
+        );
         agent.params.applyMask(name);
       }
     }
     const steps = 6;
-    const inputs = tf.tensor3d(Float32Array.from({ length: steps * rows * inputSize(ARCH) }, () => rng.uniform(-1, 1)), [steps, rows, inputSize(ARCH)]);
-    const weights = tf.tensor3d(Float32Array.from({ length: steps * rows * ARCH.nActions }, () => rng.uniform(-1, 1)), [steps, rows, ARCH.nActions]);
+    const inputs = tf.tensor3d(
+      Float32Array.from({ length: steps * rows * inputSize(ARCH) }, () => rng.uniform(-1, 1)),
+      [steps, rows, inputSize(ARCH)],
+    );
+    const weights = tf.tensor3d(
+      Float32Array.from({ length: steps * rows * ARCH.nActions }, () => rng.uniform(-1, 1)),
+      [steps, rows, ARCH.nActions],
+    );
     const vars = agent.params.names().map((n) => agent.params.get(n));
     const paramOf = new Map(agent.params.names().map((n) => [agent.params.get(n).name, n]));
     const loss = (q: tf.Tensor3D): tf.Scalar => tf.sum(tf.mul(tf.square(q), weights)) as tf.Scalar; // a loss with a non-trivial ∂L/∂Q
     const want = tf.variableGrads(() => loss(tfjsUnroll(agent, inputs)), vars);
     const fused = new FusedAgentUnroll(agent);
     const got = tf.variableGrads(() => loss(fused.apply(inputs)), vars);
-    assert.ok(Math.abs((want.value.dataSync()[0] as number) - (got.value.dataSync()[0] as number)) < 1e-4 * Math.abs(want.value.dataSync()[0] as number) + 1e-5, 'loss');
+    assert.ok(
+      Math.abs((want.value.dataSync()[0] as number) - (got.value.dataSync()[0] as number)) <
+        1e-4 * Math.abs(want.value.dataSync()[0] as number) + 1e-5,
+      'loss',
+    );
     const qWant = tfjsUnroll(agent, inputs).dataSync() as Float32Array;
     const qGot = fused.forward(inputs.dataSync() as Float32Array, steps, rows).dataSync() as Float32Array;
     assert.ok(maxAbsDiff(qWant, qGot) < 1e-5, `density ${density}: Q differs by ${maxAbsDiff(qWant, qGot)}`);
@@ -62,7 +84,10 @@ test('the fused kernel unroll gives the tfjs unroll’s Q-values and parameter g
       const mask = agent.params.mask(paramOf.get(name)!);
       const scale = Math.max(1e-3, ...Array.from(a, Math.abs));
       const masked = mask ? a.map((v, i) => (mask[i] ? v : 0)) : a;
-      assert.ok(maxAbsDiff(masked, b) < 2e-4 * scale, `density ${density}, ${name}: gradient differs by ${maxAbsDiff(masked, b)} (scale ${scale})`);
+      assert.ok(
+        maxAbsDiff(masked, b) < 2e-4 * scale,
+        `density ${density}, ${name}: gradient differs by ${maxAbsDiff(masked, b)} (scale ${scale})`,
+      );
     }
     tf.dispose([inputs, weights, want.value, got.value, ...Object.values(want.grads), ...Object.values(got.grads)]);
     agent.dispose();
@@ -72,12 +97,20 @@ test('the fused kernel unroll gives the tfjs unroll’s Q-values and parameter g
 test('training is unchanged by the kernel unroll: 15 updates (MAST targets, dense RigL gradients at one of them) follow the tfjs unroll’s losses and weights within float tolerance', async () => {
   await initBackend('wasm');
   const overrides = { sparsity: { mode: 'mast' as const, density: 0.2 } };
-  const [viaTfjs, viaKernels] = (['tfjs', 'kernels'] as const).map((compute) => makeTestLearner({ ...overrides, compute }).learner);
+  const [viaTfjs, viaKernels] = (['tfjs', 'kernels'] as const).map(
+    (compute) => makeTestLearner({ ...overrides, compute }).learner,
+  );
   for (let u = 0; u < 15; u++) {
-    const b = makeBatch([fakeEpisode(4, 10 * u + 1), fakeEpisode(2, 10 * u + 2), fakeEpisode(3, 10 * u + 3), fakeEpisode(1, 10 * u + 4)], FAKE_INFO);
+    const b = makeBatch(
+      [fakeEpisode(4, 10 * u + 1), fakeEpisode(2, 10 * u + 2), fakeEpisode(3, 10 * u + 3), fakeEpisode(1, 10 * u + 4)],
+      FAKE_INFO,
+    );
     const context = { tEnv: 100 * u, denseGrads: u === 7 };
     const [x, y] = [viaTfjs!.train(b, context), viaKernels!.train(b, context)];
-    assert.ok(Math.abs(x.stats.loss - y.stats.loss) <= 1e-4 * Math.abs(x.stats.loss) + 1e-6, `update ${u}: loss ${x.stats.loss} vs ${y.stats.loss}`);
+    assert.ok(
+      Math.abs(x.stats.loss - y.stats.loss) <= 1e-4 * Math.abs(x.stats.loss) + 1e-6,
+      `update ${u}: loss ${x.stats.loss} vs ${y.stats.loss}`,
+    );
     if (context.denseGrads) {
       for (const [key, g] of Object.entries(x.denseGrads!)) {
         const worst = Math.max(...Array.from(g, (v, i) => Math.abs(v - y.denseGrads![key]![i]!)));
@@ -129,9 +162,13 @@ test('the kernel unroll keeps its weights between calls but follows every change
   const q = (unroll: FusedAgentUnroll): Float32Array[] =>
     tf.tidy(() => {
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(unroll.apply(inputs))) as tf.Scalar, vars);
-      return [unroll.forward(x, steps, rows).dataSync() as Float32Array, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
+      return [
+        unroll.forward(x, steps, rows).dataSync() as Float32Array,
+        ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array),
+      ];
     });
-  const randomMask = (name: string): Uint8Array => Uint8Array.from({ length: agent.params.get(name).size }, () => (rng.next() < 0.5 ? 1 : 0));
+  const randomMask = (name: string): Uint8Array =>
+    Uint8Array.from({ length: agent.params.get(name).size }, () => (rng.next() < 0.5 ? 1 : 0));
   const changes: Array<[string, () => void]> = [
     ['nothing', () => {}],
     ['a bias', () => agent.params.scale('fc2.bias', 3)],

@@ -22,9 +22,16 @@ before(async () => {
 const [B, T, N, S] = [3, 4, 3, 6];
 
 /** Q_tot `[B, T]` and the gradient of ΣQ_tot with respect to every weight, as plain arrays. */
-function forwardAndGrads(mixer: Mixer, qs: tf.Tensor3D, states: tf.Tensor3D): { qTot: Float32Array; grads: Record<string, Float32Array> } {
+function forwardAndGrads(
+  mixer: Mixer,
+  qs: tf.Tensor3D,
+  states: tf.Tensor3D,
+): { qTot: Float32Array; grads: Record<string, Float32Array> } {
   const names = mixer.params.names();
-  const { value, grads } = tf.variableGrads(() => tf.sum(mixer.mix(qs, states)) as tf.Scalar, names.map((n) => mixer.params.get(n)));
+  const { value, grads } = tf.variableGrads(
+    () => tf.sum(mixer.mix(qs, states)) as tf.Scalar,
+    names.map((n) => mixer.params.get(n)),
+  );
   const qTot = mixer.mix(qs, states).dataSync() as Float32Array;
   const out = Object.fromEntries(names.map((n) => [n, grads[mixer.params.get(n).name]!.dataSync() as Float32Array]));
   tf.dispose([value, ...Object.values(grads)]);
@@ -36,11 +43,19 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 /** The same masked network twice (one seed), one with kernel layers, one without. */
-function pair(build: (rng: Rng, kernels: KernelLinearLayers | null) => Mixer): { viaTfjs: Mixer; viaKernels: Mixer; layers: KernelLinearLayers } {
+function pair(build: (rng: Rng, kernels: KernelLinearLayers | null) => Mixer): {
+  viaTfjs: Mixer;
+  viaKernels: Mixer;
+  layers: KernelLinearLayers;
+} {
   const layers = new KernelLinearLayers();
   const [viaTfjs, viaKernels] = [build(new Rng(3), null), build(new Rng(3), layers)];
   for (const name of viaTfjs.params.maskableNames()) {
-    const mask = randomMask(viaTfjs.params.get(name).size, Math.ceil(0.4 * viaTfjs.params.get(name).size), new Rng(name.length));
+    const mask = randomMask(
+      viaTfjs.params.get(name).size,
+      Math.ceil(0.4 * viaTfjs.params.get(name).size),
+      new Rng(name.length),
+    );
     viaTfjs.params.setMask(name, mask);
     viaKernels.params.setMask(name, mask);
   }
@@ -48,14 +63,22 @@ function pair(build: (rng: Rng, kernels: KernelLinearLayers | null) => Mixer): {
 }
 
 const builders = {
-  qmix: (rng: Rng, kernels: KernelLinearLayers | null) => createMixer('qmix', { nAgents: N, stateShape: S }, { embed: 8, hypernetEmbed: 16 }, rng, kernels),
-  critic: (rng: Rng, kernels: KernelLinearLayers | null) => new CentralCritic({ nAgents: N, stateShape: S }, 8, rng, kernels),
+  qmix: (rng: Rng, kernels: KernelLinearLayers | null) =>
+    createMixer('qmix', { nAgents: N, stateShape: S }, { embed: 8, hypernetEmbed: 16 }, rng, kernels),
+  critic: (rng: Rng, kernels: KernelLinearLayers | null) =>
+    new CentralCritic({ nAgents: N, stateShape: S }, 8, rng, kernels),
 };
 
 test('a mixer and a central critic given kernel layers compute what tfjs computes; paused, they run tfjs itself (bit-identical)', () => {
   const rng = new Rng(7);
-  const qs = tf.tensor3d(Float32Array.from({ length: B * T * N }, () => rng.next() * 2 - 1), [B, T, N]); // [B, T, N]
-  const states = tf.tensor3d(Float32Array.from({ length: B * T * S }, () => rng.next() * 2 - 1), [B, T, S]); // [B, T, S]
+  const qs = tf.tensor3d(
+    Float32Array.from({ length: B * T * N }, () => rng.next() * 2 - 1),
+    [B, T, N],
+  ); // [B, T, N]
+  const states = tf.tensor3d(
+    Float32Array.from({ length: B * T * S }, () => rng.next() * 2 - 1),
+    [B, T, S],
+  ); // [B, T, S]
   for (const [what, build] of Object.entries(builders)) {
     const { viaTfjs, viaKernels, layers } = pair(build);
     const want = forwardAndGrads(viaTfjs, qs, states);
@@ -65,12 +88,16 @@ test('a mixer and a central critic given kernel layers compute what tfjs compute
       const mask = viaTfjs.params.mask(name);
       const stored = mask ? g.map((v, i) => (mask[i] ? v : 0)) : g; // the kernels differentiate at stored positions only
       const kernelGrad = mask ? got.grads[name]!.map((v, i) => (mask[i] ? v : 0)) : got.grads[name]!;
-      assert.ok(maxAbsDiff(stored, kernelGrad) < 1e-4, `${what} ${name}: gradient differs by ${maxAbsDiff(stored, kernelGrad)}`);
+      assert.ok(
+        maxAbsDiff(stored, kernelGrad) < 1e-4,
+        `${what} ${name}: gradient differs by ${maxAbsDiff(stored, kernelGrad)}`,
+      );
     }
     layers.active = false;
     const paused = forwardAndGrads(viaKernels, qs, states);
     assert.deepEqual(paused.qTot, want.qTot, `${what}: paused kernel layers run tfjs`);
-    for (const [name, g] of Object.entries(want.grads)) assert.deepEqual(paused.grads[name], g, `${what} ${name}: paused, the dense gradient`);
+    for (const [name, g] of Object.entries(want.grads))
+      assert.deepEqual(paused.grads[name], g, `${what} ${name}: paused, the dense gradient`);
     viaTfjs.params.dispose();
     viaKernels.params.dispose();
   }
@@ -81,11 +108,17 @@ test('a kernel linear layer follows new weights, a new bias, a new mask and a cl
   const rng = new Rng(41);
   const store = new ParamStore();
   addLinear(store, 'l', 7, 5, rng);
-  const x = tf.tensor2d(Float32Array.from({ length: 9 * 7 }, () => rng.uniform(-1, 1)), [9, 7]);
+  const x = tf.tensor2d(
+    Float32Array.from({ length: 9 * 7 }, () => rng.uniform(-1, 1)),
+    [9, 7],
+  );
   const run = (s: ParamStore, layers: KernelLinearLayers): Float32Array[] =>
     tf.tidy(() => {
       const vars = [s.get('l.weight'), s.get('l.bias')];
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(layers.apply(s, 'l', x) as tf.Tensor2D)) as tf.Scalar, vars);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.square(layers.apply(s, 'l', x) as tf.Tensor2D)) as tf.Scalar,
+        vars,
+      );
       return [value.dataSync() as Float32Array, ...vars.map((v) => grads[v.name]!.dataSync() as Float32Array)];
     });
   const fresh = (): ParamStore => {

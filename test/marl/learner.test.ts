@@ -44,7 +44,8 @@ test('static masks: global density is hit, pruned weights stay exactly zero thro
 
 test('dense mode: no masks anywhere', () => {
   const { learner } = makeLearner();
-  for (const store of Object.values(learner.stores())) for (const n of store.maskableNames()) assert.equal(store.mask(n), null);
+  for (const store of Object.values(learner.stores()))
+    for (const n of store.maskableNames()) assert.equal(store.mask(n), null);
   assert.equal(globalDensity(layerDensities(learner.stores())), 1);
   learner.dispose();
 });
@@ -94,7 +95,10 @@ test('a non-finite loss is a NumericError, not silent corruption', () => {
   const { learner } = makeLearner();
   const bad = batch();
   bad.reward[0] = Number.NaN;
-  assert.throws(() => learner.train(bad, AT0), (e: unknown) => e instanceof NumericError && /loss became NaN/.test(e.message));
+  assert.throws(
+    () => learner.train(bad, AT0),
+    (e: unknown) => e instanceof NumericError && /loss became NaN/.test(e.message),
+  );
   learner.dispose();
 });
 
@@ -102,40 +106,70 @@ test('weightCounts matches the built networks, and tiny widths meet the weight b
   for (const alg of ['qmix', 'vdn', 'cw-qmix'] as const) {
     const { learner, config } = makeLearner({ alg, wqmix: { centralEmbed: 12 } });
     const layers = layerDensities(learner.stores());
-    const built = (agent: boolean): number => layers.filter((l) => l.name.startsWith('agent/') === agent).reduce((a, l) => a + l.size, 0);
-    assert.deepEqual(weightCounts(FAKE_INFO, alg, { agent: config.agent, mixer: config.mixer }, 12), { agent: built(true), mixer: built(false) }, alg);
+    const built = (agent: boolean): number =>
+      layers.filter((l) => l.name.startsWith('agent/') === agent).reduce((a, l) => a + l.size, 0);
+    assert.deepEqual(
+      weightCounts(FAKE_INFO, alg, { agent: config.agent, mixer: config.mixer }, 12),
+      { agent: built(true), mixer: built(false) },
+      alg,
+    );
     learner.dispose();
   }
   const full = resolveConfig('default', {});
   const tiny = resolveConfig('default', { sparsity: { mode: 'tiny', density: 0.1 } });
   const total = (c: ReturnType<typeof weightCounts>): number => c.agent + c.mixer;
   const widths = networkWidths(tiny, FAKE_INFO);
-  const ratio = total(weightCounts(FAKE_INFO, 'qmix', widths)) / total(weightCounts(FAKE_INFO, 'qmix', { agent: full.agent, mixer: full.mixer }));
+  const ratio =
+    total(weightCounts(FAKE_INFO, 'qmix', widths)) /
+    total(weightCounts(FAKE_INFO, 'qmix', { agent: full.agent, mixer: full.mixer }));
   assert.ok(Math.abs(ratio - 0.1) < 0.01, `tiny keeps ${ratio} of the weights`);
   assert.ok(widths.agent.hidden < full.agent.hidden && widths.mixer.embed < full.mixer.embed);
-  assert.deepEqual(networkWidths(full, FAKE_INFO), { agent: full.agent, mixer: full.mixer }, 'other modes keep the configured widths');
+  assert.deepEqual(
+    networkWidths(full, FAKE_INFO),
+    { agent: full.agent, mixer: full.mixer },
+    'other modes keep the configured widths',
+  );
 });
 
 test('magnitude masks keep each layer’s largest trained weights, unscaled', () => {
   const { learner } = makeLearner();
   const before = learner.agent.params.get('fc1.weight').dataSync().slice();
-  initMasks(learner.stores(), resolveConfig('default', { sparsity: { mode: 'mast', density: 0.2 } }).sparsity, new Rng(1), 'magnitude');
+  initMasks(
+    learner.stores(),
+    resolveConfig('default', { sparsity: { mode: 'mast', density: 0.2 } }).sparsity,
+    new Rng(1),
+    'magnitude',
+  );
   const mask = learner.agent.params.mask('fc1.weight')!;
   const after = learner.agent.params.get('fc1.weight').dataSync();
-  const kept = Array.from(before).filter((_, i) => mask[i]).map(Math.abs);
-  const dropped = Array.from(before).filter((_, i) => !mask[i]).map(Math.abs);
+  const kept = Array.from(before)
+    .filter((_, i) => mask[i])
+    .map(Math.abs);
+  const dropped = Array.from(before)
+    .filter((_, i) => !mask[i])
+    .map(Math.abs);
   assert.ok(kept.length > 0 && dropped.length > 0);
   assert.ok(Math.min(...kept) >= Math.max(...dropped), 'every kept |w| ≥ every pruned |w|');
-  before.forEach((w, i) => assert.ok(mask[i] ? after[i] === w : after[i] === 0, `fc1.weight[${i}]: kept weights unchanged, pruned ones zero`));
+  before.forEach((w, i) =>
+    assert.ok(mask[i] ? after[i] === w : after[i] === 0, `fc1.weight[${i}]: kept weights unchanged, pruned ones zero`),
+  );
   learner.dispose();
 });
 
 test('WQMIX (OW, CW) and RES learners fit a fixed batch; the central critic is masked and synced like the mixer', () => {
   for (const alg of ['ow-qmix', 'cw-qmix', 'res-qmix'] as const) {
-    const { learner } = makeLearner({ alg, optimizer: { lr: 3e-3 }, gamma: 0, wqmix: { centralEmbed: 16 }, sparsity: { mode: 'static', density: 0.5 } });
+    const { learner } = makeLearner({
+      alg,
+      optimizer: { lr: 3e-3 },
+      gamma: 0,
+      wqmix: { centralEmbed: 16 },
+      sparsity: { mode: 'static', density: 0.5 },
+    });
     const stores = learner.stores();
     assert.equal('critic' in stores, alg !== 'res-qmix', `${alg}: central critic present only for WQMIX`);
-    if (learner.critic) for (const p of learner.critic.params.maskableNames()) assert.ok(learner.critic.params.mask(p), `critic ${p} is masked`);
+    if (learner.critic)
+      for (const p of learner.critic.params.maskableNames())
+        assert.ok(learner.critic.params.mask(p), `critic ${p} is masked`);
     const b = batch();
     const first = learner.train(b, AT0).stats.loss;
     let last = first;
@@ -143,7 +177,12 @@ test('WQMIX (OW, CW) and RES learners fit a fixed batch; the central critic is m
     assert.ok(Number.isFinite(last) && last < first * 0.5, `${alg}: loss ${first} → ${last}`);
     learner.updateTargets();
     if (learner.critic && learner.targetCritic) {
-      for (const p of learner.critic.params.names()) assert.deepEqual(learner.targetCritic.params.get(p).dataSync(), learner.critic.params.get(p).dataSync(), `target critic ${p} synced`);
+      for (const p of learner.critic.params.names())
+        assert.deepEqual(
+          learner.targetCritic.params.get(p).dataSync(),
+          learner.critic.params.get(p).dataSync(),
+          `target critic ${p} synced`,
+        );
     }
     learner.dispose();
   }

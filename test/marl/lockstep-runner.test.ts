@@ -49,12 +49,24 @@ test('greedy episodes played together are each the episode played alone, whateve
   const cs = controllers(4);
   const seeds = [3, 17, 29, 41];
   const limits = [4, 12, 7, 9]; // so the episodes end at different steps
-  const together = runEpisodesTogether(seeds.map((_, k) => new ToyEnv(3, 6, limits[k])), cs, seeds, 0, new Rng(1));
+  const together = runEpisodesTogether(
+    seeds.map((_, k) => new ToyEnv(3, 6, limits[k])),
+    cs,
+    seeds,
+    0,
+    new Rng(1),
+  );
   assert.equal(new Set(together.map((r) => r.episode.length)).size, 4, 'episodes of different lengths');
-  seeds.forEach((seed, k) => assert.deepEqual(together[k], runEpisode(new ToyEnv(3, 6, limits[k]), cs[0] as AgentController, seed, 0, new Rng(1)), `seed ${seed}`));
+  seeds.forEach((seed, k) =>
+    assert.deepEqual(
+      together[k],
+      runEpisode(new ToyEnv(3, 6, limits[k]), cs[0] as AgentController, seed, 0, new Rng(1)),
+      `seed ${seed}`,
+    ),
+  );
 });
 
-test('Python environments in lockstep (steps started together) give their twins\' episodes', () => {
+test("Python environments in lockstep (steps started together) give their twins' episodes", () => {
   const cs = controllers(3);
   const bridged = [0, 1, 2].map(() => makeEnv('python:test/fixtures/envs/toy_env.py:ToyEnv'));
   try {
@@ -62,7 +74,13 @@ test('Python environments in lockstep (steps started together) give their twins\
     for (let round = 0; round < 3; round++) {
       const seeds = [round * 10 + 1, round * 10 + 2, round * 10 + 3];
       const viaBridge = runEpisodesTogether(bridged, cs, seeds, 0.5, new Rng(round));
-      const inProcess = runEpisodesTogether(seeds.map(() => new ToyEnv()), cs, seeds, 0.5, new Rng(round));
+      const inProcess = runEpisodesTogether(
+        seeds.map(() => new ToyEnv()),
+        cs,
+        seeds,
+        0.5,
+        new Rng(round),
+      );
       assert.deepEqual(viaBridge, inProcess, `round ${round}`);
     }
   } finally {
@@ -71,7 +89,13 @@ test('Python environments in lockstep (steps started together) give their twins\
 });
 
 test('a run with envWorkers 3, stopped and resumed, reproduces the uninterrupted one exactly', async () => {
-  const config = resolveConfig('demo', { envWorkers: 3, steps: 400, batchSize: 8, targetUpdateInterval: 20, schedule: { testInterval: 100, testEpisodes: 2, checkpointInterval: 100_000 } });
+  const config = resolveConfig('demo', {
+    envWorkers: 3,
+    steps: 400,
+    batchSize: 8,
+    targetUpdateInterval: 20,
+    schedule: { testInterval: 100, testEpisodes: 2, checkpointInterval: 100_000 },
+  });
   const whole = mkdtempSync(join(tmpdir(), 'mast-lockstep-whole-'));
   const split = mkdtempSync(join(tmpdir(), 'mast-lockstep-split-'));
   const single = mkdtempSync(join(tmpdir(), 'mast-lockstep-single-'));

@@ -30,17 +30,41 @@ test('Soft Mellowmax matches hand-worked values', () => {
 });
 
 test('Soft Mellowmax agrees with a float64 reference on random rows, including large ω', () => {
-  const q = [[0.3, -1.2, 0.9, 0.1], [5, 4.5, -2, 4.9], [-0.5, -0.5, -0.5, -0.5]];
-  const avail = [[1, 1, 1, 0], [1, 1, 1, 1], [0, 1, 0, 1]];
-  for (const [omega, alpha] of [[5, 5], [10, 10], [10, 1], [50, 10]] as const) {
+  const q = [
+    [0.3, -1.2, 0.9, 0.1],
+    [5, 4.5, -2, 4.9],
+    [-0.5, -0.5, -0.5, -0.5],
+  ];
+  const avail = [
+    [1, 1, 1, 0],
+    [1, 1, 1, 1],
+    [0, 1, 0, 1],
+  ];
+  for (const [omega, alpha] of [
+    [5, 5],
+    [10, 10],
+    [10, 1],
+    [50, 10],
+  ] as const) {
     const got = sm(q, avail, omega, alpha);
-    q.forEach((row, i) => assert.ok(Math.abs(got[i]! - reference(row, avail[i]!, omega, alpha)) < 1e-4, `ω ${omega} α ${alpha} row ${i}: ${got[i]}`));
+    q.forEach((row, i) =>
+      assert.ok(
+        Math.abs(got[i]! - reference(row, avail[i]!, omega, alpha)) < 1e-4,
+        `ω ${omega} α ${alpha} row ${i}: ${got[i]}`,
+      ),
+    );
   }
 });
 
 test('limits: ω → ∞ gives the max over available actions; α = 0 gives mellowmax; it never exceeds the max', () => {
-  const q = [[0.3, -1.2, 0.9, 2.5], [1, 2, 3, 4]];
-  const avail = [[1, 1, 1, 0], [1, 1, 1, 1]];
+  const q = [
+    [0.3, -1.2, 0.9, 2.5],
+    [1, 2, 3, 4],
+  ];
+  const avail = [
+    [1, 1, 1, 0],
+    [1, 1, 1, 1],
+  ];
   const big = sm(q, avail, 1e4, 1e4);
   assert.ok(Math.abs(big[0]! - 0.9) < 1e-3 && Math.abs(big[1]! - 4) < 1e-3, `${big}`);
   // mellowmax: (1/ω)·log(mean exp(ωQ)); for [1, 2, 3, 4] and ω = 1: log((e + e² + e³ + e⁴)/4) = 3.053895

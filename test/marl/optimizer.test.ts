@@ -25,10 +25,15 @@ for (const kernels of [false, true]) {
     // t = 1: m = (1−β1)g, v = (1−β2)g², m̂ = g, v̂ = g², step = lr·g/(|g| + ε) ≈ lr·sign(g)
     const s = store();
     const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 0.1, eps: 1e-8 }, { p: s }, { kernels });
-    const g = tf.tensor2d([[0.5, -2], [3, -0.25]]);
+    const g = tf.tensor2d([
+      [0.5, -2],
+      [3, -0.25],
+    ]);
     opt.apply({ 'p/w': g });
     const w = Array.from(s.get('w').dataSync());
-    [0.9, 2.1, 2.9, 4.1].forEach((want, i) => assert.ok(Math.abs((w[i] as number) - want) < 1e-5, `w[${i}] = ${w[i]}, want ${want}`));
+    [0.9, 2.1, 2.9, 4.1].forEach((want, i) =>
+      assert.ok(Math.abs((w[i] as number) - want) < 1e-5, `w[${i}] = ${w[i]}, want ${want}`),
+    );
     g.dispose();
     opt.dispose();
     s.dispose();
@@ -37,11 +42,20 @@ for (const kernels of [false, true]) {
   test(`${path}: RMSprop first step: s = (1−α)g², w −= lr·g/(√s + ε)`, () => {
     // α = 0.99: √s = 0.1·|g|, so the step is lr·g/(0.1|g|) = 10·lr·sign(g) = 0.01·sign(g) for lr = 1e-3
     const s = store();
-    const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'rmsprop', lr: 1e-3, alpha: 0.99, eps: 1e-10 }, { p: s }, { kernels });
-    const g = tf.tensor2d([[1, -1], [4, -4]]);
+    const opt = new Optimizer(
+      { ...DEFAULT_CONFIG.optimizer, name: 'rmsprop', lr: 1e-3, alpha: 0.99, eps: 1e-10 },
+      { p: s },
+      { kernels },
+    );
+    const g = tf.tensor2d([
+      [1, -1],
+      [4, -4],
+    ]);
     opt.apply({ 'p/w': g });
     const w = Array.from(s.get('w').dataSync());
-    [0.99, 2.01, 2.99, 4.01].forEach((want, i) => assert.ok(Math.abs((w[i] as number) - want) < 1e-5, `w[${i}] = ${w[i]}`));
+    [0.99, 2.01, 2.99, 4.01].forEach((want, i) =>
+      assert.ok(Math.abs((w[i] as number) - want) < 1e-5, `w[${i}] = ${w[i]}`),
+    );
     g.dispose();
     opt.dispose();
     s.dispose();
@@ -50,7 +64,10 @@ for (const kernels of [false, true]) {
   test(`${path}: gradients are clipped by global norm and the norm before clipping is returned`, () => {
     const s = store();
     const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'rmsprop', gradClip: 1 }, { p: s }, { kernels });
-    const g = tf.tensor2d([[3, 4], [0, 0]]); // norm 5
+    const g = tf.tensor2d([
+      [3, 4],
+      [0, 0],
+    ]); // norm 5
     const norm = opt.apply({ 'p/w': g });
     assert.ok(Math.abs(norm - 5) < 1e-5);
     g.dispose();
@@ -64,7 +81,10 @@ for (const kernels of [false, true]) {
     assert.deepEqual(Array.from(s.get('w').dataSync()), [1, 0, 0, 4]);
     const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 0.1 }, { p: s }, { kernels });
     for (let i = 0; i < 3; i++) {
-      const g = tf.tensor2d([[1, 1], [1, 1]]); // unmasked gradient on purpose
+      const g = tf.tensor2d([
+        [1, 1],
+        [1, 1],
+      ]); // unmasked gradient on purpose
       opt.apply({ 'p/w': g });
       g.dispose();
     }
@@ -82,7 +102,10 @@ for (const kernels of [false, true]) {
   test(`${path}: optimizer state round-trips`, () => {
     const s = store();
     const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'adam' }, { p: s }, { kernels });
-    const g = tf.tensor2d([[1, 2], [3, 4]]);
+    const g = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     opt.apply({ 'p/w': g });
     const state = opt.getState();
     const opt2 = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'adam' }, { p: s }, { kernels });
@@ -100,9 +123,22 @@ for (const kernels of [false, true]) {
 function twin(rng: Rng): ParamStore {
   const s = new ParamStore();
   const r = new Rng(rng.int(1 << 30));
-  s.add('w', [6, 7], Float32Array.from({ length: 42 }, () => r.uniform(-1, 1)), true);
-  s.add('b', [5], Float32Array.from({ length: 5 }, () => r.uniform(-1, 1)), false);
-  s.setMask('w', Uint8Array.from({ length: 42 }, (_, i) => (i % 3 === 0 ? 0 : 1)));
+  s.add(
+    'w',
+    [6, 7],
+    Float32Array.from({ length: 42 }, () => r.uniform(-1, 1)),
+    true,
+  );
+  s.add(
+    'b',
+    [5],
+    Float32Array.from({ length: 5 }, () => r.uniform(-1, 1)),
+    false,
+  );
+  s.setMask(
+    'w',
+    Uint8Array.from({ length: 42 }, (_, i) => (i % 3 === 0 ? 0 : 1)),
+  );
   return s;
 }
 
@@ -111,7 +147,10 @@ for (const name of ['adam', 'rmsprop'] as const) {
     const config: OptimizerConfig = { ...DEFAULT_CONFIG.optimizer, name, lr: 3e-3, gradClip: 5 };
     const seed = new Rng(11);
     const stores = [twin(new Rng(4)), twin(new Rng(4))];
-    const [ref, fused] = [new Optimizer(config, { p: stores[0]! }), new Optimizer(config, { p: stores[1]! }, { kernels: true })];
+    const [ref, fused] = [
+      new Optimizer(config, { p: stores[0]! }),
+      new Optimizer(config, { p: stores[1]! }, { kernels: true }),
+    ];
     const rng = new Rng(12);
     const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
       for (let i = 0; i < a.length; i++) assert.ok(Object.is(a[i], b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
@@ -137,14 +176,19 @@ for (const name of ['adam', 'rmsprop'] as const) {
         const mask = Uint8Array.from({ length: 42 }, (_, i) => (i % 4 === 0 ? 0 : 1)); // a new topology
         stores.forEach((s) => s.setMask('w', mask));
       }
-      for (const p of ['w', 'b']) same(stores[0]!.get(p).dataSync() as Float32Array, stores[1]!.get(p).dataSync() as Float32Array, `step ${step} ${p}`);
+      for (const p of ['w', 'b'])
+        same(
+          stores[0]!.get(p).dataSync() as Float32Array,
+          stores[1]!.get(p).dataSync() as Float32Array,
+          `step ${step} ${p}`,
+        );
       const [a, b] = [ref.getState(), fused.getState()];
       assert.deepEqual(Object.keys(b.moments).sort(), Object.keys(a.moments).sort());
       for (const k of Object.keys(a.moments)) same(a.moments[k]!, b.moments[k]!, `step ${step} moment ${k}`);
     }
     const restored = new Optimizer(config, { p: stores[1]! }, { kernels: true });
     restored.setState(ref.getState(), 'test');
-    assert.deepEqual(restored.getState(), ref.getState(), 'a tfjs optimizer\'s state loads into the kernel one');
+    assert.deepEqual(restored.getState(), ref.getState(), "a tfjs optimizer's state loads into the kernel one");
     [ref, fused, restored].forEach((o) => o.dispose());
     stores.forEach((s) => s.dispose());
   });

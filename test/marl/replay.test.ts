@@ -21,7 +21,11 @@ test('the dual buffer draws round(ρ·B) episodes from the most recent ones and 
   for (let k = 0; k < 20; k++) {
     const batch = replay.sample(8, rng);
     const tags = Array.from({ length: 8 }, (_, b) => batch.reward[b * batch.maxT]!);
-    assert.deepEqual(tags.slice(4).sort((a, b) => a - b), [36, 37, 38, 39], 'the last four come from the recent FIFO');
+    assert.deepEqual(
+      tags.slice(4).sort((a, b) => a - b),
+      [36, 37, 38, 39],
+      'the last four come from the recent FIFO',
+    );
   }
 });
 

@@ -13,7 +13,14 @@ function value(qs: number[][], avail: number[][], beta: number): number {
   return tf.tidy(() => {
     const q = tf.tensor4d(qs.flat(), [1, 1, 2, 2]);
     const greedy = tf.max(q, 3) as tf.Tensor3D; // [1, 1, 2]
-    const v = resSoftmaxValue(new VdnMixer(), greedy, q, tf.tensor4d(avail.flat(), [1, 1, 2, 2]), tf.zeros([1, 1, 1]) as tf.Tensor3D, beta);
+    const v = resSoftmaxValue(
+      new VdnMixer(),
+      greedy,
+      q,
+      tf.tensor4d(avail.flat(), [1, 1, 2, 2]),
+      tf.zeros([1, 1, 1]) as tf.Tensor3D,
+      beta,
+    );
     return v.dataSync()[0] as number;
   });
 }
@@ -24,11 +31,49 @@ test('RES softmax over per-agent joint-action variants, worked by hand with a VD
   // β = 1: V = (3e³ + 2e² + 3e³ + 0·e⁰) / (2e³ + e² + e⁰)
   const e = Math.exp;
   const want = (6 * e(3) + 2 * e(2)) / (2 * e(3) + e(2) + 1);
-  assert.ok(Math.abs(value([[1, 0], [2, -1]], [[1, 1], [1, 1]], 1) - want) < 1e-5);
+  assert.ok(
+    Math.abs(
+      value(
+        [
+          [1, 0],
+          [2, -1],
+        ],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        1,
+      ) - want,
+    ) < 1e-5,
+  );
   // agent 1's second action unavailable: that variant drops out
   const without = (6 * e(3) + 2 * e(2)) / (2 * e(3) + e(2));
-  assert.ok(Math.abs(value([[1, 0], [2, -1]], [[1, 1], [1, 0]], 1) - without) < 1e-5);
+  assert.ok(
+    Math.abs(
+      value(
+        [
+          [1, 0],
+          [2, -1],
+        ],
+        [
+          [1, 1],
+          [1, 0],
+        ],
+        1,
+      ) - without,
+    ) < 1e-5,
+  );
   // small β approaches the max joint value (3), never above it
-  const sharp = value([[1, 0], [2, -1]], [[1, 1], [1, 1]], 0.05);
+  const sharp = value(
+    [
+      [1, 0],
+      [2, -1],
+    ],
+    [
+      [1, 1],
+      [1, 1],
+    ],
+    0.05,
+  );
   assert.ok(sharp <= 3 + 1e-6 && sharp > 2.99, `${sharp}`);
 });

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lambdaReturns, nStepReturns, oneStepTargets, returnKindAt, tdTargets, type ReturnInputs } from '../../src/marl/learner/returns.js';
+import {
+  lambdaReturns,
+  nStepReturns,
+  oneStepTargets,
+  returnKindAt,
+  tdTargets,
+  type ReturnInputs,
+} from '../../src/marl/learner/returns.js';
 import { resolveConfig } from '../../src/config/index.js';
 
 /**
@@ -63,5 +70,8 @@ test('the hybrid switch: one-step targets before T0, the configured return after
 });
 
 test('inputs of the wrong size are RangeErrors naming the array', () => {
-  assert.throws(() => lambdaReturns({ ...x, filled: new Uint8Array(5) }, 0.9, 0.6), (e: unknown) => e instanceof RangeError && /filled has 5 entries/.test(e.message));
+  assert.throws(
+    () => lambdaReturns({ ...x, filled: new Uint8Array(5) }, 0.9, 0.6),
+    (e: unknown) => e instanceof RangeError && /filled has 5 entries/.test(e.message),
+  );
 });

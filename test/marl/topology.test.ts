@@ -17,7 +17,8 @@ before(async () => {
 function masked(learner: QLearner): Map<string, { mask: Uint8Array; weights: Float32Array }> {
   const out = new Map<string, { mask: Uint8Array; weights: Float32Array }>();
   for (const [prefix, store] of Object.entries(learner.stores())) {
-    for (const p of store.maskableNames()) out.set(`${prefix}/${p}`, { mask: store.mask(p)!, weights: store.get(p).dataSync() as Float32Array });
+    for (const p of store.maskableNames())
+      out.set(`${prefix}/${p}`, { mask: store.mask(p)!, weights: store.get(p).dataSync() as Float32Array });
   }
   return out;
 }
@@ -33,14 +34,17 @@ test('each mode has its grow rule, which topology.grow can swap for the other', 
   assert.equal(growRule('static', 'random'), null, 'a mode without topology updates has no rule to swap');
 });
 
-test('addGradients sums dense gradients tensor by tensor without touching the first batch\'s arrays', () => {
+test("addGradients sums dense gradients tensor by tensor without touching the first batch's arrays", () => {
   const first = { 'agent/fc1.weight': Float32Array.from([1, -2, 0.5]) };
   const sum = addGradients(null, first);
-  assert.notEqual(sum['agent/fc1.weight'], first['agent/fc1.weight'], 'a copy, not the learner\'s array');
+  assert.notEqual(sum['agent/fc1.weight'], first['agent/fc1.weight'], "a copy, not the learner's array");
   addGradients(sum, { 'agent/fc1.weight': Float32Array.from([0.5, 2, -1]) });
   assert.deepEqual(Array.from(sum['agent/fc1.weight']!), [1.5, 0, -0.5]);
   assert.deepEqual(Array.from(first['agent/fc1.weight']), [1, -2, 0.5]);
-  assert.throws(() => addGradients(sum, { 'agent/fc1.weight': new Float32Array(2) }), /has 2 entries but the sum has 3/);
+  assert.throws(
+    () => addGradients(sum, { 'agent/fc1.weight': new Float32Array(2) }),
+    /has 2 entries but the sum has 3/,
+  );
   assert.throws(() => addGradients(sum, { 'agent/fc2.weight': new Float32Array(3) }), /'agent\/fc2.weight'/);
 });
 
@@ -53,7 +57,10 @@ test('a gradient-grow update keeps nnz per tensor, grows at zero with reset mome
   // the dense gradient reaches pruned positions: that is what RigL grows by
   const fc1 = before.get('agent/fc1.weight')!;
   const g = denseGrads['agent/fc1.weight']!;
-  assert.ok(g.some((v, i) => fc1.mask[i] === 0 && v !== 0), 'dense gradient is nonzero somewhere off the mask');
+  assert.ok(
+    g.some((v, i) => fc1.mask[i] === 0 && v !== 0),
+    'dense gradient is nonzero somewhere off the mask',
+  );
 
   const report = evolveTopology(learner.stores(), learner.optimizer, 'gradient', 0.3, denseGrads, new Rng(1));
   assert.ok(report.swapped > 0);
@@ -63,7 +70,11 @@ test('a gradient-grow update keeps nnz per tensor, grows at zero with reset mome
     const old = before.get(key)!;
     assert.equal(countActive(mask), countActive(old.mask), `${key}: nnz unchanged`);
     const active = countActive(old.mask);
-    assert.equal(report.perLayer[key], Math.min(Math.round(0.3 * active), mask.length - active), `${key}: moved round(ζ·active)`);
+    assert.equal(
+      report.perLayer[key],
+      Math.min(Math.round(0.3 * active), mask.length - active),
+      `${key}: moved round(ζ·active)`,
+    );
     for (let i = 0; i < mask.length; i++) {
       if (mask[i] === 1 && old.mask[i] === 0) {
         assert.ok(weights[i] === 0, `${key}[${i}] grown at zero`);
@@ -81,7 +92,9 @@ test('a gradient-grow update keeps nnz per tensor, grows at zero with reset mome
     const target = targets[prefix as 'agent' | 'mixer'];
     assert.deepEqual(target.mask(param), mask, `${key}: the target network carries the new mask`);
     const tw = target.get(param).dataSync();
-    for (let i = 0; i < mask.length; i++) if (mask[i] === 0) assert.equal(weights[i] === 0 && tw[i] === 0, true, `${key}[${i}] zero after training and in the target`);
+    for (let i = 0; i < mask.length; i++)
+      if (mask[i] === 0)
+        assert.equal(weights[i] === 0 && tw[i] === 0, true, `${key}[${i}] zero after training and in the target`);
   }
   learner.dispose();
 });

@@ -65,13 +65,20 @@ test('sparse exports with sparse_value Constant nodes pass onnx.checker full_che
   }
 });
 
-test('the batch-agents graph passes full_check (dense weights, and sparse ones as Constant nodes)', { skip: SKIP }, () => {
-  const snap = snapshot(0.1, 4);
-  for (const options of [{ format: 'dense' as const }, { format: 'sparse' as const, sparseEncoding: 'constant' as const }]) {
-    const r = check(encodeModel(wrapBatchAgents(exportAgent(snap, options), snap.architecture)), 'full');
-    assert.ok(r.ok, `${JSON.stringify(options)}: ${r.stderr}`);
-  }
-});
+test(
+  'the batch-agents graph passes full_check (dense weights, and sparse ones as Constant nodes)',
+  { skip: SKIP },
+  () => {
+    const snap = snapshot(0.1, 4);
+    for (const options of [
+      { format: 'dense' as const },
+      { format: 'sparse' as const, sparseEncoding: 'constant' as const },
+    ]) {
+      const r = check(encodeModel(wrapBatchAgents(exportAgent(snap, options), snap.architecture)), 'full');
+      assert.ok(r.ok, `${JSON.stringify(options)}: ${r.stderr}`);
+    }
+  },
+);
 
 test('the checker agrees with our validator: unsorted sparse indices are rejected', { skip: SKIP }, () => {
   const model = exportAgent(snapshot(0.2));

@@ -29,7 +29,10 @@ test('one density per model: metadata, inspect (and so eval) and import report o
     const model = exportAgent(snap, { format });
     const meta = readAgentMetadata(model);
     assert.ok(Math.abs(meta.density - want) < 1e-12, `${format}: metadata ${meta.density} vs ${want}`);
-    assert.ok(Math.abs(inspectModel(model).totals.density - want) < 1e-3, `${format}: inspect ${inspectModel(model).totals.density} vs ${want}`);
+    assert.ok(
+      Math.abs(inspectModel(model).totals.density - want) < 1e-3,
+      `${format}: inspect ${inspectModel(model).totals.density} vs ${want}`,
+    );
     const imported = importAgent(model);
     const shown = agentWeightDensity(imported.tensors, MASKED_AGENT_TENSORS); // what `mast import` prints
     assert.ok(Math.abs(shown - want) < 1e-12, `${format}: import ${shown} vs ${want}`);

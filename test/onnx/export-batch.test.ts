@@ -12,15 +12,23 @@ test('the batch-agents graph picks, from raw observations, the same greedy actio
   const snap = snapshot(0.2, 12);
   const rowPolicy = await OnnxPolicy.create(exportAgentBytes(snap));
   const batched = wrapBatchAgents(exportAgent(snap), snap.architecture);
-  assert.deepEqual(batched.graph.input.map((i) => i.name), [BATCH_IO.obs, BATCH_IO.lastAction, BATCH_IO.avail, BATCH_IO.hIn]);
-  assert.deepEqual(batched.graph.output.map((o) => o.name), [BATCH_IO.actions, BATCH_IO.qValues, BATCH_IO.hOut]);
+  assert.deepEqual(
+    batched.graph.input.map((i) => i.name),
+    [BATCH_IO.obs, BATCH_IO.lastAction, BATCH_IO.avail, BATCH_IO.hIn],
+  );
+  assert.deepEqual(
+    batched.graph.output.map((o) => o.name),
+    [BATCH_IO.actions, BATCH_IO.qValues, BATCH_IO.hOut],
+  );
   const batchPolicy = await OnnxPolicy.create(encodeModel(batched));
   const rng = new Rng(3);
   for (let episode = 0; episode < 3; episode++) {
     rowPolicy.reset();
     batchPolicy.reset();
     for (let t = 0; t < 6; t++) {
-      const obs = [0, 1, 2].map(() => Float32Array.from({ length: SMALL_ARCH.inputLayout.obs }, () => rng.uniform(-1, 1)));
+      const obs = [0, 1, 2].map(() =>
+        Float32Array.from({ length: SMALL_ARCH.inputLayout.obs }, () => rng.uniform(-1, 1)),
+      );
       const avail = [0, 1, 2].map(() => {
         const m = Uint8Array.from({ length: SMALL_ARCH.nActions }, () => (rng.next() < 0.6 ? 1 : 0));
         m[rng.int(m.length)] = 1;
@@ -34,5 +42,8 @@ test('the batch-agents graph picks, from raw observations, the same greedy actio
   }
   await rowPolicy.close();
   await batchPolicy.close();
-  await assert.rejects(OnnxPolicy.create(encodeModel(batched), { engine: 'sparse' }), (e: unknown) => e instanceof ToolkitError && /only ONNX Runtime runs/.test(e.message));
+  await assert.rejects(
+    OnnxPolicy.create(encodeModel(batched), { engine: 'sparse' }),
+    (e: unknown) => e instanceof ToolkitError && /only ONNX Runtime runs/.test(e.message),
+  );
 });

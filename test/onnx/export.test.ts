@@ -24,14 +24,21 @@ test('sparse export: masked weights become sparse initializers with ascending IN
   idx.forEach((i, k) => (dense[i] = vals[k]!));
   const src = snap.tensors['gru.weightIh'];
   for (let i = 0; i < h; i++) for (let j = 0; j < 3 * h; j++) assert.equal(dense[j * h + i], src.values[i * 3 * h + j]);
-  assert.equal(idx.length, src.mask!.reduce((a, m) => a + m, 0));
+  assert.equal(
+    idx.length,
+    src.mask!.reduce((a, m) => a + m, 0),
+  );
 });
 
 test('dense export stores everything dense; auto goes sparse only below 1/3 density', () => {
   assert.equal(exportAgent(snapshot(0.2), { format: 'dense' }).graph.sparseInitializer.length, 0);
   assert.equal(exportAgent(snapshot(0.2), { format: 'auto' }).graph.sparseInitializer.length, 4);
   assert.equal(exportAgent(snapshot(0.5), { format: 'auto' }).graph.sparseInitializer.length, 0);
-  assert.equal(exportAgent(snapshot(1), { format: 'sparse' }).graph.sparseInitializer.length, 0, 'no mask, nothing to sparsify');
+  assert.equal(
+    exportAgent(snapshot(1), { format: 'sparse' }).graph.sparseInitializer.length,
+    0,
+    'no mask, nothing to sparsify',
+  );
 });
 
 test('at 90% sparsity the sparse file is smaller than the dense one', () => {
@@ -52,7 +59,10 @@ test('metadata records the agent layout and provenance, and reads back', () => {
   const props = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]));
   assert.ok(JSON.parse(props['mast.per_layer_density']!)['gru.weightHh'] < 0.25);
   const flops = agentFlops(model);
-  assert.deepEqual([Number(props['mast.flops_dense']), Number(props['mast.flops_sparse'])], [flops.dense, flops.sparse]);
+  assert.deepEqual(
+    [Number(props['mast.flops_dense']), Number(props['mast.flops_sparse'])],
+    [flops.dense, flops.sparse],
+  );
   assert.ok(flops.sparse < 0.5 * flops.dense);
   model.metadataProps = model.metadataProps.filter((p) => p.key !== 'mast.hidden');
   assert.throws(() => readAgentMetadata(model, 'x.onnx'), /x.onnx has no 'mast.hidden' metadata/);
@@ -88,7 +98,8 @@ test('Constant(sparse_value) encoding: no sparse initializers, the same tensors,
   const b = exportAgent(snap, { format: 'sparse', sparseEncoding: 'constant' });
   assert.equal(b.graph.sparseInitializer.length, 0);
   assert.equal(b.graph.node.filter((n) => n.opType === 'Constant').length, a.graph.sparseInitializer.length);
-  const sortByName = (r: ReturnType<typeof inspectModel>) => [...r.tensors].sort((x, y) => x.name.localeCompare(y.name));
+  const sortByName = (r: ReturnType<typeof inspectModel>) =>
+    [...r.tensors].sort((x, y) => x.name.localeCompare(y.name));
   assert.deepEqual(sortByName(inspectModel(b)), sortByName(inspectModel(a)));
   assert.deepEqual(agentFlops(b), agentFlops(a));
   assert.equal(readAgentMetadata(b).sparsityMode, snap.metadata.sparsityMode);

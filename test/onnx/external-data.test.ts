@@ -34,10 +34,16 @@ test('a tensor with embedded data and data_location = EXTERNAL makes ONNX Runtim
   const session = await AgentSession.create(path, dims);
   const out = await session.run(new Float32Array(dims.inputSize), new Float32Array(dims.hidden), 1);
   await session.close();
-  assert.ok(out.qValues.every((q) => q > 900), `ONNX Runtime read the external file: Q ${Array.from(out.qValues)}`);
+  assert.ok(
+    out.qValues.every((q) => q > 900),
+    `ONNX Runtime read the external file: Q ${Array.from(out.qValues)}`,
+  );
 
   // every toolkit reader refuses the model first
-  const refused = (e: unknown): boolean => e instanceof ToolkitError && e.code === 'E_ONNX_INVALID' && /'fc2\.bias' keeps its data in an external file/.test(e.message);
+  const refused = (e: unknown): boolean =>
+    e instanceof ToolkitError &&
+    e.code === 'E_ONNX_INVALID' &&
+    /'fc2\.bias' keeps its data in an external file/.test(e.message);
   assert.throws(() => readOnnxFile(path), refused);
   for (const engine of ['ort', 'sparse'] as const) await assert.rejects(OnnxPolicy.create(path, { engine }), refused);
 });

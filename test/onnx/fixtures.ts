@@ -7,7 +7,13 @@ import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { int64Bytes, readInts } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
 
 /** A small architecture: In = 6 + 5 + 3 = 14, H = 16, A = 5, N = 3. */
-export const SMALL_ARCH: RnnAgentArchitecture = { kind: 'rnn-agent', inputLayout: { obs: 6, lastAction: 5, agentId: 3 }, hidden: 16, nActions: 5, nAgents: 3 };
+export const SMALL_ARCH: RnnAgentArchitecture = {
+  kind: 'rnn-agent',
+  inputLayout: { obs: 6, lastAction: 5, agentId: 3 },
+  hidden: 16,
+  nActions: 5,
+  nAgents: 3,
+};
 
 /** A random snapshot of {@link SMALL_ARCH} (or `arch`) at `density`. */
 export function snapshot(density: number, seed = 1, arch: RnnAgentArchitecture = SMALL_ARCH): AgentSnapshot {

@@ -24,7 +24,11 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/f
 const pytorchCases: Array<[string, RegExp, RegExp]> = [
   ['pymarl-agent-fixed-batch.onnx', /fixes the batch axis of 'inputs' to 3/, /dynamic_axes=/],
   ['pymarl-agent-float64.onnx', /stores weight '.+' as float64 \(DOUBLE\)/, /model\.float\(\)/],
-  ['pymarl-agent-swapped-outputs.onnx', /lists its outputs as \(hidden state 'h', Q-values 'q'\)/, /output_names=\["q", "h"\]/],
+  [
+    'pymarl-agent-swapped-outputs.onnx',
+    /lists its outputs as \(hidden state 'h', Q-values 'q'\)/,
+    /output_names=\["q", "h"\]/,
+  ],
 ];
 
 for (const [name, message, hint] of pytorchCases) {
@@ -59,7 +63,10 @@ const metadataCases: Array<[string, string, RegExp]> = [
 
 for (const [key, value, message] of metadataCases) {
   test(`a malformed ${key} ('${value}') is a ToolkitError in import, not a stack trace`, () => {
-    assert.throws(() => importAgent(withMetadata(key, value), { what: 'bad.onnx' }), (e: unknown) => e instanceof ToolkitError && e.code === 'E_ONNX_LOAD' && message.test(e.message) && !!e.hint);
+    assert.throws(
+      () => importAgent(withMetadata(key, value), { what: 'bad.onnx' }),
+      (e: unknown) => e instanceof ToolkitError && e.code === 'E_ONNX_LOAD' && message.test(e.message) && !!e.hint,
+    );
   });
 }
 
@@ -67,7 +74,11 @@ test('metadata mast.hidden = 5e8 is refused before anything of that size is allo
   const m = withMetadata('mast.hidden', '5e8');
   const before = process.memoryUsage().rss;
   for (const engine of ['ort', 'sparse'] as const) {
-    await assert.rejects(OnnxPolicy.create(encodeModel(m), { engine }), (e: unknown) => e instanceof ToolkitError && /'mast\.hidden' is '5e8', not an integer in \[1, 65536\]/.test(e.message));
+    await assert.rejects(
+      OnnxPolicy.create(encodeModel(m), { engine }),
+      (e: unknown) =>
+        e instanceof ToolkitError && /'mast\.hidden' is '5e8', not an integer in \[1, 65536\]/.test(e.message),
+    );
   }
   assert.ok(process.memoryUsage().rss - before < 200e6, 'no large allocation');
 });
@@ -82,7 +93,9 @@ test('an Identity node with an empty output name does not send the importer into
 test('a long Identity chain is traced in linear time', () => {
   const m = structuredClone(exportAgent(snapshot(0.3, 2), { format: 'sparse' }));
   const n = 20_000;
-  const chain = Array.from({ length: n }, (_, k) => makeNode('Identity', [k === 0 ? 'inputs' : `id${k - 1}`], [`id${k}`]));
+  const chain = Array.from({ length: n }, (_, k) =>
+    makeNode('Identity', [k === 0 ? 'inputs' : `id${k - 1}`], [`id${k}`]),
+  );
   m.graph.node.unshift(...chain);
   const bytes = encodeModel(m);
   const t0 = performance.now();

@@ -20,18 +20,31 @@ const recallLayout = { obs: 7, lastAction: 4, agentId: 3 };
 
 test('our own exports import back to the same weights and masks, sparse and dense', () => {
   const snap = snapshot(0.2, 5);
-  for (const [format, sparseEncoding] of [['sparse', 'initializer'], ['sparse', 'constant'], ['dense', 'initializer']] as const) {
+  for (const [format, sparseEncoding] of [
+    ['sparse', 'initializer'],
+    ['sparse', 'constant'],
+    ['dense', 'initializer'],
+  ] as const) {
     const back = importAgent(decodeModel(encodeModel(exportAgent(snap, { format, sparseEncoding })), 'test'));
     assert.deepEqual(back.architecture, snap.architecture);
     for (const name of RNN_AGENT_TENSORS) {
-      assert.deepEqual(Array.from(back.tensors[name].values), Array.from(snap.tensors[name].values), `${format} ${name} values`);
-      if (format === 'sparse' && snap.tensors[name].mask) assert.deepEqual(back.tensors[name].mask, snap.tensors[name].mask, `${name} mask`);
+      assert.deepEqual(
+        Array.from(back.tensors[name].values),
+        Array.from(snap.tensors[name].values),
+        `${format} ${name} values`,
+      );
+      if (format === 'sparse' && snap.tensors[name].mask)
+        assert.deepEqual(back.tensors[name].mask, snap.tensors[name].mask, `${name} mask`);
     }
     assert.equal(back.metadata.configHash, snap.metadata.configHash);
     if (format === 'sparse') {
       // re-exporting the import with the same options gives the same bytes (metadata included)
       const bytes = encodeModel(exportAgent(snap, { format, sparseEncoding }));
-      assert.deepEqual(encodeModel(exportAgent(importAgent(decodeModel(bytes, 'test')), { format, sparseEncoding })), bytes, `${sparseEncoding}: byte-identical round trip`);
+      assert.deepEqual(
+        encodeModel(exportAgent(importAgent(decodeModel(bytes, 'test')), { format, sparseEncoding })),
+        bytes,
+        `${sparseEncoding}: byte-identical round trip`,
+      );
     }
   }
 });
@@ -53,14 +66,26 @@ test('a wrong gate order would be caught: swapping r and z in the import fails t
   const model = decodeModel(bytes, 'cell');
   const snap = importAgent(model, { inputLayout: recallLayout, nAgents: 3 });
   const w = snap.tensors['gru.weightIh'].values; // [16, 48]: swap the z and r column blocks
-  for (let r = 0; r < 16; r++) for (let j = 0; j < 16; j++) [w[r * 48 + j], w[r * 48 + 16 + j]] = [w[r * 48 + 16 + j]!, w[r * 48 + j]!];
-  await assert.rejects(checkImport(bytes, model, snap, 'cell'), (e: unknown) => e instanceof ToolkitError && /do not reproduce its outputs/.test(e.message));
+  for (let r = 0; r < 16; r++)
+    for (let j = 0; j < 16; j++) [w[r * 48 + j], w[r * 48 + 16 + j]] = [w[r * 48 + 16 + j]!, w[r * 48 + j]!];
+  await assert.rejects(
+    checkImport(bytes, model, snap, 'cell'),
+    (e: unknown) => e instanceof ToolkitError && /do not reproduce its outputs/.test(e.message),
+  );
 });
 
 test('mast import → export → eval --against: a PyTorch agent plays recall in ONNX Runtime exactly like its import', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-import-'));
   const run = join(dir, 'run');
-  const imported = await runCli(['import', fixture('pymarl-agent-gru-cell.onnx'), '--out', run, '--env', 'recall', '--json']);
+  const imported = await runCli([
+    'import',
+    fixture('pymarl-agent-gru-cell.onnx'),
+    '--out',
+    run,
+    '--env',
+    'recall',
+    '--json',
+  ]);
   assert.equal(imported.error, null, String(imported.error));
   const report = JSON.parse(imported.out) as { architecture: { inputLayout: unknown } };
   assert.deepEqual(report.architecture.inputLayout, recallLayout, 'layout inferred from the input width');
@@ -75,5 +100,8 @@ test('mast import → export → eval --against: a PyTorch agent plays recall in
   const noEnv = await runCli(['import', fixture('pymarl-agent-gru.onnx'), '--out', join(dir, 'x')]);
   assert.ok(noEnv.error instanceof ConfigError && /--env/.test((noEnv.error as Error).message));
   const wrong = await runCli(['import', fixture('pymarl-agent-gru.onnx'), '--out', join(dir, 'y'), '--env', 'twostep']);
-  assert.ok(wrong.error instanceof ConfigError && /reads 14 inputs/.test((wrong.error as Error).message), String(wrong.error));
+  assert.ok(
+    wrong.error instanceof ConfigError && /reads 14 inputs/.test((wrong.error as Error).message),
+    String(wrong.error),
+  );
 });

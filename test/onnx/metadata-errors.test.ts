@@ -13,7 +13,10 @@ test('a PyTorch export is pointed at `mast import`, the step that makes it an ag
   const { model } = readOnnxFile(fixture('pymarl-agent-gru.onnx'));
   assert.throws(
     () => readAgentMetadata(model, 'pymarl-agent-gru.onnx'),
-    (e: unknown) => e instanceof ToolkitError && /not an agent exported by this toolkit/.test(e.message) && /mast import/.test(e.hint ?? ''),
+    (e: unknown) =>
+      e instanceof ToolkitError &&
+      /not an agent exported by this toolkit/.test(e.message) &&
+      /mast import/.test(e.hint ?? ''),
   );
 });
 
@@ -25,6 +28,10 @@ test('a mixer file is named as the mixer, with the agent file as the way on', ()
   ];
   assert.throws(
     () => readAgentMetadata(model, 'agent.mixer.onnx'),
-    (e: unknown) => e instanceof ToolkitError && /agent\.mixer\.onnx is a mixing network/.test(e.message) && !/not an agent exported by this toolkit/.test(e.message) && /agent file/.test(e.hint ?? ''),
+    (e: unknown) =>
+      e instanceof ToolkitError &&
+      /agent\.mixer\.onnx is a mixing network/.test(e.message) &&
+      !/not an agent exported by this toolkit/.test(e.message) &&
+      /agent file/.test(e.hint ?? ''),
   );
 });

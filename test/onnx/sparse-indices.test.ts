@@ -18,7 +18,10 @@ const coordinates = (coords: number[] = [0, 1, 1, 3, 2, 0]): SparseTensorProto =
   return s;
 };
 const rejects = (s: SparseTensorProto, rule: string, pattern: RegExp): void =>
-  assert.throws(() => decodeSparseIndices(s), (e: unknown) => e instanceof OnnxValidationError && e.rule === rule && pattern.test(e.message));
+  assert.throws(
+    () => decodeSparseIndices(s),
+    (e: unknown) => e instanceof OnnxValidationError && e.rule === rule && pattern.test(e.message),
+  );
 
 test('linear [NNZ] and coordinate [NNZ, rank] indices decode to the same linear positions', () => {
   assert.deepEqual(Array.from(decodeSparseIndices(linear())), [1, 7, 8]);
@@ -32,7 +35,11 @@ test('coordinate indices: out of range on one axis, and not ascending, are refus
 
 test('INT32 indices, a wrong indices shape, too few index values and an oversized dense shape are refused', () => {
   const int32 = linear();
-  int32.indices = { ...int32.indices, dataType: DataType.INT32, rawData: new Uint8Array(Int32Array.from([1, 7, 8]).buffer) };
+  int32.indices = {
+    ...int32.indices,
+    dataType: DataType.INT32,
+    rawData: new Uint8Array(Int32Array.from([1, 7, 8]).buffer),
+  };
   rejects(int32, 'sparse-indices-type', /must be INT64/);
   const shape = linear();
   shape.indices.dims = [3, 3];

@@ -28,7 +28,11 @@ const REGISTER = `import { register } from 'node:module'; register(${JSON.string
 
 /** Run an ES module script in the repository with onnxruntime-node made unresolvable; its stdout parsed as JSON. */
 function withoutOrt(script: string): { status: number | null; out: unknown; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, '--input-type=module', '-e', script],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+  );
   let out: unknown = null;
   try {
     out = JSON.parse(r.stdout);
@@ -39,7 +43,9 @@ function withoutOrt(script: string): { status: number | null; out: unknown; stde
 }
 
 test('the hook hides onnxruntime-node (the checks below can fail)', () => {
-  const r = withoutOrt(`try { await import('onnxruntime-node'); console.log('"loaded"'); } catch (e) { console.log(JSON.stringify(e.code)); }`);
+  const r = withoutOrt(
+    `try { await import('onnxruntime-node'); console.log('"loaded"'); } catch (e) { console.log(JSON.stringify(e.code)); }`,
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.out, 'ERR_MODULE_NOT_FOUND');
 });
@@ -58,9 +64,15 @@ test('without onnxruntime-node the runtime imports, the sparse engine acts, and 
     }
     console.log(JSON.stringify({ actions, refusal }));`);
   assert.equal(r.status, 0, r.stderr);
-  const { actions, refusal } = r.out as { actions: number[]; refusal: { toolkit: boolean; code: string; message: string; hint: string } | null };
+  const { actions, refusal } = r.out as {
+    actions: number[];
+    refusal: { toolkit: boolean; code: string; message: string; hint: string } | null;
+  };
   assert.equal(actions.length, 2);
-  assert.ok(actions.every((a) => Number.isInteger(a) && a >= 0 && a < 6), `actions ${actions}`);
+  assert.ok(
+    actions.every((a) => Number.isInteger(a) && a >= 0 && a < 6),
+    `actions ${actions}`,
+  );
   assert.ok(refusal, 'engine ort was refused');
   assert.equal(refusal.toolkit, true);
   assert.equal(refusal.code, 'E_DEPENDENCY');
@@ -71,12 +83,19 @@ test('without onnxruntime-node the runtime imports, the sparse engine acts, and 
 
 test('an onnxruntime-node that is installed but fails to load is E_DEPENDENCY with the loader\'s reason, not "not installed"', () => {
   // a module missing inside the package (a broken install) is not the package missing
-  const inner = Object.assign(new Error("Cannot find module '/x/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'"), { code: 'MODULE_NOT_FOUND' });
+  const inner = Object.assign(
+    new Error("Cannot find module '/x/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node'"),
+    { code: 'MODULE_NOT_FOUND' },
+  );
   const err = ortLoadError(inner);
   assert.equal(err.code, 'E_DEPENDENCY');
   assert.match(err.message, /installed but does not load here: Cannot find module/);
   assert.equal(err.cause, inner);
-  const missing = ortLoadError(Object.assign(new Error("Cannot find package 'onnxruntime-node' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' }));
+  const missing = ortLoadError(
+    Object.assign(new Error("Cannot find package 'onnxruntime-node' imported from /app/x.js"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    }),
+  );
   assert.match(missing.message, /which is not installed/);
 });
 
@@ -84,7 +103,20 @@ test('mast demo without onnxruntime-node stops before training, with E_DEPENDENC
   const out = mkdtempSync(join(tmpdir(), 'mast-demo-no-ort-'));
   try {
     const main = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, main, 'demo', '--out', join(out, 'run'), '--steps', '200'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(REGISTER)}`,
+        main,
+        'demo',
+        '--out',
+        join(out, 'run'),
+        '--steps',
+        '200',
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /engine 'ort' needs the package onnxruntime-node/);
     assert.ok(!existsSync(join(out, 'run', 'checkpoint.mast')), 'nothing was trained');

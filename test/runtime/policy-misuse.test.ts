@@ -19,7 +19,10 @@ import { snapshot } from '../onnx/fixtures.js';
 
 const ENGINES = ['ort', 'sparse'] as const;
 const obs = (): Float32Array[] => [0, 1, 2].map((i) => Float32Array.from({ length: 6 }, (_, k) => (i - k) / 7));
-const code = (c: string, pattern: RegExp) => (e: unknown): boolean => e instanceof ToolkitError && e.code === c && pattern.test(e.message) && !!e.hint;
+const code =
+  (c: string, pattern: RegExp) =>
+  (e: unknown): boolean =>
+    e instanceof ToolkitError && e.code === c && pattern.test(e.message) && !!e.hint;
 
 test('NaN and ±Inf observations are refused with E_NUMERIC on both engines, and the policy state is untouched', async () => {
   const bytes = exportAgentBytes(snapshot(0.3, 5));
@@ -29,7 +32,11 @@ test('NaN and ±Inf observations are refused with E_NUMERIC on both engines, and
     for (const bad of [NaN, Infinity, -Infinity]) {
       const o = obs();
       o[1]![3] = bad;
-      await assert.rejects(policy.act(o), code('E_NUMERIC', new RegExp(`observation of agent 1 holds ${bad} at row 0, position 3`)), `${engine} ${bad}`);
+      await assert.rejects(
+        policy.act(o),
+        code('E_NUMERIC', new RegExp(`observation of agent 1 holds ${bad} at row 0, position 3`)),
+        `${engine} ${bad}`,
+      );
     }
     // the refused calls did not advance the hidden state: the next step equals a fresh policy's first
     assert.deepEqual(await policy.qValues(obs()), await twin.qValues(obs()), engine);
@@ -50,13 +57,23 @@ test('the engines themselves refuse non-finite inputs and hidden states alike', 
 });
 
 test('NaN and Inf weights are refused when the model is loaded, on both engines', async () => {
-  for (const [name, bad] of [['fc2.bias', NaN], ['fc1.weight', Infinity]] as const) {
+  for (const [name, bad] of [
+    ['fc2.bias', NaN],
+    ['fc1.weight', Infinity],
+  ] as const) {
     const m = structuredClone(exportAgent(snapshot(0.3, 5), { format: 'sparse' }));
-    const t = m.graph.initializer.find((x) => x.name === name) ?? m.graph.sparseInitializer.find((s) => s.values.name === name)!.values;
+    const t =
+      m.graph.initializer.find((x) => x.name === name) ??
+      m.graph.sparseInitializer.find((s) => s.values.name === name)!.values;
     const v = readFloats(t);
     v[0] = bad;
     t.rawData = floatBytes(v);
-    for (const engine of ENGINES) await assert.rejects(OnnxPolicy.create(encodeModel(m), { engine }), code('E_NUMERIC', new RegExp(`weight '${name.replace('.', '\\.')}' holds ${bad} at position 0`)), `${engine} ${name}`);
+    for (const engine of ENGINES)
+      await assert.rejects(
+        OnnxPolicy.create(encodeModel(m), { engine }),
+        code('E_NUMERIC', new RegExp(`weight '${name.replace('.', '\\.')}' holds ${bad} at position 0`)),
+        `${engine} ${name}`,
+      );
   }
 });
 
@@ -80,7 +97,10 @@ test('after close(), both engines throw the same E_CLOSED error, and a second cl
     await policy.close();
     for (const call of [() => policy.act(obs()), () => policy.step(obs()), () => policy.qValues(obs())]) {
       await assert.rejects(call(), (e: unknown) => {
-        assert.ok(code('E_CLOSED', /OnnxPolicy \(model bytes\) was used after close\(\)/)(e), `${engine}: ${String(e)}`);
+        assert.ok(
+          code('E_CLOSED', /OnnxPolicy \(model bytes\) was used after close\(\)/)(e),
+          `${engine}: ${String(e)}`,
+        );
         messages.push((e as Error).message);
         return true;
       });
@@ -97,12 +117,21 @@ test('a device and an oversized file are refused before they are read', async ()
   const fd = openSync(big, 'r+');
   ftruncateSync(fd, MAX_MODEL_BYTES + 1); // a sparse file: no disk space used
   closeSync(fd);
-  await assert.rejects(OnnxPolicy.create(big), code('E_ONNX_LOAD', new RegExp(`big\\.onnx is ${MAX_MODEL_BYTES + 1} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`)));
+  await assert.rejects(
+    OnnxPolicy.create(big),
+    code(
+      'E_ONNX_LOAD',
+      new RegExp(`big\\.onnx is ${MAX_MODEL_BYTES + 1} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`),
+    ),
+  );
   await assert.rejects(OnnxPolicy.create(dir), code('E_ONNX_LOAD', /is a directory/));
   // bytes given directly are held to the same limit (a stand-in claiming the length, not 256 MiB of memory)
   const claimed = new Uint8Array(16);
   Object.defineProperty(claimed, 'length', { value: MAX_MODEL_BYTES + 1 });
-  await assert.rejects(OnnxPolicy.create(claimed), code('E_ONNX_LOAD', /model bytes is 268435457 bytes; the limit for a model is 268435456 bytes/));
+  await assert.rejects(
+    OnnxPolicy.create(claimed),
+    code('E_ONNX_LOAD', /model bytes is 268435457 bytes; the limit for a model is 268435456 bytes/),
+  );
 });
 
 test('weights that overflow float32 give E_NUMERIC on both engines and leave the hidden state as it was', async () => {
@@ -114,8 +143,16 @@ test('weights that overflow float32 give E_NUMERIC on both engines and leave the
   }
   for (const engine of ENGINES) {
     const policy = await OnnxPolicy.create(encodeModel(m), { engine });
-    await assert.rejects(policy.act(obs()), code('E_NUMERIC', /the model's (Q-values|next hidden state) holds (-?Infinity|NaN)/), engine);
-    await assert.rejects(policy.act(obs()), code('E_NUMERIC', /the model's (Q-values|next hidden state)/), `${engine}: still the outputs, not a NaN hidden state fed back`);
+    await assert.rejects(
+      policy.act(obs()),
+      code('E_NUMERIC', /the model's (Q-values|next hidden state) holds (-?Infinity|NaN)/),
+      engine,
+    );
+    await assert.rejects(
+      policy.act(obs()),
+      code('E_NUMERIC', /the model's (Q-values|next hidden state)/),
+      `${engine}: still the outputs, not a NaN hidden state fed back`,
+    );
     await policy.close();
   }
 });

@@ -30,5 +30,8 @@ test('batches of 1..200 rows keep at most twice the kernel memory of one 200-row
     assert.deepEqual(out.qValues, ref.qValues.subarray(0, b * dims.nActions), `batch ${b}`);
     assert.deepEqual(out.hidden, ref.hidden.subarray(0, b * dims.hidden), `batch ${b}`);
   }
-  assert.ok(varying.kernelBytes <= 2 * once.kernelBytes, `${varying.kernelBytes} bytes after batches 1..200 vs ${once.kernelBytes} for one batch of 200`);
+  assert.ok(
+    varying.kernelBytes <= 2 * once.kernelBytes,
+    `${varying.kernelBytes} bytes after batches 1..200 vs ${once.kernelBytes} for one batch of 200`,
+  );
 });

@@ -45,7 +45,9 @@ test('coordinate-form sparse indices [NNZ, rank] give the same Q-values on both 
     const x = Float32Array.from({ length: 3 * dims.inputSize }, () => rng.uniform(-1, 1));
     const a = await ort.run(x, hA, 3);
     const b = sparse.runSync(x, hB, 3);
-    a.qValues.forEach((q, i) => assert.ok(Math.abs(q - b.qValues[i]!) <= 1e-5, `step ${step} q[${i}]: ort ${q} vs sparse ${b.qValues[i]}`));
+    a.qValues.forEach((q, i) =>
+      assert.ok(Math.abs(q - b.qValues[i]!) <= 1e-5, `step ${step} q[${i}]: ort ${q} vs sparse ${b.qValues[i]}`),
+    );
     [hA, hB] = [new Float32Array(a.hidden), new Float32Array(b.hidden)];
   }
   await ort.close();
@@ -53,31 +55,82 @@ test('coordinate-form sparse indices [NNZ, rank] give the same Q-values on both 
 
 /** name, damage, the message the sparse engine must give, and whether ONNX Runtime refuses it too. */
 const cases: Array<[string, (m: ModelProto) => void, RegExp, boolean]> = [
-  ['an op of an unknown domain', (m) => (node(m, 'Relu').domain = 'com.example'), /Relu of domain 'com\.example'/, true],
+  [
+    'an op of an unknown domain',
+    (m) => (node(m, 'Relu').domain = 'com.example'),
+    /Relu of domain 'com\.example'/,
+    true,
+  ],
   ['GRU layout = 1', (m) => node(m, 'GRU').attribute.push(makeAttribute('layout', 1)), /layout = 1/, true],
   ['GRU clip', (m) => node(m, 'GRU').attribute.push(makeAttribute('clip', 0.5, 'float')), /attribute 'clip'/, false],
-  ['GRU direction reverse', (m) => node(m, 'GRU').attribute.push(makeAttribute('direction', 'reverse')), /not forward/, false],
-  ['GRU hidden_size inconsistent with W', (m) => (node(m, 'GRU').attribute.find((a) => a.name === 'hidden_size')!.i = 8), /W is \[1,48,16\]/, true],
-  ['INT32-typed bias values', (m) => {
-    const b = m.graph.initializer.find((t) => t.name === 'fc2.bias')!;
-    b.dataType = DataType.INT32;
-    b.rawData = new Uint8Array(Int32Array.from(readFloats({ ...b, dataType: DataType.FLOAT }), (v) => Math.round(v)).buffer);
-  }, /data type 6/, true],
-  ['INT32-typed sparse weight values', (m) => {
-    const v = m.graph.sparseInitializer[0]!.values;
-    v.dataType = DataType.INT32;
-  }, /data type 6/, true],
-  ['a bias of shape [A, 1] (broadcasts across rows)', (m) => (m.graph.initializer.find((t) => t.name === 'fc2.bias')!.dims = [SMALL_ARCH.nActions, 1]), /shape \[5,1\]/, true],
-  ['Unsqueeze on axis 1', (m) => (m.graph.initializer.find((t) => t.name === 'axes0')!.rawData = new Uint8Array(new BigInt64Array([1n]).buffer)), /over axes \[1\]/, true],
+  [
+    'GRU direction reverse',
+    (m) => node(m, 'GRU').attribute.push(makeAttribute('direction', 'reverse')),
+    /not forward/,
+    false,
+  ],
+  [
+    'GRU hidden_size inconsistent with W',
+    (m) => (node(m, 'GRU').attribute.find((a) => a.name === 'hidden_size')!.i = 8),
+    /W is \[1,48,16\]/,
+    true,
+  ],
+  [
+    'INT32-typed bias values',
+    (m) => {
+      const b = m.graph.initializer.find((t) => t.name === 'fc2.bias')!;
+      b.dataType = DataType.INT32;
+      b.rawData = new Uint8Array(
+        Int32Array.from(readFloats({ ...b, dataType: DataType.FLOAT }), (v) => Math.round(v)).buffer,
+      );
+    },
+    /data type 6/,
+    true,
+  ],
+  [
+    'INT32-typed sparse weight values',
+    (m) => {
+      const v = m.graph.sparseInitializer[0]!.values;
+      v.dataType = DataType.INT32;
+    },
+    /data type 6/,
+    true,
+  ],
+  [
+    'a bias of shape [A, 1] (broadcasts across rows)',
+    (m) => (m.graph.initializer.find((t) => t.name === 'fc2.bias')!.dims = [SMALL_ARCH.nActions, 1]),
+    /shape \[5,1\]/,
+    true,
+  ],
+  [
+    'Unsqueeze on axis 1',
+    (m) =>
+      (m.graph.initializer.find((t) => t.name === 'axes0')!.rawData = new Uint8Array(new BigInt64Array([1n]).buffer)),
+    /over axes \[1\]/,
+    true,
+  ],
   ['Squeeze without axes', (m) => (node(m, 'Squeeze').input = [node(m, 'Squeeze').input[0]!]), /without axes/, false],
-  ['an extra attribute on MatMul', (m) => node(m, 'MatMul').attribute.push(makeAttribute('transA', 1)), /attribute 'transA'/, false],
+  [
+    'an extra attribute on MatMul',
+    (m) => node(m, 'MatMul').attribute.push(makeAttribute('transA', 1)),
+    /attribute 'transA'/,
+    false,
+  ],
 ];
 
 for (const [name, damage, message, ortRefuses] of cases) {
   test(`the sparse engine refuses ${name}${ortRefuses ? ', as ONNX Runtime does' : ''}`, async () => {
     const m = model();
     damage(m);
-    assert.throws(() => SparseAgentEngine.fromModel(m, dims, 'bad.onnx'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_ONNX_LOAD' && /^sparse engine: bad\.onnx /.test(e.message) && message.test(e.message), String(message));
+    assert.throws(
+      () => SparseAgentEngine.fromModel(m, dims, 'bad.onnx'),
+      (e: unknown) =>
+        e instanceof ToolkitError &&
+        e.code === 'E_ONNX_LOAD' &&
+        /^sparse engine: bad\.onnx /.test(e.message) &&
+        message.test(e.message),
+      String(message),
+    );
     if (ortRefuses) assert.equal(await ortRuns(m), false, 'ONNX Runtime runs it');
   });
 }

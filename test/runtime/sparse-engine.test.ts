@@ -15,7 +15,12 @@ import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import { snapshot, SMALL_ARCH } from '../onnx/fixtures.js';
 
 /** Chain `steps` steps of both engines on the same random inputs; returns the largest |ΔQ| and |Δh|. */
-async function compare(model: ModelProto, arch: typeof SMALL_ARCH, steps: number, batch: number): Promise<{ q: number; h: number; argmaxAgree: boolean }> {
+async function compare(
+  model: ModelProto,
+  arch: typeof SMALL_ARCH,
+  steps: number,
+  batch: number,
+): Promise<{ q: number; h: number; argmaxAgree: boolean }> {
   const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
   const ort = await AgentSession.create(encodeModel(model), dims);
   const sparse = SparseAgentEngine.fromModel(model, dims);
@@ -40,11 +45,19 @@ async function compare(model: ModelProto, arch: typeof SMALL_ARCH, steps: number
 }
 
 test('the sparse engine matches ONNX Runtime within 1e-5 with identical greedy actions (dense and sparse exports, densities 1, 0.1, 0.05)', async () => {
-  for (const [density, hidden] of [[1, 16], [0.1, 16], [0.05, 64], [0.1, 64]] as const) {
+  for (const [density, hidden] of [
+    [1, 16],
+    [0.1, 16],
+    [0.05, 64],
+    [0.1, 64],
+  ] as const) {
     const arch = { ...SMALL_ARCH, hidden };
     for (const format of ['sparse', 'dense'] as const) {
       const worst = await compare(exportAgent(snapshot(density, 3, arch), { format }), arch, 6, 5);
-      assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5, `density ${density} H ${hidden} ${format}: |ΔQ| ${worst.q}, |Δh| ${worst.h}`);
+      assert.ok(
+        worst.q <= 1e-5 && worst.h <= 1e-5,
+        `density ${density} H ${hidden} ${format}: |ΔQ| ${worst.q}, |Δh| ${worst.h}`,
+      );
       assert.ok(worst.argmaxAgree, `density ${density} ${format}: greedy actions differ`);
     }
   }
@@ -66,13 +79,28 @@ test('runInto matches run for batches of 1 to 12 rows (4-, 8- and 12-lane layout
     want.qValues.forEach((v, i) => assert.ok(Math.abs(v - q[i]!) <= 1e-5, `batch ${batch} Q[${i}]`));
     want.hidden.forEach((v, i) => assert.ok(Math.abs(v - h[i]!) <= 1e-5, `batch ${batch} h[${i}]`));
   }
-  assert.throws(() => sparse.runInto(new Float32Array(dims.inputSize), new Float32Array(16), 1, new Float32Array(2), new Float32Array(16)), /outputs must hold 1×/);
+  assert.throws(
+    () =>
+      sparse.runInto(
+        new Float32Array(dims.inputSize),
+        new Float32Array(16),
+        1,
+        new Float32Array(2),
+        new Float32Array(16),
+      ),
+    /outputs must hold 1×/,
+  );
   await ort.close();
 });
 
 test('weights stored as Constant(sparse_value) nodes run the same in both engines', async () => {
   const arch = { ...SMALL_ARCH, hidden: 16 };
-  const worst = await compare(exportAgent(snapshot(0.1, 6, arch), { format: 'sparse', sparseEncoding: 'constant' }), arch, 4, 3);
+  const worst = await compare(
+    exportAgent(snapshot(0.1, 6, arch), { format: 'sparse', sparseEncoding: 'constant' }),
+    arch,
+    4,
+    3,
+  );
   assert.ok(worst.q <= 1e-5 && worst.h <= 1e-5 && worst.argmaxAgree, JSON.stringify(worst));
 });
 
@@ -94,7 +122,11 @@ test('the sparse engine counts only stored weights, and refuses ops it does not 
   assert.ok(sparse.storedWeights < 0.15 * dense.storedWeights, `${sparse.storedWeights} vs ${dense.storedWeights}`);
   const model = exportAgent(snapshot(0.1, 1, arch));
   model.graph.node.splice(2, 1, makeNode('Tanh', ['fc1.out'], ['fc1.relu']));
-  assert.throws(() => SparseAgentEngine.fromModel(model, dims, 'odd.onnx'), (e: unknown) => e instanceof ToolkitError && /odd\.onnx uses Tanh/.test(e.message) && /--engine ort/.test(String(e.hint)));
+  assert.throws(
+    () => SparseAgentEngine.fromModel(model, dims, 'odd.onnx'),
+    (e: unknown) =>
+      e instanceof ToolkitError && /odd\.onnx uses Tanh/.test(e.message) && /--engine ort/.test(String(e.hint)),
+  );
 });
 
 test('OnnxPolicy on the sparse engine picks the same actions as on ONNX Runtime', async () => {
@@ -122,7 +154,11 @@ test('an Add with its constant on the left runs the same', async () => {
 test('dense and nearly dense matrices run on the dense kernel, sparse ones on CSR, and either way the engine matches ONNX Runtime for batches of 1 to 9 (partial 4-row groups, 8-row blocks cut short)', async () => {
   const arch = { ...SMALL_ARCH, hidden: 20 }; // 3H = 60 rows: the last 8-row block has 4
   const dims = { inputSize: inputSize(arch), hidden: 20, nActions: arch.nActions };
-  for (const [density, kernels] of [[1, { dense: 4, csr: 0 }], [0.6, { dense: 4, csr: 0 }], [0.1, { dense: 0, csr: 4 }]] as const) {
+  for (const [density, kernels] of [
+    [1, { dense: 4, csr: 0 }],
+    [0.6, { dense: 4, csr: 0 }],
+    [0.1, { dense: 0, csr: 4 }],
+  ] as const) {
     const model = exportAgent(snapshot(density, 12, arch));
     const sparse = SparseAgentEngine.fromModel(model, dims);
     assert.deepEqual(sparse.matrixKernels, kernels, `density ${density}`);
@@ -133,8 +169,15 @@ test('dense and nearly dense matrices run on the dense kernel, sparse ones on CS
       const h = Float32Array.from({ length: batch * 20 }, () => rng.uniform(-1, 1));
       const want = await ort.run(x, h, batch);
       const got = sparse.runSync(x, h, batch);
-      want.qValues.forEach((v, i) => assert.ok(Math.abs(v - got.qValues[i]!) <= 1e-5, `density ${density} batch ${batch} Q[${i}]: ${v} vs ${got.qValues[i]}`));
-      want.hidden.forEach((v, i) => assert.ok(Math.abs(v - got.hidden[i]!) <= 1e-5, `density ${density} batch ${batch} h[${i}]`));
+      want.qValues.forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - got.qValues[i]!) <= 1e-5,
+          `density ${density} batch ${batch} Q[${i}]: ${v} vs ${got.qValues[i]}`,
+        ),
+      );
+      want.hidden.forEach((v, i) =>
+        assert.ok(Math.abs(v - got.hidden[i]!) <= 1e-5, `density ${density} batch ${batch} h[${i}]`),
+      );
     }
     await ort.close();
   }
@@ -142,23 +185,45 @@ test('dense and nearly dense matrices run on the dense kernel, sparse ones on CS
 
 test('every agent shipped in models/ gives the same Q-values (within 1e-5) and greedy actions on the sparse engine as on ONNX Runtime, dense ones wholly on the dense kernel', async () => {
   const dir = new URL('../../../models/', import.meta.url); // compiled tests run from dist/test/runtime
-  const files = readdirSync(dir).filter((f) => f.endsWith('.onnx')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.onnx'))
+    .sort();
   assert.ok(files.length > 0);
   for (const file of files) {
     const bytes = new Uint8Array(readFileSync(new URL(file, dir)));
-    const [ort, sparse] = [await OnnxPolicy.create(bytes, { engine: 'ort' }), await OnnxPolicy.create(bytes, { engine: 'sparse' })];
+    const [ort, sparse] = [
+      await OnnxPolicy.create(bytes, { engine: 'ort' }),
+      await OnnxPolicy.create(bytes, { engine: 'sparse' }),
+    ];
     const { inputLayout, nAgents, nActions, hidden } = ort.metadata;
-    const engine = SparseAgentEngine.fromModel(decodeModel(bytes, file), { inputSize: inputSize({ kind: 'rnn-agent', inputLayout, hidden, nActions, nAgents }), hidden, nActions });
+    const engine = SparseAgentEngine.fromModel(decodeModel(bytes, file), {
+      inputSize: inputSize({ kind: 'rnn-agent', inputLayout, hidden, nActions, nAgents }),
+      hidden,
+      nActions,
+    });
     // dense agents run every matrix on the dense kernel; sparse ones keep their sparse layers on CSR (a layer MAST leaves nearly dense goes dense)
-    assert.equal(engine.matrixKernels.csr === 0, ort.metadata.density === 1, `${file}: ${JSON.stringify(engine.matrixKernels)} at density ${ort.metadata.density}`);
+    assert.equal(
+      engine.matrixKernels.csr === 0,
+      ort.metadata.density === 1,
+      `${file}: ${JSON.stringify(engine.matrixKernels)} at density ${ort.metadata.density}`,
+    );
     const rng = new Rng(17);
     for (let t = 0; t < 12; t++) {
-      const obs = Array.from({ length: nAgents }, () => Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1)));
+      const obs = Array.from({ length: nAgents }, () =>
+        Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1)),
+      );
       const [a, b] = [await ort.qValues(obs), await sparse.qValues(obs)];
       a.forEach((q, i) => assert.ok(Math.abs(q - b[i]!) <= 1e-5, `${file} step ${t}: Q[${i}] ${q} vs ${b[i]}`));
       for (let n = 0; n < nAgents; n++) {
-        const [rowA, rowB] = [Array.from(a.subarray(n * nActions, (n + 1) * nActions)), Array.from(b.subarray(n * nActions, (n + 1) * nActions))];
-        assert.equal(rowB.indexOf(Math.max(...rowB)), rowA.indexOf(Math.max(...rowA)), `${file} step ${t}: agent ${n}'s greedy action`);
+        const [rowA, rowB] = [
+          Array.from(a.subarray(n * nActions, (n + 1) * nActions)),
+          Array.from(b.subarray(n * nActions, (n + 1) * nActions)),
+        ];
+        assert.equal(
+          rowB.indexOf(Math.max(...rowB)),
+          rowA.indexOf(Math.max(...rowA)),
+          `${file} step ${t}: agent ${n}'s greedy action`,
+        );
       }
     }
     await ort.close();

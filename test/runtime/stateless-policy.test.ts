@@ -8,7 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StatelessPolicy, type PolicyState, type StatelessDecision, type StatelessStep } from '@mast-toolkit/runtime/internal/runtime/stateless-policy';
+import {
+  StatelessPolicy,
+  type PolicyState,
+  type StatelessDecision,
+  type StatelessStep,
+} from '@mast-toolkit/runtime/internal/runtime/stateless-policy';
 import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { ortSessionOptions } from '@mast-toolkit/runtime/internal/runtime/ort';
 import { Rng } from '../../src/util/rng.js';
@@ -45,7 +50,12 @@ async function statesAtDifferentSteps(policy: StatelessPolicy, rng: Rng, session
   return states;
 }
 
-for (const [engine, model] of [['sparse', SMAC], ['sparse', RECALL_DENSE], ['ort', SMAC], ['ort', RECALL_DENSE]] as const) {
+for (const [engine, model] of [
+  ['sparse', SMAC],
+  ['sparse', RECALL_DENSE],
+  ['ort', SMAC],
+  ['ort', RECALL_DENSE],
+] as const) {
   const exact = engine === 'sparse';
   test(`${engine} engine, ${model.split('/').pop()}: stepMany of 9 sessions equals each session stepped alone${exact ? ', bit for bit' : ' within 1e-5'}`, async () => {
     const policy = await StatelessPolicy.create(model, { engine });
@@ -63,12 +73,21 @@ for (const [engine, model] of [['sparse', SMAC], ['sparse', RECALL_DENSE], ['ort
         assert.deepEqual(b.qValues, one.qValues, `session ${s} Q-values`);
         assert.deepEqual(b.state.hidden, one.state.hidden, `session ${s} hidden`);
       } else {
-        b.qValues.forEach((q, i) => assert.ok(Math.abs(q - one.qValues[i]!) <= 1e-5, `session ${s} q[${i}]: ${q} vs ${one.qValues[i]}`));
-        b.state.hidden.forEach((x, i) => assert.ok(Math.abs(x - one.state.hidden[i]!) <= 1e-5, `session ${s} hidden[${i}]`));
+        b.qValues.forEach((q, i) =>
+          assert.ok(Math.abs(q - one.qValues[i]!) <= 1e-5, `session ${s} q[${i}]: ${q} vs ${one.qValues[i]}`),
+        );
+        b.state.hidden.forEach((x, i) =>
+          assert.ok(Math.abs(x - one.state.hidden[i]!) <= 1e-5, `session ${s} hidden[${i}]`),
+        );
       }
       assert.deepEqual(b.actions, one.actions, `session ${s} actions`);
       assert.deepEqual(Array.from(b.state.lastActions), b.actions);
-      b.actions.forEach((act, i) => assert.ok(inputs[s]!.avail === undefined || inputs[s]!.avail![i]![act] === 1, `session ${s} agent ${i} picked an unavailable action`));
+      b.actions.forEach((act, i) =>
+        assert.ok(
+          inputs[s]!.avail === undefined || inputs[s]!.avail![i]![act] === 1,
+          `session ${s} agent ${i} picked an unavailable action`,
+        ),
+      );
     });
     states.forEach((s, i) => {
       assert.deepEqual(s.hidden, before[i]![0], `the input state ${i} was changed`);
@@ -101,25 +120,56 @@ test('stepMany refuses a bad state or observation naming the session, before run
   const good = randomStep(policy, rng, policy.initialState());
   const { nAgents: n, nActions: a } = policy.metadata;
   const short = { ...good, state: { hidden: new Float32Array(3), lastActions: new Int32Array(n).fill(-1) } };
-  await assert.rejects(policy.stepMany([good, short]), (e: unknown) => e instanceof ShapeError && /session 1: state\.hidden/.test(e.message));
+  await assert.rejects(
+    policy.stepMany([good, short]),
+    (e: unknown) => e instanceof ShapeError && /session 1: state\.hidden/.test(e.message),
+  );
   const outOfRange = { ...good, state: { hidden: good.state.hidden, lastActions: new Int32Array(n).fill(a) } };
-  await assert.rejects(policy.stepMany([good, good, outOfRange]), (e: unknown) => e instanceof RangeError && /session 2: state\.lastActions\[0\] is/.test(e.message));
-  const nan = { ...good, state: { hidden: new Float32Array(good.state.hidden).fill(NaN), lastActions: good.state.lastActions } };
+  await assert.rejects(
+    policy.stepMany([good, good, outOfRange]),
+    (e: unknown) => e instanceof RangeError && /session 2: state\.lastActions\[0\] is/.test(e.message),
+  );
+  const nan = {
+    ...good,
+    state: { hidden: new Float32Array(good.state.hidden).fill(NaN), lastActions: good.state.lastActions },
+  };
   await assert.rejects(policy.step(nan), (e: unknown) => e instanceof ToolkitError && e.code === 'E_NUMERIC');
   const noAction = { ...good, avail: good.obs.map(() => new Uint8Array(a)) };
-  await assert.rejects(policy.stepMany([good, noAction]), (e: unknown) => e instanceof ToolkitError && e.code === 'E_NO_ACTION' && /session 1/.test(e.message));
+  await assert.rejects(
+    policy.stepMany([good, noAction]),
+    (e: unknown) => e instanceof ToolkitError && e.code === 'E_NO_ACTION' && /session 1/.test(e.message),
+  );
   assert.deepEqual(await policy.stepMany([]), []);
   await policy.close();
   await assert.rejects(policy.step(good), (e: unknown) => e instanceof ToolkitError && e.code === 'E_CLOSED');
 });
 
 test('ONNX Runtime session options pass through: threads and optimisation level reach the session, bad ones are refused', async () => {
-  assert.deepEqual(ortSessionOptions({}), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 });
-  assert.deepEqual(ortSessionOptions({ intraOpNumThreads: 2, graphOptimizationLevel: 'disabled' }), { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
-  await assert.rejects(StatelessPolicy.create(SMAC, { engine: 'ort', ort: { intraOpNumThreads: -1 } }), (e: unknown) => e instanceof RangeError && /intraOpNumThreads/.test(e.message));
-  await assert.rejects(OnnxPolicy.create(SMAC, { engine: 'ort', ort: { graphOptimizationLevel: 'fast' as never } }), (e: unknown) => e instanceof RangeError && /graphOptimizationLevel/.test(e.message));
+  assert.deepEqual(ortSessionOptions({}), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
+  assert.deepEqual(ortSessionOptions({ intraOpNumThreads: 2, graphOptimizationLevel: 'disabled' }), {
+    intraOpNumThreads: 2,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'disabled',
+    logSeverityLevel: 3,
+  });
+  await assert.rejects(
+    StatelessPolicy.create(SMAC, { engine: 'ort', ort: { intraOpNumThreads: -1 } }),
+    (e: unknown) => e instanceof RangeError && /intraOpNumThreads/.test(e.message),
+  );
+  await assert.rejects(
+    OnnxPolicy.create(SMAC, { engine: 'ort', ort: { graphOptimizationLevel: 'fast' as never } }),
+    (e: unknown) => e instanceof RangeError && /graphOptimizationLevel/.test(e.message),
+  );
   const rng = new Rng(8);
-  const tuned = await StatelessPolicy.create(SMAC, { engine: 'ort', ort: { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'disabled' } });
+  const tuned = await StatelessPolicy.create(SMAC, {
+    engine: 'ort',
+    ort: { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'disabled' },
+  });
   const plain = await StatelessPolicy.create(SMAC, { engine: 'ort' });
   const input = randomStep(plain, rng, plain.initialState());
   const [x, y] = [await tuned.step(input), await plain.step(input)];
@@ -135,10 +185,16 @@ test('a batch-agents export steps its sessions one call each, with the results o
   const batched = await StatelessPolicy.create(encodeModel(wrapBatchAgents(exportAgent(snap), snap.architecture)));
   assert.equal(batched.batchesSessions, false);
   const rng = new Rng(12);
-  let [a, b] = [[rows.initialState(), rows.initialState()], [batched.initialState(), batched.initialState()]];
+  let [a, b] = [
+    [rows.initialState(), rows.initialState()],
+    [batched.initialState(), batched.initialState()],
+  ];
   for (let t = 0; t < 4; t++) {
     const inputs = a.map((state) => randomStep(rows, rng, state));
-    const [x, y] = [await rows.stepMany(inputs), await batched.stepMany(inputs.map((input, s) => ({ ...input, state: b[s]! })))];
+    const [x, y] = [
+      await rows.stepMany(inputs),
+      await batched.stepMany(inputs.map((input, s) => ({ ...input, state: b[s]! }))),
+    ];
     x.forEach((d, s) => {
       assert.deepEqual(y[s]!.actions, d.actions, `step ${t} session ${s}`);
       d.qValues.forEach((q, i) => assert.ok(Math.abs(q - y[s]!.qValues[i]!) <= 1e-5));

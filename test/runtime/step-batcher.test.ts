@@ -7,7 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { StepBatcher, type SessionStepper } from '@mast-toolkit/runtime/internal/runtime/step-batcher';
-import { StatelessPolicy, type StatelessDecision, type StatelessStep } from '@mast-toolkit/runtime/internal/runtime/stateless-policy';
+import {
+  StatelessPolicy,
+  type StatelessDecision,
+  type StatelessStep,
+} from '@mast-toolkit/runtime/internal/runtime/stateless-policy';
 import { Rng } from '../../src/util/rng.js';
 
 const SMAC = fileURLToPath(new URL('../../../models/smaclite_3m-mast-d0.1.onnx', import.meta.url));
@@ -25,13 +29,19 @@ function fakeStepper(): SessionStepper & { batches: number[] } {
   };
 }
 
-const input = (v: number): StatelessStep => ({ obs: [Float32Array.of(v)], state: { hidden: new Float32Array(1), lastActions: Int32Array.of(-1) } });
+const input = (v: number): StatelessStep => ({
+  obs: [Float32Array.of(v)],
+  state: { hidden: new Float32Array(1), lastActions: Int32Array.of(-1) },
+});
 
 test('steps asked in one tick run as one call; maxSessions splits them; each caller gets its own decision', async () => {
   const fake = fakeStepper();
   const batcher = new StepBatcher(fake);
   const out = await Promise.all([1, 2, 3, 4, 5].map((v) => batcher.step(input(v))));
-  assert.deepEqual(out.map((d) => d.actions[0]), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    out.map((d) => d.actions[0]),
+    [1, 2, 3, 4, 5],
+  );
   assert.deepEqual(fake.batches, [5]);
   const small = fakeStepper();
   const two = new StepBatcher(small, { maxSessions: 2 });
@@ -45,7 +55,10 @@ test('a failing batch is retried one session at a time: only the faulty session 
   const fake = fakeStepper();
   const batcher = new StepBatcher(fake);
   const results = await Promise.allSettled([1, -1, 3].map((v) => batcher.step(input(v))));
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.ok(results[1]!.status === 'rejected' && /bad session/.test(String(results[1].reason)));
   assert.deepEqual(fake.batches, [3, 1, 1, 1]);
   assert.equal((await batcher.step(input(7))).actions[0], 7, 'it goes on batching');
@@ -55,7 +68,10 @@ test('on the sparse engine, batched steps equal stepMany of the same sessions bi
   const policy = await StatelessPolicy.create(SMAC, { engine: 'sparse' });
   const { nAgents: n, inputLayout } = policy.metadata;
   const rng = new Rng(4);
-  const inputs = Array.from({ length: 6 }, () => ({ obs: Array.from({ length: n }, () => Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1))), state: policy.initialState() }));
+  const inputs = Array.from({ length: 6 }, () => ({
+    obs: Array.from({ length: n }, () => Float32Array.from({ length: inputLayout.obs }, () => rng.uniform(-1, 1))),
+    state: policy.initialState(),
+  }));
   let calls = 0;
   const counting: SessionStepper = { stepMany: (i) => (calls++, policy.stepMany(i)) };
   const batched = await Promise.all(inputs.map((i) => new StepBatcher(counting).step(i)));

@@ -18,7 +18,13 @@ const SMAC = fileURLToPath(new URL('../../../models/smaclite_3m-mast-d0.1.onnx',
 const BODY_LIMIT = 16 * 1024;
 
 /** One raw HTTP exchange. */
-function send(port: number, method: string, path: string, body: string | Buffer | undefined, contentType: string | undefined): Promise<{ status: number; text: string }> {
+function send(
+  port: number,
+  method: string,
+  path: string,
+  body: string | Buffer | undefined,
+  contentType: string | undefined,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (contentType !== undefined) headers['content-type'] = contentType;
@@ -46,20 +52,39 @@ interface Case {
 function malformed(rng: Rng, n: number, o: number, a: number): Case {
   const JSON_CT = 'application/json';
   const step = (id: string): string => `/sessions/${id}/step`;
-  const goodObs = (): number[][] => Array.from({ length: n }, () => Array.from({ length: o }, () => rng.uniform(-1, 1)));
+  const goodObs = (): number[][] =>
+    Array.from({ length: n }, () => Array.from({ length: o }, () => rng.uniform(-1, 1)));
   const goodAvail = (): number[][] => Array.from({ length: n }, () => Array.from({ length: a }, () => 1));
   const junk = [null, true, 'x', '1', {}, [], [[1]], -0.5e3, { obs: 1 }] as const;
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)] as T;
-  const body = (v: unknown, kind: string): Case => ({ kind, method: 'POST', path: step, body: JSON.stringify(v), contentType: JSON_CT });
+  const body = (v: unknown, kind: string): Case => ({
+    kind,
+    method: 'POST',
+    path: step,
+    body: JSON.stringify(v),
+    contentType: JSON_CT,
+  });
   const mutators: (() => Case)[] = [
     () => {
       const text = JSON.stringify({ obs: goodObs() });
       const cut = 1 + rng.int(text.length - 2);
-      return { kind: `truncated JSON at ${Math.floor((10 * cut) / text.length)}/10`, method: 'POST', path: step, body: text.slice(0, cut), contentType: JSON_CT };
+      return {
+        kind: `truncated JSON at ${Math.floor((10 * cut) / text.length)}/10`,
+        method: 'POST',
+        path: step,
+        body: text.slice(0, cut),
+        contentType: JSON_CT,
+      };
     },
     () => {
       const len = 1 + rng.int(64);
-      return { kind: `random bytes (${len < 8 ? 'short' : 'long'})`, method: 'POST', path: step, body: Buffer.from(Array.from({ length: len }, () => rng.int(256))), contentType: JSON_CT };
+      return {
+        kind: `random bytes (${len < 8 ? 'short' : 'long'})`,
+        method: 'POST',
+        path: step,
+        body: Buffer.from(Array.from({ length: len }, () => rng.int(256))),
+        contentType: JSON_CT,
+      };
     },
     () => ({ kind: 'empty JSON body', method: 'POST', path: step, body: '', contentType: JSON_CT }),
     () => {
@@ -91,7 +116,13 @@ function malformed(rng: Rng, n: number, o: number, a: number): Case {
     () => {
       const text = JSON.stringify({ obs: goodObs() });
       const lit = pick(['1e999', '-1e999', '1e39', '-3.5e38', 'NaN', 'Infinity', '0x10', '.5', '+1', '1.', '01']);
-      return { kind: `number literal ${lit}`, method: 'POST', path: step, body: text.replace(/-?\d+\.?\d*(e-?\d+)?/, lit), contentType: JSON_CT };
+      return {
+        kind: `number literal ${lit}`,
+        method: 'POST',
+        path: step,
+        body: text.replace(/-?\d+\.?\d*(e-?\d+)?/, lit),
+        contentType: JSON_CT,
+      };
     },
     () => {
       const v = pick(junk);
@@ -131,33 +162,89 @@ function malformed(rng: Rng, n: number, o: number, a: number): Case {
     },
     () => {
       const depth = pick([50, 500, 5000]);
-      return { kind: `nested arrays, depth ${depth}`, method: 'POST', path: step, body: `{"obs": ${'['.repeat(depth)}${']'.repeat(depth)}}`, contentType: JSON_CT };
+      return {
+        kind: `nested arrays, depth ${depth}`,
+        method: 'POST',
+        path: step,
+        body: `{"obs": ${'['.repeat(depth)}${']'.repeat(depth)}}`,
+        contentType: JSON_CT,
+      };
     },
     () => {
       const len = rng.int(40);
       const id = Array.from({ length: len }, () => pick('abcdef0123456789-xyz%'.split(''))).join('');
-      return { kind: `session id of ${len < 36 ? 'wrong length' : 'bad characters'} (${len})`, method: 'POST', path: () => step(encodeURIComponent(id) || '%20'), body: JSON.stringify({ obs: goodObs() }), contentType: JSON_CT };
+      return {
+        kind: `session id of ${len < 36 ? 'wrong length' : 'bad characters'} (${len})`,
+        method: 'POST',
+        path: () => step(encodeURIComponent(id) || '%20'),
+        body: JSON.stringify({ obs: goodObs() }),
+        contentType: JSON_CT,
+      };
     },
     () => {
       const hex = (k: number): string => Array.from({ length: k }, () => '0123456789abcdef'[rng.int(16)]).join('');
-      return { kind: 'unknown session (well-formed id)', method: 'POST', path: () => step(`${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`), body: JSON.stringify({ obs: goodObs() }), contentType: JSON_CT };
+      return {
+        kind: 'unknown session (well-formed id)',
+        method: 'POST',
+        path: () => step(`${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`),
+        body: JSON.stringify({ obs: goodObs() }),
+        contentType: JSON_CT,
+      };
     },
     () => {
       const method = pick(['PUT', 'PATCH', 'GET', 'DELETE']);
-      return { kind: `${method} on the step route`, method, path: step, body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ obs: goodObs() }), contentType: method === 'GET' || method === 'DELETE' ? undefined : JSON_CT };
+      return {
+        kind: `${method} on the step route`,
+        method,
+        path: step,
+        body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ obs: goodObs() }),
+        contentType: method === 'GET' || method === 'DELETE' ? undefined : JSON_CT,
+      };
     },
     () => {
-      const path = pick(['/', '/session', '/sessions/x/y', '/../etc/passwd', '/sessions//step', '/healthz/1', '/metrics?x=%zz']);
+      const path = pick([
+        '/',
+        '/session',
+        '/sessions/x/y',
+        '/../etc/passwd',
+        '/sessions//step',
+        '/healthz/1',
+        '/metrics?x=%zz',
+      ]);
       return { kind: `unknown route ${path}`, method: 'POST', path: () => path, body: '{}', contentType: JSON_CT };
     },
     () => {
-      const ct = pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'image/png']);
-      return { kind: `content type ${ct}`, method: 'POST', path: step, body: JSON.stringify({ obs: goodObs() }), contentType: ct };
+      const ct = pick([
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/x-www-form-urlencoded',
+        'image/png',
+      ]);
+      return {
+        kind: `content type ${ct}`,
+        method: 'POST',
+        path: step,
+        body: JSON.stringify({ obs: goodObs() }),
+        contentType: ct,
+      };
     },
-    () => ({ kind: 'JSON without a content type', method: 'POST', path: step, body: JSON.stringify({ obs: goodObs() }), contentType: undefined }),
+    () => ({
+      kind: 'JSON without a content type',
+      method: 'POST',
+      path: step,
+      body: JSON.stringify({ obs: goodObs() }),
+      contentType: undefined,
+    }),
     () => {
       const size = BODY_LIMIT + 1 + rng.int(4 * BODY_LIMIT);
-      return { kind: `body of ${size > 2 * BODY_LIMIT ? 'over twice' : 'just over'} the limit`, method: 'POST', path: step, body: `{"obs": ${JSON.stringify(goodObs())}, "pad": "${'x'.repeat(size)}"}`, contentType: JSON_CT };
+      return {
+        kind: `body of ${size > 2 * BODY_LIMIT ? 'over twice' : 'just over'} the limit`,
+        method: 'POST',
+        path: step,
+        body: `{"obs": ${JSON.stringify(goodObs())}, "pad": "${'x'.repeat(size)}"}`,
+        contentType: JSON_CT,
+      };
     },
   ];
   return (pick(mutators) as () => Case)();
@@ -172,7 +259,10 @@ test('≥ 100 kinds of malformed requests all get a 4xx with a reason, and the s
   const open = await send(port, 'POST', '/sessions', undefined, undefined);
   assert.equal(open.status, 201, open.text);
   const id = JSON.parse(open.text).session as string;
-  const validStep = JSON.stringify({ obs: Array.from({ length: n }, () => new Array(inputLayout.obs).fill(0.25)), qValues: true });
+  const validStep = JSON.stringify({
+    obs: Array.from({ length: n }, () => new Array(inputLayout.obs).fill(0.25)),
+    qValues: true,
+  });
   const rng = new Rng(2026);
   const kinds = new Map<string, number>();
   const statuses = new Map<number, number>();
@@ -183,7 +273,10 @@ test('≥ 100 kinds of malformed requests all get a 4xx with a reason, and the s
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     assert.ok(res.status >= 400 && res.status < 500, `${c.kind}: status ${res.status} ${res.text}`);
     const reason = JSON.parse(res.text) as { error?: unknown; message?: unknown };
-    assert.ok(typeof reason.error === 'string' && typeof reason.message === 'string' && reason.message.length > 0, `${c.kind}: no reason in ${res.text}`);
+    assert.ok(
+      typeof reason.error === 'string' && typeof reason.message === 'string' && reason.message.length > 0,
+      `${c.kind}: no reason in ${res.text}`,
+    );
     if (i % 10 === 9) {
       const ok = await send(port, 'POST', `/sessions/${id}/step`, validStep, 'application/json');
       assert.equal(ok.status, 200, `after ${c.kind}: ${ok.text}`);

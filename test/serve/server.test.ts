@@ -13,7 +13,10 @@ import { Rng } from '../../src/util/rng.js';
 
 const SMAC = fileURLToPath(new URL('../../../models/smaclite_3m-mast-d0.1.onnx', import.meta.url));
 
-const randomObs = (policy: StatelessPolicy, rng: Rng): number[][] => Array.from({ length: policy.metadata.nAgents }, () => Array.from({ length: policy.metadata.inputLayout.obs }, () => Math.fround(rng.uniform(-1, 1))));
+const randomObs = (policy: StatelessPolicy, rng: Rng): number[][] =>
+  Array.from({ length: policy.metadata.nAgents }, () =>
+    Array.from({ length: policy.metadata.inputLayout.obs }, () => Math.fround(rng.uniform(-1, 1))),
+  );
 
 test('a session steps as the stateless policy does, bit for bit, and returns Q-values when asked', async () => {
   const policy = await StatelessPolicy.create(SMAC, { engine: 'sparse' });
@@ -27,9 +30,17 @@ test('a session steps as the stateless policy does, bit for bit, and returns Q-v
   for (let t = 1; t <= 6; t++) {
     const obs = randomObs(policy, rng);
     const avail = obs.map(() => Array.from({ length: nActions }, (_, k) => (k === 0 || rng.next() < 0.5 ? 1 : 0)));
-    const res = await app.inject({ method: 'POST', url: `/sessions/${session}/step`, payload: { obs, avail, qValues: t % 2 === 0 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/sessions/${session}/step`,
+      payload: { obs, avail, qValues: t % 2 === 0 },
+    });
     assert.equal(res.statusCode, 200, res.body);
-    const ref = await policy.step({ obs: obs.map((o) => Float32Array.from(o)), avail: avail.map((m) => Uint8Array.from(m)), state });
+    const ref = await policy.step({
+      obs: obs.map((o) => Float32Array.from(o)),
+      avail: avail.map((m) => Uint8Array.from(m)),
+      state,
+    });
     state = ref.state;
     const body = res.json();
     assert.deepEqual(body.actions, ref.actions);
@@ -38,7 +49,11 @@ test('a session steps as the stateless policy does, bit for bit, and returns Q-v
     else assert.equal(body.qValues, undefined);
   }
   assert.equal((await app.inject({ method: 'DELETE', url: `/sessions/${session}` })).statusCode, 204);
-  const after = await app.inject({ method: 'POST', url: `/sessions/${session}/step`, payload: { obs: randomObs(policy, rng) } });
+  const after = await app.inject({
+    method: 'POST',
+    url: `/sessions/${session}/step`,
+    payload: { obs: randomObs(policy, rng) },
+  });
   assert.equal(after.statusCode, 404);
   assert.equal(after.json().error, 'E_NO_SESSION');
   assert.equal((await app.inject({ method: 'DELETE', url: `/sessions/${session}` })).statusCode, 404);
@@ -52,7 +67,11 @@ test('concurrent steps of many sessions share engine calls; /metrics and /health
   const ids: string[] = [];
   for (let i = 0; i < 40; i++) ids.push((await app.inject({ method: 'POST', url: '/sessions' })).json().session);
   const rng = new Rng(7);
-  const res = await Promise.all(ids.map((id) => app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, rng) } })));
+  const res = await Promise.all(
+    ids.map((id) =>
+      app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, rng) } }),
+    ),
+  );
   assert.ok(res.every((r) => r.statusCode === 200));
   const m = (await app.inject({ method: 'GET', url: '/metrics' })).json();
   assert.equal(m.batching.steps, 40);
@@ -72,16 +91,27 @@ test('refusals: a second step in flight (409), a full table (503), a body over t
   const rng = new Rng(1);
   const id = (await app.inject({ method: 'POST', url: '/sessions' })).json().session;
   const obs = randomObs(policy, rng);
-  const twice = await Promise.all([0, 1].map(() => app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs } })));
+  const twice = await Promise.all(
+    [0, 1].map(() => app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs } })),
+  );
   assert.deepEqual(twice.map((r) => r.statusCode).sort(), [200, 409]);
   assert.equal(twice.find((r) => r.statusCode === 409)!.json().error, 'E_BUSY');
   const full = await app.inject({ method: 'POST', url: '/sessions' });
   assert.equal(full.statusCode, 503);
   assert.equal(full.json().error, 'E_FULL');
-  const big = await app.inject({ method: 'POST', url: `/sessions/${id}/step`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ obs }) + ' '.repeat(5000) });
+  const big = await app.inject({
+    method: 'POST',
+    url: `/sessions/${id}/step`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ obs }) + ' '.repeat(5000),
+  });
   assert.equal(big.statusCode, 413);
   assert.equal(big.json().error, 'E_TOO_LARGE');
-  assert.equal((await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs } })).statusCode, 200, 'it still serves');
+  assert.equal(
+    (await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs } })).statusCode,
+    200,
+    'it still serves',
+  );
   const app2 = buildServer(policy, { ttlMs: 1 });
   const id2 = (await app2.inject({ method: 'POST', url: '/sessions' })).json().session;
   await new Promise((r) => setTimeout(r, 20)); // the session is now idle beyond its 1 ms
@@ -93,18 +123,26 @@ test('refusals: a second step in flight (409), a full table (503), a body over t
   await policy.close();
 });
 
-test('an error that is not the request\'s fault is a 500 with its code, reported to onInternalError, and the server goes on', async () => {
+test("an error that is not the request's fault is a 500 with its code, reported to onInternalError, and the server goes on", async () => {
   const policy = await StatelessPolicy.create(SMAC, { engine: 'sparse' });
   const seen: Error[] = [];
   const app = buildServer(policy, { onInternalError: (err) => seen.push(err) });
   const id = (await app.inject({ method: 'POST', url: '/sessions' })).json().session;
   await policy.close(); // the engine is gone: every step fails with E_CLOSED
-  const res = await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, new Rng(1)) } });
+  const res = await app.inject({
+    method: 'POST',
+    url: `/sessions/${id}/step`,
+    payload: { obs: randomObs(policy, new Rng(1)) },
+  });
   assert.equal(res.statusCode, 500);
   assert.equal(res.json().error, 'E_CLOSED');
   assert.equal(seen.length, 1);
   assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-  const again = await app.inject({ method: 'POST', url: `/sessions/${id}/step`, payload: { obs: randomObs(policy, new Rng(2)) } });
+  const again = await app.inject({
+    method: 'POST',
+    url: `/sessions/${id}/step`,
+    payload: { obs: randomObs(policy, new Rng(2)) },
+  });
   assert.equal(again.statusCode, 500, 'the session is not left busy');
   await app.close();
 });

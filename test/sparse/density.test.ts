@@ -9,7 +9,14 @@ test('ERK, hand-worked: layers [10,10] and [100,100] at density 0.1', () => {
   // scales: (10+10)/100 = 0.2 and (100+100)/10000 = 0.02; sizes 100 and 10000; budget 0.1·10100 = 1010.
   // ε = 1010 / (0.2·100 + 0.02·10000) = 1010 / 220 = 4.5909 → densities 0.918 and 0.0918:
   // active 91.8 → 91 (+1 by largest remainder = 92) and 918.2 → 918; 92 + 918 = 1010.
-  const plan = allocateDensities([{ name: 'small', shape: [10, 10] }, { name: 'big', shape: [100, 100] }], 0.1, 'erk');
+  const plan = allocateDensities(
+    [
+      { name: 'small', shape: [10, 10] },
+      { name: 'big', shape: [100, 100] },
+    ],
+    0.1,
+    'erk',
+  );
   assert.equal(plan.small!.active, 92);
   assert.equal(plan.big!.active, 918);
   assert.equal(total(plan), 1010);
@@ -17,7 +24,11 @@ test('ERK, hand-worked: layers [10,10] and [100,100] at density 0.1', () => {
 
 test('ERK caps layers at density 1 and re-solves ε so the total is still exact', () => {
   // a tiny layer whose ERK density would exceed 1 becomes dense; the rest share what is left
-  const layers = [{ name: 'tiny', shape: [4, 1] }, { name: 'mid', shape: [64, 64] }, { name: 'big', shape: [64, 192] }];
+  const layers = [
+    { name: 'tiny', shape: [4, 1] },
+    { name: 'mid', shape: [64, 64] },
+    { name: 'big', shape: [64, 192] },
+  ];
   const plan = allocateDensities(layers, 0.3, 'erk');
   assert.equal(plan.tiny!.density, 1);
   assert.equal(total(plan), Math.round(0.3 * (4 + 4096 + 12288)));
@@ -25,7 +36,11 @@ test('ERK caps layers at density 1 and re-solves ε so the total is still exact'
 });
 
 test('uniform gives every layer the global density up to rounding, with an exact total', () => {
-  const layers = [{ name: 'a', shape: [33, 7] }, { name: 'b', shape: [64, 64] }, { name: 'c', shape: [5] }];
+  const layers = [
+    { name: 'a', shape: [33, 7] },
+    { name: 'b', shape: [64, 64] },
+    { name: 'c', shape: [5] },
+  ];
   const plan = allocateDensities(layers, 0.05, 'uniform');
   for (const l of Object.values(plan)) assert.ok(Math.abs(l.density - 0.05) < 1 / l.size + 0.2, `density ${l.density}`);
   assert.equal(total(plan), Math.round(0.05 * (231 + 4096 + 5)));
@@ -33,12 +48,25 @@ test('uniform gives every layer the global density up to rounding, with an exact
 });
 
 test('density 1 keeps everything', () => {
-  const plan = allocateDensities([{ name: 'a', shape: [3, 3] }, { name: 'b', shape: [8, 2] }], 1, 'erk');
-  assert.deepEqual(Object.values(plan).map((l) => l.density), [1, 1]);
+  const plan = allocateDensities(
+    [
+      { name: 'a', shape: [3, 3] },
+      { name: 'b', shape: [8, 2] },
+    ],
+    1,
+    'erk',
+  );
+  assert.deepEqual(
+    Object.values(plan).map((l) => l.density),
+    [1, 1],
+  );
 });
 
 test('bad arguments name the problem', () => {
-  assert.throws(() => allocateDensities([{ name: 'a', shape: [2, 2] }], 0, 'erk'), (e: unknown) => e instanceof RangeError && /density must be in \(0, 1\], got 0/.test(e.message));
+  assert.throws(
+    () => allocateDensities([{ name: 'a', shape: [2, 2] }], 0, 'erk'),
+    (e: unknown) => e instanceof RangeError && /density must be in \(0, 1\], got 0/.test(e.message),
+  );
   assert.throws(() => allocateDensities([{ name: 'a', shape: [2, 2] }], 1.5, 'erk'), RangeError);
   assert.throws(() => allocateDensities([], 0.5, 'erk'), /no layers/);
   assert.throws(() => allocateDensities([{ name: 'a', shape: [2, 0] }], 0.5, 'erk'), /layer 'a' has shape \[2,0\]/);

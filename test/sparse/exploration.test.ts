@@ -15,7 +15,10 @@ test('the exploration record keeps every position ever active, per tensor and ov
   assert.equal(record.fraction(), (3 + 2) / 6, 'weighted by tensor size');
   record.observe('agent/fc1.weight', Uint8Array.from([1, 0, 1, 0])); // back to explored positions
   assert.equal(record.fraction(), 5 / 6);
-  assert.throws(() => record.observe('agent/fc1.weight', new Uint8Array(5)), /'agent\/fc1\.weight' has 4 entries but the mask observed has 5/);
+  assert.throws(
+    () => record.observe('agent/fc1.weight', new Uint8Array(5)),
+    /'agent\/fc1\.weight' has 4 entries but the mask observed has 5/,
+  );
 });
 
 test('the exploration record round-trips through arrays, as a checkpoint stores it', () => {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { updateMask, magnitudeScore, dropFractionAt, isGrowGradientUpdate, isTopologyUpdate } from '../../src/sparse/topology.js';
+import {
+  updateMask,
+  magnitudeScore,
+  dropFractionAt,
+  isGrowGradientUpdate,
+  isTopologyUpdate,
+} from '../../src/sparse/topology.js';
 import { countActive, randomMask } from '../../src/sparse/mask.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -20,7 +26,12 @@ test('updateMask drops the active entries of lowest drop score and grows the ina
 
 test('updateMask keeps the active count, never regrows a just-dropped entry, and caps the count', () => {
   const rng = new Rng(3);
-  for (const [size, active, count] of [[200, 20, 7], [50, 45, 30], [10, 1, 5], [8, 8, 2]] as const) {
+  for (const [size, active, count] of [
+    [200, 20, 7],
+    [50, 45, 30],
+    [10, 1, 5],
+    [8, 8, 2],
+  ] as const) {
     const mask = randomMask(size, active, rng);
     const drop = Float32Array.from({ length: size }, () => rng.next());
     const grow = Float32Array.from({ length: size }, () => rng.next());
@@ -41,7 +52,10 @@ test('updateMask with count 0 changes nothing; bad arguments are RangeErrors', (
   const u = updateMask(mask, s, s, 0);
   assert.deepEqual(Array.from(u.mask), Array.from(mask));
   assert.equal(u.swapped, 0);
-  assert.throws(() => updateMask(mask, f32([1]), s, 1), (e: unknown) => e instanceof RangeError && /scores have 1/.test(e.message));
+  assert.throws(
+    () => updateMask(mask, f32([1]), s, 1),
+    (e: unknown) => e instanceof RangeError && /scores have 1/.test(e.message),
+  );
   assert.throws(() => updateMask(mask, s, s, 1.5), /non-negative integer/);
 });
 
@@ -64,7 +78,11 @@ test('the grow gradient is taken on K updates spread evenly over each interval, 
   const taken = (count: number): number[] => updates.filter((u) => isGrowGradientUpdate(u, 200, count));
   assert.deepEqual(taken(1), [200, 400, 600], 'K = 1: only the update of the mask change (RigL)');
   assert.deepEqual(taken(4), [50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 600]);
-  assert.deepEqual(taken(3).slice(0, 3), [68, 134, 200], 'ΔT not a multiple of K: stride ⌊ΔT/K⌋ = 66, exactly K per interval');
+  assert.deepEqual(
+    taken(3).slice(0, 3),
+    [68, 134, 200],
+    'ΔT not a multiple of K: stride ⌊ΔT/K⌋ = 66, exactly K per interval',
+  );
   assert.equal(taken(3).length, 9);
   assert.equal(taken(200).length, 600, 'K = ΔT: every update');
   assert.equal(isGrowGradientUpdate(0, 200, 200), false, 'no update 0');

@@ -10,7 +10,8 @@ import { createServer, connect } from 'node:net';
 export const HAS_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** The skip reason for tests that need Redis: none in CI (where missing Redis must fail), a hint elsewhere. */
-export const REDIS_SKIP: string | false = HAS_REDIS || process.env.CI ? false : 'redis-server not installed: apt-get install -y redis-server';
+export const REDIS_SKIP: string | false =
+  HAS_REDIS || process.env.CI ? false : 'redis-server not installed: apt-get install -y redis-server';
 
 /** A running server. */
 export interface RedisServer {
@@ -47,7 +48,11 @@ async function answers(port: number): Promise<boolean> {
 /** Start a Redis server on a free loopback port; resolves once it answers. */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
   if (!(await answers(port))) {

@@ -17,18 +17,42 @@ import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import { runCli } from '../cli/harness.js';
 
 const row = (tEnv: number, testReturn: number): MetricsRow => ({
-  tEnv, episodes: 1, updates: 1, epsilon: 0.05, elapsedSec: 1, trainReturn: null, loss: null, tdErrorAbs: null, qTaken: null, gradNorm: null,
-  testReturn, testReturnStd: 0, testWinRate: null, globalDensity: 1, layerDensity: {}, trainFlopsRatio: 1, inferenceFlopsRatio: 1, topologySwaps: 0, topologyUpdates: 0, targets: null,
+  tEnv,
+  episodes: 1,
+  updates: 1,
+  epsilon: 0.05,
+  elapsedSec: 1,
+  trainReturn: null,
+  loss: null,
+  tdErrorAbs: null,
+  qTaken: null,
+  gradNorm: null,
+  testReturn,
+  testReturnStd: 0,
+  testWinRate: null,
+  globalDensity: 1,
+  layerDensity: {},
+  trainFlopsRatio: 1,
+  inferenceFlopsRatio: 1,
+  topologySwaps: 0,
+  topologyUpdates: 0,
+  targets: null,
 });
 
 /** A study file in its own folder, its runs under `runs/` there; `finished` seeds get metrics through the budget. */
 function studyFile(name: string, seeds: number[], finished: number[]): string {
   const folder = mkdtempSync(join(tmpdir(), 'mast-report-wording-'));
   const file = join(folder, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ dir: 'runs', preset: 'demo', steps: 200, seeds, envs: ['recall'], modes: ['dense'] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ dir: 'runs', preset: 'demo', steps: 200, seeds, envs: ['recall'], modes: ['dense'] }),
+  );
   for (const run of studyRuns(readStudy(file)).filter((r) => finished.includes(r.seed))) {
     mkdirSync(run.dir, { recursive: true });
-    writeFileSync(runPaths(run.dir).metrics, [row(0, 0), row(100, 0.5), row(200, 1)].map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileSync(
+      runPaths(run.dir).metrics,
+      [row(0, 0), row(100, 0.5), row(200, 1)].map((r) => `${JSON.stringify(r)}\n`).join(''),
+    );
   }
   return file;
 }
@@ -55,23 +79,35 @@ test('one seed prints its return without a ± 0.000 it does not have', () => {
   const md = reportMarkdown(studyReport(readStudy(studyFile('one', [1], [1]))));
   assert.doesNotMatch(md, /±/);
   assert.match(md, /\| 1\.000 \(one seed\) \|/);
-  assert.match(reportMarkdown(studyReport(readStudy(studyFile('two', [1, 2], [1, 2])))), /\| 1\.000 ± 0\.000 \|/, 'two seeds keep their ±');
+  assert.match(
+    reportMarkdown(studyReport(readStudy(studyFile('two', [1, 2], [1, 2])))),
+    /\| 1\.000 ± 0\.000 \|/,
+    'two seeds keep their ±',
+  );
 });
 
-test('a mode\'s band over seeds stays within the returns the seeds reached and the env\'s range', () => {
+test("a mode's band over seeds stays within the returns the seeds reached and the env's range", () => {
   // returns 1, 1, 0.4: mean 0.8, std 0.28 — mean + std = 1.08 is more than any seed reached
-  const runs = [[row(0, 0), row(100, 1)], [row(0, 0), row(100, 1)], [row(0, 0.5), row(100, 0.4)]];
+  const runs = [
+    [row(0, 0), row(100, 1)],
+    [row(0, 0), row(100, 1)],
+    [row(0, 0.5), row(100, 0.4)],
+  ];
   const band = returnCurve('mast', runs, undefined).band!;
   assert.equal(band[1]![2], 1, 'the high side stops at the best seed');
   assert.ok(band[0]![1] >= 0, 'the low side stops at the worst seed');
   const ranged = returnCurve('mast', [[row(0, -1)], [row(0, 3)]], [0, 2]).band!;
-  assert.deepEqual(ranged[0]!.slice(1), [0, 2], 'and within the env\'s return range');
+  assert.deepEqual(ranged[0]!.slice(1), [0, 2], "and within the env's return range");
 });
 
-test('a study\'s relative dir is read from the study file\'s folder, whatever the working directory', () => {
+test("a study's relative dir is read from the study file's folder, whatever the working directory", () => {
   const file = studyFile('where', [1], []);
   assert.equal(readStudy(file).dir, join(dirname(file), 'runs'));
-  assert.equal(parseStudy({ dir: 'runs', preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'] }).dir, 'runs', 'parsing alone leaves it as written');
+  assert.equal(
+    parseStudy({ dir: 'runs', preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'] }).dir,
+    'runs',
+    'parsing alone leaves it as written',
+  );
   // the repository's study files keep naming the repository's runs/ folder
   const bench = fileURLToPath(new URL('../../../bench/studies/', import.meta.url));
   const repo = resolve(bench, '../..');

@@ -24,7 +24,13 @@ import { Rng } from '../../src/util/rng.js';
 const STEPS = 400;
 
 /** The agent network of every hand-written run. */
-const ARCH: RnnAgentArchitecture = { kind: 'rnn-agent', inputLayout: { obs: 10, lastAction: 0, agentId: 2 }, hidden: 8, nActions: 5, nAgents: 2 };
+const ARCH: RnnAgentArchitecture = {
+  kind: 'rnn-agent',
+  inputLayout: { obs: 10, lastAction: 0, agentId: 2 },
+  hidden: 8,
+  nActions: 5,
+  nAgents: 2,
+};
 
 /** A metrics row with the given returns (every other field plausible and fixed). */
 function row(tEnv: number, trainReturn: number | null, testReturn: number): MetricsRow {
@@ -58,7 +64,16 @@ const rows = (last: number, curve: (t: number) => number): MetricsRow[] =>
 
 function studyWith(extra: { solvedReturn?: number; finalTests?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mast-report-'));
-  const study = parseStudy({ dir, preset: 'demo', steps: STEPS, seeds: [1, 2, 3], envs: ['lbf/8x8-2p-2f-coop'], modes: ['dense', 'mast'], densities: [0.1], ...extra });
+  const study = parseStudy({
+    dir,
+    preset: 'demo',
+    steps: STEPS,
+    seeds: [1, 2, 3],
+    envs: ['lbf/8x8-2p-2f-coop'],
+    modes: ['dense', 'mast'],
+    densities: [0.1],
+    ...extra,
+  });
   const curves: Record<string, [number, (t: number) => number]> = {
     'dense-s1': [800, (t) => (t <= STEPS ? 0.5 : 1)], // extended to 800 steps, solving only after the budget
     'dense-s2': [STEPS, (t) => (t >= 300 ? 1 : 0.5)], // solved at 300
@@ -70,8 +85,14 @@ function studyWith(extra: { solvedReturn?: number; finalTests?: number } = {}) {
   for (const run of studyRuns(study)) {
     const [last, curve] = curves[run.dir.split('/').at(-1)!]!;
     mkdirSync(run.dir, { recursive: true });
-    writeFileSync(runPaths(run.dir).metrics, rows(last, curve).map((r) => `${JSON.stringify(r)}\n`).join(''));
-    if (!run.dir.endsWith('mast-d0.1-s3')) writeSnapshot(runPaths(run.dir).snapshot, randomSnapshot(ARCH, new Rng(run.seed), run.density));
+    writeFileSync(
+      runPaths(run.dir).metrics,
+      rows(last, curve)
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(''),
+    );
+    if (!run.dir.endsWith('mast-d0.1-s3'))
+      writeSnapshot(runPaths(run.dir).snapshot, randomSnapshot(ARCH, new Rng(run.seed), run.density));
   }
   return study;
 }
@@ -88,7 +109,11 @@ test('the report reads every run at the study budget and leaves out unfinished r
   assert.doesNotMatch(figure, /\b800\b/, 'curves end at the budget');
   const panels = report.figures['lbf_8x8-2p-2f-coop-qmix-d0.1-vs-dense.svg']!.split('<svg x=').slice(1);
   assert.equal(panels.length, 1, 'one panel per sparse mode');
-  assert.match(panels[0]!, />mast<\/text>[\s\S]*>dense<\/text>[\s\S]*>mast<\/text>/, 'titled by its mode, dense beside it');
+  assert.match(
+    panels[0]!,
+    />mast<\/text>[\s\S]*>dense<\/text>[\s\S]*>mast<\/text>/,
+    'titled by its mode, dense beside it',
+  );
   assert.equal((panels[0]!.match(/<polygon /g) ?? []).length, 2, 'a ± std band for each, over 2 and 3 seeds');
   assert.equal((figure.match(/<polygon /g) ?? []).length, 0, 'the chart of every mode stays without bands');
   assert.doesNotMatch(reportMarkdown(report), /solved/);
@@ -100,7 +125,11 @@ test('the total size counts the parameters each run stores (active weights, ever
   const shapes = Object.entries(expectedShapes(ARCH));
   const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   const denseCount = shapes.reduce((n, [, shape]) => n + size(shape), 0);
-  const sparseCount = shapes.reduce((n, [name, shape]) => n + (MASKED_AGENT_TENSORS.includes(name as never) ? Math.round(0.1 * size(shape)) : size(shape)), 0);
+  const sparseCount = shapes.reduce(
+    (n, [name, shape]) =>
+      n + (MASKED_AGENT_TENSORS.includes(name as never) ? Math.round(0.1 * size(shape)) : size(shape)),
+    0,
+  );
   assert.deepEqual([dense!.parameters, dense!.size], [denseCount, 1]);
   assert.equal(mast!.parameters, sparseCount, 'the mean over the seeds with a snapshot (s3 has none)');
   assert.equal(mast!.size, sparseCount / denseCount);
@@ -117,19 +146,27 @@ test('with solvedReturn, the report counts the seeds that reached it within the 
   const md = reportMarkdown(report);
   assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){12}\n/);
   assert.match(md, /\| mast \| 0\.1 \| 3\/3 \|.*\| 2\/3, median step 300 \|/);
-  assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }), (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message));
+  assert.throws(
+    () => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }),
+    (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message),
+  );
 });
 
-test('the explored column: the mean over seeds of each run\'s final exploration rate, a dash where a run\'s metrics predate it', () => {
+test("the explored column: the mean over seeds of each run's final exploration rate, a dash where a run's metrics predate it", () => {
   const study = studyWith();
   const rates = [0.3, 0.4, 0.5];
-  for (const [i, run] of studyRuns(study).filter((r) => r.mode === 'mast').entries()) {
-    const metrics = rows(STEPS, () => 0.5).map((r, k, all) => ({ ...r, exploredFraction: k === all.length - 1 ? rates[i]! : 0.1 }));
+  for (const [i, run] of studyRuns(study)
+    .filter((r) => r.mode === 'mast')
+    .entries()) {
+    const metrics = rows(STEPS, () => 0.5).map((r, k, all) => ({
+      ...r,
+      exploredFraction: k === all.length - 1 ? rates[i]! : 0.1,
+    }));
     writeFileSync(runPaths(run.dir).metrics, metrics.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
   const report = studyReport(study);
   const [dense, mast] = report.rows;
-  assert.equal(dense!.explored, null, 'the dense runs\' rows have no exploration rate');
+  assert.equal(dense!.explored, null, "the dense runs' rows have no exploration rate");
   assert.ok(Math.abs(mast!.explored! - 0.4) < 1e-12, `${mast!.explored}`);
   const md = reportMarkdown(report);
   assert.match(md, /\| inference FLOPs \| explored \|/);
@@ -144,7 +181,10 @@ test('with finalTests, a final return averages the last test phases up to the bu
   assert.equal(mast!.finalReturn.mean, (0.95 + (0.4 + 0.9) / 2 + 0.5) / 3);
   assert.match(reportMarkdown(report), /\| final test return \(last 2 tests\) \|/);
   for (const finalTests of [0, 1.5, '2']) {
-    assert.throws(() => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], finalTests }), /'finalTests' must be a positive integer/);
+    assert.throws(
+      () => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], finalTests }),
+      /'finalTests' must be a positive integer/,
+    );
   }
 });
 
@@ -155,18 +195,31 @@ test('the summary across studies: one row per study and density, each mode relat
     { file: 'studies/lbf-a.json', steps: a.steps, report: studyReport(a) },
     { file: 'studies/lbf-b.json', steps: b.steps, report: studyReport(b) },
   ]);
-  assert.deepEqual(rows.map((r) => [r.study, r.env, r.density, Object.keys(r.cells)]), [
-    ['lbf-a', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
-    ['lbf-b', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
-  ]);
-  assert.equal(rows[0]!.cells.mast!.vsDense, (0.95 + 0.9 + 0.5) / 3 / 0.75, 'the report row\'s figure');
+  assert.deepEqual(
+    rows.map((r) => [r.study, r.env, r.density, Object.keys(r.cells)]),
+    [
+      ['lbf-a', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
+      ['lbf-b', 'lbf/8x8-2p-2f-coop', 0.1, ['mast']],
+    ],
+  );
+  assert.equal(rows[0]!.cells.mast!.vsDense, (0.95 + 0.9 + 0.5) / 3 / 0.75, "the report row's figure");
   assert.equal(rows[1]!.cells.mast!.vsDense, (0.95 + 0.65 + 0.5) / 3 / 0.75, 'each study read with its own finalTests');
   const md = summaryMarkdown(rows);
   assert.match(md, /\| lbf-a \| lbf\/8x8-2p-2f-coop \| qmix \| 400 \| 3 \| 0\.1 \| 104\.4% \| 1\.000 \|/);
-  const partial = summaryRows([{ file: 'x.json', steps: 400, report: { ...studyReport(a), rows: studyReport(a).rows.map((r) => ({ ...r, seedsDone: 2 })) } }]);
+  const partial = summaryRows([
+    {
+      file: 'x.json',
+      steps: 400,
+      report: { ...studyReport(a), rows: studyReport(a).rows.map((r) => ({ ...r, seedsDone: 2 })) },
+    },
+  ]);
   assert.match(summaryMarkdown(partial), /104\.4% \(2\/3 seeds\)/);
   const svg = summaryFigure(rows);
-  assert.equal((svg.match(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+"><title>/g) ?? []).length, 2, 'one bar per study and mode');
+  assert.equal(
+    (svg.match(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="[^"]+"><title>/g) ?? []).length,
+    2,
+    'one bar per study and mode',
+  );
   assert.match(svg, /stroke-dasharray[^>]*\/>\n<text[^>]*>dense<\/text>/, 'the dense line');
 
   const dir = mkdtempSync(join(tmpdir(), 'mast-summary-'));
@@ -180,6 +233,14 @@ test('the summary across studies: one row per study and density, each mode relat
   const cli = await runCli(['report', ...files, '--out', out]);
   assert.equal(cli.error, null, String(cli.error));
   assert.match(cli.out, /^\| s0 \| .*\n\| s1 \| /m);
-  assert.equal(readFileSync(join(out, 'summary.md'), 'utf8'), summaryMarkdown(summaryRows([a, b].map((study, i) => ({ file: files[i]!, steps: study.steps, report: studyReport(study) })))));
-  assert.ok(existsSync(join(out, 'summary.svg')) && !existsSync(join(out, 'tables.md')), 'several studies: the summary only');
+  assert.equal(
+    readFileSync(join(out, 'summary.md'), 'utf8'),
+    summaryMarkdown(
+      summaryRows([a, b].map((study, i) => ({ file: files[i]!, steps: study.steps, report: studyReport(study) }))),
+    ),
+  );
+  assert.ok(
+    existsSync(join(out, 'summary.svg')) && !existsSync(join(out, 'tables.md')),
+    'several studies: the summary only',
+  );
 });

@@ -11,27 +11,67 @@ import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 
-const base = { preset: 'demo', steps: 300, seeds: [1], envs: ['recall'], modes: ['dense', 'static'], densities: [0.5], overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } } };
+const base = {
+  preset: 'demo',
+  steps: 300,
+  seeds: [1],
+  envs: ['recall'],
+  modes: ['dense', 'static'],
+  densities: [0.5],
+  overrides: { schedule: { testInterval: 100, testEpisodes: 4, checkpointInterval: 100 } },
+};
 
 test('a study file is checked: unknown keys, modes, learners and environments are refused with the known names', () => {
-  assert.throws(() => parseStudy({ ...base, sede: [1] }), (e: unknown) => e instanceof ConfigError && /unknown key 'sede'/.test(e.message));
-  assert.throws(() => parseStudy({ ...base, modes: ['dense', 'sparse'] }), (e: unknown) => e instanceof ToolkitError && /sparsity mode: got 'sparse'/.test(e.message));
+  assert.throws(
+    () => parseStudy({ ...base, sede: [1] }),
+    (e: unknown) => e instanceof ConfigError && /unknown key 'sede'/.test(e.message),
+  );
+  assert.throws(
+    () => parseStudy({ ...base, modes: ['dense', 'sparse'] }),
+    (e: unknown) => e instanceof ToolkitError && /sparsity mode: got 'sparse'/.test(e.message),
+  );
   assert.throws(() => parseStudy({ ...base, algs: ['qmax'] }), /learner: got 'qmax'/);
   assert.throws(() => parseStudy({ ...base, envs: ['smaclite/4m'] }), /4m/);
   assert.throws(() => parseStudy({ ...base, steps: 0 }), /'steps' must be a positive integer/);
   const runs = studyRuns(parseStudy({ ...base, dir: 'x', densities: [0.5, 0.1], seeds: [1, 2] }));
   assert.equal(runs.length, 2 + 4, 'dense once per seed, static per density and seed');
-  assert.ok(runs.every((r) => r.config.sparsity.mode === r.mode && (r.mode === 'dense') === (r.config.sparsity.density === 1)));
+  assert.ok(
+    runs.every((r) => r.config.sparsity.mode === r.mode && (r.mode === 'dense') === (r.config.sparsity.density === 1)),
+  );
 });
 
 test('a study narrowed to part of its grid keeps those runs and their directories; values it lacks are refused', () => {
-  const study = parseStudy({ ...base, dir: 'x', modes: ['dense', 'static', 'mast'], densities: [0.5, 0.1], seeds: [1, 2, 3] });
+  const study = parseStudy({
+    ...base,
+    dir: 'x',
+    modes: ['dense', 'static', 'mast'],
+    densities: [0.5, 0.1],
+    seeds: [1, 2, 3],
+  });
   const all = studyRuns(study).map((r) => r.dir);
   const part = studyRuns(selectStudy(study, { modes: ['mast', 'dense'], densities: [0.1], seeds: [3, 1] }));
-  assert.deepEqual(part.map((r) => [r.mode, r.density, r.seed]), [['dense', 1, 1], ['dense', 1, 3], ['mast', 0.1, 1], ['mast', 0.1, 3]], "in the study's order, dense kept");
-  assert.ok(part.every((r) => all.includes(r.dir)), 'the same run directories as the whole study');
+  assert.deepEqual(
+    part.map((r) => [r.mode, r.density, r.seed]),
+    [
+      ['dense', 1, 1],
+      ['dense', 1, 3],
+      ['mast', 0.1, 1],
+      ['mast', 0.1, 3],
+    ],
+    "in the study's order, dense kept",
+  );
+  assert.ok(
+    part.every((r) => all.includes(r.dir)),
+    'the same run directories as the whole study',
+  );
   assert.equal(studyRuns(selectStudy(study, {})).length, all.length);
-  assert.throws(() => selectStudy(study, { modes: ['rigl'] }), (e: unknown) => e instanceof ConfigError && /--modes: "rigl" is not among the study's modes/.test(e.message) && /dense, static, mast/.test(e.hint ?? ''));
+  assert.throws(
+    () => selectStudy(study, { modes: ['rigl'] }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /--modes: "rigl" is not among the study's modes/.test(e.message) &&
+      /dense, static, mast/.test(e.hint ?? ''),
+  );
   assert.throws(() => selectStudy(study, { densities: [0.05] }), /--densities: 0\.05/);
 });
 
@@ -48,7 +88,10 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   const [dense, sparse] = studyRuns(study);
   assert.ok(trainedSteps(dense!.dir) < 300 && trainedSteps(sparse!.dir) === 0, 'stopped inside the first run');
   const stopped = runStatus(dense!.dir, 300);
-  assert.ok(stopped.steps >= 150 && stopped.steps < 300 && !stopped.finished && stopped.heldBy === null, JSON.stringify(stopped));
+  assert.ok(
+    stopped.steps >= 150 && stopped.steps < 300 && !stopped.finished && stopped.heldBy === null,
+    JSON.stringify(stopped),
+  );
   assert.deepEqual(runStatus(sparse!.dir, 300), { steps: 0, finished: false, heldBy: null });
   const resumed: boolean[] = [];
   const second = await runStudy(study, { onRun: (_run, _i, _n, resuming) => resumed.push(resuming) });
@@ -58,12 +101,24 @@ test('mast study: an interrupted study resumes where it stopped; the report tabu
   assert.ok(runStatus(dense!.dir, 300).finished && runStatus(sparse!.dir, 300).finished);
 
   const report = studyReport(study);
-  assert.deepEqual(report.rows.map((r) => [r.mode, r.density, r.seedsDone]), [['dense', 1, 1], ['static', 0.5, 1]]);
+  assert.deepEqual(
+    report.rows.map((r) => [r.mode, r.density, r.seedsDone]),
+    [
+      ['dense', 1, 1],
+      ['static', 0.5, 1],
+    ],
+  );
   assert.equal(report.rows[0]!.vsDense, report.rows[0]!.finalReturn.mean === 0 ? null : 1);
   assert.equal(report.rows[0]!.size, 1);
-  const agentOnly = Object.values(readSnapshot(runPaths(dense!.dir).snapshot).tensors).reduce((n, t) => n + t.values.length, 0);
+  const agentOnly = Object.values(readSnapshot(runPaths(dense!.dir).snapshot).tensors).reduce(
+    (n, t) => n + t.values.length,
+    0,
+  );
   assert.ok(report.rows[0]!.parameters! > agentOnly, 'the mixer counts too');
-  assert.ok(report.rows[1]!.size! > 0.5 && report.rows[1]!.size! < 0.6 && report.rows[1]!.trainFlops < 0.8, `half the weights and every bias: ${JSON.stringify(report.rows[1])}`);
+  assert.ok(
+    report.rows[1]!.size! > 0.5 && report.rows[1]!.size! < 0.6 && report.rows[1]!.trainFlops < 0.8,
+    `half the weights and every bias: ${JSON.stringify(report.rows[1])}`,
+  );
   assert.deepEqual(Object.keys(report.figures), ['recall-qmix-d0.5.svg', 'recall-qmix-d0.5-vs-dense.svg']);
   assert.match(report.figures['recall-qmix-d0.5.svg']!, /<svg[\s\S]*dense[\s\S]*static/);
   assert.match(reportMarkdown(report), /\| static \| 0\.5 \| 1\/1 \|/);
@@ -108,7 +163,10 @@ test('mast study --jobs 2: a worker process shares the study; every run is train
   const { out, error } = await runCli(['study', file, '--jobs', '2']);
   assert.equal(error, null, String(error));
   const runs = studyRuns(parseStudy({ ...base, steps: 200, seeds: [1, 2], dir: join(dir, 'runs') }));
-  assert.ok(runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(runPaths(r.dir).lock)), out);
+  assert.ok(
+    runs.every((r) => trainedSteps(r.dir) >= 200 && !existsSync(runPaths(r.dir).lock)),
+    out,
+  );
   assert.match(out, /^\[job 2\] trained \d of the study's 4 runs$/m, 'the worker reports under its label');
   assert.match(out, /^4 runs: 0 already done, 4 trained now by 2 processes$/m);
 });
@@ -121,16 +179,24 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
   const listed = await runCli(['study', file, '--list', '--modes', 'static', '--seeds', '2,3']);
   assert.equal(listed.error, null, String(listed.error));
   const lines = listed.out.trim().split('\n');
-  assert.deepEqual(lines.slice(0, -1).map((l) => l.split('  ')[0]!.split('/').pop()), ['static-d0.5-s2', 'static-d0.5-s3']);
+  assert.deepEqual(
+    lines.slice(0, -1).map((l) => l.split('  ')[0]!.split('/').pop()),
+    ['static-d0.5-s2', 'static-d0.5-s3'],
+  );
   assert.equal(lines.at(-1), '2 runs: 2 not started');
   const { out, error } = await runCli(['study', file, '--modes', 'static', '--seeds', '2,3', '--jobs', '2']);
   assert.equal(error, null, String(error));
-  const trained = studyRuns(parseStudy(raw)).filter((r) => trainedSteps(r.dir) >= 100).map((r) => `${r.mode}-s${r.seed}`);
+  const trained = studyRuns(parseStudy(raw))
+    .filter((r) => trainedSteps(r.dir) >= 100)
+    .map((r) => `${r.mode}-s${r.seed}`);
   assert.deepEqual(trained, ['static-s2', 'static-s3'], out);
   assert.match(out, /^\[job 2\] trained \d of the study's 2 runs$/m, 'the worker got the same selection');
   assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started$/m);
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
-  assert.ok(wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message), String(wrong.error));
+  assert.ok(
+    wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message),
+    String(wrong.error),
+  );
 });
 
 test('mast study keys runs by their settings: finished runs are reused only when their config matches, and it says which', async () => {
@@ -150,7 +216,10 @@ test('mast study keys runs by their settings: finished runs are reused only when
   const changed = { ...spec, overrides: { ...spec.overrides, optimizer: { lr: 0.0007 } } };
   writeFileSync(file, JSON.stringify(changed));
   const runs = studyRuns(parseStudy(changed));
-  assert.deepEqual(runs.map((r) => r.displaced), first.map((r) => r.dir));
+  assert.deepEqual(
+    runs.map((r) => r.displaced),
+    first.map((r) => r.dir),
+  );
   assert.ok(runs.every((r, i) => r.dir === `${first[i]!.dir}-${r.key.slice(0, 8)}` && r.key !== first[i]!.key));
   const after = await runCli(['study', file]);
   assert.equal(after.error, null, String(after.error));
@@ -162,5 +231,8 @@ test('mast study keys runs by their settings: finished runs are reused only when
 
   // a larger budget is the same settings: the runs are resumed in place
   const longer = { ...changed, steps: 150 };
-  assert.deepEqual(studyRuns(parseStudy(longer)).map((r) => r.dir), runs.map((r) => r.dir));
+  assert.deepEqual(
+    studyRuns(parseStudy(longer)).map((r) => r.dir),
+    runs.map((r) => r.dir),
+  );
 });

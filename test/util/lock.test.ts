@@ -9,7 +9,8 @@ import { acquireLock, acquireLockFromOtherHost, lockOwner, tryLock } from '../..
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 
 const lockIn = (): string => join(mkdtempSync(join(tmpdir(), 'mast-lock-')), 'run.lock');
-const owner = (pid: number, host = hostname()): string => JSON.stringify({ pid, host, started: '2026-12-07T06:00:00.000Z' });
+const owner = (pid: number, host = hostname()): string =>
+  JSON.stringify({ pid, host, started: '2026-12-07T06:00:00.000Z' });
 const DEAD = 4194303; // above Linux's default pid_max: no such process
 
 test('a lock records pid, host and start time; a second taker is refused while it is held; release frees it', () => {
@@ -20,7 +21,13 @@ test('a lock records pid, host and start time; a second taker is refused while i
   assert.deepEqual([rec.pid, rec.host], [process.pid, hostname()]);
   assert.ok(!Number.isNaN(Date.parse(rec.started)));
   assert.equal(tryLock(path), null, 'held by this (live) process');
-  assert.throws(() => acquireLock(path, 'run directory x'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED' && new RegExp(`process ${process.pid} on ${hostname()}`).test(e.message));
+  assert.throws(
+    () => acquireLock(path, 'run directory x'),
+    (e: unknown) =>
+      e instanceof ToolkitError &&
+      e.code === 'E_LOCKED' &&
+      new RegExp(`process ${process.pid} on ${hostname()}`).test(e.message),
+  );
   lock.release();
   assert.ok(!existsSync(path));
   assert.equal(lockOwner(path), null);
@@ -78,12 +85,18 @@ test('processes racing for the same stale lock: exactly one takes it', async () 
     const start = Date.now() + 400; // all children try at once
     const script = `const { tryLock } = await import(${JSON.stringify(module)}); while (Date.now() < ${start}); const l = tryLock(${JSON.stringify(path)}); console.log(l ? 'got' : 'refused'); await new Promise((r) => setTimeout(r, 300));`;
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => new Promise<string>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        child.on('close', () => resolve(out.trim()));
-      })),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+            child.on('close', () => resolve(out.trim()));
+          }),
+      ),
     );
     assert.equal(results.filter((r) => r === 'got').length, 1, results.join(', '));
     assert.equal(results.filter((r) => r === 'refused').length, 3, results.join(', '));
@@ -93,18 +106,28 @@ test('processes racing for the same stale lock: exactly one takes it', async () 
 test('a study queue worker takes a lock left on another host (a lost worker), never one a live process here holds', () => {
   const path = lockIn();
   writeFileSync(path, owner(process.pid, 'lost-machine'));
-  assert.throws(() => acquireLock(path, 'run directory x'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED', 'a foreign-host lock binds an ordinary taker');
+  assert.throws(
+    () => acquireLock(path, 'run directory x'),
+    (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED',
+    'a foreign-host lock binds an ordinary taker',
+  );
   const { lock, displaced } = acquireLockFromOtherHost(path, 'run directory x');
   assert.deepEqual(displaced, { pid: process.pid, host: 'lost-machine', started: '2026-12-07T06:00:00.000Z' });
-  assert.equal((JSON.parse(readFileSync(path, 'utf8')) as { host: string }).host, hostname(), 'the lock is now this process\'s');
+  assert.equal(
+    (JSON.parse(readFileSync(path, 'utf8')) as { host: string }).host,
+    hostname(),
+    "the lock is now this process's",
+  );
   lock.release();
   assert.ok(!existsSync(path));
 
   const held = tryLock(path)!; // a live process on this host
-  assert.throws(() => acquireLockFromOtherHost(path, 'run directory x'), (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED');
+  assert.throws(
+    () => acquireLockFromOtherHost(path, 'run directory x'),
+    (e: unknown) => e instanceof ToolkitError && e.code === 'E_LOCKED',
+  );
   held.release();
   const free = acquireLockFromOtherHost(path, 'run directory x');
   assert.equal(free.displaced, null, 'a free lock displaces nobody');
   free.lock.release();
 });
-

@@ -5,7 +5,10 @@ import { createProgress } from '../../src/util/progress.js';
 
 function sink(isTTY: boolean): { stream: Writable & { isTTY?: boolean; columns?: number }; text: () => string } {
   let text = '';
-  const stream = new Writable({ write: (chunk, _e, cb) => ((text += String(chunk)), cb()) }) as Writable & { isTTY?: boolean; columns?: number };
+  const stream = new Writable({ write: (chunk, _e, cb) => ((text += String(chunk)), cb()) }) as Writable & {
+    isTTY?: boolean;
+    columns?: number;
+  };
   stream.isTTY = isTTY;
   stream.columns = 200;
   return { stream, text: () => text };
@@ -54,7 +57,12 @@ test('on an 80-column terminal the return and win figures stay: the bar, rate an
   let t = 0;
   const s = sink(true);
   s.stream.columns = 80;
-  const p = createProgress({ total: 2_000_000, label: 'train qmix on lbf/8x8-2p-2f-coop', stream: s.stream, now: () => t });
+  const p = createProgress({
+    total: 2_000_000,
+    label: 'train qmix on lbf/8x8-2p-2f-coop',
+    stream: s.stream,
+    now: () => t,
+  });
   t = 1000;
   p.update(1_250_000, { eps: '0.05', 'test return': '0.912', win: '88%', loss: '1.23e-2' });
   const drawn = s.text().split('\r').at(-1)!.replace('\x1b[K', '');
@@ -64,5 +72,9 @@ test('on an 80-column terminal the return and win figures stay: the bar, rate an
   s.stream.columns = 200;
   t = 2000;
   p.update(1_300_000, { eps: '0.05', 'test return': '0.912', win: '88%' });
-  assert.match(s.text().split('\r').at(-1)!, /^train qmix on lbf\/8x8-2p-2f-coop \[#+-+\] /, 'a wide terminal keeps everything');
+  assert.match(
+    s.text().split('\r').at(-1)!,
+    /^train qmix on lbf\/8x8-2p-2f-coop \[#+-+\] /,
+    'a wide terminal keeps everything',
+  );
 });

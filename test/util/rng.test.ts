@@ -42,8 +42,15 @@ test('sampleIndices equals a partial Fisher–Yates over a full index array, dra
     }
     return pool.slice(0, k);
   };
-  for (const [n, k] of [[1, 1], [7, 7], [50, 32], [5000, 32], [10, 0]] as const) {
-    const a = new Rng(11), b = new Rng(11);
+  for (const [n, k] of [
+    [1, 1],
+    [7, 7],
+    [50, 32],
+    [5000, 32],
+    [10, 0],
+  ] as const) {
+    const a = new Rng(11),
+      b = new Rng(11);
     for (let rep = 0; rep < 20; rep++) assert.deepEqual(a.sampleIndices(n, k), naive(b, n, k), `n=${n} k=${k}`);
   }
 });

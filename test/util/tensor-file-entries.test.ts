@@ -19,7 +19,9 @@ function withHeader(edit: (entry: Record<string, unknown>) => void): Uint8Array 
   const bytes = encodeTensorFile({ k: 1 }, { w: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) } });
   assert.equal(Buffer.from(bytes.subarray(0, 8)).toString('latin1'), 'MASTTF02');
   const len = new DataView(bytes.buffer).getUint32(8, true);
-  const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + len)).toString('utf8')) as { arrays: Record<string, Record<string, unknown>> };
+  const header = JSON.parse(Buffer.from(bytes.subarray(16, 16 + len)).toString('utf8')) as {
+    arrays: Record<string, Record<string, unknown>>;
+  };
   edit(header.arrays['w']!);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const payload = bytes.subarray(16 + len);
@@ -37,15 +39,33 @@ const cases: Array<[string, (e: Record<string, unknown>) => void, RegExp]> = [
   ['a misaligned offset', (e) => (e['offset'] = 2), /offset 2; expected a multiple of 4/],
   ['a length past the payload', (e) => ((e['length'] = 2 ** 40), (e['shape'] = [2 ** 40])), /ends at byte/],
   ['a shape that does not match the length', (e) => (e['shape'] = [3, 3]), /length 6 for shape \[3,3\]/],
-  ['a negative length', (e) => ((e['length'] = -1), (e['shape'] = [-1])), /shape \[-1\]; expected non-negative integers/],
+  [
+    'a negative length',
+    (e) => ((e['length'] = -1), (e['shape'] = [-1])),
+    /shape \[-1\]; expected non-negative integers/,
+  ],
 ];
 
 for (const [name, edit, message] of cases) {
   test(`a tensor-file header with ${name} is a CheckpointError naming the array`, () => {
-    assert.throws(() => decodeTensorFile(withHeader(edit), 'x.snapshot'), (e: unknown) => e instanceof CheckpointError && /x\.snapshot has a corrupt header: array 'w'/.test(e.message) && message.test(e.message));
+    assert.throws(
+      () => decodeTensorFile(withHeader(edit), 'x.snapshot'),
+      (e: unknown) =>
+        e instanceof CheckpointError &&
+        /x\.snapshot has a corrupt header: array 'w'/.test(e.message) &&
+        message.test(e.message),
+    );
   });
 }
 
 test('the unedited file still decodes', () => {
-  assert.deepEqual(Array.from(decodeTensorFile(withHeader(() => {}), 'x').arrays['w']!.data), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    Array.from(
+      decodeTensorFile(
+        withHeader(() => {}),
+        'x',
+      ).arrays['w']!.data,
+    ),
+    [1, 2, 3, 4, 5, 6],
+  );
 });

@@ -9,11 +9,15 @@ import { crc32 } from '../../src/util/crc32.js';
 
 function sample(dir: string): string {
   const path = join(dir, 'x.bin');
-  writeTensorFile(path, { hello: 'world' }, {
-    a: { shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) },
-    m: { shape: [3], data: new Uint8Array([1, 0, 1]) },
-    i: { shape: [1], data: new Int32Array([-7]) },
-  });
+  writeTensorFile(
+    path,
+    { hello: 'world' },
+    {
+      a: { shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) },
+      m: { shape: [3], data: new Uint8Array([1, 0, 1]) },
+      i: { shape: [1], data: new Int32Array([-7]) },
+    },
+  );
   return path;
 }
 
@@ -34,7 +38,10 @@ test('a truncated file is rejected with CheckpointError naming the file', () => 
   const path = sample(dir);
   const bytes = readFileSync(path);
   writeFileSync(path, bytes.subarray(0, bytes.length - 5));
-  assert.throws(() => readTensorFile(path), (e: unknown) => e instanceof CheckpointError && /truncated/.test(e.message) && e.message.includes(path));
+  assert.throws(
+    () => readTensorFile(path),
+    (e: unknown) => e instanceof CheckpointError && /truncated/.test(e.message) && e.message.includes(path),
+  );
 });
 
 test('a flipped payload byte is caught by the CRC', () => {
@@ -63,10 +70,16 @@ test('readTensorFileMeta returns the metadata alone; a foreign or cut header is 
   const bytes = readFileSync(path);
   const cut = join(dir, 'cut.mast');
   writeFileSync(cut, bytes.subarray(0, 20));
-  assert.throws(() => readTensorFileMeta(cut), (e: unknown) => e instanceof CheckpointError && /header cut short/.test(e.message));
+  assert.throws(
+    () => readTensorFileMeta(cut),
+    (e: unknown) => e instanceof CheckpointError && /header cut short/.test(e.message),
+  );
   const foreign = join(dir, 'foreign.mast');
   writeFileSync(foreign, 'not a tensor file at all');
-  assert.throws(() => readTensorFileMeta(foreign), (e: unknown) => e instanceof CheckpointError && /bad magic/.test(e.message));
+  assert.throws(
+    () => readTensorFileMeta(foreign),
+    (e: unknown) => e instanceof CheckpointError && /bad magic/.test(e.message),
+  );
   assert.throws(() => readTensorFileMeta(join(dir, 'missing.mast')), CheckpointError);
 });
 
@@ -88,11 +101,18 @@ test('an edited header (metadata or array map) is caught by the header CRC, by b
   const path = join(dir, 'x.bin');
   writeTensorFile(path, { counters: { tEnv: 1000 } }, { m: { shape: [4], data: new Uint8Array([1, 0, 1, 1]) } });
   const bytes = readFileSync(path);
-  for (const [from, to] of [['"tEnv":1000', '"tEnv":9000'], ['"shape":[4]', '"shape":[2]']] as const) {
+  for (const [from, to] of [
+    ['"tEnv":1000', '"tEnv":9000'],
+    ['"shape":[4]', '"shape":[2]'],
+  ] as const) {
     const text = bytes.toString('latin1');
     assert.ok(text.includes(from));
     writeFileSync(path, Buffer.from(text.replace(from, to), 'latin1'));
-    assert.throws(() => readTensorFile(path), (e: unknown) => e instanceof CheckpointError && /header CRC-32 mismatch/.test(e.message), from);
+    assert.throws(
+      () => readTensorFile(path),
+      (e: unknown) => e instanceof CheckpointError && /header CRC-32 mismatch/.test(e.message),
+      from,
+    );
     assert.throws(() => readTensorFileMeta(path), /header CRC-32 mismatch/, from);
   }
 });
@@ -101,7 +121,12 @@ test('version 1 files (no header CRC) are still read; array entries outside the 
   const dir = mkdtempSync(join(tmpdir(), 'mast-tf-v1-'));
   const path = join(dir, 'v1.bin');
   const payload = new Uint8Array(new Float32Array([1.5, -2]).buffer);
-  const header = (entry: object) => ({ meta: { v: 1 }, arrays: { a: { dtype: 'float32', shape: [2], offset: 0, length: 2, ...entry } }, payloadBytes: 8, payloadCrc32: crc32(payload) });
+  const header = (entry: object) => ({
+    meta: { v: 1 },
+    arrays: { a: { dtype: 'float32', shape: [2], offset: 0, length: 2, ...entry } },
+    payloadBytes: 8,
+    payloadCrc32: crc32(payload),
+  });
   writeFileSync(path, craft(1, header({}), payload));
   assert.deepEqual(Array.from(readTensorFile(path).arrays.a!.data), [1.5, -2]);
   assert.deepEqual(readTensorFileMeta(path), { v: 1 });
@@ -115,7 +140,11 @@ test('version 1 files (no header CRC) are still read; array entries outside the 
   for (const version of [1, 2] as const) {
     for (const [entry, pattern] of bad) {
       writeFileSync(path, craft(version, header(entry), payload));
-      assert.throws(() => readTensorFile(path), (e: unknown) => e instanceof CheckpointError && pattern.test(e.message), `v${version} ${JSON.stringify(entry)}`);
+      assert.throws(
+        () => readTensorFile(path),
+        (e: unknown) => e instanceof CheckpointError && pattern.test(e.message),
+        `v${version} ${JSON.stringify(entry)}`,
+      );
     }
   }
 });
@@ -128,6 +157,9 @@ test('a header length beyond the file, and a path that is not a regular file, ar
   writeFileSync(path, bytes);
   assert.throws(() => readTensorFileMeta(path), /truncated \(header cut short/);
   assert.throws(() => readTensorFile(path), /truncated/);
-  assert.throws(() => readTensorFile(dir), (e: unknown) => e instanceof CheckpointError && /not a regular file/.test(e.message));
+  assert.throws(
+    () => readTensorFile(dir),
+    (e: unknown) => e instanceof CheckpointError && /not a regular file/.test(e.message),
+  );
   assert.throws(() => readTensorFile('/dev/zero'), /not a regular file/);
 });

@@ -9,7 +9,9 @@ import { inflateSync } from 'node:zlib';
 /** Why rendering tests cannot run here, or null when `rsvg-convert` is available. */
 export function renderSkipReason(): string | null {
   const probe = spawnSync('rsvg-convert', ['--version'], { encoding: 'utf8' });
-  return probe.error || probe.status !== 0 ? 'rsvg-convert is not installed (Debian package librsvg2-bin): picture rendering checks skipped' : null;
+  return probe.error || probe.status !== 0
+    ? 'rsvg-convert is not installed (Debian package librsvg2-bin): picture rendering checks skipped'
+    : null;
 }
 
 /** An RGBA image. */
@@ -58,7 +60,9 @@ export function decodePng(png: Buffer): Image {
       const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter] as number;
       line[i] = ((line[i] as number) + predictor) & 255;
     }
-    for (let x = 0; x < width; x++) for (let k = 0; k < 4; k++) out[(y * width + x) * 4 + k] = k < channels ? (line[x * channels + k] as number) : 255;
+    for (let x = 0; x < width; x++)
+      for (let k = 0; k < 4; k++)
+        out[(y * width + x) * 4 + k] = k < channels ? (line[x * channels + k] as number) : 255;
     prev = line;
   }
   return { width, height, data: out };

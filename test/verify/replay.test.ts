@@ -12,7 +12,13 @@ import { snapshot } from '../onnx/fixtures.js';
 /** A random agent sized for `envId` (obs ⊕ last action ⊕ agent id), as an ONNX policy. */
 async function randomPolicy(envId: string): Promise<OnnxPolicy> {
   const info = makeEnv(envId).getEnvInfo();
-  const arch: RnnAgentArchitecture = { kind: 'rnn-agent', inputLayout: { obs: info.obsShape, lastAction: info.nActions, agentId: info.nAgents }, hidden: 8, nActions: info.nActions, nAgents: info.nAgents };
+  const arch: RnnAgentArchitecture = {
+    kind: 'rnn-agent',
+    inputLayout: { obs: info.obsShape, lastAction: info.nActions, agentId: info.nAgents },
+    hidden: 8,
+    nActions: info.nActions,
+    nAgents: info.nAgents,
+  };
   const snap = snapshot(0.5, 3, arch);
   return OnnxPolicy.create(exportAgentBytes({ ...snap, metadata: { ...snap.metadata, env: envId } }));
 }
@@ -54,6 +60,9 @@ test('the same seed replays the same episode; environments without pictures say 
   const a = await recordReplay(makeEnv('mpe/spread-3'), policy, 9);
   const b = await recordReplay(makeEnv('mpe/spread-3'), policy, 9);
   assert.deepEqual(b, a);
-  await assert.rejects(recordReplay(makeEnv('recall'), policy, 0), (e: unknown) => e instanceof ToolkitError && /recall has no pictures/.test(e.message));
+  await assert.rejects(
+    recordReplay(makeEnv('recall'), policy, 0),
+    (e: unknown) => e instanceof ToolkitError && /recall has no pictures/.test(e.message),
+  );
   await policy.close();
 });

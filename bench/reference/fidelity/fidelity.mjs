@@ -22,12 +22,34 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 const SUITES = {
   lbf: {
-    tasks: ['lbf/8x8-2p-2f', 'lbf/8x8-2p-2f-coop', 'lbf/2s-8x8-2p-2f-coop', 'lbf/10x10-3p-3f', 'lbf/2s-10x10-3p-3f', 'lbf/15x15-3p-5f', 'lbf/15x15-4p-3f', 'lbf/15x15-4p-5f'],
+    tasks: [
+      'lbf/8x8-2p-2f',
+      'lbf/8x8-2p-2f-coop',
+      'lbf/2s-8x8-2p-2f-coop',
+      'lbf/10x10-3p-3f',
+      'lbf/2s-10x10-3p-3f',
+      'lbf/15x15-3p-5f',
+      'lbf/15x15-4p-3f',
+      'lbf/15x15-4p-5f',
+    ],
     policies: ['random', 'random-valid', 'forager'],
   },
   // the port's maps that SMAClite ships (it has no 3m or 8m)
   smaclite: {
-    tasks: ['smaclite/3s5z', 'smaclite/2s3z', 'smaclite/MMM', 'smaclite/10m_vs_11m', 'smaclite/3s_vs_5z', 'smaclite/2s_vs_1sc', 'smaclite/2c_vs_64zg', 'smaclite/MMM2', 'smaclite/27m_vs_30m', 'smaclite/3s5z_vs_3s6z', 'smaclite/bane_vs_bane', 'smaclite/corridor'],
+    tasks: [
+      'smaclite/3s5z',
+      'smaclite/2s3z',
+      'smaclite/MMM',
+      'smaclite/10m_vs_11m',
+      'smaclite/3s_vs_5z',
+      'smaclite/2s_vs_1sc',
+      'smaclite/2c_vs_64zg',
+      'smaclite/MMM2',
+      'smaclite/27m_vs_30m',
+      'smaclite/3s5z_vs_3s6z',
+      'smaclite/bane_vs_bane',
+      'smaclite/corridor',
+    ],
     policies: ['random', 'focus-fire', 'random-attack'],
   },
 };
@@ -54,12 +76,18 @@ const { values: opt } = parseArgs({
 function runOriginal(args, env = {}) {
   const path = [join(here, 'stubs'), join(opt.originals, 'lbf'), join(opt.originals, 'smaclite')].join(':');
   return new Promise((resolve, reject) => {
-    const child = spawn('nice', ['-n', '10', opt.python, join(here, 'run_original.py'), ...args], { env: { ...process.env, PYTHONPATH: path, ...env } });
+    const child = spawn('nice', ['-n', '10', opt.python, join(here, 'run_original.py'), ...args], {
+      env: { ...process.env, PYTHONPATH: path, ...env },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop())) : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()))
+        : reject(new Error(`run_original.py ${args.join(' ')}: exit ${code}\n${err}`)),
+    );
   });
 }
 
@@ -99,10 +127,23 @@ async function runSuite() {
       const started = Date.now();
       const limit = episodeLimit(task);
       const seed0 = Number(opt.seed0);
-      const original = originalEpisodes(['--task', task, '--policy', policy, '--episodes', String(n), '--limit', String(limit), '--seed0', String(seed0)]);
+      const original = originalEpisodes([
+        '--task',
+        task,
+        '--policy',
+        policy,
+        '--episodes',
+        String(n),
+        '--limit',
+        String(limit),
+        '--seed0',
+        String(seed0),
+      ]);
       if (opt['original-only']) {
         await original;
-        console.error(`${task} ${policy}: original stored in ${opt.cache} [${Math.round((Date.now() - started) / 1000)} s]`);
+        console.error(
+          `${task} ${policy}: original stored in ${opt.cache} [${Math.round((Date.now() - started) / 1000)} s]`,
+        );
         continue;
       }
       const port = runPort(task, policy, n, { seed0 });
@@ -115,9 +156,21 @@ async function runSuite() {
 function report(task, policy, port, all, seed0, limit, started) {
   const orig = all.filter((e) => !e.crashed);
   const crashed = all.filter((e) => e.crashed).map((e) => e.crashed);
-  const row = { task, policy, episodes: [port.length, orig.length], seed0, limit, ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}), ...compare(port, orig), date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000) };
+  const row = {
+    task,
+    policy,
+    episodes: [port.length, orig.length],
+    seed0,
+    limit,
+    ...(crashed.length ? { crashed: crashed.length, error: crashed[0] } : {}),
+    ...compare(port, orig),
+    date: new Date().toISOString().slice(0, 10),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
   if (opt.out) appendFileSync(opt.out, `${JSON.stringify(row)}\n`);
-  console.error(`${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`);
+  console.error(
+    `${task} ${policy}: return ${row.return.a.toFixed(3)} vs ${row.return.b.toFixed(3)} (p ${row.return.p.toFixed(3)}), length ${row.length.a.toFixed(1)} vs ${row.length.b.toFixed(1)}${row.winRate ? `, win ${(100 * row.winRate.a).toFixed(1)}% vs ${(100 * row.winRate.b).toFixed(1)}%` : ''} [${row.seconds} s]`,
+  );
 }
 
 /**
@@ -146,7 +199,8 @@ function runRecorded(dir) {
       episodes.push(...c.episodes);
     }
     const limit = episodeLimit(task);
-    if (chunks[0].limit !== limit) throw new Error(`${task}: recorded with limit ${chunks[0].limit}, the port's is ${limit}`);
+    if (chunks[0].limit !== limit)
+      throw new Error(`${task}: recorded with limit ${chunks[0].limit}, the port's is ${limit}`);
     const started = Date.now();
     report(task, policy, runPort(task, policy, episodes.length, { seed0 }), episodes, seed0, limit, started);
   }
@@ -154,25 +208,45 @@ function runRecorded(dir) {
 
 /** Markdown table of a results file; Holm's adjustment runs over every test in the file. */
 function table(file) {
-  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const tests = rows.flatMap((r) => ['winRate', 'return', 'length'].filter((k) => r[k]).map((k) => r[k]));
   const adjusted = holm(tests.map((t) => t.p));
   tests.forEach((t, i) => (t.holm = adjusted[i]));
-  const fmt = (t, digits, scale = 1) => `${(scale * t.a).toFixed(digits)} / ${(scale * t.b).toFixed(digits)} (${t.diff >= 0 ? '+' : '−'}${Math.abs(scale * t.diff).toFixed(digits)} ± ${(scale * t.half95).toFixed(digits)}; p ${t.p < 0.001 ? '<0.001' : t.p.toFixed(3)})`;
+  const fmt = (t, digits, scale = 1) =>
+    `${(scale * t.a).toFixed(digits)} / ${(scale * t.b).toFixed(digits)} (${t.diff >= 0 ? '+' : '−'}${Math.abs(scale * t.diff).toFixed(digits)} ± ${(scale * t.half95).toFixed(digits)}; p ${t.p < 0.001 ? '<0.001' : t.p.toFixed(3)})`;
   const verdict = (r) => {
     const ts = ['winRate', 'return', 'length'].filter((k) => r[k]).map((k) => [k, r[k]]);
     const off = ts.filter(([, t]) => t.holm < 0.05).map(([k]) => k);
     const close = ts.filter(([, t]) => t.p < 0.05 && t.holm >= 0.05).map(([k]) => k);
-    return off.length ? `**differs** (${off.join(', ')})` : close.length ? `within noise after Holm (raw p < 0.05: ${close.join(', ')})` : 'within noise';
+    return off.length
+      ? `**differs** (${off.join(', ')})`
+      : close.length
+        ? `within noise after Holm (raw p < 0.05: ${close.join(', ')})`
+        : 'within noise';
   };
-  console.log('| task | policy | episodes a side | win % ours / original (Δ ± 95% CI; p) | return ours / original (Δ ± 95% CI; p) | length ours / original (Δ ± 95% CI; p) | verdict |');
+  console.log(
+    '| task | policy | episodes a side | win % ours / original (Δ ± 95% CI; p) | return ours / original (Δ ± 95% CI; p) | length ours / original (Δ ± 95% CI; p) | verdict |',
+  );
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const digits = r.task.startsWith('lbf/') ? 3 : 2;
-    const n = r.episodes[0] === r.episodes[1] ? `${r.episodes[0]}` : `${r.episodes[0]} / ${r.episodes[1]}${r.crashed ? ` (${r.crashed} crashed)` : ''}`;
-    console.log(`| \`${r.task}\` | ${r.policy} | ${n}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`);
+    const n =
+      r.episodes[0] === r.episodes[1]
+        ? `${r.episodes[0]}`
+        : `${r.episodes[0]} / ${r.episodes[1]}${r.crashed ? ` (${r.crashed} crashed)` : ''}`;
+    console.log(
+      `| \`${r.task}\` | ${r.policy} | ${n}${r.seed0 ? ` (seeds from ${r.seed0})` : ''} | ${r.winRate ? fmt(r.winRate, 1, 100) : '–'} | ${fmt(r.return, digits)} | ${fmt(r.length, 1)} | ${verdict(r)} |`,
+    );
   }
-  console.log(`\nMeasured ${rows.map((r) => r.date).filter((d, i, a) => a.indexOf(d) === i).join(', ')}; verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`);
+  console.log(
+    `\nMeasured ${rows
+      .map((r) => r.date)
+      .filter((d, i, a) => a.indexOf(d) === i)
+      .join(', ')}; verdicts at family-wise α = 0.05 (Holm) over the ${tests.length} tests above.`,
+  );
 }
 
 /** Are SMAClite's resets deterministic for a seed? Digests of focus-fire episodes across processes and histories. */
@@ -183,19 +257,25 @@ async function determinism() {
     const base = ['--task', task, '--policy', 'focus-fire', '--limit', limit, '--digest'];
     const a = (await runOriginal([...base, '--episodes', '3'], { PYTHONHASHSEED: '1' })).episodes.map((e) => e.digest);
     const b = (await runOriginal([...base, '--episodes', '3'], { PYTHONHASHSEED: '2' })).episodes.map((e) => e.digest);
-    const c = (await runOriginal([...base, '--episodes', '1', '--seed0', '2'], { PYTHONHASHSEED: '3' })).episodes.map((e) => e.digest);
-    const d = (await runOriginal([...base, '--episodes', '1', '--seed0', '1'], { PYTHONHASHSEED: '1' })).episodes.map((e) => e.digest);
+    const c = (await runOriginal([...base, '--episodes', '1', '--seed0', '2'], { PYTHONHASHSEED: '3' })).episodes.map(
+      (e) => e.digest,
+    );
+    const d = (await runOriginal([...base, '--episodes', '1', '--seed0', '1'], { PYTHONHASHSEED: '1' })).episodes.map(
+      (e) => e.digest,
+    );
     const seedsDiffer = new Set(a).size;
     const p = runPort(task, 'focus-fire', 3, { digest: true }).map((e) => e.digest);
     const q = runPort(task, 'focus-fire', 3, { digest: true }).map((e) => e.digest);
-    console.log(JSON.stringify({
-      task,
-      originalSameAcrossProcesses: a.every((x, i) => x === b[i]),
-      originalResetIndependentOfHistory: c[0] === a[2] && d[0] === a[1],
-      originalDistinctEpisodesOf3Seeds: seedsDiffer,
-      portSameAcrossRuns: p.every((x, i) => x === q[i]),
-      portDistinctEpisodesOf3Seeds: new Set(p).size,
-    }));
+    console.log(
+      JSON.stringify({
+        task,
+        originalSameAcrossProcesses: a.every((x, i) => x === b[i]),
+        originalResetIndependentOfHistory: c[0] === a[2] && d[0] === a[1],
+        originalDistinctEpisodesOf3Seeds: seedsDiffer,
+        portSameAcrossRuns: p.every((x, i) => x === q[i]),
+        portDistinctEpisodesOf3Seeds: new Set(p).size,
+      }),
+    );
   }
 }
 

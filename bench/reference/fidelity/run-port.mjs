@@ -22,7 +22,9 @@ function forage(p, food, valid) {
   if (food.length === 0) return NONE;
   // snapshot().food is in row-major order, as numpy's nonzero
   let best = food[0];
-  for (const f of food) if (Math.abs(f.row - p.row) + Math.abs(f.col - p.col) < Math.abs(best.row - p.row) + Math.abs(best.col - p.col)) best = f;
+  for (const f of food)
+    if (Math.abs(f.row - p.row) + Math.abs(f.col - p.col) < Math.abs(best.row - p.row) + Math.abs(best.col - p.col))
+      best = f;
   const wanted = [];
   if (best.row < p.row) wanted.push(NORTH);
   if (best.row > p.row) wanted.push(SOUTH);
@@ -92,7 +94,18 @@ export function runPort(task, policy, episodes, { seed0 = 0, policySeed = 12345,
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { task: { type: 'string' }, policy: { type: 'string' }, episodes: { type: 'string', default: '250' }, seed0: { type: 'string', default: '0' }, digest: { type: 'boolean', default: false } } });
-  const episodes = runPort(values.task, values.policy, Number(values.episodes), { seed0: Number(values.seed0), digest: values.digest });
+  const { values } = parseArgs({
+    options: {
+      task: { type: 'string' },
+      policy: { type: 'string' },
+      episodes: { type: 'string', default: '250' },
+      seed0: { type: 'string', default: '0' },
+      digest: { type: 'boolean', default: false },
+    },
+  });
+  const episodes = runPort(values.task, values.policy, Number(values.episodes), {
+    seed0: Number(values.seed0),
+    digest: values.digest,
+  });
   console.log(JSON.stringify({ side: 'port', task: values.task, policy: values.policy, episodes }));
 }

@@ -36,8 +36,25 @@ const { values: opt } = parseArgs({
 /** Record one episode of the original. */
 export function originalTrace(task, policy, seed, originals = opt.originals, policySeed = opt['policy-seed']) {
   const path = [join(here, 'stubs'), join(originals, 'smaclite')].join(':');
-  const args = [join(here, 'run_original.py'), '--task', task, '--policy', policy, '--trace', '--seed0', String(seed), '--policy-seed', String(policySeed), '--limit', String(episodeLimit(task))];
-  const r = spawnSync(opt.python, args, { env: { ...process.env, PYTHONPATH: path }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const args = [
+    join(here, 'run_original.py'),
+    '--task',
+    task,
+    '--policy',
+    policy,
+    '--trace',
+    '--seed0',
+    String(seed),
+    '--policy-seed',
+    String(policySeed),
+    '--limit',
+    String(episodeLimit(task)),
+  ];
+  const r = spawnSync(opt.python, args, {
+    env: { ...process.env, PYTHONPATH: path },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`run_original.py --trace: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()).trace;
 }
@@ -75,7 +92,12 @@ export function compareTrace(task, trace, tol) {
         if (!u) return;
         const d = Math.abs(get(u) - rec[f][i]);
         if (d > maxDiff[f]) maxDiff[f] = d;
-        if (d > tol && !firstBad) firstBad = { tick: k, step: Math.floor(k / 8), what: `${f} of unit ${id}: port ${get(u)} original ${rec[f][i]}` };
+        if (d > tol && !firstBad)
+          firstBad = {
+            tick: k,
+            step: Math.floor(k / 8),
+            what: `${f} of unit ${id}: port ${get(u)} original ${rec[f][i]}`,
+          };
       });
     }
     k++;
@@ -87,7 +109,9 @@ export function compareTrace(task, trace, tol) {
   for (const [t, step] of trace.steps.entries()) {
     const avail = env.getAvailActions();
     if (step.avail && step.avail.some((row, i) => row.some((v, a) => v !== avail[i][a]))) {
-      notes.push(`step ${t}: available actions differ: port ${JSON.stringify(avail.map((r) => [...r]))} original ${JSON.stringify(step.avail)}`);
+      notes.push(
+        `step ${t}: available actions differ: port ${JSON.stringify(avail.map((r) => [...r]))} original ${JSON.stringify(step.avail)}`,
+      );
       firstBad ??= { tick: k, step: t, what: 'available actions' };
     }
     const bad = step.actions.findIndex((a, i) => !avail[i][a]);
@@ -96,15 +120,27 @@ export function compareTrace(task, trace, tol) {
       break;
     }
     const r = env.step(step.actions);
-    const ok = Math.abs(r.reward - step.reward) <= 1e-5 && r.terminated === step.done && Boolean(r.info.won) === step.won;
+    const ok =
+      Math.abs(r.reward - step.reward) <= 1e-5 && r.terminated === step.done && Boolean(r.info.won) === step.won;
     if (!ok) {
-      notes.push(`step ${t}: reward/end port ${r.reward.toFixed(6)} ${r.terminated} original ${step.reward.toFixed(6)} ${step.done}`);
+      notes.push(
+        `step ${t}: reward/end port ${r.reward.toFixed(6)} ${r.terminated} original ${step.reward.toFixed(6)} ${step.done}`,
+      );
       break;
     }
     stepsAgree++;
     if (r.terminated || r.truncated) break;
   }
-  return { task, steps: trace.steps.length, stepsAgree, ticks: trace.ticks.length, ticksRun: k, firstBad, maxDiff, notes };
+  return {
+    task,
+    steps: trace.steps.length,
+    stepsAgree,
+    ticks: trace.ticks.length,
+    ticksRun: k,
+    firstBad,
+    maxDiff,
+    notes,
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

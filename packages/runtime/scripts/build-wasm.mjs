@@ -84,5 +84,6 @@ for (const wat of sources) {
   const text = readFileSync(wat, 'utf8');
   const out = join(pkg, 'dist', relative(src, wat)).replace(/\.wat$/, '.wasm');
   compile(wat, withoutRelaxedMadd(text), out, { simd: true });
-  if (text.includes(MADD)) compile(wat, text, out.replace(/\.wasm$/, '.relaxed.wasm'), { simd: true, relaxed_simd: true });
+  if (text.includes(MADD))
+    compile(wat, text, out.replace(/\.wasm$/, '.relaxed.wasm'), { simd: true, relaxed_simd: true });
 }

@@ -8,15 +8,48 @@
  */
 export * from './util/errors.js';
 export { OnnxPolicy, type PolicyStep, type PolicyOptions } from './runtime/policy.js';
-export { StatelessPolicy, type PolicyState, type StatelessStep, type StatelessDecision } from './runtime/stateless-policy.js';
-export { StepBatcher, type StepBatcherOptions, type StepBatcherStats, type SessionStepper } from './runtime/step-batcher.js';
+export {
+  StatelessPolicy,
+  type PolicyState,
+  type StatelessStep,
+  type StatelessDecision,
+} from './runtime/stateless-policy.js';
+export {
+  StepBatcher,
+  type StepBatcherOptions,
+  type StepBatcherStats,
+  type SessionStepper,
+} from './runtime/step-batcher.js';
 export { SparseAgentEngine, SPARSE_ENGINE_OPS } from './runtime/sparse-engine.js';
-export { ENGINES, ORT_OPTIMIZATION_LEVELS, type EngineName, type AgentEngine, type AgentDims, type OrtSessionOptions } from './runtime/engine-types.js';
+export {
+  ENGINES,
+  ORT_OPTIMIZATION_LEVELS,
+  type EngineName,
+  type AgentEngine,
+  type AgentDims,
+  type OrtSessionOptions,
+} from './runtime/engine-types.js';
 export { readModelBytes, readOnnxFile } from './onnx/read.js';
 export { decodeModel } from './onnx/schema.js';
 export { validateModel, OnnxValidationError, type ValidationRule } from './onnx/validate.js';
 export { inspectModel, type ModelReport, type TensorReport } from './onnx/inspect.js';
-export { readAgentMetadata, checkAgentSignature, isBatchAgentsGraph, AGENT_IO, BATCH_IO, AGENT_METADATA_KEYS, type AgentModelMetadata } from './onnx/agent-contract.js';
-export { MAX_MODEL_BYTES, MAX_TENSOR_ELEMENTS, MAX_MODEL_ELEMENTS, MAX_TENSOR_RANK, MAX_GRAPH_NODES, MAX_AGENT_WIDTH, MAX_AGENTS } from './onnx/limits.js';
+export {
+  readAgentMetadata,
+  checkAgentSignature,
+  isBatchAgentsGraph,
+  AGENT_IO,
+  BATCH_IO,
+  AGENT_METADATA_KEYS,
+  type AgentModelMetadata,
+} from './onnx/agent-contract.js';
+export {
+  MAX_MODEL_BYTES,
+  MAX_TENSOR_ELEMENTS,
+  MAX_MODEL_ELEMENTS,
+  MAX_TENSOR_RANK,
+  MAX_GRAPH_NODES,
+  MAX_AGENT_WIDTH,
+  MAX_AGENTS,
+} from './onnx/limits.js';
 export type { ModelProto } from './onnx/types.js';
 export type { InputLayout } from './snapshot/types.js';

@@ -20,7 +20,11 @@ function send(event: WorkerEvent, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(signal, 0);
 }
 
-const child = spawn(init.python, ['-u', init.script], { cwd: init.cwd, stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+const child = spawn(init.python, ['-u', init.script], {
+  cwd: init.cwd,
+  stdio: ['pipe', 'pipe', 'pipe'],
+  env: process.env,
+});
 let stderrTail = '';
 let pending: Buffer = Buffer.alloc(0);
 let ended = false;
@@ -59,7 +63,9 @@ parentPort?.on('message', (req: WorkerRequest) => {
   if (req.kind === 'frame') {
     const head = Buffer.alloc(4);
     head.writeUInt32LE(req.payload.length, 0);
-    child.stdin.write(Buffer.concat([head, Buffer.from(req.payload.buffer, req.payload.byteOffset, req.payload.length)]));
+    child.stdin.write(
+      Buffer.concat([head, Buffer.from(req.payload.buffer, req.payload.byteOffset, req.payload.length)]),
+    );
   } else if (req.kind === 'end') {
     child.stdin.end();
   }

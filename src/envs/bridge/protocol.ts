@@ -90,12 +90,18 @@ export function decodeHeader(payload: Uint8Array): { header: unknown; tailOffset
 }
 
 /** The observations, state and masks in the tail of a step answer, sized by its header. */
-export function decodeArrays(payload: Uint8Array, tailOffset: number, h: StepHeader): { obs: Float32Array[]; state: Float32Array; avail: Uint8Array[] } {
+export function decodeArrays(
+  payload: Uint8Array,
+  tailOffset: number,
+  h: StepHeader,
+): { obs: Float32Array[]; state: Float32Array; avail: Uint8Array[] } {
   const nObs = h.obs.reduce((a, b) => a + b, 0);
   const nAvail = h.avail.reduce((a, b) => a + b, 0);
   const floatBytes = 4 * (nObs + h.state);
   if (payload.byteLength - tailOffset !== floatBytes + nAvail) {
-    throw new RangeError(`bridge answer tail holds ${payload.byteLength - tailOffset} bytes; its header sizes ${floatBytes + nAvail}`);
+    throw new RangeError(
+      `bridge answer tail holds ${payload.byteLength - tailOffset} bytes; its header sizes ${floatBytes + nAvail}`,
+    );
   }
   const start = payload.byteOffset + tailOffset;
   const floats = new Float32Array(payload.buffer.slice(start, start + floatBytes)); // a copy, 4-byte aligned

@@ -24,7 +24,17 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { EnvInfo, MultiAgentEnv, StepResult } from '../types.js';
-import { decodeArrays, decodeHeader, encodePayload, type BridgeFailure, type BridgeRequest, type HelloHeader, type StepHeader, type WorkerEvent, type WorkerInit } from './protocol.js';
+import {
+  decodeArrays,
+  decodeHeader,
+  encodePayload,
+  type BridgeFailure,
+  type BridgeRequest,
+  type HelloHeader,
+  type StepHeader,
+  type WorkerEvent,
+  type WorkerInit,
+} from './protocol.js';
 
 /** The prefix of Python environment ids. */
 export const PYTHON_PREFIX = 'python:';
@@ -66,12 +76,19 @@ export function bridgeScriptPath(): string {
     if (existsSync(beside)) return beside;
     dir = dirname(dir);
   }
-  throw new ToolkitError('E_ENV_BRIDGE', 'mast_env_bridge.py is missing from the toolkit', { hint: 'reinstall the toolkit; the bridge script ships in src/envs/bridge/' });
+  throw new ToolkitError('E_ENV_BRIDGE', 'mast_env_bridge.py is missing from the toolkit', {
+    hint: 'reinstall the toolkit; the bridge script ships in src/envs/bridge/',
+  });
 }
 
 /** The last `n` non-empty lines of a text. */
 function lastLines(text: string, n: number): string {
-  return text.trimEnd().split('\n').filter((l) => l.trim().length > 0).slice(-n).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .slice(-n)
+    .join('\n');
 }
 
 /**
@@ -104,7 +121,9 @@ export class PythonEnv implements MultiAgentEnv {
     this.id = id;
     const target = id.slice(PYTHON_PREFIX.length);
     if (!/.+:[A-Za-z_][\w.]*$/.test(target)) {
-      throw new ToolkitError('E_CONFIG', `environment id '${id}' is not python:MODULE:Class or python:FILE.py:Class`, { hint: 'e.g. python:smaclite_wrapper:SmacliteEnv or python:./my_env.py:MyEnv' });
+      throw new ToolkitError('E_CONFIG', `environment id '${id}' is not python:MODULE:Class or python:FILE.py:Class`, {
+        hint: 'e.g. python:smaclite_wrapper:SmacliteEnv or python:./my_env.py:MyEnv',
+      });
     }
     this.python = options.python ?? process.env.MAST_PYTHON ?? 'python3';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_BRIDGE_TIMEOUT_MS;
@@ -112,15 +131,26 @@ export class PythonEnv implements MultiAgentEnv {
     this.port = port1;
     const shared = new SharedArrayBuffer(4);
     this.signal = new Int32Array(shared);
-    const init: WorkerInit = { python: this.python, script: bridgeScriptPath(), cwd: process.cwd(), signal: shared, port: port2, echoStderr: options.echoStderr === true };
-    this.worker = new Worker(new URL('./bridge-worker.js', import.meta.url), { workerData: init, transferList: [port2] });
+    const init: WorkerInit = {
+      python: this.python,
+      script: bridgeScriptPath(),
+      cwd: process.cwd(),
+      signal: shared,
+      port: port2,
+      echoStderr: options.echoStderr === true,
+    };
+    this.worker = new Worker(new URL('./bridge-worker.js', import.meta.url), {
+      workerData: init,
+      transferList: [port2],
+    });
     this.worker.unref();
     if (!exitHookInstalled) {
       process.once('exit', killLive);
       exitHookInstalled = true;
     }
     try {
-      const hello = this.call({ op: 'init', target, kwargs }, 'import and construction').header as unknown as HelloHeader;
+      const hello = this.call({ op: 'init', target, kwargs }, 'import and construction')
+        .header as unknown as HelloHeader;
       this.info = hello.info;
       this.seeding = hello.seeding;
     } catch (err) {
@@ -155,7 +185,10 @@ export class PythonEnv implements MultiAgentEnv {
 
   /** Send `step(actions)` without waiting; {@link finish} waits for its result. */
   startStep(actions: readonly number[]): void {
-    if (!this.last) throw new ToolkitError('E_ENV', `${this.id}: step() called with no running episode`, { hint: 'call reset(seed) to start an episode' });
+    if (!this.last)
+      throw new ToolkitError('E_ENV', `${this.id}: step() called with no running episode`, {
+        hint: 'call reset(seed) to start an episode',
+      });
     this.send({ op: 'step', actions: Array.from(actions) }, 'step');
   }
 
@@ -163,7 +196,12 @@ export class PythonEnv implements MultiAgentEnv {
   finish(): StepResult {
     const h = this.receive();
     this.observe(h);
-    return { reward: h.header.reward, terminated: h.header.terminated, truncated: h.header.truncated, info: h.header.info };
+    return {
+      reward: h.header.reward,
+      terminated: h.header.terminated,
+      truncated: h.header.truncated,
+      info: h.header.info,
+    };
   }
 
   getObs(): Float32Array[] {
@@ -199,7 +237,8 @@ export class PythonEnv implements MultiAgentEnv {
   }
 
   private current(): { obs: Float32Array[]; state: Float32Array; avail: Uint8Array[] } {
-    if (!this.last) throw new ToolkitError('E_ENV', `${this.id}: no episode has been started`, { hint: 'call reset(seed) first' });
+    if (!this.last)
+      throw new ToolkitError('E_ENV', `${this.id}: no episode has been started`, { hint: 'call reset(seed) first' });
     return this.last;
   }
 
@@ -249,44 +288,70 @@ export class PythonEnv implements MultiAgentEnv {
   }
 
   private send(request: BridgeRequest, what: string): void {
-    if (this.closed) throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the Python process is closed`, { hint: 'make a new environment' });
-    if (this.pending) throw new ToolkitError('E_ENV', `${this.id}: ${what} sent while ${this.pending.what} still awaits its answer`, { hint: 'call finish() first' });
+    if (this.closed)
+      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the Python process is closed`, {
+        hint: 'make a new environment',
+      });
+    if (this.pending)
+      throw new ToolkitError('E_ENV', `${this.id}: ${what} sent while ${this.pending.what} still awaits its answer`, {
+        hint: 'call finish() first',
+      });
     this.worker.postMessage({ kind: 'frame', payload: encodePayload(request) });
     this.pending = { request, what };
   }
 
   private receive(): { header: StepHeader; payload: Uint8Array; tailOffset: number } {
-    if (!this.pending) throw new ToolkitError('E_ENV', `${this.id}: finish() called with no call under way`, { hint: 'call startReset or startStep first' });
+    if (!this.pending)
+      throw new ToolkitError('E_ENV', `${this.id}: finish() called with no call under way`, {
+        hint: 'call startReset or startStep first',
+      });
     const { request, what } = this.pending;
     this.pending = null;
     const event = this.next(performance.now() + this.timeoutMs);
     if (event === null) {
       this.kill();
-      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the Python process did not answer ${what} within ${(this.timeoutMs / 1000).toFixed(1)} s and was killed`, {
-        hint: 'if the environment is only slow (StarCraft II starting), raise --env-timeout; otherwise find where it hangs',
-      });
+      throw new ToolkitError(
+        'E_ENV_BRIDGE',
+        `${this.id}: the Python process did not answer ${what} within ${(this.timeoutMs / 1000).toFixed(1)} s and was killed`,
+        {
+          hint: 'if the environment is only slow (StarCraft II starting), raise --env-timeout; otherwise find where it hangs',
+        },
+      );
     }
     if (event.kind === 'spawn-error') {
       this.kill();
-      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: cannot start the Python interpreter '${this.python}': ${event.message}`, {
-        hint: 'install Python 3, or name an interpreter with --python PATH or the MAST_PYTHON environment variable',
-      });
+      throw new ToolkitError(
+        'E_ENV_BRIDGE',
+        `${this.id}: cannot start the Python interpreter '${this.python}': ${event.message}`,
+        {
+          hint: 'install Python 3, or name an interpreter with --python PATH or the MAST_PYTHON environment variable',
+        },
+      );
     }
     if (event.kind === 'exit') {
       this.kill();
       const how = event.signal ? `was killed by ${event.signal}` : `exited with code ${event.code}`;
       const tail = lastLines(event.stderr, 8);
-      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the Python process ${how} during ${what}${tail ? `; its stderr ended with:\n${tail}` : ''}`, {
-        hint: 'the environment crashed; fix it, then a run continues from its last checkpoint with `mast train --out DIR --resume` (a fresh process)',
-      });
+      throw new ToolkitError(
+        'E_ENV_BRIDGE',
+        `${this.id}: the Python process ${how} during ${what}${tail ? `; its stderr ended with:\n${tail}` : ''}`,
+        {
+          hint: 'the environment crashed; fix it, then a run continues from its last checkpoint with `mast train --out DIR --resume` (a fresh process)',
+        },
+      );
     }
-    if (event.kind !== 'answer') throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: unexpected event ${event.kind} from the bridge worker`);
+    if (event.kind !== 'answer')
+      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: unexpected event ${event.kind} from the bridge worker`);
     let decoded: ReturnType<typeof decodeHeader>;
     try {
       decoded = decodeHeader(event.payload);
     } catch (err) {
       this.kill();
-      throw new ToolkitError('E_ENV_BRIDGE', `${this.id}: the answer to ${what} is not valid JSON: ${(err as Error).message}`, { hint: 'the bridge script and the toolkit may be from different versions; reinstall the toolkit', cause: err });
+      throw new ToolkitError(
+        'E_ENV_BRIDGE',
+        `${this.id}: the answer to ${what} is not valid JSON: ${(err as Error).message}`,
+        { hint: 'the bridge script and the toolkit may be from different versions; reinstall the toolkit', cause: err },
+      );
     }
     const { header, tailOffset } = decoded;
     const failure = (header as { error?: BridgeFailure }).error;
@@ -307,9 +372,13 @@ export class PythonEnv implements MultiAgentEnv {
     if (f.kind === 'construct') {
       this.kill();
       const kwargs = request.op === 'init' ? JSON.stringify(request.kwargs) : '{}';
-      return new ToolkitError('E_ENV_BRIDGE', `${this.id}: the constructor raised (keyword arguments ${kwargs}): ${detail}`, {
-        hint: 'fix the constructor or its keyword arguments (--env-arg key=value, or the config key envArgs)',
-      });
+      return new ToolkitError(
+        'E_ENV_BRIDGE',
+        `${this.id}: the constructor raised (keyword arguments ${kwargs}): ${detail}`,
+        {
+          hint: 'fix the constructor or its keyword arguments (--env-arg key=value, or the config key envArgs)',
+        },
+      );
     }
     return new ToolkitError('E_ENV_BRIDGE', `${this.id}: ${f.method}() raised ${detail}`, {
       hint: `fix the environment's ${f.method}(); a run continues from its last checkpoint with \`mast train --out DIR --resume\``,

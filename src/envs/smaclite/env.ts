@@ -70,7 +70,11 @@ export class SmacliteEnv implements MultiAgentEnv {
   private readonly velocity: VelocityUpdater;
   private readonly order: ((units: readonly Unit[]) => Unit[]) | null;
 
-  constructor(readonly id: string, readonly map: CombatMap, options: SmacliteOptions = {}) {
+  constructor(
+    readonly id: string,
+    readonly map: CombatMap,
+    options: SmacliteOptions = {},
+  ) {
     this.navigator = options.pathfinding ? new Navigator(map.terrain) : null;
     this.velocity = new VelocityUpdater(map.terrain);
     this.order = options.order ?? null;
@@ -97,23 +101,44 @@ export class SmacliteEnv implements MultiAgentEnv {
   }
 
   getEnvInfo(): EnvInfo {
-    const obs = 4 + this.nEnemies * this.enemyFeatures() + (this.nAgents - 1) * this.allyFeatures() + 1 + Number(this.allyShields) + this.types;
+    const obs =
+      4 +
+      this.nEnemies * this.enemyFeatures() +
+      (this.nAgents - 1) * this.allyFeatures() +
+      1 +
+      Number(this.allyShields) +
+      this.types;
     const allyState = 4 + Number(this.allyShields) + this.types;
     const enemyState = 3 + Number(this.enemyShields) + this.types;
     const state = this.nAgents * allyState + this.nEnemies * enemyState + this.nAgents * this.nActions;
-    return { nAgents: this.nAgents, nActions: this.nActions, obsShape: obs, stateShape: state, episodeLimit: this.map.episodeLimit, reportsWins: true };
+    return {
+      nAgents: this.nAgents,
+      nActions: this.nActions,
+      obsShape: obs,
+      stateShape: state,
+      episodeLimit: this.map.episodeLimit,
+      reportsWins: true,
+    };
   }
 
   reset(seed: number): void {
-    this.world = new World(this.map, new Rng(seed), { velocity: this.velocity, navigator: this.navigator, ...(this.order ? { order: this.order } : {}) });
-    this.maxReward = this.nEnemies * KILL_REWARD + WIN_REWARD + this.world.enemies.reduce((a, e) => a + e.stats.hp + e.stats.shield, 0);
+    this.world = new World(this.map, new Rng(seed), {
+      velocity: this.velocity,
+      navigator: this.navigator,
+      ...(this.order ? { order: this.order } : {}),
+    });
+    this.maxReward =
+      this.nEnemies * KILL_REWARD +
+      WIN_REWARD +
+      this.world.enemies.reduce((a, e) => a + e.stats.hp + e.stats.shield, 0);
     this.lastActions = new Array<number>(this.nAgents).fill(0);
     this.t = 0;
     this.running = true;
   }
 
   private get w(): World {
-    if (!this.world) throw new ToolkitError('E_ENV', `${this.id}: no episode has been started`, { hint: 'call reset(seed) first' });
+    if (!this.world)
+      throw new ToolkitError('E_ENV', `${this.id}: no episode has been started`, { hint: 'call reset(seed) first' });
     return this.world;
   }
 
@@ -194,7 +219,13 @@ export class SmacliteEnv implements MultiAgentEnv {
         const d = unit.distanceTo(enemy);
         if (enemy.alive && d < SIGHT_RANGE) {
           // SMAClite reads the flag at the enemy's slot of the action mask (a medivac's heal mask, quirk kept)
-          const row = [avail[i]![6 + enemy.index] as number, d / SIGHT_RANGE, (enemy.x - unit.x) / SIGHT_RANGE, (enemy.y - unit.y) / SIGHT_RANGE, enemy.hp / enemy.stats.hp];
+          const row = [
+            avail[i]![6 + enemy.index] as number,
+            d / SIGHT_RANGE,
+            (enemy.x - unit.x) / SIGHT_RANGE,
+            (enemy.y - unit.y) / SIGHT_RANGE,
+            enemy.hp / enemy.stats.hp,
+          ];
           if (this.enemyShields) row.push(enemy.stats.shield > 0 ? enemy.shield / enemy.stats.shield : 0);
           o.set([...row, ...this.typeOneHot(enemy)], base + enemy.index * this.enemyFeatures());
         }
@@ -205,7 +236,13 @@ export class SmacliteEnv implements MultiAgentEnv {
         const d = unit.distanceTo(ally);
         if (!ally.alive || d >= SIGHT_RANGE) continue;
         const slot = ally.index - Number(ally.index > unit.index);
-        const row = [1, d / SIGHT_RANGE, (ally.x - unit.x) / SIGHT_RANGE, (ally.y - unit.y) / SIGHT_RANGE, ally.hp / ally.stats.hp];
+        const row = [
+          1,
+          d / SIGHT_RANGE,
+          (ally.x - unit.x) / SIGHT_RANGE,
+          (ally.y - unit.y) / SIGHT_RANGE,
+          ally.hp / ally.stats.hp,
+        ];
         if (this.allyShields) row.push(ally.stats.shield > 0 ? ally.shield / ally.stats.shield : 0);
         o.set([...row, ...this.typeOneHot(ally)], base + slot * this.allyFeatures());
       }
@@ -245,8 +282,23 @@ export class SmacliteEnv implements MultiAgentEnv {
 
   frame(): UnitsFrame {
     const world = this.w;
-    const unit = (u: Unit): UnitsFrame['units'][number] => ({ faction: u.faction, type: u.stats.name, x: u.x, y: u.y, radius: u.radius, hp: u.hp, maxHp: u.stats.hp, shield: u.shield, maxShield: u.stats.shield });
-    return { kind: 'units', size: MAP_SIZE, terrain: this.map.terrain, units: [...world.allies, ...world.enemies].filter((u) => u.alive).map(unit) };
+    const unit = (u: Unit): UnitsFrame['units'][number] => ({
+      faction: u.faction,
+      type: u.stats.name,
+      x: u.x,
+      y: u.y,
+      radius: u.radius,
+      hp: u.hp,
+      maxHp: u.stats.hp,
+      shield: u.shield,
+      maxShield: u.stats.shield,
+    });
+    return {
+      kind: 'units',
+      size: MAP_SIZE,
+      terrain: this.map.terrain,
+      units: [...world.allies, ...world.enemies].filter((u) => u.alive).map(unit),
+    };
   }
 
   /** The units, for tests and scripted policies. */

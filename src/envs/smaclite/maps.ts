@@ -41,9 +41,31 @@ export const TERRAINS: Readonly<Record<string, TerrainRows>> = {
   /** A 26×26 open interior inside a blocked ring two cells wide, inside an (unreachable) walkable rim. */
   all_green: [
     { y0: 0, y1: 1, x: [FULL] },
-    { y0: 1, y1: 3, x: [[0, 1], [31, 32]] },
-    { y0: 3, y1: 29, x: [[0, 1], [3, 29], [31, 32]] },
-    { y0: 29, y1: 31, x: [[0, 1], [31, 32]] },
+    {
+      y0: 1,
+      y1: 3,
+      x: [
+        [0, 1],
+        [31, 32],
+      ],
+    },
+    {
+      y0: 3,
+      y1: 29,
+      x: [
+        [0, 1],
+        [3, 29],
+        [31, 32],
+      ],
+    },
+    {
+      y0: 29,
+      y1: 31,
+      x: [
+        [0, 1],
+        [31, 32],
+      ],
+    },
     { y0: 31, y1: 32, x: [FULL] },
   ],
   /** A 16-high band across the middle. */
@@ -54,7 +76,14 @@ export const TERRAINS: Readonly<Record<string, TerrainRows>> = {
     { y0: 7, y1: 8, x: [[2, 30]] },
     { y0: 8, y1: 9, x: [[1, 31]] },
     { y0: 9, y1: 12, x: [FULL] },
-    { y0: 12, y1: 13, x: [[0, 4], [28, 32]] },
+    {
+      y0: 12,
+      y1: 13,
+      x: [
+        [0, 4],
+        [28, 32],
+      ],
+    },
     { y0: 13, y1: 17, x: [FULL] },
     { y0: 17, y1: 18, x: [[1, 31]] },
     { y0: 18, y1: 19, x: [[2, 30]] },
@@ -129,14 +158,59 @@ export const MAPS: Readonly<Record<string, CombatMap>> = {
   '3m': mirror([['marine', 3]], 60),
   '8m': mirror([['marine', 8]], 120),
   '10m_vs_11m': mirror([['marine', 10]], 150, [['marine', 11]]),
-  '2s3z': mirror([['stalker', 2], ['zealot', 3]], 120),
-  '3s5z': mirror([['stalker', 3], ['zealot', 5]], 150),
+  '2s3z': mirror(
+    [
+      ['stalker', 2],
+      ['zealot', 3],
+    ],
+    120,
+  ),
+  '3s5z': mirror(
+    [
+      ['stalker', 3],
+      ['zealot', 5],
+    ],
+    150,
+  ),
   // SMAClite lists the medivac first: agent 0 and enemy 0 are medivacs
-  MMM: mirror([['medivac', 1], ['marine', 7], ['marauder', 2]], 150),
-  MMM2: mirror([['medivac', 1], ['marine', 7], ['marauder', 2]], 180, [['medivac', 1], ['marine', 8], ['marauder', 3]]),
+  MMM: mirror(
+    [
+      ['medivac', 1],
+      ['marine', 7],
+      ['marauder', 2],
+    ],
+    150,
+  ),
+  MMM2: mirror(
+    [
+      ['medivac', 1],
+      ['marine', 7],
+      ['marauder', 2],
+    ],
+    180,
+    [
+      ['medivac', 1],
+      ['marine', 8],
+      ['marauder', 3],
+    ],
+  ),
   '27m_vs_30m': mirror([['marine', 27]], 180, [['marine', 30]]),
-  '3s5z_vs_3s6z': mirror([['stalker', 3], ['zealot', 5]], 170, [['stalker', 3], ['zealot', 6]]),
-  '3s_vs_5z': { ...mirror([['stalker', 3]], 250, [['zealot', 5]]), terrain: TERRAINS.all_green as TerrainRows, unitTypes: [] },
+  '3s5z_vs_3s6z': mirror(
+    [
+      ['stalker', 3],
+      ['zealot', 5],
+    ],
+    170,
+    [
+      ['stalker', 3],
+      ['zealot', 6],
+    ],
+  ),
+  '3s_vs_5z': {
+    ...mirror([['stalker', 3]], 250, [['zealot', 5]]),
+    terrain: TERRAINS.all_green as TerrainRows,
+    unitTypes: [],
+  },
   '2s_vs_1sc': {
     groups: [
       { faction: 'enemy', x: 13.92, y: 20.04, units: [['spine_crawler', 1]] },

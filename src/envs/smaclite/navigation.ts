@@ -25,7 +25,8 @@ export class Navigator {
 
   constructor(private readonly terrain: TerrainRows) {
     this.open = new Uint8Array(MAP_SIZE * MAP_SIZE);
-    for (let y = 0; y < MAP_SIZE; y++) for (let x = 0; x < MAP_SIZE; x++) this.open[y * MAP_SIZE + x] = Number(walkable(terrain, x + 0.5, y + 0.5));
+    for (let y = 0; y < MAP_SIZE; y++)
+      for (let x = 0; x < MAP_SIZE; x++) this.open[y * MAP_SIZE + x] = Number(walkable(terrain, x + 0.5, y + 0.5));
   }
 
   private cell(x: number, y: number): number {
@@ -50,7 +51,11 @@ export class Navigator {
       const [cx, cy] = [c % MAP_SIZE, Math.floor(c / MAP_SIZE)];
       for (const [dx, dy] of NEIGHBOURS) {
         const [nx, ny] = [cx + dx, cy + dy];
-        if (!this.passable(nx, ny) || (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))) continue;
+        if (
+          !this.passable(nx, ny) ||
+          (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))
+        )
+          continue;
         const n = ny * MAP_SIZE + nx;
         if (dist[n] !== -1) continue;
         dist[n] = (dist[c] as number) + 1;
@@ -81,7 +86,11 @@ export class Navigator {
     let bestDist = dist[here] === -1 ? Infinity : (dist[here] as number);
     for (const [dx, dy] of NEIGHBOURS) {
       const [nx, ny] = [cx + dx, cy + dy];
-      if (!this.passable(nx, ny) || (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))) continue;
+      if (
+        !this.passable(nx, ny) ||
+        (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))
+      )
+        continue;
       const d = dist[ny * MAP_SIZE + nx] as number;
       if (d !== -1 && d < bestDist) [best, bestDist] = [[nx + 0.5, ny + 0.5], d];
     }

@@ -21,10 +21,10 @@ export function fma(a: number, b: number, c: number): number {
   const tb = SPLIT * b;
   const bh = tb - (tb - b);
   const bl = b - bh;
-  const pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl; // a·b = p + pe exactly
+  const pe = ah * bh - p + ah * bl + al * bh + al * bl; // a·b = p + pe exactly
   const s = p + c;
   const z = s - p;
-  const se = (p - (s - z)) + (c - z); // p + c = s + se exactly
+  const se = p - (s - z) + (c - z); // p + c = s + se exactly
   return s + (pe + se);
 }
 

@@ -75,8 +75,12 @@ export function obstacleLines(unit: OrcaBody, obstacles: readonly StaticObstacle
       let covered = false;
       for (const l of lines) {
         if (
-          det(INV_TIME_HORIZON_OBST * r1x - l.px, INV_TIME_HORIZON_OBST * r1y - l.py, l.dx, l.dy) - INV_TIME_HORIZON_OBST * r >= -1e-5 &&
-          det(INV_TIME_HORIZON_OBST * r2x - l.px, INV_TIME_HORIZON_OBST * r2y - l.py, l.dx, l.dy) - INV_TIME_HORIZON_OBST * r >= -1e-5
+          det(INV_TIME_HORIZON_OBST * r1x - l.px, INV_TIME_HORIZON_OBST * r1y - l.py, l.dx, l.dy) -
+            INV_TIME_HORIZON_OBST * r >=
+            -1e-5 &&
+          det(INV_TIME_HORIZON_OBST * r2x - l.px, INV_TIME_HORIZON_OBST * r2y - l.py, l.dx, l.dy) -
+            INV_TIME_HORIZON_OBST * r >=
+            -1e-5
         ) {
           covered = true;
           break;
@@ -153,11 +157,21 @@ export function obstacleLines(unit: OrcaBody, obstacles: readonly StaticObstacle
 
       if ((t < 0 && tLeft < 0) || (same && tLeft < 0 && tRight < 0)) {
         const [wx, wy] = normalize(vx - lcx, vy - lcy);
-        lines.push({ dx: wy, dy: -wx, px: lcx + r * INV_TIME_HORIZON_OBST * wx, py: lcy + r * INV_TIME_HORIZON_OBST * wy });
+        lines.push({
+          dx: wy,
+          dy: -wx,
+          px: lcx + r * INV_TIME_HORIZON_OBST * wx,
+          py: lcy + r * INV_TIME_HORIZON_OBST * wy,
+        });
         continue;
       } else if (t > 1 && tRight < 0) {
         const [wx, wy] = normalize(vx - rcx, vy - rcy);
-        lines.push({ dx: wy, dy: -wx, px: rcx + r * INV_TIME_HORIZON_OBST * wx, py: rcy + r * INV_TIME_HORIZON_OBST * wy });
+        lines.push({
+          dx: wy,
+          dy: -wx,
+          px: rcx + r * INV_TIME_HORIZON_OBST * wx,
+          py: rcy + r * INV_TIME_HORIZON_OBST * wy,
+        });
         continue;
       }
       const sq = (x: number, y: number): number => dot(x, y, x, y);
@@ -183,4 +197,3 @@ export function obstacleLines(unit: OrcaBody, obstacles: readonly StaticObstacle
   }
   return lines;
 }
-

@@ -106,10 +106,19 @@ function along(line: Line, t: number): Velocity {
 }
 
 /** Linear program 1: the best point on line `lineNo` that satisfies lines 0..lineNo−1 and the speed disc. */
-function lp1(lines: readonly Line[], lineNo: number, maxSpeed: number, optX: number, optY: number, optS: boolean, direction: boolean): Velocity | null {
+function lp1(
+  lines: readonly Line[],
+  lineNo: number,
+  maxSpeed: number,
+  optX: number,
+  optY: number,
+  optS: boolean,
+  direction: boolean,
+): Velocity | null {
   const line = lines[lineNo]!;
   const dp = innerT(line.px, line.py, line.ps === true, line.dx, line.dy, line.ds === true);
-  const disc = dp * dp + maxSpeed * maxSpeed - innerT(line.px, line.py, line.ps === true, line.px, line.py, line.ps === true);
+  const disc =
+    dp * dp + maxSpeed * maxSpeed - innerT(line.px, line.py, line.ps === true, line.px, line.py, line.ps === true);
   if (disc < 0) return null;
   const sqrtDisc = Math.sqrt(disc);
   let tLeft = -dp - sqrtDisc;
@@ -118,7 +127,14 @@ function lp1(lines: readonly Line[], lineNo: number, maxSpeed: number, optX: num
     const other = lines[k]!;
     const denominator = detT(line.dx, line.dy, line.ds === true, other.dx, other.dy, other.ds === true);
     const ds = line.ps === true && other.ps === true;
-    const numerator = detT(other.dx, other.dy, other.ds === true, r32(line.px - other.px, ds), r32(line.py - other.py, ds), ds);
+    const numerator = detT(
+      other.dx,
+      other.dy,
+      other.ds === true,
+      r32(line.px - other.px, ds),
+      r32(line.py - other.py, ds),
+      ds,
+    );
     if (Math.abs(denominator) < 1e-5) {
       if (numerator < 0) return null;
       continue;
@@ -138,7 +154,15 @@ function lp1(lines: readonly Line[], lineNo: number, maxSpeed: number, optX: num
 }
 
 /** Linear program 2: the velocity closest to the optimum (or furthest along it) satisfying every line; returns how many lines it got through. */
-function lp2(lines: readonly Line[], maxSpeed: number, optX: number, optY: number, optS: boolean, direction: boolean, start: Velocity): [number, Velocity] {
+function lp2(
+  lines: readonly Line[],
+  maxSpeed: number,
+  optX: number,
+  optY: number,
+  optS: boolean,
+  direction: boolean,
+  start: Velocity,
+): [number, Velocity] {
   let result = start;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
@@ -168,7 +192,13 @@ function clampPreferred(unit: OrcaBody): Velocity {
 }
 
 /** Linear program 3: when the lines conflict, the velocity that violates the unit lines least (obstacle lines stay hard). */
-function lp3(lines: readonly Line[], obstacleCount: number, start: number, maxSpeed: number, current: Velocity): Velocity {
+function lp3(
+  lines: readonly Line[],
+  obstacleCount: number,
+  start: number,
+  maxSpeed: number,
+  current: Velocity,
+): Velocity {
   let distance = 0;
   let result = current;
   for (let i = start; i < lines.length; i++) {
@@ -176,7 +206,8 @@ function lp3(lines: readonly Line[], obstacleCount: number, start: number, maxSp
     const lps = line.ps === true;
     const lds = line.ds === true;
     const rs = lps && result[2];
-    if (detT(line.dx, line.dy, lds, r32(line.px - result[0], rs), r32(line.py - result[1], rs), rs) <= distance) continue;
+    if (detT(line.dx, line.dy, lds, r32(line.px - result[0], rs), r32(line.py - result[1], rs), rs) <= distance)
+      continue;
     const projected: Line[] = lines.slice(0, obstacleCount);
     for (let k = obstacleCount; k < i; k++) {
       const other = lines[k]!;
@@ -204,7 +235,11 @@ function lp3(lines: readonly Line[], obstacleCount: number, start: number, maxSp
     const before = result;
     const optX = -line.dy;
     const optY = line.dx;
-    const [ok, next] = lp2(projected, maxSpeed, optX, optY, lds, true, [scale(maxSpeed, optX, lds), scale(maxSpeed, optY, lds), lds]);
+    const [ok, next] = lp2(projected, maxSpeed, optX, optY, lds, true, [
+      scale(maxSpeed, optX, lds),
+      scale(maxSpeed, optY, lds),
+      lds,
+    ]);
     result = ok < projected.length ? before : next;
     const ds2 = lps && result[2];
     distance = detT(line.dx, line.dy, lds, r32(line.px - result[0], ds2), r32(line.py - result[1], ds2), ds2);
@@ -218,7 +253,11 @@ function lp3(lines: readonly Line[], obstacleCount: number, start: number, maxSp
  * whether SMAClite would hold it in single precision. A unit that prefers to stand still (or is
  * dead) gets its preferred velocity back unchanged.
  */
-export function orcaVelocity(unit: OrcaBody, neighbours: ReadonlyArray<readonly [OrcaBody, number]>, obstacles: readonly StaticObstacle[]): Velocity {
+export function orcaVelocity(
+  unit: OrcaBody,
+  neighbours: ReadonlyArray<readonly [OrcaBody, number]>,
+  obstacles: readonly StaticObstacle[],
+): Velocity {
   if ((unit.prefX === 0 && unit.prefY === 0) || unit.hp === 0) return [unit.prefX, unit.prefY, unit.prefIsF32];
   const lines = obstacles.length > 0 ? obstacleLines(unit, obstacles) : [];
   const obstacleCount = lines.length;

@@ -35,7 +35,9 @@ export function focusFire(env: SmacliteEnv): number[] {
     const mask = avail[i] as Uint8Array;
     if (!unit.alive) return 0;
     if (isHealer(unit.stats)) {
-      const hurt = world.allies.filter((a) => a !== unit && mask[6 + a.index] && a.hp < a.stats.hp).sort((a, b) => a.hp / a.stats.hp - b.hp / b.stats.hp)[0];
+      const hurt = world.allies
+        .filter((a) => a !== unit && mask[6 + a.index] && a.hp < a.stats.hp)
+        .sort((a, b) => a.hp / a.stats.hp - b.hp / b.stats.hp)[0];
       if (hurt) return 6 + hurt.index;
       const others = world.living('ally').filter((a) => a !== unit);
       if (others.length === 0) return 1;

@@ -172,8 +172,11 @@ export class Unit {
   tickTimers(): void {
     if (this.cooldown > 0) this.cooldown = Math.max(0, this.cooldown - TICK);
     if (this.shieldDelay > 0) this.shieldDelay = Math.max(0, this.shieldDelay - TICK);
-    if (this.shieldDelay === 0 && this.shield < this.stats.shield) this.shield = Math.min(this.shield + SHIELD_PER_SECOND * TICK, this.stats.shield);
-    if (this.energy < this.stats.energy) this.energy = Math.min(this.energy + ENERGY_PER_SECOND * TICK, this.stats.energy);
-    if (this.stats.hpRegen > 0 && this.hp < this.stats.hp) this.hp = Math.min(this.hp + this.stats.hpRegen * TICK, this.stats.hp);
+    if (this.shieldDelay === 0 && this.shield < this.stats.shield)
+      this.shield = Math.min(this.shield + SHIELD_PER_SECOND * TICK, this.stats.shield);
+    if (this.energy < this.stats.energy)
+      this.energy = Math.min(this.energy + ENERGY_PER_SECOND * TICK, this.stats.energy);
+    if (this.stats.hpRegen > 0 && this.hp < this.stats.hp)
+      this.hp = Math.min(this.hp + this.stats.hpRegen * TICK, this.stats.hp);
   }
 }

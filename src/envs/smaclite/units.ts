@@ -56,7 +56,10 @@ export interface UnitStats {
 
 const MELEE = 0.1;
 
-function unit(name: string, s: Partial<UnitStats> & Pick<UnitStats, 'hp' | 'damage' | 'cooldown' | 'speed' | 'range' | 'size' | 'attributes'>): UnitStats {
+function unit(
+  name: string,
+  s: Partial<UnitStats> & Pick<UnitStats, 'hp' | 'damage' | 'cooldown' | 'speed' | 'range' | 'size' | 'attributes'>,
+): UnitStats {
   return {
     name,
     shield: 0,
@@ -76,8 +79,27 @@ function unit(name: string, s: Partial<UnitStats> & Pick<UnitStats, 'hp' | 'dama
 
 /** The standard unit types, by name. */
 export const UNIT_TYPES: Readonly<Record<string, UnitStats>> = {
-  marine: unit('marine', { hp: 45, damage: 6, cooldown: 0.61, speed: 3.15, range: 5, size: 0.75, attributes: ['light', 'biological'], targets: ['ground', 'air'] }),
-  marauder: unit('marauder', { hp: 125, armor: 1, damage: 10, bonuses: { armored: 10 }, cooldown: 1.07, speed: 3.15, range: 6, size: 1.125, attributes: ['armored', 'biological'] }),
+  marine: unit('marine', {
+    hp: 45,
+    damage: 6,
+    cooldown: 0.61,
+    speed: 3.15,
+    range: 5,
+    size: 0.75,
+    attributes: ['light', 'biological'],
+    targets: ['ground', 'air'],
+  }),
+  marauder: unit('marauder', {
+    hp: 125,
+    armor: 1,
+    damage: 10,
+    bonuses: { armored: 10 },
+    cooldown: 1.07,
+    speed: 3.15,
+    range: 6,
+    size: 1.125,
+    attributes: ['armored', 'biological'],
+  }),
   medivac: unit('medivac', {
     hp: 150,
     armor: 1,
@@ -92,8 +114,31 @@ export const UNIT_TYPES: Readonly<Record<string, UnitStats>> = {
     energy: 200,
     startingEnergy: 50,
   }),
-  stalker: unit('stalker', { hp: 80, shield: 80, armor: 1, damage: 13, bonuses: { armored: 5 }, cooldown: 1.34, speed: 4.13, range: 6, size: 1.25, attributes: ['armored', 'mechanical'], targets: ['ground', 'air'] }),
-  zealot: unit('zealot', { hp: 100, shield: 50, armor: 1, damage: 8, attacks: 2, cooldown: 0.86, speed: 3.15, range: MELEE, size: 1, attributes: ['light', 'biological'] }),
+  stalker: unit('stalker', {
+    hp: 80,
+    shield: 80,
+    armor: 1,
+    damage: 13,
+    bonuses: { armored: 5 },
+    cooldown: 1.34,
+    speed: 4.13,
+    range: 6,
+    size: 1.25,
+    attributes: ['armored', 'mechanical'],
+    targets: ['ground', 'air'],
+  }),
+  zealot: unit('zealot', {
+    hp: 100,
+    shield: 50,
+    armor: 1,
+    damage: 8,
+    attacks: 2,
+    cooldown: 0.86,
+    speed: 3.15,
+    range: MELEE,
+    size: 1,
+    attributes: ['light', 'biological'],
+  }),
   colossus: unit('colossus', {
     hp: 200,
     shield: 150,
@@ -108,8 +153,27 @@ export const UNIT_TYPES: Readonly<Record<string, UnitStats>> = {
     attributes: ['armored', 'mechanical', 'massive'],
     targeter: { kind: 'beam', width: 2.8, height: 0.3 },
   }),
-  zergling: unit('zergling', { hp: 35, damage: 5, cooldown: 0.497, speed: 4.13, range: MELEE, size: 0.75, attributes: ['light', 'biological'], hpRegen: 0.38 }),
-  baneling: unit('baneling', { hp: 30, damage: 80, cooldown: 1, speed: 3.15, range: 0.25, size: 0.75, attributes: ['biological'], targeter: { kind: 'kamikaze', radius: 2.2 }, hpRegen: 0.38 }),
+  zergling: unit('zergling', {
+    hp: 35,
+    damage: 5,
+    cooldown: 0.497,
+    speed: 4.13,
+    range: MELEE,
+    size: 0.75,
+    attributes: ['light', 'biological'],
+    hpRegen: 0.38,
+  }),
+  baneling: unit('baneling', {
+    hp: 30,
+    damage: 80,
+    cooldown: 1,
+    speed: 3.15,
+    range: 0.25,
+    size: 0.75,
+    attributes: ['biological'],
+    targeter: { kind: 'kamikaze', radius: 2.2 },
+    hpRegen: 0.38,
+  }),
   spine_crawler: unit('spine_crawler', {
     hp: 300,
     armor: 2,

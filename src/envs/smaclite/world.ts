@@ -35,7 +35,8 @@ const ATTACKING_ME = 2e9;
 /** The unit type named `name`, or a clear error listing the known ones. */
 export function unitType(name: string): UnitStats {
   const stats = UNIT_TYPES[name];
-  if (!stats) throw new ConfigError(`unknown unit type '${name}'; expected one of ${Object.keys(UNIT_TYPES).join(', ')}`);
+  if (!stats)
+    throw new ConfigError(`unknown unit type '${name}'; expected one of ${Object.keys(UNIT_TYPES).join(', ')}`);
   return stats;
 }
 
@@ -63,11 +64,21 @@ export class World {
   private readonly velocity: VelocityUpdater;
   private readonly order: ((units: readonly Unit[]) => Unit[]) | null;
 
-  constructor(readonly map: CombatMap, private readonly rng: Rng, movement: WorldMovement = {}) {
+  constructor(
+    readonly map: CombatMap,
+    private readonly rng: Rng,
+    movement: WorldMovement = {},
+  ) {
     this.navigator = movement.navigator ?? null;
     this.velocity = movement.velocity ?? new VelocityUpdater(map.terrain);
     this.order = movement.order ?? null;
-    for (const group of map.groups) this.placeGroup(group.faction, group.x, group.y, group.units.flatMap(([name, count]) => new Array<UnitStats>(count).fill(unitType(name))));
+    for (const group of map.groups)
+      this.placeGroup(
+        group.faction,
+        group.x,
+        group.y,
+        group.units.flatMap(([name, count]) => new Array<UnitStats>(count).fill(unitType(name))),
+      );
     this.maxRadius = Math.max(...[...this.allies, ...this.enemies].map((u) => u.radius));
     const [ax, ay] = map.attackPoint;
     for (const e of this.enemies) e.command = { kind: 'attack-move', x: ax, y: ay };
@@ -147,11 +158,15 @@ export class World {
     for (const e of seeking) e.potentialTargets = this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
     // every agent attacking a unit that can hit back joins that unit's list (read only by the seekers,
     // and by an enemy medivac's pace)
-    if (seeking.length > 0) for (const a of allies) if (a.target && a.target.canHit(a)) a.target.potentialTargets.push([a, ATTACKING_ME]);
-    for (const e of enemies) if (isHealer(e.stats) && e.target === null) e.potentialTargets = this.within(e, 'enemy', scan(e)).filter(([u]) => e.canHit(u));
+    if (seeking.length > 0)
+      for (const a of allies) if (a.target && a.target.canHit(a)) a.target.potentialTargets.push([a, ATTACKING_ME]);
+    for (const e of enemies)
+      if (isHealer(e.stats) && e.target === null)
+        e.potentialTargets = this.within(e, 'enemy', scan(e)).filter(([u]) => e.canHit(u));
     if (allies.some((a) => isHealer(a.stats))) {
       for (const e of enemies) {
-        if (!isHealer(e.stats) && e.target !== null && !isHealer(e.target.stats)) e.priorityTargets = this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
+        if (!isHealer(e.stats) && e.target !== null && !isHealer(e.target.stats))
+          e.priorityTargets = this.within(e, 'ally', scan(e)).filter(([u]) => e.canHit(u));
       }
     }
   }
@@ -227,7 +242,9 @@ export class World {
     if (c.kind === 'attack') target = c.target;
     else if (c.kind === 'attack-move') {
       if (unit.target === null) {
-        unit.target = isHealer(unit.stats) ? this.pickHealTarget(unit) : this.pickFighterTarget(unit, unit.potentialTargets);
+        unit.target = isHealer(unit.stats)
+          ? this.pickHealTarget(unit)
+          : this.pickFighterTarget(unit, unit.potentialTargets);
         if (unit.target === null) return this.headFor(unit, c.x, c.y);
       } else if (!isHealer(unit.stats) && unit.priorityTargets.length > 0) {
         unit.target = this.pickFighterTarget(unit, unit.priorityTargets) ?? unit.target;

@@ -44,7 +44,11 @@ export class AgentController {
   private readonly inputs: Float32Array; // [N, In]
   private readonly kernel: FusedAgentUnroll | null;
 
-  constructor(readonly agent: RnnAgent, readonly nAgents: number, options: ControllerOptions = {}) {
+  constructor(
+    readonly agent: RnnAgent,
+    readonly nAgents: number,
+    options: ControllerOptions = {},
+  ) {
     this.hidden = new Float32Array(nAgents * agent.arch.hidden);
     this.lastActions = new Array<number>(nAgents).fill(-1);
     this.inputs = new Float32Array(nAgents * inputSize(agent.arch));
@@ -74,7 +78,10 @@ export class AgentController {
     }
     const h = this.agent.arch.hidden;
     const { q, hidden } = tf.tidy(() => {
-      const out = this.agent.step(tf.tensor2d(inputs, [this.nAgents, inputs.length / this.nAgents]), tf.tensor2d(this.hidden, [this.nAgents, h]));
+      const out = this.agent.step(
+        tf.tensor2d(inputs, [this.nAgents, inputs.length / this.nAgents]),
+        tf.tensor2d(this.hidden, [this.nAgents, h]),
+      );
       return { q: out.q.dataSync() as Float32Array, hidden: out.hidden.dataSync() as Float32Array };
     });
     this.hidden = new Float32Array(hidden);

@@ -18,7 +18,12 @@ export interface GreedyResult {
 export { meanStd };
 
 /** Play `episodes` greedy episodes, each from a seed drawn from `seeds`. */
-export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, episodes: number, seeds: Rng): GreedyResult {
+export function evaluateGreedy(
+  env: MultiAgentEnv,
+  controller: AgentController,
+  episodes: number,
+  seeds: Rng,
+): GreedyResult {
   const returns: number[] = [];
   let wins = 0;
   for (let i = 0; i < episodes; i++) {
@@ -27,5 +32,10 @@ export function evaluateGreedy(env: MultiAgentEnv, controller: AgentController, 
     if (r.won) wins += 1;
   }
   const { mean, std } = meanStd(returns);
-  return { returns, returnMean: mean, returnStd: std, winRate: env.getEnvInfo().reportsWins ? wins / Math.max(1, episodes) : null };
+  return {
+    returns,
+    returnMean: mean,
+    returnStd: std,
+    winRate: env.getEnvInfo().reportsWins ? wins / Math.max(1, episodes) : null,
+  };
 }

@@ -83,14 +83,24 @@ class Recording {
   }
 }
 
-const split = (env: MultiAgentEnv): boolean => typeof env.startStep === 'function' && typeof env.startReset === 'function' && typeof env.finish === 'function';
+const split = (env: MultiAgentEnv): boolean =>
+  typeof env.startStep === 'function' && typeof env.startReset === 'function' && typeof env.finish === 'function';
 
 /**
  * Play one episode in each of `envs` from `seeds[k]`, with `controllers[k]` acting in `envs[k]`,
  * ε-greedily from `rng`. With one environment it draws and records exactly what {@link runEpisode} does.
  */
-export function runEpisodesTogether(envs: readonly MultiAgentEnv[], controllers: readonly AgentController[], seeds: readonly number[], epsilon: number, rng: Rng): EpisodeResult[] {
-  if (controllers.length !== envs.length || seeds.length !== envs.length) throw new RangeError(`got ${envs.length} environments, ${controllers.length} controllers and ${seeds.length} seeds; they must match`);
+export function runEpisodesTogether(
+  envs: readonly MultiAgentEnv[],
+  controllers: readonly AgentController[],
+  seeds: readonly number[],
+  epsilon: number,
+  rng: Rng,
+): EpisodeResult[] {
+  if (controllers.length !== envs.length || seeds.length !== envs.length)
+    throw new RangeError(
+      `got ${envs.length} environments, ${controllers.length} controllers and ${seeds.length} seeds; they must match`,
+    );
   const runs = envs.map((env) => new Recording(env));
   // --- reset: start every split environment, then finish them
   envs.forEach((env, k) => (split(env) ? env.startReset?.(seeds[k] as number) : env.reset(seeds[k] as number)));

@@ -18,7 +18,13 @@ export interface EpisodeResult {
  * Play one episode from `reset(seed)`, acting ε-greedily (ε = 0 for greedy test episodes).
  * `rng` drives exploration only; the environment's randomness comes from `seed`.
  */
-export function runEpisode(env: MultiAgentEnv, controller: AgentController, seed: number, epsilon: number, rng: Rng): EpisodeResult {
+export function runEpisode(
+  env: MultiAgentEnv,
+  controller: AgentController,
+  seed: number,
+  epsilon: number,
+  rng: Rng,
+): EpisodeResult {
   const info = env.getEnvInfo();
   const { nAgents: n, nActions: a, obsShape: o, stateShape: s, episodeLimit: limit } = info;
   const obs = new Float32Array((limit + 1) * n * o);

@@ -51,18 +51,37 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
   const paths = runPaths(sourceDir);
   const trained = existsSync(paths.checkpoint) && existsSync(paths.config);
   if (!trained && !existsSync(paths.snapshot)) {
-    throw new CheckpointError(`${sourceDir} holds neither a trained run (checkpoint.mast, config.json) nor an agent snapshot`, { hint: 'train one (mast train --out DIR) or import one (mast import agent.onnx --out DIR)' });
+    throw new CheckpointError(
+      `${sourceDir} holds neither a trained run (checkpoint.mast, config.json) nor an agent snapshot`,
+      { hint: 'train one (mast train --out DIR) or import one (mast import agent.onnx --out DIR)' },
+    );
   }
-  const source = trained ? parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config) : configForSnapshot(readSnapshot(paths.snapshot));
-  if (SPARSITY_MODE_KINDS[source.sparsity.mode].shrinksWidths) throw new ConfigError(`${sourceDir} is a '${source.sparsity.mode}' run; compress a full-width run instead`);
+  const source = trained
+    ? parseConfig(JSON.parse(readFileSync(paths.config, 'utf8')), paths.config)
+    : configForSnapshot(readSnapshot(paths.snapshot));
+  if (SPARSITY_MODE_KINDS[source.sparsity.mode].shrinksWidths)
+    throw new ConfigError(`${sourceDir} is a '${source.sparsity.mode}' run; compress a full-width run instead`);
   if (target.density >= source.sparsity.density) {
-    throw new ConfigError(`--density ${target.density} is not below the source run's density ${source.sparsity.density}`, { hint: 'choose a smaller density, e.g. 0.1' });
+    throw new ConfigError(
+      `--density ${target.density} is not below the source run's density ${source.sparsity.density}`,
+      { hint: 'choose a smaller density, e.g. 0.1' },
+    );
   }
   const finish = source.epsilon.finish;
   return deriveConfig(source, {
     steps: target.steps,
-    sparsity: { mode: 'mast', density: target.density, distribution: target.distribution ?? source.sparsity.distribution, init: 'dense' },
-    pruning: { ...source.pruning, schedule: target.schedule ?? 'gradual', endFraction: target.pruneEnd ?? 0.5, startDensity: source.sparsity.density },
+    sparsity: {
+      mode: 'mast',
+      density: target.density,
+      distribution: target.distribution ?? source.sparsity.distribution,
+      init: 'dense',
+    },
+    pruning: {
+      ...source.pruning,
+      schedule: target.schedule ?? 'gradual',
+      endFraction: target.pruneEnd ?? 0.5,
+      startDensity: source.sparsity.density,
+    },
     ...(target.targets === 'source' ? { targets: source.targets, recentBuffer: source.recentBuffer } : {}),
     epsilon: { start: finish, finish, annealSteps: 1 },
   });
@@ -75,7 +94,7 @@ export function compressConfig(sourceDir: string, target: CompressTarget): Train
  */
 export function configForSnapshot(snap: AgentSnapshot): TrainConfig {
   const recorded = snap.metadata.config;
-  if (recorded && typeof recorded === 'object') return parseConfig(recorded, 'the snapshot\'s recorded config');
+  if (recorded && typeof recorded === 'object') return parseConfig(recorded, "the snapshot's recorded config");
   const { inputLayout, hidden } = snap.architecture;
   return resolveConfig('default', {
     env: snap.metadata.env,

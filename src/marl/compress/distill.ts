@@ -114,7 +114,12 @@ export interface DistillReport {
  * Distil `teacher` into a copy pruned to `options.density`, over `episodes` of the environment `info`
  * describes. Deterministic for a seed.
  */
-export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Episode[], info: EnvInfo, options: DistillOptions): Promise<{ student: AgentSnapshot; report: DistillReport }> {
+export async function distillAgent(
+  teacher: AgentSnapshot,
+  episodes: readonly Episode[],
+  info: EnvInfo,
+  options: DistillOptions,
+): Promise<{ student: AgentSnapshot; report: DistillReport }> {
   checkOptions(options, episodes.length);
   await initBackend(options.backend ?? 'wasm');
   const rng = new Rng(options.seed);
@@ -145,7 +150,11 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
       const yieldToEventLoop = eventLoopYielder();
       for (let update = 1; update <= options.updates; update++) {
         await yieldToEventLoop(); // so a Ctrl-C handler (which aborts `signal`) can run
-        if (options.signal?.aborted) throw new InterruptedError(`distillation stopped at update ${update} of ${options.updates}; nothing was written`, { hint: 'run the same command again (it starts over)' });
+        if (options.signal?.aborted)
+          throw new InterruptedError(
+            `distillation stopped at update ${update} of ${options.updates}; nothing was written`,
+            { hint: 'run the same command again (it starts over)' },
+          );
         // --- prune on the gradual schedule, then once more at the end of it
         if (density > options.density && (update % options.pruneInterval === 0 || update >= pruneEndUpdate)) {
           const target = gradualDensityAt(update, options.density, pruneEndUpdate, startDensity);
@@ -153,9 +162,14 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
           density = globalDensity(layerDensities(stores));
         }
         // --- distil on a batch of training episodes
-        const picked = batches.sampleIndices(train.length, Math.min(options.batchSize, train.length)).map((k) => train[k]!);
+        const picked = batches
+          .sampleIndices(train.length, Math.min(options.batchSize, train.length))
+          .map((k) => train[k]!);
         const value = distillStep(makeBatch(picked, info), teacherUnroll, studentUnroll, student, optimizer, loss);
-        if (!Number.isFinite(value)) throw new NumericError(`distillation loss became ${value} at update ${update}`, { hint: 'lower the learning rate (--lr)' });
+        if (!Number.isFinite(value))
+          throw new NumericError(`distillation loss became ${value} at update ${update}`, {
+            hint: 'lower the learning rate (--lr)',
+          });
         lossSum += value;
         lossCount += 1;
         if (update % every === 0 || update === options.updates) {
@@ -171,7 +185,8 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
         density,
         updates: options.updates,
         train: agreement(train, info, teacherUnroll, studentUnroll, student.arch.inputLayout),
-        heldOut: heldOut.length > 0 ? agreement(heldOut, info, teacherUnroll, studentUnroll, student.arch.inputLayout) : null,
+        heldOut:
+          heldOut.length > 0 ? agreement(heldOut, info, teacherUnroll, studentUnroll, student.arch.inputLayout) : null,
         curve,
       };
       // not trained by RL: the teacher's training-FLOP ratio says nothing about this network
@@ -188,14 +203,20 @@ export async function distillAgent(teacher: AgentSnapshot, episodes: readonly Ep
 }
 
 function checkOptions(o: DistillOptions, nEpisodes: number): void {
-  if (!(o.density > 0 && o.density < 1)) throw new RangeError(`distillAgent: density must be in (0, 1), got ${o.density}`);
+  if (!(o.density > 0 && o.density < 1))
+    throw new RangeError(`distillAgent: density must be in (0, 1), got ${o.density}`);
   for (const key of ['updates', 'batchSize', 'pruneInterval'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1) throw new RangeError(`distillAgent: ${key} must be a positive integer, got ${o[key]}`);
+    if (!Number.isInteger(o[key]) || o[key] < 1)
+      throw new RangeError(`distillAgent: ${key} must be a positive integer, got ${o[key]}`);
   }
-  if (!(o.pruneEnd > 0 && o.pruneEnd <= 1)) throw new RangeError(`distillAgent: pruneEnd must be in (0, 1], got ${o.pruneEnd}`);
-  if (!(o.heldOut >= 0 && o.heldOut < 1)) throw new RangeError(`distillAgent: heldOut must be in [0, 1), got ${o.heldOut}`);
-  if (!(o.policyWeight >= 0 && Number.isFinite(o.policyWeight))) throw new RangeError(`distillAgent: policyWeight must be ≥ 0, got ${o.policyWeight}`);
-  if (!(o.temperature > 0 && Number.isFinite(o.temperature))) throw new RangeError(`distillAgent: temperature must be > 0, got ${o.temperature}`);
+  if (!(o.pruneEnd > 0 && o.pruneEnd <= 1))
+    throw new RangeError(`distillAgent: pruneEnd must be in (0, 1], got ${o.pruneEnd}`);
+  if (!(o.heldOut >= 0 && o.heldOut < 1))
+    throw new RangeError(`distillAgent: heldOut must be in [0, 1), got ${o.heldOut}`);
+  if (!(o.policyWeight >= 0 && Number.isFinite(o.policyWeight)))
+    throw new RangeError(`distillAgent: policyWeight must be ≥ 0, got ${o.policyWeight}`);
+  if (!(o.temperature > 0 && Number.isFinite(o.temperature)))
+    throw new RangeError(`distillAgent: temperature must be > 0, got ${o.temperature}`);
   if (nEpisodes < 1) throw new RangeError('distillAgent: no episodes to distil over');
 }
 
@@ -228,7 +249,14 @@ interface LossSpec {
 }
 
 /** One Adam step on the distillation loss; returns the loss. */
-function distillStep(batch: EpisodeBatch, teacher: FusedAgentUnroll, studentUnroll: FusedAgentUnroll, student: RnnAgent, optimizer: Optimizer, spec: LossSpec): number {
+function distillStep(
+  batch: EpisodeBatch,
+  teacher: FusedAgentUnroll,
+  studentUnroll: FusedAgentUnroll,
+  student: RnnAgent,
+  optimizer: Optimizer,
+  spec: LossSpec,
+): number {
   const { size: b, maxT: t } = batch;
   const n = batch.info.nAgents;
   const layout = student.arch.inputLayout;
@@ -254,7 +282,10 @@ function distillStep(batch: EpisodeBatch, teacher: FusedAgentUnroll, studentUnro
       return tf.add(value, tf.mul(spec.policyWeight, policy)) as tf.Scalar;
     };
     const keys = optimizer.keys();
-    const { value, grads } = tf.variableGrads(lossFn, keys.map((k) => optimizer.variable(k)));
+    const { value, grads } = tf.variableGrads(
+      lossFn,
+      keys.map((k) => optimizer.variable(k)),
+    );
     const byKey: Record<string, tf.Tensor> = {};
     for (const key of keys) {
       const g = grads[optimizer.variable(key).name]!;
@@ -267,7 +298,12 @@ function distillStep(batch: EpisodeBatch, teacher: FusedAgentUnroll, studentUnro
 }
 
 /** σ: the standard deviation of the teacher's Q-values over the available actions of `episodes`' acted steps (1 when they are all equal). */
-function qSpread(episodes: readonly Episode[], info: EnvInfo, teacher: FusedAgentUnroll, layout: AgentSnapshot['architecture']['inputLayout']): number {
+function qSpread(
+  episodes: readonly Episode[],
+  info: EnvInfo,
+  teacher: FusedAgentUnroll,
+  layout: AgentSnapshot['architecture']['inputLayout'],
+): number {
   let sum = 0;
   let sumSq = 0;
   let count = 0;
@@ -288,7 +324,13 @@ function qSpread(episodes: readonly Episode[], info: EnvInfo, teacher: FusedAgen
  * Call `visit` for every acted decision of `episodes` with the Q-values `[T+1, B·N, A]` of each
  * network in `nets` (unrolled over batches of 64 episodes), the decision's offset and its availability.
  */
-function forEachDecision(episodes: readonly Episode[], info: EnvInfo, layout: AgentSnapshot['architecture']['inputLayout'], nets: readonly FusedAgentUnroll[], visit: (q: Float32Array[], offset: number, avail: Uint8Array) => void): void {
+function forEachDecision(
+  episodes: readonly Episode[],
+  info: EnvInfo,
+  layout: AgentSnapshot['architecture']['inputLayout'],
+  nets: readonly FusedAgentUnroll[],
+  visit: (q: Float32Array[], offset: number, avail: Uint8Array) => void,
+): void {
   const { nAgents: n, nActions: a } = info;
   for (let start = 0; start < episodes.length; start += 64) {
     const batch = makeBatch(episodes.slice(start, start + 64), info);
@@ -308,8 +350,20 @@ function forEachDecision(episodes: readonly Episode[], info: EnvInfo, layout: Ag
 }
 
 /** Compare the student's and the teacher's decisions and Q-values over `episodes`. */
-function agreement(episodes: readonly Episode[], info: EnvInfo, teacher: FusedAgentUnroll, student: FusedAgentUnroll, layout: AgentSnapshot['architecture']['inputLayout']): Agreement {
-  const result: Agreement = { episodes: episodes.length, decisions: 0, actionAgreement: 0, maxAbsQDiff: 0, meanAbsQDiff: 0 };
+function agreement(
+  episodes: readonly Episode[],
+  info: EnvInfo,
+  teacher: FusedAgentUnroll,
+  student: FusedAgentUnroll,
+  layout: AgentSnapshot['architecture']['inputLayout'],
+): Agreement {
+  const result: Agreement = {
+    episodes: episodes.length,
+    decisions: 0,
+    actionAgreement: 0,
+    maxAbsQDiff: 0,
+    meanAbsQDiff: 0,
+  };
   let agreed = 0;
   let diffSum = 0;
   let diffCount = 0;

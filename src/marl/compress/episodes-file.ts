@@ -63,7 +63,10 @@ export function writeEpisodesFile(path: string, data: RecordedEpisodes): void {
   const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = data.meta.info;
   const steps = data.episodes.reduce((sum, e) => sum + e.length, 0);
   const rows = steps + data.episodes.length;
-  const concat = <T extends Float32Array | Uint8Array | Int32Array>(make: (len: number) => T, part: (e: Episode) => T): T => {
+  const concat = <T extends Float32Array | Uint8Array | Int32Array>(
+    make: (len: number) => T,
+    part: (e: Episode) => T,
+  ): T => {
     const out = make(data.episodes.reduce((sum, e) => sum + part(e).length, 0));
     let offset = 0;
     for (const e of data.episodes) {
@@ -73,12 +76,48 @@ export function writeEpisodesFile(path: string, data: RecordedEpisodes): void {
     return out;
   };
   const arrays: Record<string, StoredArray> = {
-    obs: { shape: [rows, n, o], data: concat((l) => new Float32Array(l), (e) => e.obs) },
-    state: { shape: [rows, s], data: concat((l) => new Float32Array(l), (e) => e.state) },
-    avail: { shape: [rows, n, a], data: concat((l) => new Uint8Array(l), (e) => e.avail) },
-    actions: { shape: [steps, n], data: concat((l) => new Int32Array(l), (e) => e.actions) },
-    reward: { shape: [steps], data: concat((l) => new Float32Array(l), (e) => e.reward) },
-    terminated: { shape: [steps], data: concat((l) => new Uint8Array(l), (e) => e.terminated) },
+    obs: {
+      shape: [rows, n, o],
+      data: concat(
+        (l) => new Float32Array(l),
+        (e) => e.obs,
+      ),
+    },
+    state: {
+      shape: [rows, s],
+      data: concat(
+        (l) => new Float32Array(l),
+        (e) => e.state,
+      ),
+    },
+    avail: {
+      shape: [rows, n, a],
+      data: concat(
+        (l) => new Uint8Array(l),
+        (e) => e.avail,
+      ),
+    },
+    actions: {
+      shape: [steps, n],
+      data: concat(
+        (l) => new Int32Array(l),
+        (e) => e.actions,
+      ),
+    },
+    reward: {
+      shape: [steps],
+      data: concat(
+        (l) => new Float32Array(l),
+        (e) => e.reward,
+      ),
+    },
+    terminated: {
+      shape: [steps],
+      data: concat(
+        (l) => new Uint8Array(l),
+        (e) => e.terminated,
+      ),
+    },
     lengths: { shape: [data.episodes.length], data: Int32Array.from(data.episodes, (e) => e.length) },
   };
   writeTensorFile(path, data.meta, arrays);
@@ -90,24 +129,35 @@ export function readEpisodesFile(path: string): RecordedEpisodes {
   try {
     file = readTensorFile(path);
   } catch (e) {
-    throw new DataError(`cannot read recorded episodes from ${path}: ${(e as Error).message.split('\n')[0]}`, { hint: 'record them again with `mast record`', cause: e });
+    throw new DataError(`cannot read recorded episodes from ${path}: ${(e as Error).message.split('\n')[0]}`, {
+      hint: 'record them again with `mast record`',
+      cause: e,
+    });
   }
   const meta = checkMeta(file.meta, path);
   const { nAgents: n, nActions: a, obsShape: o, stateShape: s, episodeLimit } = meta.info;
   const get = (name: string, ctor: Function, shape: number[]): StoredArray['data'] => {
     const arr = file.arrays[name];
-    if (!arr || !(arr.data instanceof ctor)) throw new DataError(`${path}: array '${name}' is missing or of the wrong type`, { hint: 'record the episodes again with `mast record`' });
+    if (!arr || !(arr.data instanceof ctor))
+      throw new DataError(`${path}: array '${name}' is missing or of the wrong type`, {
+        hint: 'record the episodes again with `mast record`',
+      });
     if (arr.shape.length !== shape.length || arr.shape.some((d, i) => d !== shape[i])) {
-      throw new DataError(`${path}: array '${name}' has shape [${arr.shape.join(', ')}], expected [${shape.join(', ')}] for ${meta.env}`, { hint: 'the file is damaged or was written for another environment; record it again' });
+      throw new DataError(
+        `${path}: array '${name}' has shape [${arr.shape.join(', ')}], expected [${shape.join(', ')}] for ${meta.env}`,
+        { hint: 'the file is damaged or was written for another environment; record it again' },
+      );
     }
     return arr.data;
   };
   const lengthsArr = file.arrays.lengths;
-  if (!lengthsArr || !(lengthsArr.data instanceof Int32Array) || lengthsArr.shape.length !== 1) throw new DataError(`${path}: no episode lengths`, { hint: 'record the episodes again with `mast record`' });
+  if (!lengthsArr || !(lengthsArr.data instanceof Int32Array) || lengthsArr.shape.length !== 1)
+    throw new DataError(`${path}: no episode lengths`, { hint: 'record the episodes again with `mast record`' });
   const lengths = [...lengthsArr.data];
   if (lengths.length === 0) throw new DataError(`${path} holds no episodes`, { hint: 'record at least one episode' });
   for (const [k, len] of lengths.entries()) {
-    if (!Number.isInteger(len) || len < 1 || len > episodeLimit) throw new DataError(`${path}: episode ${k} has length ${len}, outside [1, ${episodeLimit}]`);
+    if (!Number.isInteger(len) || len < 1 || len > episodeLimit)
+      throw new DataError(`${path}: episode ${k} has length ${len}, outside [1, ${episodeLimit}]`);
   }
   const steps = lengths.reduce((x, y) => x + y, 0);
   const rows = steps + lengths.length;
@@ -117,9 +167,16 @@ export function readEpisodesFile(path: string): RecordedEpisodes {
   const actions = get('actions', Int32Array, [steps, n]) as Int32Array;
   const reward = get('reward', Float32Array, [steps]) as Float32Array;
   const terminated = get('terminated', Uint8Array, [steps]) as Uint8Array;
-  for (const [name, values] of [['obs', obs], ['state', state], ['reward', reward]] as const) {
+  for (const [name, values] of [
+    ['obs', obs],
+    ['state', state],
+    ['reward', reward],
+  ] as const) {
     const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new DataError(`${path}: ${name} holds ${values[bad]} at index ${bad}`, { hint: 'the environment produced non-finite values; fix it and record again' });
+    if (bad >= 0)
+      throw new DataError(`${path}: ${name} holds ${values[bad]} at index ${bad}`, {
+        hint: 'the environment produced non-finite values; fix it and record again',
+      });
   }
 
   const episodes: Episode[] = [];
@@ -146,13 +203,24 @@ export function readEpisodesFile(path: string): RecordedEpisodes {
 function checkMeta(raw: unknown, path: string): RecordedEpisodesMeta {
   const m = raw as Partial<RecordedEpisodesMeta> | null;
   if (typeof m !== 'object' || m === null || m.format !== EPISODES_FORMAT) {
-    throw new DataError(`${path} is not a recorded-episodes file (format ${JSON.stringify(m?.format)})`, { hint: 'give a file written by `mast record`' });
+    throw new DataError(`${path} is not a recorded-episodes file (format ${JSON.stringify(m?.format)})`, {
+      hint: 'give a file written by `mast record`',
+    });
   }
-  if (m.version !== EPISODES_VERSION) throw new DataError(`${path}: recorded-episodes version ${m.version}, this toolkit reads ${EPISODES_VERSION}`, { hint: 'record the episodes again with this version' });
+  if (m.version !== EPISODES_VERSION)
+    throw new DataError(`${path}: recorded-episodes version ${m.version}, this toolkit reads ${EPISODES_VERSION}`, {
+      hint: 'record the episodes again with this version',
+    });
   const info = m.info as Partial<EnvInfo> | undefined;
   const sizes = ['nAgents', 'nActions', 'obsShape', 'stateShape', 'episodeLimit'] as const;
-  if (!info || sizes.some((k) => !Number.isInteger(info[k]) || (info[k] as number) < 1 || (info[k] as number) > 1_000_000) || typeof m.env !== 'string') {
-    throw new DataError(`${path}: its header does not describe the environment (env, ${sizes.join(', ')})`, { hint: 'record the episodes again with `mast record`' });
+  if (
+    !info ||
+    sizes.some((k) => !Number.isInteger(info[k]) || (info[k] as number) < 1 || (info[k] as number) > 1_000_000) ||
+    typeof m.env !== 'string'
+  ) {
+    throw new DataError(`${path}: its header does not describe the environment (env, ${sizes.join(', ')})`, {
+      hint: 'record the episodes again with `mast record`',
+    });
   }
   return m as RecordedEpisodesMeta;
 }
@@ -163,10 +231,12 @@ function checkEpisode(e: Episode, info: EnvInfo, what: string): void {
   for (let t = 0; t <= e.length; t++) {
     for (let i = 0; i < n; i++) {
       const row = e.avail.subarray((t * n + i) * a, (t * n + i + 1) * a);
-      if (row.some((v) => v > 1)) throw new DataError(`${what}: step ${t}, agent ${i}: availability values must be 0 or 1`);
+      if (row.some((v) => v > 1))
+        throw new DataError(`${what}: step ${t}, agent ${i}: availability values must be 0 or 1`);
       if (t < e.length) {
         const act = e.actions[t * n + i] as number;
-        if (!(act >= 0 && act < a) || row[act] !== 1) throw new DataError(`${what}: step ${t}, agent ${i} took action ${act}, which was not available`);
+        if (!(act >= 0 && act < a) || row[act] !== 1)
+          throw new DataError(`${what}: step ${t}, agent ${i} took action ${act}, which was not available`);
       }
     }
   }

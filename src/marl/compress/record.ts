@@ -40,15 +40,23 @@ export interface Recording {
  * Play `options.episodes` episodes of `env` with the agent of `snapshot`.
  * @throws ShapeError when the agent's sizes do not fit the environment's.
  */
-export async function recordEpisodes(snapshot: AgentSnapshot, env: MultiAgentEnv, options: RecordOptions): Promise<Recording> {
+export async function recordEpisodes(
+  snapshot: AgentSnapshot,
+  env: MultiAgentEnv,
+  options: RecordOptions,
+): Promise<Recording> {
   const info = env.getEnvInfo();
   const arch = snapshot.architecture;
   if (arch.inputLayout.obs !== info.obsShape || arch.nActions !== info.nActions || arch.nAgents !== info.nAgents) {
-    throw new ShapeError(`the agent (obs ${arch.inputLayout.obs}, ${arch.nActions} actions, ${arch.nAgents} agents) does not fit ${env.id} (obs ${info.obsShape}, ${info.nActions} actions, ${info.nAgents} agents)`, {
-      hint: 'record on the environment the agent was trained on (--env)',
-    });
+    throw new ShapeError(
+      `the agent (obs ${arch.inputLayout.obs}, ${arch.nActions} actions, ${arch.nAgents} agents) does not fit ${env.id} (obs ${info.obsShape}, ${info.nActions} actions, ${info.nAgents} agents)`,
+      {
+        hint: 'record on the environment the agent was trained on (--env)',
+      },
+    );
   }
-  if (!(options.epsilon >= 0 && options.epsilon <= 1)) throw new RangeError(`recordEpisodes: epsilon must be in [0, 1], got ${options.epsilon}`);
+  if (!(options.epsilon >= 0 && options.epsilon <= 1))
+    throw new RangeError(`recordEpisodes: epsilon must be in [0, 1], got ${options.epsilon}`);
   await initBackend(options.backend ?? 'wasm');
   const agent = RnnAgent.fromSnapshot(snapshot);
   try {

@@ -63,7 +63,12 @@ function toBatchMajor(q: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
  * Per-episode values `[B, T+1, W]` cut into steps 0..T−1 (`now`) and 1..T (`next`), each `[B, T, W]`,
  * as float32 (what slicing the whole tensor gives, without the tfjs slices).
  */
-function stepWindows(values: Float32Array | Uint8Array, b: number, t: number, width: number): { now: Float32Array; next: Float32Array } {
+function stepWindows(
+  values: Float32Array | Uint8Array,
+  b: number,
+  t: number,
+  width: number,
+): { now: Float32Array; next: Float32Array } {
   const [now, next] = [new Float32Array(b * t * width), new Float32Array(b * t * width)];
   for (let e = 0; e < b; e++) {
     const from = e * (t + 1) * width;
@@ -118,7 +123,13 @@ export class QLearner {
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
    */
-  constructor(private readonly config: TrainConfig, arch: RnnAgentArchitecture, mixerSpec: MixerSpec, rng: Rng, mixerWidths: MixerConfig = config.mixer) {
+  constructor(
+    private readonly config: TrainConfig,
+    arch: RnnAgentArchitecture,
+    mixerSpec: MixerSpec,
+    rng: Rng,
+    mixerWidths: MixerConfig = config.mixer,
+  ) {
     this.kind = LEARNERS[config.alg];
     const mixerName = this.kind.mixer;
     // Under `compute: kernels` each mixer-side network runs its linear layers on kernels of its own.
@@ -130,12 +141,16 @@ export class QLearner {
     };
     this.agent = RnnAgent.create(arch, rng);
     this.mixer = createMixer(mixerName, mixerSpec, mixerWidths, rng, linearLayers(true));
-    this.critic = this.kind.centralCritic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng, linearLayers(true)) : null;
+    this.critic = this.kind.centralCritic
+      ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, rng, linearLayers(true))
+      : null;
     // Target networks start as copies; their own initial draws come from a throwaway stream.
     const scratch = rng.split();
     this.targetAgent = RnnAgent.create(arch, scratch);
     this.targetMixer = createMixer(mixerName, mixerSpec, mixerWidths, scratch, linearLayers(false));
-    this.targetCritic = this.critic ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch, linearLayers(false)) : null;
+    this.targetCritic = this.critic
+      ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch, linearLayers(false))
+      : null;
     this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute === 'kernels' });
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
@@ -143,12 +158,20 @@ export class QLearner {
 
   /** The online parameter stores, keyed as in checkpoints: `agent`, `mixer` and, for WQMIX, `critic`. */
   stores(): Record<string, ParamStore> {
-    return { agent: this.agent.params, mixer: this.mixer.params, ...(this.critic ? { critic: this.critic.params } : {}) };
+    return {
+      agent: this.agent.params,
+      mixer: this.mixer.params,
+      ...(this.critic ? { critic: this.critic.params } : {}),
+    };
   }
 
   /** The target networks' stores, keyed like {@link stores}. */
   targetStores(): Record<string, ParamStore> {
-    return { agent: this.targetAgent.params, mixer: this.targetMixer.params, ...(this.targetCritic ? { critic: this.targetCritic.params } : {}) };
+    return {
+      agent: this.targetAgent.params,
+      mixer: this.targetMixer.params,
+      ...(this.targetCritic ? { critic: this.targetCritic.params } : {}),
+    };
   }
 
   /** Copy the online networks (weights and masks) into the target networks. */
@@ -190,8 +213,14 @@ export class QLearner {
    * V(s_{t+1}) `[B, T]` from the per-agent next values: the target mixer (QMIX, VDN), the target
    * central critic (WQMIX bootstraps from Q̂*), or RES's softmax over per-agent joint-action variants.
    */
-  private bootstrapValue(next: tf.Tensor3D, targetQs: tf.Tensor4D, availNext: tf.Tensor4D, statesNext: tf.Tensor3D): tf.Tensor2D {
-    if (this.kind.bootstrap === 'res-softmax') return resSoftmaxValue(this.targetMixer, next, targetQs, availNext, statesNext, this.config.res.beta);
+  private bootstrapValue(
+    next: tf.Tensor3D,
+    targetQs: tf.Tensor4D,
+    availNext: tf.Tensor4D,
+    statesNext: tf.Tensor3D,
+  ): tf.Tensor2D {
+    if (this.kind.bootstrap === 'res-softmax')
+      return resSoftmaxValue(this.targetMixer, next, targetQs, availNext, statesNext, this.config.res.beta);
     if (this.kind.bootstrap === 'target-critic' && this.targetCritic) return this.targetCritic.mix(next, statesNext);
     return this.targetMixer.mix(next, statesNext);
   }
@@ -201,10 +230,18 @@ export class QLearner {
    * Q_tot < y, else w. CW: 1 where the taken joint action is the current greedy one or y exceeds
    * Q̂*(s, greedy), else w. Built from detached values: the weights carry no gradient.
    */
-  private sampleWeights(qTot: tf.Tensor2D, y: tf.Tensor2D, qsNow: tf.Tensor4D, actions: tf.Tensor, availNow: tf.Tensor4D, statesNow: tf.Tensor3D): tf.Tensor2D | null {
+  private sampleWeights(
+    qTot: tf.Tensor2D,
+    y: tf.Tensor2D,
+    qsNow: tf.Tensor4D,
+    actions: tf.Tensor,
+    availNow: tf.Tensor4D,
+    statesNow: tf.Tensor3D,
+  ): tf.Tensor2D | null {
     const { wqmix } = this.config;
     const { weighting } = this.kind;
-    if (weighting === 'ow') return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
+    if (weighting === 'ow')
+      return tf.where(tf.less(qTot, y), tf.onesLike(qTot), tf.fill(qTot.shape, wqmix.owWeight)) as tf.Tensor2D;
     if (weighting !== 'cw' || !this.critic) return null;
     const masked = maskUnavailable(qsNow, availNow); // [B, T, N, A]
     const isGreedy = greedyJointAction(qsNow, actions, availNow); // [B, T]
@@ -223,15 +260,28 @@ export class QLearner {
     const { gamma } = this.config;
     const layout = this.agent.arch.inputLayout;
     const kind = returnKindAt(this.config.targets, context.tEnv, this.config.steps);
-    const stats: TrainStats = { loss: NaN, tdErrorAbs: NaN, qTaken: NaN, targetMean: NaN, gradNorm: NaN, returns: kind };
+    const stats: TrainStats = {
+      loss: NaN,
+      tdErrorAbs: NaN,
+      qTaken: NaN,
+      targetMean: NaN,
+      gradNorm: NaN,
+      returns: kind,
+    };
     let denseGrads: Record<string, Float32Array> | null = null;
-    const reward = this.config.standardiseRewards ? this.rewardScale.standardise(batch.reward, batch.filled) : batch.reward; // [B, T]
+    const reward = this.config.standardiseRewards
+      ? this.rewardScale.standardise(batch.reward, batch.filled)
+      : batch.reward; // [B, T]
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
     if (kernels) for (const layers of this.onlineLinear) layers.active = !context.denseGrads; // dense gradients come from tfjs
     tf.tidy(() => {
       // the kernels take the inputs packed feature-major, straight into kernel memory; tfjs row-major
-      const packed = kernels ? (this.packedInputs = batchAgentInputsPacked(batch, layout, this.packedInputs ?? undefined)) : null; // [T+1, In, lanes]
-      const inputs = packed ? null : tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
+      const packed = kernels
+        ? (this.packedInputs = batchAgentInputsPacked(batch, layout, this.packedInputs ?? undefined))
+        : null; // [T+1, In, lanes]
+      const inputs = packed
+        ? null
+        : tf.tensor3d(batchAgentInputs(batch, layout), [t + 1, b * n, layout.obs + layout.lastAction + layout.agentId]); // [T+1, B·N, In]
       // steps 0..T−1 and 1..T of each episode, cut on the host (no tfjs slices)
       const avail = stepWindows(batch.avail, b, t, n * a); // [B, T+1, N, A] → 2 × [B, T, N, A]
       const availNow = tf.tensor4d(avail.now, [b, t, n, a]); // [B, T, N, A]
@@ -241,13 +291,21 @@ export class QLearner {
       const states = stepWindows(batch.state, b, t, s); // [B, T+1, S] → 2 × [B, T, S]
       const statesNow = tf.tensor3d(states.now, [b, t, s]); // [B, T, S]
       const statesNext = tf.tensor3d(states.next, [b, t, s]); // [B, T, S]
-      const targetQs = kernels && packed // [B, T, N, A]: the target network's values from step 1
-        ? kernels.target.forwardPacked(packed, t + 1, b * n, n, 1)
-        : (tf.slice(this.unroll(this.targetAgent, inputs as tf.Tensor3D, b, n), [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D);
+      const targetQs =
+        kernels && packed // [B, T, N, A]: the target network's values from step 1
+          ? kernels.target.forwardPacked(packed, t + 1, b * n, n, 1)
+          : (tf.slice(
+              this.unroll(this.targetAgent, inputs as tf.Tensor3D, b, n),
+              [0, 1, 0, 0],
+              [b, t, n, a],
+            ) as tf.Tensor4D);
 
       const lossFn = (): tf.Scalar => {
         // with RigL's dense gradient wanted, the kernels differentiate at every position (pruned weights are 0)
-        const qs = kernels && packed ? kernels.agent.applyPacked(packed, t + 1, b * n, n, context.denseGrads ?? false) : this.unroll(this.agent, inputs as tf.Tensor3D, b, n); // [B, T+1, N, A]
+        const qs =
+          kernels && packed
+            ? kernels.agent.applyPacked(packed, t + 1, b * n, n, context.denseGrads ?? false)
+            : this.unroll(this.agent, inputs as tf.Tensor3D, b, n); // [B, T+1, N, A]
         const qsNow = tf.slice(qs, [0, 0, 0, 0], [b, t, n, a]) as tf.Tensor4D; // [B, T, N, A]
         const chosen = tf.sum(tf.mul(qsNow, actions), 3) as tf.Tensor3D; // [B, T, N]
         const qTot = this.mixer.mix(chosen, statesNow); // [B, T]
@@ -256,17 +314,31 @@ export class QLearner {
         const next = this.nextAgentValues(targetQs, tf.slice(qs, [0, 1, 0, 0], [b, t, n, a]) as tf.Tensor4D, availNext); // [B, T, N]
         const bootstrap = this.bootstrapValue(next, targetQs, availNext, statesNext).dataSync() as Float32Array; // V(s_{t+1}) [B, T]
         // read out as plain numbers (argMax carries no gradient), so no detached copy of qsNow is needed
-        const greedy = kind === 'td-lambda' && this.config.targets.cutTraces ? Uint8Array.from(greedyJointAction(qsNow, actions, availNow).dataSync()) : undefined; // [B, T]
-        const returns = { batch: b, steps: t, reward, terminated: batch.terminated, filled: batch.filled, bootstrap, ...(greedy ? { greedy } : {}) };
+        const greedy =
+          kind === 'td-lambda' && this.config.targets.cutTraces
+            ? Uint8Array.from(greedyJointAction(qsNow, actions, availNow).dataSync())
+            : undefined; // [B, T]
+        const returns = {
+          batch: b,
+          steps: t,
+          reward,
+          terminated: batch.terminated,
+          filled: batch.filled,
+          bootstrap,
+          ...(greedy ? { greedy } : {}),
+        };
         const y = tf.tensor2d(tdTargets(kind, returns, gamma, this.config.targets), [b, t]); // [B, T]
 
         // --- losses, averaged over filled steps
         const count = tf.sum(filled);
         const mean = (x: tf.Tensor): tf.Scalar => tf.div(tf.sum(tf.mul(x, filled)), count) as tf.Scalar;
         const td = tf.sub(qTot, y); // [B, T]
-        const weights = this.critic ? this.sampleWeights(detach(qTot), y, detach(qsNow), actions, availNow, statesNow) : null; // WQMIX
+        const weights = this.critic
+          ? this.sampleWeights(detach(qTot), y, detach(qsNow), actions, availNow, statesNow)
+          : null; // WQMIX
         let loss = mean(weights ? tf.mul(weights, tf.square(td)) : tf.square(td));
-        if (this.critic) loss = tf.add(loss, mean(tf.square(tf.sub(this.critic.mix(detach(chosen), statesNow), y)))) as tf.Scalar; // Q̂* regression
+        if (this.critic)
+          loss = tf.add(loss, mean(tf.square(tf.sub(this.critic.mix(detach(chosen), statesNow), y)))) as tf.Scalar; // Q̂* regression
         if (this.kind.resRegularizer) {
           const mc = tf.tensor2d(lambdaReturns(returns, gamma, 1), [b, t]); // discounted return G_t [B, T]
           loss = tf.add(loss, tf.mul(this.config.res.lambda, mean(tf.square(tf.sub(qTot, mc))))) as tf.Scalar;
@@ -276,10 +348,15 @@ export class QLearner {
         stats.targetMean = mean(y).dataSync()[0] as number;
         return loss;
       };
-      const { value, grads } = tf.variableGrads(lossFn, this.optimizer.keys().map((k) => this.optimizer.variable(k)));
+      const { value, grads } = tf.variableGrads(
+        lossFn,
+        this.optimizer.keys().map((k) => this.optimizer.variable(k)),
+      );
       stats.loss = value.dataSync()[0] as number;
       if (!Number.isFinite(stats.loss)) {
-        throw new NumericError(`training loss became ${stats.loss}`, { hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values' });
+        throw new NumericError(`training loss became ${stats.loss}`, {
+          hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values',
+        });
       }
       const byKey: Record<string, tf.Tensor> = {};
       if (context.denseGrads) denseGrads = {};

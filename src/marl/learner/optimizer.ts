@@ -33,7 +33,11 @@ export class Optimizer {
    * @param stores parameter stores keyed by a prefix (e.g. `agent`, `mixer`) that keeps names unique.
    * @param options.kernels update on the WebAssembly kernels instead of tfjs ops (same results)
    */
-  constructor(private readonly config: OptimizerConfig, stores: Record<string, ParamStore>, options: { kernels?: boolean } = {}) {
+  constructor(
+    private readonly config: OptimizerConfig,
+    stores: Record<string, ParamStore>,
+    options: { kernels?: boolean } = {},
+  ) {
     for (const [prefix, store] of Object.entries(stores)) {
       for (const name of store.names()) this.targets.set(`${prefix}/${name}`, { store, name });
     }
@@ -41,7 +45,8 @@ export class Optimizer {
     this.kernel = options.kernels ? new OptimizerKernel(config, sizes) : null;
     if (this.kernel) return;
     for (const [key, { store, name }] of this.targets) {
-      for (const slot of MOMENT_NAMES[config.name]) this.moments.set(`${key}/${slot}`, tf.variable(tf.zerosLike(store.get(name)), false));
+      for (const slot of MOMENT_NAMES[config.name])
+        this.moments.set(`${key}/${slot}`, tf.variable(tf.zerosLike(store.get(name)), false));
     }
   }
 
@@ -64,14 +69,23 @@ export class Optimizer {
   apply(grads: Record<string, tf.Tensor>): number {
     this.step += 1;
     const { lr, eps, beta1, beta2, alpha, gradClip } = this.config;
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number);
+    const norm = tf.tidy(
+      () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number,
+    );
     const scale = Math.min(1, gradClip / (norm + 1e-6));
     if (this.kernel) {
       for (const [key, { store, name }] of this.targets) {
         const raw = grads[key];
         if (!raw) continue;
         const w = store.get(name);
-        const next = this.kernel.update(key, w.dataSync() as Float32Array, raw.dataSync() as Float32Array, store.mask(name), this.step, scale);
+        const next = this.kernel.update(
+          key,
+          w.dataSync() as Float32Array,
+          raw.dataSync() as Float32Array,
+          store.mask(name),
+          this.step,
+          scale,
+        );
         tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
       }
       return norm;
@@ -105,7 +119,10 @@ export class Optimizer {
   resetMoments(key: string, positions: Uint8Array): void {
     if (this.kernel) return this.kernel.resetMoments(key, positions);
     tf.tidy(() => {
-      const keep = tf.tensor(Float32Array.from(positions, (p) => (p ? 0 : 1)), this.variable(key).shape);
+      const keep = tf.tensor(
+        Float32Array.from(positions, (p) => (p ? 0 : 1)),
+        this.variable(key).shape,
+      );
       for (const [slotKey, m] of this.moments) if (slotKey.startsWith(`${key}/`)) m.assign(tf.mul(m, keep));
     });
   }
@@ -116,7 +133,10 @@ export class Optimizer {
     for (const [k, m] of this.moments) moments[k] = m.dataSync() as Float32Array;
     const kernel = this.kernel;
     if (kernel) {
-      for (const key of this.targets.keys()) MOMENT_NAMES[this.config.name].forEach((slot, i) => (moments[`${key}/${slot}`] = kernel.moment(key, i).slice()));
+      for (const key of this.targets.keys())
+        MOMENT_NAMES[this.config.name].forEach(
+          (slot, i) => (moments[`${key}/${slot}`] = kernel.moment(key, i).slice()),
+        );
     }
     return { step: this.step, moments };
   }
@@ -125,7 +145,8 @@ export class Optimizer {
   setState(state: OptimizerState, what: string): void {
     const saved = (k: string, size: number): Float32Array => {
       const values = state.moments[k];
-      if (!values || values.length !== size) throw new RangeError(`${what}: optimizer moment '${k}' is missing or has the wrong size`);
+      if (!values || values.length !== size)
+        throw new RangeError(`${what}: optimizer moment '${k}' is missing or has the wrong size`);
       return values;
     };
     for (const [k, m] of this.moments) m.assign(tf.tensor(saved(k, m.size), m.shape, 'float32'));

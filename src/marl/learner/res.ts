@@ -17,7 +17,14 @@ import { UNAVAILABLE_Q } from './operators.js';
  * @param states `[B, T, S]` the states the values belong to.
  * @returns `[B, T]` the softmax-weighted joint value.
  */
-export function resSoftmaxValue(mixer: Mixer, greedy: tf.Tensor3D, agentQs: tf.Tensor4D, avail: tf.Tensor4D, states: tf.Tensor3D, beta: number): tf.Tensor2D {
+export function resSoftmaxValue(
+  mixer: Mixer,
+  greedy: tf.Tensor3D,
+  agentQs: tf.Tensor4D,
+  avail: tf.Tensor4D,
+  states: tf.Tensor3D,
+  beta: number,
+): tf.Tensor2D {
   return tf.tidy(() => {
     const [b, t, n, a] = agentQs.shape;
     const s = states.shape[2];
@@ -26,7 +33,11 @@ export function resSoftmaxValue(mixer: Mixer, greedy: tf.Tensor3D, agentQs: tf.T
     const tried = tf.reshape(agentQs, [b, t, n, a, 1]); // [B, T, N, A, 1]
     const variants = tf.add(tf.mul(base, tf.sub(1, eye)), tf.mul(tried, eye)); // [B, T, N, A, N]
     const joint = tf.reshape(variants, [b, t * n * a, n]) as tf.Tensor3D; // [B, T·N·A, N]
-    const tiled = tf.reshape(tf.tile(tf.reshape(states, [b, t, 1, s]), [1, 1, n * a, 1]), [b, t * n * a, s]) as tf.Tensor3D; // [B, T·N·A, S]
+    const tiled = tf.reshape(tf.tile(tf.reshape(states, [b, t, 1, s]), [1, 1, n * a, 1]), [
+      b,
+      t * n * a,
+      s,
+    ]) as tf.Tensor3D; // [B, T·N·A, S]
     const qTot = tf.reshape(mixer.mix(joint, tiled), [b, t, n * a]); // [B, T, N·A]
     const ok = tf.greater(tf.reshape(avail, [b, t, n * a]), 0); // [B, T, N·A]
     const weights = tf.softmax(tf.where(ok, tf.div(qTot, beta), tf.fill(qTot.shape, UNAVAILABLE_Q))); // [B, T, N·A]

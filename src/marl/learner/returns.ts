@@ -29,8 +29,15 @@ export interface ReturnInputs {
 
 function check(x: ReturnInputs): void {
   const n = x.batch * x.steps;
-  for (const [name, a] of Object.entries({ reward: x.reward, terminated: x.terminated, filled: x.filled, bootstrap: x.bootstrap, ...(x.greedy ? { greedy: x.greedy } : {}) })) {
-    if (a.length !== n) throw new RangeError(`returns: ${name} has ${a.length} entries, expected B·T = ${x.batch}·${x.steps} = ${n}`);
+  for (const [name, a] of Object.entries({
+    reward: x.reward,
+    terminated: x.terminated,
+    filled: x.filled,
+    bootstrap: x.bootstrap,
+    ...(x.greedy ? { greedy: x.greedy } : {}),
+  })) {
+    if (a.length !== n)
+      throw new RangeError(`returns: ${name} has ${a.length} entries, expected B·T = ${x.batch}·${x.steps} = ${n}`);
   }
 }
 

@@ -31,7 +31,9 @@ export interface MaskableLayer {
 
 /** Every maskable weight matrix of `stores`, in store then parameter order. */
 export function maskableLayers(stores: Record<string, ParamStore>): MaskableLayer[] {
-  return Object.entries(stores).flatMap(([prefix, store]) => store.maskableNames().map((param) => ({ name: `${prefix}/${param}`, shape: store.shape(param), store, param })));
+  return Object.entries(stores).flatMap(([prefix, store]) =>
+    store.maskableNames().map((param) => ({ name: `${prefix}/${param}`, shape: store.shape(param), store, param })),
+  );
 }
 
 /** Where the initial mask comes from: random positions (training from scratch) or the largest |w| (pruning a trained network). */
@@ -45,7 +47,13 @@ export type MaskSource = 'random' | 'magnitude';
  * weights would shrink its pre-activation variance by that factor. Magnitude masks keep a trained
  * network's largest weights as they are.
  */
-export function initMasks(stores: Record<string, ParamStore>, sparsity: SparsityConfig, rng: Rng, source: MaskSource = 'random', density = sparsity.density): void {
+export function initMasks(
+  stores: Record<string, ParamStore>,
+  sparsity: SparsityConfig,
+  rng: Rng,
+  source: MaskSource = 'random',
+  density = sparsity.density,
+): void {
   if (!SPARSITY_MODE_KINDS[sparsity.mode].masked) return;
   const layers = maskableLayers(stores);
   const plan = allocateDensities(layers, density, sparsity.distribution);
@@ -73,7 +81,11 @@ export function fillMissingMasks(stores: Record<string, ParamStore>): void {
 }
 
 /** Whether the masks of `stores` keep no more weights in all than the global `density` allows (gradual pruning is done). */
-export function reachedDensity(stores: Record<string, ParamStore>, density: number, distribution: DensityDistribution): boolean {
+export function reachedDensity(
+  stores: Record<string, ParamStore>,
+  density: number,
+  distribution: DensityDistribution,
+): boolean {
   const layers = layerDensities(stores);
   if (layers.length === 0) return true;
   const plan = allocateDensities(layers, density, distribution);

@@ -38,11 +38,15 @@ export interface TopologyReport {
  * Sum `grads` into `sum` tensor by tensor (a fresh copy when `sum` is null): the gradient rule's grow
  * score over several updates (`topology.gradientUpdates`).
  */
-export function addGradients(sum: Record<string, Float32Array> | null, grads: Record<string, Float32Array>): Record<string, Float32Array> {
+export function addGradients(
+  sum: Record<string, Float32Array> | null,
+  grads: Record<string, Float32Array>,
+): Record<string, Float32Array> {
   if (sum === null) return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Float32Array.from(g)]));
   for (const [key, g] of Object.entries(grads)) {
     const into = sum[key];
-    if (!into || into.length !== g.length) throw new RangeError(`addGradients: '${key}' has ${g.length} entries but the sum has ${into?.length ?? 'none'}`);
+    if (!into || into.length !== g.length)
+      throw new RangeError(`addGradients: '${key}' has ${g.length} entries but the sum has ${into?.length ?? 'none'}`);
     for (let i = 0; i < g.length; i++) into[i]! += g[i]!;
   }
   return sum;
@@ -72,7 +76,10 @@ export function evolveTopology(
       let growScore: Float32Array;
       if (rule === 'gradient') {
         const g = denseGrads?.[key];
-        if (!g) throw new RangeError(`evolveTopology: no dense gradient for '${key}' (the gradient grow rule needs one per masked tensor)`);
+        if (!g)
+          throw new RangeError(
+            `evolveTopology: no dense gradient for '${key}' (the gradient grow rule needs one per masked tensor)`,
+          );
         growScore = magnitudeScore(g);
       } else {
         growScore = Float32Array.from({ length: mask.length }, () => rng.next());
@@ -95,7 +102,12 @@ export function evolveTopology(
  * share is left alone). Dropped weights are zeroed by the new mask and their optimizer moments reset.
  * @returns the weights dropped, over all tensors.
  */
-export function pruneToDensity(stores: Record<string, ParamStore>, optimizer: Optimizer, density: number, distribution: DensityDistribution): number {
+export function pruneToDensity(
+  stores: Record<string, ParamStore>,
+  optimizer: Optimizer,
+  density: number,
+  distribution: DensityDistribution,
+): number {
   const layers = maskableLayers(stores);
   const plan = allocateDensities(layers, density, distribution);
   let dropped = 0;
@@ -117,6 +129,10 @@ export function pruneToDensity(stores: Record<string, ParamStore>, optimizer: Op
 export function resetPrunedMoments(stores: Record<string, ParamStore>, optimizer: Optimizer): void {
   for (const { name, store, param } of maskableLayers(stores)) {
     const mask = store.mask(param);
-    if (mask && mask.includes(0)) optimizer.resetMoments(name, mask.map((m) => 1 - m));
+    if (mask && mask.includes(0))
+      optimizer.resetMoments(
+        name,
+        mask.map((m) => 1 - m),
+      );
   }
 }

@@ -18,7 +18,12 @@ export class CentralCritic implements Mixer {
   readonly params = new ParamStore();
 
   /** @param kernels runs the linear layers on the WebAssembly kernels (`compute: kernels`); null: tfjs. */
-  constructor(spec: MixerSpec, embed: number, rng: Rng, private readonly kernels: KernelLinearLayers | null = null) {
+  constructor(
+    spec: MixerSpec,
+    embed: number,
+    rng: Rng,
+    private readonly kernels: KernelLinearLayers | null = null,
+  ) {
     addLinear(this.params, 'fc1', spec.nAgents + spec.stateShape, embed, rng);
     addLinear(this.params, 'fc2', embed, embed, rng);
     addLinear(this.params, 'out', embed, 1, rng);

@@ -20,7 +20,12 @@ export class QmixMixer implements Mixer {
   private readonly embed: number;
 
   /** @param kernels runs the linear layers on the WebAssembly kernels (`compute: kernels`); null: tfjs. */
-  constructor(spec: MixerSpec, config: MixerConfig, rng: Rng, private readonly kernels: KernelLinearLayers | null = null) {
+  constructor(
+    spec: MixerSpec,
+    config: MixerConfig,
+    rng: Rng,
+    private readonly kernels: KernelLinearLayers | null = null,
+  ) {
     const { nAgents: n, stateShape: s } = spec;
     const { embed: e, hypernetEmbed: he } = config;
     this.n = n;
@@ -35,7 +40,12 @@ export class QmixMixer implements Mixer {
   }
 
   private twoLayer(prefix: string, s: tf.Tensor2D): tf.Tensor2D {
-    return linear(this.params, `${prefix}.1`, tf.relu(linear(this.params, `${prefix}.0`, s, this.kernels)), this.kernels);
+    return linear(
+      this.params,
+      `${prefix}.1`,
+      tf.relu(linear(this.params, `${prefix}.0`, s, this.kernels)),
+      this.kernels,
+    );
   }
 
   mix(agentQs: tf.Tensor3D, states: tf.Tensor3D): tf.Tensor2D {

@@ -10,7 +10,14 @@ import { ParamStore } from './params.js';
 import { addLinear, linear } from './layers.js';
 import { matMul } from './matmul.js';
 import { uniformFanIn } from './init.js';
-import { MASKED_AGENT_TENSORS, RNN_AGENT_TENSORS, type AgentSnapshot, type RnnAgentArchitecture, type SnapshotTensor, type RnnAgentTensorName } from '@mast-toolkit/runtime/internal/snapshot/types';
+import {
+  MASKED_AGENT_TENSORS,
+  RNN_AGENT_TENSORS,
+  type AgentSnapshot,
+  type RnnAgentArchitecture,
+  type SnapshotTensor,
+  type RnnAgentTensorName,
+} from '@mast-toolkit/runtime/internal/snapshot/types';
 import { inputSize, validateSnapshot } from '../../snapshot/validate.js';
 
 /** The agent network's parameters and forward pass. */
@@ -18,7 +25,10 @@ export class RnnAgent {
   /** Parameters named as in {@link RNN_AGENT_TENSORS}. */
   readonly params: ParamStore;
 
-  private constructor(readonly arch: RnnAgentArchitecture, params: ParamStore) {
+  private constructor(
+    readonly arch: RnnAgentArchitecture,
+    params: ParamStore,
+  ) {
     this.params = params;
   }
 

@@ -47,7 +47,8 @@ export function batchAgentInputsPacked(batch: EpisodeBatch, layout: InputLayout,
         const lane = e * n + i;
         const src = ((e * (t + 1) + step) * n + i) * o;
         for (let f = 0; f < o; f++) out[base + f * lanes + lane] = batch.obs[src + f] as number;
-        if (layout.lastAction > 0 && step > 0) out[base + (o + (batch.actions[(e * t + step - 1) * n + i] as number)) * lanes + lane] = 1;
+        if (layout.lastAction > 0 && step > 0)
+          out[base + (o + (batch.actions[(e * t + step - 1) * n + i] as number)) * lanes + lane] = 1;
         if (layout.agentId > 0) out[base + (o + layout.lastAction + i) * lanes + lane] = 1;
       }
     }

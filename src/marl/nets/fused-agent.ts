@@ -16,7 +16,16 @@ import { AgentUnroll, type AgentMasks, type AgentWeights } from '../../kernels/a
 import { inputSize } from '../../snapshot/validate.js';
 import type { RnnAgent } from './agent.js';
 
-const PARAMS = ['fc1.weight', 'fc1.bias', 'gru.weightIh', 'gru.weightHh', 'gru.biasIh', 'gru.biasHh', 'fc2.weight', 'fc2.bias'] as const;
+const PARAMS = [
+  'fc1.weight',
+  'fc1.bias',
+  'gru.weightIh',
+  'gru.weightHh',
+  'gru.biasIh',
+  'gru.biasHh',
+  'fc2.weight',
+  'fc2.bias',
+] as const;
 const MASKED = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
 
 /** What the kernel memory was loaded from: each parameter's tfjs data and each mask, by identity. */
@@ -26,7 +35,8 @@ interface Loaded {
   allPositions: boolean;
 }
 
-const sameRefs = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameRefs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Unrolls one agent network (online or target) with the kernels; holds its kernel memory. */
 export class FusedAgentUnroll {
@@ -34,7 +44,11 @@ export class FusedAgentUnroll {
   private loaded: Loaded | null = null;
 
   constructor(private readonly agent: RnnAgent) {
-    this.unroller = new AgentUnroll({ inputSize: inputSize(agent.arch), hidden: agent.arch.hidden, nActions: agent.arch.nActions });
+    this.unroller = new AgentUnroll({
+      inputSize: inputSize(agent.arch),
+      hidden: agent.arch.hidden,
+      nActions: agent.arch.nActions,
+    });
   }
 
   /**
@@ -49,14 +63,22 @@ export class FusedAgentUnroll {
     const last = this.loaded;
     const sameLayout = last !== null && last.allPositions === allPositions && sameRefs(last.masks, masks);
     if (sameLayout && sameRefs(last.data, data)) return;
-    const w = Object.fromEntries(PARAMS.map((name) => [name, p.get(name).dataSync() as Float32Array])) as unknown as AgentWeights;
+    const w = Object.fromEntries(
+      PARAMS.map((name) => [name, p.get(name).dataSync() as Float32Array]),
+    ) as unknown as AgentWeights;
     if (sameLayout) this.unroller.loadValues(w);
     else this.unroller.load(w, Object.fromEntries(MASKED.map((name, i) => [name, masks[i]])) as AgentMasks);
     this.loaded = { data, masks, allPositions };
   }
 
   /** The tfjs op around a kernel forward (`run`, after the weights are synced) and its backward. */
-  private op<T extends tf.Tensor>(denseGradient: boolean, shape: number[], run: () => Float32Array, back: (dy: Float32Array) => AgentWeights, extra: tf.Tensor[]): T {
+  private op<T extends tf.Tensor>(
+    denseGradient: boolean,
+    shape: number[],
+    run: () => Float32Array,
+    back: (dy: Float32Array) => AgentWeights,
+    extra: tf.Tensor[],
+  ): T {
     const f = tf.customGrad(((...inputs: tf.Tensor[]) => {
       this.sync(denseGradient);
       const params = inputs.slice(extra.length);
@@ -64,7 +86,10 @@ export class FusedAgentUnroll {
         value: tf.tensor(run(), shape, 'float32'),
         gradFunc: (dy: tf.Tensor) => {
           const g = back(dy.dataSync() as Float32Array);
-          return [...extra.map((x) => tf.zerosLike(x)), ...PARAMS.map((name, i) => tf.tensor(g[name], (params[i] as tf.Tensor).shape))];
+          return [
+            ...extra.map((x) => tf.zerosLike(x)),
+            ...PARAMS.map((name, i) => tf.tensor(g[name], (params[i] as tf.Tensor).shape)),
+          ];
         },
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
@@ -81,7 +106,13 @@ export class FusedAgentUnroll {
   apply(inputs: tf.Tensor3D, denseGradient = false): tf.Tensor3D {
     const [steps, rows] = inputs.shape;
     const u = this.unroller;
-    return this.op(denseGradient, [steps, rows, this.agent.arch.nActions], () => u.forwardLoaded(inputs.dataSync() as Float32Array, steps, rows), (dy) => u.backward(dy), [inputs]);
+    return this.op(
+      denseGradient,
+      [steps, rows, this.agent.arch.nActions],
+      () => u.forwardLoaded(inputs.dataSync() as Float32Array, steps, rows),
+      (dy) => u.backward(dy),
+      [inputs],
+    );
   }
 
   /**
@@ -92,7 +123,13 @@ export class FusedAgentUnroll {
    */
   applyPacked(packed: Float32Array, steps: number, rows: number, agents: number, denseGradient = false): tf.Tensor4D {
     const u = this.unroller;
-    return this.op(denseGradient, [rows / agents, steps, agents, this.agent.arch.nActions], () => u.forwardPacked(packed, steps, rows, agents), (dy) => u.backwardPacked(dy, agents), []);
+    return this.op(
+      denseGradient,
+      [rows / agents, steps, agents, this.agent.arch.nActions],
+      () => u.forwardPacked(packed, steps, rows, agents),
+      (dy) => u.backwardPacked(dy, agents),
+      [],
+    );
   }
 
   /** Read the agent's current weights for {@link step}. */
@@ -120,6 +157,11 @@ export class FusedAgentUnroll {
    */
   forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): tf.Tensor4D {
     this.sync();
-    return tf.tensor4d(this.unroller.forwardPacked(packed, steps, rows, agents, firstStep), [rows / agents, steps - firstStep, agents, this.agent.arch.nActions]);
+    return tf.tensor4d(this.unroller.forwardPacked(packed, steps, rows, agents, firstStep), [
+      rows / agents,
+      steps - firstStep,
+      agents,
+      this.agent.arch.nActions,
+    ]);
   }
 }

@@ -72,7 +72,11 @@ export class KernelLinearLayers {
         value: tf.tensor2d(y, [rows, kernel.outputs]),
         gradFunc: (dy: tf.Tensor) => {
           const g = kernel.backward(dy.dataSync() as Float32Array);
-          return [tf.tensor2d(g.dx, [rows, kernel.inputs]), tf.tensor2d(g.dw, [kernel.inputs, kernel.outputs]), tf.tensor1d(g.db)];
+          return [
+            tf.tensor2d(g.dx, [rows, kernel.inputs]),
+            tf.tensor2d(g.dw, [kernel.inputs, kernel.outputs]),
+            tf.tensor1d(g.db),
+          ];
         },
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);

@@ -16,7 +16,12 @@ export function addLinear(params: ParamStore, prefix: string, nIn: number, nOut:
  * y = x·W + b for x `[R, nIn]` → `[R, nOut]`; on the WebAssembly kernels when the network's `kernels`
  * are given and active (`kernel-linear.ts`), else in tfjs.
  */
-export function linear(params: ParamStore, prefix: string, x: tf.Tensor2D, kernels: KernelLinearLayers | null = null): tf.Tensor2D {
+export function linear(
+  params: ParamStore,
+  prefix: string,
+  x: tf.Tensor2D,
+  kernels: KernelLinearLayers | null = null,
+): tf.Tensor2D {
   const viaKernels = kernels?.apply(params, prefix, x) ?? null;
   if (viaKernels) return viaKernels;
   return tf.add(matMul(x, params.get(`${prefix}.weight`) as tf.Tensor2D), params.get(`${prefix}.bias`));

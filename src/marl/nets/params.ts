@@ -37,7 +37,8 @@ export class ParamStore {
   add(name: string, shape: number[], values: Float32Array, maskable: boolean): tf.Variable {
     if (this.entries.has(name)) throw new RangeError(`ParamStore: duplicate parameter '${name}'`);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (values.length !== size) throw new ShapeError(`ParamStore: '${name}' has ${values.length} values for shape [${shape}]`);
+    if (values.length !== size)
+      throw new ShapeError(`ParamStore: '${name}' has ${values.length} values for shape [${shape}]`);
     const variable = tf.variable(tf.tensor(values, shape, 'float32'), true, undefined, 'float32');
     this.entries.set(name, { variable, shape, maskable, mask: null, maskTensor: null });
     return variable;
@@ -88,7 +89,8 @@ export class ParamStore {
   setMask(name: string, mask: Uint8Array | null): void {
     const e = this.entry(name);
     if (mask && !e.maskable) throw new RangeError(`ParamStore: '${name}' is not a weight matrix and cannot be masked`);
-    if (mask && mask.length !== e.variable.size) throw new ShapeError(`ParamStore: mask for '${name}' has ${mask.length} entries, expected ${e.variable.size}`);
+    if (mask && mask.length !== e.variable.size)
+      throw new ShapeError(`ParamStore: mask for '${name}' has ${mask.length} entries, expected ${e.variable.size}`);
     e.maskTensor?.dispose();
     e.mask = mask ? new Uint8Array(mask) : null;
     e.maskTensor = mask ? tf.keep(tf.tensor(Float32Array.from(mask), e.shape, 'float32')) : null;
@@ -125,7 +127,11 @@ export class ParamStore {
   toArrays(): Record<string, ParamArrays> {
     const out: Record<string, ParamArrays> = {};
     for (const [name, e] of this.entries) {
-      out[name] = { shape: [...e.shape], values: e.variable.dataSync() as Float32Array, ...(e.mask ? { mask: new Uint8Array(e.mask) } : {}) };
+      out[name] = {
+        shape: [...e.shape],
+        values: e.variable.dataSync() as Float32Array,
+        ...(e.mask ? { mask: new Uint8Array(e.mask) } : {}),
+      };
     }
     return out;
   }

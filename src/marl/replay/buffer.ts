@@ -16,8 +16,12 @@ export class EpisodeBuffer {
   private episodes: Episode[] = [];
   private next = 0; // slot the next insert overwrites once full
 
-  constructor(readonly capacity: number, readonly info: EnvInfo) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`EpisodeBuffer: capacity must be a positive integer, got ${capacity}`);
+  constructor(
+    readonly capacity: number,
+    readonly info: EnvInfo,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`EpisodeBuffer: capacity must be a positive integer, got ${capacity}`);
   }
 
   /** Episodes held. */
@@ -39,7 +43,8 @@ export class EpisodeBuffer {
 
   /** `count` distinct episodes drawn uniformly. */
   sampleEpisodes(count: number, rng: Rng): Episode[] {
-    if (!this.canSample(count)) throw new RangeError(`EpisodeBuffer.sample: asked for ${count} episodes, buffer holds ${this.size}`);
+    if (!this.canSample(count))
+      throw new RangeError(`EpisodeBuffer.sample: asked for ${count} episodes, buffer holds ${this.size}`);
     return rng.sampleIndices(this.episodes.length, count).map((i) => this.episodes[i] as Episode);
   }
 
@@ -67,7 +72,12 @@ export class EpisodeBuffer {
   }
 
   /** Restore from {@link toArrays}' output. */
-  loadArrays(prefix: string, meta: { lengths: number[]; next: number }, arrays: Record<string, StoredArray>, what: string): void {
+  loadArrays(
+    prefix: string,
+    meta: { lengths: number[]; next: number },
+    arrays: Record<string, StoredArray>,
+    what: string,
+  ): void {
     const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = this.info;
     const per: Record<(typeof FIELDS)[number], (t: number) => number> = {
       obs: (t) => (t + 1) * n * o,
@@ -84,7 +94,8 @@ export class EpisodeBuffer {
       for (const f of FIELDS) {
         const src = arrays[`${prefix}.${f}`];
         const len = per[f](length);
-        if (!src || offsets[f] + len > src.data.length) throw new CheckpointError(`${what}: replay buffer field '${f}' is shorter than its episode lengths say`);
+        if (!src || offsets[f] + len > src.data.length)
+          throw new CheckpointError(`${what}: replay buffer field '${f}' is shorter than its episode lengths say`);
         (e as unknown as Record<string, unknown>)[f] = src.data.slice(offsets[f], offsets[f] + len);
         offsets[f] += len;
       }

@@ -26,7 +26,11 @@ export class Replay {
   /** ρ, the share of each batch drawn from the recent FIFO. */
   private readonly fraction: number;
 
-  constructor(capacity: number, recent: RecentBufferConfig, readonly info: EnvInfo) {
+  constructor(
+    capacity: number,
+    recent: RecentBufferConfig,
+    readonly info: EnvInfo,
+  ) {
     this.main = new EpisodeBuffer(capacity, info);
     this.recent = recent.fraction > 0 ? new EpisodeBuffer(recent.capacity, info) : null;
     this.fraction = recent.fraction;
@@ -60,11 +64,18 @@ export class Replay {
   toArrays(): { meta: { main: BufferMeta; recent: BufferMeta | null }; arrays: Record<string, StoredArray> } {
     const main = this.main.toArrays('replay');
     const recent = this.recent?.toArrays('recent');
-    return { meta: { main: main.meta, recent: recent?.meta ?? null }, arrays: { ...main.arrays, ...(recent?.arrays ?? {}) } };
+    return {
+      meta: { main: main.meta, recent: recent?.meta ?? null },
+      arrays: { ...main.arrays, ...(recent?.arrays ?? {}) },
+    };
   }
 
   /** Restore from {@link toArrays}' output. */
-  loadArrays(meta: { main: BufferMeta; recent: BufferMeta | null }, arrays: Record<string, StoredArray>, what: string): void {
+  loadArrays(
+    meta: { main: BufferMeta; recent: BufferMeta | null },
+    arrays: Record<string, StoredArray>,
+    what: string,
+  ): void {
     this.main.loadArrays('replay', meta.main, arrays, what);
     if (this.recent && meta.recent) this.recent.loadArrays('recent', meta.recent, arrays, what);
   }

@@ -52,7 +52,10 @@ const EXPLORED = 'explored/';
 const GROW_GRADIENT = 'growGradient/';
 
 /** Arrays of `arrays` under `prefix`, keyed by the rest of their names; null when there are none. */
-function withPrefix<T extends StoredArray['data']>(arrays: Record<string, StoredArray>, prefix: string): Record<string, T> | null {
+function withPrefix<T extends StoredArray['data']>(
+  arrays: Record<string, StoredArray>,
+  prefix: string,
+): Record<string, T> | null {
   const found = Object.entries(arrays).filter(([k]) => k.startsWith(prefix));
   return found.length === 0 ? null : Object.fromEntries(found.map(([k, v]) => [k.slice(prefix.length), v.data as T]));
 }
@@ -86,7 +89,10 @@ function loadStore(prefix: string, store: ParamStore, arrays: Record<string, Sto
   const params: Record<string, ParamArrays> = {};
   for (const name of store.names()) {
     const v = arrays[`${prefix}/${name}`];
-    if (!v) throw new CheckpointError(`${what}: missing tensor '${prefix}/${name}'`, { hint: 'the checkpoint was written for another architecture or is damaged' });
+    if (!v)
+      throw new CheckpointError(`${what}: missing tensor '${prefix}/${name}'`, {
+        hint: 'the checkpoint was written for another architecture or is damaged',
+      });
     const m = arrays[`${prefix}/${name}#mask`];
     params[name] = { shape: v.shape, values: v.data as Float32Array, ...(m ? { mask: m.data as Uint8Array } : {}) };
   }
@@ -96,7 +102,10 @@ function loadStore(prefix: string, store: ParamStore, arrays: Record<string, Sto
 /** Every parameter store of a learner under its checkpoint prefix: `agent`, `mixer`, `critic`, then `targetAgent`, …. */
 function allStores(learner: QLearner): Array<[string, ParamStore]> {
   const online = Object.entries(learner.stores());
-  const targets = Object.entries(learner.targetStores()).map(([k, s]): [string, ParamStore] => [`target${k[0]!.toUpperCase()}${k.slice(1)}`, s]);
+  const targets = Object.entries(learner.targetStores()).map(([k, s]): [string, ParamStore] => [
+    `target${k[0]!.toUpperCase()}${k.slice(1)}`,
+    s,
+  ]);
   return [...online, ...targets];
 }
 
@@ -117,7 +126,8 @@ export function saveCheckpoint(
   const opt = learner.optimizer.getState();
   for (const [k, v] of Object.entries(opt.moments)) arrays[`optimizer/${k}`] = { shape: [v.length], data: v };
   for (const [k, v] of Object.entries(explored.toArrays())) arrays[`${EXPLORED}${k}`] = { shape: [v.length], data: v };
-  for (const [k, v] of Object.entries(growGradients ?? {})) arrays[`${GROW_GRADIENT}${k}`] = { shape: [v.length], data: v };
+  for (const [k, v] of Object.entries(growGradients ?? {}))
+    arrays[`${GROW_GRADIENT}${k}`] = { shape: [v.length], data: v };
   const replay = buffer.toArrays();
   Object.assign(arrays, replay.arrays);
   const meta: CheckpointMeta = {
@@ -160,39 +170,70 @@ export interface LoadedCheckpoint {
  */
 function checkMeta(m: CheckpointMeta, path: string): void {
   const fail = (what: string): never => {
-    throw new CheckpointError(`${path}: malformed checkpoint header (${what})`, { hint: 'the file is damaged; resume from a copy, or train the run again' });
+    throw new CheckpointError(`${path}: malformed checkpoint header (${what})`, {
+      hint: 'the file is damaged; resume from a copy, or train the run again',
+    });
   };
   const c = (m.counters ?? {}) as unknown as Record<string, unknown>;
-  for (const k of ['tEnv', 'episodes', 'updates', 'lastTargetUpdateEpisode', 'lastTestT', 'lastCheckpointT', 'topologyUpdates'] as const) {
+  for (const k of [
+    'tEnv',
+    'episodes',
+    'updates',
+    'lastTargetUpdateEpisode',
+    'lastTestT',
+    'lastCheckpointT',
+    'topologyUpdates',
+  ] as const) {
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) fail(`counters.${k} is ${JSON.stringify(c[k])}`);
   }
   if (typeof c.flops !== 'object' || c.flops === null) fail('counters.flops is missing');
   for (const k of ['env', 'act', 'sample', 'test', 'topology'] as const) {
     const st = (m.rng as unknown as Record<string, unknown> | undefined)?.[k];
-    if (!Array.isArray(st) || st.length !== 4 || !st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) fail(`rng.${k} is not an RNG state`);
+    if (!Array.isArray(st) || st.length !== 4 || !st.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff))
+      fail(`rng.${k} is not an RNG state`);
   }
-  if (!Number.isSafeInteger(m.optimizerStep) || m.optimizerStep < 0) fail(`optimizerStep is ${JSON.stringify(m.optimizerStep)}`);
+  if (!Number.isSafeInteger(m.optimizerStep) || m.optimizerStep < 0)
+    fail(`optimizerStep is ${JSON.stringify(m.optimizerStep)}`);
   const isBuffer = (b: unknown): boolean => {
     const o = b as Partial<BufferMeta> | null;
-    return typeof o === 'object' && o !== null && Array.isArray(o.lengths) && o.lengths.every((l) => Number.isSafeInteger(l) && l >= 0) && Number.isSafeInteger(o.next) && o.next! >= 0;
+    return (
+      typeof o === 'object' &&
+      o !== null &&
+      Array.isArray(o.lengths) &&
+      o.lengths.every((l) => Number.isSafeInteger(l) && l >= 0) &&
+      Number.isSafeInteger(o.next) &&
+      o.next! >= 0
+    );
   };
-  if (typeof m.buffer !== 'object' || m.buffer === null || !isBuffer(m.buffer.main) || (m.buffer.recent !== null && !isBuffer(m.buffer.recent))) fail('the replay buffer description is malformed');
+  if (
+    typeof m.buffer !== 'object' ||
+    m.buffer === null ||
+    !isBuffer(m.buffer.main) ||
+    (m.buffer.recent !== null && !isBuffer(m.buffer.recent))
+  )
+    fail('the replay buffer description is malformed');
   if (m.rewardStats !== undefined) {
     const r = m.rewardStats as unknown as Record<string, unknown>;
-    if (typeof r !== 'object' || r === null || !['mean', 'variance', 'count'].every((k) => Number.isFinite(r[k]))) fail('rewardStats is malformed');
+    if (typeof r !== 'object' || r === null || !['mean', 'variance', 'count'].every((k) => Number.isFinite(r[k])))
+      fail('rewardStats is malformed');
   }
-  if (m.metricsWindow !== undefined && (typeof m.metricsWindow !== 'object' || m.metricsWindow === null)) fail('metricsWindow is malformed');
+  if (m.metricsWindow !== undefined && (typeof m.metricsWindow !== 'object' || m.metricsWindow === null))
+    fail('metricsWindow is malformed');
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
 export function readCheckpoint(path: string): LoadedCheckpoint {
   const { meta, arrays } = readTensorFile(path);
   const m = meta as CheckpointMeta;
-  if (typeof m !== 'object' || m === null || m.format !== 'mast-checkpoint') throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
+  if (typeof m !== 'object' || m === null || m.format !== 'mast-checkpoint')
+    throw new CheckpointError(`${path} is not a MAST checkpoint (format '${m?.format}')`);
   if (m.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(`${path} is a version ${m.version} checkpoint; this toolkit reads version ${CHECKPOINT_VERSION}`, {
-      hint: 'export its agent.snapshot with the toolkit that wrote it, or train the run again',
-    });
+    throw new CheckpointError(
+      `${path} is a version ${m.version} checkpoint; this toolkit reads version ${CHECKPOINT_VERSION}`,
+      {
+        hint: 'export its agent.snapshot with the toolkit that wrote it, or train the run again',
+      },
+    );
   }
   checkMeta(m, path);
   const config = parseConfig(m.config, `${path} (config)`);
@@ -207,7 +248,8 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     restore(learner, buffer) {
       for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};
-      for (const [k, v] of Object.entries(arrays)) if (k.startsWith('optimizer/')) moments[k.slice('optimizer/'.length)] = v.data as Float32Array;
+      for (const [k, v] of Object.entries(arrays))
+        if (k.startsWith('optimizer/')) moments[k.slice('optimizer/'.length)] = v.data as Float32Array;
       learner.optimizer.setState({ step: m.optimizerStep, moments }, path);
       buffer.loadArrays(m.buffer, arrays, path);
       if (m.rewardStats) learner.rewardScale.setState(m.rewardStats);

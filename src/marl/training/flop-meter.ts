@@ -40,12 +40,20 @@ export function emptyFlopTotals(): FlopTotals {
  * Add one learner update over `agentRows` agent steps and `mixerRows` transitions.
  * @param targetMixerPasses target-mixer evaluations per transition (1; N·A for RES).
  */
-export function addUpdateFlops(totals: FlopTotals, w: NetworkWeights, agentRows: number, mixerRows: number, denseGradient: boolean, targetMixerPasses = 1): void {
+export function addUpdateFlops(
+  totals: FlopTotals,
+  w: NetworkWeights,
+  agentRows: number,
+  mixerRows: number,
+  denseGradient: boolean,
+  targetMixerPasses = 1,
+): void {
   const cost = (rows: number, weights: number): number => 2 * rows * weights;
   const [agentS, agentD] = [cost(agentRows, w.agentActive), cost(agentRows, w.agentDense)];
   const [mixerS, mixerD] = [cost(mixerRows, w.mixerActive), cost(mixerRows, w.mixerDense)];
   // online forward + backward (2×) + target forward(s); a grow step takes the weight gradient dense
-  const update = (fS: number, fD: number, targetPasses: number): number => (denseGradient ? 2 * fS + fD : 3 * fS) + targetPasses * fS;
+  const update = (fS: number, fD: number, targetPasses: number): number =>
+    (denseGradient ? 2 * fS + fD : 3 * fS) + targetPasses * fS;
   totals.train += update(agentS, agentD, 1) + update(mixerS, mixerD, targetMixerPasses);
   totals.trainDense += (3 + 1) * agentD + (3 + targetMixerPasses) * mixerD;
 }
@@ -58,5 +66,8 @@ export function addInferenceFlops(totals: FlopTotals, w: NetworkWeights, agentSt
 
 /** Sparse / dense ratios so far (1 before anything was counted). */
 export function flopRatios(t: FlopTotals): { train: number; inference: number } {
-  return { train: t.trainDense > 0 ? t.train / t.trainDense : 1, inference: t.inferenceDense > 0 ? t.inference / t.inferenceDense : 1 };
+  return {
+    train: t.trainDense > 0 ? t.train / t.trainDense : 1,
+    inference: t.inferenceDense > 0 ? t.inference / t.inferenceDense : 1,
+  };
 }

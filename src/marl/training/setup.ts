@@ -37,7 +37,12 @@ export interface NetworkWidths {
  * (hypernetworks) + 2·S·E + E (b1 and the V head); VDN none; WQMIX's central critic (N+S)·C + C·C + C.
  * A test pins these to the built networks.
  */
-export function weightCounts(info: EnvInfo, alg: Algorithm, widths: NetworkWidths, centralEmbed = 0): { agent: number; mixer: number } {
+export function weightCounts(
+  info: EnvInfo,
+  alg: Algorithm,
+  widths: NetworkWidths,
+  centralEmbed = 0,
+): { agent: number; mixer: number } {
   const { nAgents: n, nActions: a, stateShape: s } = info;
   const arch = agentArchitecture(info, widths.agent);
   const h = widths.agent.hidden;
@@ -63,7 +68,10 @@ export function networkWidths(config: TrainConfig, info: EnvInfo): NetworkWidths
   };
   const scaled = (c: number): NetworkWidths => ({
     agent: { ...config.agent, hidden: Math.max(1, Math.round(c * config.agent.hidden)) },
-    mixer: { embed: Math.max(1, Math.round(c * config.mixer.embed)), hypernetEmbed: Math.max(1, Math.round(c * config.mixer.hypernetEmbed)) },
+    mixer: {
+      embed: Math.max(1, Math.round(c * config.mixer.embed)),
+      hypernetEmbed: Math.max(1, Math.round(c * config.mixer.hypernetEmbed)),
+    },
   });
   const budget = config.sparsity.density * total(full);
   let lo = 0;

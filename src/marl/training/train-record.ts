@@ -84,7 +84,10 @@ export class RunRecorder {
   checkpointDue(): boolean {
     const { counters } = this.session;
     const { checkpointInterval, checkpointSeconds } = this.config.schedule;
-    return counters.tEnv - counters.lastCheckpointT >= checkpointInterval || performance.now() - this.lastCheckpointAt >= checkpointSeconds * 1000;
+    return (
+      counters.tEnv - counters.lastCheckpointT >= checkpointInterval ||
+      performance.now() - this.lastCheckpointAt >= checkpointSeconds * 1000
+    );
   }
 
   /** The agent network as a snapshot, with the run's metadata. */
@@ -111,20 +114,48 @@ export class RunRecorder {
     const { learner, counters, info } = session;
     counters.lastCheckpointT = counters.tEnv;
     this.lastCheckpointAt = performance.now();
-    saveCheckpoint(paths.checkpoint, config, learner, session.buffer, counters, streamStates(session.rng), session.rowWindow.getState(), session.explored, session.growGradients);
+    saveCheckpoint(
+      paths.checkpoint,
+      config,
+      learner,
+      session.buffer,
+      counters,
+      streamStates(session.rng),
+      session.rowWindow.getState(),
+      session.explored,
+      session.growGradients,
+    );
     const agentSnap = this.snapshot();
     writeSnapshot(paths.snapshot, agentSnap);
-    writeMixerSnapshot(paths.mixerSnapshot, mixerSnapshot(learner.mixer, { kind: ALGORITHM_MIXER[config.alg], nAgents: info.nAgents, stateShape: info.stateShape, ...session.widths.mixer }, agentSnap.metadata));
+    writeMixerSnapshot(
+      paths.mixerSnapshot,
+      mixerSnapshot(
+        learner.mixer,
+        {
+          kind: ALGORITHM_MIXER[config.alg],
+          nAgents: info.nAgents,
+          stateShape: info.stateShape,
+          ...session.widths.mixer,
+        },
+        agentSnap.metadata,
+      ),
+    );
   }
 
   /** Play the greedy test episodes and append a metrics row averaging what happened since the last. */
   test(): void {
     const { config, session } = this;
     const { counters, rowWindow, explored } = session;
-    const result = evaluateGreedy(this.options.testEnv, this.options.controller, config.schedule.testEpisodes, session.rng.test);
+    const result = evaluateGreedy(
+      this.options.testEnv,
+      this.options.controller,
+      config.schedule.testEpisodes,
+      session.rng.test,
+    );
     const layers = layerDensities(session.learner.stores());
     const ratios = flopRatios(counters.flops);
-    const { trainReturn, loss, tdErrorAbs, qTaken, gradNorm, topologySwaps, topologyUpdates, targets } = rowWindow.summary();
+    const { trainReturn, loss, tdErrorAbs, qTaken, gradNorm, topologySwaps, topologyUpdates, targets } =
+      rowWindow.summary();
     const row: MetricsRow = {
       tEnv: counters.tEnv,
       episodes: counters.episodes,
@@ -162,7 +193,16 @@ export class RunRecorder {
     const { config, session } = this;
     const layers = layerDensities(session.learner.stores());
     const counters = session.counters;
-    const summary: RunSummaryFile = { config, counters, completed: counters.tEnv >= config.steps, last: this.last, density: globalDensity(layers), layers, elapsedSec: this.elapsed(), diverged: this.diverged };
+    const summary: RunSummaryFile = {
+      config,
+      counters,
+      completed: counters.tEnv >= config.steps,
+      last: this.last,
+      density: globalDensity(layers),
+      layers,
+      elapsedSec: this.elapsed(),
+      diverged: this.diverged,
+    };
     writeJsonAtomic(this.paths.summary, summary);
     return summary;
   }

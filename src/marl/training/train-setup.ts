@@ -62,12 +62,17 @@ export function resumePoint(config: TrainConfig, resume: boolean, paths: RunPath
   const saved = resuming ? readCheckpoint(paths.checkpoint) : null;
   const recorded = saved?.config ?? (resume ? savedRunConfig(paths) : null);
   if (recorded && configHash({ ...recorded, steps: config.steps }) !== configHash(config)) {
-    throw new ConfigError(`the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`, {
-      hint: 'resume without overriding options, or start a new run in another directory',
-    });
+    throw new ConfigError(
+      `the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`,
+      {
+        hint: 'resume without overriding options, or start a new run in another directory',
+      },
+    );
   }
   if (!resuming && existsSync(paths.checkpoint)) {
-    throw new CheckpointError(`${paths.dir} already holds a run`, { hint: 'pass --resume to continue it, or choose another --out directory' });
+    throw new CheckpointError(`${paths.dir} already holds a run`, {
+      hint: 'pass --resume to continue it, or choose another --out directory',
+    });
   }
   return saved;
 }
@@ -89,7 +94,8 @@ function warmStart(learner: QLearner, buffer: Replay, sourceDir: string, config:
   const density = startDensity(config);
   if (existsSync(source.checkpoint)) readCheckpoint(source.checkpoint).restore(learner, buffer);
   else learner.agent.params.loadArrays(readSnapshot(source.snapshot).tensors, source.snapshot);
-  if (gradual && density < 1) fillMissingMasks(learner.stores()); // e.g. the fresh mixer of an imported agent
+  if (gradual && density < 1)
+    fillMissingMasks(learner.stores()); // e.g. the fresh mixer of an imported agent
   else initMasks(learner.stores(), config.sparsity, initRng, 'magnitude', density);
   resetPrunedMoments(learner.stores(), learner.optimizer);
 }
@@ -100,19 +106,46 @@ function warmStart(learner: QLearner, buffer: Replay, sourceDir: string, config:
  * run (its `config.json` written, old metrics removed).
  * @param warmStartFrom a run directory whose networks a new run starts from (`mast compress`).
  */
-export function startSession(config: TrainConfig, info: EnvInfo, paths: RunPaths, saved: LoadedCheckpoint | null, warmStartFrom?: string): TrainSession {
+export function startSession(
+  config: TrainConfig,
+  info: EnvInfo,
+  paths: RunPaths,
+  saved: LoadedCheckpoint | null,
+  warmStartFrom?: string,
+): TrainSession {
   const widths = networkWidths(config, info);
   const arch = agentArchitecture(info, widths.agent);
   const root = new Rng(config.seed);
   const initRng = root.split();
-  const rng = { env: root.split(), act: root.split(), sample: root.split(), test: root.split(), topology: root.split() };
-  const learner = new QLearner(config, arch, { nAgents: info.nAgents, stateShape: info.stateShape }, initRng, widths.mixer);
+  const rng = {
+    env: root.split(),
+    act: root.split(),
+    sample: root.split(),
+    test: root.split(),
+    topology: root.split(),
+  };
+  const learner = new QLearner(
+    config,
+    arch,
+    { nAgents: info.nAgents, stateShape: info.stateShape },
+    initRng,
+    widths.mixer,
+  );
   const buffer = new Replay(config.bufferSize, config.recentBuffer, info);
   if (warmStartFrom && !saved) warmStart(learner, buffer, warmStartFrom, config, initRng);
   else initMasks(learner.stores(), config.sparsity, initRng, 'random', startDensity(config));
   learner.updateTargets();
   const rowWindow = new MetricsWindow();
-  let counters: Counters = { tEnv: 0, episodes: 0, updates: 0, lastTargetUpdateEpisode: 0, lastTestT: 0, lastCheckpointT: 0, topologyUpdates: 0, flops: emptyFlopTotals() };
+  let counters: Counters = {
+    tEnv: 0,
+    episodes: 0,
+    updates: 0,
+    lastTargetUpdateEpisode: 0,
+    lastTestT: 0,
+    lastCheckpointT: 0,
+    topologyUpdates: 0,
+    flops: emptyFlopTotals(),
+  };
   if (saved) {
     saved.restore(learner, buffer);
     if (saved.window) rowWindow.setState(saved.window);
@@ -127,12 +160,30 @@ export function startSession(config: TrainConfig, info: EnvInfo, paths: RunPaths
   // before it was kept starts it again from the current masks).
   const explored = saved?.explored ?? new ExplorationRecord();
   observeMasks(explored, learner.stores());
-  return { info, widths, learner, buffer, rng, counters, rowWindow, explored, growGradients: saved?.growGradients ?? null, startTEnv: counters.tEnv, resumed: saved !== null };
+  return {
+    info,
+    widths,
+    learner,
+    buffer,
+    rng,
+    counters,
+    rowWindow,
+    explored,
+    growGradients: saved?.growGradients ?? null,
+    startTEnv: counters.tEnv,
+    resumed: saved !== null,
+  };
 }
 
 /** The RNG streams' states, as a checkpoint stores them. */
 export function streamStates(rng: TrainStreams): RngStreams {
-  return { env: rng.env.getState(), act: rng.act.getState(), sample: rng.sample.getState(), test: rng.test.getState(), topology: rng.topology.getState() };
+  return {
+    env: rng.env.getState(),
+    act: rng.act.getState(),
+    sample: rng.sample.getState(),
+    test: rng.test.getState(),
+    topology: rng.topology.getState(),
+  };
 }
 
 /** The FLOP accounting's view of a session's networks. */

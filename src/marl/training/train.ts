@@ -57,7 +57,14 @@ export interface TrainOptions {
    */
   warmStartFrom?: string;
   /** Called after each training episode. */
-  onEpisode?: (p: { tEnv: number; steps: number; episodes: number; epsilon: number; return: number; loss: number | null }) => void;
+  onEpisode?: (p: {
+    tEnv: number;
+    steps: number;
+    episodes: number;
+    epsilon: number;
+    return: number;
+    loss: number | null;
+  }) => void;
   /** Called with each metrics row. */
   onMetrics?: (row: MetricsRow) => void;
   /** How to run a bridged environment (Python interpreter, timeout); the config's `envArgs` are added. */
@@ -114,8 +121,13 @@ async function trainInEnvironments(config: TrainConfig, options: TrainOptions): 
     // A bridged environment's hint says how to resume `--out DIR`: name the directory.
     if (err instanceof ToolkitError && err.code === 'E_ENV_BRIDGE' && err.hint?.includes('--out DIR')) {
       const base = err.message.slice(0, err.message.length - `\n  hint: ${err.hint}`.length);
-      const kept = existsSync(runPaths(options.outDir).checkpoint) ? '' : ' (no checkpoint was written yet, so it starts over)';
-      throw new ToolkitError(err.code, base, { hint: err.hint.replace('--out DIR', `--out ${options.outDir}`) + kept, cause: err });
+      const kept = existsSync(runPaths(options.outDir).checkpoint)
+        ? ''
+        : ' (no checkpoint was written yet, so it starts over)';
+      throw new ToolkitError(err.code, base, {
+        hint: err.hint.replace('--out DIR', `--out ${options.outDir}`) + kept,
+        cause: err,
+      });
     }
     throw err;
   } finally {
@@ -123,7 +135,11 @@ async function trainInEnvironments(config: TrainConfig, options: TrainOptions): 
   }
 }
 
-async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: () => MultiAgentEnv): Promise<TrainSummary> {
+async function trainWith(
+  config: TrainConfig,
+  options: TrainOptions,
+  openEnv: () => MultiAgentEnv,
+): Promise<TrainSummary> {
   await initBackend(options.backend ?? 'wasm');
   const paths = runPaths(options.outDir);
   const saved = resumePoint(config, options.resume === true, paths);
@@ -136,16 +152,24 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
   // envWorkers > 1: more environments, each with its controller, played in lockstep (the first is `env`)
   const workers = [env, ...Array.from({ length: config.envWorkers - 1 }, openEnv)];
-  const workerControllers = workers.map((_, k) => (k === 0 ? controller : new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' })));
+  const workerControllers = workers.map((_, k) =>
+    k === 0 ? controller : new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' }),
+  );
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
   const gradual = config.pruning.schedule === 'gradual';
   // Topology updates move connections, so active counts change only while gradual pruning runs.
-  let atFinalDensity = !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
+  let atFinalDensity =
+    !gradual || reachedDensity(learner.stores(), config.sparsity.density, config.sparsity.distribution);
   const flops = flopSetup(config, info, learner);
   let flopWeights = flops.weights();
-  const recorder = new RunRecorder(config, paths, session, { testEnv, controller, provenance: options.provenance, onMetrics: options.onMetrics });
+  const recorder = new RunRecorder(config, paths, session, {
+    testEnv,
+    controller,
+    provenance: options.provenance,
+    onMetrics: options.onMetrics,
+  });
 
   if (!saved) recorder.test(); // the untrained baseline at t = 0
   const yieldToEventLoop = eventLoopYielder();
@@ -156,7 +180,16 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
       // --- act: one exploring episode (or one per environment, in lockstep, when the last are used up)
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
       if (queue.length === 0) {
-        queue = workers.length === 1 ? [runEpisode(env, controller, rng.env.seed(), epsilon, rng.act)] : runEpisodesTogether(workers, workerControllers, workers.map(() => rng.env.seed()), epsilon, rng.act);
+        queue =
+          workers.length === 1
+            ? [runEpisode(env, controller, rng.env.seed(), epsilon, rng.act)]
+            : runEpisodesTogether(
+                workers,
+                workerControllers,
+                workers.map(() => rng.env.seed()),
+                epsilon,
+                rng.act,
+              );
       }
       const played = queue.shift() as EpisodeResult;
       buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
@@ -171,28 +204,48 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
         const update = counters.updates + 1;
         const evolving = rule !== null && atFinalDensity && counters.tEnv < topologyEnd; // masks still move
         const evolve = evolving && isTopologyUpdate(update, config.topology.interval, counters.tEnv, topologyEnd);
-        const collect = evolving && rule === 'gradient' && isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
+        const collect =
+          evolving &&
+          rule === 'gradient' &&
+          isGrowGradientUpdate(update, config.topology.interval, config.topology.gradientUpdates);
         const batch = buffer.sample(config.batchSize, rng.sample);
-        const { stats: s, denseGrads } = trainStep(() => learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect }), counters);
+        const { stats: s, denseGrads } = trainStep(
+          () => learner.train(batch, { tEnv: counters.tEnv, denseGrads: collect }),
+          counters,
+        );
         if (denseGrads) session.growGradients = addGradients(session.growGradients, denseGrads);
         else if (!evolving) session.growGradients = null; // T_end came inside a window: no mask change will read it
         rowWindow.addUpdate(s);
         loss = s.loss;
         counters.updates += 1;
         const agentRows = batch.size * (batch.maxT + 1) * info.nAgents;
-        addUpdateFlops(counters.flops, flopWeights, agentRows, batch.size * batch.maxT, denseGrads !== null, flops.targetMixerPasses);
+        addUpdateFlops(
+          counters.flops,
+          flopWeights,
+          agentRows,
+          batch.size * batch.maxT,
+          denseGrads !== null,
+          flops.targetMixerPasses,
+        );
 
         // --- evolve topology: every ΔT updates until T_end, move ζ_t of each tensor's connections
         if (evolve && rule !== null) {
           const fraction = dropFractionAt(counters.tEnv, config.topology.dropFraction, topologyEnd);
-          rowWindow.addTopologyUpdate(evolveTopology(learner.stores(), learner.optimizer, rule, fraction, session.growGradients, rng.topology).swapped);
+          rowWindow.addTopologyUpdate(
+            evolveTopology(learner.stores(), learner.optimizer, rule, fraction, session.growGradients, rng.topology)
+              .swapped,
+          );
           session.growGradients = null;
           counters.topologyUpdates += 1;
           observeMasks(explored, learner.stores());
         }
 
         // --- gradual pruning: every few updates until T_p, then once more to the final density
-        if (gradual && !atFinalDensity && (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)) {
+        if (
+          gradual &&
+          !atFinalDensity &&
+          (counters.updates % config.pruning.interval === 0 || counters.tEnv >= pruningEnd)
+        ) {
           const density = gradualDensityAt(counters.tEnv, config.sparsity.density, pruningEnd, startDensity(config));
           pruneToDensity(learner.stores(), learner.optimizer, density, config.sparsity.distribution);
           flopWeights = flops.weights();
@@ -205,7 +258,14 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
           counters.lastTargetUpdateEpisode = counters.episodes;
         }
       }
-      options.onEpisode?.({ tEnv: counters.tEnv, steps: config.steps, episodes: counters.episodes, epsilon, return: played.return, loss });
+      options.onEpisode?.({
+        tEnv: counters.tEnv,
+        steps: config.steps,
+        episodes: counters.episodes,
+        epsilon,
+        return: played.return,
+        loss,
+      });
       // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
       // output only run when it does, and this loop would otherwise hold it for the whole run.
       await yieldToEventLoop();
@@ -218,7 +278,16 @@ async function trainWith(config: TrainConfig, options: TrainOptions, openEnv: ()
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) recorder.test();
     recorder.checkpoint();
     const summary = recorder.summary();
-    return { paths, config, counters, completed: summary.completed, last: recorder.last, elapsedSec: recorder.elapsed(), startTEnv: session.startTEnv, diverged: recorder.diverged };
+    return {
+      paths,
+      config,
+      counters,
+      completed: summary.completed,
+      last: recorder.last,
+      elapsedSec: recorder.elapsed(),
+      startTEnv: session.startTEnv,
+      diverged: recorder.diverged,
+    };
   } finally {
     learner.dispose();
   }
@@ -234,10 +303,16 @@ function trainStep<T>(update: () => T, counters: Counters): T {
   } catch (err) {
     if (!(err instanceof NumericError)) throw err;
     const what = err.message.split('\n')[0];
-    const kept = counters.lastCheckpointT > 0 ? `the last checkpoint, at step ${counters.lastCheckpointT}, is kept as it was` : 'no checkpoint had been written yet';
-    throw new NumericError(`${what} at environment step ${counters.tEnv} (learner update ${counters.updates + 1}); ${kept}`, {
-      hint: 'train a new run in another --out directory with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0001}}) or smaller rewards; resuming this run would repeat the same updates',
-      cause: err,
-    });
+    const kept =
+      counters.lastCheckpointT > 0
+        ? `the last checkpoint, at step ${counters.lastCheckpointT}, is kept as it was`
+        : 'no checkpoint had been written yet';
+    throw new NumericError(
+      `${what} at environment step ${counters.tEnv} (learner update ${counters.updates + 1}); ${kept}`,
+      {
+        hint: 'train a new run in another --out directory with a lower optimizer.lr (e.g. --config with {"optimizer": {"lr": 0.0001}}) or smaller rewards; resuming this run would repeat the same updates',
+        cause: err,
+      },
+    );
   }
 }

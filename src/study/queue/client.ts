@@ -86,7 +86,12 @@ export async function queuedRunStates(url: string, runs: readonly StudyRun[]): P
         state,
         trained: trainedSteps(dir),
         steps: run.config.steps,
-        worker: state === 'completed' ? (job?.returnvalue?.worker ?? null) : state === 'active' ? (progress?.worker ?? null) : null,
+        worker:
+          state === 'completed'
+            ? (job?.returnvalue?.worker ?? null)
+            : state === 'active'
+              ? (progress?.worker ?? null)
+              : null,
         progress: state === 'active' && progress ? progress.tEnv : null,
         failedReason: job?.failedReason ? (job.failedReason.split('\n')[0] ?? null) : null,
       });

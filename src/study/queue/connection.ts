@@ -6,7 +6,14 @@
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
-import { describeQueue, parseQueueUrl, QUEUE_NAME, type QueueAddress, type RunJobData, type RunJobResult } from './jobs.js';
+import {
+  describeQueue,
+  parseQueueUrl,
+  QUEUE_NAME,
+  type QueueAddress,
+  type RunJobData,
+  type RunJobResult,
+} from './jobs.js';
 
 /** A study queue that cannot be reached, or that refused a request. */
 export class QueueError extends ToolkitError {
@@ -40,15 +47,20 @@ export function connectionOptions(address: QueueAddress, blocking: boolean, link
     ...(address.tls ? { tls: {} } : {}),
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: blocking ? null : 1,
-    retryStrategy: (attempt: number) => (link.opened ? Math.min(attempt * 500, 5_000) : attempt >= CONNECT_ATTEMPTS ? null : 250 * attempt),
+    retryStrategy: (attempt: number) =>
+      link.opened ? Math.min(attempt * 500, 5_000) : attempt >= CONNECT_ATTEMPTS ? null : 250 * attempt,
   };
 }
 
 /** The study queue at `url`, once Redis has answered; a {@link QueueError} when it cannot be reached. */
-export async function openQueue(url: string): Promise<{ queue: Queue<RunJobData, RunJobResult>; address: QueueAddress }> {
+export async function openQueue(
+  url: string,
+): Promise<{ queue: Queue<RunJobData, RunJobResult>; address: QueueAddress }> {
   const address = parseQueueUrl(url);
   const link: Link = { opened: false };
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: connectionOptions(address, false, link) });
+  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, {
+    connection: connectionOptions(address, false, link),
+  });
   let lastError: Error | null = null;
   queue.on('error', (err) => void (lastError = err)); // ioredis reports each failed attempt here
   try {
@@ -58,9 +70,12 @@ export async function openQueue(url: string): Promise<{ queue: Queue<RunJobData,
     return { queue, address };
   } catch (e) {
     await queue.close().catch(() => undefined);
-    throw new QueueError(`cannot reach the study queue at ${describeQueue(address)}: ${(lastError ?? (e as Error)).message}`, {
-      hint: 'start Redis there (e.g. `redis-server --port PORT`), or give the right --queue redis://HOST:PORT',
-      cause: e,
-    });
+    throw new QueueError(
+      `cannot reach the study queue at ${describeQueue(address)}: ${(lastError ?? (e as Error)).message}`,
+      {
+        hint: 'start Redis there (e.g. `redis-server --port PORT`), or give the right --queue redis://HOST:PORT',
+        cause: e,
+      },
+    );
   }
 }

@@ -38,7 +38,8 @@ export function parseQueueUrl(url: string): QueueAddress {
   const dbPath = parsed.pathname.replace(/^\//, '');
   const db = dbPath === '' ? 0 : Number(dbPath);
   if (parsed.hostname === '') throw new ConfigError(`--queue: '${url}' names no host`, { hint: `give ${form}` });
-  if (!Number.isInteger(db) || db < 0) throw new ConfigError(`--queue: '${dbPath}' in '${url}' is not a database number`, { hint: `give ${form}` });
+  if (!Number.isInteger(db) || db < 0)
+    throw new ConfigError(`--queue: '${dbPath}' in '${url}' is not a database number`, { hint: `give ${form}` });
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port,

@@ -80,7 +80,14 @@ export async function runWorker(url: string, options: WorkerOptions = {}): Promi
     const { dir, config } = job.data;
     const started = performance.now();
     const resumed = existsSync(runPaths(dir).checkpoint);
-    const result = (steps: number, finalReturn: number | null): RunJobResult => ({ dir, worker: name, steps, resumed, finalReturn, elapsedSec: (performance.now() - started) / 1000 });
+    const result = (steps: number, finalReturn: number | null): RunJobResult => ({
+      dir,
+      worker: name,
+      steps,
+      resumed,
+      finalReturn,
+      elapsedSec: (performance.now() - started) / 1000,
+    });
     const already = trainedSteps(dir); // reads summary.json
     if (already >= config.steps) return result(already, null); // finished before it was taken
     const { lock, displaced } = takeOverRunDir(dir); // the queue gave us the run: a lost worker's lock is stale
@@ -140,7 +147,9 @@ export async function runWorker(url: string, options: WorkerOptions = {}): Promi
     const running = worker.run();
     options.onReady?.(name);
     const emptyWatch = options.exitWhenEmpty ? watchEmpty(counts, stop) : null;
-    await new Promise<void>((resolve) => (stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true })));
+    await new Promise<void>((resolve) =>
+      stop.signal.aborted ? resolve() : stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     emptyWatch?.cancel();
     await worker.close(); // waits for the run in training, which the abort has stopped at a checkpoint
     await running;

@@ -23,7 +23,12 @@ export interface CsrMatrix {
  * Build from entries (row, col, value) given in any order, each position at most once; zero values are dropped.
  * @param entry called for k in [0, count) and returns [row, col, value].
  */
-export function csrFromEntries(rows: number, cols: number, count: number, entry: (k: number) => [number, number, number]): CsrMatrix {
+export function csrFromEntries(
+  rows: number,
+  cols: number,
+  count: number,
+  entry: (k: number) => [number, number, number],
+): CsrMatrix {
   const perRow = new Int32Array(rows + 1);
   const kept: Array<[number, number, number]> = [];
   for (let k = 0; k < count; k++) {
@@ -69,7 +74,8 @@ export function packDense(m: CsrMatrix): Float32Array {
   const out = new Float32Array(blocks * m.cols * DENSE_BLOCK_ROWS);
   for (let r = 0; r < m.rows; r++) {
     const base = Math.floor(r / DENSE_BLOCK_ROWS) * m.cols * DENSE_BLOCK_ROWS + (r % DENSE_BLOCK_ROWS);
-    for (let k = m.rowStart[r] as number; k < (m.rowStart[r + 1] as number); k++) out[base + (m.col[k] as number) * DENSE_BLOCK_ROWS] = m.value[k] as number;
+    for (let k = m.rowStart[r] as number; k < (m.rowStart[r + 1] as number); k++)
+      out[base + (m.col[k] as number) * DENSE_BLOCK_ROWS] = m.value[k] as number;
   }
   return out;
 }

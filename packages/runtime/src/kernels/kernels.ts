@@ -28,21 +28,73 @@ export interface SparseKernels {
   mul(a: number, b: number, y: number, count: number): void;
   sigmoid(x: number, y: number, count: number): void;
   gruGates(gx: number, gh: number, gates: number, hidden: number, lanes: number): void;
-  gruCandidate(gx: number, gh: number, gr: number, gates: number, h: number, y: number, hidden: number, lanes: number, lbr: number, nOut: number): void;
+  gruCandidate(
+    gx: number,
+    gh: number,
+    gr: number,
+    gates: number,
+    h: number,
+    y: number,
+    hidden: number,
+    lanes: number,
+    lbr: number,
+    nOut: number,
+  ): void;
   spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
   sddmm(rowStart: number, col: number, rows: number, dy: number, x: number, g: number, lanes: number): void;
   rowSums(x: number, y: number, features: number, lanes: number): void;
   reluBackward(dy: number, a: number, y: number, count: number): void;
-  gruBackward(dh: number, zr: number, n: number, gh: number, gates: number, h: number, dgx: number, dgh: number, dhDirect: number, hidden: number, lanes: number): void;
-  adam(w: number, g: number, m: number, v: number, mask: number, count: number, scale: number, b1: number, c1: number, b2: number, c2: number, bc1: number, bc2: number, lr: number, eps: number): void;
-  rmsprop(w: number, g: number, s: number, mask: number, count: number, scale: number, alpha: number, c: number, lr: number, eps: number): void;
+  gruBackward(
+    dh: number,
+    zr: number,
+    n: number,
+    gh: number,
+    gates: number,
+    h: number,
+    dgx: number,
+    dgh: number,
+    dhDirect: number,
+    hidden: number,
+    lanes: number,
+  ): void;
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    mask: number,
+    count: number,
+    scale: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bc1: number,
+    bc2: number,
+    lr: number,
+    eps: number,
+  ): void;
+  rmsprop(
+    w: number,
+    g: number,
+    s: number,
+    mask: number,
+    count: number,
+    scale: number,
+    alpha: number,
+    c: number,
+    lr: number,
+    eps: number,
+  ): void;
 }
 
 /** Which build of the kernels: relaxed SIMD (fused multiply-add) or plain 128-bit SIMD. */
 export type KernelVariant = 'relaxed-simd' | 'simd';
 
 /** A module using f32x4.relaxed_madd: whether it validates says whether the runtime has relaxed SIMD. */
-const RELAXED_PROBE = Uint8Array.from(Buffer.from('0061736d0100000001080160037b7b7b017b03020100070501016600000a0d010b00200020012002fd85020b', 'hex'));
+const RELAXED_PROBE = Uint8Array.from(
+  Buffer.from('0061736d0100000001080160037b7b7b017b03020100070501016600000a0d010b00200020012002fd85020b', 'hex'),
+);
 
 let relaxedSupported: boolean | undefined;
 
@@ -62,19 +114,30 @@ const compiled = new Map<KernelVariant, WebAssembly.Module>();
 function kernelModule(variant: KernelVariant): WebAssembly.Module {
   const cached = compiled.get(variant);
   if (cached) return cached;
-  if (variant === 'relaxed-simd' && !relaxedSimdSupported()) throw new ToolkitError('E_KERNELS', 'the relaxed-SIMD kernels were asked for, but this runtime does not run relaxed SIMD', { hint: "use the 'simd' kernels, or run Node with --experimental-wasm-relaxed-simd (Node 20)" });
+  if (variant === 'relaxed-simd' && !relaxedSimdSupported())
+    throw new ToolkitError(
+      'E_KERNELS',
+      'the relaxed-SIMD kernels were asked for, but this runtime does not run relaxed SIMD',
+      { hint: "use the 'simd' kernels, or run Node with --experimental-wasm-relaxed-simd (Node 20)" },
+    );
   const url = new URL(variant === 'simd' ? './sparse-kernels.wasm' : './sparse-kernels.relaxed.wasm', import.meta.url);
   let bytes: Buffer;
   try {
     bytes = readFileSync(fileURLToPath(url));
   } catch {
-    throw new ToolkitError('E_KERNELS', `the WebAssembly kernels (${fileURLToPath(url)}) are missing`, { hint: 'build the package with `npm run build`, which compiles them' });
+    throw new ToolkitError('E_KERNELS', `the WebAssembly kernels (${fileURLToPath(url)}) are missing`, {
+      hint: 'build the package with `npm run build`, which compiles them',
+    });
   }
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(bytes);
   } catch (e) {
-    throw new ToolkitError('E_KERNELS', `the WebAssembly kernels do not compile on this runtime (${(e as Error).message})`, { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort to deploy and compute: tfjs to train' });
+    throw new ToolkitError(
+      'E_KERNELS',
+      `the WebAssembly kernels do not compile on this runtime (${(e as Error).message})`,
+      { hint: 'they need WebAssembly SIMD (Node ≥ 16.4); use --engine ort to deploy and compute: tfjs to train' },
+    );
   }
   compiled.set(variant, module);
   return module;
@@ -120,7 +183,8 @@ export class KernelArena {
    * shapes grow does not keep every outgrown buffer.
    */
   release(mark: number): void {
-    if (!Number.isInteger(mark) || mark < 16 || mark > this.top || mark % 16 !== 0) throw new RangeError(`KernelArena.release: ${mark} is not a mark of this arena (top ${this.top})`);
+    if (!Number.isInteger(mark) || mark < 16 || mark > this.top || mark % 16 !== 0)
+      throw new RangeError(`KernelArena.release: ${mark} is not a mark of this arena (top ${this.top})`);
     this.top = mark;
   }
 
@@ -129,7 +193,10 @@ export class KernelArena {
    * `previous` when it is still the newest block: for buffers a larger batch has outgrown. The block
    * comes back with its marks, to pass as `previous` next time.
    */
-  regrow<T extends object>(previous: { start: number; end: number } | null, place: () => T): T & { start: number; end: number } {
+  regrow<T extends object>(
+    previous: { start: number; end: number } | null,
+    place: () => T,
+  ): T & { start: number; end: number } {
     if (previous && this.top === previous.end) this.release(previous.start);
     const start = this.top;
     const placed = place();
@@ -157,7 +224,14 @@ export class KernelArena {
    * Write `values` (`[rows, features]` row-major) into the feature-major buffer at `dst`
    * (`[features, lanes]`) through the row-major scratch at `staging`; padded lanes are left alone.
    */
-  putFeatureMajor(values: Float32Array, rows: number, features: number, lanes: number, staging: number, dst: number): void {
+  putFeatureMajor(
+    values: Float32Array,
+    rows: number,
+    features: number,
+    lanes: number,
+    staging: number,
+    dst: number,
+  ): void {
     this.heap.set(values, staging >> 2);
     this.kernels.toFeatureMajor(staging, dst, rows, features, lanes);
   }

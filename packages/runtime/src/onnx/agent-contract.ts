@@ -26,7 +26,9 @@ type AgentTensor = (typeof AGENT_TENSORS)[number];
 export type AgentIoKey = AgentTensor['key'];
 
 /** Input and output names of the exported agent graph, by role (from {@link AGENT_TENSORS}). */
-export const AGENT_IO = Object.fromEntries(AGENT_TENSORS.map((t) => [t.key, t.name])) as { readonly [T in AgentTensor as T['key']]: T['name'] };
+export const AGENT_IO = Object.fromEntries(AGENT_TENSORS.map((t) => [t.key, t.name])) as {
+  readonly [T in AgentTensor as T['key']]: T['name'];
+};
 
 /** Graph input/output names of an agent network (this toolkit's exports use {@link AGENT_IO}; PyTorch's differ). */
 export type AgentIoNames = Record<AgentIoKey, string>;
@@ -35,13 +37,23 @@ export type AgentIoNames = Record<AgentIoKey, string>;
 export const AGENT_INPUT_NAMES: readonly string[] = AGENT_TENSORS.filter((t) => t.role === 'input').map((t) => t.name);
 
 /** The agent graph's output names, in order (from {@link AGENT_TENSORS}). */
-export const AGENT_OUTPUT_NAMES: readonly string[] = AGENT_TENSORS.filter((t) => t.role === 'output').map((t) => t.name);
+export const AGENT_OUTPUT_NAMES: readonly string[] = AGENT_TENSORS.filter((t) => t.role === 'output').map(
+  (t) => t.name,
+);
 
 /**
  * Names of the batch-agents graph's inputs and outputs (`mast export --batch-agents`); the hidden
  * state and Q-values keep the agent graph's names.
  */
-export const BATCH_IO = { obs: 'obs', lastAction: 'last_action', avail: 'avail', hIn: AGENT_IO.hIn, actions: 'actions', qValues: AGENT_IO.qValues, hOut: AGENT_IO.hOut } as const;
+export const BATCH_IO = {
+  obs: 'obs',
+  lastAction: 'last_action',
+  avail: 'avail',
+  hIn: AGENT_IO.hIn,
+  actions: 'actions',
+  qValues: AGENT_IO.qValues,
+  hOut: AGENT_IO.hOut,
+} as const;
 
 /** The metadata key that marks a graph other than the plain agent graph, and its values. */
 export const GRAPH_KIND_KEY = 'mast.graph';
@@ -116,23 +128,39 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
     const v = props[`mast.${key}`];
     if (v === undefined) {
       if (props[GRAPH_KIND_KEY] === GRAPH_KINDS.mixer) {
-        throw new ToolkitError('E_ONNX_LOAD', `${what} is a mixing network exported by \`mast export --with-mixer\` (agent Qs + state → Q_tot), not an agent`, {
-          hint: 'evaluate, replay or inspect the agent file exported next to it (the same name without .mixer); the mixer only scores joint actions during training',
-        });
+        throw new ToolkitError(
+          'E_ONNX_LOAD',
+          `${what} is a mixing network exported by \`mast export --with-mixer\` (agent Qs + state → Q_tot), not an agent`,
+          {
+            hint: 'evaluate, replay or inspect the agent file exported next to it (the same name without .mixer); the mixer only scores joint actions during training',
+          },
+        );
       }
-      throw new ToolkitError('E_ONNX_LOAD', `${what} has no 'mast.${key}' metadata, so it is not an agent exported by this toolkit`, {
-        hint: 'for an agent exported from PyTorch (pymarl/EPyMARL), run `mast import <model.onnx> --env <id> --out <run>` then `mast export <run> -o agent.onnx`; for a run of this toolkit, `mast export <run> -o agent.onnx`',
-      });
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `${what} has no 'mast.${key}' metadata, so it is not an agent exported by this toolkit`,
+        {
+          hint: 'for an agent exported from PyTorch (pymarl/EPyMARL), run `mast import <model.onnx> --env <id> --out <run>` then `mast export <run> -o agent.onnx`; for a run of this toolkit, `mast export <run> -o agent.onnx`',
+        },
+      );
     }
     return v;
   };
   const num = (key: AgentMetadataKey): number => parseNumber(what, `mast.${key}`, get(key));
-  const count = (key: AgentMetadataKey, max = MAX_AGENT_WIDTH): number => parseCount(what, `mast.${key}`, get(key), max);
+  const count = (key: AgentMetadataKey, max = MAX_AGENT_WIDTH): number =>
+    parseCount(what, `mast.${key}`, get(key), max);
   const inputLayout = parseInputLayout(what, get('input_layout'));
   const hidden = count('hidden');
   const nAgents = count('n_agents', MAX_AGENTS);
-  if (nAgents * Math.max(hidden, inputLayout.obs + inputLayout.lastAction + inputLayout.agentId) > MAX_TENSOR_ELEMENTS) {
-    throw new ToolkitError('E_ONNX_LOAD', `${what}: metadata declares ${nAgents} agents of width ${hidden}, beyond the limit of ${MAX_TENSOR_ELEMENTS} values per step`, { hint: 'export it again with `mast export`' });
+  if (
+    nAgents * Math.max(hidden, inputLayout.obs + inputLayout.lastAction + inputLayout.agentId) >
+    MAX_TENSOR_ELEMENTS
+  ) {
+    throw new ToolkitError(
+      'E_ONNX_LOAD',
+      `${what}: metadata declares ${nAgents} agents of width ${hidden}, beyond the limit of ${MAX_TENSOR_ELEMENTS} values per step`,
+      { hint: 'export it again with `mast export`' },
+    );
   }
   return {
     env: get('env'),
@@ -160,18 +188,37 @@ export function readAgentMetadata(model: ModelProto, what = 'model'): AgentModel
  */
 export function checkAgentSignature(model: ModelProto, meta: AgentModelMetadata, what = 'model'): void {
   const { obs, lastAction, agentId } = meta.inputLayout;
-  const want: Record<string, number> = { [AGENT_IO.inputs]: obs + lastAction + agentId, [AGENT_IO.hIn]: meta.hidden, [AGENT_IO.qValues]: meta.nActions, [AGENT_IO.hOut]: meta.hidden };
+  const want: Record<string, number> = {
+    [AGENT_IO.inputs]: obs + lastAction + agentId,
+    [AGENT_IO.hIn]: meta.hidden,
+    [AGENT_IO.qValues]: meta.nActions,
+    [AGENT_IO.hOut]: meta.hidden,
+  };
   const io = [...model.graph.input, ...model.graph.output];
   for (const [name, size] of Object.entries(want)) {
     const v = io.find((x) => x.name === name);
-    if (!v) throw new ToolkitError('E_ONNX_LOAD', `${what} has no '${name}' input or output, so it is not an agent network exported by this toolkit`, { hint: 'export the agent with `mast export`' });
-    if (v.type.tensorType.elemType !== DataType.FLOAT) throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' is of element type ${v.type.tensorType.elemType}; an agent network reads and writes FLOAT (1)`, { hint: 'export the agent with `mast export`' });
+    if (!v)
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `${what} has no '${name}' input or output, so it is not an agent network exported by this toolkit`,
+        { hint: 'export the agent with `mast export`' },
+      );
+    if (v.type.tensorType.elemType !== DataType.FLOAT)
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `${what}: '${name}' is of element type ${v.type.tensorType.elemType}; an agent network reads and writes FLOAT (1)`,
+        { hint: 'export the agent with `mast export`' },
+      );
     const dims = v.type.tensorType.shape?.dim ?? [];
     const last = dims[dims.length - 1]?.dimValue;
     if (dims.length !== 2 || (last !== undefined && Number(last) !== size)) {
-      throw new ToolkitError('E_ONNX_LOAD', `${what}: '${name}' has shape [${dims.map((d) => d.dimParam ?? d.dimValue ?? '?').join(', ')}] but its metadata implies [batch, ${size}]`, {
-        hint: 'the model and its mast.* metadata disagree; export it again with `mast export`',
-      });
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `${what}: '${name}' has shape [${dims.map((d) => d.dimParam ?? d.dimValue ?? '?').join(', ')}] but its metadata implies [batch, ${size}]`,
+        {
+          hint: 'the model and its mast.* metadata disagree; export it again with `mast export`',
+        },
+      );
     }
   }
 }

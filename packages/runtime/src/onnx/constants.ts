@@ -28,7 +28,8 @@ export function graphConstants(model: ModelProto): GraphConstants {
     if (!name) continue;
     for (const a of node.attribute) {
       if (a.name === 'value' && a.type === AttributeType.TENSOR && a.t) out.dense.set(name, { ...a.t, name });
-      else if (a.name === 'sparse_value' && a.type === AttributeType.SPARSE_TENSOR && a.sparseTensor) out.sparse.set(name, a.sparseTensor);
+      else if (a.name === 'sparse_value' && a.type === AttributeType.SPARSE_TENSOR && a.sparseTensor)
+        out.sparse.set(name, a.sparseTensor);
       else continue;
       out.fromNodes.add(name);
     }
@@ -48,7 +49,10 @@ export function checkFiniteConstants(model: ModelProto, what = 'model'): void {
     const v = readFloats(t);
     for (let i = 0; i < v.length; i++) {
       const x = v[i] as number;
-      if (x - x !== 0) throw new NumericError(`${what}: weight '${name}' holds ${x} at position ${i}`, { hint: 'the model was exported from a diverged run; export an earlier checkpoint or retrain with a smaller learning rate' });
+      if (x - x !== 0)
+        throw new NumericError(`${what}: weight '${name}' holds ${x} at position ${i}`, {
+          hint: 'the model was exported from a diverged run; export an earlier checkpoint or retrain with a smaller learning rate',
+        });
     }
   };
   for (const [name, t] of c.dense) check(name, t);

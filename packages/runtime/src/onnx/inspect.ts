@@ -40,7 +40,15 @@ function dense(t: TensorProto): TensorReport {
   let nnz = 0;
   for (const v of values) if (v !== 0) nnz++;
   const size = numel(t.dims);
-  return { name: t.name, shape: [...t.dims], storage: 'dense', size, nnz, density: nnz / Math.max(1, size), bytes: 4 * size };
+  return {
+    name: t.name,
+    shape: [...t.dims],
+    storage: 'dense',
+    size,
+    nnz,
+    density: nnz / Math.max(1, size),
+    bytes: 4 * size,
+  };
 }
 
 function sparse(name: string, s: SparseTensorProto): TensorReport {
@@ -49,13 +57,17 @@ function sparse(name: string, s: SparseTensorProto): TensorReport {
   return { name, shape: [...s.dims], storage: 'sparse', size, nnz, density: nnz / size, bytes: 12 * nnz };
 }
 
-const shapeOf = (v: ModelProto['graph']['input'][number]) => (v.type.tensorType.shape?.dim ?? []).map((d) => d.dimParam ?? d.dimValue ?? '?');
+const shapeOf = (v: ModelProto['graph']['input'][number]) =>
+  (v.type.tensorType.shape?.dim ?? []).map((d) => d.dimParam ?? d.dimValue ?? '?');
 
 /** Inspect a model's float tensors, inputs, outputs and metadata. */
 export function inspectModel(model: ModelProto): ModelReport {
   const g = model.graph;
   const c = graphConstants(model);
-  const tensors = [...[...c.dense.values()].filter((t) => t.dataType === DataType.FLOAT).map(dense), ...[...c.sparse].map(([name, s]) => sparse(name, s))];
+  const tensors = [
+    ...[...c.dense.values()].filter((t) => t.dataType === DataType.FLOAT).map(dense),
+    ...[...c.sparse].map(([name, s]) => sparse(name, s)),
+  ];
   const weights = tensors.filter((t) => t.shape.filter((d) => d > 1).length >= 2);
   const weightSize = weights.reduce((a, t) => a + t.size, 0);
   return {

@@ -41,10 +41,22 @@ export function parseJson(what: string, key: string, value: string): unknown {
 /** `mast.input_layout`: `{obs, lastAction, agentId}`, non-negative integers adding up to at most {@link MAX_AGENT_WIDTH}, obs ≥ 1. */
 export function parseInputLayout(what: string, value: string): InputLayout {
   const v = parseJson(what, 'mast.input_layout', value) as Partial<Record<keyof InputLayout, unknown>> | null;
-  const part = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= MAX_AGENT_WIDTH;
-  if (!v || typeof v !== 'object' || !part(v.obs, 1) || !part(v.lastAction, 0) || !part(v.agentId, 0) || v.obs + v.lastAction + v.agentId > MAX_AGENT_WIDTH) {
-    throw bad(what, 'mast.input_layout', value, `{"obs", "lastAction", "agentId"} with integer parts adding up to at most ${MAX_AGENT_WIDTH}`);
+  const part = (n: unknown, min: number): n is number =>
+    typeof n === 'number' && Number.isInteger(n) && n >= min && n <= MAX_AGENT_WIDTH;
+  if (
+    !v ||
+    typeof v !== 'object' ||
+    !part(v.obs, 1) ||
+    !part(v.lastAction, 0) ||
+    !part(v.agentId, 0) ||
+    v.obs + v.lastAction + v.agentId > MAX_AGENT_WIDTH
+  ) {
+    throw bad(
+      what,
+      'mast.input_layout',
+      value,
+      `{"obs", "lastAction", "agentId"} with integer parts adding up to at most ${MAX_AGENT_WIDTH}`,
+    );
   }
   return { obs: v.obs, lastAction: v.lastAction, agentId: v.agentId };
 }
-

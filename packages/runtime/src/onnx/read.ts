@@ -16,25 +16,49 @@ export function readModelBytes(path: string): Uint8Array {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new ToolkitError('E_ONNX_LOAD', `${path} is a directory, not an .onnx file`, { hint: 'give the path of the .onnx file' });
-    if (!st.isFile()) throw new ToolkitError('E_ONNX_LOAD', `${path} is not a regular file (a device, pipe or socket)`, { hint: 'give the path of an .onnx file on disk' });
+    if (st.isDirectory())
+      throw new ToolkitError('E_ONNX_LOAD', `${path} is a directory, not an .onnx file`, {
+        hint: 'give the path of the .onnx file',
+      });
+    if (!st.isFile())
+      throw new ToolkitError('E_ONNX_LOAD', `${path} is not a regular file (a device, pipe or socket)`, {
+        hint: 'give the path of an .onnx file on disk',
+      });
     size = st.size;
   } catch (err) {
     if (err instanceof ToolkitError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ToolkitError('E_ONNX_LOAD', `${path} does not exist`, { hint: 'check the path, or create the model with `mast export RUN -o FILE`' });
-    throw new ToolkitError('E_IO', `cannot read ${path}: ${(err as Error).message}`, { hint: 'check the path and its permissions', cause: err });
+    if (code === 'ENOENT')
+      throw new ToolkitError('E_ONNX_LOAD', `${path} does not exist`, {
+        hint: 'check the path, or create the model with `mast export RUN -o FILE`',
+      });
+    throw new ToolkitError('E_IO', `cannot read ${path}: ${(err as Error).message}`, {
+      hint: 'check the path and its permissions',
+      cause: err,
+    });
   }
-  if (size > MAX_MODEL_BYTES) throw new ToolkitError('E_ONNX_LOAD', `${path} is ${size} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`, { hint: 'the toolkit reads agent networks of at most a few megabytes; check that this is the right file' });
-  if (size === 0) throw new ToolkitError('E_ONNX_LOAD', `${path} is empty`, { hint: 'export the model again with `mast export`' });
+  if (size > MAX_MODEL_BYTES)
+    throw new ToolkitError(
+      'E_ONNX_LOAD',
+      `${path} is ${size} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`,
+      { hint: 'the toolkit reads agent networks of at most a few megabytes; check that this is the right file' },
+    );
+  if (size === 0)
+    throw new ToolkitError('E_ONNX_LOAD', `${path} is empty`, { hint: 'export the model again with `mast export`' });
   // read at most size + 1 bytes through the descriptor: a file that grows meanwhile is refused, not followed
   const fd = openSync(path, 'r');
   try {
-    if (!fstatSync(fd).isFile()) throw new ToolkitError('E_ONNX_LOAD', `${path} is not a regular file`, { hint: 'give the path of an .onnx file on disk' });
+    if (!fstatSync(fd).isFile())
+      throw new ToolkitError('E_ONNX_LOAD', `${path} is not a regular file`, {
+        hint: 'give the path of an .onnx file on disk',
+      });
     const bytes = new Uint8Array(size + 1);
     let got = 0;
     for (let n = 1; n > 0 && got < bytes.length; got += n) n = readSync(fd, bytes, got, bytes.length - got, null);
-    if (got > size) throw new ToolkitError('E_ONNX_LOAD', `${path} grew while it was read`, { hint: 'read it once it is written completely' });
+    if (got > size)
+      throw new ToolkitError('E_ONNX_LOAD', `${path} grew while it was read`, {
+        hint: 'read it once it is written completely',
+      });
     return bytes.subarray(0, got);
   } finally {
     closeSync(fd);
@@ -44,7 +68,8 @@ export function readModelBytes(path: string): Uint8Array {
 /** Read, decode and validate an ONNX file. */
 export function readOnnxFile(path: string): { bytes: Uint8Array; model: ModelProto } {
   const bytes = readModelBytes(path);
-  if (bytes.length === 0) throw new ToolkitError('E_ONNX_LOAD', `${path} is empty`, { hint: 'export the model again with `mast export`' });
+  if (bytes.length === 0)
+    throw new ToolkitError('E_ONNX_LOAD', `${path} is empty`, { hint: 'export the model again with `mast export`' });
   const model = decodeModel(bytes, path);
   validateModel(model);
   return { bytes, model };

@@ -68,10 +68,11 @@ export function readFloats(t: TensorProto): Float32Array {
 export function readInts(t: TensorProto): number[] {
   if (t.rawData && t.rawData.length > 0) {
     const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
-    if (t.dataType === DataType.INT64) return Array.from({ length: t.rawData.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+    if (t.dataType === DataType.INT64)
+      return Array.from({ length: t.rawData.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
     return Array.from({ length: t.rawData.length / 4 }, (_, i) => view.getInt32(i * 4, true));
   }
-  return [...(t.dataType === DataType.INT64 ? t.int64Data ?? [] : t.int32Data ?? [])];
+  return [...(t.dataType === DataType.INT64 ? (t.int64Data ?? []) : (t.int32Data ?? []))];
 }
 
 /** Product of dims (1 for a scalar). */

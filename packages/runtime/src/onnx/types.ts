@@ -10,7 +10,16 @@ export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
 export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
 
 /** `AttributeProto.AttributeType` values used here. */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8, SPARSE_TENSOR: 11 } as const;
+export const AttributeType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  SPARSE_TENSOR: 11,
+} as const;
 
 /** A dense tensor (an initializer, or the values/indices of a sparse one). */
 export interface TensorProto {

@@ -22,27 +22,47 @@ interface Budget {
 
 function spend(budget: Budget, elements: number, what: string): void {
   budget.elements += elements;
-  if (budget.elements > MAX_MODEL_ELEMENTS) fail('model-size', `the constants up to ${what} hold ${budget.elements} elements; the limit for a model is ${MAX_MODEL_ELEMENTS}`);
+  if (budget.elements > MAX_MODEL_ELEMENTS)
+    fail(
+      'model-size',
+      `the constants up to ${what} hold ${budget.elements} elements; the limit for a model is ${MAX_MODEL_ELEMENTS}`,
+    );
 }
 
 /** Where the data of a tensor lives: one embedded field at most, never an external file. */
 function checkStorage(t: TensorProto, what: string): void {
   if (t.dataLocation === EXTERNAL || (t.externalData?.length ?? 0) > 0) {
-    fail('tensor-external-data', `${what} '${t.name}' keeps its data in an external file; the toolkit reads only self-contained models (ONNX Runtime would read that file from disk)`);
+    fail(
+      'tensor-external-data',
+      `${what} '${t.name}' keeps its data in an external file; the toolkit reads only self-contained models (ONNX Runtime would read that file from disk)`,
+    );
   }
   const fields = typedFields(t).map(([n]) => n);
   if (t.rawData && t.rawData.length > 0) fields.push('raw_data');
-  if (fields.length > 1) fail('tensor-data-field', `${what} '${t.name}' stores its data in ${fields.join(' and ')}; a tensor has at most one data field`);
+  if (fields.length > 1)
+    fail(
+      'tensor-data-field',
+      `${what} '${t.name}' stores its data in ${fields.join(' and ')}; a tensor has at most one data field`,
+    );
 }
 
 function checkDense(t: TensorProto, what: string, budget: Budget): void {
   checkStorage(t, what);
   const dims = t.dims ?? [];
-  if (dims.length > MAX_TENSOR_RANK || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) fail('tensor-dims', `${what} '${t.name}' has dims [${dims}]; dims must be non-negative integers (at most ${MAX_TENSOR_RANK})`);
+  if (dims.length > MAX_TENSOR_RANK || dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    fail(
+      'tensor-dims',
+      `${what} '${t.name}' has dims [${dims}]; dims must be non-negative integers (at most ${MAX_TENSOR_RANK})`,
+    );
   const size = numel(dims);
-  if (size > MAX_TENSOR_ELEMENTS) fail('tensor-dims', `${what} '${t.name}' has dims [${dims}] (${size} elements); the limit is ${MAX_TENSOR_ELEMENTS} elements per tensor`);
+  if (size > MAX_TENSOR_ELEMENTS)
+    fail(
+      'tensor-dims',
+      `${what} '${t.name}' has dims [${dims}] (${size} elements); the limit is ${MAX_TENSOR_ELEMENTS} elements per tensor`,
+    );
   const have = dataLength(t);
-  if (have !== size) fail('tensor-data-length', `${what} '${t.name}' holds ${have} elements but dims [${dims}] need ${size}`);
+  if (have !== size)
+    fail('tensor-data-length', `${what} '${t.name}' holds ${have} elements but dims [${dims}] need ${size}`);
   spend(budget, size, `${what} '${t.name}'`);
 }
 
@@ -69,19 +89,26 @@ export const MIN_OPSET = 7;
  * {@link OnnxValidationError} naming the tensor or node, the offending value and the rule.
  */
 export function validateModel(model: ModelProto): void {
-  if (!Number.isInteger(model.irVersion) || model.irVersion < 3) fail('model-ir-version', `ir_version is ${model.irVersion}; expected an integer ≥ 3`);
+  if (!Number.isInteger(model.irVersion) || model.irVersion < 3)
+    fail('model-ir-version', `ir_version is ${model.irVersion}; expected an integer ≥ 3`);
   const opset = model.opsetImport.find((o) => (o.domain ?? '') === '');
   if (!opset || !(opset.version > 0)) fail('model-opset', 'no opset import for the default ONNX domain');
   const version = Number(opset?.version);
-  if (version < MIN_OPSET) fail('model-opset', `default-domain opset is ${version}; ONNX Runtime only guarantees opsets ≥ ${MIN_OPSET}`);
+  if (version < MIN_OPSET)
+    fail('model-opset', `default-domain opset is ${version}; ONNX Runtime only guarantees opsets ≥ ${MIN_OPSET}`);
   const g = model.graph;
-  if (g.node.length > MAX_GRAPH_NODES) fail('model-size', `the graph has ${g.node.length} nodes; the limit is ${MAX_GRAPH_NODES}`);
+  if (g.node.length > MAX_GRAPH_NODES)
+    fail('model-size', `the graph has ${g.node.length} nodes; the limit is ${MAX_GRAPH_NODES}`);
   const budget: Budget = { elements: 0 };
   const inputs = new Set<string>(g.input.map((i) => i.name));
   const defined = new Set<string>(inputs);
   const initializers = new Set<string>();
   const claim = (name: string): void => {
-    if (initializers.has(name)) fail('initializer-name-unique', `initializer name '${name}' is used more than once across dense and sparse initializers`);
+    if (initializers.has(name))
+      fail(
+        'initializer-name-unique',
+        `initializer name '${name}' is used more than once across dense and sparse initializers`,
+      );
     initializers.add(name);
     defined.add(name);
   };
@@ -99,14 +126,21 @@ export function validateModel(model: ModelProto): void {
     if (!n.opType) fail('node-op-type', `${label} has no op_type`);
     for (const a of n.attribute) checkAttribute(a, label, budget);
     for (const input of n.input) {
-      if (input !== '' && !defined.has(input)) fail('node-input-defined', `${label} reads '${input}', which no graph input, initializer or earlier node defines`);
+      if (input !== '' && !defined.has(input))
+        fail(
+          'node-input-defined',
+          `${label} reads '${input}', which no graph input, initializer or earlier node defines`,
+        );
     }
     for (const output of n.output) {
       if (output === '') continue;
-      if (produced.has(output) || initializers.has(output) || inputs.has(output)) fail('node-output-unique', `${label} writes '${output}', which is already defined`);
+      if (produced.has(output) || initializers.has(output) || inputs.has(output))
+        fail('node-output-unique', `${label} writes '${output}', which is already defined`);
       produced.add(output);
       defined.add(output);
     }
   });
-  for (const o of g.output) if (!defined.has(o.name)) fail('graph-output-defined', `graph output '${o.name}' is not produced by any node, input or initializer`);
+  for (const o of g.output)
+    if (!defined.has(o.name))
+      fail('graph-output-defined', `graph output '${o.name}' is not produced by any node, input or initializer`);
 }

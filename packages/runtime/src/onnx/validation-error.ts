@@ -30,7 +30,9 @@ export class OnnxValidationError extends ToolkitError {
   /** The rule broken. */
   readonly rule: ValidationRule;
   constructor(rule: ValidationRule, message: string) {
-    super('E_ONNX_INVALID', `invalid ONNX model (${rule}): ${message}`, { hint: 'the file is damaged or was not written by an ONNX exporter; export it again (`mast export`, or torch.onnx.export)' });
+    super('E_ONNX_INVALID', `invalid ONNX model (${rule}): ${message}`, {
+      hint: 'the file is damaged or was not written by an ONNX exporter; export it again (`mast export`, or torch.onnx.export)',
+    });
     this.rule = rule;
   }
 }

@@ -39,13 +39,23 @@ export interface AgentDims {
 export interface AgentEngine {
   readonly dims: AgentDims;
   /** One step for `batch` rows: inputs `[batch, In]`, hidden `[batch, H]` → Q `[batch, A]`, hidden `[batch, H]`. */
-  run(inputs: Float32Array, hidden: Float32Array, batch: number): Promise<{ qValues: Float32Array; hidden: Float32Array }>;
+  run(
+    inputs: Float32Array,
+    hidden: Float32Array,
+    batch: number,
+  ): Promise<{ qValues: Float32Array; hidden: Float32Array }>;
   /**
    * {@link run} into caller-owned arrays, `qOut` `[batch, A]` and `hOut` `[batch, H]` (`hOut` may be
    * `hidden`), with no allocation on an engine that can avoid it. Returns nothing on an engine that
    * computes synchronously (the sparse engine), so a caller can skip the await.
    */
-  runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): Promise<void> | void;
+  runInto(
+    inputs: Float32Array,
+    hidden: Float32Array,
+    batch: number,
+    qOut: Float32Array,
+    hOut: Float32Array,
+  ): Promise<void> | void;
   close(): Promise<void>;
 }
 
@@ -57,7 +67,12 @@ export interface AgentEngine {
 export interface BatchAgentsRunner {
   readonly dims: AgentDims & { nAgents: number; obs: number; lastAction: boolean };
   /** obs `[N·O]`, one-hot last actions `[N·A]`, availability `[N·A]`, hidden `[N·H]` → actions, Q-values `[N·A]`, hidden `[N·H]`. */
-  run(obs: Float32Array, lastAction: Float32Array, avail: Float32Array, hidden: Float32Array): Promise<{ actions: number[]; qValues: Float32Array; hidden: Float32Array }>;
+  run(
+    obs: Float32Array,
+    lastAction: Float32Array,
+    avail: Float32Array,
+    hidden: Float32Array,
+  ): Promise<{ actions: number[]; qValues: Float32Array; hidden: Float32Array }>;
   close(): Promise<void>;
 }
 

@@ -13,11 +13,18 @@ import { ENGINES, type AgentDims, type AgentEngine, type EngineName, type OrtSes
 export { ENGINES, type AgentEngine, type EngineName } from './engine-types.js';
 
 /** Starts an engine on a model given as bytes and as its decoded, validated proto (`ort`: ONNX Runtime's session options). */
-type EngineFactory = (bytes: Uint8Array, proto: ModelProto, dims: AgentDims, what: string, ort: OrtSessionOptions) => Promise<AgentEngine> | AgentEngine;
+type EngineFactory = (
+  bytes: Uint8Array,
+  proto: ModelProto,
+  dims: AgentDims,
+  what: string,
+  ort: OrtSessionOptions,
+) => Promise<AgentEngine> | AgentEngine;
 
 /** Every engine by name. */
 const REGISTRY: Record<EngineName, EngineFactory> = {
-  ort: async (bytes, _proto, dims, what, ort) => (await loadOrt()).AgentSession.create(bytes, dims, what, undefined, ort),
+  ort: async (bytes, _proto, dims, what, ort) =>
+    (await loadOrt()).AgentSession.create(bytes, dims, what, undefined, ort),
   sparse: (_bytes, proto, dims, what) => SparseAgentEngine.fromModel(proto, dims, what),
 };
 
@@ -25,7 +32,14 @@ const REGISTRY: Record<EngineName, EngineFactory> = {
  * Start `engine` on a model given as bytes and as its decoded, validated proto.
  * @param ort ONNX Runtime session options (threads, graph optimisation level); the sparse engine ignores them.
  */
-export async function createEngine(engine: string, bytes: Uint8Array, proto: ModelProto, dims: AgentDims, what: string, ort: OrtSessionOptions = {}): Promise<AgentEngine> {
+export async function createEngine(
+  engine: string,
+  bytes: Uint8Array,
+  proto: ModelProto,
+  dims: AgentDims,
+  what: string,
+  ort: OrtSessionOptions = {},
+): Promise<AgentEngine> {
   if (!Object.hasOwn(REGISTRY, engine)) throw new UnknownNameError('engine', engine, ENGINES);
   return REGISTRY[engine as EngineName](bytes, proto, dims, what, ort);
 }

@@ -7,13 +7,17 @@ import { NumericError, ToolkitError } from '../util/errors.js';
 
 /** The error for any use of an engine or policy after `close()`. */
 export function closedError(what: string): ToolkitError {
-  return new ToolkitError('E_CLOSED', `${what} was used after close()`, { hint: 'create a new policy (OnnxPolicy.create) instead of reusing a closed one' });
+  return new ToolkitError('E_CLOSED', `${what} was used after close()`, {
+    hint: 'create a new policy (OnnxPolicy.create) instead of reusing a closed one',
+  });
 }
 
-const INPUT_HINT = 'check the observation pipeline (a division by zero or an uninitialised sensor); replace missing values before calling the policy';
+const INPUT_HINT =
+  'check the observation pipeline (a division by zero or an uninitialised sensor); replace missing values before calling the policy';
 
 /** The hint for non-finite outputs of a model whose weights and inputs are finite. */
-export const OUTPUT_HINT = 'the network overflows float32 on this input (weights too large); retrain or export an earlier checkpoint';
+export const OUTPUT_HINT =
+  'the network overflows float32 on this input (weights too large); retrain or export an earlier checkpoint';
 
 /**
  * Throw {@link NumericError} at the first NaN or ±Inf of `values`.

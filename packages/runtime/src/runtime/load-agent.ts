@@ -10,9 +10,21 @@ import { readModelBytes } from '../onnx/read.js';
 import { MAX_MODEL_BYTES } from '../onnx/limits.js';
 import { checkFiniteConstants } from '../onnx/constants.js';
 import { validateModel } from '../onnx/validate.js';
-import { checkAgentSignature, isBatchAgentsGraph, readAgentMetadata, type AgentModelMetadata } from '../onnx/agent-contract.js';
+import {
+  checkAgentSignature,
+  isBatchAgentsGraph,
+  readAgentMetadata,
+  type AgentModelMetadata,
+} from '../onnx/agent-contract.js';
 import { createEngine } from './engine.js';
-import type { AgentDims, AgentEngine, BatchAgentsRunner, EngineName, OrtSessionOptions, StepperLayout } from './engine-types.js';
+import type {
+  AgentDims,
+  AgentEngine,
+  BatchAgentsRunner,
+  EngineName,
+  OrtSessionOptions,
+  StepperLayout,
+} from './engine-types.js';
 import { loadOrt } from './load-ort.js';
 
 /** Options of `OnnxPolicy.create` and `StatelessPolicy.create`. */
@@ -45,7 +57,12 @@ export interface LoadedAgent {
 export async function loadAgent(model: string | Uint8Array, options: PolicyOptions = {}): Promise<LoadedAgent> {
   const what = typeof model === 'string' ? model : 'model bytes';
   const bytes = typeof model === 'string' ? readModelBytes(model) : model;
-  if (bytes.length > MAX_MODEL_BYTES) throw new ToolkitError('E_ONNX_LOAD', `${what} is ${bytes.length} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`, { hint: 'the toolkit runs agent networks of at most a few megabytes; check that these are the right bytes' });
+  if (bytes.length > MAX_MODEL_BYTES)
+    throw new ToolkitError(
+      'E_ONNX_LOAD',
+      `${what} is ${bytes.length} bytes; the limit for a model is ${MAX_MODEL_BYTES} bytes`,
+      { hint: 'the toolkit runs agent networks of at most a few megabytes; check that these are the right bytes' },
+    );
   const proto = decodeModel(bytes, what);
   validateModel(proto);
   const metadata = readAgentMetadata(proto, what);
@@ -55,10 +72,29 @@ export async function loadAgent(model: string | Uint8Array, options: PolicyOptio
   const dims = { inputSize: obs + lastAction + agentId, hidden: metadata.hidden, nActions: metadata.nActions };
   const layout = { inputLayout: metadata.inputLayout, nAgents: metadata.nAgents, nActions: metadata.nActions };
   if (isBatchAgentsGraph(proto)) {
-    if (engine !== 'ort') throw new ToolkitError('E_ONNX_LOAD', `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`, { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' });
-    const session = await (await loadOrt()).BatchAgentsSession.create(bytes, { ...dims, nAgents: metadata.nAgents, obs, lastAction: lastAction > 0 }, what, options.ort);
+    if (engine !== 'ort')
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`,
+        { hint: 'use --engine ort, or export without --batch-agents for the sparse engine' },
+      );
+    const session = await (
+      await loadOrt()
+    ).BatchAgentsSession.create(
+      bytes,
+      { ...dims, nAgents: metadata.nAgents, obs, lastAction: lastAction > 0 },
+      what,
+      options.ort,
+    );
     return { runner: { kind: 'batch-agents', session }, metadata, engine, dims, layout, what };
   }
   checkAgentSignature(proto, metadata, what);
-  return { runner: { kind: 'rows', engine: await createEngine(engine, bytes, proto, dims, what, options.ort) }, metadata, engine, dims, layout, what };
+  return {
+    runner: { kind: 'rows', engine: await createEngine(engine, bytes, proto, dims, what, options.ort) },
+    metadata,
+    engine,
+    dims,
+    layout,
+    what,
+  };
 }

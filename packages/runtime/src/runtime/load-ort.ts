@@ -25,10 +25,14 @@ export function ortLoadError(err: unknown): ToolkitError {
       cause: err,
     });
   }
-  return new ToolkitError('E_DEPENDENCY', `onnxruntime-node is installed but does not load here: ${(err as Error).message}`, {
-    hint: "reinstall it (`npm install onnxruntime-node`) for this platform, or use the sparse engine ({ engine: 'sparse' }; `--engine sparse`)",
-    cause: err,
-  });
+  return new ToolkitError(
+    'E_DEPENDENCY',
+    `onnxruntime-node is installed but does not load here: ${(err as Error).message}`,
+    {
+      hint: "reinstall it (`npm install onnxruntime-node`) for this platform, or use the sparse engine ({ engine: 'sparse' }; `--engine sparse`)",
+      cause: err,
+    },
+  );
 }
 
 /**

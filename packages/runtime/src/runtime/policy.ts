@@ -55,7 +55,10 @@ export class OnnxPolicy {
    */
   static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
     const { runner, metadata, engine, layout, what } = await loadAgent(model, options);
-    const stepper = runner.kind === 'rows' ? new EngineStepper(runner.engine, layout) : new BatchAgentsStepper(runner.session, layout);
+    const stepper =
+      runner.kind === 'rows'
+        ? new EngineStepper(runner.engine, layout)
+        : new BatchAgentsStepper(runner.session, layout);
     return new OnnxPolicy(stepper, metadata, engine, what);
   }
 
@@ -98,7 +101,11 @@ export class OnnxPolicy {
    * One step: fills `this.lastQ`, advances the hidden state and last actions, returns the actions.
    * @param caller the public method, named in shape errors
    */
-  private async decide(caller: 'step' | 'act' | 'qValues', obs: readonly Float32Array[], avail?: readonly Uint8Array[]): Promise<number[]> {
+  private async decide(
+    caller: 'step' | 'act' | 'qValues',
+    obs: readonly Float32Array[],
+    avail?: readonly Uint8Array[],
+  ): Promise<number[]> {
     const n = this.nAgents;
     const a = this.metadata.nActions;
     if (this.closed) throw closedError(`OnnxPolicy (${this.what})`);
@@ -107,7 +114,12 @@ export class OnnxPolicy {
     const actions = await this.stepper.step({ obs, lastActions: this.lastActions, avail }, this.hidden, this.lastQ);
     try {
       checkFinite(this.lastQ, a, `OnnxPolicy.${caller}: the model's Q-values`, OUTPUT_HINT);
-      checkFinite(this.hidden, this.metadata.hidden, `OnnxPolicy.${caller}: the model's next hidden state`, OUTPUT_HINT);
+      checkFinite(
+        this.hidden,
+        this.metadata.hidden,
+        `OnnxPolicy.${caller}: the model's next hidden state`,
+        OUTPUT_HINT,
+      );
     } catch (err) {
       this.hidden = new Float32Array(this.savedHidden);
       throw err;

@@ -32,7 +32,11 @@ export function loadConstants(model: ModelProto): Map<string, EngineConstant> {
   for (const [name, s] of found.sparse) {
     const indices = decodeSparseIndices(s); // the one decoder: linear [NNZ] or coordinates [NNZ, rank]
     const dataType = s.values.dataType;
-    out.set(name, { dims: [...s.dims], dataType, sparse: { indices, values: dataType === DataType.FLOAT ? readFloats(s.values) : new Float32Array(0) } });
+    out.set(name, {
+      dims: [...s.dims],
+      dataType,
+      sparse: { indices, values: dataType === DataType.FLOAT ? readFloats(s.values) : new Float32Array(0) },
+    });
   }
   return out;
 }

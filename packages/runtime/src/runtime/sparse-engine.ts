@@ -99,9 +99,13 @@ export class SparseAgentEngine implements AgentEngine {
   static fromModel(model: ModelProto, dims: AgentDims, what = 'model'): SparseAgentEngine {
     const g = model.graph;
     const fail = (message: string): never => {
-      throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, { hint: 'run it with ONNX Runtime instead (--engine ort), or export it again with `mast export`' });
+      throw new ToolkitError('E_ONNX_LOAD', `sparse engine: ${what} ${message}`, {
+        hint: 'run it with ONNX Runtime instead (--engine ort), or export it again with `mast export`',
+      });
     };
-    const opset = Number(model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0);
+    const opset = Number(
+      model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx')?.version ?? 0,
+    );
     // --- constants: dense FLOAT initializers as arrays, sparse ones as (linear index, value) lists
     checkFiniteConstants(model, what);
     const consts = loadConstants(model);
@@ -118,14 +122,16 @@ export class SparseAgentEngine implements AgentEngine {
     /** A constant matrix as `rows` output units over `cols` inputs; `transposed` for MatMul's right operand [cols, rows]. */
     const matrix = (name: string, rows: number, cols: number, transposed: boolean): CsrMatrix => {
       const c = consts.get(name) ?? fail(`multiplies by '${name}', which is not a constant`);
-      if (c.dataType !== DataType.FLOAT) fail(`multiplies by '${name}' of data type ${c.dataType}; weights must be FLOAT`);
+      if (c.dataType !== DataType.FLOAT)
+        fail(`multiplies by '${name}' of data type ${c.dataType}; weights must be FLOAT`);
       const stride = transposed ? rows : cols;
       const entry = (linear: number, value: number): [number, number, number] => {
         const [i, j] = [Math.floor(linear / stride), linear % stride];
         return transposed ? [j, i, value] : [i, j, value];
       };
       const s = c.sparse;
-      if (s) return csrFromEntries(rows, cols, s.values.length, (k) => entry(s.indices[k] as number, s.values[k] as number));
+      if (s)
+        return csrFromEntries(rows, cols, s.values.length, (k) => entry(s.indices[k] as number, s.values[k] as number));
       const d = c.data as Float32Array;
       return csrFromEntries(rows, cols, d.length, (k) => entry(k, d[k] as number));
     };
@@ -153,11 +159,16 @@ export class SparseAgentEngine implements AgentEngine {
       width.push(features);
       return width.length - 1;
     };
-    const use = (name: string): number => slotOf.get(name) ?? fail(`reads '${name}' before it is computed (or as an operand it does not take from a constant)`);
+    const use = (name: string): number =>
+      slotOf.get(name) ??
+      fail(`reads '${name}' before it is computed (or as an operand it does not take from a constant)`);
     const lead = (name: string): number => leadOf.get(name) ?? 0;
     const [inputsName, hInName] = g.input.map((i) => i.name).filter((n) => !consts.has(n));
     const [qName, hOutName] = g.output.map((o) => o.name);
-    if (!inputsName || !hInName || !qName || !hOutName) fail(`does not have the agent inputs (${AGENT_INPUT_NAMES.join(', ')}) and outputs (${AGENT_OUTPUT_NAMES.join(', ')})`);
+    if (!inputsName || !hInName || !qName || !hOutName)
+      fail(
+        `does not have the agent inputs (${AGENT_INPUT_NAMES.join(', ')}) and outputs (${AGENT_OUTPUT_NAMES.join(', ')})`,
+      );
     define(inputsName as string, dims.inputSize, 0);
     define(hInName as string, dims.hidden, 0);
 
@@ -172,7 +183,8 @@ export class SparseAgentEngine implements AgentEngine {
         case 'MatMul': {
           if (!consts.has(b)) fail(`has a MatMul ('${out}') whose right operand is not a constant`);
           const wDims = constDims(b);
-          if (wDims.length !== 2) fail(`has a MatMul ('${out}') by '${b}' of shape [${wDims}]; it multiplies by matrices only`);
+          if (wDims.length !== 2)
+            fail(`has a MatMul ('${out}') by '${b}' of shape [${wDims}]; it multiplies by matrices only`);
           const [inner, n] = wDims as [number, number];
           const x = use(a);
           if (width[x] !== inner) fail(`has a MatMul ('${out}') of ${width[x]} features by [${inner}, ${n}]`);
@@ -189,7 +201,8 @@ export class SparseAgentEngine implements AgentEngine {
             const bias = vector(other);
             const bDims = constDims(other);
             // the bias must broadcast along the batch: [.., 1, f] (or [f]), never across rows
-            if (bDims.length === 0 || bDims[bDims.length - 1] !== f || bDims.slice(0, -1).some((d) => d !== 1)) fail(`adds '${other}' of shape [${bDims}] to ${f} features; it adds biases of shape [${f}] or [1, ${f}]`);
+            if (bDims.length === 0 || bDims[bDims.length - 1] !== f || bDims.slice(0, -1).some((d) => d !== 1))
+              fail(`adds '${other}' of shape [${bDims}] to ${f} features; it adds biases of shape [${f}] or [1, ${f}]`);
             const [biasAt, y] = [arena.put(bias), define(out, f, Math.max(lead(act), bDims.length - 2))];
             ops.push((at, lanes) => k.addBias(at[x] as number, biasAt, at[y] as number, f, lanes));
           } else {
@@ -211,27 +224,38 @@ export class SparseAgentEngine implements AgentEngine {
         case 'Squeeze': {
           // only a leading singleton axis moves: the [features, lanes] data stays where it is
           const x = use(a);
-          const axesInput = node.input[1] ? (constant(node.input[1]).ints ?? fail(`has a ${node.opType} ('${out}') whose axes are not INT64`)) : undefined;
+          const axesInput = node.input[1]
+            ? (constant(node.input[1]).ints ?? fail(`has a ${node.opType} ('${out}') whose axes are not INT64`))
+            : undefined;
           const axes = axesOf(node, axesInput);
           const rank = lead(a) + 2;
           const axis = axes.length === 1 ? (axes[0] as number) : NaN;
           const normalized = axis < 0 ? axis + (node.opType === 'Unsqueeze' ? rank + 1 : rank) : axis;
           if (normalized !== 0) fail(`has a ${node.opType} ('${out}') over axes [${axes}]; it moves only axis 0`);
-          if (node.opType === 'Squeeze' && lead(a) === 0) fail(`has a Squeeze ('${out}') of axis 0 of a [batch, features] value, which is not a singleton`);
+          if (node.opType === 'Squeeze' && lead(a) === 0)
+            fail(`has a Squeeze ('${out}') of axis 0 of a [batch, features] value, which is not a singleton`);
           slotOf.set(out, x);
           leadOf.set(out, lead(a) + (node.opType === 'Unsqueeze' ? 1 : -1));
           break;
         }
         case 'GRU':
-          ops.push(SparseAgentEngine.compileGru(node, { k, constDims, matrix, place, vector, use, define, width, lead, fail }, arena));
+          ops.push(
+            SparseAgentEngine.compileGru(
+              node,
+              { k, constDims, matrix, place, vector, use, define, width, lead, fail },
+              arena,
+            ),
+          );
           break;
         default:
           fail(`uses ${node.opType} ('${out}'), which it does not run; it runs ${SPARSE_ENGINE_OPS.join(', ')}`);
       }
     }
     const slots = { inputs: 0, hIn: 1, qValues: use(qName as string), hOut: use(hOutName as string) };
-    if (width[slots.qValues] !== dims.nActions || width[slots.hOut] !== dims.hidden) fail('produces outputs of the wrong sizes');
-    if (lead(qName as string) !== 0 || lead(hOutName as string) !== 0) fail('produces outputs that are not [batch, features]');
+    if (width[slots.qValues] !== dims.nActions || width[slots.hOut] !== dims.hidden)
+      fail('produces outputs of the wrong sizes');
+    if (lead(qName as string) !== 0 || lead(hOutName as string) !== 0)
+      fail('produces outputs that are not [batch, features]');
     return new SparseAgentEngine(dims, arena, ops, width, slots, stored, matrixKernels, what);
   }
 
@@ -244,13 +268,18 @@ export class SparseAgentEngine implements AgentEngine {
     if (!wName || !rName) c.fail('has a GRU without its W and R weights');
     const wDims = c.constDims(wName);
     if (!(Number.isInteger(h) && h > 0)) c.fail(`has a GRU with hidden_size ${h}`);
-    if (wDims.length !== 3 || wDims[0] !== 1 || wDims[1] !== 3 * h) c.fail(`has a GRU whose W is [${wDims}]; for hidden_size ${h} it must be [1, ${3 * h}, In]`);
+    if (wDims.length !== 3 || wDims[0] !== 1 || wDims[1] !== 3 * h)
+      c.fail(`has a GRU whose W is [${wDims}]; for hidden_size ${h} it must be [1, ${3 * h}, In]`);
     const nIn = wDims[2] as number;
     const rDims = c.constDims(rName);
-    if (rDims.join() !== [1, 3 * h, h].join()) c.fail(`has a GRU whose R is [${rDims}]; for hidden_size ${h} it must be [1, ${3 * h}, ${h}]`);
-    if (bName && c.constDims(bName).join() !== [1, 6 * h].join()) c.fail(`has a GRU whose B is [${c.constDims(bName)}]; for hidden_size ${h} it must be [1, ${6 * h}]`);
-    if (c.lead(xName) !== 1 || c.lead(h0Name) !== 1) c.fail('has a GRU whose X or initial_h is not [1, batch, features] (one time step, one direction)');
-    if (c.width[c.use(h0Name)] !== h) c.fail(`has a GRU whose initial_h has ${c.width[c.use(h0Name)]} features for hidden_size ${h}`);
+    if (rDims.join() !== [1, 3 * h, h].join())
+      c.fail(`has a GRU whose R is [${rDims}]; for hidden_size ${h} it must be [1, ${3 * h}, ${h}]`);
+    if (bName && c.constDims(bName).join() !== [1, 6 * h].join())
+      c.fail(`has a GRU whose B is [${c.constDims(bName)}]; for hidden_size ${h} it must be [1, ${6 * h}]`);
+    if (c.lead(xName) !== 1 || c.lead(h0Name) !== 1)
+      c.fail('has a GRU whose X or initial_h is not [1, batch, features] (one time step, one direction)');
+    if (c.width[c.use(h0Name)] !== h)
+      c.fail(`has a GRU whose initial_h has ${c.width[c.use(h0Name)]} features for hidden_size ${h}`);
     const W = c.place(c.matrix(wName, 3 * h, nIn, false));
     const R = c.matrix(rName, 3 * h, h, false);
     // Without linear_before_reset the candidate's recurrent product reads r ⊙ h, so R splits into its
@@ -279,7 +308,15 @@ export class SparseAgentEngine implements AgentEngine {
     const yh = c.define(yhName, h, 1); // Y_h [1, batch, H]
     const k = c.k;
     return (at, lanes, batch) => {
-      const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [number, number, number, number, number, number, number];
+      const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       W.product(X, GX, batch, lanes); // [3H, lanes]
       Rh.product(H, GH, batch, lanes); // [3H or 2H, lanes]
       k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
@@ -320,12 +357,20 @@ export class SparseAgentEngine implements AgentEngine {
   runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): void {
     const { inputSize, hidden: h, nActions } = this.dims;
     this.checkInputs(inputs, hidden, batch);
-    if (qOut.length !== batch * nActions || hOut.length !== batch * h) throw new ShapeError(`SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`);
+    if (qOut.length !== batch * nActions || hOut.length !== batch * h)
+      throw new ShapeError(
+        `SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`,
+      );
     const lanes = Math.ceil(batch / 4) * 4;
     const { at, staging } = this.offsetsFor(lanes);
     const a = this.arena;
     const s = this.slots;
-    const [inAt, hInAt, qAt, hOutAt] = [at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [number, number, number, number];
+    const [inAt, hInAt, qAt, hOutAt] = [at[s.inputs], at[s.hIn], at[s.qValues], at[s.hOut]] as number[] as [
+      number,
+      number,
+      number,
+      number,
+    ];
     a.putFeatureMajor(inputs, batch, inputSize, lanes, staging, inAt);
     a.putFeatureMajor(hidden, batch, h, lanes, staging, hInAt);
     for (const op of this.ops) op(at, lanes, batch);
@@ -336,9 +381,12 @@ export class SparseAgentEngine implements AgentEngine {
   private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
     if (this.closed) throw closedError(`the sparse engine of ${this.what}`);
     const { inputSize, hidden: h } = this.dims;
-    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`SparseAgentEngine.run: batch must be a positive integer, got ${batch}`);
-    if (inputs.length !== batch * inputSize) throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
-    if (hidden.length !== batch * h) throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new ShapeError(`SparseAgentEngine.run: batch must be a positive integer, got ${batch}`);
+    if (inputs.length !== batch * inputSize)
+      throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
+    if (hidden.length !== batch * h)
+      throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
     checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
     checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
   }
@@ -346,13 +394,20 @@ export class SparseAgentEngine implements AgentEngine {
   /** {@link run} without the promise, for tight loops. Returned arrays are fresh (row-major). */
   runSync(inputs: Float32Array, hidden: Float32Array, batch: number): { qValues: Float32Array; hidden: Float32Array } {
     this.checkInputs(inputs, hidden, batch);
-    const out = { qValues: new Float32Array(batch * this.dims.nActions), hidden: new Float32Array(batch * this.dims.hidden) };
+    const out = {
+      qValues: new Float32Array(batch * this.dims.nActions),
+      hidden: new Float32Array(batch * this.dims.hidden),
+    };
     this.runInto(inputs, hidden, batch, out.qValues, out.hidden);
     return out;
   }
 
   /** One step for `batch` rows (same contract as the ONNX Runtime session). */
-  async run(inputs: Float32Array, hidden: Float32Array, batch: number): Promise<{ qValues: Float32Array; hidden: Float32Array }> {
+  async run(
+    inputs: Float32Array,
+    hidden: Float32Array,
+    batch: number,
+  ): Promise<{ qValues: Float32Array; hidden: Float32Array }> {
     return this.runSync(inputs, hidden, batch);
   }
 

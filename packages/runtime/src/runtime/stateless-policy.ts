@@ -110,7 +110,9 @@ export class StatelessPolicy {
   async stepMany(inputs: readonly StatelessStep[]): Promise<StatelessDecision[]> {
     const { what, metadata: meta } = this.loaded;
     if (this.closed) throw closedError(`StatelessPolicy (${what})`);
-    inputs.forEach((input, s) => this.checkInput(input, inputs.length > 1 ? `StatelessPolicy.stepMany: session ${s}` : 'StatelessPolicy.step'));
+    inputs.forEach((input, s) =>
+      this.checkInput(input, inputs.length > 1 ? `StatelessPolicy.stepMany: session ${s}` : 'StatelessPolicy.step'),
+    );
     if (inputs.length === 0) return [];
     const out = this.batchStepper ? await this.stepEach(inputs) : await this.stepRows(inputs);
     out.forEach((d, s) => {
@@ -125,11 +127,16 @@ export class StatelessPolicy {
     const { nAgents: n, hidden: h, nActions: a } = this.loaded.metadata;
     checkStepInput(this.loaded.metadata, who, input.obs, input.avail);
     const { hidden, lastActions } = input.state;
-    if (!(hidden instanceof Float32Array) || hidden.length !== n * h) throw new ShapeError(`${who}: state.hidden must be a Float32Array of ${n}×${h} values`);
-    if (!(lastActions instanceof Int32Array) || lastActions.length !== n) throw new ShapeError(`${who}: state.lastActions must be an Int32Array of ${n} actions`);
+    if (!(hidden instanceof Float32Array) || hidden.length !== n * h)
+      throw new ShapeError(`${who}: state.hidden must be a Float32Array of ${n}×${h} values`);
+    if (!(lastActions instanceof Int32Array) || lastActions.length !== n)
+      throw new ShapeError(`${who}: state.lastActions must be an Int32Array of ${n} actions`);
     checkFinite(hidden, h, `${who}: state.hidden`);
     lastActions.forEach((act, i) => {
-      if (act < -1 || act >= a) throw new RangeError(`${who}: state.lastActions[${i}] is ${act}; it must be −1 (none yet) or an action in [0, ${a})`);
+      if (act < -1 || act >= a)
+        throw new RangeError(
+          `${who}: state.lastActions[${i}] is ${act}; it must be −1 (none yet) or an action in [0, ${a})`,
+        );
     });
   }
 
@@ -154,7 +161,11 @@ export class StatelessPolicy {
     return inputs.map((input, s) => {
       const qValues = q.slice(s * n * a, (s + 1) * n * a); // [N, A]
       const actions = Array.from({ length: n }, (_, i) => greedyAction(qValues, i * a, input.avail?.[i] ?? allActions));
-      return { actions, qValues, state: { hidden: hiddenOut.slice(s * n * h, (s + 1) * n * h), lastActions: Int32Array.from(actions) } };
+      return {
+        actions,
+        qValues,
+        state: { hidden: hiddenOut.slice(s * n * h, (s + 1) * n * h), lastActions: Int32Array.from(actions) },
+      };
     });
   }
 
@@ -165,7 +176,11 @@ export class StatelessPolicy {
     for (const input of inputs) {
       const hidden = new Float32Array(input.state.hidden); // [N, H], stepped in place
       const qValues = new Float32Array(n * a); // [N, A]
-      const actions = await (this.batchStepper as BatchAgentsStepper).step({ obs: input.obs, lastActions: Array.from(input.state.lastActions), avail: input.avail }, hidden, qValues);
+      const actions = await (this.batchStepper as BatchAgentsStepper).step(
+        { obs: input.obs, lastActions: Array.from(input.state.lastActions), avail: input.avail },
+        hidden,
+        qValues,
+      );
       out.push({ actions, qValues, state: { hidden, lastActions: Int32Array.from(actions) } });
     }
     return out;

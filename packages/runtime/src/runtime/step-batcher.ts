@@ -49,7 +49,8 @@ export class StepBatcher {
     options: StepBatcherOptions = {},
   ) {
     const max = options.maxSessions ?? 1024;
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`StepBatcher: maxSessions must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`StepBatcher: maxSessions must be a positive integer, got ${max}`);
     this.maxSessions = max;
   }
 

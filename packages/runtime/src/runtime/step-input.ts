@@ -12,17 +12,26 @@ import { checkFinite } from './guards.js';
  * with no available action) for one decision's inputs.
  * @param caller names the method (and session) in messages, e.g. `OnnxPolicy.act`.
  */
-export function checkStepInput(meta: AgentModelMetadata, caller: string, obs: readonly Float32Array[], avail: readonly Uint8Array[] | undefined): void {
+export function checkStepInput(
+  meta: AgentModelMetadata,
+  caller: string,
+  obs: readonly Float32Array[],
+  avail: readonly Uint8Array[] | undefined,
+): void {
   const n = meta.nAgents;
   const a = meta.nActions;
   if (obs.length !== n) throw new ShapeError(`${caller}: got ${obs.length} observations for ${n} agents`);
-  if (avail && (avail.length !== n || avail.some((m) => m.length !== a))) throw new ShapeError(`${caller}: avail must hold ${n} masks of length ${a}`);
+  if (avail && (avail.length !== n || avail.some((m) => m.length !== a)))
+    throw new ShapeError(`${caller}: avail must hold ${n} masks of length ${a}`);
   const o = meta.inputLayout.obs;
   obs.forEach((v, i) => {
     if (v.length !== o) throw new ShapeError(`${caller}: observation ${i} has ${v.length} values, expected ${o}`);
     checkFinite(v, o, `${caller}: observation of agent ${i}`);
   });
   avail?.forEach((m, i) => {
-    if (!m.some((x) => x !== 0)) throw new ToolkitError('E_NO_ACTION', `${caller}: agent ${i} has no available action`, { hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)' });
+    if (!m.some((x) => x !== 0))
+      throw new ToolkitError('E_NO_ACTION', `${caller}: agent ${i} has no available action`, {
+        hint: 'every agent needs at least one available action (a dead agent usually has its no-op available)',
+      });
   });
 }

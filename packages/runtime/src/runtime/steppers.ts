@@ -58,7 +58,12 @@ export class BatchAgentsStepper implements AgentsStepper {
     const availFlat = new Float32Array(n * a); // [N, A]
     for (let i = 0; i < n; i++) (input.avail?.[i] ?? this.allActions).forEach((m, k) => (availFlat[i * a + k] = m));
     const out = await this.session.run(flatObs, lastOneHot, availFlat, hidden);
-    if (out.hidden.length !== hidden.length) throw new ToolkitError('E_ONNX_LOAD', `the batch-agents model returned ${out.hidden.length} hidden values for ${n} agents × ${hidden.length / n}`, { hint: 'export it again with `mast export --batch-agents`' });
+    if (out.hidden.length !== hidden.length)
+      throw new ToolkitError(
+        'E_ONNX_LOAD',
+        `the batch-agents model returned ${out.hidden.length} hidden values for ${n} agents × ${hidden.length / n}`,
+        { hint: 'export it again with `mast export --batch-agents`' },
+      );
     hidden.set(out.hidden);
     qOut.set(out.qValues);
     return out.actions;

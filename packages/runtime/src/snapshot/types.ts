@@ -52,7 +52,12 @@ export const RNN_AGENT_TENSORS = [
 export type RnnAgentTensorName = (typeof RNN_AGENT_TENSORS)[number];
 
 /** The weight matrices, which may carry masks; biases stay dense. */
-export const MASKED_AGENT_TENSORS: readonly RnnAgentTensorName[] = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'];
+export const MASKED_AGENT_TENSORS: readonly RnnAgentTensorName[] = [
+  'fc1.weight',
+  'gru.weightIh',
+  'gru.weightHh',
+  'fc2.weight',
+];
 
 /** A tensor in a snapshot. */
 export interface SnapshotTensor {
@@ -93,7 +98,12 @@ export interface ModelProvenance {
   /** `online-mast`: trained on in its environment while pruned; `offline-distillation`: distilled over recorded episodes. */
   method: 'online-mast' | 'offline-distillation';
   /** The agent compressed: the file read (an .onnx model, or a run directory's agent.snapshot), its SHA-256 and density. */
-  source: { path: string; sha256: string; density: number; /** its last greedy test return, where measured */ return: number | null };
+  source: {
+    path: string;
+    sha256: string;
+    density: number;
+    /** its last greedy test return, where measured */ return: number | null;
+  };
   /** Offline: the recorded episodes distilled over. */
   data?: { path: string; sha256: string; env: string; episodes: number; steps: number; epsilon: number };
   /** Online: environment steps of the compression; offline: gradient updates. */

@@ -31,7 +31,10 @@ export function ensureDir(path: string): void {
   for (;;) {
     const st = statOf(at);
     if (st?.isDirectory()) break;
-    if (st) throw new ToolkitError('E_IO', `cannot create directory ${path}: ${at} is a file, not a directory`, { hint: HINT });
+    if (st)
+      throw new ToolkitError('E_IO', `cannot create directory ${path}: ${at} is a file, not a directory`, {
+        hint: HINT,
+      });
     const parent = dirname(at);
     if (parent === at) break; // the root itself is missing: mkdir below reports it
     missing.push(at);
@@ -42,7 +45,10 @@ export function ensureDir(path: string): void {
       mkdirSync(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statOf(dir)?.isDirectory()) continue; // made meanwhile
-      throw new ToolkitError('E_IO', `cannot create directory ${path}: ${(err as Error).message}`, { hint: HINT, cause: err });
+      throw new ToolkitError('E_IO', `cannot create directory ${path}: ${(err as Error).message}`, {
+        hint: HINT,
+        cause: err,
+      });
     }
   }
 }

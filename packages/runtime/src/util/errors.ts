@@ -52,7 +52,11 @@ export class ConfigError extends ToolkitError {
 /** A name that is not in its registry; the message lists the names that are. */
 export class UnknownNameError extends ToolkitError {
   constructor(kind: string, got: string, expected: readonly string[], options: { hint?: string } = {}) {
-    super('E_UNKNOWN_NAME', `unknown ${kind}: got '${got}'; expected one of ${expected.map((e) => `'${e}'`).join(', ')}`, options);
+    super(
+      'E_UNKNOWN_NAME',
+      `unknown ${kind}: got '${got}'; expected one of ${expected.map((e) => `'${e}'`).join(', ')}`,
+      options,
+    );
   }
 }
 
