@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AgentUnroll, type AgentMasks, type AgentWeights } from '../../kernels/agent-unroll.js';
 import { inputSize } from '../../snapshot/validate.js';
 import type { RnnAgent } from './agent.js';
+import { residentRefresh, type ResidentKey } from './resident-weights.js';
 
 const PARAMS = [
   'fc1.weight',
@@ -28,20 +29,10 @@ const PARAMS = [
 ] as const;
 const MASKED = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
 
-/** What the kernel memory was loaded from: each parameter's tfjs data and each mask, by identity. */
-interface Loaded {
-  data: readonly object[];
-  masks: readonly (Uint8Array | null)[];
-  allPositions: boolean;
-}
-
-const sameRefs = (a: readonly unknown[], b: readonly unknown[]): boolean =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
-
 /** Unrolls one agent network (online or target) with the kernels; holds its kernel memory. */
 export class FusedAgentUnroll {
   private readonly unroller: AgentUnroll;
-  private loaded: Loaded | null = null;
+  private loaded: ResidentKey | null = null;
 
   constructor(private readonly agent: RnnAgent) {
     this.unroller = new AgentUnroll({
@@ -58,17 +49,16 @@ export class FusedAgentUnroll {
    */
   private sync(allPositions = false): void {
     const p = this.agent.params;
-    const data = PARAMS.map((name) => p.get(name).dataId as object);
     const masks = MASKED.map((name) => (allPositions ? null : p.mask(name)));
-    const last = this.loaded;
-    const sameLayout = last !== null && last.allPositions === allPositions && sameRefs(last.masks, masks);
-    if (sameLayout && sameRefs(last.data, data)) return;
+    const now = { layout: [allPositions, ...masks], data: PARAMS.map((name) => p.get(name).dataId) };
+    const refresh = residentRefresh(this.loaded, now);
+    if (refresh === 'none') return;
     const w = Object.fromEntries(
       PARAMS.map((name) => [name, p.get(name).dataSync() as Float32Array]),
     ) as unknown as AgentWeights;
-    if (sameLayout) this.unroller.loadValues(w);
+    if (refresh === 'values') this.unroller.loadValues(w);
     else this.unroller.load(w, Object.fromEntries(MASKED.map((name, i) => [name, masks[i]])) as AgentMasks);
-    this.loaded = { data, masks, allPositions };
+    this.loaded = now;
   }
 
   /** The tfjs op around a kernel forward (`run`, after the weights are synced) and its backward. */

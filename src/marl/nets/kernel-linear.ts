@@ -10,11 +10,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { SparseLinearKernel } from '../../kernels/sparse-linear.js';
 import type { ParamStore } from './params.js';
+import { residentRefresh, type ResidentKey } from './resident-weights.js';
 
 /** A layer's kernel and what its weights were loaded from: the tensors' data and the mask, by identity. */
 interface LayerKernel {
   kernel: SparseLinearKernel;
-  loaded: { w: object; b: object; mask: Uint8Array | null } | null;
+  loaded: ResidentKey | null;
 }
 
 /**
@@ -24,12 +25,13 @@ interface LayerKernel {
  * rows anew (a topology update).
  */
 function sync(layer: LayerKernel, w: tf.Tensor, b: tf.Tensor, mask: Uint8Array | null): void {
-  const last = layer.loaded;
-  if (last && last.mask === mask && last.w === w.dataId && last.b === b.dataId) return;
+  const now = { layout: [mask], data: [w.dataId, b.dataId] };
+  const refresh = residentRefresh(layer.loaded, now);
+  if (refresh === 'none') return;
   const [values, bias] = [w.dataSync() as Float32Array, b.dataSync() as Float32Array];
-  if (last && last.mask === mask) layer.kernel.loadValues(values, bias);
+  if (refresh === 'values') layer.kernel.loadValues(values, bias);
   else layer.kernel.load(values, mask, bias);
-  layer.loaded = { w: w.dataId as object, b: b.dataId as object, mask };
+  layer.loaded = now;
 }
 
 /**
