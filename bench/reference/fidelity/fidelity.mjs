@@ -15,23 +15,14 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { episodeLimit, runPort } from './run-port.mjs';
+import { episodeLimit, LISTED_ENV_IDS, runPort } from './run-port.mjs';
 import { holm, twoProportions, welch } from './stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 const SUITES = {
   lbf: {
-    tasks: [
-      'lbf/8x8-2p-2f',
-      'lbf/8x8-2p-2f-coop',
-      'lbf/2s-8x8-2p-2f-coop',
-      'lbf/10x10-3p-3f',
-      'lbf/2s-10x10-3p-3f',
-      'lbf/15x15-3p-5f',
-      'lbf/15x15-4p-3f',
-      'lbf/15x15-4p-5f',
-    ],
+    tasks: LISTED_ENV_IDS.filter((id) => id.startsWith('lbf/')), // every LBF task `mast envs` lists
     policies: ['random', 'random-valid', 'forager'],
   },
   // the port's maps that SMAClite ships (it has no 3m or 8m)

@@ -11,7 +11,10 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const { makeEnv } = await import(join(root, 'dist', 'src', 'envs', 'registry.js'));
+const { makeEnv, ENV_IDS } = await import(join(root, 'dist', 'src', 'envs', 'registry.js'));
+
+/** The environment ids `mast envs` lists (the registry's one list). */
+export const LISTED_ENV_IDS = ENV_IDS;
 const { Rng } = await import(join(root, 'dist', 'src', 'util', 'rng.js'));
 
 const [NONE, NORTH, SOUTH, WEST, EAST, LOAD] = [0, 1, 2, 3, 4, 5];
