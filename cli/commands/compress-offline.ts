@@ -133,18 +133,18 @@ async function distilInto(
   progress.done(`${opts.updates} updates`);
 
   const steps = data.episodes.reduce((sum, e) => sum + e.length, 0);
-  const dataSha = sha256(readFileSync(opts.data));
+  const recorded = {
+    path: opts.data,
+    sha256: sha256(readFileSync(opts.data)),
+    env: data.meta.env,
+    episodes: data.episodes.length,
+    steps,
+    epsilon: data.meta.epsilon,
+  };
   student.metadata.provenance = {
     method: 'offline-distillation',
     source: { path: source.path, sha256: source.sha256, density: sourceDensity, return: null },
-    data: {
-      path: opts.data,
-      sha256: dataSha,
-      env: data.meta.env,
-      episodes: data.episodes.length,
-      steps,
-      epsilon: data.meta.epsilon,
-    },
+    data: recorded,
     steps: opts.updates,
   };
   // --- write the run directory (agent.snapshot: mast export / eval --against work on it) and the model
@@ -157,15 +157,7 @@ async function distilInto(
     out: opts.out,
     model,
     source: { path: source.path, sha256: source.sha256, density: sourceDensity },
-    data: {
-      path: opts.data,
-      sha256: dataSha,
-      env: data.meta.env,
-      episodes: data.episodes.length,
-      steps,
-      epsilon: data.meta.epsilon,
-      recordedWith: data.meta.agent,
-    },
+    data: { ...recorded, recordedWith: data.meta.agent },
     density: report.density,
     densityCountsMixer: false,
     flopsPerDecision: flopsPerDecision(source.snapshot, student),
