@@ -95,7 +95,7 @@ function conclusion(config: TrainConfig, report: EvalReport, chance: RandomBasel
 export function demoCommand(io: CliIo): Command {
   return new Command('demo')
     .description(
-      'train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 20 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")',
+      'train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 15 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")',
     )
     .option(
       '--out <dir>',
