@@ -1,7 +1,8 @@
 /**
  * The training loop (pymarl's run.py, read top to bottom): set up (`train-setup.ts`), then play an
- * episode, store it, learn from a replay batch, evolve the topology, sync targets, and test greedily
- * and checkpoint on their schedules (`train-record.ts`). Every random draw comes from streams split
+ * episode (or a round of `envWorkers` in lockstep), store it (with runner `parallel`, the whole
+ * round), learn from a replay batch, evolve the topology, sync targets, and test greedily and
+ * checkpoint on their schedules (`train-record.ts`). Every random draw comes from streams split
  * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
  * sequence an uninterrupted one would have taken.
  */
@@ -174,8 +175,10 @@ async function trainWith(
   if (!saved) recorder.test(); // the untrained baseline at t = 0
   const yieldToEventLoop = eventLoopYielder();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
+  // episodes stored before each update: one (runner 'episode'), or the whole round (runner 'parallel')
+  const perUpdate = config.runner === 'parallel' ? workers.length : 1;
   try {
-    let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), taken one per iteration
+    let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), not yet stored
     while ((counters.tEnv < stopAt && !options.signal?.aborted) || queue.length > 0) {
       // --- act: one exploring episode (or one per environment, in lockstep, when the last are used up)
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
@@ -191,12 +194,14 @@ async function trainWith(
                 rng.act,
               );
       }
-      const played = queue.shift() as EpisodeResult;
-      buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
-      counters.tEnv += played.episode.length;
-      counters.episodes += 1;
-      addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
-      rowWindow.addEpisode(played.return);
+      const stored = queue.splice(0, perUpdate);
+      for (const played of stored) {
+        buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
+        counters.tEnv += played.episode.length;
+        counters.episodes += 1;
+        addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
+        rowWindow.addEpisode(played.return);
+      }
 
       // --- learn: one update from a replay batch
       let loss: number | null = null;
@@ -258,13 +263,11 @@ async function trainWith(
           counters.lastTargetUpdateEpisode = counters.episodes;
         }
       }
-      options.onEpisode?.({
-        tEnv: counters.tEnv,
-        steps: config.steps,
-        episodes: counters.episodes,
-        epsilon,
-        return: played.return,
-        loss,
+      let tEnv = counters.tEnv - stored.reduce((sum, played) => sum + played.episode.length, 0);
+      stored.forEach((played, k) => {
+        tEnv += played.episode.length;
+        const episodes = counters.episodes - stored.length + k + 1;
+        options.onEpisode?.({ tEnv, steps: config.steps, episodes, epsilon, return: played.return, loss });
       });
       // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
       // output only run when it does, and this loop would otherwise hold it for the whole run.
