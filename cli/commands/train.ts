@@ -35,6 +35,7 @@ interface TrainOpts extends EnvCliOptions {
   resume?: boolean;
   envWorkers?: number;
   runner?: TrainConfig['runner'];
+  actingThread?: boolean;
   backend: string;
   json?: boolean;
 }
@@ -57,6 +58,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     envArgs: opts.envArg,
     envWorkers: opts.envWorkers,
     runner: opts.runner,
+    actingThread: opts.actingThread,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -75,7 +77,19 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     });
   }
   const given = (
-    ['env', 'envArg', 'envWorkers', 'runner', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const
+    [
+      'env',
+      'envArg',
+      'envWorkers',
+      'runner',
+      'actingThread',
+      'alg',
+      'seed',
+      'sparsity',
+      'density',
+      'distribution',
+      'config',
+    ] as const
   ).filter((k) => opts[k] !== undefined);
   if (given.length > 0) {
     const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -117,6 +131,10 @@ export function trainCommand(io: CliIo): Command {
       '--runner <name>',
       `${RUNNER_NAMES.join(' | ')}: one learner update per episode, or one per round of --env-workers episodes (pymarl's ParallelRunner); config key runner`,
       oneOf(RUNNER_NAMES),
+    )
+    .option(
+      '--acting-thread',
+      'play the next round of episodes in a worker thread while the learner updates, with the weights from before that update (one update of lag: another run, as deterministic); config key actingThread',
     )
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option(

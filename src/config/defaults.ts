@@ -10,6 +10,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   envArgs: {},
   envWorkers: 1,
   runner: 'episode',
+  actingThread: false,
   alg: 'qmix',
   seed: 1,
   steps: 50_000,

@@ -296,6 +296,16 @@ export interface TrainConfig {
    * environment steps. `parallel` needs `envWorkers` ≥ 2.
    */
   runner: RunnerName;
+  /**
+   * Play training episodes in a worker thread, overlapped with learning: the next round of
+   * `envWorkers` episodes is asked for before the update that follows the current round, and is
+   * played with the weights from before that update while the main thread computes it (a fixed lag
+   * of one update, so a run stays the same for a seed, `envWorkers`, `runner` and this switch; it is
+   * another run than without it). Built-in and `module:` environments open their own copies in the
+   * thread; Python environments are played in the main thread with the same lag (their processes
+   * already work beside it). Needs `compute: kernels` (the thread steps the agent on the kernels).
+   */
+  actingThread: boolean;
   /** Learner (and through it the mixing network). */
   alg: Algorithm;
   /** Seed of the run's single root RNG. */

@@ -86,6 +86,16 @@ export function checkConfig(c: TrainConfig): void {
       { hint: "give envWorkers ≥ 2 (pymarl2's batch_size_run is 8: --env-workers 8), or use runner 'episode'" },
     );
   }
+  check(typeof c.actingThread === 'boolean', 'actingThread', c.actingThread, 'true or false');
+  checkEnum('compute', COMPUTE_MODES, c.compute);
+  if (c.actingThread && c.compute !== 'kernels') {
+    throw new ConfigError(
+      `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
+      {
+        hint: "use compute 'kernels' (the default), or actingThread false",
+      },
+    );
+  }
   checkEnum('algorithm', ALGORITHMS, c.alg);
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
@@ -262,7 +272,12 @@ function canonical(v: unknown): string {
 }
 
 /** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
-const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = { envArgs: {}, envWorkers: 1, runner: 'episode' };
+const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
+  envArgs: {},
+  envWorkers: 1,
+  runner: 'episode',
+  actingThread: false,
+};
 
 /**
  * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Keys added

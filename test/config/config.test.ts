@@ -267,3 +267,24 @@ test("the pymarl2 preset is pymarl2's QMIX SMAC config, and --sparsity mast keep
   assert.deepEqual([mast.runner, mast.envWorkers, mast.targets.returns], ['parallel', 8, 'td-lambda']);
   assert.equal(mast.targets.operator, 'soft-mellowmax');
 });
+
+test('actingThread is a boolean that needs compute kernels; configs from before it hash as they did', () => {
+  assert.equal(resolveConfig('default').actingThread, false);
+  assert.equal(resolveConfig('default', { actingThread: true }).actingThread, true);
+  assert.throws(
+    () => resolveConfig('default', { actingThread: true, compute: 'tfjs' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /actingThread is true but compute is 'tfjs'/.test(e.message) &&
+      /compute 'kernels'/.test(e.hint ?? ''),
+  );
+  assert.throws(
+    () => resolveConfig('default', { actingThread: 1 as never }),
+    /config key 'actingThread' must be a boolean/,
+  );
+  const { actingThread: _, ...older } = resolveConfig('default');
+  const read = parseConfig(older, 'an older saved config');
+  assert.equal(read.actingThread, false);
+  assert.equal(configHash(read), configHash(older as never));
+  assert.notEqual(configHash({ ...read, actingThread: true }), configHash(read));
+});
