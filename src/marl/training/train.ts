@@ -151,8 +151,6 @@ async function trainWith(
   const session = startSession(config, env.getEnvInfo(), paths, saved, options.warmStartFrom);
   const { info, learner, buffer, rng, counters, rowWindow, explored } = session;
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
-  // who plays the rounds of envWorkers episodes in lockstep: this thread, or the acting thread (actor.ts)
-  const actor = await openActor({ config, agent: learner.agent, env, controller, openEnv, rng: rng.act });
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
@@ -172,6 +170,9 @@ async function trainWith(
   if (!saved) recorder.test(); // the untrained baseline at t = 0
   const yieldToEventLoop = eventLoopYielder();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
+  // who plays the rounds of envWorkers episodes in lockstep: this thread, or the acting thread (actor.ts)
+  const actor = await openActor({ config, agent: learner.agent, env, controller, openEnv, rng: rng.act });
+  let next: Promise<EpisodeResult[]> | null = null; // the round being played ahead (actingThread)
   // episodes stored before each update: one (runner 'episode'), or the whole round (runner 'parallel')
   const perUpdate = config.runner === 'parallel' ? config.envWorkers : 1;
   const playRound = (): Promise<EpisodeResult[]> =>
@@ -180,7 +181,6 @@ async function trainWith(
       epsilonAt(counters.tEnv, config.epsilon),
     );
   let queue: EpisodeResult[] = session.unstored; // played, not yet stored (a resumed run's first)
-  let next: Promise<EpisodeResult[]> | null = null; // the round being played ahead (actingThread)
   const awaitNext = async (): Promise<void> => {
     if (next) queue = [...queue, ...(await next)];
     next = null;
@@ -191,14 +191,14 @@ async function trainWith(
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
       if (queue.length === 0) queue = await (next ?? playRound());
       next = null;
-      const stored = queue.splice(0, perUpdate);
-      for (const played of stored) {
+      const stored = queue.splice(0, perUpdate).map((played) => {
         buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
         counters.tEnv += played.episode.length;
         counters.episodes += 1;
         addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
         rowWindow.addEpisode(played.return);
-      }
+        return { tEnv: counters.tEnv, episodes: counters.episodes, return: played.return };
+      });
       // actingThread: the next round starts now, with the weights from before this update, and is
       // played while it runs (asked for by `steps`, not `stopAtStep`, so a stopped run resumes exactly)
       if (config.actingThread && queue.length === 0 && counters.tEnv < config.steps) next = playRound();
@@ -263,12 +263,7 @@ async function trainWith(
           counters.lastTargetUpdateEpisode = counters.episodes;
         }
       }
-      let tEnv = counters.tEnv - stored.reduce((sum, played) => sum + played.episode.length, 0);
-      stored.forEach((played, k) => {
-        tEnv += played.episode.length;
-        const episodes = counters.episodes - stored.length + k + 1;
-        options.onEpisode?.({ tEnv, steps: config.steps, episodes, epsilon, return: played.return, loss });
-      });
+      for (const played of stored) options.onEpisode?.({ ...played, steps: config.steps, epsilon, loss });
       // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
       // output only run when it does, and this loop would otherwise hold it for the whole run.
       await yieldToEventLoop();
