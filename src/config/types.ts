@@ -304,6 +304,9 @@ export interface TrainConfig {
    * another run than without it). Built-in and `module:` environments open their own copies in the
    * thread; Python environments are played in the main thread with the same lag (their processes
    * already work beside it). Needs `compute: kernels` (the thread steps the agent on the kernels).
+   * It shortens wall time only where a second core is free: on a busy machine the two threads share
+   * the same CPU time and the thread's own costs (a copy of the weights per round) make it slower
+   * (docs/benchmarks.md).
    */
   actingThread: boolean;
   /** Learner (and through it the mixing network). */
