@@ -100,3 +100,30 @@ test('a parallel-runner MAST run, stopped mid-run and resumed, reproduces the un
   assert.deepEqual(rows(split), rows(whole));
   assert.deepEqual(resumed.counters, full.counters);
 });
+
+test('gradual pruning under the parallel runner: steps every few updates, the final density once T_p is passed', async () => {
+  const config = resolveConfig('demo', {
+    envWorkers: 3,
+    runner: 'parallel',
+    steps: 400,
+    batchSize: 8,
+    sparsity: { mode: 'static', density: 0.2 },
+    pruning: { schedule: 'gradual', interval: 2, endFraction: 0.5 },
+    schedule: { testInterval: 50, testEpisodes: 2, checkpointInterval: 100_000 },
+  });
+  const dir = tmp('gradual');
+  await train(config, { outDir: dir, backend: 'cpu' });
+  const metrics = readMetrics(runPaths(dir).metrics);
+  const density = metrics.map((r) => r.globalDensity);
+  assert.equal(density[0], 1, 'dense at first');
+  assert.ok(
+    density.every((d, i) => i === 0 || d <= density[i - 1]!),
+    'never rising',
+  );
+  assert.ok(
+    density.some((d) => d < 1 && d > 0.2 + 1e-3),
+    `an intermediate density: ${density}`,
+  );
+  for (const r of metrics.filter((m) => m.tEnv >= 250))
+    assert.ok(Math.abs(r.globalDensity - 0.2) < 1e-3, `at ${r.tEnv}: ${r.globalDensity}`);
+});
