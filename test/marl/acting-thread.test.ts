@@ -81,6 +81,19 @@ test("an environment failing in the thread is the toolkit's error, with its code
   learner.dispose();
 });
 
+test('a thread that exits before it is ready is an error, not a wait', async () => {
+  const { learner } = makeTestLearner();
+  await assert.rejects(
+    ThreadActor.create(
+      { env: 'module:test/fixtures/envs/exits-on-import.mjs', envArgs: {}, workers: 1, arch: learner.agent.arch },
+      learner.agent,
+      new Rng(1),
+    ),
+    /the acting thread exited \(code 3\) before it was ready/,
+  );
+  learner.dispose();
+});
+
 const config = resolveConfig('demo', {
   env: TOY_MODULE,
   envWorkers: 3,

@@ -48,6 +48,7 @@ export class ThreadActor implements RoundActor {
       };
       worker.once('message', onMessage);
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the acting thread exited (code ${code}) before it was ready`)));
     });
     try {
       await ready;
