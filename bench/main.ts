@@ -8,6 +8,9 @@
  *      training iteration (play one episode + one learner update on a batch of 32 of its episodes).
  *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines`): ONNX Runtime vs the
  *      sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64 and 256.
+ * `npm run bench -- train-e2e [--steps N] [--repeats R]`: environment steps/s of whole training runs on
+ * smaclite/3m, dense and MAST 0.1, episode runner vs parallel runner (8 environments) vs parallel with
+ * the acting thread (`train-e2e.ts`).
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
@@ -97,6 +100,24 @@ if (process.argv.includes('train-step')) {
   const { trainStepBench, formatTrainStep } = await import('./train-step.js');
   const summary = await trainStepBench();
   if (!json) for (const line of formatTrainStep(summary)) console.log(line);
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('train-e2e')) {
+  const { trainE2eBench, formatTrainE2e } = await import('./train-e2e.js');
+  const arg = (name: string, fallback: number): number => {
+    const at = process.argv.indexOf(name);
+    const v = at > 0 ? Number(process.argv[at + 1]) : fallback;
+    if (!(Number.isInteger(v) && v > 0))
+      throw new RangeError(`${name} must be a positive integer, got ${process.argv[at + 1]}`);
+    return v;
+  };
+  const summary = await trainE2eBench(
+    arg('--steps', 12_000),
+    arg('--repeats', 2),
+    (line) => !json && console.log(line),
+  );
+  if (!json) for (const line of formatTrainE2e(summary)) console.log(line);
   console.log(JSON.stringify(summary));
   process.exit(0);
 }

@@ -6,6 +6,7 @@ import {
   DENSITY_DISTRIBUTIONS,
   SPARSITY_MODES,
   PRESETS,
+  RUNNER_NAMES,
   resolveConfig,
   parseConfig,
   type TrainConfig,
@@ -33,6 +34,8 @@ interface TrainOpts extends EnvCliOptions {
   config?: string;
   resume?: boolean;
   envWorkers?: number;
+  runner?: TrainConfig['runner'];
+  actingThread?: boolean;
   backend: string;
   json?: boolean;
 }
@@ -54,6 +57,8 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     env: opts.env,
     envArgs: opts.envArg,
     envWorkers: opts.envWorkers,
+    runner: opts.runner,
+    actingThread: opts.actingThread,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -72,7 +77,19 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     });
   }
   const given = (
-    ['env', 'envArg', 'envWorkers', 'alg', 'seed', 'sparsity', 'density', 'distribution', 'config'] as const
+    [
+      'env',
+      'envArg',
+      'envWorkers',
+      'runner',
+      'actingThread',
+      'alg',
+      'seed',
+      'sparsity',
+      'density',
+      'distribution',
+      'config',
+    ] as const
   ).filter((k) => opts[k] !== undefined);
   if (given.length > 0) {
     const flag = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -109,6 +126,15 @@ export function trainCommand(io: CliIo): Command {
       '--env-workers <n>',
       'environments played at once, in lockstep (a Python environment: one process each); config key envWorkers',
       intAtLeast(1),
+    )
+    .option(
+      '--runner <name>',
+      `${RUNNER_NAMES.join(' | ')}: one learner update per episode, or one per round of --env-workers episodes (pymarl's ParallelRunner); config key runner`,
+      oneOf(RUNNER_NAMES),
+    )
+    .option(
+      '--acting-thread',
+      'play the next round of episodes in a worker thread while the learner updates, with the weights from before that update (one update of lag: another run, as deterministic); config key actingThread',
     )
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option(

@@ -9,6 +9,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   env: 'recall',
   envArgs: {},
   envWorkers: 1,
+  runner: 'episode',
+  actingThread: false,
   alg: 'qmix',
   seed: 1,
   steps: 50_000,
@@ -130,6 +132,36 @@ export const PRESETS = {
     standardiseRewards: true,
     agent: { lastActionInput: false },
     schedule: { testInterval: 50_000, testEpisodes: 100, checkpointInterval: 50_000 },
+  },
+  /**
+   * pymarl2's QMIX on SMAC (hijkzzz/pymarl2, the "QMIX (batch_size=128)" column of its README; run as
+   * `--config=qmix --env-config=sc2`, here on `smaclite/3m`, sc2.yaml's `map_name`). From
+   * `src/config/algs/qmix.yaml`: `runner: "parallel"` with `batch_size_run: 8` (one update per round
+   * of 8 lockstep episodes), `batch_size: 128`, `buffer_size: 5000`, `lr: 0.001` with
+   * `optimizer: 'adam'`, `td_lambda: 0.6` with `q_lambda: False` (uncorrected λ-returns from the first
+   * update: `learners/nq_learner.py` always builds them, so no one-step phase), ε 1.0 → 0.05 over
+   * `epsilon_anneal_time: 100000`, `target_update_interval: 200` (episodes), `t_max: 10050000` (the
+   * algorithm's config is applied after sc2.yaml's 2050000, so it wins), mixer 32/64. From
+   * `src/config/envs/sc2.yaml`: `test_nepisode: 32`, `test_interval: 10000`. Double-Q targets (the
+   * online network picks the bootstrap action in nq_learner) and `grad_norm_clip: 10`, `gamma: 0.99`,
+   * `rnn_hidden_dim: 64`, `obs_agent_id` and `obs_last_action: True` (`src/config/default.yaml`) are
+   * this toolkit's defaults too. Adam's ε is PyTorch's default 1e-8 (`torch.optim.Adam`; nq_learner
+   * passes none). Not reproduced: nq_learner's loss is ½·TD² (here TD², so gradients are twice as
+   * large before the clip at 10); checkpoints every 50,000 steps (default.yaml saves models only with
+   * `save_model`, every 2,000,000).
+   */
+  pymarl2: {
+    env: 'smaclite/3m',
+    envWorkers: 8,
+    runner: 'parallel',
+    steps: 10_050_000,
+    batchSize: 128,
+    bufferSize: 5000,
+    targetUpdateInterval: 200,
+    epsilon: { start: 1, finish: 0.05, annealSteps: 100_000 },
+    optimizer: { name: 'adam', lr: 1e-3, eps: 1e-8 },
+    targets: { operator: 'max', returns: 'td-lambda', lambda: 0.6, cutTraces: false, switchFraction: 0 },
+    schedule: { testInterval: 10_000, testEpisodes: 32, checkpointInterval: 50_000 },
   },
   /**
    * EPyMARL's QMIX on MPE `simple_spread` (README, "Benchmark Paper Experiments": `--config=qmix

@@ -77,6 +77,15 @@ export interface AgentConfig {
   agentIdInput: boolean;
 }
 
+/**
+ * How training episodes and learner updates alternate (pymarl's `runner`): `episode`, one update per
+ * episode played; `parallel`, pymarl's ParallelRunner, one update per lockstep batch of `envWorkers`
+ * episodes (`batch_size_run`).
+ */
+export const RUNNER_NAMES = ['episode', 'parallel'] as const;
+/** A runner name. */
+export type RunnerName = (typeof RUNNER_NAMES)[number];
+
 /** Where the learner's network math runs. */
 export const COMPUTE_MODES = ['kernels', 'tfjs'] as const;
 /** Where the learner's network math runs. */
@@ -270,12 +279,36 @@ export interface TrainConfig {
    */
   envArgs: Record<string, unknown>;
   /**
-   * Environments played at once (pymarl's parallel runner, `batch_size_run`): each round of acting
-   * plays one exploring episode in each, in lockstep, and the learner then makes one update per
-   * episode as usual. A Python environment runs one process per environment, all working at the same
-   * time. The same seed and the same number give the same run; 1 plays one episode at a time.
+   * Environments played at once (pymarl's `batch_size_run`): each round of acting plays one exploring
+   * episode in each, in lockstep, with ε fixed for the round. A Python environment runs one process per
+   * environment, all working at the same time. How many learner updates follow a round is `runner`'s
+   * choice. The same seed, number and runner give the same run; 1 plays one episode at a time.
    */
   envWorkers: number;
+  /**
+   * How episodes and learner updates alternate (pymarl's `runner`). `episode` (pymarl's default): one
+   * update per training episode, also when `envWorkers` episodes are played at once. `parallel`
+   * (pymarl's ParallelRunner, every pymarl2 SMAC config): one update per round of `envWorkers`
+   * episodes, so the environment steps per update grow with `envWorkers` (a lower update-to-data
+   * ratio: with 8, an eighth of the updates for the same steps). Step counts (`steps`, ε, tests,
+   * checkpoints, T_end, T_p) are environment steps either way; `targetUpdateInterval` counts episodes;
+   * `topology.interval` and `pruning.interval` count updates, so they come N times further apart in
+   * environment steps. `parallel` needs `envWorkers` ≥ 2.
+   */
+  runner: RunnerName;
+  /**
+   * Play training episodes in a worker thread, overlapped with learning: the next round of
+   * `envWorkers` episodes is asked for before the update that follows the current round, and is
+   * played with the weights from before that update while the main thread computes it (a fixed lag
+   * of one update, so a run stays the same for a seed, `envWorkers`, `runner` and this switch; it is
+   * another run than without it). Built-in and `module:` environments open their own copies in the
+   * thread; Python environments are played in the main thread with the same lag (their processes
+   * already work beside it). Needs `compute: kernels` (the thread steps the agent on the kernels).
+   * It shortens wall time only where a second core is free: on a busy machine the two threads share
+   * the same CPU time and the thread's own costs (a copy of the weights per round) make it slower
+   * (docs/benchmarks.md).
+   */
+  actingThread: boolean;
   /** Learner (and through it the mixing network). */
   alg: Algorithm;
   /** Seed of the run's single root RNG. */

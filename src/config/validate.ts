@@ -9,6 +9,7 @@ import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js
 import {
   ALGORITHMS,
   COMPUTE_MODES,
+  RUNNER_NAMES,
   BOOTSTRAP_OPERATORS,
   DENSITY_DISTRIBUTIONS,
   GROW_CHOICES,
@@ -78,6 +79,23 @@ export function checkConfig(c: TrainConfig): void {
   check(typeof c.env === 'string' && c.env.length > 0, 'env', c.env, 'a non-empty environment id');
   check(isPlainObject(c.envArgs), 'envArgs', c.envArgs, 'an object of JSON values');
   check(isInt(c.envWorkers, 1) && c.envWorkers <= 64, 'envWorkers', c.envWorkers, 'an integer in [1, 64]');
+  checkEnum('runner', RUNNER_NAMES, c.runner);
+  if (c.runner === 'parallel' && c.envWorkers < 2) {
+    throw new ConfigError(
+      `runner is 'parallel' but envWorkers is ${c.envWorkers}: it makes one update per round of envWorkers episodes`,
+      { hint: "give envWorkers ≥ 2 (pymarl2's batch_size_run is 8: --env-workers 8), or use runner 'episode'" },
+    );
+  }
+  check(typeof c.actingThread === 'boolean', 'actingThread', c.actingThread, 'true or false');
+  checkEnum('compute', COMPUTE_MODES, c.compute);
+  if (c.actingThread && c.compute !== 'kernels') {
+    throw new ConfigError(
+      `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
+      {
+        hint: "use compute 'kernels' (the default), or actingThread false",
+      },
+    );
+  }
   checkEnum('algorithm', ALGORITHMS, c.alg);
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
@@ -254,7 +272,12 @@ function canonical(v: unknown): string {
 }
 
 /** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
-const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = { envArgs: {}, envWorkers: 1 };
+const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
+  envArgs: {},
+  envWorkers: 1,
+  runner: 'episode',
+  actingThread: false,
+};
 
 /**
  * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Keys added

@@ -227,3 +227,64 @@ test('envWorkers is an integer in [1, 64]; configs from before it hash as they d
   assert.equal(configHash(read), configHash(older as never));
   assert.notEqual(configHash({ ...read, envWorkers: 2 }), configHash(read));
 });
+
+test("runner is 'episode' or 'parallel'; 'parallel' needs envWorkers ≥ 2; configs from before it hash as they did", () => {
+  assert.equal(resolveConfig('default').runner, 'episode');
+  assert.equal(resolveConfig('default', { envWorkers: 2, runner: 'parallel' }).runner, 'parallel');
+  assert.throws(
+    () => resolveConfig('default', { runner: 'parallel' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /runner is 'parallel' but envWorkers is 1/.test(e.message) &&
+      /--env-workers 8/.test(e.hint ?? ''),
+  );
+  assert.throws(
+    () => resolveConfig('default', { runner: 'batch' as never }),
+    (e: unknown) =>
+      e instanceof UnknownNameError && /got 'batch'; expected one of 'episode', 'parallel'/.test(e.message),
+  );
+  const { runner: _, ...older } = resolveConfig('default', { envWorkers: 3 });
+  const read = parseConfig(older, 'an older saved config');
+  assert.equal(read.runner, 'episode');
+  assert.equal(configHash(read), configHash(older as never));
+  assert.notEqual(configHash({ ...read, runner: 'parallel' }), configHash(read));
+});
+
+test("the pymarl2 preset is pymarl2's QMIX SMAC config, and --sparsity mast keeps its schedule", () => {
+  const c = resolveConfig('pymarl2');
+  assert.deepEqual(
+    [c.env, c.runner, c.envWorkers, c.batchSize, c.bufferSize, c.targetUpdateInterval, c.steps],
+    ['smaclite/3m', 'parallel', 8, 128, 5000, 200, 10_050_000],
+  );
+  assert.deepEqual([c.optimizer.name, c.optimizer.lr, c.optimizer.eps, c.optimizer.gradClip], ['adam', 1e-3, 1e-8, 10]);
+  assert.deepEqual(c.epsilon, { start: 1, finish: 0.05, annealSteps: 100_000 });
+  assert.deepEqual(
+    [c.targets.operator, c.targets.returns, c.targets.lambda, c.targets.cutTraces, c.targets.switchFraction, c.doubleQ],
+    ['max', 'td-lambda', 0.6, false, 0, true],
+  );
+  assert.deepEqual([c.schedule.testInterval, c.schedule.testEpisodes], [10_000, 32]);
+  const mast = resolveConfig('pymarl2', { sparsity: { mode: 'mast', density: 0.1 } });
+  assert.deepEqual([mast.runner, mast.envWorkers, mast.targets.returns], ['parallel', 8, 'td-lambda']);
+  assert.equal(mast.targets.operator, 'soft-mellowmax');
+});
+
+test('actingThread is a boolean that needs compute kernels; configs from before it hash as they did', () => {
+  assert.equal(resolveConfig('default').actingThread, false);
+  assert.equal(resolveConfig('default', { actingThread: true }).actingThread, true);
+  assert.throws(
+    () => resolveConfig('default', { actingThread: true, compute: 'tfjs' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /actingThread is true but compute is 'tfjs'/.test(e.message) &&
+      /compute 'kernels'/.test(e.hint ?? ''),
+  );
+  assert.throws(
+    () => resolveConfig('default', { actingThread: 1 as never }),
+    /config key 'actingThread' must be a boolean/,
+  );
+  const { actingThread: _, ...older } = resolveConfig('default');
+  const read = parseConfig(older, 'an older saved config');
+  assert.equal(read.actingThread, false);
+  assert.equal(configHash(read), configHash(older as never));
+  assert.notEqual(configHash({ ...read, actingThread: true }), configHash(read));
+});

@@ -4,27 +4,13 @@
  * picks actions ε-greedily over the available ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../util/rng.js';
 import type { RnnAgent } from '../nets/agent.js';
 import { fillAgentInputs } from '@mast-toolkit/runtime/internal/snapshot/inputs';
-import { greedyAction } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import { inputSize } from '../../snapshot/validate.js';
 import { FusedAgentUnroll } from '../nets/fused-agent.js';
+import type { EpisodeController } from './select-actions.js';
 
-/**
- * ε-greedy over available actions: with probability ε a uniformly random available action, else
- * the greedy one. `q` is `[N, A]` row-major.
- */
-export function selectActions(q: Float32Array, avail: readonly Uint8Array[], epsilon: number, rng: Rng): number[] {
-  return avail.map((av, i) => {
-    if (epsilon > 0 && rng.next() < epsilon) {
-      const choices: number[] = [];
-      av.forEach((ok, a) => ok && choices.push(a));
-      return choices[rng.int(choices.length)] as number;
-    }
-    return greedyAction(q, i * av.length, av);
-  });
-}
+export { selectActions } from './select-actions.js';
 
 /** Options of {@link AgentController}. */
 export interface ControllerOptions {
@@ -38,7 +24,7 @@ export interface ControllerOptions {
 }
 
 /** Steps the shared agent network for all agents of one environment. */
-export class AgentController {
+export class AgentController implements EpisodeController {
   private hidden: Float32Array; // [N, H]
   private lastActions: number[];
   private readonly inputs: Float32Array; // [N, In]

@@ -8,8 +8,7 @@
  */
 import type { Rng } from '../../util/rng.js';
 import type { MultiAgentEnv, StepResult } from '../../envs/types.js';
-import type { AgentController } from './controller.js';
-import { selectActions } from './controller.js';
+import { selectActions, type EpisodeController } from './select-actions.js';
 import type { EpisodeResult } from './runner.js';
 
 /** One environment's episode being recorded. */
@@ -92,7 +91,7 @@ const split = (env: MultiAgentEnv): boolean =>
  */
 export function runEpisodesTogether(
   envs: readonly MultiAgentEnv[],
-  controllers: readonly AgentController[],
+  controllers: readonly EpisodeController[],
   seeds: readonly number[],
   epsilon: number,
   rng: Rng,
@@ -118,7 +117,7 @@ export function runEpisodesTogether(
         run.done = true; // bootstrap step of a truncated episode
         return null;
       }
-      const controller = controllers[runs.indexOf(run)] as AgentController;
+      const controller = controllers[runs.indexOf(run)] as EpisodeController;
       const actions = selectActions(controller.qValues(obs), avail, epsilon, rng);
       controller.recordActions(actions);
       run.actions.set(actions, run.t * run.n);

@@ -1,8 +1,7 @@
 /** Running one episode of an environment with the controller (pymarl's EpisodeRunner). */
 import type { Rng } from '../../util/rng.js';
 import type { MultiAgentEnv } from '../../envs/types.js';
-import type { AgentController } from './controller.js';
-import { selectActions } from './controller.js';
+import { selectActions, type EpisodeController } from './select-actions.js';
 import type { Episode } from '../replay/episode.js';
 
 /** The outcome of an episode. */
@@ -20,7 +19,7 @@ export interface EpisodeResult {
  */
 export function runEpisode(
   env: MultiAgentEnv,
-  controller: AgentController,
+  controller: EpisodeController,
   seed: number,
   epsilon: number,
   rng: Rng,

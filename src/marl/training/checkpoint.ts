@@ -16,6 +16,8 @@ import type { FlopTotals } from './flop-meter.js';
 import type { RewardStats } from '../learner/reward-scale.js';
 import type { MetricsWindowState } from './metrics-window.js';
 import { ExplorationRecord } from '../../sparse/exploration.js';
+import type { EpisodeResult } from '../acting/runner.js';
+import { unstoredFromArrays, unstoredToArrays, type UnstoredMeta } from './unstored-episodes.js';
 
 /** Step counters of a run. */
 export interface Counters {
@@ -76,6 +78,8 @@ interface CheckpointMeta {
   rewardStats?: RewardStats;
   /** What the next metrics row averages (absent in checkpoints from before it was kept). */
   metricsWindow?: MetricsWindowState;
+  /** Episodes played but not yet stored (the acting thread's next round); absent when there are none. */
+  unstored?: UnstoredMeta[];
 }
 
 function storeArrays(prefix: string, store: ParamStore, out: Record<string, StoredArray>): void {
@@ -120,6 +124,7 @@ export function saveCheckpoint(
   metricsWindow: MetricsWindowState,
   explored: ExplorationRecord,
   growGradients: Record<string, Float32Array> | null,
+  unstored: readonly EpisodeResult[] = [],
 ): void {
   const arrays: Record<string, StoredArray> = {};
   for (const [prefix, store] of allStores(learner)) storeArrays(prefix, store, arrays);
@@ -130,6 +135,8 @@ export function saveCheckpoint(
     arrays[`${GROW_GRADIENT}${k}`] = { shape: [v.length], data: v };
   const replay = buffer.toArrays();
   Object.assign(arrays, replay.arrays);
+  const pending = unstoredToArrays(unstored);
+  Object.assign(arrays, pending.arrays);
   const meta: CheckpointMeta = {
     format: 'mast-checkpoint',
     version: CHECKPOINT_VERSION,
@@ -141,6 +148,7 @@ export function saveCheckpoint(
     buffer: replay.meta,
     rewardStats: learner.rewardScale.getState(),
     metricsWindow,
+    ...(unstored.length > 0 ? { unstored: pending.meta } : {}),
   };
   writeTensorFile(path, meta, arrays);
 }
@@ -156,6 +164,8 @@ export interface LoadedCheckpoint {
   explored: ExplorationRecord | null;
   /** The dense gradients summed so far toward the next mask update; null when none were pending. */
   growGradients: Record<string, Float32Array> | null;
+  /** Episodes played but not yet stored when it was written (the acting thread's next round), in play order. */
+  unstored: EpisodeResult[];
   /**
    * Load the saved networks, optimizer, replay and reward statistics into freshly built objects of
    * the same architecture (the counters and RNG streams are the caller's to take: a resumed run
@@ -219,6 +229,22 @@ function checkMeta(m: CheckpointMeta, path: string): void {
   }
   if (m.metricsWindow !== undefined && (typeof m.metricsWindow !== 'object' || m.metricsWindow === null))
     fail('metricsWindow is malformed');
+  if (
+    m.unstored !== undefined &&
+    !(
+      Array.isArray(m.unstored) &&
+      m.unstored.every(
+        (e) =>
+          typeof e === 'object' &&
+          e !== null &&
+          Number.isSafeInteger(e.length) &&
+          e.length >= 0 &&
+          typeof e.return === 'number' &&
+          (e.won === null || typeof e.won === 'boolean'),
+      )
+    )
+  )
+    fail('the unstored episodes are malformed');
 }
 
 /** Read and check a checkpoint; a missing, truncated or foreign file gives a {@link CheckpointError}. */
@@ -245,6 +271,7 @@ export function readCheckpoint(path: string): LoadedCheckpoint {
     window: m.metricsWindow ?? null,
     explored: explored && ExplorationRecord.fromArrays(explored),
     growGradients: withPrefix<Float32Array>(arrays, GROW_GRADIENT),
+    unstored: unstoredFromArrays(m.unstored ?? [], arrays, path),
     restore(learner, buffer) {
       for (const [prefix, store] of allStores(learner)) loadStore(prefix, store, arrays, path);
       const moments: Record<string, Float32Array> = {};

@@ -14,6 +14,7 @@ import type { AgentSnapshot, ModelProvenance } from '@mast-toolkit/runtime/inter
 import type { RunPaths } from '../../run/run-dir.js';
 import { TOOLKIT_VERSION } from '../../version.js';
 import type { AgentController } from '../acting/controller.js';
+import type { EpisodeResult } from '../acting/runner.js';
 import { saveCheckpoint, type Counters } from './checkpoint.js';
 import { evaluateGreedy } from '../acting/evaluate.js';
 import { flopRatios } from './flop-meter.js';
@@ -108,8 +109,11 @@ export class RunRecorder {
     });
   }
 
-  /** Write the checkpoint, then the agent and mixer snapshots beside it. */
-  checkpoint(): void {
+  /**
+   * Write the checkpoint, with `unstored` (episodes played but not yet stored: the acting thread's
+   * next round), then the agent and mixer snapshots beside it.
+   */
+  checkpoint(unstored: readonly EpisodeResult[] = []): void {
     const { config, paths, session } = this;
     const { learner, counters, info } = session;
     counters.lastCheckpointT = counters.tEnv;
@@ -124,6 +128,7 @@ export class RunRecorder {
       session.rowWindow.getState(),
       session.explored,
       session.growGradients,
+      unstored,
     );
     const agentSnap = this.snapshot();
     writeSnapshot(paths.snapshot, agentSnap);

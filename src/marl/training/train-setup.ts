@@ -20,6 +20,7 @@ import { activeWeights, fillMissingMasks, initMasks, layerDensities, observeMask
 import { agentArchitecture, networkWidths, weightCounts, type NetworkWidths } from './setup.js';
 import { resetPrunedMoments } from '../masks/topology.js';
 import { emptyFlopTotals, type NetworkWeights } from './flop-meter.js';
+import type { EpisodeResult } from '../acting/runner.js';
 import { readCheckpoint, type Counters, type LoadedCheckpoint, type RngStreams } from './checkpoint.js';
 import { truncateMetrics } from './metrics.js';
 import { MetricsWindow } from './metrics-window.js';
@@ -49,6 +50,8 @@ export interface TrainSession {
   startTEnv: number;
   /** Whether the session resumed the run from its checkpoint. */
   resumed: boolean;
+  /** Episodes played but not yet stored, to store first: the checkpoint's (the acting thread's next round), else none. */
+  unstored: EpisodeResult[];
 }
 
 /**
@@ -172,6 +175,7 @@ export function startSession(
     growGradients: saved?.growGradients ?? null,
     startTEnv: counters.tEnv,
     resumed: saved !== null,
+    unstored: saved?.unstored ?? [],
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The training loop (pymarl's run.py, read top to bottom): set up (`train-setup.ts`), then play an
- * episode, store it, learn from a replay batch, evolve the topology, sync targets, and test greedily
- * and checkpoint on their schedules (`train-record.ts`). Every random draw comes from streams split
+ * episode (or a round of `envWorkers` in lockstep), store it (with runner `parallel`, the whole
+ * round), learn from a replay batch, evolve the topology, sync targets, and test greedily and
+ * checkpoint on their schedules (`train-record.ts`). Every random draw comes from streams split
  * off the config's seed, and a checkpoint holds all of them, so a resumed run continues the exact
  * sequence an uninterrupted one would have taken.
  */
@@ -18,8 +19,8 @@ import { gradualDensityAt } from '../../sparse/prune.js';
 import { openRunDir, runPaths, type RunPaths } from '../../run/run-dir.js';
 import { initBackend } from '../backend.js';
 import { AgentController } from '../acting/controller.js';
-import { runEpisode, type EpisodeResult } from '../acting/runner.js';
-import { runEpisodesTogether } from '../acting/lockstep-runner.js';
+import type { EpisodeResult } from '../acting/runner.js';
+import { openActor } from '../acting/actor.js';
 import { endAtTimeLimit } from '../replay/episode.js';
 import { observeMasks, reachedDensity } from '../masks/masks.js';
 import { epsilonAt } from './setup.js';
@@ -150,11 +151,6 @@ async function trainWith(
   const session = startSession(config, env.getEnvInfo(), paths, saved, options.warmStartFrom);
   const { info, learner, buffer, rng, counters, rowWindow, explored } = session;
   const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' });
-  // envWorkers > 1: more environments, each with its controller, played in lockstep (the first is `env`)
-  const workers = [env, ...Array.from({ length: config.envWorkers - 1 }, openEnv)];
-  const workerControllers = workers.map((_, k) =>
-    k === 0 ? controller : new AgentController(learner.agent, info.nAgents, { kernels: config.compute === 'kernels' }),
-  );
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
@@ -174,29 +170,38 @@ async function trainWith(
   if (!saved) recorder.test(); // the untrained baseline at t = 0
   const yieldToEventLoop = eventLoopYielder();
   const stopAt = Math.min(config.steps, options.stopAtStep ?? Infinity);
+  // who plays the rounds of envWorkers episodes in lockstep: this thread, or the acting thread (actor.ts)
+  const actor = await openActor({ config, agent: learner.agent, env, controller, openEnv, rng: rng.act });
+  let next: Promise<EpisodeResult[]> | null = null; // the round being played ahead (actingThread)
+  // episodes stored before each update: one (runner 'episode'), or the whole round (runner 'parallel')
+  const perUpdate = config.runner === 'parallel' ? config.envWorkers : 1;
+  const playRound = (): Promise<EpisodeResult[]> =>
+    actor.play(
+      Array.from({ length: config.envWorkers }, () => rng.env.seed()),
+      epsilonAt(counters.tEnv, config.epsilon),
+    );
+  let queue: EpisodeResult[] = session.unstored; // played, not yet stored (a resumed run's first)
+  const awaitNext = async (): Promise<void> => {
+    if (next) queue = [...queue, ...(await next)];
+    next = null;
+  };
   try {
-    let queue: EpisodeResult[] = []; // episodes played together (envWorkers > 1), taken one per iteration
     while ((counters.tEnv < stopAt && !options.signal?.aborted) || queue.length > 0) {
       // --- act: one exploring episode (or one per environment, in lockstep, when the last are used up)
       const epsilon = epsilonAt(counters.tEnv, config.epsilon);
-      if (queue.length === 0) {
-        queue =
-          workers.length === 1
-            ? [runEpisode(env, controller, rng.env.seed(), epsilon, rng.act)]
-            : runEpisodesTogether(
-                workers,
-                workerControllers,
-                workers.map(() => rng.env.seed()),
-                epsilon,
-                rng.act,
-              );
-      }
-      const played = queue.shift() as EpisodeResult;
-      buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
-      counters.tEnv += played.episode.length;
-      counters.episodes += 1;
-      addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
-      rowWindow.addEpisode(played.return);
+      if (queue.length === 0) queue = await (next ?? playRound());
+      next = null;
+      const stored = queue.splice(0, perUpdate).map((played) => {
+        buffer.insert(config.terminalOnTimeLimit ? endAtTimeLimit(played.episode) : played.episode);
+        counters.tEnv += played.episode.length;
+        counters.episodes += 1;
+        addInferenceFlops(counters.flops, flopWeights, played.episode.length * info.nAgents);
+        rowWindow.addEpisode(played.return);
+        return { tEnv: counters.tEnv, episodes: counters.episodes, return: played.return };
+      });
+      // actingThread: the next round starts now, with the weights from before this update, and is
+      // played while it runs (asked for by `steps`, not `stopAtStep`, so a stopped run resumes exactly)
+      if (config.actingThread && queue.length === 0 && counters.tEnv < config.steps) next = playRound();
 
       // --- learn: one update from a replay batch
       let loss: number | null = null;
@@ -258,25 +263,22 @@ async function trainWith(
           counters.lastTargetUpdateEpisode = counters.episodes;
         }
       }
-      options.onEpisode?.({
-        tEnv: counters.tEnv,
-        steps: config.steps,
-        episodes: counters.episodes,
-        epsilon,
-        return: played.return,
-        loss,
-      });
+      for (const played of stored) options.onEpisode?.({ ...played, steps: config.steps, epsilon, loss });
       // Let the event loop run now and then: a Ctrl-C handler (which aborts `options.signal`) and piped
       // output only run when it does, and this loop would otherwise hold it for the whole run.
       await yieldToEventLoop();
 
       // --- test and checkpoint on their schedules (train-record.ts)
       if (recorder.testDue()) recorder.test();
-      // never with played episodes pending (envWorkers), so a resumed run replays exactly
-      if (queue.length === 0 && recorder.checkpointDue()) recorder.checkpoint();
+      // between rounds only; a round played ahead is kept in the checkpoint, so a resumed run replays exactly
+      if (queue.length === 0 && recorder.checkpointDue()) {
+        await awaitNext();
+        recorder.checkpoint(queue);
+      }
     }
+    await awaitNext(); // stopped early with a round played ahead: it goes into the checkpoint
     if (counters.tEnv >= config.steps && counters.lastTestT !== counters.tEnv) recorder.test();
-    recorder.checkpoint();
+    recorder.checkpoint(queue);
     const summary = recorder.summary();
     return {
       paths,
@@ -289,6 +291,8 @@ async function trainWith(
       diverged: recorder.diverged,
     };
   } finally {
+    next?.catch(() => {}); // a round still in flight when an update failed: its outcome no longer matters
+    await actor.close();
     learner.dispose();
   }
 }
