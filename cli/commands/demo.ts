@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configHash, resolveConfig, type TrainConfig } from '../../src/config/index.js';
+import { configHash, PRESETS, resolveConfig, type TrainConfig } from '../../src/config/index.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
@@ -95,17 +95,21 @@ function conclusion(config: TrainConfig, report: EvalReport, chance: RandomBasel
 export function demoCommand(io: CliIo): Command {
   return new Command('demo')
     .description(
-      'train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about 15 s of CPU; under a minute of wall time on 2 busy cores: README, "Try it")',
+      'train QMIX with MAST (90% sparse, evolving topology) on smaclite/3m, export it to ONNX, and verify it with onnxruntime-node (about a minute of CPU: README, "Try it")',
     )
     .option(
       '--out <dir>',
       'run directory (an existing demo run there is resumed, a finished one reused, never overwritten)',
       'runs/demo',
     )
-    .option('--steps <n>', "environment steps (default: the quickstart preset's 6000)", intAtLeast(1))
+    .option(
+      '--steps <n>',
+      `environment steps (default: the quickstart preset's ${PRESETS.quickstart.steps})`,
+      intAtLeast(1),
+    )
     .option(
       '--seed <n>',
-      "seed of the run and of the evaluation episodes (default: the quickstart preset's 2)",
+      `seed of the run and of the evaluation episodes (default: the quickstart preset's ${PRESETS.quickstart.seed})`,
       intAtLeast(0),
     )
     .option(
