@@ -13,7 +13,7 @@
  * environment through the Python bridge vs its TypeScript twin in-process.
  * `npm run bench -- serve [--seconds S]`: load on `mast serve` over loopback (`serve.ts`): decisions/s,
  * latency, errors and lost sessions at 1, 100 and 1,000 concurrent sessions, sparse vs ONNX Runtime.
- * `npm run bench -- offline-compress [--source NAME,...] [--seeds 1,2,3]`: offline compression of the
+ * `npm run bench -- offline-compress [--recipe best|defaults] [--source NAME,...] [--seeds 1,2,3]`: offline compression of the
  * shipped dense agents to 0.1, their returns beside the dense ones on the same 300 episodes
  * (`offline-compress.ts`; not a timing).
  */
@@ -129,9 +129,13 @@ if (process.argv.includes('offline-compress')) {
     throw new RangeError(
       `--seeds must be non-negative integers separated by commas, got ${list('--seeds')?.join(',')}`,
     );
+  const recipe = list('--recipe')?.[0] ?? 'best';
+  if (recipe !== 'best' && recipe !== 'defaults')
+    throw new RangeError(`--recipe must be best or defaults, got ${recipe}`);
   const summary = await offlineCompressBench((line) => !json && console.log(line), {
     sources: list('--source'),
     seeds,
+    recipe,
   });
   if (!json) for (const line of formatOfflineCompress(summary)) console.log(line);
   console.log(JSON.stringify(summary));

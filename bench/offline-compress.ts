@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- offline-compress [--source NAME] [--seeds 1,2,3]`: offline compression of the
+ * `npm run bench -- offline-compress [--recipe best|defaults] [--source NAME,...] [--seeds 1,2,3]`: offline compression of the
  * shipped dense agents to density 0.1 (record ε-greedy episodes, distil while pruning, export), then
  * the evaluated return of each compressed agent beside its dense source. Not a timed bench: it
  * measures whether returns hold.
@@ -30,26 +30,37 @@ export const OFFLINE_COMPRESS_SOURCES = ['smaclite_3m-dense', 'lbf_8x8-2p-2f-coo
 const SEEDS = [1, 2, 3];
 const EVAL = { episodes: 300, seed: 0 };
 
-/**
- * The recipe: the best found (docs/results.md, "Offline compression to 0.1 over several seeds").
- * `record` lists the recorded parts (episodes at an ε each); part k of compression seed s is
- * recorded with seed 1000·s + k.
- */
-export const OFFLINE_COMPRESS_RECIPE = {
-  record: [{ episodes: 1000, epsilon: 0.3 }],
-  distill: {
-    density: 0.1,
-    distribution: 'erk',
-    updates: 12_000,
-    batchSize: 32,
-    pruneEnd: 0.5,
-    heldOut: 0.2,
-    policyWeight: 1,
-    temperature: 0.05,
-    lrSchedule: 'cosine',
-    lr: 1e-3,
-  },
+/** A recipe: the recorded parts (episodes at an ε each) and the distillation's options. */
+export interface OfflineCompressRecipe {
+  record: ReadonlyArray<{ episodes: number; epsilon: number }>;
+  distill: Omit<DistillOptions, 'pruneInterval' | 'optimizer' | 'seed'> & { lr: number };
+}
+
+const DISTILL_DEFAULTS = {
+  density: 0.1,
+  distribution: 'erk',
+  updates: 4000,
+  batchSize: 32,
+  pruneEnd: 0.5,
+  heldOut: 0.2,
+  policyWeight: 1,
+  temperature: 0.05,
+  lrSchedule: 'constant',
+  lr: 1e-3,
 } as const;
+
+/**
+ * The recipes (`--recipe NAME`): `best`, the best found (docs/results.md, "Offline compression to
+ * 0.1 over several seeds"), the default; `defaults`, docs/compress.md's example (`mast record --episodes
+ * 300`, ε 0.05) with `mast compress --data`'s defaults. Part k of compression seed s is recorded with seed 1000·s + k.
+ */
+export const OFFLINE_COMPRESS_RECIPES: Record<'best' | 'defaults', OfflineCompressRecipe> = {
+  best: {
+    record: [{ episodes: 1000, epsilon: 0.3 }],
+    distill: { ...DISTILL_DEFAULTS, updates: 12_000, lrSchedule: 'cosine' },
+  },
+  defaults: { record: [{ episodes: 300, epsilon: 0.05 }], distill: DISTILL_DEFAULTS },
+};
 
 /** A return over the evaluation episodes. */
 export interface EvaluatedReturn {
@@ -79,7 +90,7 @@ export interface OfflineCompressRow {
 export interface OfflineCompressSummary {
   machine: MachineInfo;
   loadAvgEnd: number[];
-  recipe: typeof OFFLINE_COMPRESS_RECIPE;
+  recipe: { name: string } & OfflineCompressRecipe;
   evaluation: typeof EVAL;
   rows: OfflineCompressRow[];
 }
@@ -93,12 +104,14 @@ const evaluated = (r: EvalReport): EvaluatedReturn => ({
 /** Run the bench; `log` gets a line per compressed agent as it finishes. */
 export async function offlineCompressBench(
   log: (line: string) => void,
-  only: { sources?: string[]; seeds?: number[] } = {},
+  only: { sources?: string[]; seeds?: number[]; recipe?: keyof typeof OFFLINE_COMPRESS_RECIPES } = {},
 ): Promise<OfflineCompressSummary> {
+  const recipeName = only.recipe ?? 'best';
+  const recipe = OFFLINE_COMPRESS_RECIPES[recipeName];
   const machine = machineInfo();
   const dir = mkdtempSync(join(tmpdir(), 'mast-bench-offline-'));
   const rows: OfflineCompressRow[] = [];
-  const { lr, ...distill } = OFFLINE_COMPRESS_RECIPE.distill;
+  const { lr, ...distill } = recipe.distill;
   for (const name of only.sources ?? OFFLINE_COMPRESS_SOURCES) {
     const path = join(MODELS, `${name}.onnx`);
     const teacher = importAgent(readOnnxFile(path).model, { what: path });
@@ -106,7 +119,7 @@ export async function offlineCompressBench(
     for (const seed of only.seeds ?? SEEDS) {
       const cpu = process.cpuUsage();
       const episodes: Episode[] = [];
-      for (const [k, part] of OFFLINE_COMPRESS_RECIPE.record.entries()) {
+      for (const [k, part] of recipe.record.entries()) {
         const env = makeEnv(teacher.metadata.env);
         episodes.push(...(await recordEpisodes(teacher, env, { ...part, seed: 1000 * seed + k })).episodes);
       }
@@ -137,7 +150,13 @@ export async function offlineCompressBench(
       log(formatRow(row));
     }
   }
-  return { machine, loadAvgEnd: machineInfo().loadAvg, recipe: OFFLINE_COMPRESS_RECIPE, evaluation: EVAL, rows };
+  return {
+    machine,
+    loadAvgEnd: machineInfo().loadAvg,
+    recipe: { name: recipeName, ...recipe },
+    evaluation: EVAL,
+    rows,
+  };
 }
 
 const ret = (r: EvaluatedReturn): string =>
@@ -155,7 +174,7 @@ export function formatOfflineCompress(summary: OfflineCompressSummary): string[]
     const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
     const sd = Math.sqrt(ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, ratios.length - 1));
     lines.push(
-      `${name}: compressed / dense return ${(100 * mean).toFixed(1)}% (± ${((100 * sd) / Math.sqrt(ratios.length)).toFixed(1)} across seeds) over ${ratios.length} compression seeds, ${summary.evaluation.episodes} evaluation episodes each`,
+      `${name} (recipe ${summary.recipe.name}): compressed / dense return ${(100 * mean).toFixed(1)}% (± ${((100 * sd) / Math.sqrt(ratios.length)).toFixed(1)} across seeds) over ${ratios.length} compression seeds, ${summary.evaluation.episodes} evaluation episodes each`,
     );
   }
   lines.push(
