@@ -173,8 +173,9 @@ export function formatOfflineCompress(summary: OfflineCompressSummary): string[]
     const ratios = summary.rows.filter((r) => r.source === name).map((r) => r.ratio);
     const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
     const sd = Math.sqrt(ratios.reduce((a, r) => a + (r - mean) ** 2, 0) / Math.max(1, ratios.length - 1));
+    const spread = ratios.length > 1 ? ` (± ${((100 * sd) / Math.sqrt(ratios.length)).toFixed(1)} across seeds)` : '';
     lines.push(
-      `${name} (recipe ${summary.recipe.name}): compressed / dense return ${(100 * mean).toFixed(1)}% (± ${((100 * sd) / Math.sqrt(ratios.length)).toFixed(1)} across seeds) over ${ratios.length} compression seeds, ${summary.evaluation.episodes} evaluation episodes each`,
+      `${name} (recipe ${summary.recipe.name}): compressed / dense return ${(100 * mean).toFixed(1)}%${spread} over ${ratios.length} compression seed${ratios.length === 1 ? '' : 's'}, ${summary.evaluation.episodes} evaluation episodes each`,
     );
   }
   lines.push(
