@@ -16,8 +16,9 @@
  * environment through the Python bridge vs its TypeScript twin in-process.
  * `npm run bench -- serve [--seconds S]`: load on `mast serve` over loopback (`serve.ts`): decisions/s,
  * latency, errors and lost sessions at 1, 100 and 1,000 concurrent sessions, sparse vs ONNX Runtime.
- * `npm run bench -- offline-compress`: offline compression of the shipped dense agents to 0.1, their
- * returns beside the dense ones (`offline-compress.ts`; not a timing).
+ * `npm run bench -- offline-compress [--recipe best|defaults] [--source NAME,...] [--seeds 1,2,3]`: offline compression of the
+ * shipped dense agents to 0.1, their returns beside the dense ones on the same 300 episodes
+ * (`offline-compress.ts`; not a timing).
  */
 import { resolveConfig } from '../src/config/index.js';
 import { initBackend } from '../src/marl/backend.js';
@@ -139,17 +140,26 @@ if (process.argv.includes('serve')) {
   process.exit(0);
 }
 if (process.argv.includes('offline-compress')) {
-  const { offlineCompressBench } = await import('./offline-compress.js');
-  const rows = await offlineCompressBench((line) => !json && console.log(line));
-  const mean = (name: string): number =>
-    rows.filter((r) => r.source === name).reduce((a, r) => a + r.ratio, 0) /
-    rows.filter((r) => r.source === name).length;
-  if (!json)
-    for (const name of new Set(rows.map((r) => r.source)))
-      console.log(
-        `${name}: mean compressed/dense return ${(100 * mean(name)).toFixed(1)}% over ${rows.filter((r) => r.source === name).length} compression seeds`,
-      );
-  console.log(JSON.stringify({ rows }));
+  const { offlineCompressBench, formatOfflineCompress } = await import('./offline-compress.js');
+  const list = (flag: string): string[] | undefined => {
+    const at = process.argv.indexOf(flag);
+    return at > 0 ? (process.argv[at + 1] ?? '').split(',') : undefined;
+  };
+  const seeds = list('--seeds')?.map(Number);
+  if (seeds?.some((s) => !Number.isInteger(s) || s < 0))
+    throw new RangeError(
+      `--seeds must be non-negative integers separated by commas, got ${list('--seeds')?.join(',')}`,
+    );
+  const recipe = list('--recipe')?.[0] ?? 'best';
+  if (recipe !== 'best' && recipe !== 'defaults')
+    throw new RangeError(`--recipe must be best or defaults, got ${recipe}`);
+  const summary = await offlineCompressBench((line) => !json && console.log(line), {
+    sources: list('--source'),
+    seeds,
+    recipe,
+  });
+  if (!json) for (const line of formatOfflineCompress(summary)) console.log(line);
+  console.log(JSON.stringify(summary));
   process.exit(0);
 }
 if (process.argv.includes('optimizer')) {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type DensityDistribution } from '../../src/config/index.js';
 import { defaultPruneInterval, distillAgent, type DistillReport } from '../../src/marl/compress/distill.js';
+import type { DistillLrSchedule } from '../../src/marl/compress/lr-schedule.js';
 import { readEpisodesFile, type RecordedEpisodes } from '../../src/marl/compress/episodes-file.js';
 import { openRunDir, runPaths } from '../../src/run/run-dir.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
@@ -29,6 +30,7 @@ export interface OfflineCompressOpts {
   updates: number;
   batchSize: number;
   lr: number;
+  lrSchedule: DistillLrSchedule;
   heldOut: number;
   policyWeight: number;
   temperature: number;
@@ -125,6 +127,7 @@ async function distilInto(
     policyWeight: opts.policyWeight,
     temperature: opts.temperature,
     optimizer: { ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: opts.lr },
+    lrSchedule: opts.lrSchedule,
     seed: opts.seed,
     backend: opts.backend,
     signal,

@@ -28,6 +28,7 @@ import { commandLineOf, withConsoleLog } from '../console-log.js';
 import { addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 import type { CliIo } from '../io.js';
 import type { OfflineCompressOpts } from './compress-offline.js';
+import { DISTILL_LR_SCHEDULES } from '../../src/marl/compress/lr-schedule.js';
 import { percent } from '../table.js';
 
 /** Options of `mast compress`: the online ones, and with `--data` those of {@link OfflineCompressOpts}. */
@@ -98,6 +99,12 @@ export function compressCommand(io: CliIo): Command {
     .option('--updates <n>', 'offline: gradient updates of the distillation', intAtLeast(1), 4000)
     .option('--batch-size <n>', 'offline: episodes per update', intAtLeast(1), 32)
     .option('--lr <x>', 'offline: Adam learning rate', numberIn(0, 1), 1e-3)
+    .option(
+      '--lr-schedule <name>',
+      `offline: ${DISTILL_LR_SCHEDULES.join(' | ')}: the learning rate throughout, or the learning rate while pruning and then a cosine decay to 5% of it by the last update`,
+      oneOf(DISTILL_LR_SCHEDULES),
+      'constant',
+    )
     .option(
       '--held-out <f>',
       'offline: fraction of the episodes kept out of training to measure agreement on',

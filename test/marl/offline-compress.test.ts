@@ -148,6 +148,27 @@ test('distillation: pruned to 10% of the weights, the student agrees with its de
   const twice = await distillAgent(teacher, data.episodes, data.meta.info, short);
   for (const name of MASKED_AGENT_TENSORS)
     assert.deepEqual(once.student.tensors[name].values, twice.student.tensors[name].values, name);
+
+  // the cosine schedule lowers the rate after pruning (update 16 on): a different student, the same one up to there
+  const cosine = await distillAgent(teacher, data.episodes, data.meta.info, { ...short, lrSchedule: 'cosine' });
+  assert.ok(
+    MASKED_AGENT_TENSORS.some(
+      (name) => !once.student.tensors[name].values.every((v, i) => v === cosine.student.tensors[name].values[i]),
+    ),
+    'lrSchedule cosine changes the student',
+  );
+  const pruneOnly = { ...short, updates: 15, pruneEnd: 1 };
+  const constantUntilPruned = await distillAgent(teacher, data.episodes, data.meta.info, pruneOnly);
+  const cosineUntilPruned = await distillAgent(teacher, data.episodes, data.meta.info, {
+    ...pruneOnly,
+    lrSchedule: 'cosine',
+  });
+  for (const name of MASKED_AGENT_TENSORS)
+    assert.deepEqual(constantUntilPruned.student.tensors[name].values, cosineUntilPruned.student.tensors[name].values);
+  await assert.rejects(
+    distillAgent(teacher, data.episodes, data.meta.info, { ...short, lrSchedule: 'linear' as 'cosine' }),
+    (e: unknown) => e instanceof RangeError && /lrSchedule must be one of constant, cosine, got linear/.test(String(e)),
+  );
 });
 
 test('mast record + mast compress --data: a sparse ONNX agent, a report with held-out agreement, FLOPs and provenance; data of another environment is refused', async () => {

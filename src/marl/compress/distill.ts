@@ -15,7 +15,8 @@
  * small beside the value error (LBF's are: values alone kept the greedy action on 54–73% of its
  * decisions, docs/compress.md). Masked weights get no update.
  * Every `pruneInterval` updates the weight matrices are cut by magnitude to Zhu & Gupta's gradual
- * schedule, reaching the target density at `pruneEnd` of the updates; the rest recovers at it.
+ * schedule, reaching the target density at `pruneEnd` of the updates; the rest recovers at it, at
+ * a constant learning rate or one decaying on a cosine (`lrSchedule`, lr-schedule.ts).
  * A held-out share of the episodes, never trained on, measures the result: how often the student's
  * greedy action (among the available ones) is the teacher's, and the largest |ΔQ| there.
  */
@@ -37,6 +38,7 @@ import { Optimizer } from '../learner/optimizer.js';
 import { pruneToDensity } from '../masks/topology.js';
 import { maskUnavailable } from '../learner/operators.js';
 import { initBackend } from '../backend.js';
+import { DISTILL_LR_SCHEDULES, distillLearningRate, type DistillLrSchedule } from './lr-schedule.js';
 
 /** How to distil (see the module comment). */
 export interface DistillOptions {
@@ -57,7 +59,10 @@ export interface DistillOptions {
   policyWeight: number;
   /** τ: the policy term's temperature, in units of the teacher's Q spread σ. */
   temperature: number;
+  /** Its `lr` is the base learning rate. */
   optimizer: OptimizerConfig;
+  /** The learning rate over the updates (default `constant`; see lr-schedule.ts). */
+  lrSchedule?: DistillLrSchedule;
   /** Seeds the held-out split and the batches: the same seed distils the same student. */
   seed: number;
   /** Called every `progressInterval` updates (and at the last). */
@@ -135,7 +140,8 @@ export async function distillAgent(
   try {
     fillMissingMasks(stores);
     const startDensity = globalDensity(layerDensities(stores));
-    const optimizer = new Optimizer(options.optimizer, stores, { kernels: true });
+    const optimizerConfig = { ...options.optimizer }; // its lr follows the schedule
+    const optimizer = new Optimizer(optimizerConfig, stores, { kernels: true });
     const teacherUnroll = new FusedAgentUnroll(teacherNet);
     const studentUnroll = new FusedAgentUnroll(student);
     const sigma = qSpread(train, info, teacherUnroll, student.arch.inputLayout);
@@ -162,6 +168,13 @@ export async function distillAgent(
           density = globalDensity(layerDensities(stores));
         }
         // --- distil on a batch of training episodes
+        optimizerConfig.lr = distillLearningRate(
+          options.lrSchedule ?? 'constant',
+          update,
+          options.updates,
+          pruneEndUpdate,
+          options.optimizer.lr,
+        );
         const picked = batches
           .sampleIndices(train.length, Math.min(options.batchSize, train.length))
           .map((k) => train[k]!);
@@ -217,6 +230,10 @@ function checkOptions(o: DistillOptions, nEpisodes: number): void {
     throw new RangeError(`distillAgent: policyWeight must be ≥ 0, got ${o.policyWeight}`);
   if (!(o.temperature > 0 && Number.isFinite(o.temperature)))
     throw new RangeError(`distillAgent: temperature must be > 0, got ${o.temperature}`);
+  if (o.lrSchedule !== undefined && !DISTILL_LR_SCHEDULES.includes(o.lrSchedule))
+    throw new RangeError(
+      `distillAgent: lrSchedule must be one of ${DISTILL_LR_SCHEDULES.join(', ')}, got ${String(o.lrSchedule)}`,
+    );
   if (nEpisodes < 1) throw new RangeError('distillAgent: no episodes to distil over');
 }
 
