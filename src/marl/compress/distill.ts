@@ -38,7 +38,7 @@ import { Optimizer } from '../learner/optimizer.js';
 import { pruneToDensity } from '../masks/topology.js';
 import { maskUnavailable } from '../learner/operators.js';
 import { initBackend } from '../backend.js';
-import { DISTILL_LR_SCHEDULES, distillLearningRate, type DistillLrSchedule } from './lr-schedule.js';
+import { checkLrSchedule, distillLearningRate, type DistillLrSchedule } from './lr-schedule.js';
 
 /** How to distil (see the module comment). */
 export interface DistillOptions {
@@ -230,10 +230,7 @@ function checkOptions(o: DistillOptions, nEpisodes: number): void {
     throw new RangeError(`distillAgent: policyWeight must be ≥ 0, got ${o.policyWeight}`);
   if (!(o.temperature > 0 && Number.isFinite(o.temperature)))
     throw new RangeError(`distillAgent: temperature must be > 0, got ${o.temperature}`);
-  if (o.lrSchedule !== undefined && !DISTILL_LR_SCHEDULES.includes(o.lrSchedule))
-    throw new RangeError(
-      `distillAgent: lrSchedule must be one of ${DISTILL_LR_SCHEDULES.join(', ')}, got ${String(o.lrSchedule)}`,
-    );
+  if (o.lrSchedule !== undefined) checkLrSchedule(o.lrSchedule, 'distillAgent: lrSchedule');
   if (nEpisodes < 1) throw new RangeError('distillAgent: no episodes to distil over');
 }
 

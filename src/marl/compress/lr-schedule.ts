@@ -12,6 +12,12 @@ export const DISTILL_LR_SCHEDULES = ['constant', 'cosine'] as const;
 /** `constant`: the optimizer's rate throughout; `cosine`: that rate while pruning, then a cosine decay. */
 export type DistillLrSchedule = (typeof DISTILL_LR_SCHEDULES)[number];
 
+/** Refuses a name that is not one of {@link DISTILL_LR_SCHEDULES}; `what` names the value in the message. */
+export function checkLrSchedule(schedule: unknown, what: string): asserts schedule is DistillLrSchedule {
+  if (!DISTILL_LR_SCHEDULES.includes(schedule as DistillLrSchedule))
+    throw new RangeError(`${what} must be one of ${DISTILL_LR_SCHEDULES.join(', ')}, got ${String(schedule)}`);
+}
+
 /** Where the cosine schedule ends, as a fraction of the base rate. */
 export const COSINE_LR_FLOOR = 0.05;
 
@@ -27,10 +33,7 @@ export function distillLearningRate(
   pruneEndUpdate: number,
   lr: number,
 ): number {
-  if (!DISTILL_LR_SCHEDULES.includes(schedule))
-    throw new RangeError(
-      `distillLearningRate: schedule must be one of ${DISTILL_LR_SCHEDULES.join(', ')}, got ${String(schedule)}`,
-    );
+  checkLrSchedule(schedule, 'distillLearningRate: schedule');
   if (schedule === 'constant' || update <= pruneEndUpdate || updates <= pruneEndUpdate) return lr;
   const u = Math.min(1, (update - pruneEndUpdate) / (updates - pruneEndUpdate));
   return lr * (COSINE_LR_FLOOR + (1 - COSINE_LR_FLOOR) * 0.5 * (1 + Math.cos(Math.PI * u)));
