@@ -174,18 +174,8 @@ test('distillation: pruned to 10% of the weights, the student agrees with its de
 test('mast record + mast compress --data: a sparse ONNX agent, a report with held-out agreement, FLOPs and provenance; data of another environment is refused', async () => {
   const dir = tmp();
   const episodes = join(dir, 'ep.mast');
-  const rec = await runCli([
-    'record',
-    teacherPath,
-    '--out',
-    episodes,
-    '--episodes',
-    '120',
-    '--epsilon',
-    '0.2',
-    '--seed',
-    '2',
-  ]);
+  const recordArgs = ['record', teacherPath, '--out', episodes, '--episodes', '120', '--epsilon', '0.2', '--seed', '2'];
+  const rec = await runCli(recordArgs);
   assert.equal(rec.error, null, String(rec.error));
   assert.match(rec.out, /wrote .*ep\.mast: 120 episodes of recall/);
   const out = join(dir, 'compressed');
@@ -237,24 +227,7 @@ test('mast record + mast compress --data: a sparse ONNX agent, a report with hel
     String(overwrite.error),
   );
   assert.ok(readFileSync(episodes).equals(before), 'the recorded episodes are untouched');
-  assert.equal(
-    (
-      await runCli([
-        'record',
-        teacherPath,
-        '--out',
-        episodes,
-        '--episodes',
-        '120',
-        '--epsilon',
-        '0.2',
-        '--seed',
-        '2',
-        '--force',
-      ])
-    ).error,
-    null,
-  );
+  assert.equal((await runCli([...recordArgs, '--force'])).error, null);
   assert.ok(readFileSync(episodes).equals(before), '--force replaces it (here with the same episodes: same seed)');
   const again = await runCli([
     'compress',
