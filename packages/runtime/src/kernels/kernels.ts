@@ -40,6 +40,24 @@ export interface SparseKernels {
     lbr: number,
     nOut: number,
   ): void;
+  /**
+   * The sparse engine's GRU step with linear_before_reset: gruGates then gruCandidate (lbr 1) in one
+   * pass, the same bits in y's first `batch` lanes (its padded lanes may be left as they were); gx
+   * and gh are only read; `k` is 192 bytes of scratch it writes (see the .wat).
+   */
+  gruStep(
+    gx: number,
+    gh: number,
+    gates: number,
+    h: number,
+    y: number,
+    hidden: number,
+    batch: number,
+    lanes: number,
+    k: number,
+  ): void;
+  /** 1 when the `count` floats at `x` are all finite, else 0. */
+  allFinite(x: number, count: number): number;
   spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
   sddmm(rowStart: number, col: number, rows: number, dy: number, x: number, g: number, lanes: number): void;
   rowSums(x: number, y: number, features: number, lanes: number): void;

@@ -847,6 +847,232 @@
               (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $o))) (local.get $n)))))
         (local.set $o (i32.add (local.get $o) (i32.const 16)))
         (br $next))))
+
+
+  ;; gruStep: gruGates then gruCandidate with lbr = 1 (linear_before_reset) in one pass, for the
+  ;; sparse engine: from gx = W·x and gh = R·h ([3H, lanes] each, only read) and the packed biases,
+  ;; the new hidden state into y [H, lanes] (y must not be h). Per lane the same operations in the
+  ;; same order as those two kernels (σ as $sigmoid computes it), so the same bits; σ's clamp uses
+  ;; pmin/pmax, one instruction each in V8 where min/max take several, with the same results for
+  ;; clamping against constants (NaN stays NaN). Only the first `batch` lanes are needed: when batch
+  ;; leaves one row in the last vector (batch = 4m + 1, as 5 agents in 8 lanes), that row of four
+  ;; units at a time is gathered into one vector, so the padded lanes cost a quarter of a vector per
+  ;; unit instead of three quarters (their y lanes are then not written).
+  ;; `k` is 192 bytes of scratch that σ's constants are written to on entry, and never read: used
+  ;; outside the loop, the constants are built once and reloaded from V8's spill slots in it,
+  ;; instead of being rebuilt from immediates (three instructions each) at every use; 25-30%
+  ;; faster on Node 20 (V8 11.3).
+  (func (export "gruStep")
+    (param $gx i32) (param $gh i32) (param $gates i32) (param $h i32) (param $y i32) (param $hidden i32)
+    (param $batch i32) (param $lanes i32) (param $k i32)
+    (local $j i32) (local $l i32) (local $o i32) (local $block i32) (local $b i32) (local $full i32) (local $row i32) (local $row2 i32) (local $row3 i32) (local $u i32)
+    (local $gx1 i32) (local $gx2 i32) (local $gh1 i32) (local $gh2 i32)
+    (local $xz v128) (local $hz v128) (local $xr v128) (local $hr v128) (local $xn v128) (local $hn v128) (local $hv v128)
+    (local $bz v128) (local $br v128) (local $bn v128) (local $bhn v128) (local $t v128) (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
+    (local $z v128) (local $r v128) (local $n v128) (local $pre v128) (local $out v128)
+    (local $t0 v128) (local $nb0 v128) (local $r0 v128) (local $p0 v128)
+    (local $t1 v128) (local $nb1 v128) (local $r1 v128) (local $p1 v128)
+    (v128.store offset=0 (local.get $k) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3))
+    (v128.store offset=16 (local.get $k) (v128.const f32x4 88.3 88.3 88.3 88.3))
+    (v128.store offset=32 (local.get $k) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+    (v128.store offset=48 (local.get $k) (v128.const f32x4 12582912 12582912 12582912 12582912))
+    (v128.store offset=64 (local.get $k) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))
+    (v128.store offset=80 (local.get $k) (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3))
+    (v128.store offset=96 (local.get $k) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2))
+    (v128.store offset=112 (local.get $k) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1))
+    (v128.store offset=128 (local.get $k) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1))
+    (v128.store offset=144 (local.get $k) (v128.const f32x4 1 1 1 1))
+    (v128.store offset=160 (local.get $k) (v128.const f32x4 2 2 2 2))
+    (v128.store offset=176 (local.get $k) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81))
+    (local.set $block (i32.shl (i32.mul (local.get $hidden) (local.get $lanes)) (i32.const 2)))
+    (local.set $gx1 (i32.add (local.get $gx) (local.get $block)))
+    (local.set $gx2 (i32.add (local.get $gx1) (local.get $block)))
+    (local.set $gh1 (i32.add (local.get $gh) (local.get $block)))
+    (local.set $gh2 (i32.add (local.get $gh1) (local.get $block)))
+    (local.set $row (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $row2 (i32.shl (local.get $row) (i32.const 1)))
+    (local.set $row3 (i32.add (local.get $row2) (local.get $row)))
+    ;; lanes computed per unit: all, or all but the last vector when it holds one row
+    (local.set $full (select (i32.sub (local.get $lanes) (i32.const 4)) (local.get $lanes) (i32.eq (i32.and (local.get $batch) (i32.const 3)) (i32.const 1))))
+    (block $done
+      (loop $unit
+        (br_if $done (i32.ge_u (local.get $j) (local.get $hidden)))
+        (local.set $b (i32.add (local.get $gates) (i32.shl (local.get $j) (i32.const 4))))
+        (local.set $bz (v128.load32_splat (local.get $b)))
+        (local.set $br (v128.load32_splat offset=4 (local.get $b)))
+        (local.set $bn (v128.load32_splat offset=8 (local.get $b)))
+        (local.set $bhn (v128.load32_splat offset=12 (local.get $b)))
+        ;; a unit with no group of four to share its last vector with computes it whole
+        (local.set $u (select (local.get $lanes) (local.get $full) (i32.gt_u (i32.add (i32.and (local.get $j) (i32.const -4)) (i32.const 4)) (local.get $hidden))))
+        (local.set $l (i32.const 0))
+        (block $lanesDone
+          (loop $lane
+            (br_if $lanesDone (i32.ge_u (local.get $l) (local.get $u)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $j) (local.get $lanes)) (local.get $l)) (i32.const 2)))
+            (local.set $xz (v128.load (i32.add (local.get $gx) (local.get $o))))
+            (local.set $hz (v128.load (i32.add (local.get $gh) (local.get $o))))
+            (local.set $xr (v128.load (i32.add (local.get $gx1) (local.get $o))))
+            (local.set $hr (v128.load (i32.add (local.get $gh1) (local.get $o))))
+            (local.set $xn (v128.load (i32.add (local.get $gx2) (local.get $o))))
+            (local.set $hn (v128.load (i32.add (local.get $gh2) (local.get $o))))
+            (local.set $hv (v128.load (i32.add (local.get $h) (local.get $o))))
+            ;; z = σ(gx_z + gh_z + b_z), r = σ(gx_r + gh_r + b_r)
+            (local.set $t0 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (f32x4.add (local.get $xz) (local.get $hz)) (local.get $bz))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb0 (f32x4.add (f32x4.mul (local.get $t0) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r0 (f32x4.sub (local.get $t0) (f32x4.mul (f32x4.sub (local.get $nb0) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p0 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r0)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p0
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p0) (f32x4.mul (local.get $r0) (local.get $r0))) (local.get $r0)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb0) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $z (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p0))))
+            (local.set $t1 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (f32x4.add (local.get $xr) (local.get $hr)) (local.get $br))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb1 (f32x4.add (f32x4.mul (local.get $t1) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r1 (f32x4.sub (local.get $t1) (f32x4.mul (f32x4.sub (local.get $nb1) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p1 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r1)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p1 (f32x4.add (f32x4.mul (local.get $p1) (local.get $r1)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p1 (f32x4.add (f32x4.mul (local.get $p1) (local.get $r1)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p1
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p1) (f32x4.mul (local.get $r1) (local.get $r1))) (local.get $r1)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb1) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $r (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p1))))
+            ;; n = 2σ(2·pre) − 1 = tanh(pre), pre = gx_n + Wbn + r ⊙ (gh_n + Rbn); y = n + z ⊙ (h − n)
+            (local.set $pre (f32x4.add (f32x4.add (local.get $xn) (local.get $bn)) (f32x4.mul (local.get $r) (f32x4.add (local.get $hn) (local.get $bhn)))))
+            (local.set $t0 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (local.get $pre) (local.get $pre))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb0 (f32x4.add (f32x4.mul (local.get $t0) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r0 (f32x4.sub (local.get $t0) (f32x4.mul (f32x4.sub (local.get $nb0) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p0 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r0)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p0
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p0) (f32x4.mul (local.get $r0) (local.get $r0))) (local.get $r0)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb0) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $n (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p0))))
+            (local.set $n (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $n)) (v128.const f32x4 1 1 1 1)))
+            (local.set $out (f32x4.add (local.get $n) (f32x4.mul (local.get $z) (f32x4.sub (local.get $hv) (local.get $n)))))
+            (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $out))
+            (local.set $l (i32.add (local.get $l) (i32.const 4)))
+            (br $lane)))
+        ;; --- after the fourth unit of a group, the group's one-row last vectors as one vector
+        (if (i32.and (i32.ne (local.get $u) (local.get $lanes)) (i32.eq (i32.and (local.get $j) (i32.const 3)) (i32.const 3)))
+          (then
+            (local.set $o (i32.shl (i32.add (i32.mul (i32.sub (local.get $j) (i32.const 3)) (local.get $lanes)) (local.get $full)) (i32.const 2)))
+            (local.set $xz (v128.load32_lane 3 (i32.add (i32.add (local.get $gx) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gx) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gx) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gx) (local.get $o)))))))
+            (local.set $hz (v128.load32_lane 3 (i32.add (i32.add (local.get $gh) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gh) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gh) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gh) (local.get $o)))))))
+            (local.set $xr (v128.load32_lane 3 (i32.add (i32.add (local.get $gx1) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gx1) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gx1) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gx1) (local.get $o)))))))
+            (local.set $hr (v128.load32_lane 3 (i32.add (i32.add (local.get $gh1) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gh1) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gh1) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gh1) (local.get $o)))))))
+            (local.set $xn (v128.load32_lane 3 (i32.add (i32.add (local.get $gx2) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gx2) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gx2) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gx2) (local.get $o)))))))
+            (local.set $hn (v128.load32_lane 3 (i32.add (i32.add (local.get $gh2) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $gh2) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $gh2) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $gh2) (local.get $o)))))))
+            (local.set $hv (v128.load32_lane 3 (i32.add (i32.add (local.get $h) (local.get $o)) (local.get $row3))
+              (v128.load32_lane 2 (i32.add (i32.add (local.get $h) (local.get $o)) (local.get $row2))
+                (v128.load32_lane 1 (i32.add (i32.add (local.get $h) (local.get $o)) (local.get $row))
+                  (v128.load32_zero (i32.add (local.get $h) (local.get $o)))))))
+            ;; the four units' biases [4 units × (bz, br, bn, bhn)], transposed to one vector per bias
+            (local.set $b (i32.add (local.get $gates) (i32.shl (i32.sub (local.get $j) (i32.const 3)) (i32.const 4))))
+            (local.set $q0 (v128.load (local.get $b)))
+            (local.set $q1 (v128.load offset=16 (local.get $b)))
+            (local.set $q2 (v128.load offset=32 (local.get $b)))
+            (local.set $q3 (v128.load offset=48 (local.get $b)))
+            (local.set $t (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $q0) (local.get $q1)))
+            (local.set $q1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $q0) (local.get $q1)))
+            (local.set $q0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $q2) (local.get $q3)))
+            (local.set $q3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $q2) (local.get $q3)))
+            (local.set $bz (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t) (local.get $q0)))
+            (local.set $br (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t) (local.get $q0)))
+            (local.set $bn (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $q1) (local.get $q3)))
+            (local.set $bhn (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $q1) (local.get $q3)))
+            ;; z = σ(gx_z + gh_z + b_z), r = σ(gx_r + gh_r + b_r)
+            (local.set $t0 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (f32x4.add (local.get $xz) (local.get $hz)) (local.get $bz))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb0 (f32x4.add (f32x4.mul (local.get $t0) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r0 (f32x4.sub (local.get $t0) (f32x4.mul (f32x4.sub (local.get $nb0) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p0 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r0)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p0
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p0) (f32x4.mul (local.get $r0) (local.get $r0))) (local.get $r0)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb0) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $z (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p0))))
+            (local.set $t1 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (f32x4.add (local.get $xr) (local.get $hr)) (local.get $br))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb1 (f32x4.add (f32x4.mul (local.get $t1) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r1 (f32x4.sub (local.get $t1) (f32x4.mul (f32x4.sub (local.get $nb1) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p1 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r1)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p1 (f32x4.add (f32x4.mul (local.get $p1) (local.get $r1)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p1 (f32x4.add (f32x4.mul (local.get $p1) (local.get $r1)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p1
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p1) (f32x4.mul (local.get $r1) (local.get $r1))) (local.get $r1)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb1) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $r (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p1))))
+            ;; n = 2σ(2·pre) − 1 = tanh(pre), pre = gx_n + Wbn + r ⊙ (gh_n + Rbn); y = n + z ⊙ (h − n)
+            (local.set $pre (f32x4.add (f32x4.add (local.get $xn) (local.get $bn)) (f32x4.mul (local.get $r) (f32x4.add (local.get $hn) (local.get $bhn)))))
+            (local.set $t0 (f32x4.pmin (f32x4.pmax (f32x4.neg (f32x4.add (local.get $pre) (local.get $pre))) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)) (v128.const f32x4 88.3 88.3 88.3 88.3)))
+            (local.set $nb0 (f32x4.add (f32x4.mul (local.get $t0) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r0 (f32x4.sub (local.get $t0) (f32x4.mul (f32x4.sub (local.get $nb0) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $p0 (f32x4.add (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $r0)) (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1)))
+            (local.set $p0 (f32x4.add (f32x4.mul (local.get $p0) (local.get $r0)) (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1)))
+            (local.set $p0
+              (f32x4.mul
+                (f32x4.add (f32x4.add (f32x4.mul (local.get $p0) (f32x4.mul (local.get $r0) (local.get $r0))) (local.get $r0)) (v128.const f32x4 1 1 1 1))
+                (i32x4.shl (i32x4.sub (local.get $nb0) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $n (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $p0))))
+            (local.set $n (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $n)) (v128.const f32x4 1 1 1 1)))
+            (local.set $out (f32x4.add (local.get $n) (f32x4.mul (local.get $z) (f32x4.sub (local.get $hv) (local.get $n)))))
+            (v128.store32_lane 0 (i32.add (local.get $y) (local.get $o)) (local.get $out))
+            (v128.store32_lane 1 (i32.add (i32.add (local.get $y) (local.get $o)) (local.get $row)) (local.get $out))
+            (v128.store32_lane 2 (i32.add (i32.add (local.get $y) (local.get $o)) (local.get $row2)) (local.get $out))
+            (v128.store32_lane 3 (i32.add (i32.add (local.get $y) (local.get $o)) (local.get $row3)) (local.get $out))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $unit))))
+
+  ;; 1 when the `count` floats at x are all finite, else 0 (a NaN or ±Inf among them): x − x is 0
+  ;; for a finite x and NaN otherwise, and a sum stays NaN once it is. For the sparse engine's input
+  ;; checks (the caller looks for the position only when this says there is one).
+  (func (export "allFinite") (param $x i32) (param $count i32) (result i32)
+    (local $o i32) (local $end i32) (local $v v128) (local $acc0 v128) (local $acc1 v128) (local $s f32)
+    (local.set $end (i32.shl (i32.and (local.get $count) (i32.const -8)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $v (v128.load (i32.add (local.get $x) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.sub (local.get $v) (local.get $v))))
+        (local.set $v (v128.load offset=16 (i32.add (local.get $x) (local.get $o))))
+        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.sub (local.get $v) (local.get $v))))
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))
+        (br $next)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $o) (local.get $end)))
+        (local.set $s (f32.load (i32.add (local.get $x) (local.get $o))))
+        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.splat (f32.sub (local.get $s) (local.get $s)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 4)))
+        (br $tail)))
+    (local.set $acc0 (f32x4.add (local.get $acc0) (local.get $acc1)))
+    (i32x4.all_true (f32x4.eq (local.get $acc0) (local.get $acc0))))
   ;; ---------------------------------------------------------------------------------------------
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 

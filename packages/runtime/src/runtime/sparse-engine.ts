@@ -296,6 +296,7 @@ export class SparseAgentEngine implements AgentEngine {
       packed[4 * j + 3] = b[5 * h + j] as number;
     }
     const gatesAt = arena.put(packed);
+    const scratch = arena.alloc(192); // gruStep's (see sparse-kernels.wat)
     const [x, h0] = [c.use(xName), c.use(h0Name)];
     const [yName = '', yhName = ''] = node.output;
     if (yName) c.fail('has a GRU whose full output sequence Y is used; the engine steps one row at a time');
@@ -308,23 +309,21 @@ export class SparseAgentEngine implements AgentEngine {
     const yh = c.define(yhName, h, 1); // Y_h [1, batch, H]
     const k = c.k;
     return (at, lanes, batch) => {
-      const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const X = at[x] as number;
+      const H = at[h0] as number;
+      const GX = at[gx] as number;
+      const GH = at[gh] as number;
+      const Y = at[yh] as number;
       W.product(X, GX, batch, lanes); // [3H, lanes]
       Rh.product(H, GH, batch, lanes); // [3H or 2H, lanes]
-      k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
-      if (Rn) {
-        k.mul(GX + 4 * h * lanes, H, RH, h * lanes); // r ⊙ h  [H, lanes]
-        Rn.product(RH, GR, batch, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
+      if (!Rn) {
+        k.gruStep(GX, GH, gatesAt, H, Y, h, batch, lanes, scratch); // gates and candidate in one pass  [H, lanes]
+        return;
       }
-      k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0, 0); // [H, lanes]
+      k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
+      k.mul(GX + 4 * h * lanes, H, at[rh] as number, h * lanes); // r ⊙ h  [H, lanes]
+      Rn.product(at[rh] as number, at[gr] as number, batch, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
+      k.gruCandidate(GX, GH, at[gr] as number, gatesAt, H, Y, h, lanes, 0, 0); // [H, lanes]
     };
   }
 
@@ -356,7 +355,7 @@ export class SparseAgentEngine implements AgentEngine {
   /** {@link run} into caller-owned arrays (see {@link AgentEngine.runInto}); synchronous, allocation-free. */
   runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): void {
     const { inputSize, hidden: h, nActions } = this.dims;
-    this.checkInputs(inputs, hidden, batch);
+    this.checkShapes(inputs, hidden, batch);
     if (qOut.length !== batch * nActions || hOut.length !== batch * h)
       throw new ShapeError(
         `SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`,
@@ -371,14 +370,20 @@ export class SparseAgentEngine implements AgentEngine {
       number,
       number,
     ];
+    // finiteness is checked in kernel memory, on the row-major copy in staging; only a failed check
+    // goes through the values again in JS, to name the position
     a.putFeatureMajor(inputs, batch, inputSize, lanes, staging, inAt);
+    if (!a.kernels.allFinite(staging, batch * inputSize))
+      checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
     a.putFeatureMajor(hidden, batch, h, lanes, staging, hInAt);
+    if (!a.kernels.allFinite(staging, batch * h)) checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
     for (const op of this.ops) op(at, lanes, batch);
     qOut.set(a.rowMajorView(qAt, batch, nActions, lanes, staging));
     hOut.set(a.rowMajorView(hOutAt, batch, h, lanes, staging));
   }
 
-  private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
+  /** Refuse a closed engine and inputs of the wrong sizes (finiteness is checked by {@link runInto}). */
+  private checkShapes(inputs: Float32Array, hidden: Float32Array, batch: number): void {
     if (this.closed) throw closedError(`the sparse engine of ${this.what}`);
     const { inputSize, hidden: h } = this.dims;
     if (!Number.isInteger(batch) || batch < 1)
@@ -387,13 +392,11 @@ export class SparseAgentEngine implements AgentEngine {
       throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h)
       throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
-    checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
-    checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
   }
 
   /** {@link run} without the promise, for tight loops. Returned arrays are fresh (row-major). */
   runSync(inputs: Float32Array, hidden: Float32Array, batch: number): { qValues: Float32Array; hidden: Float32Array } {
-    this.checkInputs(inputs, hidden, batch);
+    this.checkShapes(inputs, hidden, batch);
     const out = {
       qValues: new Float32Array(batch * this.dims.nActions),
       hidden: new Float32Array(batch * this.dims.hidden),

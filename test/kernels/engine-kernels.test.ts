@@ -1,0 +1,74 @@
+/**
+ * The sparse engine's own kernels against the ones they stand in for: `gruStep` (the GRU step with
+ * linear_before_reset in one pass, the padded lanes of a 4m + 1 batch gathered four units at a time)
+ * must give the bits of `gruGates` + `gruCandidate` in every real lane, on odd hidden sizes and every
+ * batch remainder, in both kernel builds; `allFinite` must find a NaN or ±Inf at any position.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { Rng } from '../../src/util/rng.js';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
+
+const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
+
+/** Random values over [−spread, spread], a few of them far out (σ's clamped range) or exactly 0. */
+function values(rng: Rng, n: number, spread: number): Float32Array {
+  return Float32Array.from({ length: n }, () => {
+    const u = rng.next();
+    return u < 0.03 ? 0 : u < 0.06 ? rng.uniform(-200, 200) : rng.uniform(-spread, spread);
+  });
+}
+
+test('gruStep gives the bits of gruGates + gruCandidate (linear_before_reset) in every real lane, for hidden sizes 1-17 and batches 1-13, and only reads gx and gh', () => {
+  const rng = new Rng(29);
+  for (const variant of VARIANTS)
+    for (const hidden of [1, 3, 4, 5, 7, 8, 13, 17])
+      for (let batch = 1; batch <= 13; batch++) {
+        const lanes = Math.ceil(batch / 4) * 4;
+        const a = new KernelArena(variant);
+        const k = a.kernels;
+        const gxValues = values(rng, 3 * hidden * lanes, 6);
+        const ghValues = values(rng, 3 * hidden * lanes, 6);
+        const [gx, gh, h] = [a.put(gxValues), a.put(ghValues), a.put(values(rng, hidden * lanes, 1))];
+        const gates = a.put(values(rng, 4 * hidden, 2));
+        const [yStep, yOld, scratch] = [a.alloc(4 * hidden * lanes), a.alloc(4 * hidden * lanes), a.alloc(192)];
+        k.gruStep(gx, gh, gates, h, yStep, hidden, batch, lanes, scratch);
+        assert.deepEqual(a.f32(gx, gxValues.length), gxValues, 'gx is only read');
+        assert.deepEqual(a.f32(gh, ghValues.length), ghValues, 'gh is only read');
+        k.gruGates(gx, gh, gates, hidden, lanes); // z, r in place in gx
+        k.gruCandidate(gx, gh, 0, gates, h, yOld, hidden, lanes, 1, 0);
+        const [got, want] = [a.f32(yStep, hidden * lanes), a.f32(yOld, hidden * lanes)];
+        for (let j = 0; j < hidden; j++)
+          for (let b = 0; b < batch; b++) {
+            const i = j * lanes + b;
+            assert.ok(
+              Object.is(got[i], want[i]),
+              `${variant} H ${hidden} batch ${batch}: unit ${j} row ${b}: ${got[i]} vs ${want[i]}`,
+            );
+          }
+      }
+});
+
+test('allFinite finds a NaN, +Inf or −Inf at any position of 1-37 floats (vector passes and scalar tail), and looks no further than count', () => {
+  const a = new KernelArena();
+  const rng = new Rng(5);
+  for (let count = 1; count <= 37; count++) {
+    const clean = Float32Array.from({ length: count + 3 }, () => rng.uniform(-3e38, 3e38));
+    const at = a.put(clean);
+    assert.equal(a.kernels.allFinite(at, count), 1, `${count} finite floats`);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (let i = 0; i < count; i++) {
+        const v = a.f32(at, count + 3);
+        v[i] = bad;
+        assert.equal(a.kernels.allFinite(at, count), 0, `${bad} at ${i} of ${count}`);
+        v[i] = clean[i] as number;
+      }
+      a.f32(at, count + 3)[count] = bad; // past the end: not looked at
+      assert.equal(a.kernels.allFinite(at, count), 1, `${bad} just past ${count}`);
+      a.f32(at, count + 3)[count] = clean[count] as number;
+    }
+  }
+});
