@@ -2,12 +2,14 @@
  * The sparse engine's own kernels against the ones they stand in for: `gruStep` (the GRU step with
  * linear_before_reset in one pass, the padded lanes of a 4m + 1 batch gathered four units at a time)
  * must give the bits of `gruGates` + `gruCandidate` in every real lane, on odd hidden sizes and every
- * batch remainder, in both kernel builds; `allFinite` must find a NaN or ±Inf at any position.
+ * batch remainder, in both kernel builds; `dense5` (five batch rows in one pass over the weights) must
+ * give the bits of `dense`; `allFinite` must find a NaN or ±Inf at any position.
  */
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { csrFromEntries, packDense } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { Rng } from '../../src/util/rng.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
@@ -71,4 +73,36 @@ test('allFinite finds a NaN, +Inf or −Inf at any position of 1-37 floats (vect
       a.f32(at, count + 3)[count] = clean[count] as number;
     }
   }
+});
+
+test('dense5 gives the bits of dense for five batch rows at lane offsets 0, 4 and 8 (rows not a multiple of 8, odd column counts), zeroes the three lanes after them and leaves the others alone', () => {
+  const rng = new Rng(31);
+  for (const variant of VARIANTS)
+    for (const [rows, cols] of [
+      [1, 1],
+      [7, 5],
+      [9, 3],
+      [13, 33],
+      [17, 8],
+      [24, 21],
+    ] as const)
+      for (const b0 of [0, 4, 8]) {
+        const [batch, lanes] = [b0 + 5, b0 + 8];
+        const a = new KernelArena(variant);
+        const m = csrFromEntries(rows, cols, rows * cols, (i) => [Math.floor(i / cols), i % cols, rng.uniform(-1, 1)]);
+        const [w, x] = [a.put(packDense(m)), a.put(values(rng, cols * lanes, 2))];
+        const [yDense, y5] = [a.alloc(4 * rows * lanes), a.alloc(4 * rows * lanes)];
+        a.f32(y5, rows * lanes).fill(Number.NaN);
+        a.kernels.dense(w, rows, cols, x, yDense, batch, lanes);
+        a.kernels.dense5(w, rows, cols, x, y5, b0, lanes);
+        const [want, got] = [a.f32(yDense, rows * lanes), a.f32(y5, rows * lanes)];
+        for (let r = 0; r < rows; r++)
+          for (let l = 0; l < lanes; l++) {
+            const [g, i] = [got[r * lanes + l] as number, r * lanes + l];
+            const what = `${variant} ${rows}×${cols} b0 ${b0}: row ${r} lane ${l}`;
+            if (l < b0) assert.ok(Number.isNaN(g), `${what} written`);
+            else if (l < batch) assert.ok(Object.is(g, want[i]), `${what}: ${g} vs ${want[i]}`);
+            else assert.ok(Object.is(g, 0), `${what}: ${g}, not 0`);
+          }
+      }
 });

@@ -20,6 +20,8 @@ export interface SparseKernels {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
   /** The dense product of a matrix packed by `packDense` (csr.ts) with the first `batch` lanes of x; y's other lanes ← 0. */
   dense(w: number, rows: number, cols: number, x: number, y: number, batch: number, lanes: number): void;
+  /** {@link dense} for exactly the five batch rows b0..b0 + 4 (b0 a multiple of 4), the same bits; lanes b0 + 5..b0 + 7 of y ← 0. */
+  dense5(w: number, rows: number, cols: number, x: number, y: number, b0: number, lanes: number): void;
   toFeatureMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   toRowMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   addBias(x: number, bias: number, y: number, features: number, lanes: number): void;

@@ -507,6 +507,79 @@
         (local.set $wb (local.get $wEnd))
         (br $block))))
 
+
+  ;; The dense product (as `dense`, the same bits) for exactly five batch rows b0..b0 + 4 (b0 a
+  ;; multiple of 4), the sparse engine's batch of 5 agents, where `dense` reads the weights twice
+  ;; (once for a group of four batch rows, once for the single row left). Each half of an 8-row
+  ;; block (four rows in the lanes) goes over the columns once for the five batch rows: five
+  ;; accumulators, one weight load and five splatted x per column (eight rows × five in one pass
+  ;; need more registers than V8 keeps, and it spills accumulators). The second half re-reads the
+  ;; block from L1. Lanes b0 + 5..b0 + 7 of y ← 0; the caller has the lanes from b0 + 8 on.
+  (func (export "dense5")
+    (param $w i32) (param $rows i32) (param $cols i32) (param $x i32) (param $y i32) (param $b0 i32) (param $lanes i32)
+    (local $stride i32) (local $r i32) (local $wb i32) (local $wEnd i32) (local $wp i32) (local $xp i32) (local $yb i32) (local $yp i32) (local $half i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128)
+    (local $w0 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $yb (i32.add (local.get $y) (i32.shl (local.get $b0) (i32.const 2))))
+    (local.set $wb (local.get $w))
+    (block $rowsDone
+      (loop $block
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $wEnd (i32.add (local.get $wb) (i32.shl (local.get $cols) (i32.const 5))))
+        ;; --- rows r..r + 3 of the block (weights at offset 0 of each 32 bytes), then r + 4..r + 7 (offset 16)
+        (local.set $half (i32.const 0))
+        (loop $halves
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $a4 (v128.const i32x4 0 0 0 0))
+        (local.set $wp (i32.add (local.get $wb) (local.get $half)))
+        (local.set $xp (i32.add (local.get $x) (i32.shl (local.get $b0) (i32.const 2))))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $wp) (local.get $wEnd)))
+            (local.set $w0 (v128.load (local.get $wp)))
+            (local.set $a0 (f32x4.relaxed_madd (local.get $w0) (v128.load32_splat (local.get $xp)) (local.get $a0)))
+            (local.set $a1 (f32x4.relaxed_madd (local.get $w0) (v128.load32_splat offset=4 (local.get $xp)) (local.get $a1)))
+            (local.set $a2 (f32x4.relaxed_madd (local.get $w0) (v128.load32_splat offset=8 (local.get $xp)) (local.get $a2)))
+            (local.set $a3 (f32x4.relaxed_madd (local.get $w0) (v128.load32_splat offset=12 (local.get $xp)) (local.get $a3)))
+            (local.set $a4 (f32x4.relaxed_madd (local.get $w0) (v128.load32_splat offset=16 (local.get $xp)) (local.get $a4)))
+            (local.set $wp (i32.add (local.get $wp) (i32.const 32)))
+            (local.set $xp (i32.add (local.get $xp) (local.get $stride)))
+            (br $col)))
+        ;; batch rows 0..3 transposed to one vector per output row; batch row 4 with three zeros after it
+        (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1)))
+        (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1)))
+        (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3)))
+        (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3)))
+        (if (i32.lt_u (i32.add (local.get $r) (i32.const 0)) (local.get $rows))
+          (then
+            (local.set $yp (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 0)) (local.get $stride))))
+            (v128.store (local.get $yp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store offset=16 (local.get $yp) (i8x16.shuffle 0 1 2 3 16 17 18 19 16 17 18 19 16 17 18 19 (local.get $a4) (v128.const i32x4 0 0 0 0)))))
+        (if (i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows))
+          (then
+            (local.set $yp (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 1)) (local.get $stride))))
+            (v128.store (local.get $yp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store offset=16 (local.get $yp) (i8x16.shuffle 4 5 6 7 16 17 18 19 16 17 18 19 16 17 18 19 (local.get $a4) (v128.const i32x4 0 0 0 0)))))
+        (if (i32.lt_u (i32.add (local.get $r) (i32.const 2)) (local.get $rows))
+          (then
+            (local.set $yp (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 2)) (local.get $stride))))
+            (v128.store (local.get $yp) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store offset=16 (local.get $yp) (i8x16.shuffle 8 9 10 11 16 17 18 19 16 17 18 19 16 17 18 19 (local.get $a4) (v128.const i32x4 0 0 0 0)))))
+        (if (i32.lt_u (i32.add (local.get $r) (i32.const 3)) (local.get $rows))
+          (then
+            (local.set $yp (i32.add (local.get $yb) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $stride))))
+            (v128.store (local.get $yp) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (v128.store offset=16 (local.get $yp) (i8x16.shuffle 12 13 14 15 16 17 18 19 16 17 18 19 16 17 18 19 (local.get $a4) (v128.const i32x4 0 0 0 0)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (local.set $half (i32.add (local.get $half) (i32.const 16)))
+        (br_if $halves (i32.lt_u (local.get $half) (i32.const 32))))
+        (local.set $wb (local.get $wEnd))
+        (br $block))))
+
   ;; dst[f, r] = src[r, f]: rows × features row-major into the feature-major [features, lanes] layout
   ;; (padded lanes are left alone). In 4 × 4 tiles: four rows' four features loaded as four vectors,
   ;; transposed with shuffles, stored as four features' four lanes; the edges element by element.

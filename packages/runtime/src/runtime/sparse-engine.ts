@@ -143,7 +143,13 @@ export class SparseAgentEngine implements AgentEngine {
       const { rows, cols } = m;
       if (density(m) >= DENSE_KERNEL_FROM) {
         const w = arena.put(packDense(m));
-        return { rows, dense: true, product: (x, y, batch, lanes) => k.dense(w, rows, cols, x, y, batch, lanes) };
+        // a batch of 4m + 1 rows: the first 4m-row groups, then the last five in one pass over the weights
+        const product = (x: number, y: number, batch: number, lanes: number): void => {
+          if (batch % 4 !== 1 || batch < 5) return k.dense(w, rows, cols, x, y, batch, lanes);
+          if (batch > 5) k.dense(w, rows, cols, x, y, batch - 5, lanes);
+          k.dense5(w, rows, cols, x, y, batch - 5, lanes);
+        };
+        return { rows, dense: true, product };
       }
       const [rowStart, col, val] = [arena.put(m.rowStart), arena.put(m.col), arena.put(m.value)];
       return { rows, dense: false, product: (x, y, _batch, lanes) => k.spmm(rowStart, col, val, rows, x, y, lanes) };
