@@ -45,7 +45,7 @@ export interface SparseKernels {
   /**
    * The sparse engine's GRU step with linear_before_reset: gruGates then gruCandidate (lbr 1) in one
    * pass, the same bits in y's first `batch` lanes (its padded lanes may be left as they were); gx
-   * and gh are only read; `k` is 192 bytes of scratch it writes (see the .wat).
+   * and gh are only read.
    */
   gruStep(
     gx: number,
@@ -56,7 +56,6 @@ export interface SparseKernels {
     hidden: number,
     batch: number,
     lanes: number,
-    k: number,
   ): void;
   /** 1 when the `count` floats at `x` are all finite, else 0. */
   allFinite(x: number, count: number): number;

@@ -302,7 +302,6 @@ export class SparseAgentEngine implements AgentEngine {
       packed[4 * j + 3] = b[5 * h + j] as number;
     }
     const gatesAt = arena.put(packed);
-    const scratch = arena.alloc(192); // gruStep's (see sparse-kernels.wat)
     const [x, h0] = [c.use(xName), c.use(h0Name)];
     const [yName = '', yhName = ''] = node.output;
     if (yName) c.fail('has a GRU whose full output sequence Y is used; the engine steps one row at a time');
@@ -323,7 +322,7 @@ export class SparseAgentEngine implements AgentEngine {
       W.product(X, GX, batch, lanes); // [3H, lanes]
       Rh.product(H, GH, batch, lanes); // [3H or 2H, lanes]
       if (!Rn) {
-        k.gruStep(GX, GH, gatesAt, H, Y, h, batch, lanes, scratch); // gates and candidate in one pass  [H, lanes]
+        k.gruStep(GX, GH, gatesAt, H, Y, h, batch, lanes); // gates and candidate in one pass  [H, lanes]
         return;
       }
       k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
