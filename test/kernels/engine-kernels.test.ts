@@ -3,7 +3,8 @@
  * linear_before_reset in one pass, the padded lanes of a 4m + 1 batch gathered four units at a time)
  * must give the bits of `gruGates` + `gruCandidate` in every real lane, on odd hidden sizes and every
  * batch remainder, in both kernel builds; `dense5` (five batch rows in one pass over the weights) must
- * give the bits of `dense`; `allFinite` must find a NaN or ±Inf at any position.
+ * give the bits of `dense`, and `spmm4` / `spmm8` (columns as byte offsets) those of `spmm`;
+ * `allFinite` must find a NaN or ±Inf at any position.
  */
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
@@ -104,5 +105,36 @@ test('dense5 gives the bits of dense for five batch rows at lane offsets 0, 4 an
             else if (l < batch) assert.ok(Object.is(g, want[i]), `${what}: ${g} vs ${want[i]}`);
             else assert.ok(Object.is(g, 0), `${what}: ${g}, not 0`);
           }
+      }
+});
+
+test('spmm4 and spmm8 (columns as byte offsets of x at 4 and 8 lanes) give the bits of spmm, over odd shapes, empty rows and odd entry counts per row, in both builds', () => {
+  const rng = new Rng(37);
+  for (const variant of VARIANTS)
+    for (const [rows, cols, density] of [
+      [1, 1, 1],
+      [3, 7, 0.5],
+      [9, 5, 0.3],
+      [13, 33, 0.1],
+      [40, 17, 0.05],
+      [64, 64, 0.2],
+    ] as const)
+      for (const lanes of [4, 8]) {
+        const a = new KernelArena(variant);
+        const m = csrFromEntries(rows, cols, rows * cols, (i) => [
+          Math.floor(i / cols),
+          i % cols,
+          rng.next() < density ? rng.uniform(-1, 1) : 0,
+        ]);
+        const [rowStart, col, val] = [a.put(m.rowStart), a.put(m.col), a.put(m.value)];
+        const off = a.put(m.col.map((c) => c * 4 * lanes));
+        const x = a.put(values(rng, cols * lanes, 2));
+        const [want, got] = [a.alloc(4 * rows * lanes), a.alloc(4 * rows * lanes)];
+        a.kernels.spmm(rowStart, col, val, rows, x, want, lanes);
+        if (lanes === 8) a.kernels.spmm8(rowStart, off, val, rows, x, got);
+        else a.kernels.spmm4(rowStart, off, val, rows, x, got);
+        const [w, g] = [a.f32(want, rows * lanes), a.f32(got, rows * lanes)];
+        for (let i = 0; i < rows * lanes; i++)
+          assert.ok(Object.is(g[i], w[i]), `${variant} ${rows}×${cols} at ${lanes} lanes: [${i}] ${g[i]} vs ${w[i]}`);
       }
 });

@@ -18,6 +18,10 @@ import { ToolkitError } from '../util/errors.js';
 /** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
 export interface SparseKernels {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  /** {@link spmm} at exactly 8 lanes, over `off` = col × 32 (byte offsets of x's rows); the same bits as spmm row by row. */
+  spmm8(rowStart: number, off: number, val: number, rows: number, x: number, y: number): void;
+  /** {@link spmm} at exactly 4 lanes, over `off` = col × 16; the same bits as spmm row by row. */
+  spmm4(rowStart: number, off: number, val: number, rows: number, x: number, y: number): void;
   /** The dense product of a matrix packed by `packDense` (csr.ts) with the first `batch` lanes of x; y's other lanes ← 0. */
   dense(w: number, rows: number, cols: number, x: number, y: number, batch: number, lanes: number): void;
   /** {@link dense} for exactly the five batch rows b0..b0 + 4 (b0 a multiple of 4), the same bits; lanes b0 + 5..b0 + 7 of y ← 0. */

@@ -152,7 +152,15 @@ export class SparseAgentEngine implements AgentEngine {
         return { rows, dense: true, product };
       }
       const [rowStart, col, val] = [arena.put(m.rowStart), arena.put(m.col), arena.put(m.value)];
-      return { rows, dense: false, product: (x, y, _batch, lanes) => k.spmm(rowStart, col, val, rows, x, y, lanes) };
+      // 4 and 8 lanes (batches of 1-8 rows, a team's decision) read each entry's column as the byte
+      // offset of x's row at that lane count, so the kernel's loop has no multiply by the stride
+      const [off4, off8] = [arena.put(m.col.map((c) => c * 16)), arena.put(m.col.map((c) => c * 32))];
+      const product = (x: number, y: number, _batch: number, lanes: number): void => {
+        if (lanes === 8) k.spmm8(rowStart, off8, val, rows, x, y);
+        else if (lanes === 4) k.spmm4(rowStart, off4, val, rows, x, y);
+        else k.spmm(rowStart, col, val, rows, x, y, lanes);
+      };
+      return { rows, dense: false, product };
     };
 
     // --- value slots: graph inputs first, then every node output; each is [1 × lead, batch, features]
