@@ -14,8 +14,12 @@
  * each stored weight into four to sixteen batch rows per SIMD instruction. A nearly dense matrix
  * (at least {@link DENSE_KERNEL_FROM} of its positions stored) runs on the `dense` kernel instead,
  * which keeps output rows across the SIMD lanes and reads no indices, so a dense layer is never paid
- * for at sparse prices. Weights are placed in that memory once; activation buffers once, grown (to
- * at least twice the size) when a batch outgrows them.
+ * for at sparse prices. A team's decision (1 to 8 rows, 4 or 8 lanes) has kernels of its own: the
+ * CSR product over column byte offsets (`spmm4`, `spmm8`), the dense product for a last group of
+ * five rows in one pass (`dense5`), and the GRU step in one pass with a 4m + 1 batch's lone last row
+ * gathered four units at a time (`gruStep`); each gives the bits of the general kernels. Inputs are
+ * checked for NaN/±Inf in kernel memory (`allFinite`). Weights are placed in that memory once;
+ * activation buffers once, grown (to at least twice the size) when a batch outgrows them.
  *
  * GRU (ONNX operator definition), per step, gates z, r, h stacked in W [1, 3H, In], R [1, 3H, H],
  * B [1, 6H] = [Wb | Rb]:
