@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- engines [--json]`: per-decision latency of the two deployment engines on the same
+ * `npm run bench -- engines [--before DIR] [--json]`: per-decision latency of the two deployment engines on the same
  * `.onnx` agent (5 agents, obs 30 + last action + agent id, 9 actions; H 64 — pymarl's agent —,
  * 128 and 256; densities 1, 0.1, 0.05), at two levels:
  *   - engine: one `run` of the agent graph for the 5 rows (ONNX Runtime's `session.run` vs the sparse
  *     engine's kernels);
  *   - policy: one `OnnxPolicy.act` (inputs assembled, graph run, greedy actions over available ones),
  *     which is what a deployed service calls and what `mast eval` times.
+ * `--before DIR` adds a third engine to the engine level: the sparse engine of another build of the
+ * runtime package (DIR = that build's `packages/runtime/dist`, e.g. a copy of `main`'s), timed in the
+ * same rounds, so a change to the engine is measured before/after in one run.
  * Engines alternate in rounds of 200 decisions, so load swings on a shared machine hit both; figures
  * are medians of per-decision times over all rounds, and the ratio is ORT / sparse engine. The text
  * starts with the machine (CPU model, cores, Node, load) and the threads each engine is given — ONNX
@@ -24,6 +27,9 @@ import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { Rng } from '../src/util/rng.js';
 import { median } from '../src/util/stats.js';
 import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const AGENTS = 5;
 const ROUNDS = 10;
@@ -52,8 +58,25 @@ async function round(
   busy.push(meter());
 }
 
-/** One row of the table: an agent of `hidden` units at `density`. */
-export async function engineRow(hidden: number, density: number) {
+/** The sparse engine class of another build of the runtime package (`--before DIR`), if asked for. */
+type EngineClass = typeof SparseAgentEngine;
+
+/** `--before DIR`'s sparse engine, or undefined without the flag. */
+async function beforeEngine(): Promise<{ dir: string; engine: EngineClass } | undefined> {
+  const at = process.argv.indexOf('--before');
+  if (at < 0) return undefined;
+  const dir = resolve(process.argv[at + 1] ?? '');
+  const file = join(dir, 'runtime', 'sparse-engine.js');
+  if (!existsSync(file))
+    throw new RangeError(
+      `--before must name a built packages/runtime/dist (with runtime/sparse-engine.js), got ${dir}`,
+    );
+  const module = (await import(pathToFileURL(file).href)) as { SparseAgentEngine: EngineClass };
+  return { dir, engine: module.SparseAgentEngine };
+}
+
+/** One row of the table: an agent of `hidden` units at `density` (and `before`'s engine beside it, if given). */
+export async function engineRow(hidden: number, density: number, before?: EngineClass) {
   const arch = {
     kind: 'rnn-agent' as const,
     inputLayout: { obs: 30, lastAction: 9, agentId: AGENTS },
@@ -74,6 +97,8 @@ export async function engineRow(hidden: number, density: number) {
 
   const ort = await AgentSession.create(bytes, dims);
   const sparse = SparseAgentEngine.fromModel(decodeModel(bytes, 'bench'), dims);
+  const old = before?.fromModel(decodeModel(bytes, 'bench'), dims);
+  const hOld = new Float32Array(AGENTS * hidden);
   const ortPolicy = await OnnxPolicy.create(bytes, { engine: 'ort' });
   const sparsePolicy = await OnnxPolicy.create(bytes, { engine: 'sparse' });
   const q = new Float32Array(AGENTS * 9);
@@ -82,6 +107,7 @@ export async function engineRow(hidden: number, density: number) {
   const times = {
     ortEngine: [] as number[],
     sparseEngine: [] as number[],
+    beforeEngine: [] as number[],
     ortPolicy: [] as number[],
     sparsePolicy: [] as number[],
   };
@@ -91,6 +117,7 @@ export async function engineRow(hidden: number, density: number) {
     const warm = r === 0 ? 200 : 20;
     await round(() => ort.runInto(inputs, hOrt, AGENTS, q, hOrt), times.ortEngine, busy.ortEngine, warm);
     await round(() => sparse.runInto(inputs, hSparse, AGENTS, q, hSparse), times.sparseEngine, busy.sparseEngine, warm);
+    if (old) await round(() => old.runInto(inputs, hOld, AGENTS, q, hOld), times.beforeEngine, unused, warm);
     await round(() => ortPolicy.act(obs, avail), times.ortPolicy, unused, warm);
     await round(() => sparsePolicy.act(obs, avail), times.sparsePolicy, unused, warm);
     if (r % 3 === 0) [ortPolicy, sparsePolicy].forEach((p) => p.reset()); // keep hidden states in range
@@ -99,6 +126,7 @@ export async function engineRow(hidden: number, density: number) {
   const us = {
     ortEngineUs: median(times.ortEngine),
     sparseEngineUs: median(times.sparseEngine),
+    beforeEngineUs: old ? median(times.beforeEngine) : undefined,
     ortPolicyUs: median(times.ortPolicy),
     sparsePolicyUs: median(times.sparsePolicy),
   };
@@ -114,6 +142,7 @@ export async function engineRow(hidden: number, density: number) {
     ortCoresBusy: median(busy.ortEngine),
     sparseCoresBusy: median(busy.sparseEngine),
     engineSpeedup: us.ortEngineUs / us.sparseEngineUs,
+    beforeSpeedup: us.beforeEngineUs ? us.ortEngineUs / us.beforeEngineUs : undefined,
     policySpeedup: us.ortPolicyUs / us.sparsePolicyUs,
   };
 }
@@ -121,15 +150,17 @@ export async function engineRow(hidden: number, density: number) {
 /** Every row: H 64, 128 and 256 at densities 1, 0.1, 0.05, with the machine, the threads and the kernel build used. */
 export async function enginesBench() {
   const machine = machineInfo();
+  const before = await beforeEngine();
   const rows: Awaited<ReturnType<typeof engineRow>>[] = [];
   for (const hidden of [64, 128, 256])
-    for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density));
+    for (const density of [1, 0.1, 0.05]) rows.push(await engineRow(hidden, density, before?.engine));
   const at95 = (h: number) => rows.find((r) => r.hidden === h && r.density === 0.05);
   return {
     machine,
     loadAvgEnd: machineInfo().loadAvg,
     threads: THREADS,
     kernels: defaultKernelVariant(),
+    before: before?.dir,
     rows,
     policySpeedupH64At95: at95(64)?.policySpeedup,
     engineSpeedupH64At95: at95(64)?.engineSpeedup,
@@ -142,6 +173,7 @@ export function formatEngines(summary: {
   machine: MachineInfo;
   loadAvgEnd: number[];
   kernels: string;
+  before?: string;
   rows: Awaited<ReturnType<typeof engineRow>>[];
 }): string[] {
   const m = summary.machine;
@@ -153,9 +185,10 @@ export function formatEngines(summary: {
     `sparse engine kernels: ${summary.kernels === 'simd' ? 'simd (this runtime has no relaxed SIMD; Node 20 needs --experimental-wasm-relaxed-simd)' : summary.kernels}; per matrix the dense kernel from density ${DENSE_KERNEL_FROM}, the CSR one below`,
     'deployment, one decision for 5 agents (obs 30, 9 actions), median µs: engine level | policy.act level',
   ];
+  if (summary.before) lines.push(`"before" = the sparse engine of ${summary.before}, timed in the same rounds`);
   for (const e of summary.rows) {
     lines.push(
-      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} (${THREADS.ortIntraOp} intra-op thread, ${e.ortCoresBusy.toFixed(2)} busy) vs sparse ${e.sparseEngineUs.toFixed(1)} (${THREADS.sparseEngine} thread, ${e.sparseCoresBusy.toFixed(2)} busy) → ${e.engineSpeedup.toFixed(2)}× (matrices: ${e.matrixKernels.dense} dense, ${e.matrixKernels.csr} CSR) | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)}) ${tag}`,
+      `  H ${e.hidden}, density ${e.density}: file ${e.sparseFileBytes} B (dense ${e.denseFileBytes} B) | ORT ${e.ortEngineUs.toFixed(1)} (${THREADS.ortIntraOp} intra-op thread, ${e.ortCoresBusy.toFixed(2)} busy) vs sparse ${e.sparseEngineUs.toFixed(1)} (${THREADS.sparseEngine} thread, ${e.sparseCoresBusy.toFixed(2)} busy) → ${e.engineSpeedup.toFixed(2)}× (matrices: ${e.matrixKernels.dense} dense, ${e.matrixKernels.csr} CSR)${e.beforeEngineUs ? `; before ${e.beforeEngineUs.toFixed(1)} → ${e.beforeSpeedup?.toFixed(2)}×` : ''} | act: ORT ${e.ortPolicyUs.toFixed(1)} vs sparse ${e.sparsePolicyUs.toFixed(1)} → ${e.policySpeedup.toFixed(2)}× | FLOPs ${e.flops.sparse} (×${e.flops.ratio.toFixed(3)}) ${tag}`,
     );
   }
   return lines;

@@ -6,8 +6,9 @@
  *   2. one decision for 3 agents with ONNX Runtime: sparse vs dense export of the same H = 64 agent.
  *   3. environments: steps per second under a random policy, and the environment's share of one
  *      training iteration (play one episode + one learner update on a batch of 32 of its episodes).
- *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines`): ONNX Runtime vs the
- *      sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64 and 256.
+ *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines [--before DIR]`): ONNX
+ *      Runtime vs the sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64,
+ *      128 and 256 (`--before`: and the sparse engine of another build, DIR its packages/runtime/dist).
  * `npm run bench -- train-e2e [--steps N] [--repeats R]`: environment steps/s of whole training runs on
  * smaclite/3m, dense and MAST 0.1, episode runner vs parallel runner (8 environments) vs parallel with
  * the acting thread (`train-e2e.ts`).

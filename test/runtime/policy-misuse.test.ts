@@ -13,6 +13,7 @@ import { encodeModel } from '@mast-toolkit/runtime/internal/onnx/schema';
 import { floatBytes, readFloats } from '@mast-toolkit/runtime/internal/onnx/tensor-data';
 import { MAX_MODEL_BYTES } from '@mast-toolkit/runtime/internal/onnx/limits';
 import { AgentSession } from '@mast-toolkit/runtime/internal/runtime/ort';
+import { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
 import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { snapshot } from '../onnx/fixtures.js';
@@ -54,6 +55,34 @@ test('the engines themselves refuse non-finite inputs and hidden states alike', 
   h[2] = NaN;
   await assert.rejects(ort.run(x, h, 1), code('E_NUMERIC', /hidden holds NaN/));
   await ort.close();
+});
+
+test('the sparse engine refuses a NaN or ±Inf at any position of its inputs or hidden state (5 rows), naming it, before it writes an output; then runs as a fresh engine', () => {
+  const dims = { inputSize: 14, hidden: 16, nActions: 5 };
+  const model = exportAgent(snapshot(0.3, 5));
+  const engine = SparseAgentEngine.fromModel(model, dims);
+  const batch = 5;
+  const x = Float32Array.from({ length: batch * 14 }, (_, i) => Math.sin(i));
+  const h = Float32Array.from({ length: batch * 16 }, (_, i) => Math.cos(i) / 2);
+  const [q, hOut] = [new Float32Array(batch * 5).fill(7), new Float32Array(batch * 16).fill(7)];
+  for (const [name, values, row] of [
+    ['inputs', x, 14],
+    ['hidden', h, 16],
+  ] as const)
+    for (const bad of [NaN, Infinity, -Infinity])
+      for (let i = 0; i < values.length; i++) {
+        const kept = values[i] as number;
+        values[i] = bad;
+        assert.throws(
+          () => engine.runInto(x, h, batch, q, hOut),
+          code('E_NUMERIC', new RegExp(`${name} holds ${bad} at row ${Math.floor(i / row)}, position ${i % row};`)),
+          `${name}[${i}] = ${bad}`,
+        );
+        values[i] = kept;
+      }
+  assert.ok(q.every((v) => v === 7) && hOut.every((v) => v === 7), 'no output written by a refused call');
+  const fresh = SparseAgentEngine.fromModel(model, dims);
+  assert.deepEqual(engine.runSync(x, h, batch), fresh.runSync(x, h, batch));
 });
 
 test('NaN and Inf weights are refused when the model is loaded, on both engines', async () => {

@@ -18,8 +18,14 @@ import { ToolkitError } from '../util/errors.js';
 /** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
 export interface SparseKernels {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  /** {@link spmm} at exactly 8 lanes, over `off` = col × 32 (byte offsets of x's rows); the same bits as spmm row by row. */
+  spmm8(rowStart: number, off: number, val: number, rows: number, x: number, y: number): void;
+  /** {@link spmm} at exactly 4 lanes, over `off` = col × 16; the same bits as spmm row by row. */
+  spmm4(rowStart: number, off: number, val: number, rows: number, x: number, y: number): void;
   /** The dense product of a matrix packed by `packDense` (csr.ts) with the first `batch` lanes of x; y's other lanes ← 0. */
   dense(w: number, rows: number, cols: number, x: number, y: number, batch: number, lanes: number): void;
+  /** {@link dense} for exactly the five batch rows b0..b0 + 4 (b0 a multiple of 4), the same bits; lanes b0 + 5..b0 + 7 of y ← 0. */
+  dense5(w: number, rows: number, cols: number, x: number, y: number, b0: number, lanes: number): void;
   toFeatureMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   toRowMajor(src: number, dst: number, rows: number, features: number, lanes: number): void;
   addBias(x: number, bias: number, y: number, features: number, lanes: number): void;
@@ -40,6 +46,23 @@ export interface SparseKernels {
     lbr: number,
     nOut: number,
   ): void;
+  /**
+   * The sparse engine's GRU step with linear_before_reset: gruGates then gruCandidate (lbr 1) in one
+   * pass, the same bits in y's first `batch` lanes (its padded lanes may be left as they were); gx
+   * and gh are only read.
+   */
+  gruStep(
+    gx: number,
+    gh: number,
+    gates: number,
+    h: number,
+    y: number,
+    hidden: number,
+    batch: number,
+    lanes: number,
+  ): void;
+  /** 1 when the `count` floats at `x` are all finite, else 0. */
+  allFinite(x: number, count: number): number;
   spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
   sddmm(rowStart: number, col: number, rows: number, dy: number, x: number, g: number, lanes: number): void;
   rowSums(x: number, y: number, features: number, lanes: number): void;

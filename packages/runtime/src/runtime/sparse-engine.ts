@@ -14,8 +14,12 @@
  * each stored weight into four to sixteen batch rows per SIMD instruction. A nearly dense matrix
  * (at least {@link DENSE_KERNEL_FROM} of its positions stored) runs on the `dense` kernel instead,
  * which keeps output rows across the SIMD lanes and reads no indices, so a dense layer is never paid
- * for at sparse prices. Weights are placed in that memory once; activation buffers once, grown (to
- * at least twice the size) when a batch outgrows them.
+ * for at sparse prices. A team's decision (1 to 8 rows, 4 or 8 lanes) has kernels of its own: the
+ * CSR product over column byte offsets (`spmm4`, `spmm8`), the dense product for a last group of
+ * five rows in one pass (`dense5`), and the GRU step in one pass with a 4m + 1 batch's lone last row
+ * gathered four units at a time (`gruStep`); each gives the bits of the general kernels. Inputs are
+ * checked for NaN/±Inf in kernel memory (`allFinite`). Weights are placed in that memory once;
+ * activation buffers once, grown (to at least twice the size) when a batch outgrows them.
  *
  * GRU (ONNX operator definition), per step, gates z, r, h stacked in W [1, 3H, In], R [1, 3H, H],
  * B [1, 6H] = [Wb | Rb]:
@@ -143,10 +147,24 @@ export class SparseAgentEngine implements AgentEngine {
       const { rows, cols } = m;
       if (density(m) >= DENSE_KERNEL_FROM) {
         const w = arena.put(packDense(m));
-        return { rows, dense: true, product: (x, y, batch, lanes) => k.dense(w, rows, cols, x, y, batch, lanes) };
+        // a batch of 4m + 1 rows: the first 4m-row groups, then the last five in one pass over the weights
+        const product = (x: number, y: number, batch: number, lanes: number): void => {
+          if (batch % 4 !== 1 || batch < 5) return k.dense(w, rows, cols, x, y, batch, lanes);
+          if (batch > 5) k.dense(w, rows, cols, x, y, batch - 5, lanes);
+          k.dense5(w, rows, cols, x, y, batch - 5, lanes);
+        };
+        return { rows, dense: true, product };
       }
       const [rowStart, col, val] = [arena.put(m.rowStart), arena.put(m.col), arena.put(m.value)];
-      return { rows, dense: false, product: (x, y, _batch, lanes) => k.spmm(rowStart, col, val, rows, x, y, lanes) };
+      // 4 and 8 lanes (batches of 1-8 rows, a team's decision) read each entry's column as the byte
+      // offset of x's row at that lane count, so the kernel's loop has no multiply by the stride
+      const [off4, off8] = [arena.put(m.col.map((c) => c * 16)), arena.put(m.col.map((c) => c * 32))];
+      const product = (x: number, y: number, _batch: number, lanes: number): void => {
+        if (lanes === 8) k.spmm8(rowStart, off8, val, rows, x, y);
+        else if (lanes === 4) k.spmm4(rowStart, off4, val, rows, x, y);
+        else k.spmm(rowStart, col, val, rows, x, y, lanes);
+      };
+      return { rows, dense: false, product };
     };
 
     // --- value slots: graph inputs first, then every node output; each is [1 × lead, batch, features]
@@ -308,23 +326,21 @@ export class SparseAgentEngine implements AgentEngine {
     const yh = c.define(yhName, h, 1); // Y_h [1, batch, H]
     const k = c.k;
     return (at, lanes, batch) => {
-      const [X, H, GX, GH, RH, GR, Y] = [at[x], at[h0], at[gx], at[gh], at[rh], at[gr], at[yh]] as number[] as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
+      const X = at[x] as number;
+      const H = at[h0] as number;
+      const GX = at[gx] as number;
+      const GH = at[gh] as number;
+      const Y = at[yh] as number;
       W.product(X, GX, batch, lanes); // [3H, lanes]
       Rh.product(H, GH, batch, lanes); // [3H or 2H, lanes]
-      k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
-      if (Rn) {
-        k.mul(GX + 4 * h * lanes, H, RH, h * lanes); // r ⊙ h  [H, lanes]
-        Rn.product(RH, GR, batch, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
+      if (!Rn) {
+        k.gruStep(GX, GH, gatesAt, H, Y, h, batch, lanes); // gates and candidate in one pass  [H, lanes]
+        return;
       }
-      k.gruCandidate(GX, GH, GR, gatesAt, H, Y, h, lanes, before ? 1 : 0, 0); // [H, lanes]
+      k.gruGates(GX, GH, gatesAt, h, lanes); // z, r blocks of GX ← σ(…)
+      k.mul(GX + 4 * h * lanes, H, at[rh] as number, h * lanes); // r ⊙ h  [H, lanes]
+      Rn.product(at[rh] as number, at[gr] as number, batch, lanes); // (r ⊙ h)·R_nᵀ  [H, lanes]
+      k.gruCandidate(GX, GH, at[gr] as number, gatesAt, H, Y, h, lanes, 0, 0); // [H, lanes]
     };
   }
 
@@ -356,7 +372,7 @@ export class SparseAgentEngine implements AgentEngine {
   /** {@link run} into caller-owned arrays (see {@link AgentEngine.runInto}); synchronous, allocation-free. */
   runInto(inputs: Float32Array, hidden: Float32Array, batch: number, qOut: Float32Array, hOut: Float32Array): void {
     const { inputSize, hidden: h, nActions } = this.dims;
-    this.checkInputs(inputs, hidden, batch);
+    this.checkShapes(inputs, hidden, batch);
     if (qOut.length !== batch * nActions || hOut.length !== batch * h)
       throw new ShapeError(
         `SparseAgentEngine.runInto: outputs must hold ${batch}×${nActions} Q-values and ${batch}×${h} hidden values`,
@@ -371,14 +387,20 @@ export class SparseAgentEngine implements AgentEngine {
       number,
       number,
     ];
+    // finiteness is checked in kernel memory, on the row-major copy in staging; only a failed check
+    // goes through the values again in JS, to name the position
     a.putFeatureMajor(inputs, batch, inputSize, lanes, staging, inAt);
+    if (!a.kernels.allFinite(staging, batch * inputSize))
+      checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
     a.putFeatureMajor(hidden, batch, h, lanes, staging, hInAt);
+    if (!a.kernels.allFinite(staging, batch * h)) checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
     for (const op of this.ops) op(at, lanes, batch);
     qOut.set(a.rowMajorView(qAt, batch, nActions, lanes, staging));
     hOut.set(a.rowMajorView(hOutAt, batch, h, lanes, staging));
   }
 
-  private checkInputs(inputs: Float32Array, hidden: Float32Array, batch: number): void {
+  /** Refuse a closed engine and inputs of the wrong sizes (finiteness is checked by {@link runInto}). */
+  private checkShapes(inputs: Float32Array, hidden: Float32Array, batch: number): void {
     if (this.closed) throw closedError(`the sparse engine of ${this.what}`);
     const { inputSize, hidden: h } = this.dims;
     if (!Number.isInteger(batch) || batch < 1)
@@ -387,13 +409,11 @@ export class SparseAgentEngine implements AgentEngine {
       throw new ShapeError(`SparseAgentEngine.run: inputs has ${inputs.length} values, expected ${batch}×${inputSize}`);
     if (hidden.length !== batch * h)
       throw new ShapeError(`SparseAgentEngine.run: hidden has ${hidden.length} values, expected ${batch}×${h}`);
-    checkFinite(inputs, inputSize, 'SparseAgentEngine.run: inputs');
-    checkFinite(hidden, h, 'SparseAgentEngine.run: hidden');
   }
 
   /** {@link run} without the promise, for tight loops. Returned arrays are fresh (row-major). */
   runSync(inputs: Float32Array, hidden: Float32Array, batch: number): { qValues: Float32Array; hidden: Float32Array } {
-    this.checkInputs(inputs, hidden, batch);
+    this.checkShapes(inputs, hidden, batch);
     const out = {
       qValues: new Float32Array(batch * this.dims.nActions),
       hidden: new Float32Array(batch * this.dims.hidden),
