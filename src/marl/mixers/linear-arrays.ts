@@ -1,0 +1,52 @@
+/**
+ * One linear layer of a parameter store on the CSR kernels, for the array update: plain arrays in
+ * and out, its weights kept in kernel memory and refreshed by what changed since they were loaded
+ * (`resident-weights.ts`). Unlike `kernel-linear.ts` there is no tfjs op around it: the caller runs
+ * the backward pass itself.
+ */
+import { SparseLinearKernel } from '../../kernels/sparse-linear.js';
+import type { ParamStore } from '../nets/params.js';
+import { residentRefresh, type ResidentKey } from '../nets/resident-weights.js';
+
+/** y = x·W + b for layer `prefix` (`prefix.weight` `[in, out]`, `prefix.bias` `[out]`) of a store. */
+export class ArrayLinear {
+  private readonly kernel: SparseLinearKernel;
+  private loaded: ResidentKey | null = null;
+
+  constructor(
+    private readonly store: ParamStore,
+    readonly prefix: string,
+  ) {
+    const [nIn, nOut] = store.shape(`${prefix}.weight`) as [number, number];
+    this.kernel = new SparseLinearKernel(nIn, nOut);
+  }
+
+  /** Output width. */
+  get outputs(): number {
+    return this.kernel.outputs;
+  }
+
+  /**
+   * y `[rows, out]` from x `[rows, in]`, keeping x for {@link backward}.
+   * @param allPositions store every position (pruned weights are 0), so the backward gives the dense gradient
+   */
+  forward(x: Float32Array, rows: number, allPositions = false): Float32Array {
+    const w = this.store.get(`${this.prefix}.weight`);
+    const b = this.store.get(`${this.prefix}.bias`);
+    const mask = allPositions ? null : this.store.mask(`${this.prefix}.weight`);
+    const now = { layout: [allPositions, mask], data: [w.dataId, b.dataId] };
+    const refresh = residentRefresh(this.loaded, now);
+    if (refresh !== 'none') {
+      const [values, bias] = [w.dataSync() as Float32Array, b.dataSync() as Float32Array];
+      if (refresh === 'values') this.kernel.loadValues(values, bias);
+      else this.kernel.load(values, mask, bias);
+      this.loaded = now;
+    }
+    return this.kernel.forwardLoaded(x, rows);
+  }
+
+  /** dx `[rows, in]`, dw `[in, out]` (zero where not stored) and db `[out]` from dy `[rows, out]`. */
+  backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    return this.kernel.backward(dy);
+  }
+}
