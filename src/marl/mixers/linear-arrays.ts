@@ -29,8 +29,9 @@ export class ArrayLinear {
   /**
    * y `[rows, out]` from x `[rows, in]`, keeping x for {@link backward}.
    * @param allPositions store every position (pruned weights are 0), so the backward gives the dense gradient
+   * @param relu return relu(y), computed in the kernels
    */
-  forward(x: Float32Array, rows: number, allPositions = false): Float32Array {
+  forward(x: Float32Array, rows: number, allPositions = false, relu = false): Float32Array {
     const w = this.store.get(`${this.prefix}.weight`);
     const b = this.store.get(`${this.prefix}.bias`);
     const mask = allPositions ? null : this.store.mask(`${this.prefix}.weight`);
@@ -42,11 +43,14 @@ export class ArrayLinear {
       else this.kernel.load(values, mask, bias);
       this.loaded = now;
     }
-    return this.kernel.forwardLoaded(x, rows);
+    return this.kernel.forwardLoaded(x, rows, relu);
   }
 
-  /** dx `[rows, in]`, dw `[in, out]` (zero where not stored) and db `[out]` from dy `[rows, out]`. */
-  backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
-    return this.kernel.backward(dy);
+  /**
+   * dx `[rows, in]`, dw `[in, out]` (zero where not stored) and db `[out]` from dy `[rows, out]`.
+   * @param reluInput x was a ReLU's output: dx is its input's gradient (0 where x = 0)
+   */
+  backward(dy: Float32Array, reluInput = false): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    return this.kernel.backward(dy, reluInput);
   }
 }

@@ -12,37 +12,23 @@ import type { ParamStore } from '../nets/params.js';
 import { ArrayLinear } from './linear-arrays.js';
 import type { ArrayMixer } from './types.js';
 
-/** In place: x ← relu(x). */
-function relu(x: Float32Array): Float32Array {
-  for (let i = 0; i < x.length; i++) if (!((x[i] as number) > 0)) x[i] = 0;
-  return x;
-}
-
-/** In place: dy ← dy where the relu's output y > 0, else 0. */
-function reluBack(dy: Float32Array, y: Float32Array): Float32Array {
-  for (let i = 0; i < dy.length; i++) if (!((y[i] as number) > 0)) dy[i] = 0;
-  return dy;
-}
-
 /** A two-layer hypernetwork Linear → ReLU → Linear, with its hidden activation kept. */
 class TwoLayer {
   private readonly first: ArrayLinear;
   private readonly second: ArrayLinear;
-  private hidden: Float32Array = new Float32Array(0); // relu(L₀(s)) [R, He]
-
   constructor(store: ParamStore, prefix: string) {
     this.first = new ArrayLinear(store, `${prefix}.0`);
     this.second = new ArrayLinear(store, `${prefix}.1`);
   }
 
   forward(s: Float32Array, rows: number, allPositions: boolean): Float32Array {
-    this.hidden = relu(this.first.forward(s, rows, allPositions)); // [R, He]
-    return this.second.forward(this.hidden, rows, allPositions); // [R, out]
+    const hidden = this.first.forward(s, rows, allPositions, true); // relu(L₀(s)) [R, He]
+    return this.second.forward(hidden, rows, allPositions); // [R, out]
   }
 
   backward(dy: Float32Array, grads: Record<string, Float32Array>): void {
-    const second = this.second.backward(dy);
-    const first = this.first.backward(reluBack(second.dx, this.hidden));
+    const second = this.second.backward(dy, true); // ∂ of the ReLU's input [R, He]
+    const first = this.first.backward(second.dx);
     grads[`${this.second.prefix}.weight`] = second.dw;
     grads[`${this.second.prefix}.bias`] = second.db;
     grads[`${this.first.prefix}.weight`] = first.dw;
