@@ -111,9 +111,14 @@ export class SparseLinearKernel {
    * Gradients from ∂L/∂y of the last {@link forward}.
    * @param dy `[rows, out]`
    * @param reluInput x was a ReLU's output: return its input's gradient instead (dx where x > 0, else 0)
+   * @param wantDx false: skip dx (a first layer, whose inputs are data), and return it empty
    * @returns dx `[rows, in]`, dw `[in, out]` (zero at masked positions), db `[out]`
    */
-  backward(dy: Float32Array, reluInput = false): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+  backward(
+    dy: Float32Array,
+    reluInput = false,
+    wantDx = true,
+  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
     const buf = this.buffers;
     const [nIn, nOut, rows, lanes] = [this.inputs, this.outputs, this.rows, this.lanes];
     if (!buf || dy.length !== rows * nOut)
@@ -126,12 +131,15 @@ export class SparseLinearKernel {
     a.putFeatureMajor(dy, rows, nOut, lanes, buf.staging, buf.y); // dy [out, lanes]
     a.zero(this.w.grad, this.w.nnz);
     a.zero(this.biasGrad, nOut);
-    a.zero(buf.dx, nIn * lanes);
     kern.sddmm(this.w.rowStart, this.w.col, nOut, buf.y, buf.x, this.w.grad, lanes);
     kern.rowSums(buf.y, this.biasGrad, nOut, lanes);
-    kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
-    if (reluInput) kern.reluBackward(buf.dx, buf.x, buf.dx, nIn * lanes);
-    const dx = a.rowMajorView(buf.dx, rows, nIn, lanes, buf.staging).slice();
+    let dx = new Float32Array(0);
+    if (wantDx) {
+      a.zero(buf.dx, nIn * lanes);
+      kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
+      if (reluInput) kern.reluBackward(buf.dx, buf.x, buf.dx, nIn * lanes);
+      dx = a.rowMajorView(buf.dx, rows, nIn, lanes, buf.staging).slice();
+    }
     return { dx, dw: denseGradient(a, this.w), db: a.f32(this.biasGrad, nOut).slice() };
   }
 }

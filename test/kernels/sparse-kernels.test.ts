@@ -133,7 +133,7 @@ test('SparseLinearKernel: y = x·W + b and its gradients (dx, dw at stored posit
   }
 });
 
-test('SparseLinearKernel: the fused ReLU gives max(y, 0); reluInput zeroes dx where the input (a ReLU output) is 0, and only there', () => {
+test('SparseLinearKernel: the fused ReLU gives max(y, 0); reluInput zeroes dx where the input (a ReLU output) is 0, and only there; dx can be skipped', () => {
   const rng = new Rng(5);
   const [nIn, nOut, rows] = [6, 5, 7];
   const kernel = new SparseLinearKernel(nIn, nOut);
@@ -159,4 +159,6 @@ test('SparseLinearKernel: the fused ReLU gives max(y, 0); reluInput zeroes dx wh
     dx.map((v, i) => ((x[i] as number) > 0 ? v : 0)),
   );
   assert.deepEqual(masked.dw, kernel.backward(dy).dw, 'dw does not change');
+  const noDx = kernel.backward(dy, false, false);
+  assert.deepEqual([noDx.dx.length, noDx.dw, noDx.db], [0, masked.dw, masked.db], 'without dx: the same dw and db');
 });

@@ -49,8 +49,13 @@ export class ArrayLinear {
   /**
    * dx `[rows, in]`, dw `[in, out]` (zero where not stored) and db `[out]` from dy `[rows, out]`.
    * @param reluInput x was a ReLU's output: dx is its input's gradient (0 where x = 0)
+   * @param wantDx false for a first layer (its input is the state): dx is skipped and returned empty
    */
-  backward(dy: Float32Array, reluInput = false): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
-    return this.kernel.backward(dy, reluInput);
+  backward(
+    dy: Float32Array,
+    reluInput = false,
+    wantDx = true,
+  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+    return this.kernel.backward(dy, reluInput, wantDx);
   }
 }

@@ -28,7 +28,7 @@ class TwoLayer {
 
   backward(dy: Float32Array, grads: Record<string, Float32Array>): void {
     const second = this.second.backward(dy, true); // ∂ of the ReLU's input [R, He]
-    const first = this.first.backward(second.dx);
+    const first = this.first.backward(second.dx, false, false); // no ∂ of the states
     grads[`${this.second.prefix}.weight`] = second.dw;
     grads[`${this.second.prefix}.bias`] = second.db;
     grads[`${this.first.prefix}.weight`] = first.dw;
@@ -145,7 +145,7 @@ export class QmixArrays implements ArrayMixer {
     const grads: Record<string, Float32Array> = {};
     this.value.backward(dqTot, grads); // ∂V = ∂Q_tot [R, 1]
     this.hyperWf.backward(dWf, grads);
-    const b1 = this.hyperB1.backward(dPre);
+    const b1 = this.hyperB1.backward(dPre, false, false);
     grads['hyperB1.weight'] = b1.dw;
     grads['hyperB1.bias'] = b1.db;
     this.hyperW1.backward(dW1, grads);
