@@ -15,7 +15,7 @@ import { Rng } from '../../src/util/rng.js';
 import { makeBatch, type EpisodeBatch } from '../../src/marl/replay/episode.js';
 import type { QLearner } from '../../src/marl/learner/learner.js';
 import type { TrainConfig, DeepPartial } from '../../src/config/index.js';
-import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
+import { ConfigError, NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { resolveConfig } from '../../src/config/index.js';
 import { FAKE_INFO, fakeEpisode, makeTestLearner } from './fixtures.js';
 
@@ -202,4 +202,17 @@ test("compute 'arrays' with WQMIX or RES is a ConfigError naming the fix; QMIX a
     );
   for (const alg of ['qmix', 'vdn'] as const)
     assert.equal(resolveConfig('default', { alg, compute: 'arrays' }).compute, 'arrays');
+});
+
+test('a non-finite loss in the array update is a NumericError, and the weights are left as they were', () => {
+  const { learner } = makeTestLearner({ compute: 'arrays' });
+  const bad = randomActionBatch(3);
+  bad.reward[0] = Number.NaN;
+  const before = learner.agent.params.get('fc1.weight').dataSync().slice();
+  assert.throws(
+    () => learner.train(bad, { tEnv: 0 }),
+    (e: unknown) => e instanceof NumericError && /loss became NaN/.test(e.message),
+  );
+  assert.deepEqual(learner.agent.params.get('fc1.weight').dataSync(), before);
+  learner.dispose();
 });

@@ -9,6 +9,9 @@
  *
  * Losses: QMIX/VDN the mean squared TD error; OW-/CW-QMIX weight it per sample and add the central
  * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
+ *
+ * Under `compute: arrays` (QMIX and VDN) `train` hands the update to `array-update.ts`, the same
+ * update without tfjs; everything else here (stores, target syncs, the networks) is shared.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { MixerConfig, TrainConfig } from '../../config/types.js';
