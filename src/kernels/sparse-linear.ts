@@ -86,11 +86,8 @@ export class SparseLinearKernel {
     this.arena.f32(this.bias, this.outputs).set(b);
   }
 
-  /**
-   * {@link forward} with the weights of the last {@link load} or {@link loadValues}.
-   * @param relu return relu(x·W + b) instead (the array mixer's hypernetwork layers), in the kernels
-   */
-  forwardLoaded(x: Float32Array, rows: number, relu = false): Float32Array {
+  /** {@link forward} with the weights of the last {@link load} or {@link loadValues}. */
+  forwardLoaded(x: Float32Array, rows: number): Float32Array {
     const [nIn, nOut] = [this.inputs, this.outputs];
     if (x.length !== rows * nIn)
       throw new RangeError(`SparseLinearKernel.forward: x has ${x.length} values, expected ${rows}×${nIn}`);
@@ -103,22 +100,15 @@ export class SparseLinearKernel {
     a.putFeatureMajor(x, rows, nIn, lanes, buf.staging, buf.x); // [in, lanes]
     kern.spmm(this.w.rowStart, this.w.col, this.w.val, nOut, buf.x, buf.y, lanes); // [out, lanes]
     kern.addBias(buf.y, this.bias, buf.y, nOut, lanes);
-    if (relu) kern.relu(buf.y, buf.y, nOut * lanes);
     return a.rowMajorView(buf.y, rows, nOut, lanes, buf.staging).slice();
   }
 
   /**
    * Gradients from ∂L/∂y of the last {@link forward}.
    * @param dy `[rows, out]`
-   * @param reluInput x was a ReLU's output: return its input's gradient instead (dx where x > 0, else 0)
-   * @param wantDx false: skip dx (a first layer, whose inputs are data), and return it empty
    * @returns dx `[rows, in]`, dw `[in, out]` (zero at masked positions), db `[out]`
    */
-  backward(
-    dy: Float32Array,
-    reluInput = false,
-    wantDx = true,
-  ): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+  backward(dy: Float32Array): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
     const buf = this.buffers;
     const [nIn, nOut, rows, lanes] = [this.inputs, this.outputs, this.rows, this.lanes];
     if (!buf || dy.length !== rows * nOut)
@@ -131,15 +121,11 @@ export class SparseLinearKernel {
     a.putFeatureMajor(dy, rows, nOut, lanes, buf.staging, buf.y); // dy [out, lanes]
     a.zero(this.w.grad, this.w.nnz);
     a.zero(this.biasGrad, nOut);
+    a.zero(buf.dx, nIn * lanes);
     kern.sddmm(this.w.rowStart, this.w.col, nOut, buf.y, buf.x, this.w.grad, lanes);
     kern.rowSums(buf.y, this.biasGrad, nOut, lanes);
-    let dx = new Float32Array(0);
-    if (wantDx) {
-      a.zero(buf.dx, nIn * lanes);
-      kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
-      if (reluInput) kern.reluBackward(buf.dx, buf.x, buf.dx, nIn * lanes);
-      dx = a.rowMajorView(buf.dx, rows, nIn, lanes, buf.staging).slice();
-    }
+    kern.spmmT(this.w.rowStart, this.w.col, this.w.val, nOut, buf.y, buf.dx, lanes); // Wᵀ·dy [in, lanes]
+    const dx = a.rowMajorView(buf.dx, rows, nIn, lanes, buf.staging).slice();
     return { dx, dw: denseGradient(a, this.w), db: a.f32(this.biasGrad, nOut).slice() };
   }
 }

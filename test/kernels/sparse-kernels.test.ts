@@ -132,33 +132,3 @@ test('SparseLinearKernel: y = x·W + b and its gradients (dx, dw at stored posit
     }
   }
 });
-
-test('SparseLinearKernel: the fused ReLU gives max(y, 0); reluInput zeroes dx where the input (a ReLU output) is 0, and only there; dx can be skipped', () => {
-  const rng = new Rng(5);
-  const [nIn, nOut, rows] = [6, 5, 7];
-  const kernel = new SparseLinearKernel(nIn, nOut);
-  const w = Float32Array.from({ length: nIn * nOut }, () => rng.uniform(-1, 1));
-  const b = Float32Array.from({ length: nOut }, () => rng.uniform(-1, 1));
-  const x = Float32Array.from({ length: rows * nIn }, () => Math.max(0, rng.uniform(-1, 1))); // a ReLU's output
-  assert.ok(x.some((v) => v === 0) && x.some((v) => v > 0));
-  const plain = kernel.forward(x, rows, w, null, b);
-  const fused = kernel.forwardLoaded(x, rows, true);
-  assert.ok(
-    plain.some((v) => v < 0),
-    'some outputs are negative',
-  );
-  assert.deepEqual(
-    fused,
-    plain.map((v) => Math.max(v, 0)),
-  );
-  const dy = Float32Array.from({ length: rows * nOut }, () => rng.uniform(-1, 1));
-  const dx = kernel.backward(dy).dx;
-  const masked = kernel.backward(dy, true);
-  assert.deepEqual(
-    masked.dx,
-    dx.map((v, i) => ((x[i] as number) > 0 ? v : 0)),
-  );
-  assert.deepEqual(masked.dw, kernel.backward(dy).dw, 'dw does not change');
-  const noDx = kernel.backward(dy, false, false);
-  assert.deepEqual([noDx.dx.length, noDx.dw, noDx.db], [0, masked.dw, masked.db], 'without dx: the same dw and db');
-});

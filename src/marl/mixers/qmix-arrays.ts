@@ -1,154 +1,177 @@
 /**
  * QMIX's mixer (`qmix.ts`) on plain arrays for the array update (`compute: arrays`): the same
- * network, its hypernetwork layers on the CSR kernels (`linear-arrays.ts`), the per-sample mixing
- * products in plain loops, and the backward pass derived by hand:
+ * network, its seven hypernetwork layers on the CSR kernels in one piece of kernel memory
+ * (`src/kernels/hypernet.ts`), the per-sample mixing products in plain loops over the layers'
+ * feature-major outputs, and the backward pass derived by hand:
  *   W1 = |L₁(relu(L₀(s)))| [N, E],  b1 = L_b(s),  Wf = |L_f1(relu(L_f0(s)))| [E],  V = L_v1(relu(L_v0(s))),
  *   pre = qᵀ·W1 + b1,  hidden = elu(pre),  Q_tot = hidden·Wf + V;
- *   ∂pre = ∂Q_tot·Wf ⊙ elu′,  ∂W1 = q ⊗ ∂pre ⊙ sgn(L₁),  ∂q = W1·∂pre,  ∂Wf = ∂Q_tot·hidden ⊙ sgn(L_f1),
+ *   ∂pre = ∂Q_tot·|Wf| ⊙ elu′,  ∂L₁ = q ⊗ ∂pre ⊙ sgn(L₁),  ∂q = |W1|·∂pre,  ∂L_f1 = ∂Q_tot·hidden ⊙ sgn(L_f1),
  * with tfjs's conventions for the kinks (|x|′ = −1 at 0, relu′ = 0 at 0, elu′ read from its output),
  * so its gradients are tf.variableGrads' of the tfjs mixer within float rounding.
  */
+import { HypernetKernel, type HyperLayerSpec } from '../../kernels/hypernet.js';
 import type { ParamStore } from '../nets/params.js';
-import { ArrayLinear } from './linear-arrays.js';
+import { residentRefresh, type ResidentKey } from '../nets/resident-weights.js';
 import type { ArrayMixer } from './types.js';
 
-/** A two-layer hypernetwork Linear → ReLU → Linear, with its hidden activation kept. */
-class TwoLayer {
-  private readonly first: ArrayLinear;
-  private readonly second: ArrayLinear;
-  constructor(store: ParamStore, prefix: string) {
-    this.first = new ArrayLinear(store, `${prefix}.0`);
-    this.second = new ArrayLinear(store, `${prefix}.1`);
-  }
+/** The hypernetwork layers, in the kernel's order: name, and which layer (by name) feeds it. */
+const LAYERS: ReadonlyArray<{ name: string; from: string | null; relu: boolean }> = [
+  { name: 'hyperW1.0', from: null, relu: true },
+  { name: 'hyperW1.1', from: 'hyperW1.0', relu: false },
+  { name: 'hyperB1', from: null, relu: false },
+  { name: 'hyperWf.0', from: null, relu: true },
+  { name: 'hyperWf.1', from: 'hyperWf.0', relu: false },
+  { name: 'value.0', from: null, relu: true },
+  { name: 'value.1', from: 'value.0', relu: false },
+];
+const [W1, B1, WF, V] = [1, 2, 4, 6]; // the output layers' indices
 
-  forward(s: Float32Array, rows: number, allPositions: boolean): Float32Array {
-    const hidden = this.first.forward(s, rows, allPositions, true); // relu(L₀(s)) [R, He]
-    return this.second.forward(hidden, rows, allPositions); // [R, out]
-  }
-
-  backward(dy: Float32Array, grads: Record<string, Float32Array>): void {
-    const second = this.second.backward(dy, true); // ∂ of the ReLU's input [R, He]
-    const first = this.first.backward(second.dx, false, false); // no ∂ of the states
-    grads[`${this.second.prefix}.weight`] = second.dw;
-    grads[`${this.second.prefix}.bias`] = second.db;
-    grads[`${this.first.prefix}.weight`] = first.dw;
-    grads[`${this.first.prefix}.bias`] = first.db;
-  }
-}
-
-/** What the backward pass needs from the last forward, and its scratch, for one row count. */
-interface Saved {
+/** Per-row-count buffers (feature-major ones are `[features, lanes]`). */
+interface Buffers {
   rows: number;
-  chosen: Float32Array; // [R, N]
-  w1: Float32Array; // L₁'s output before |·| [R, N, E]
-  hidden: Float32Array; // elu(pre) [R, E]
-  wf: Float32Array; // L_f1's output before |·| [R, E]
+  lanes: number;
+  q: Float32Array; // chosen Q [N, lanes]
+  hidden: Float32Array; // elu(pre) [E, lanes]
   qTot: Float32Array; // [R]
-  dPre: Float32Array; // [R, E]
-  dW1: Float32Array; // [R, N, E]
-  dWf: Float32Array; // [R, E]
+  dPre: Float32Array; // [E, lanes]
   dChosen: Float32Array; // [R, N]
 }
 
 /** QMIX's mixing network over a parameter store built by `QmixMixer`, on plain arrays. */
 export class QmixArrays implements ArrayMixer {
-  private readonly hyperW1: TwoLayer;
-  private readonly hyperB1: ArrayLinear;
-  private readonly hyperWf: TwoLayer;
-  private readonly value: TwoLayer;
+  private readonly kernel: HypernetKernel;
   private readonly embed: number;
-  private saved: Saved | null = null;
+  private readonly loaded: Array<ResidentKey | null> = LAYERS.map(() => null);
+  private buffers: Buffers | null = null;
 
   constructor(
-    store: ParamStore,
+    private readonly store: ParamStore,
     private readonly nAgents: number,
   ) {
-    this.hyperW1 = new TwoLayer(store, 'hyperW1');
-    this.hyperB1 = new ArrayLinear(store, 'hyperB1');
-    this.hyperWf = new TwoLayer(store, 'hyperWf');
-    this.value = new TwoLayer(store, 'value');
-    this.embed = this.hyperB1.outputs;
+    const specs: HyperLayerSpec[] = LAYERS.map(({ name, from, relu }) => {
+      const [inputs, outputs] = store.shape(`${name}.weight`) as [number, number];
+      return { inputs, outputs, from: from === null ? null : LAYERS.findIndex((l) => l.name === from), relu };
+    });
+    this.kernel = new HypernetKernel(specs[0]!.inputs, specs);
+    this.embed = specs[B1]!.outputs;
   }
 
-  /** Buffers for `rows` rows, reused while the row count stays the same. */
-  private buffers(rows: number): Saved {
-    if (this.saved?.rows === rows) return this.saved;
+  /**
+   * Bring each layer's weights in kernel memory up to date: nothing when no tensor was assigned since,
+   * the values under an unchanged mask, else the compressed rows anew (`resident-weights.ts`).
+   */
+  private sync(allPositions: boolean): void {
+    LAYERS.forEach(({ name }, i) => {
+      const [w, b] = [this.store.get(`${name}.weight`), this.store.get(`${name}.bias`)];
+      const mask = allPositions ? null : this.store.mask(`${name}.weight`);
+      const now = { layout: [allPositions, mask], data: [w.dataId, b.dataId] };
+      const refresh = residentRefresh(this.loaded[i] ?? null, now);
+      if (refresh === 'none') return;
+      const [values, bias] = [w.dataSync() as Float32Array, b.dataSync() as Float32Array];
+      if (refresh === 'values') this.kernel.loadValues(i, values, bias);
+      else this.kernel.load(i, values, mask, bias);
+      this.loaded[i] = now;
+    });
+  }
+
+  private buffersFor(rows: number, lanes: number): Buffers {
+    if (this.buffers?.rows === rows) return this.buffers;
     const [n, e] = [this.nAgents, this.embed];
-    this.saved = {
+    this.buffers = {
       rows,
-      chosen: new Float32Array(0),
-      w1: new Float32Array(0),
-      hidden: new Float32Array(rows * e),
-      wf: new Float32Array(0),
+      lanes,
+      q: new Float32Array(n * lanes),
+      hidden: new Float32Array(e * lanes),
       qTot: new Float32Array(rows),
-      dPre: new Float32Array(rows * e),
-      dW1: new Float32Array(rows * n * e),
-      dWf: new Float32Array(rows * e),
+      dPre: new Float32Array(e * lanes),
       dChosen: new Float32Array(rows * n),
     };
-    return this.saved;
+    return this.buffers;
   }
 
   forward(chosen: Float32Array, states: Float32Array, rows: number, allPositions = false): Float32Array {
     const [n, e] = [this.nAgents, this.embed];
-    const s = this.buffers(rows);
-    s.chosen = chosen;
-    s.w1 = this.hyperW1.forward(states, rows, allPositions); // [R, N·E]
-    const b1 = this.hyperB1.forward(states, rows, allPositions); // [R, E]
-    s.wf = this.hyperWf.forward(states, rows, allPositions); // [R, E]
-    const v = this.value.forward(states, rows, allPositions); // [R, 1]
-    const { w1, wf, hidden, qTot } = s;
-    for (let r = 0; r < rows; r++) {
-      let total = 0;
-      for (let k = 0; k < e; k++) {
+    this.sync(allPositions);
+    this.kernel.forward(states, rows);
+    const lanes = this.kernel.lanes;
+    const buf = this.buffersFor(rows, lanes);
+    const { q, hidden, qTot } = buf;
+    for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) q[i * lanes + r] = chosen[r * n + i] as number;
+    const [w1, b1, wf, v] = [W1, B1, WF, V].map((i) => this.kernel.output(i)) as Float32Array[];
+    qTot.fill(0);
+    for (let k = 0; k < e; k++) {
+      const at = k * lanes;
+      for (let r = 0; r < rows; r++) {
         let pre = 0;
-        for (let i = 0; i < n; i++) pre += (chosen[r * n + i] as number) * Math.abs(w1[(r * n + i) * e + k] as number);
-        pre += b1[r * e + k] as number;
+        for (let i = 0, wi = k * lanes + r, qi = r; i < n; i++, wi += e * lanes, qi += lanes)
+          pre += (q[qi] as number) * Math.abs(w1![wi] as number); // Σ_n q_n·|W1[n, k]|
+        pre += b1![at + r] as number;
         const h = Math.fround(pre > 0 ? pre : Math.expm1(pre)); // elu
-        hidden[r * e + k] = h;
-        total += h * Math.abs(wf[r * e + k] as number);
+        hidden[at + r] = h;
+        qTot[r] = (qTot[r] as number) + h * Math.abs(wf![at + r] as number);
       }
-      qTot[r] = total + (v[r] as number);
     }
+    for (let r = 0; r < rows; r++) qTot[r] = (qTot[r] as number) + (v![r] as number);
     return qTot;
   }
 
-  backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> } {
-    const s = this.saved;
-    if (!s || dqTot.length !== s.rows)
-      throw new RangeError(`QmixArrays.backward: dqTot has ${dqTot.length} values, expected the last forward's rows`);
-    const [n, e, rows] = [this.nAgents, this.embed, s.rows];
-    const { chosen, w1, hidden, wf, dPre, dW1, dWf, dChosen } = s;
-    const sgn = (x: number): number => (x > 0 ? 1 : -1); // tfjs's |x|′ (−1 at 0)
-    for (let r = 0; r < rows; r++) {
-      const dq = dqTot[r] as number;
-      for (let k = 0; k < e; k++) {
-        const at = r * e + k;
-        const h = hidden[at] as number;
-        dWf[at] = dq * h * sgn(wf[at] as number);
-        const dh = dq * Math.abs(wf[at] as number);
-        dPre[at] = h >= 0 ? dh : dh * (h + 1); // elu′ from its output, as tfjs
-      }
-      for (let i = 0; i < n; i++) {
-        const q = chosen[r * n + i] as number;
-        let dqi = 0;
-        for (let k = 0; k < e; k++) {
-          const at = (r * n + i) * e + k;
-          const dp = dPre[r * e + k] as number;
-          const w = w1[at] as number;
-          dW1[at] = dp * q * sgn(w);
-          dqi += dp * Math.abs(w);
+  /**
+   * ∂L/∂(output of layer `index`) into `dy` `[out, lanes]` (padded lanes left 0), from ∂L/∂Q_tot and
+   * ∂pre (in the buffers): V gets ∂Q_tot, b1 ∂pre, L_f1 ∂Q_tot·hidden·sgn, L₁ ∂pre·q·sgn.
+   */
+  private outputGradient(index: number, dy: Float32Array, dqTot: Float32Array): void {
+    const buf = this.buffers as Buffers;
+    const [n, e, rows, lanes] = [this.nAgents, this.embed, buf.rows, buf.lanes];
+    const { q, hidden, dPre } = buf;
+    if (index === V) dy.set(dqTot);
+    else if (index === B1) dy.set(dPre);
+    else if (index === WF) {
+      const wf = this.kernel.output(WF);
+      for (let k = 0; k < e; k++)
+        for (let r = 0, at = k * lanes; r < rows; r++, at++) {
+          const g = (dqTot[r] as number) * (hidden[at] as number);
+          dy[at] = (wf[at] as number) > 0 ? g : -g; // tfjs's |x|′ (−1 at 0)
         }
-        dChosen[r * n + i] = dqi;
+    } else if (index === W1) {
+      const w1 = this.kernel.output(W1);
+      for (let i = 0; i < n; i++)
+        for (let k = 0; k < e; k++)
+          for (let r = 0, at = (i * e + k) * lanes, pk = k * lanes, qi = i * lanes; r < rows; r++, at++, pk++, qi++) {
+            const g = (dPre[pk] as number) * (q[qi] as number);
+            dy[at] = (w1[at] as number) > 0 ? g : -g;
+          }
+    }
+  }
+
+  backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> } {
+    const buf = this.buffers;
+    if (!buf || dqTot.length !== buf.rows)
+      throw new RangeError(`QmixArrays.backward: dqTot has ${dqTot.length} values, expected the last forward's rows`);
+    const [n, e, rows, lanes] = [this.nAgents, this.embed, buf.rows, buf.lanes];
+    const { hidden, dPre, dChosen } = buf;
+    const [w1, wf] = [this.kernel.output(W1), this.kernel.output(WF)];
+    for (let k = 0; k < e; k++) {
+      const at = k * lanes;
+      for (let r = 0; r < rows; r++) {
+        const h = hidden[at + r] as number;
+        const dh = (dqTot[r] as number) * Math.abs(wf[at + r] as number);
+        dPre[at + r] = h >= 0 ? dh : dh * (h + 1); // elu′ from its output, as tfjs
       }
     }
+    dChosen.fill(0);
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < e; k++) {
+        const [wi, at] = [(i * e + k) * lanes, k * lanes];
+        for (let r = 0; r < rows; r++)
+          dChosen[r * n + i] =
+            (dChosen[r * n + i] as number) + (dPre[at + r] as number) * Math.abs(w1[wi + r] as number);
+      }
+    const layers = this.kernel.backward((index, dy) => this.outputGradient(index, dy, dqTot));
     const grads: Record<string, Float32Array> = {};
-    this.value.backward(dqTot, grads); // ∂V = ∂Q_tot [R, 1]
-    this.hyperWf.backward(dWf, grads);
-    const b1 = this.hyperB1.backward(dPre, false, false);
-    grads['hyperB1.weight'] = b1.dw;
-    grads['hyperB1.bias'] = b1.db;
-    this.hyperW1.backward(dW1, grads);
+    LAYERS.forEach(({ name }, i) => {
+      grads[`${name}.weight`] = layers[i]!.dw;
+      grads[`${name}.bias`] = layers[i]!.db;
+    });
     return { dChosen, grads };
   }
 }
