@@ -46,7 +46,6 @@ export class HypernetKernel {
   private readonly layers: Layer[];
   private readonly consumed: boolean[]; // whether a later layer reads this one's output
   private buffers: Buffers | null = null;
-  private rows = 0;
   private lanesNow = 0;
 
   /** @param stateSize the states' width S; @param specs the layers, each reading the states or an earlier layer */
@@ -121,7 +120,7 @@ export class HypernetKernel {
     const buf = this.buffersFor(lanes);
     const a = this.arena;
     const k = a.kernels;
-    [this.rows, this.lanesNow] = [rows, lanes];
+    this.lanesNow = lanes;
     a.putFeatureMajor(states, rows, s, lanes, buf.staging, buf.states); // [S, lanes]
     if (lanes > rows) for (let f = 0; f < s; f++) a.zero(buf.states + 4 * (f * lanes + rows), lanes - rows); // padded lanes 0
     this.layers.forEach(({ spec, w, bias }, i) => {
@@ -170,10 +169,5 @@ export class HypernetKernel {
       dw: denseGradient(a, w),
       db: a.f32(biasGrad, spec.outputs).slice(),
     }));
-  }
-
-  /** Rows of the last forward. */
-  get forwardRows(): number {
-    return this.rows;
   }
 }
