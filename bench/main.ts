@@ -9,9 +9,9 @@
  *   4. deployment engines (`engines.ts`; alone: `npm run bench -- engines [--before DIR]`): ONNX
  *      Runtime vs the sparse engine on the same model, per decision, at densities 1, 0.1, 0.05, H 64,
  *      128 and 256 (`--before`: and the sparse engine of another build, DIR its packages/runtime/dist).
- * `npm run bench -- train-e2e [--steps N] [--repeats R]`: environment steps/s of whole training runs on
+ * `npm run bench -- train-e2e [--steps N] [--repeats R] [--schedule episode,parallel,...]`: environment steps/s of whole training runs on
  * smaclite/3m, dense and MAST 0.1, episode runner vs parallel runner (8 environments) vs parallel with
- * the acting thread (`train-e2e.ts`).
+ * the acting thread, and the episode runner with `compute: arrays` (`train-e2e.ts`).
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
@@ -114,10 +114,12 @@ if (process.argv.includes('train-e2e')) {
       throw new RangeError(`${name} must be a positive integer, got ${process.argv[at + 1]}`);
     return v;
   };
+  const at = process.argv.indexOf('--schedule');
   const summary = await trainE2eBench(
     arg('--steps', 12_000),
     arg('--repeats', 2),
     (line) => !json && console.log(line),
+    at > 0 ? (process.argv[at + 1] ?? '').split(',') : [],
   );
   if (!json) for (const line of formatTrainE2e(summary)) console.log(line);
   console.log(JSON.stringify(summary));

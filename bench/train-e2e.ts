@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- train-e2e [--steps N] [--repeats R] [--json]`: environment steps per second of a
+ * `npm run bench -- train-e2e [--steps N] [--repeats R] [--schedule S,...] [--json]`: environment steps per second of a
  * whole training run (`train()`, the loop `mast train` runs: acting, replay, updates, topology, greedy
  * test phases and checkpoints on their default schedules) on smaclite/3m, dense and MAST at density
  * 0.1, under three schedules side by side in one run:
@@ -7,7 +7,10 @@
  *   - `parallel`: 8 environments in lockstep, one update per round of 8 (pymarl's ParallelRunner,
  *     `runner: 'parallel'`, `envWorkers: 8`): an eighth of the updates for the same steps;
  *   - `parallel+thread`: the same with `actingThread`, the next round played in a worker thread while
- *     the main thread updates.
+ *     the main thread updates;
+ * and the `episode` schedule once more with `compute: arrays` (the tfjs-free update) beside the
+ * default `compute: kernels` (`vs episode` is against the kernels row). `--schedule a,b` runs only
+ * those schedules' cases.
  * Everything else is the default config (batch 32, hidden 64), so the schedules differ only in how
  * acting and updating alternate; each row prints its update-to-data ratio (updates per 1,000
  * environment steps), since `parallel` buys its speed by updating less often. Steps/s are counted
@@ -22,7 +25,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type DeepPartial, type TrainConfig } from '../src/config/index.js';
+import { resolveConfig, type ComputeMode, type DeepPartial, type TrainConfig } from '../src/config/index.js';
 import { train } from '../src/marl/training/train.js';
 import { median } from '../src/util/stats.js';
 import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './machine.js';
@@ -31,6 +34,7 @@ import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './
 interface Case {
   sparsity: 'dense' | 'mast 0.1';
   schedule: 'episode' | 'parallel' | 'parallel+thread';
+  compute: ComputeMode;
   overrides: DeepPartial<TrainConfig>;
 }
 
@@ -43,12 +47,16 @@ const SCHEDULES: Record<Case['schedule'], DeepPartial<TrainConfig>> = {
   parallel: { envWorkers: 8, runner: 'parallel' },
   'parallel+thread': { envWorkers: 8, runner: 'parallel', actingThread: true },
 };
+/** Every sparsity × schedule on the default `compute: kernels`, and the episode schedule on `compute: arrays` too. */
 const CASES: Case[] = (Object.keys(SPARSITY) as Case['sparsity'][]).flatMap((sparsity) =>
-  (Object.keys(SCHEDULES) as Case['schedule'][]).map((schedule) => ({
-    sparsity,
-    schedule,
-    overrides: { ...SPARSITY[sparsity], ...SCHEDULES[schedule] },
-  })),
+  (Object.keys(SCHEDULES) as Case['schedule'][]).flatMap((schedule) =>
+    (schedule === 'episode' ? (['kernels', 'arrays'] as const) : (['kernels'] as const)).map((compute) => ({
+      sparsity,
+      schedule,
+      compute,
+      overrides: { ...SPARSITY[sparsity], ...SCHEDULES[schedule], compute },
+    })),
+  ),
 );
 
 /** One run's measurements. */
@@ -63,6 +71,7 @@ interface RunTiming {
 export interface TrainE2eRow extends RunTiming {
   sparsity: Case['sparsity'];
   schedule: Case['schedule'];
+  compute: ComputeMode;
   envWorkers: number;
   runs: number;
 }
@@ -103,31 +112,37 @@ async function timeRun(c: Case, steps: number, seed: number): Promise<RunTiming>
   }
 }
 
-/** Run the bench; `log` gets a line per run as it finishes. */
+/**
+ * Run the bench; `log` gets a line per run as it finishes.
+ * @param schedules only the cases of these schedules (all when empty)
+ */
 export async function trainE2eBench(
   steps = 12_000,
   repeats = 2,
   log: (line: string) => void = () => {},
+  schedules: readonly string[] = [],
 ): Promise<TrainE2eSummary> {
   const machine = machineInfo();
-  const timings = CASES.map(() => [] as RunTiming[]);
+  const cases = CASES.filter((c) => schedules.length === 0 || schedules.includes(c.schedule));
+  const timings = cases.map(() => [] as RunTiming[]);
   for (let r = 0; r < repeats; r++) {
-    for (let k = 0; k < CASES.length; k++) {
-      const i = (k + r) % CASES.length; // rotated, so no case always runs first or last
-      const c = CASES[i] as Case;
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + r) % cases.length; // rotated, so no case always runs first or last
+      const c = cases[i] as Case;
       const t = await timeRun(c, steps, 1);
       (timings[i] as RunTiming[]).push(t);
       log(
-        `  round ${r + 1}: ${c.sparsity}, ${c.schedule}: ${t.steadyStepsPerSec.toFixed(0)} steps/s (whole run ${t.wholeStepsPerSec.toFixed(0)}), ${t.coresBusy.toFixed(2)} cores busy`,
+        `  round ${r + 1}: ${c.sparsity}, ${c.schedule}, compute ${c.compute}: ${t.steadyStepsPerSec.toFixed(0)} steps/s (whole run ${t.wholeStepsPerSec.toFixed(0)}), ${t.coresBusy.toFixed(2)} cores busy`,
       );
     }
   }
-  const rows = CASES.map((c, i): TrainE2eRow => {
+  const rows = cases.map((c, i): TrainE2eRow => {
     const ts = timings[i] as RunTiming[];
     const med = (f: (t: RunTiming) => number): number => median(ts.map(f));
     return {
       sparsity: c.sparsity,
       schedule: c.schedule,
+      compute: c.compute,
       envWorkers: c.overrides.envWorkers ?? 1,
       runs: ts.length,
       steadyStepsPerSec: med((t) => t.steadyStepsPerSec),
@@ -144,12 +159,14 @@ export function formatTrainE2e(s: TrainE2eSummary): string[] {
   const lines = [
     formatMachine(s.machine),
     `${s.env}, ${s.stepsPerRun.toLocaleString('en-US')} steps per run, medians of ${s.rows[0]?.runs ?? 0} runs; load average after: ${s.loadAfter.join(' ')}`,
-    'sparsity  schedule          envs  steps/s (from 1st update)  whole run  vs episode  updates/1k steps  cores busy  steps/CPU-s',
+    'sparsity  schedule          compute  envs  steps/s (from 1st update)  whole run  vs episode  updates/1k steps  cores busy  steps/CPU-s',
   ];
   for (const row of s.rows) {
-    const base = s.rows.find((r) => r.sparsity === row.sparsity && r.schedule === 'episode') as TrainE2eRow;
+    const base = s.rows.find(
+      (r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'kernels',
+    ) as TrainE2eRow;
     lines.push(
-      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(17)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2).padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
+      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(17)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2).padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
     );
   }
   return lines;

@@ -2,7 +2,9 @@
  * `npm run bench -- train-step [--json]`: one learner update (agents + QMIX mixer + targets +
  * backward + Adam) for 3m-, 2s3z- and 3s5z-sized inputs (32 episodes × 60 steps, hidden 64), at
  * densities 1, 0.1 and 0.05 with `compute: kernels` (the default: the agents and the sparse mixer
- * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), and —
+ * layers on the WebAssembly kernels), at density 1 with `compute: tfjs` (the reference path), at
+ * densities 1, 0.1 and 0.05 with `compute: arrays` (the tfjs-free update; its own line per shape:
+ * time, ratio to the kernels path, wall/FLOP ratios, 1 vs 1 against PyTorch), and —
  * when Debian's python3-torch is installed — the same update in PyTorch 1.13 in the same run, at equal
  * thread counts: 1 vs 1 (torch.set_num_threads(1) and OMP/OPENBLAS/MKL_NUM_THREADS=1 in the child's
  * environment, since OpenBLAS ignores the former), and on a machine with two or more cores PyTorch at
@@ -15,7 +17,8 @@
  * at density 0.1, 3m-sized) and `flopLimitRatio` (achieved FLOP/s of our dense update over one core's
  * FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling); per row also `wallPerFlop01`
  * and `wallPerFlop005`, the update's wall-time ratio to dense over its FLOP ratio at densities 0.1 and
- * 0.05 (1 when time shrinks exactly with the FLOPs).
+ * 0.05 (1 when time shrinks exactly with the FLOPs); per row `arrays` holds the same figures for
+ * `compute: arrays`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -233,6 +236,9 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
         [0.1, 'kernels'],
         [0.05, 'kernels'],
         [1, 'tfjs'],
+        [1, 'arrays'],
+        [0.1, 'arrays'],
+        [0.05, 'arrays'],
       ] as const
     ).map(([d, compute]) => ({
       density: d,
@@ -258,6 +264,10 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     const vsTorch = torch
       ? Object.fromEntries(torchThreads.map((t) => [String(t), torchSummary(torchRuns.get(t)!, dense, ourBusy)]))
       : null;
+    // compute: arrays (the tfjs-free update) beside the kernels path, with its own ratios
+    const arraysDense = median(runs[4]!.times);
+    const [arrays01, arrays005] = [median(runs[5]!.times), median(runs[6]!.times)];
+    const arraysVsTorch = torch ? torchSummary(torchRuns.get(1)!, arraysDense, median(runs[4]!.busy)) : null;
     if (torch) torchMeta = torchRuns.get(1)!.at(-1)!;
     rows.push({
       shape: name,
@@ -279,6 +289,20 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       gflop,
       achievedGflops: gflop / (dense / 1000),
       kernelsVsTfjs: median(runs[3]!.times) / dense,
+      arrays: {
+        denseMs: arraysDense,
+        density01Ms: arrays01,
+        density005Ms: arrays005,
+        coresBusy: median(runs[4]!.busy),
+        vsKernelsDense: arraysDense / dense,
+        vsKernels01: arrays01 / median(runs[1]!.times),
+        vsKernels005: arrays005 / median(runs[2]!.times),
+        ratioVsTorch: arraysVsTorch ? arraysVsTorch.ratio : null,
+        cpuTimeRatioVsTorch: arraysVsTorch ? arraysVsTorch.cpuTimeRatio : null,
+        wallPerFlop01: arrays01 / arraysDense / runs[5]!.bench.flopRatio,
+        wallPerFlop005: arrays005 / arraysDense / runs[6]!.bench.flopRatio,
+        achievedGflops: gflop / (arraysDense / 1000),
+      },
     });
   }
   const first = rows[0]!;
@@ -332,6 +356,10 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
   for (const r of summary.rows as Array<Record<string, unknown>>) {
     lines.push(
       `${r.shape as string}: ours dense ${f(r.denseMs)} ms (${f(r.achievedGflops, 1)} GFLOP/s of ${f(r.gflop, 2)} GFLOP = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling; ${OUR_THREADS} thread, ${f(r.ourCoresBusy, 2)} cores busy) | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | dense/0.1 ${f(r.sparseSpeedup, 2)} | wall/FLOP ratio at 0.1 ${f(r.wallPerFlop01, 2)} (FLOPs ×${f(r.flopRatio01, 3)}), at 0.05 ${f(r.wallPerFlop005, 2)} (×${f(r.flopRatio005, 3)})`,
+    );
+    const ar = r.arrays as Record<string, number | null>;
+    lines.push(
+      `  compute arrays: dense ${f(ar.denseMs)} ms (${f(ar.achievedGflops, 1)} GFLOP/s, ${f(ar.coresBusy, 2)} cores busy) | 0.1 ${f(ar.density01Ms)} ms | 0.05 ${f(ar.density005Ms)} ms | arrays/kernels dense ${f(ar.vsKernelsDense, 2)}, 0.1 ${f(ar.vsKernels01, 2)}, 0.05 ${f(ar.vsKernels005, 2)} | wall/FLOP ratio at 0.1 ${f(ar.wallPerFlop01, 2)}, at 0.05 ${f(ar.wallPerFlop005, 2)} | 1 vs 1: arrays/torch ${f(ar.ratioVsTorch, 2)} (CPU time ${f(ar.cpuTimeRatioVsTorch, 2)})`,
     );
     const vs = r.vsTorch as Record<string, Record<string, number | null>> | null;
     for (const [t, v] of Object.entries(vs ?? {})) {

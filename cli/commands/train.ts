@@ -7,6 +7,7 @@ import {
   SPARSITY_MODES,
   PRESETS,
   RUNNER_NAMES,
+  COMPUTE_MODES,
   resolveConfig,
   parseConfig,
   type TrainConfig,
@@ -36,6 +37,7 @@ interface TrainOpts extends EnvCliOptions {
   envWorkers?: number;
   runner?: TrainConfig['runner'];
   actingThread?: boolean;
+  compute?: TrainConfig['compute'];
   backend: string;
   json?: boolean;
 }
@@ -59,6 +61,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     envWorkers: opts.envWorkers,
     runner: opts.runner,
     actingThread: opts.actingThread,
+    compute: opts.compute,
     alg: opts.alg,
     steps: opts.steps,
     seed: opts.seed,
@@ -83,6 +86,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
       'envWorkers',
       'runner',
       'actingThread',
+      'compute',
       'alg',
       'seed',
       'sparsity',
@@ -135,6 +139,11 @@ export function trainCommand(io: CliIo): Command {
     .option(
       '--acting-thread',
       'play the next round of episodes in a worker thread while the learner updates, with the weights from before that update (one update of lag: another run, as deterministic); config key actingThread',
+    )
+    .option(
+      '--compute <mode>',
+      `${COMPUTE_MODES.join(' | ')}: where the learner's math runs — kernels (the default: the networks' products on the WebAssembly kernels, mixing, targets and loss in tfjs), tfjs (tfjs ops throughout, the reference), arrays (opt-in, QMIX and VDN only: the whole update on plain arrays and the kernels, no tfjs); config key compute`,
+      oneOf(COMPUTE_MODES),
     )
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))
     .option(

@@ -87,7 +87,7 @@ export const RUNNER_NAMES = ['episode', 'parallel'] as const;
 export type RunnerName = (typeof RUNNER_NAMES)[number];
 
 /** Where the learner's network math runs. */
-export const COMPUTE_MODES = ['kernels', 'tfjs'] as const;
+export const COMPUTE_MODES = ['kernels', 'tfjs', 'arrays'] as const;
 /** Where the learner's network math runs. */
 export type ComputeMode = (typeof COMPUTE_MODES)[number];
 
@@ -303,7 +303,7 @@ export interface TrainConfig {
    * of one update, so a run stays the same for a seed, `envWorkers`, `runner` and this switch; it is
    * another run than without it). Built-in and `module:` environments open their own copies in the
    * thread; Python environments are played in the main thread with the same lag (their processes
-   * already work beside it). Needs `compute: kernels` (the thread steps the agent on the kernels).
+   * already work beside it). Needs `compute: kernels` or `arrays` (the thread steps the agent on the kernels).
    * It shortens wall time only where a second core is free: on a busy machine the two threads share
    * the same CPU time and the thread's own costs (a copy of the weights per round) make it slower
    * (docs/benchmarks.md).
@@ -344,7 +344,10 @@ export interface TrainConfig {
    * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights, and the
    * optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing products,
    * targets, loss) stays in tfjs. `tfjs`: tfjs ops throughout, the reference the kernels are tested
-   * against.
+   * against. `arrays` (opt-in, QMIX and VDN only): the whole update without tfjs — the agent unroll,
+   * the mixer's forward and hand-derived backward, the targets, the loss, clipping and Adam run on
+   * plain arrays and the kernels, and the new weights are written back to the parameter stores; the
+   * same math as `kernels` within float rounding (not the same bits: sums run in another order).
    */
   compute: ComputeMode;
   epsilon: EpsilonConfig;

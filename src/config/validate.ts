@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
+import { LEARNERS, MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
 import {
   ALGORITHMS,
   COMPUTE_MODES,
@@ -88,15 +88,24 @@ export function checkConfig(c: TrainConfig): void {
   }
   check(typeof c.actingThread === 'boolean', 'actingThread', c.actingThread, 'true or false');
   checkEnum('compute', COMPUTE_MODES, c.compute);
-  if (c.actingThread && c.compute !== 'kernels') {
+  if (c.actingThread && c.compute === 'tfjs') {
     throw new ConfigError(
       `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
       {
-        hint: "use compute 'kernels' (the default), or actingThread false",
+        hint: "use compute 'kernels' (the default) or 'arrays', or actingThread false",
       },
     );
   }
   checkEnum('algorithm', ALGORITHMS, c.alg);
+  const learner = LEARNERS[c.alg];
+  if (
+    c.compute === 'arrays' &&
+    (learner.centralCritic || learner.bootstrap !== 'target-mixer' || learner.resRegularizer)
+  ) {
+    throw new ConfigError(`compute is 'arrays' but alg is '${c.alg}': the array update covers QMIX and VDN only`, {
+      hint: "use compute 'kernels' (the default) with this learner, or alg 'qmix' or 'vdn'",
+    });
+  }
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
   check(c.gamma >= 0 && c.gamma <= 1, 'gamma', c.gamma, 'in [0, 1]');

@@ -63,7 +63,7 @@ export async function openActor(s: ActorSetup): Promise<RoundActor> {
       s.agent,
       s.rng,
     );
-  const kernels = config.compute === 'kernels';
+  const kernels = config.compute !== 'tfjs'; // acting runs on the kernels under 'kernels' and 'arrays'
   const envs = [s.env, ...Array.from({ length: config.envWorkers - 1 }, s.openEnv)];
   const controllers = envs.map((env, k) =>
     k === 0 ? s.controller : new AgentController(s.agent, env.getEnvInfo().nAgents, { kernels }),

@@ -9,9 +9,12 @@
  *
  * Losses: QMIX/VDN the mean squared TD error; OW-/CW-QMIX weight it per sample and add the central
  * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
+ *
+ * Under `compute: arrays` (QMIX and VDN) `train` hands the update to `array-update.ts`, the same
+ * update without tfjs; everything else here (stores, target syncs, the networks) is shared.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MixerConfig, TrainConfig, ReturnKind } from '../../config/types.js';
+import type { MixerConfig, TrainConfig } from '../../config/types.js';
 import { LEARNERS, type LearnerKind } from '../../config/learners.js';
 import type { Rng } from '../../util/rng.js';
 import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
@@ -29,29 +32,10 @@ import { resSoftmaxValue } from './res.js';
 import { FusedAgentUnroll } from '../nets/fused-agent.js';
 import { KernelLinearLayers } from '../nets/kernel-linear.js';
 import { RewardScale } from './reward-scale.js';
+import type { TrainStats, UpdateContext, UpdateResult } from './update-types.js';
+import { ArrayUpdate, createArrayMixer } from './array-update.js';
 
-/** Statistics of one learner update. */
-export interface TrainStats {
-  loss: number;
-  /** Mean |TD error| over filled steps. */
-  tdErrorAbs: number;
-  /** Mean Q_tot of the taken joint actions. */
-  qTaken: number;
-  /** Mean target y. */
-  targetMean: number;
-  /** Gradient norm before clipping. */
-  gradNorm: number;
-  /** The return the targets were built from (one-step before the hybrid switch). */
-  returns: ReturnKind;
-}
-
-/** Where in the run an update happens, and what it should hand back. */
-export interface UpdateContext {
-  /** Environment steps so far (drives the hybrid TD(λ) switch). */
-  tEnv: number;
-  /** Also return the dense gradient of every maskable weight (RigL's grow score). */
-  denseGrads?: boolean;
-}
+export type { TrainStats, UpdateContext, UpdateResult } from './update-types.js';
 
 /** Q `[T+1, B·N, A]` (step-major, as unrolled) → `[B, T+1, N, A]`. */
 function toBatchMajor(q: tf.Tensor3D, b: number, n: number): tf.Tensor4D {
@@ -92,12 +76,6 @@ function greedyJointAction(qs: tf.Tensor4D, actions: tf.Tensor, avail: tf.Tensor
   return tf.min(tf.sum(tf.mul(greedy, actions), 3), 2) as tf.Tensor2D;
 }
 
-/** A learner update's statistics and, when asked, the dense gradients keyed `store/param`. */
-export interface UpdateResult {
-  stats: TrainStats;
-  denseGrads: Record<string, Float32Array> | null;
-}
-
 /** Online + target networks and their update rule. */
 export class QLearner {
   readonly agent: RnnAgent;
@@ -119,6 +97,8 @@ export class QLearner {
   private readonly onlineLinear: KernelLinearLayers[] = [];
   /** The last batch's packed agent inputs (`compute: kernels`), overwritten by the next batch of the same shape. */
   private packedInputs: Float32Array | null = null;
+  /** The update without tfjs (`compute: arrays`, QMIX and VDN); null: this file's tfjs/kernels update. */
+  private readonly arrays: ArrayUpdate | null = null;
 
   /**
    * @param mixerWidths the mixer's widths when they differ from `config.mixer` (the `tiny` baseline).
@@ -151,9 +131,17 @@ export class QLearner {
     this.targetCritic = this.critic
       ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch, linearLayers(false))
       : null;
-    this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute === 'kernels' });
+    this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute !== 'tfjs' });
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
+    if (config.compute === 'arrays') {
+      const { agent, target } = this.kernelUnrolls();
+      const mixers = [this.mixer, this.targetMixer].map((m) =>
+        createArrayMixer(mixerName, m.params, mixerSpec.nAgents),
+      );
+      const nets = { agent, target, mixer: mixers[0]!, targetMixer: mixers[1]! };
+      this.arrays = new ArrayUpdate(config, nets, this.optimizer, this.stores(), arch.inputLayout, arch.nActions);
+    }
   }
 
   /** The online parameter stores, keyed as in checkpoints: `agent`, `mixer` and, for WQMIX, `critic`. */
@@ -272,6 +260,7 @@ export class QLearner {
     const reward = this.config.standardiseRewards
       ? this.rewardScale.standardise(batch.reward, batch.filled)
       : batch.reward; // [B, T]
+    if (this.arrays) return this.arrays.train(batch, context, reward, kind);
     const kernels = this.config.compute === 'kernels' ? this.kernelUnrolls() : null;
     if (kernels) for (const layers of this.onlineLinear) layers.active = !context.denseGrads; // dense gradients come from tfjs
     tf.tidy(() => {

@@ -115,6 +115,31 @@ export class Optimizer {
     return norm;
   }
 
+  /**
+   * {@link apply} on plain-array gradients (the array update; needs the kernel optimizer): clip by
+   * the global norm, one update per parameter on the kernels, the new weights written back to the
+   * parameter stores' variables.
+   * @returns the gradient norm before clipping.
+   */
+  applyArrays(grads: Record<string, Float32Array>): number {
+    const kernel = this.kernel;
+    if (!kernel) throw new Error('Optimizer.applyArrays needs the kernel optimizer ({ kernels: true })');
+    this.step += 1;
+    let sumSq = 0;
+    for (const g of Object.values(grads))
+      for (let i = 0; i < g.length; i++) sumSq += (g[i] as number) * (g[i] as number);
+    const norm = Math.fround(Math.sqrt(sumSq));
+    const scale = Math.min(1, this.config.gradClip / (norm + 1e-6));
+    for (const [key, { store, name }] of this.targets) {
+      const g = grads[key];
+      if (!g) continue;
+      const w = store.get(name);
+      const next = kernel.update(key, w.dataSync() as Float32Array, g, store.mask(name), this.step, scale);
+      tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
+    }
+    return norm;
+  }
+
   /** Zero every moment of parameter `key` where `positions` is 1 (regrown or dropped weights). */
   resetMoments(key: string, positions: Uint8Array): void {
     if (this.kernel) return this.kernel.resetMoments(key, positions);

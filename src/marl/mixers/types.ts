@@ -19,3 +19,20 @@ export interface Mixer {
    */
   mix(agentQs: tf.Tensor3D, states: tf.Tensor3D): tf.Tensor2D;
 }
+
+/**
+ * A mixing network on plain arrays (the array update, `compute: arrays`): forward keeping what its
+ * hand-derived backward needs, then the backward from ∂L/∂Q_tot. Rows are (episode, step) pairs.
+ */
+export interface ArrayMixer {
+  /**
+   * Q_tot `[R]` from each agent's chosen Q `[R, N]` and the states `[R, S]`.
+   * @param allPositions differentiate at every weight position, pruned ones included (RigL's dense gradient)
+   */
+  forward(chosen: Float32Array, states: Float32Array, rows: number, allPositions?: boolean): Float32Array;
+  /**
+   * From ∂L/∂Q_tot `[R]` of the last forward: ∂L/∂chosen `[R, N]` and every parameter's gradient,
+   * by parameter name (zero at pruned positions unless the forward asked for all positions).
+   */
+  backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> };
+}

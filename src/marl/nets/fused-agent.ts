@@ -122,6 +122,31 @@ export class FusedAgentUnroll {
     );
   }
 
+  /**
+   * {@link forwardPacked} on plain arrays (the array update, `compute: arrays`): Q `[episodes,
+   * T − firstStep, agents, A]`; from step 0 the activations stay for {@link backwardPackedArrays}.
+   * @param denseGradient as in {@link applyPacked}
+   */
+  forwardPackedArrays(
+    packed: Float32Array,
+    steps: number,
+    rows: number,
+    agents: number,
+    firstStep = 0,
+    denseGradient = false,
+  ): Float32Array {
+    this.sync(denseGradient);
+    return this.unroller.forwardPacked(packed, steps, rows, agents, firstStep);
+  }
+
+  /**
+   * Every parameter's gradient from ∂L/∂Q `[episodes, T, agents, A]` of the last
+   * {@link forwardPackedArrays} from step 0 (zero at pruned positions unless it differentiated densely).
+   */
+  backwardPackedArrays(dq: Float32Array, agents: number): AgentWeights {
+    return this.unroller.backwardPacked(dq, agents);
+  }
+
   /** Read the agent's current weights for {@link step}. */
   load(): void {
     this.sync();

@@ -1,0 +1,255 @@
+/**
+ * The learner update without tfjs (`compute: arrays`, QMIX and VDN): the same update as
+ * `QLearner.train`'s, on plain arrays and the WebAssembly kernels end to end.
+ *
+ *   agent unroll (kernels, online and target) → chosen Q → next-step values (max, double Q or Soft
+ *   Mellowmax, `operators.ts`'s definitions) → target mixer → `tdTargets` → masked mean TD² loss →
+ *   ∂L/∂Q_tot → mixer backward (`qmix-arrays.ts`) → ∂Q → agent backward through time (kernels) →
+ *   masked gradients → global-norm clipping and Adam/RMSprop (kernels) → the new weights assigned to
+ *   the parameter stores' variables, which stay the truth for checkpoints, export and target syncs.
+ *
+ * Results equal the tfjs/kernels update's within float rounding, not bit for bit: the mixing
+ * products, softmaxes and the loss are summed in another order (and partly in f64).
+ */
+import type { TrainConfig, ReturnKind, MixerName } from '../../config/types.js';
+import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
+import type { InputLayout } from '@mast-toolkit/runtime/internal/snapshot/types';
+import type { EpisodeBatch } from '../replay/episode.js';
+import type { FusedAgentUnroll } from '../nets/fused-agent.js';
+import type { ParamStore } from '../nets/params.js';
+import { batchAgentInputsPacked } from '../nets/batch-inputs.js';
+import type { ArrayMixer } from '../mixers/types.js';
+import { QmixArrays } from '../mixers/qmix-arrays.js';
+import { VdnArrays } from '../mixers/vdn-arrays.js';
+import type { Optimizer } from './optimizer.js';
+import { UNAVAILABLE_Q } from './operators.js';
+import { tdTargets } from './returns.js';
+import type { UpdateContext, UpdateResult } from './update-types.js';
+
+/** The array form of mixer `name` over `store` (the online or the target mixer's). */
+export function createArrayMixer(name: MixerName, store: ParamStore, nAgents: number): ArrayMixer {
+  return name === 'qmix' ? new QmixArrays(store, nAgents) : new VdnArrays(nAgents);
+}
+
+/** The networks one array update runs. */
+export interface ArrayNets {
+  agent: FusedAgentUnroll;
+  target: FusedAgentUnroll;
+  mixer: ArrayMixer;
+  targetMixer: ArrayMixer;
+}
+
+/** Per-batch-shape buffers, reused while episodes and their padded length stay the same. */
+interface Buffers {
+  key: string;
+  chosen: Float32Array; // [B, T, N]
+  next: Float32Array; // [B, T, N]
+  statesNow: Float32Array; // [B, T, S]
+  statesNext: Float32Array; // [B, T, S]
+  dqTot: Float32Array; // [B, T]
+  dq: Float32Array; // [B, T+1, N, A]
+  greedy: Uint8Array; // [B, T]
+}
+
+/** log Σ exp(x_k) over `x[from .. from + count)`, stably. */
+function logSumExp(x: Float64Array, count: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < count; k++) m = Math.max(m, x[k] as number);
+  let sum = 0;
+  for (let k = 0; k < count; k++) sum += Math.exp((x[k] as number) - m);
+  return m + Math.log(sum);
+}
+
+/** Index of the largest available Q in `q[at .. at + A)` (the first on ties, as tfjs's argMax), unavailable ones at {@link UNAVAILABLE_Q}. */
+function greedyAction(q: Float32Array, at: number, avail: Uint8Array, availAt: number, a: number): number {
+  let best = 0;
+  let bestQ = -Infinity;
+  for (let k = 0; k < a; k++) {
+    const v = avail[availAt + k] ? (q[at + k] as number) : UNAVAILABLE_Q;
+    if (v > bestQ) [best, bestQ] = [k, v];
+  }
+  return best;
+}
+
+/** The QMIX/VDN update on plain arrays and the kernels. */
+export class ArrayUpdate {
+  private packed: Float32Array | null = null;
+  private buffers: Buffers | null = null;
+  private readonly scratch: [Float64Array, Float64Array];
+
+  constructor(
+    private readonly config: TrainConfig,
+    private readonly nets: ArrayNets,
+    private readonly optimizer: Optimizer,
+    private readonly stores: Record<string, ParamStore>,
+    private readonly layout: InputLayout,
+    nActions: number,
+  ) {
+    this.scratch = [new Float64Array(nActions), new Float64Array(nActions)];
+  }
+
+  private buffersFor(b: number, t: number, n: number, a: number, s: number): Buffers {
+    const key = `${b}/${t}/${n}/${a}/${s}`;
+    if (this.buffers?.key === key) return this.buffers;
+    this.buffers = {
+      key,
+      chosen: new Float32Array(b * t * n),
+      next: new Float32Array(b * t * n),
+      statesNow: new Float32Array(b * t * s),
+      statesNext: new Float32Array(b * t * s),
+      dqTot: new Float32Array(b * t),
+      dq: new Float32Array(b * (t + 1) * n * a),
+      greedy: new Uint8Array(b * t),
+    };
+    return this.buffers;
+  }
+
+  /**
+   * Each agent's bootstrap value from its next-step Q-values (target `tq` at `tAt`, online `oq` at
+   * `oAt`, availability at `avAt`): the max, double Q's online-greedy action valued by the target, or
+   * Soft Mellowmax (`operators.ts`).
+   */
+  private nextValue(
+    tq: Float32Array,
+    tAt: number,
+    oq: Float32Array,
+    oAt: number,
+    av: Uint8Array,
+    avAt: number,
+    a: number,
+  ): number {
+    const { operator, omega, alpha } = this.config.targets;
+    if (operator === 'soft-mellowmax') {
+      const [z, ex] = this.scratch;
+      let m = -Infinity;
+      for (let k = 0; k < a; k++) {
+        const q = tq[tAt + k] as number;
+        const masked = av[avAt + k] ? q : UNAVAILABLE_Q;
+        m = Math.max(m, masked);
+        z[k] = av[avAt + k] ? Math.fround(alpha * q) : UNAVAILABLE_Q;
+      }
+      const lse = logSumExp(z, a);
+      for (let k = 0; k < a; k++) {
+        const masked = av[avAt + k] ? (tq[tAt + k] as number) : UNAVAILABLE_Q;
+        ex[k] = (z[k] as number) - lse + omega * (masked - m);
+      }
+      return m + logSumExp(ex, a) / omega;
+    }
+    if (this.config.doubleQ) return tq[tAt + greedyAction(oq, oAt, av, avAt, a)] as number;
+    let m = -Infinity;
+    for (let k = 0; k < a; k++) m = Math.max(m, av[avAt + k] ? (tq[tAt + k] as number) : UNAVAILABLE_Q);
+    return m;
+  }
+
+  /**
+   * One gradient step on `batch` with rewards `reward` `[B, T]` (standardised by the learner when
+   * configured) and targets of `kind`; throws {@link NumericError} if the loss is not finite.
+   */
+  train(batch: EpisodeBatch, context: UpdateContext, reward: Float32Array, kind: ReturnKind): UpdateResult {
+    const { size: b, maxT: t, info } = batch;
+    const { nAgents: n, nActions: a, stateShape: s } = info;
+    const [rows, bt] = [b * n, b * t];
+    const dense = context.denseGrads ?? false;
+    const buf = this.buffersFor(b, t, n, a, s);
+    const { chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
+    const { avail, actions, filled } = batch;
+
+    // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward)
+    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined); // [T+1, In, lanes]
+    const targetQs = this.nets.target.forwardPackedArrays(this.packed, t + 1, rows, n, 1); // [B, T, N, A]
+    const qs = this.nets.agent.forwardPackedArrays(this.packed, t + 1, rows, n, 0, dense); // [B, T+1, N, A]
+
+    // --- chosen Q, next-step values, greedy flags, state windows
+    const cut = kind === 'td-lambda' && this.config.targets.cutTraces;
+    for (let e = 0; e < b; e++) {
+      for (let step = 0; step < t; step++) {
+        const row = e * t + step;
+        let allGreedy = 1;
+        for (let i = 0; i < n; i++) {
+          const now = ((e * (t + 1) + step) * n + i) * a; // qs and avail [B, T+1, N, A]
+          const then = now + n * a;
+          const act = actions[row * n + i] as number;
+          chosen[row * n + i] = qs[now + act] as number;
+          next[row * n + i] = this.nextValue(targetQs, (row * n + i) * a, qs, then, avail, then, a);
+          if (cut && greedyAction(qs, now, avail, now, a) !== act) allGreedy = 0;
+        }
+        greedy[row] = allGreedy;
+      }
+      statesNow.set(batch.state.subarray(e * (t + 1) * s, (e * (t + 1) + t) * s), e * t * s);
+      statesNext.set(batch.state.subarray((e * (t + 1) + 1) * s, (e * (t + 1) + t + 1) * s), e * t * s);
+    }
+
+    // --- Q_tot, V(s_{t+1}) and the targets
+    const qTot = this.nets.mixer.forward(chosen, statesNow, bt, dense); // [B, T]
+    const bootstrap = this.nets.targetMixer.forward(next, statesNext, bt); // [B, T]
+    const returns = {
+      batch: b,
+      steps: t,
+      reward,
+      terminated: batch.terminated,
+      filled,
+      bootstrap,
+      ...(cut ? { greedy } : {}),
+    };
+    const y = tdTargets(kind, returns, this.config.gamma, this.config.targets); // [B, T]
+
+    // --- the masked mean TD² loss and its statistics
+    let [count, sq, abs, taken, target] = [0, 0, 0, 0, 0];
+    for (let r = 0; r < bt; r++) {
+      if (!filled[r]) continue;
+      const td = (qTot[r] as number) - (y[r] as number);
+      count += 1;
+      sq += td * td;
+      abs += Math.abs(td);
+      taken += qTot[r] as number;
+      target += y[r] as number;
+    }
+    const loss = Math.fround(sq / count);
+    if (!Number.isFinite(loss)) {
+      throw new NumericError(`training loss became ${loss}`, {
+        hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values',
+      });
+    }
+
+    // --- backward: ∂L/∂Q_tot → mixer → ∂Q at the chosen actions → the agent through time
+    for (let r = 0; r < bt; r++) dqTot[r] = filled[r] ? (2 * ((qTot[r] as number) - (y[r] as number))) / count : 0;
+    const mixed = this.nets.mixer.backward(dqTot);
+    dq.fill(0);
+    for (let e = 0; e < b; e++)
+      for (let step = 0; step < t; step++)
+        for (let i = 0; i < n; i++) {
+          const row = (e * t + step) * n + i;
+          dq[((e * (t + 1) + step) * n + i) * a + (actions[row] as number)] = mixed.dChosen[row] as number;
+        }
+    const agentGrads = this.nets.agent.backwardPackedArrays(dq, n) as unknown as Record<string, Float32Array>;
+
+    // --- masked gradients (RigL's dense ones copied first), clipping and the optimizer step
+    const grads: Record<string, Float32Array> = {};
+    const denseGrads: Record<string, Float32Array> | null = dense ? {} : null;
+    for (const [prefix, byName] of [
+      ['agent', agentGrads],
+      ['mixer', mixed.grads],
+    ] as const) {
+      const store = this.stores[prefix] as ParamStore;
+      for (const [name, g] of Object.entries(byName)) {
+        const key = `${prefix}/${name}`;
+        const mask = store.mask(name);
+        if (denseGrads && store.maskableNames().includes(name)) denseGrads[key] = g.slice();
+        if (mask) for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * (mask[i] as number); // pruned weights get no update
+        grads[key] = g;
+      }
+    }
+    const gradNorm = this.optimizer.applyArrays(grads);
+    return {
+      stats: {
+        loss,
+        tdErrorAbs: abs / count,
+        qTaken: taken / count,
+        targetMean: target / count,
+        gradNorm,
+        returns: kind,
+      },
+      denseGrads,
+    };
+  }
+}
