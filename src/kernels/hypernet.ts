@@ -7,8 +7,10 @@
  * of kernel memory in the same layout (`src/marl/mixers/qmix-arrays.ts` does the mixing products
  * there). Weights are `[in, out]` row-major as the learner stores them, placed as CSR with one row
  * per output unit (masked positions dropped), so the work is proportional to the stored weights.
+ * A caller may ask for scratch buffers of its own in the same layout and run kernels of its own on
+ * all of these in place ({@link HypernetKernel.run}), as QMIX's mixing products do.
  */
-import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { KernelArena, type SparseKernels } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { allocArenaCsr, denseGradient, refreshArenaCsr, writeArenaCsr, type ArenaCsr } from './weights.js';
 
 /** One linear layer y = x·W + b of the graph. */
@@ -38,6 +40,18 @@ interface Buffers {
   staging: number; // row-major scratch, rows × S
   y: number[]; // per layer [out, lanes]
   dy: number[]; // per layer [out, lanes]
+  scratch: number[]; // the caller's, [features, lanes] each
+}
+
+/** Byte offsets of a kernel's buffers at the last forward's lanes, for {@link HypernetKernel.run}. */
+export interface HypernetBuffers {
+  lanes: number;
+  /** Per layer, its output `[out, lanes]`. */
+  y: readonly number[];
+  /** Per layer, ∂L/∂output `[out, lanes]` (written by the caller only inside a backward's fill). */
+  dy: readonly number[];
+  /** The caller's scratch buffers, `[features, lanes]` each. */
+  scratch: readonly number[];
 }
 
 /** A graph of linear layers over the states, resident in one kernel arena. */
@@ -48,10 +62,14 @@ export class HypernetKernel {
   private buffers: Buffers | null = null;
   private lanesNow = 0;
 
-  /** @param stateSize the states' width S; @param specs the layers, each reading the states or an earlier layer */
+  /**
+   * @param stateSize the states' width S; @param specs the layers, each reading the states or an earlier layer
+   * @param scratch the caller's scratch buffers, by features (each `[features, lanes]`, resized with the activations)
+   */
   constructor(
     readonly stateSize: number,
     specs: readonly HyperLayerSpec[],
+    private readonly scratchFeatures: readonly number[] = [],
   ) {
     const a = this.arena;
     specs.forEach((s, i) => {
@@ -107,6 +125,7 @@ export class HypernetKernel {
       staging: a.alloc(4 * this.stateSize * capacity),
       y: this.layers.map((l) => a.alloc(4 * l.spec.outputs * capacity)),
       dy: this.layers.map((l) => a.alloc(4 * l.spec.outputs * capacity)),
+      scratch: this.scratchFeatures.map((f) => a.alloc(4 * f * capacity)),
     }));
     return this.buffers;
   }
@@ -138,10 +157,34 @@ export class HypernetKernel {
     return this.arena.f32(buf.y[index] as number, this.layer(index).spec.outputs * this.lanesNow);
   }
 
+  /** Layer `index`'s ∂L/∂output buffer, `[out, lanes]` (a view; written by the caller inside a backward's fill). */
+  gradient(index: number): Float32Array {
+    const buf = this.buffers;
+    if (!buf) throw new Error('HypernetKernel.gradient needs a forward first');
+    return this.arena.f32(buf.dy[index] as number, this.layer(index).spec.outputs * this.lanesNow);
+  }
+
+  /** Scratch buffer `index` (see the constructor), `[features, lanes]` at the last forward's lanes (a view). */
+  scratch(index: number): Float32Array {
+    const buf = this.buffers;
+    const features = this.scratchFeatures[index];
+    if (!buf || features === undefined)
+      throw new RangeError(`HypernetKernel.scratch: no buffer ${index} (or no forward yet)`);
+    return this.arena.f32(buf.scratch[index] as number, features * this.lanesNow);
+  }
+
+  /** Run `fn` on the arena's kernels with the byte offsets of the buffers (valid after a forward). */
+  run<T>(fn: (kernels: SparseKernels, at: HypernetBuffers) => T): T {
+    const buf = this.buffers;
+    if (!buf) throw new Error('HypernetKernel.run needs a forward first');
+    return fn(this.arena.kernels, { lanes: this.lanesNow, y: buf.y, dy: buf.dy, scratch: buf.scratch });
+  }
+
   /**
-   * Gradients of every layer from the last forward. `fill(index, dy)` is called for each layer no
-   * other layer reads, to write ∂L/∂output into `dy` `[out, lanes]` (zeroed, padded lanes must stay
-   * 0); a layer followed by a ReLU gets the gradient of the ReLU's output.
+   * Gradients of every layer from the last forward. Every layer's ∂L/∂output is zeroed, then
+   * `fill(index, dy)` is called for each layer no other layer reads, to write ∂L/∂output into `dy`
+   * `[out, lanes]` (padded lanes must stay 0; it may also write those layers' gradients through
+   * {@link run}); a layer followed by a ReLU gets the gradient of the ReLU's output.
    * @returns per layer: dw `[in, out]` (zero at positions not stored) and db `[out]`
    */
   backward(fill: (index: number, dy: Float32Array) => void): Array<{ dw: Float32Array; db: Float32Array }> {
@@ -150,8 +193,8 @@ export class HypernetKernel {
     const a = this.arena;
     const k = a.kernels;
     const lanes = this.lanesNow;
+    this.layers.forEach(({ spec }, i) => a.zero(buf.dy[i] as number, spec.outputs * lanes));
     this.layers.forEach(({ spec }, i) => {
-      a.zero(buf.dy[i] as number, spec.outputs * lanes);
       if (!this.consumed[i]) fill(i, a.f32(buf.dy[i] as number, spec.outputs * lanes));
     });
     for (let i = this.layers.length - 1; i >= 0; i--) {

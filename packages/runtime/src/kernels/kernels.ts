@@ -97,6 +97,37 @@ export interface SparseKernels {
     lr: number,
     eps: number,
   ): void;
+  /**
+   * QMIX's mixing products over feature-major [features, lanes] buffers: pre = Σ_n q_n·|w1[n, :]| + b1,
+   * hidden = elu(pre) (e^x − 1 within 3·10⁻⁷ and 10⁻⁶ relative of Math.expm1), qTot = hidden·|wf| + v (see the .wat).
+   */
+  qmixMixForward(
+    q: number,
+    w1: number,
+    b1: number,
+    wf: number,
+    v: number,
+    hidden: number,
+    qTot: number,
+    agents: number,
+    embed: number,
+    lanes: number,
+  ): void;
+  /** {@link qmixMixForward}'s backward from ∂L/∂qTot: dPre (= ∂L/∂b1), dW1, dWf and dq, each written, not added to. */
+  qmixMixBackward(
+    dqTot: number,
+    q: number,
+    w1: number,
+    wf: number,
+    hidden: number,
+    dPre: number,
+    dW1: number,
+    dWf: number,
+    dq: number,
+    agents: number,
+    embed: number,
+    lanes: number,
+  ): void;
   rmsprop(
     w: number,
     g: number,
