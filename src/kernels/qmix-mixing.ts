@@ -124,7 +124,7 @@ export class QmixMixingKernel {
           lanes,
         );
       });
-      h.gradient(v).set(d); // ∂V = ∂Q_tot
+      h.gradient(v).set(h.scratch(DQTOT)); // ∂V = ∂Q_tot (views fetched anew: memory may have grown)
     });
     const dq = h.scratch(DQ); // [N, lanes]
     const dChosen = this.dChosen;
