@@ -56,8 +56,8 @@ const DISTILL_DEFAULTS = {
  */
 export const OFFLINE_COMPRESS_RECIPES: Record<'best' | 'defaults', OfflineCompressRecipe> = {
   best: {
-    record: [{ episodes: 1000, epsilon: 0.3 }],
-    distill: { ...DISTILL_DEFAULTS, updates: 12_000, lrSchedule: 'cosine' },
+    record: [{ episodes: 3000, epsilon: 0.3 }],
+    distill: { ...DISTILL_DEFAULTS, updates: 20_000, pruneEnd: 0.6, lrSchedule: 'cosine' },
   },
   defaults: { record: [{ episodes: 300, epsilon: 0.05 }], distill: DISTILL_DEFAULTS },
 };

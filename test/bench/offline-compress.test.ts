@@ -27,7 +27,7 @@ const defaultOf = (command: string, flag: string): unknown => {
   return option.defaultValue;
 };
 
-test("offline-compress bench: the 'defaults' recipe is the CLI's defaults; 'best' changes only the data, the updates and the schedule", () => {
+test("offline-compress bench: the 'defaults' recipe is the CLI's defaults; 'best' changes only the data, the updates, the end of pruning and the schedule", () => {
   const { record, distill } = OFFLINE_COMPRESS_RECIPES.defaults;
   assert.equal(record.length, 1);
   assert.equal(record[0]!.epsilon, defaultOf('record', '--epsilon'));
@@ -45,8 +45,8 @@ test("offline-compress bench: the 'defaults' recipe is the CLI's defaults; 'best
     assert.equal(distill[key as keyof typeof distill], defaultOf('compress', flag), `${key} vs compress ${flag}`);
   assert.equal(distill.distribution, 'erk'); // compress-offline.ts: --distribution's default offline
   const best = OFFLINE_COMPRESS_RECIPES.best;
-  assert.deepEqual(best.record, [{ episodes: 1000, epsilon: 0.3 }]);
-  assert.deepEqual(best.distill, { ...distill, updates: 12_000, lrSchedule: 'cosine' });
+  assert.deepEqual(best.record, [{ episodes: 3000, epsilon: 0.3 }]);
+  assert.deepEqual(best.distill, { ...distill, updates: 20_000, pruneEnd: 0.6, lrSchedule: 'cosine' });
 });
 
 test('offline-compress bench: the summary is the mean over seeds of compressed / dense, per source', () => {
