@@ -2,8 +2,9 @@
  * A stopped and resumed run continues exactly as an uninterrupted one (same seed ⇒ same run), with
  * every moving part of MAST on (topology updates with a grow gradient summed over several updates,
  * the dual buffer and the hybrid TD(λ) switch), the
- * running reward statistics of `standardiseRewards`, the kernels (`compute: kernels`, the default)
- * and the metrics window of a run stopped between two test phases.
+ * running reward statistics of `standardiseRewards`, the kernels (`compute: kernels`, the default,
+ * and `compute: arrays`, whose grow score is the array update's dense gradient) and the metrics
+ * window of a run stopped between two test phases.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +20,7 @@ import { readCheckpoint } from '../../src/marl/training/checkpoint.js';
 import { writeRunPictures } from '../../src/verify/run-report.js';
 import { RNN_AGENT_TENSORS } from '@mast-toolkit/runtime/internal/snapshot/types';
 
-const config = resolveConfig('demo', {
+const base = resolveConfig('demo', {
   sparsity: { mode: 'mast' },
   standardiseRewards: true,
   topology: { interval: 10, gradientUpdates: 6 },
@@ -31,51 +32,53 @@ const config = resolveConfig('demo', {
 
 const withoutTime = (rows: ReturnType<typeof readMetrics>) => rows.map(({ elapsedSec: _t, ...rest }) => rest);
 
-test('stopped between two test phases and resumed, a run reproduces the uninterrupted one exactly; the same seed twice gives the same run', async () => {
-  const whole = mkdtempSync(join(tmpdir(), 'mast-whole-'));
-  const again = mkdtempSync(join(tmpdir(), 'mast-again-'));
-  const split = mkdtempSync(join(tmpdir(), 'mast-split-'));
-  await train(config, { outDir: whole });
-  await train(config, { outDir: again });
-  const stopped = await train(config, { outDir: split, stopAtStep: 300 }); // mid-way through the row at 400
-  assert.equal(stopped.completed, false);
-  assert.ok(stopped.counters.tEnv >= 300 && stopped.counters.tEnv < 400);
-  const pending = readCheckpoint(runPaths(split).checkpoint).growGradients;
-  assert.ok(
-    pending !== null && Object.keys(pending).length > 0,
-    `stopped inside a grow-gradient window (update ${stopped.counters.updates}), whose sum the resumed run must carry on from`,
-  );
-  const resumed = await train(config, { outDir: split, resume: true });
-  assert.equal(resumed.completed, true);
+for (const compute of ['kernels', 'arrays'] as const)
+  test(`compute '${compute}': stopped between two test phases and resumed, a run reproduces the uninterrupted one exactly; the same seed twice gives the same run`, async () => {
+    const config = { ...base, compute };
+    const whole = mkdtempSync(join(tmpdir(), `mast-whole-${compute}-`));
+    const again = mkdtempSync(join(tmpdir(), `mast-again-${compute}-`));
+    const split = mkdtempSync(join(tmpdir(), `mast-split-${compute}-`));
+    await train(config, { outDir: whole });
+    await train(config, { outDir: again });
+    const stopped = await train(config, { outDir: split, stopAtStep: 300 }); // mid-way through the row at 400
+    assert.equal(stopped.completed, false);
+    assert.ok(stopped.counters.tEnv >= 300 && stopped.counters.tEnv < 400);
+    const pending = readCheckpoint(runPaths(split).checkpoint).growGradients;
+    assert.ok(
+      pending !== null && Object.keys(pending).length > 0,
+      `stopped inside a grow-gradient window (update ${stopped.counters.updates}), whose sum the resumed run must carry on from`,
+    );
+    const resumed = await train(config, { outDir: split, resume: true });
+    assert.equal(resumed.completed, true);
 
-  const a = withoutTime(readMetrics(runPaths(whole).metrics));
-  assert.ok(a.length >= 4, `${a.length} metric rows`);
-  assert.ok(
-    a.some((r) => r.topologySwaps > 0 && r.tEnv > 400),
-    'the topology evolves after the split point',
-  );
-  const atSplit = a.find((r) => r.tEnv === 200)!;
-  assert.ok(
-    atSplit.exploredFraction! > atSplit.globalDensity,
-    'connections explored before the stop, which the resumed run must carry on from',
-  );
-  assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
-  assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
-  assert.equal(a[0]!.trainReturn, null, 'no training episode before the first row');
-  assert.ok(
-    a.slice(1).every((r) => typeof r.trainReturn === 'number'),
-    'every later row averages its episodes',
-  );
+    const a = withoutTime(readMetrics(runPaths(whole).metrics));
+    assert.ok(a.length >= 4, `${a.length} metric rows`);
+    assert.ok(
+      a.some((r) => r.topologySwaps > 0 && r.tEnv > 400),
+      'the topology evolves after the split point',
+    );
+    const atSplit = a.find((r) => r.tEnv === 200)!;
+    assert.ok(
+      atSplit.exploredFraction! > atSplit.globalDensity,
+      'connections explored before the stop, which the resumed run must carry on from',
+    );
+    assert.deepEqual(withoutTime(readMetrics(runPaths(again).metrics)), a, 'same seed, same metrics');
+    assert.deepEqual(withoutTime(readMetrics(runPaths(split).metrics)), a, 'resumed run, same metrics');
+    assert.equal(a[0]!.trainReturn, null, 'no training episode before the first row');
+    assert.ok(
+      a.slice(1).every((r) => typeof r.trainReturn === 'number'),
+      'every later row averages its episodes',
+    );
 
-  const sa = readSnapshot(runPaths(whole).snapshot);
-  const sb = readSnapshot(runPaths(split).snapshot);
-  for (const name of RNN_AGENT_TENSORS) assert.deepEqual(sb.tensors[name].values, sa.tensors[name].values, name);
-});
+    const sa = readSnapshot(runPaths(whole).snapshot);
+    const sb = readSnapshot(runPaths(split).snapshot);
+    for (const name of RNN_AGENT_TENSORS) assert.deepEqual(sb.tensors[name].values, sa.tensors[name].values, name);
+  });
 
 test('a different seed gives a different run', async () => {
   const a = mkdtempSync(join(tmpdir(), 'mast-seed-a-'));
   const b = mkdtempSync(join(tmpdir(), 'mast-seed-b-'));
-  const short = { ...config, steps: 200 };
+  const short = { ...base, steps: 200 };
   await train(short, { outDir: a });
   await train({ ...short, seed: short.seed + 1 }, { outDir: b });
   const wa = readSnapshot(runPaths(a).snapshot).tensors['fc1.weight'].values;
@@ -86,9 +89,9 @@ test('a different seed gives a different run', async () => {
 test("resumed at its last checkpoint, a run's final row averages the episodes played before the stop, and the curve draws them", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mast-final-'));
   const returns: number[] = [];
-  const stopped = await train(config, { outDir: dir, stopAtStep: 300, onEpisode: (e) => returns.push(e.return) }); // between two test phases
+  const stopped = await train(base, { outDir: dir, stopAtStep: 300, onEpisode: (e) => returns.push(e.return) }); // between two test phases
   const at = stopped.counters.tEnv;
-  await train({ ...config, steps: at }, { outDir: dir, resume: true });
+  await train({ ...base, steps: at }, { outDir: dir, resume: true });
   const rows = readMetrics(runPaths(dir).metrics);
   const sincePrevious = returns.slice(rows.at(-2)!.episodes);
   assert.equal(rows.at(-1)!.tEnv, at);
