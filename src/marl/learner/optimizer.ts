@@ -68,26 +68,13 @@ export class Optimizer {
    */
   apply(grads: Record<string, tf.Tensor>): number {
     this.step += 1;
-    const { lr, eps, beta1, beta2, alpha, gradClip } = this.config;
+    const { lr, eps, beta1, beta2, alpha } = this.config;
     const norm = tf.tidy(
       () => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))).dataSync()[0] as number,
     );
-    const scale = Math.min(1, gradClip / (norm + 1e-6));
+    const scale = this.clipScale(norm);
     if (this.kernel) {
-      for (const [key, { store, name }] of this.targets) {
-        const raw = grads[key];
-        if (!raw) continue;
-        const w = store.get(name);
-        const next = this.kernel.update(
-          key,
-          w.dataSync() as Float32Array,
-          raw.dataSync() as Float32Array,
-          store.mask(name),
-          this.step,
-          scale,
-        );
-        tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
-      }
+      this.kernelStep(this.kernel, scale, (key) => grads[key]?.dataSync() as Float32Array | undefined);
       return norm;
     }
     tf.tidy(() => {
@@ -129,15 +116,31 @@ export class Optimizer {
     for (const g of Object.values(grads))
       for (let i = 0; i < g.length; i++) sumSq += (g[i] as number) * (g[i] as number);
     const norm = Math.fround(Math.sqrt(sumSq));
-    const scale = Math.min(1, this.config.gradClip / (norm + 1e-6));
+    this.kernelStep(kernel, this.clipScale(norm), (key) => grads[key]);
+    return norm;
+  }
+
+  /** The factor clipping a gradient of global norm `norm` to `gradClip`. */
+  private clipScale(norm: number): number {
+    return Math.min(1, this.config.gradClip / (norm + 1e-6));
+  }
+
+  /**
+   * One step on the kernels for every parameter `gradient` has a gradient for (keyed like
+   * {@link keys}), scaled by `scale`; the new weights are assigned to the stores' variables.
+   */
+  private kernelStep(
+    kernel: OptimizerKernel,
+    scale: number,
+    gradient: (key: string) => Float32Array | undefined,
+  ): void {
     for (const [key, { store, name }] of this.targets) {
-      const g = grads[key];
+      const g = gradient(key);
       if (!g) continue;
       const w = store.get(name);
       const next = kernel.update(key, w.dataSync() as Float32Array, g, store.mask(name), this.step, scale);
       tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
     }
-    return norm;
   }
 
   /** Zero every moment of parameter `key` where `positions` is 1 (regrown or dropped weights). */
