@@ -91,6 +91,11 @@ export const COMPUTE_MODES = ['kernels', 'tfjs', 'arrays'] as const;
 /** Where the learner's network math runs. */
 export type ComputeMode = (typeof COMPUTE_MODES)[number];
 
+/** Whether `compute` runs the networks on the WebAssembly kernels: `kernels` and `arrays` do, `tfjs` does not. */
+export function runsOnKernels(compute: ComputeMode): boolean {
+  return compute !== 'tfjs';
+}
+
 /** The mixing network (ignored by VDN, which has no parameters). */
 export interface MixerConfig {
   /** QMIX mixing embedding size (pymarl `mixing_embed_dim`: 32). */

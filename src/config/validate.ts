@@ -9,6 +9,7 @@ import { LEARNERS, MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './l
 import {
   ALGORITHMS,
   COMPUTE_MODES,
+  runsOnKernels,
   RUNNER_NAMES,
   BOOTSTRAP_OPERATORS,
   DENSITY_DISTRIBUTIONS,
@@ -88,7 +89,7 @@ export function checkConfig(c: TrainConfig): void {
   }
   check(typeof c.actingThread === 'boolean', 'actingThread', c.actingThread, 'true or false');
   checkEnum('compute', COMPUTE_MODES, c.compute);
-  if (c.actingThread && c.compute === 'tfjs') {
+  if (c.actingThread && !runsOnKernels(c.compute)) {
     throw new ConfigError(
       `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
       {

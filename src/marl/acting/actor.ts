@@ -4,7 +4,7 @@
  * (`actingThread`; `actor-thread.ts`). The training loop asks for a round and awaits it; when it asks
  * decides which weights play it, so the choice of actor changes the wall time, not the run.
  */
-import type { TrainConfig } from '../../config/types.js';
+import { runsOnKernels, type TrainConfig } from '../../config/types.js';
 import type { MultiAgentEnv } from '../../envs/types.js';
 import { PYTHON_PREFIX } from '../../envs/bridge/python-env.js';
 import type { Rng } from '../../util/rng.js';
@@ -63,7 +63,7 @@ export async function openActor(s: ActorSetup): Promise<RoundActor> {
       s.agent,
       s.rng,
     );
-  const kernels = config.compute !== 'tfjs'; // acting runs on the kernels under 'kernels' and 'arrays'
+  const kernels = runsOnKernels(config.compute);
   const envs = [s.env, ...Array.from({ length: config.envWorkers - 1 }, s.openEnv)];
   const controllers = envs.map((env, k) =>
     k === 0 ? s.controller : new AgentController(s.agent, env.getEnvInfo().nAgents, { kernels }),

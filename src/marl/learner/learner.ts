@@ -14,7 +14,7 @@
  * update without tfjs; everything else here (stores, target syncs, the networks) is shared.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { MixerConfig, TrainConfig } from '../../config/types.js';
+import { runsOnKernels, type MixerConfig, type TrainConfig } from '../../config/types.js';
 import { LEARNERS, type LearnerKind } from '../../config/learners.js';
 import type { Rng } from '../../util/rng.js';
 import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
@@ -131,7 +131,7 @@ export class QLearner {
     this.targetCritic = this.critic
       ? new CentralCritic(mixerSpec, config.wqmix.centralEmbed, scratch, linearLayers(false))
       : null;
-    this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: config.compute !== 'tfjs' });
+    this.optimizer = new Optimizer(config.optimizer, this.stores(), { kernels: runsOnKernels(config.compute) });
     for (const key of this.optimizer.keys()) this.gradKeys.set(this.optimizer.variable(key).name, key);
     this.updateTargets();
     if (config.compute === 'arrays') {

@@ -7,7 +7,7 @@
  * sequence an uninterrupted one would have taken.
  */
 import { existsSync } from 'node:fs';
-import type { TrainConfig } from '../../config/types.js';
+import { runsOnKernels, type TrainConfig } from '../../config/types.js';
 import { makeEnv, prepareEnv, type EnvOptions } from '../../envs/registry.js';
 import type { MultiAgentEnv } from '../../envs/types.js';
 import { eventLoopYielder } from '../../util/event-loop.js';
@@ -150,7 +150,7 @@ async function trainWith(
   const testEnv = openEnv();
   const session = startSession(config, env.getEnvInfo(), paths, saved, options.warmStartFrom);
   const { info, learner, buffer, rng, counters, rowWindow, explored } = session;
-  const controller = new AgentController(learner.agent, info.nAgents, { kernels: config.compute !== 'tfjs' });
+  const controller = new AgentController(learner.agent, info.nAgents, { kernels: runsOnKernels(config.compute) });
   const rule = growRule(config.sparsity.mode, config.topology.grow);
   const topologyEnd = config.topology.endFraction * config.steps; // T_end in environment steps
   const pruningEnd = config.pruning.endFraction * config.steps; // T_p, gradual pruning only
