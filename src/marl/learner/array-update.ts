@@ -24,6 +24,7 @@ import { VdnArrays } from '../mixers/vdn-arrays.js';
 import type { Optimizer } from './optimizer.js';
 import { UNAVAILABLE_Q } from './operators.js';
 import { tdTargets } from './returns.js';
+import { greedyAction as greedyAvailable } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import type { UpdateContext, UpdateResult } from './update-types.js';
 
 /** The array form of mixer `name` over `store` (the online or the target mixer's). */
@@ -60,15 +61,12 @@ function logSumExp(x: Float64Array, count: number): number {
   return m + Math.log(sum);
 }
 
-/** Index of the largest available Q in `q[at .. at + A)` (the first on ties, as tfjs's argMax), unavailable ones at {@link UNAVAILABLE_Q}. */
+/**
+ * Index of the largest available Q in `q[at .. at + A)` (the first on ties, as tfjs's argMax over
+ * {@link UNAVAILABLE_Q}-masked values; action 0 where none is available, as that argMax gives).
+ */
 function greedyAction(q: Float32Array, at: number, avail: Uint8Array, availAt: number, a: number): number {
-  let best = 0;
-  let bestQ = -Infinity;
-  for (let k = 0; k < a; k++) {
-    const v = avail[availAt + k] ? (q[at + k] as number) : UNAVAILABLE_Q;
-    if (v > bestQ) [best, bestQ] = [k, v];
-  }
-  return best;
+  return Math.max(0, greedyAvailable(q, at, avail, availAt, a));
 }
 
 /** The QMIX/VDN update on plain arrays and the kernels. */
