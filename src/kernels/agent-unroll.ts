@@ -311,8 +311,7 @@ export class AgentUnroll {
     k.relu(a1, a1, h * lanes);
     k.spmm(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, a1, gx, lanes); // [3H, lanes]
     k.spmm(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, hPrev, gh, lanes); // [3H, lanes]
-    k.gruGates(gx, gh, gates, h, lanes); // z, r in gx's first two blocks
-    k.gruCandidate(gx, gh, 0, gates, hPrev, hNext, h, lanes, 1, n); // h' (and n when kept)
+    k.gruForward(gx, gh, gates, hPrev, hNext, h, lanes, n); // z, r in gx's first two blocks; h' (and n when kept)
     k.spmm(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes); // [A, lanes]
     k.addBias(q, b2, q, this.dims.nActions, lanes);
   }

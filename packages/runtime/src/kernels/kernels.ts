@@ -61,6 +61,21 @@ export interface SparseKernels {
     batch: number,
     lanes: number,
   ): void;
+  /**
+   * Training's GRU step with linear_before_reset: gruGates then gruCandidate (lbr 1, candidate kept
+   * in `nOut` unless it is 0) in one pass, the same bits in every lane: z and r into gx's first two
+   * blocks, the new hidden state into y (not h); gx's candidate block and gh are only read.
+   */
+  gruForward(
+    gx: number,
+    gh: number,
+    gates: number,
+    h: number,
+    y: number,
+    hidden: number,
+    lanes: number,
+    nOut: number,
+  ): void;
   /** 1 when the `count` floats at `x` are all finite, else 0. */
   allFinite(x: number, count: number): number;
   spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
