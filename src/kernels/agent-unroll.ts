@@ -78,10 +78,12 @@ export class AgentUnroll {
     gb2: number;
   };
   private acts: Marked<Activations> | null = null;
+  private rolling: Marked<Activations> | null = null; // forwards that keep nothing for a backward
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
   private steps = 0; // of the last forward
   private packedFrom = -1; // the last forwardPacked's first step (-1: the last forward was not packed)
+  private kept = false; // whether the last forward kept its activations (in `acts`) for a backward
 
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
@@ -154,19 +156,30 @@ export class AgentUnroll {
    * as agents learn, so outgrown buffers are replaced by ones 1.5× as long, and given back to the
    * arena when nothing was placed after them.
    */
-  private activations(steps: number, lanes: number): Marked<Activations> {
-    const c = this.acts;
+  private activations(steps: number, lanes: number, keep = true): Marked<Activations> {
+    const c = keep ? this.acts : this.rolling;
     if (c && c.lanes === lanes && c.steps >= steps) return c;
     const capacity = c && c.lanes === lanes ? Math.max(steps, Math.ceil(1.5 * c.steps)) : steps;
-    this.acts = this.arena.regrow(c, () => this.allocate(capacity, lanes));
-    return this.acts;
+    const placed = this.arena.regrow(c, () => this.allocate(capacity, lanes, keep));
+    if (keep) this.acts = placed;
+    else this.rolling = placed;
+    return placed;
   }
 
-  private allocate(steps: number, lanes: number): Activations {
+  /**
+   * Buffers for `steps` × `lanes`. With `keep` false (a forward no backward follows, such as the
+   * target network's) every step shares one set of a1, gx, gh and n buffers and h alternates
+   * between two, so the working set stays in cache instead of streaming a per-step copy of each
+   * activation to memory; only the inputs keep one block per step.
+   */
+  private allocate(steps: number, lanes: number, keep = true): Activations {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
-    const per = (features: number, count: number): number[] =>
-      Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+    const per = (features: number, count: number): number[] => {
+      if (keep) return Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+      const shared = [a.alloc(4 * features * lanes), ...(count > steps ? [a.alloc(4 * features * lanes)] : [])];
+      return Array.from({ length: count }, (_, t) => shared[t % shared.length] as number); // h: two, alternating
+    };
     const xBlock = a.alloc(4 * inputSize * lanes * steps); // one block, so packed inputs go in with one copy
     return {
       steps,
@@ -243,7 +256,7 @@ export class AgentUnroll {
       );
     if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps)
       throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
-    const s = this.begin(steps, rows);
+    const s = this.begin(steps, rows, firstStep === 0); // a forward from step 1 on has no backward
     this.packedFrom = firstStep;
     this.arena.heap.set(packed, (s.x[0] as number) >> 2);
     const kept = steps - firstStep;
@@ -262,10 +275,10 @@ export class AgentUnroll {
   }
 
   /** Activation buffers for a forward of `steps` × `rows`, with h₀ = 0. */
-  private begin(steps: number, rows: number): Marked<Activations> {
+  private begin(steps: number, rows: number, keep = true): Marked<Activations> {
     const lanes = Math.ceil(rows / 4) * 4;
-    const s = this.activations(steps, lanes);
-    [this.rows, this.steps] = [rows, steps];
+    const s = this.activations(steps, lanes, keep);
+    [this.rows, this.steps, this.kept] = [rows, steps, keep];
     this.arena.zero(s.h[0] as number, this.dims.hidden * lanes); // h₀ = 0
     return s;
   }
@@ -352,7 +365,7 @@ export class AgentUnroll {
    */
   backward(dq: Float32Array): AgentWeights {
     const s = this.acts;
-    if (!s) throw new Error('AgentUnroll.backward called before forward');
+    if (!s || !this.kept) throw new Error('AgentUnroll.backward needs a forward that kept its activations before it');
     const { nActions } = this.dims;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
     if (dq.length !== steps * rows * nActions)
@@ -378,7 +391,7 @@ export class AgentUnroll {
    */
   backwardPacked(dq: Float32Array, agents: number): AgentWeights {
     const s = this.acts;
-    if (!s || this.packedFrom !== 0)
+    if (!s || !this.kept || this.packedFrom !== 0)
       throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
     const na = this.dims.nActions;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];

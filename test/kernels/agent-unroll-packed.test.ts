@@ -87,6 +87,19 @@ test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / bac
       `Q from step 2, ${episodes} episodes × ${agents} agents`,
     );
     assert.throws(() => packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), /from step 0/);
+    assert.throws(() => packed.backward(dq), /kept its activations/);
+    // a forward from step 0 after one that kept nothing (its buffers shared across steps): the same bits again
+    packed.forwardPacked(pack(values(rng, x.length), steps, rows, i), steps, rows, agents, 1);
+    assert.deepEqual(
+      packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents),
+      batchMajor(q, steps, episodes, agents, a),
+      `Q again from step 0, ${episodes} episodes × ${agents} agents`,
+    );
+    assert.deepEqual(
+      packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents),
+      g,
+      `gradients after a forward that kept nothing, ${episodes} episodes × ${agents} agents`,
+    );
   }
 });
 
