@@ -245,9 +245,18 @@ export class AgentUnroll {
    * @param agents rows are episodes × agents, agent-minor (row = episode·agents + agent)
    * @param firstStep return Q from this step on (the target network's values are wanted from step 1);
    *   {@link backwardPacked} needs a forward from step 0
-   * @returns Q `[episodes, steps − firstStep, agents, A]`; the activations stay for {@link backwardPacked}.
+   * @param out where to write Q (every value is written), reused across calls instead of a new array
+   * @returns Q `[episodes, steps − firstStep, agents, A]` (`out` when given); the activations stay for
+   *   {@link backwardPacked}.
    */
-  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): Float32Array {
+  forwardPacked(
+    packed: Float32Array,
+    steps: number,
+    rows: number,
+    agents: number,
+    firstStep = 0,
+    out?: Float32Array,
+  ): Float32Array {
     const { inputSize, nActions: na } = this.dims;
     const lanes = Math.ceil(rows / 4) * 4;
     if (packed.length !== steps * inputSize * lanes || rows % agents !== 0)
@@ -260,7 +269,9 @@ export class AgentUnroll {
     this.packedFrom = firstStep;
     this.arena.heap.set(packed, (s.x[0] as number) >> 2);
     const kept = steps - firstStep;
-    const q = new Float32Array(kept * rows * na);
+    if (out && out.length !== kept * rows * na)
+      throw new RangeError(`AgentUnroll.forwardPacked: out has ${out.length} values, expected ${kept}×${rows}×${na}`);
+    const q = out ?? new Float32Array(kept * rows * na); // [episodes, kept, agents, A]
     for (let t = 0; t < steps; t++) {
       this.cellAt(s, t);
       if (t < firstStep) continue;
@@ -291,7 +302,7 @@ export class AgentUnroll {
       s.a1[t] as number,
       s.gx[t] as number,
       s.gh[t] as number,
-      s.n[t] as number,
+      this.kept ? (s.n[t] as number) : 0, // the candidate only when a backward follows
       s.h[t] as number,
       s.h[t + 1] as number,
       s.q,
@@ -388,8 +399,10 @@ export class AgentUnroll {
    * {@link backward} from ∂L/∂Q in {@link forwardPacked}'s layout.
    * @param dq `[episodes, steps, agents, A]`
    * @param agents as given to the last {@link forwardPacked}
+   * @param out arrays to write the gradients into (each of its parameter's size), reused across calls
+   *   instead of new ones; returned
    */
-  backwardPacked(dq: Float32Array, agents: number): AgentWeights {
+  backwardPacked(dq: Float32Array, agents: number, out?: AgentWeights): AgentWeights {
     const s = this.acts;
     if (!s || !this.kept || this.packedFrom !== 0)
       throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
@@ -399,18 +412,25 @@ export class AgentUnroll {
       throw new RangeError(
         `AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`,
       );
-    return this.backpropagate(s, (t) => {
-      const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
-      for (let e = 0, r = 0; r < rows; e++) {
-        for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
-          for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+    return this.backpropagate(
+      s,
+      (t) => {
+        const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
+        for (let e = 0, r = 0; r < rows; e++) {
+          for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
+            for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+          }
         }
-      }
-    });
+      },
+      out,
+    );
   }
 
-  /** Backpropagation through time; `fillDq(t)` writes step t's ∂L/∂Q into `s.dq` (`[A, lanes]`). */
-  private backpropagate(s: Activations, fillDq: (t: number) => void): AgentWeights {
+  /**
+   * Backpropagation through time; `fillDq(t)` writes step t's ∂L/∂Q into `s.dq` (`[A, lanes]`); the
+   * gradients go into `out`'s arrays when given, else new ones.
+   */
+  private backpropagate(s: Activations, fillDq: (t: number) => void, out?: AgentWeights): AgentWeights {
     const { hidden: h, nActions } = this.dims;
     const [lanes, steps] = [s.lanes, this.steps];
     const a = this.arena;
@@ -455,17 +475,23 @@ export class AgentUnroll {
       k.sddmm(W1.rowStart, W1.col, W1.outputs, s.da1, x, W1.grad, lanes);
       k.rowSums(s.da1, gb1, h, lanes);
     }
-    const dense = (m: ArenaCsr): Float32Array => denseGradient(this.arena, m);
-    const copy = (at: number, n: number): Float32Array => this.arena.f32(at, n).slice();
+    const dense = (m: ArenaCsr, name: MatrixName): Float32Array => denseGradient(this.arena, m, out?.[name]);
+    const copy = (at: number, n: number, name: keyof AgentWeights): Float32Array => {
+      const view = this.arena.f32(at, n);
+      const into = out?.[name];
+      if (!into) return view.slice();
+      into.set(view);
+      return into;
+    };
     return {
-      'fc1.weight': dense(W1),
-      'fc1.bias': copy(gb1, h),
-      'gru.weightIh': dense(Wih),
-      'gru.weightHh': dense(Whh),
-      'gru.biasIh': copy(gbIh, 3 * h),
-      'gru.biasHh': copy(gbHh, 3 * h),
-      'fc2.weight': dense(W2),
-      'fc2.bias': copy(gb2, nActions),
+      'fc1.weight': dense(W1, 'fc1.weight'),
+      'fc1.bias': copy(gb1, h, 'fc1.bias'),
+      'gru.weightIh': dense(Wih, 'gru.weightIh'),
+      'gru.weightHh': dense(Whh, 'gru.weightHh'),
+      'gru.biasIh': copy(gbIh, 3 * h, 'gru.biasIh'),
+      'gru.biasHh': copy(gbHh, 3 * h, 'gru.biasHh'),
+      'fc2.weight': dense(W2, 'fc2.weight'),
+      'fc2.bias': copy(gb2, nActions, 'fc2.bias'),
     };
   }
 }
