@@ -466,7 +466,7 @@ export class AgentUnroll {
       k.sddmm(Wih.rowStart, Wih.col, Wih.outputs, s.dgx, a1, Wih.grad, lanes);
       k.rowSums(s.dgx, gbIh, 3 * h, lanes);
       k.sddmm(Whh.rowStart, Whh.col, Whh.outputs, s.dgh, hPrev, Whh.grad, lanes);
-      k.rowSums(s.dgh, gbHh, 3 * h, lanes);
+      k.rowSums(s.dgh + 8 * h * lanes, gbHh + 8 * h, h, lanes); // the candidate block; z, r below
       k.spmmT(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, s.dgh, s.carry, lanes);
       // --- fc1 through the ReLU
       a.zero(s.da1, h * lanes);
@@ -475,6 +475,8 @@ export class AgentUnroll {
       k.sddmm(W1.rowStart, W1.col, W1.outputs, s.da1, x, W1.grad, lanes);
       k.rowSums(s.da1, gb1, h, lanes);
     }
+    // dgh's z and r blocks are dgx's (gruBackward copies them), so their bias gradients are gbIh's
+    a.f32(gbHh, 2 * h).set(a.f32(gbIh, 2 * h));
     const dense = (m: ArenaCsr, name: MatrixName): Float32Array => denseGradient(this.arena, m, out?.[name]);
     const copy = (at: number, n: number, name: keyof AgentWeights): Float32Array => {
       const view = this.arena.f32(at, n);

@@ -1,9 +1,11 @@
 /**
- * `gruForward` (training's GRU step in one pass) against the two kernels it stands in for,
+ * Training's GRU kernels. `gruForward` (the step in one pass) against the two kernels it stands in for,
  * `gruGates` + `gruCandidate` (linear_before_reset, candidate kept): the same bits in every lane,
  * padded lanes included, for z and r (left in gx), the candidate n and the new hidden state, on odd
  * hidden sizes and lane counts of one to seven vectors (the paired pass and the single last vector),
- * in both kernel builds; and it only reads gx's candidate block and gh.
+ * in both kernel builds; and it only reads gx's candidate block and gh. `gruBackward` leaves dgh's z
+ * and r blocks equal to dgx's bit for bit, which lets the agent unroll take their bias gradients from
+ * dgx's sums instead of summing them twice.
  */
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
@@ -66,5 +68,26 @@ test('gruForward gives the bits of gruGates + gruCandidate (lbr 1) for z, r, n a
         k.gruForward(gx2, gh, gates, h, y2, hidden, lanes, 0);
         assertSameBits(a.f32(y2, block), a.f32(yOld, block), `${what} h′ without n`);
         assertSameBits(a.f32(0, 4), low, `${what} nothing at address 0`);
+      }
+});
+
+test("gruBackward's dgh z and r blocks are dgx's bit for bit (hidden 1-13, 4-20 lanes)", () => {
+  const rng = new Rng(291);
+  for (const variant of VARIANTS)
+    for (const hidden of [1, 3, 8, 13])
+      for (let lanes = 4; lanes <= 20; lanes += 8) {
+        const a = new KernelArena(variant);
+        const block = hidden * lanes;
+        const [dh, zr, n, gh, h] = [
+          a.put(values(rng, block, 3)), // [H, lanes]
+          a.put(values(rng, 3 * block, 1)), // z, r in [0, 1] mostly; [3H, lanes]
+          a.put(values(rng, block, 1)),
+          a.put(values(rng, 3 * block, 4)),
+          a.put(values(rng, block, 1)),
+        ];
+        const gates = a.put(values(rng, 4 * hidden, 2));
+        const [dgx, dgh, carry] = [a.alloc(12 * block), a.alloc(12 * block), a.alloc(4 * block)];
+        a.kernels.gruBackward(dh, zr, n, gh, gates, h, dgx, dgh, carry, hidden, lanes);
+        assertSameBits(a.f32(dgh, 2 * block), a.f32(dgx, 2 * block), `${variant} H ${hidden} lanes ${lanes}`);
       }
 });
