@@ -18,156 +18,148 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; spmm's product one row at a time (for matrices that are not dense): sixteen lanes per pass
-  ;; (four accumulators per set), then eight, then four for what is left. Two entries are taken per
-  ;; step into two sets of accumulators, so that consecutive multiply-adds do not wait on each
-  ;; other; the sets are added at the end of the row (even entries + odd entries).
+  ;; spmm's product one row at a time (for matrices that are not dense), in blocks of up to 128
+  ;; lanes: for each block, every row in turn over the block's lanes, sixteen per pass (four
+  ;; accumulators per set), then eight, then four for what is left of the last block. Two entries
+  ;; are taken per step into two sets of accumulators, so that consecutive multiply-adds do not wait
+  ;; on each other; the sets are added at the end of the row (even entries + odd entries). Rows
+  ;; outside lane groups inside: a row's entry loop runs with the same trip count for each group of
+  ;; its block, which the branch predictor learns, where groups outside rows gave it a new count
+  ;; every row (a sparse matrix's rows store different numbers of entries); a block's columns of x
+  ;; (128 lanes, 512 bytes a feature) stay in cache across its rows. The per-lane arithmetic is the
+  ;; same in every pass and order, so the results do not depend on the blocking.
   (func $spmmRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (local $stride i32) (local $b0 i32) (local $bEnd i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $yRow i32)
+    (local $k0 i32) (local $k i32) (local $end i32)
     (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
     (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
     (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    ;; --- 16 lanes per pass
-    (block $pass16
-      (loop $groups16
-        (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+    (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $b0) (local.get $lanes)))
+        (local.set $bEnd (select (local.get $lanes) (i32.add (local.get $b0) (i32.const 128)) (i32.lt_u (local.get $lanes) (i32.add (local.get $b0) (i32.const 128)))))
         (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone16
-          (loop $row16
-            (br_if $rowsDone16 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a01 (v128.const i32x4 0 0 0 0))
-            (local.set $a02 (v128.const i32x4 0 0 0 0))
-            (local.set $a03 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $a11 (v128.const i32x4 0 0 0 0))
-            (local.set $a12 (v128.const i32x4 0 0 0 0))
-            (local.set $a13 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+        (local.set $yRow (local.get $y))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $k0 (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
             (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone16
-              (loop $pair16
-                (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
-                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
-                (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
-                (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair16)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
+            (local.set $g (local.get $b0))
+            ;; --- 16 lanes per pass
+            (block $pass16
+              (loop $groups16
+                (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $bEnd)))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $a01 (v128.const i32x4 0 0 0 0))
+                (local.set $a11 (v128.const i32x4 0 0 0 0))
+                (local.set $a02 (v128.const i32x4 0 0 0 0))
+                (local.set $a12 (v128.const i32x4 0 0 0 0))
+                (local.set $a03 (v128.const i32x4 0 0 0 0))
+                (local.set $a13 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone16
+                  (loop $pair16
+                    (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                    (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                    (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
+                    (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair16)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                    (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
+                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+                (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+                (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
+                (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
+                (local.set $g (i32.add (local.get $g) (i32.const 16)))
+                (br $groups16)))
+            ;; --- 8 lanes, then 4 (only the last block has them)
+            (if (i32.le_u (i32.add (local.get $g) (i32.const 8)) (local.get $bEnd))
               (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
-                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
-            (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row16)))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (br $groups16)))
-    ;; --- 8 lanes per pass
-    (block $pass8
-      (loop $groups8
-        (br_if $pass8 (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone8
-          (loop $row8
-            (br_if $rowsDone8 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a01 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $a11 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone8
-              (loop $pair8
-                (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair8)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $a01 (v128.const i32x4 0 0 0 0))
+                (local.set $a11 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone8
+                  (loop $pair8
+                    (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair8)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
+                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
+                (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+                (local.set $g (i32.add (local.get $g) (i32.const 8)))))
+            (if (i32.le_u (i32.add (local.get $g) (i32.const 4)) (local.get $bEnd))
               (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone4
+                  (loop $pair4
+                    (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair4)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
+                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))))
+            (local.set $yRow (i32.add (local.get $yRow) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row8)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (br $groups8)))
-    ;; --- 4 lanes per pass
-    (block $pass4
-      (loop $groups4
-        (br_if $pass4 (i32.gt_u (i32.add (local.get $g) (i32.const 4)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone4
-          (loop $row4
-            (br_if $rowsDone4 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone4
-              (loop $pair4
-                (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair4)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
-              (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row4)))
-        (local.set $g (i32.add (local.get $g) (i32.const 4)))
-        (br $groups4))))
+            (br $row)))
+        (local.set $b0 (local.get $bEnd))
+        (br $block))))
 
   ;; spmm for exactly 8 lanes (batches of 5 to 8 rows), over `off`: each stored entry's input
   ;; feature as the byte offset of its row of x (col × 32), which the sparse engine keeps beside
