@@ -276,10 +276,10 @@ export class AgentUnroll {
       this.cellAt(s, t);
       if (t < firstStep) continue;
       const view = this.arena.f32(s.q, na * lanes); // [A, lanes]
-      for (let e = 0, r = 0; r < rows; e++) {
-        for (let i = 0, at = (e * kept + t - firstStep) * agents * na; i < agents; i++, r++, at += na) {
-          for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
-        }
+      const episodeStride = kept * agents * na; // one episode's values in q
+      for (let r = 0, at = (t - firstStep) * agents * na; r < rows; at += episodeStride - agents * na) {
+        for (let i = 0; i < agents; i++, r++)
+          for (let k = 0, from = r; k < na; k++, at++, from += lanes) q[at] = view[from] as number;
       }
     }
     return q;
