@@ -51,7 +51,6 @@ interface Activations {
   gh: number[];
   n: number[];
   h: number[]; // h[t + 1] is the state after step t; h[0] is zeros
-  pre: number; // [H, lanes] scratch
   q: number; // [A, lanes]
   dq: number; // [A, lanes]
   carry: number; // [H, lanes]
@@ -190,7 +189,6 @@ export class AgentUnroll {
       gh: per(3 * h, steps),
       n: per(h, steps),
       h: per(h, steps + 1),
-      pre: a.alloc(4 * h * lanes),
       q: a.alloc(4 * nActions * lanes),
       dq: a.alloc(4 * nActions * lanes),
       carry: a.alloc(4 * h * lanes),
@@ -298,7 +296,6 @@ export class AgentUnroll {
   private cellAt(s: Activations, t: number): void {
     this.cell(
       s.x[t] as number,
-      s.pre,
       s.a1[t] as number,
       s.gx[t] as number,
       s.gh[t] as number,
@@ -311,12 +308,11 @@ export class AgentUnroll {
   }
 
   /**
-   * One step of the network on feature-major buffers: x [In] → pre, a1 [H] → gx, gh [3H] → n, hNext
+   * One step of the network on feature-major buffers: x [In] → a1 [H] → gx, gh [3H] → n, hNext
    * [H] → q [A], from hPrev [H] (each × lanes); `n` 0 to not keep the candidate.
    */
   private cell(
     x: number,
-    pre: number,
     a1: number,
     gx: number,
     gh: number,
@@ -330,14 +326,11 @@ export class AgentUnroll {
     const h = this.dims.hidden;
     const { b1, gates, b2 } = this.bias;
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
-    k.spmm(W1.rowStart, W1.col, W1.val, W1.outputs, x, pre, lanes); // [H, lanes]
-    k.addBias(pre, b1, a1, h, lanes);
-    k.relu(a1, a1, h * lanes);
+    k.spmmBias(W1.rowStart, W1.col, W1.val, W1.outputs, x, a1, lanes, b1, 1); // relu(x·W1 + b1) [H, lanes]
     k.spmm(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, a1, gx, lanes); // [3H, lanes]
     k.spmm(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, hPrev, gh, lanes); // [3H, lanes]
     k.gruForward(gx, gh, gates, hPrev, hNext, h, lanes, n); // z, r in gx's first two blocks; h' (and n when kept)
-    k.spmm(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes); // [A, lanes]
-    k.addBias(q, b2, q, this.dims.nActions, lanes);
+    k.spmmBias(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes, b2, 0); // [A, lanes]
   }
 
   /**
@@ -364,7 +357,7 @@ export class AgentUnroll {
     ];
     a.putFeatureMajor(inputs, rows, inputSize, lanes, s.staging, x);
     a.putFeatureMajor(hidden, rows, h, lanes, s.staging, hPrev);
-    this.cell(x, s.pre, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
+    this.cell(x, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
     const q = a.rowMajorView(s.q, rows, nActions, lanes, s.staging).slice();
     return { q, hidden: a.rowMajorView(hNext, rows, h, lanes, s.staging).slice() };
   }

@@ -3,7 +3,8 @@
  * 16/8/4-lane passes) gives, in every lane of every width, the bits of `spmm8` / `spmm4` — kernels
  * with their own loops and spmm's per-lane arithmetic — on the same lanes cut out of x: so the
  * results do not depend on the blocking, across block edges (128, 256 lanes) and 8- and 4-lane
- * remainders, with empty rows and odd entry counts, in both kernel builds.
+ * remainders, with empty rows and odd entry counts, in both kernel builds; and `spmmBias` (bias and
+ * ReLU added as rows are stored) gives the bits of spmm, addBias and relu run one after another.
  */
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
@@ -57,4 +58,39 @@ test('spmm of a sparse matrix equals spmm8 / spmm4 on each 8- or 4-lane slice, b
               );
         }
       }
+});
+
+test('spmmBias gives the bits of spmm, addBias and relu in turn (sparse and dense matrices, ReLU on and off, 4-300 lanes)', () => {
+  const rng = new Rng(293);
+  for (const variant of VARIANTS)
+    for (const [rows, cols, density] of [
+      [1, 1, 1],
+      [8, 12, 1], // dense: the blocked product, then the bias and ReLU passes
+      [7, 5, 0.5],
+      [37, 19, 0.05],
+      [45, 64, 0.3],
+    ] as const)
+      for (const lanes of [4, 12, 20, 132, 260])
+        for (const relu of [0, 1]) {
+          const a = new KernelArena(variant);
+          const m = csrFromEntries(rows, cols, rows * cols, (i) => [
+            Math.floor(i / cols),
+            i % cols,
+            rng.next() < density ? rng.uniform(-1, 1) : 0,
+          ]);
+          const [rowStart, col, val] = [a.put(m.rowStart), a.put(m.col), a.put(m.value)];
+          const bias = a.put(Float32Array.from({ length: rows }, (_, r) => (r % 5 === 0 ? 0 : rng.uniform(-1, 1))));
+          const x = a.put(Float32Array.from({ length: cols * lanes }, () => rng.uniform(-2, 2))); // [cols, lanes]
+          const [want, got] = [a.alloc(4 * rows * lanes), a.alloc(4 * rows * lanes)];
+          a.kernels.spmm(rowStart, col, val, rows, x, want, lanes);
+          a.kernels.addBias(want, bias, want, rows, lanes);
+          if (relu) a.kernels.relu(want, want, rows * lanes);
+          a.kernels.spmmBias(rowStart, col, val, rows, x, got, lanes, bias, relu);
+          const [w, g] = [a.f32(want, rows * lanes), a.f32(got, rows * lanes)];
+          for (let i = 0; i < rows * lanes; i++)
+            assert.ok(
+              Object.is(g[i], w[i]),
+              `${variant} ${rows}×${cols} (${density}) at ${lanes} lanes, relu ${relu}: [${i}] ${g[i]} vs ${w[i]}`,
+            );
+        }
 });

@@ -27,15 +27,17 @@
   ;; its block, which the branch predictor learns, where groups outside rows gave it a new count
   ;; every row (a sparse matrix's rows store different numbers of entries); a block's columns of x
   ;; (128 lanes, 512 bytes a feature) stay in cache across its rows. The per-lane arithmetic is the
-  ;; same in every pass and order, so the results do not depend on the blocking.
+  ;; same in every pass and order, so the results do not depend on the blocking. With bias (not 0)
+  ;; each row's bias is added as it is stored, and with relu (not 0) the ReLU applied, the
+  ;; operations addBias and relu would do after it (for spmmBias).
   (func $spmmRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
+    (param $x i32) (param $y i32) (param $lanes i32) (param $bias i32) (param $relu i32)
     (local $stride i32) (local $b0 i32) (local $bEnd i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $yRow i32)
     (local $k0 i32) (local $k i32) (local $end i32)
     (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
     (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
-    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128) (local $bv v128) (local $t v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
     (block $blocksDone
@@ -50,6 +52,8 @@
             (local.set $k0 (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
             (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
             (local.set $g (local.get $b0))
+            (if (local.get $bias)
+              (then (local.set $bv (v128.load32_splat (i32.add (local.get $bias) (i32.sub (local.get $rp) (local.get $rowStart)))))))
             ;; --- 16 lanes per pass
             (block $pass16
               (loop $groups16
@@ -91,10 +95,10 @@
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                     (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
                     (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
-                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-                (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-                (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
-                (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=32 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a02) (local.get $a12)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=48 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a03) (local.get $a13)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (v128.store offset=16 (local.get $yp) (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (v128.store offset=32 (local.get $yp) (f32x4.add (f32x4.add (local.get $a02) (local.get $a12)) (local.get $bv))) (v128.store offset=48 (local.get $yp) (f32x4.add (f32x4.add (local.get $a03) (local.get $a13)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a01) (local.get $a11))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=32 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a02) (local.get $a12))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=48 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a03) (local.get $a13))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10))) (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11))) (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12))) (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))))))
                 (local.set $g (i32.add (local.get $g) (i32.const 16)))
                 (br $groups16)))
             ;; --- 8 lanes, then 4 (only the last block has them)
@@ -127,8 +131,10 @@
                     (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
-                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-                (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (v128.store offset=16 (local.get $yp) (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a01) (local.get $a11))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10))) (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))))))
                 (local.set $g (i32.add (local.get $g) (i32.const 8)))))
             (if (i32.le_u (i32.add (local.get $g) (i32.const 4)) (local.get $bEnd))
               (then
@@ -154,7 +160,10 @@
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                     (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
-                (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))))))))
             (local.set $yRow (i32.add (local.get $yRow) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row)))
@@ -281,6 +290,20 @@
         (br $block)))
     (i32.const 1))
 
+  ;; spmmBias: y = spmm(x) + bias (one float per row), then the ReLU when relu is not 0: the bits of
+  ;; spmm, addBias and relu in turn. A matrix that is not dense adds the bias and applies the ReLU as
+  ;; each row is stored ($spmmRows), one pass instead of three; a dense one runs the three kernels.
+  (func (export "spmmBias")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32) (param $bias i32) (param $relu i32)
+    (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then
+        (call $spmm (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (call $addBias (local.get $y) (local.get $bias) (local.get $y) (local.get $rows) (local.get $lanes))
+        (if (local.get $relu) (then (call $relu (local.get $y) (local.get $y) (i32.mul (local.get $rows) (local.get $lanes))))))
+      (else
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (local.get $bias) (local.get $relu)))))
+
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
   ;; feature-major activation, eight lanes per pass, then four for what is left. When every block of
   ;; four rows stores one run of consecutive columns (a dense matrix: checked once per call), the
@@ -288,7 +311,7 @@
   ;; four rows, no column indices read; the rows past the last whole block go one at a time. Other
   ;; matrices go one row at a time ($spmmRows). Columns must strictly increase within a row (see
   ;; $sameRun).
-  (func (export "spmm")
+  (func $spmm (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
     (local $blocked i32) (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
@@ -300,7 +323,7 @@
     (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
     (if (i32.eqz (local.get $blocked))
       (then
-        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (i32.const 0) (i32.const 0))
         (return)))
     ;; --- 8 lanes per pass
     (block $pass8
@@ -800,7 +823,7 @@
         (br $row))))
 
   ;; y[f, :] = x[f, :] + bias[f]
-  (func (export "addBias") (param $x i32) (param $bias i32) (param $y i32) (param $features i32) (param $lanes i32)
+  (func $addBias (export "addBias") (param $x i32) (param $bias i32) (param $y i32) (param $features i32) (param $lanes i32)
     (local $f i32) (local $l i32) (local $b v128) (local $o i32)
     (local.set $f (i32.const 0))
     (block $done
@@ -831,7 +854,7 @@
         (br $next))))
 
   ;; y = max(x, 0) over `count` floats (a multiple of 4); NaN stays NaN
-  (func (export "relu") (param $x i32) (param $y i32) (param $count i32)
+  (func $relu (export "relu") (param $x i32) (param $y i32) (param $count i32)
     (local $o i32) (local $end i32) (local $v v128)
     (local.set $end (i32.shl (local.get $count) (i32.const 2)))
     (block $done
