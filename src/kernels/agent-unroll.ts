@@ -9,7 +9,8 @@
  * a multiple of 4; weights as the learner stores them, `[in, out]` row-major (y = x·W), turned into
  * CSR with one row per output unit. Every forward activation the backward pass needs is kept per
  * step: x, a1 = relu(x·W1 + b1), z and r (in gx's first two blocks), gh = h·Whh (its candidate block),
- * n, and h.
+ * n, and h. A forward from a later step (the target network's), which no backward follows, keeps
+ * none of them: its steps share one set of buffers, so they stay in cache.
  */
 import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { allocArenaCsr, denseGradient, refreshArenaCsr, writeArenaCsr, type ArenaCsr } from './weights.js';
