@@ -9,7 +9,8 @@
  * a multiple of 4; weights as the learner stores them, `[in, out]` row-major (y = x·W), turned into
  * CSR with one row per output unit. Every forward activation the backward pass needs is kept per
  * step: x, a1 = relu(x·W1 + b1), z and r (in gx's first two blocks), gh = h·Whh (its candidate block),
- * n, and h.
+ * n, and h. A forward from a later step (the target network's), which no backward follows, keeps
+ * none of them: its steps share one set of buffers, so they stay in cache.
  */
 import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { allocArenaCsr, denseGradient, refreshArenaCsr, writeArenaCsr, type ArenaCsr } from './weights.js';
@@ -51,7 +52,6 @@ interface Activations {
   gh: number[];
   n: number[];
   h: number[]; // h[t + 1] is the state after step t; h[0] is zeros
-  pre: number; // [H, lanes] scratch
   q: number; // [A, lanes]
   dq: number; // [A, lanes]
   carry: number; // [H, lanes]
@@ -78,10 +78,12 @@ export class AgentUnroll {
     gb2: number;
   };
   private acts: Marked<Activations> | null = null;
+  private rolling: Marked<Activations> | null = null; // forwards that keep nothing for a backward
   private stepBuffers: Activations | null = null;
   private rows = 0; // of the last forward
   private steps = 0; // of the last forward
   private packedFrom = -1; // the last forwardPacked's first step (-1: the last forward was not packed)
+  private kept = false; // whether the last forward kept its activations (in `acts`) for a backward
 
   constructor(readonly dims: AgentUnrollDims) {
     const { inputSize, hidden: h, nActions } = dims;
@@ -154,19 +156,30 @@ export class AgentUnroll {
    * as agents learn, so outgrown buffers are replaced by ones 1.5× as long, and given back to the
    * arena when nothing was placed after them.
    */
-  private activations(steps: number, lanes: number): Marked<Activations> {
-    const c = this.acts;
+  private activations(steps: number, lanes: number, keep = true): Marked<Activations> {
+    const c = keep ? this.acts : this.rolling;
     if (c && c.lanes === lanes && c.steps >= steps) return c;
     const capacity = c && c.lanes === lanes ? Math.max(steps, Math.ceil(1.5 * c.steps)) : steps;
-    this.acts = this.arena.regrow(c, () => this.allocate(capacity, lanes));
-    return this.acts;
+    const placed = this.arena.regrow(c, () => this.allocate(capacity, lanes, keep));
+    if (keep) this.acts = placed;
+    else this.rolling = placed;
+    return placed;
   }
 
-  private allocate(steps: number, lanes: number): Activations {
+  /**
+   * Buffers for `steps` × `lanes`. With `keep` false (a forward no backward follows, such as the
+   * target network's) every step shares one set of a1, gx, gh and n buffers and h alternates
+   * between two, so the working set stays in cache instead of streaming a per-step copy of each
+   * activation to memory; only the inputs keep one block per step.
+   */
+  private allocate(steps: number, lanes: number, keep = true): Activations {
     const { inputSize, hidden: h, nActions } = this.dims;
     const a = this.arena;
-    const per = (features: number, count: number): number[] =>
-      Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+    const per = (features: number, count: number): number[] => {
+      if (keep) return Array.from({ length: count }, () => a.alloc(4 * features * lanes));
+      const shared = [a.alloc(4 * features * lanes), ...(count > steps ? [a.alloc(4 * features * lanes)] : [])];
+      return Array.from({ length: count }, (_, t) => shared[t % shared.length] as number); // h: two, alternating
+    };
     const xBlock = a.alloc(4 * inputSize * lanes * steps); // one block, so packed inputs go in with one copy
     return {
       steps,
@@ -177,7 +190,6 @@ export class AgentUnroll {
       gh: per(3 * h, steps),
       n: per(h, steps),
       h: per(h, steps + 1),
-      pre: a.alloc(4 * h * lanes),
       q: a.alloc(4 * nActions * lanes),
       dq: a.alloc(4 * nActions * lanes),
       carry: a.alloc(4 * h * lanes),
@@ -232,9 +244,18 @@ export class AgentUnroll {
    * @param agents rows are episodes × agents, agent-minor (row = episode·agents + agent)
    * @param firstStep return Q from this step on (the target network's values are wanted from step 1);
    *   {@link backwardPacked} needs a forward from step 0
-   * @returns Q `[episodes, steps − firstStep, agents, A]`; the activations stay for {@link backwardPacked}.
+   * @param out where to write Q (every value is written), reused across calls instead of a new array
+   * @returns Q `[episodes, steps − firstStep, agents, A]` (`out` when given); the activations stay for
+   *   {@link backwardPacked}.
    */
-  forwardPacked(packed: Float32Array, steps: number, rows: number, agents: number, firstStep = 0): Float32Array {
+  forwardPacked(
+    packed: Float32Array,
+    steps: number,
+    rows: number,
+    agents: number,
+    firstStep = 0,
+    out?: Float32Array,
+  ): Float32Array {
     const { inputSize, nActions: na } = this.dims;
     const lanes = Math.ceil(rows / 4) * 4;
     if (packed.length !== steps * inputSize * lanes || rows % agents !== 0)
@@ -243,29 +264,31 @@ export class AgentUnroll {
       );
     if (!Number.isInteger(firstStep) || firstStep < 0 || firstStep >= steps)
       throw new RangeError(`AgentUnroll.forwardPacked: firstStep ${firstStep} is not a step of ${steps}`);
-    const s = this.begin(steps, rows);
+    const s = this.begin(steps, rows, firstStep === 0); // a forward from step 1 on has no backward
     this.packedFrom = firstStep;
     this.arena.heap.set(packed, (s.x[0] as number) >> 2);
     const kept = steps - firstStep;
-    const q = new Float32Array(kept * rows * na);
+    if (out && out.length !== kept * rows * na)
+      throw new RangeError(`AgentUnroll.forwardPacked: out has ${out.length} values, expected ${kept}×${rows}×${na}`);
+    const q = out ?? new Float32Array(kept * rows * na); // [episodes, kept, agents, A]
     for (let t = 0; t < steps; t++) {
       this.cellAt(s, t);
       if (t < firstStep) continue;
       const view = this.arena.f32(s.q, na * lanes); // [A, lanes]
-      for (let e = 0, r = 0; r < rows; e++) {
-        for (let i = 0, at = (e * kept + t - firstStep) * agents * na; i < agents; i++, r++, at += na) {
-          for (let k = 0; k < na; k++) q[at + k] = view[k * lanes + r] as number;
-        }
+      const episodeStride = kept * agents * na; // one episode's values in q
+      for (let r = 0, at = (t - firstStep) * agents * na; r < rows; at += episodeStride - agents * na) {
+        for (let i = 0; i < agents; i++, r++)
+          for (let k = 0, from = r; k < na; k++, at++, from += lanes) q[at] = view[from] as number;
       }
     }
     return q;
   }
 
   /** Activation buffers for a forward of `steps` × `rows`, with h₀ = 0. */
-  private begin(steps: number, rows: number): Marked<Activations> {
+  private begin(steps: number, rows: number, keep = true): Marked<Activations> {
     const lanes = Math.ceil(rows / 4) * 4;
-    const s = this.activations(steps, lanes);
-    [this.rows, this.steps] = [rows, steps];
+    const s = this.activations(steps, lanes, keep);
+    [this.rows, this.steps, this.kept] = [rows, steps, keep];
     this.arena.zero(s.h[0] as number, this.dims.hidden * lanes); // h₀ = 0
     return s;
   }
@@ -274,11 +297,10 @@ export class AgentUnroll {
   private cellAt(s: Activations, t: number): void {
     this.cell(
       s.x[t] as number,
-      s.pre,
       s.a1[t] as number,
       s.gx[t] as number,
       s.gh[t] as number,
-      s.n[t] as number,
+      this.kept ? (s.n[t] as number) : 0, // the candidate only when a backward follows
       s.h[t] as number,
       s.h[t + 1] as number,
       s.q,
@@ -287,12 +309,11 @@ export class AgentUnroll {
   }
 
   /**
-   * One step of the network on feature-major buffers: x [In] → pre, a1 [H] → gx, gh [3H] → n, hNext
+   * One step of the network on feature-major buffers: x [In] → a1 [H] → gx, gh [3H] → n, hNext
    * [H] → q [A], from hPrev [H] (each × lanes); `n` 0 to not keep the candidate.
    */
   private cell(
     x: number,
-    pre: number,
     a1: number,
     gx: number,
     gh: number,
@@ -306,15 +327,11 @@ export class AgentUnroll {
     const h = this.dims.hidden;
     const { b1, gates, b2 } = this.bias;
     const [W1, Wih, Whh, W2] = MATRICES.map((m) => this.csr[m]) as [ArenaCsr, ArenaCsr, ArenaCsr, ArenaCsr];
-    k.spmm(W1.rowStart, W1.col, W1.val, W1.outputs, x, pre, lanes); // [H, lanes]
-    k.addBias(pre, b1, a1, h, lanes);
-    k.relu(a1, a1, h * lanes);
+    k.spmmBias(W1.rowStart, W1.col, W1.val, W1.outputs, x, a1, lanes, b1, 1); // relu(x·W1 + b1) [H, lanes]
     k.spmm(Wih.rowStart, Wih.col, Wih.val, Wih.outputs, a1, gx, lanes); // [3H, lanes]
     k.spmm(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, hPrev, gh, lanes); // [3H, lanes]
-    k.gruGates(gx, gh, gates, h, lanes); // z, r in gx's first two blocks
-    k.gruCandidate(gx, gh, 0, gates, hPrev, hNext, h, lanes, 1, n); // h' (and n when kept)
-    k.spmm(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes); // [A, lanes]
-    k.addBias(q, b2, q, this.dims.nActions, lanes);
+    k.gruForward(gx, gh, gates, hPrev, hNext, h, lanes, n); // z, r in gx's first two blocks; h' (and n when kept)
+    k.spmmBias(W2.rowStart, W2.col, W2.val, W2.outputs, hNext, q, lanes, b2, 0); // [A, lanes]
   }
 
   /**
@@ -341,7 +358,7 @@ export class AgentUnroll {
     ];
     a.putFeatureMajor(inputs, rows, inputSize, lanes, s.staging, x);
     a.putFeatureMajor(hidden, rows, h, lanes, s.staging, hPrev);
-    this.cell(x, s.pre, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
+    this.cell(x, a1, gx, gh, 0, hPrev, hNext, s.q, lanes);
     const q = a.rowMajorView(s.q, rows, nActions, lanes, s.staging).slice();
     return { q, hidden: a.rowMajorView(hNext, rows, h, lanes, s.staging).slice() };
   }
@@ -353,7 +370,7 @@ export class AgentUnroll {
    */
   backward(dq: Float32Array): AgentWeights {
     const s = this.acts;
-    if (!s) throw new Error('AgentUnroll.backward called before forward');
+    if (!s || !this.kept) throw new Error('AgentUnroll.backward needs a forward that kept its activations before it');
     const { nActions } = this.dims;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
     if (dq.length !== steps * rows * nActions)
@@ -376,10 +393,12 @@ export class AgentUnroll {
    * {@link backward} from ∂L/∂Q in {@link forwardPacked}'s layout.
    * @param dq `[episodes, steps, agents, A]`
    * @param agents as given to the last {@link forwardPacked}
+   * @param out arrays to write the gradients into (each of its parameter's size), reused across calls
+   *   instead of new ones; returned
    */
-  backwardPacked(dq: Float32Array, agents: number): AgentWeights {
+  backwardPacked(dq: Float32Array, agents: number, out?: AgentWeights): AgentWeights {
     const s = this.acts;
-    if (!s || this.packedFrom !== 0)
+    if (!s || !this.kept || this.packedFrom !== 0)
       throw new Error('AgentUnroll.backwardPacked needs a forwardPacked from step 0 before it');
     const na = this.dims.nActions;
     const [rows, lanes, steps] = [this.rows, s.lanes, this.steps];
@@ -387,18 +406,25 @@ export class AgentUnroll {
       throw new RangeError(
         `AgentUnroll.backwardPacked: dq has ${dq.length} values, expected ${steps}×${rows}×${na} (the last forward's)`,
       );
-    return this.backpropagate(s, (t) => {
-      const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
-      for (let e = 0, r = 0; r < rows; e++) {
-        for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
-          for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+    return this.backpropagate(
+      s,
+      (t) => {
+        const view = this.arena.f32(s.dq, na * lanes); // [A, lanes], padded lanes stay 0
+        for (let e = 0, r = 0; r < rows; e++) {
+          for (let i = 0, at = (e * steps + t) * agents * na; i < agents; i++, r++, at += na) {
+            for (let k = 0; k < na; k++) view[k * lanes + r] = dq[at + k] as number;
+          }
         }
-      }
-    });
+      },
+      out,
+    );
   }
 
-  /** Backpropagation through time; `fillDq(t)` writes step t's ∂L/∂Q into `s.dq` (`[A, lanes]`). */
-  private backpropagate(s: Activations, fillDq: (t: number) => void): AgentWeights {
+  /**
+   * Backpropagation through time; `fillDq(t)` writes step t's ∂L/∂Q into `s.dq` (`[A, lanes]`); the
+   * gradients go into `out`'s arrays when given, else new ones.
+   */
+  private backpropagate(s: Activations, fillDq: (t: number) => void, out?: AgentWeights): AgentWeights {
     const { hidden: h, nActions } = this.dims;
     const [lanes, steps] = [s.lanes, this.steps];
     const a = this.arena;
@@ -434,7 +460,7 @@ export class AgentUnroll {
       k.sddmm(Wih.rowStart, Wih.col, Wih.outputs, s.dgx, a1, Wih.grad, lanes);
       k.rowSums(s.dgx, gbIh, 3 * h, lanes);
       k.sddmm(Whh.rowStart, Whh.col, Whh.outputs, s.dgh, hPrev, Whh.grad, lanes);
-      k.rowSums(s.dgh, gbHh, 3 * h, lanes);
+      k.rowSums(s.dgh + 8 * h * lanes, gbHh + 8 * h, h, lanes); // the candidate block; z, r below
       k.spmmT(Whh.rowStart, Whh.col, Whh.val, Whh.outputs, s.dgh, s.carry, lanes);
       // --- fc1 through the ReLU
       a.zero(s.da1, h * lanes);
@@ -443,17 +469,25 @@ export class AgentUnroll {
       k.sddmm(W1.rowStart, W1.col, W1.outputs, s.da1, x, W1.grad, lanes);
       k.rowSums(s.da1, gb1, h, lanes);
     }
-    const dense = (m: ArenaCsr): Float32Array => denseGradient(this.arena, m);
-    const copy = (at: number, n: number): Float32Array => this.arena.f32(at, n).slice();
+    // dgh's z and r blocks are dgx's (gruBackward copies them), so their bias gradients are gbIh's
+    a.f32(gbHh, 2 * h).set(a.f32(gbIh, 2 * h));
+    const dense = (m: ArenaCsr, name: MatrixName): Float32Array => denseGradient(this.arena, m, out?.[name]);
+    const copy = (at: number, n: number, name: keyof AgentWeights): Float32Array => {
+      const view = this.arena.f32(at, n);
+      const into = out?.[name];
+      if (!into) return view.slice();
+      into.set(view);
+      return into;
+    };
     return {
-      'fc1.weight': dense(W1),
-      'fc1.bias': copy(gb1, h),
-      'gru.weightIh': dense(Wih),
-      'gru.weightHh': dense(Whh),
-      'gru.biasIh': copy(gbIh, 3 * h),
-      'gru.biasHh': copy(gbHh, 3 * h),
-      'fc2.weight': dense(W2),
-      'fc2.bias': copy(gb2, nActions),
+      'fc1.weight': dense(W1, 'fc1.weight'),
+      'fc1.bias': copy(gb1, h, 'fc1.bias'),
+      'gru.weightIh': dense(Wih, 'gru.weightIh'),
+      'gru.weightHh': dense(Whh, 'gru.weightHh'),
+      'gru.biasIh': copy(gbIh, 3 * h, 'gru.biasIh'),
+      'gru.biasHh': copy(gbHh, 3 * h, 'gru.biasHh'),
+      'fc2.weight': dense(W2, 'fc2.weight'),
+      'fc2.bias': copy(gb2, nActions, 'fc2.bias'),
     };
   }
 }

@@ -144,9 +144,7 @@ export class HypernetKernel {
     if (lanes > rows) for (let f = 0; f < s; f++) a.zero(buf.states + 4 * (f * lanes + rows), lanes - rows); // padded lanes 0
     this.layers.forEach(({ spec, w, bias }, i) => {
       const [x, y] = [spec.from === null ? buf.states : (buf.y[spec.from] as number), buf.y[i] as number];
-      k.spmm(w.rowStart, w.col, w.val, spec.outputs, x, y, lanes); // [out, lanes]
-      k.addBias(y, bias, y, spec.outputs, lanes);
-      if (spec.relu) k.relu(y, y, spec.outputs * lanes);
+      k.spmmBias(w.rowStart, w.col, w.val, spec.outputs, x, y, lanes, bias, spec.relu ? 1 : 0); // [out, lanes]
     });
   }
 

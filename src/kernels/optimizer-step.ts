@@ -19,6 +19,8 @@ interface Slot {
   moments: number[];
   /** The mask last written to `mask` (by identity: a new mask is a new array), so an unchanged one is not copied again. */
   maskWritten: Uint8Array | null;
+  /** Whether `w` holds the weights an update returned (what a later update may start from). */
+  updated: boolean;
 }
 
 /** The moment names of each rule, in the order {@link Slot.moments} holds them. */
@@ -46,6 +48,7 @@ export class OptimizerKernel {
         mask: buffer(),
         moments: MOMENT_NAMES[config.name].map(buffer),
         maskWritten: null,
+        updated: false,
       });
     }
   }
@@ -58,7 +61,8 @@ export class OptimizerKernel {
 
   /**
    * One update of parameter `key`.
-   * @param w its weights; @param g its gradient (before clipping), both `[size]`
+   * @param w its weights, or null for the ones this kernel returned from its last update of `key`
+   *   (still in kernel memory: no copy in); @param g its gradient (before clipping), both `[size]`
    * @param mask 0/1 per weight, or null: the new weights are multiplied by it. Told apart by identity
    *   (the parameter store makes a new array for every new mask): do not change one in place.
    * @param step the update count, from 1 (Adam's bias correction)
@@ -67,21 +71,23 @@ export class OptimizerKernel {
    */
   update(
     key: string,
-    w: Float32Array,
+    w: Float32Array | null,
     g: Float32Array,
     mask: Uint8Array | null,
     step: number,
     scale: number,
   ): Float32Array {
     const s = this.slot(key);
-    if (w.length !== s.size || g.length !== s.size || (mask && mask.length !== s.size)) {
+    if ((w && w.length !== s.size) || g.length !== s.size || (mask && mask.length !== s.size)) {
       throw new RangeError(
-        `OptimizerKernel.update: '${key}' has ${s.size} values, got weights ${w.length}, gradient ${g.length}${mask ? `, mask ${mask.length}` : ''}`,
+        `OptimizerKernel.update: '${key}' has ${s.size} values, got weights ${w?.length}, gradient ${g.length}${mask ? `, mask ${mask.length}` : ''}`,
       );
     }
     const a = this.arena;
     const heap = a.heap;
-    heap.set(w, s.w >> 2);
+    if (w) heap.set(w, s.w >> 2);
+    else if (!s.updated)
+      throw new RangeError(`OptimizerKernel.update: '${key}' has no weights of a last update; pass them`);
     heap.set(g, s.g >> 2);
     if (mask && mask !== s.maskWritten) {
       const m = a.f32(s.mask, s.size);
@@ -113,6 +119,7 @@ export class OptimizerKernel {
     } else {
       a.kernels.rmsprop(s.w, s.g, s.moments[0] as number, maskAt, s.padded, scale, alpha, 1 - alpha, lr, eps);
     }
+    s.updated = true;
     return a.f32(s.w, s.size).slice();
   }
 

@@ -65,9 +65,15 @@ export function refreshArenaCsr(arena: KernelArena, m: ArenaCsr, w: Float32Array
   for (let k = 0; k < m.nnz; k++) val[k] = w[positions[k] as number] as number;
 }
 
-/** The gradients at `m`'s stored entries as a dense `[in, out]` array (zero elsewhere). */
-export function denseGradient(arena: KernelArena, m: ArenaCsr): Float32Array {
-  const g = new Float32Array(m.inputs * m.outputs);
+/**
+ * The gradients at `m`'s stored entries as a dense `[in, out]` array (zero elsewhere): into `out`
+ * (zeroed first) when given, else a new array.
+ */
+export function denseGradient(arena: KernelArena, m: ArenaCsr, out?: Float32Array): Float32Array {
+  const size = m.inputs * m.outputs;
+  if (out && out.length !== size)
+    throw new RangeError(`denseGradient: out has ${out.length} values for a ${m.inputs}×${m.outputs} matrix`);
+  const g = out ? out.fill(0) : new Float32Array(size);
   const values = arena.f32(m.grad, m.nnz);
   for (let e = 0; e < m.nnz; e++) g[m.positions[e] as number] = values[e] as number;
   return g;

@@ -87,6 +87,19 @@ test('AgentUnroll.forwardPacked / backwardPacked: bit-identical to forward / bac
       `Q from step 2, ${episodes} episodes × ${agents} agents`,
     );
     assert.throws(() => packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents), /from step 0/);
+    assert.throws(() => packed.backward(dq), /kept its activations/);
+    // a forward from step 0 after one that kept nothing (its buffers shared across steps): the same bits again
+    packed.forwardPacked(pack(values(rng, x.length), steps, rows, i), steps, rows, agents, 1);
+    assert.deepEqual(
+      packed.forwardPacked(pack(x, steps, rows, i), steps, rows, agents),
+      batchMajor(q, steps, episodes, agents, a),
+      `Q again from step 0, ${episodes} episodes × ${agents} agents`,
+    );
+    assert.deepEqual(
+      packed.backwardPacked(batchMajor(dq, steps, episodes, agents, a), agents),
+      g,
+      `gradients after a forward that kept nothing, ${episodes} episodes × ${agents} agents`,
+    );
   }
 });
 
@@ -106,4 +119,41 @@ test('AgentUnroll.loadValues: new weights under the same masks give what a full 
   assert.deepEqual(refreshed.forwardPacked(x, steps, rows, 3), fresh.forwardPacked(x, steps, rows, 3));
   assert.throws(() => fresh.forwardPacked(x.subarray(1), steps, rows, 3), RangeError);
   assert.throws(() => fresh.forwardPacked(x, steps, rows, 4), /whole episodes/);
+});
+
+test('AgentUnroll.forwardPacked / backwardPacked write into given arrays (stale values overwritten) the bits they return fresh, and refuse a wrong-sized one', () => {
+  const rng = new Rng(29);
+  const { inputSize: i, hidden: h, nActions: a } = dims;
+  const [episodes, agents, steps] = [3, 3, 6];
+  const rows = episodes * agents;
+  const w = weights(rng);
+  const masks = { 'gru.weightIh': Uint8Array.from({ length: h * 3 * h }, () => (rng.next() < 0.4 ? 1 : 0)) };
+  const x = pack(values(rng, steps * rows * i), steps, rows, i);
+  const dq = values(rng, steps * rows * a); // [episodes, steps, agents, A]
+  const unroll = new AgentUnroll(dims);
+  unroll.load(w, masks);
+  const fresh = unroll.forwardPacked(x, steps, rows, agents);
+  const freshGrads = unroll.backwardPacked(dq, agents);
+  const qOut = values(rng, fresh.length); // stale values
+  const gradsOut = Object.fromEntries(
+    Object.entries(freshGrads).map(([name, g]) => [name, values(rng, g.length)]),
+  ) as unknown as AgentWeights;
+  for (let round = 0; round < 2; round++) {
+    const q = unroll.forwardPacked(x, steps, rows, agents, 0, qOut);
+    assert.equal(q, qOut, 'Q is written into out');
+    assert.deepEqual(q, fresh, `Q, round ${round}`);
+    const grads = unroll.backwardPacked(dq, agents, gradsOut);
+    for (const [name, g] of Object.entries(grads)) {
+      assert.equal(g, gradsOut[name as keyof AgentWeights], `${name} is written into out`);
+      assert.deepEqual(g, freshGrads[name as keyof AgentWeights], `${name}, round ${round}`);
+    }
+  }
+  const later = new Float32Array((steps - 1) * rows * a);
+  const tail = Float32Array.from({ length: later.length }, (_, k) => {
+    const per = (steps - 1) * agents * a; // one episode's values from step 1
+    const e = Math.floor(k / per);
+    return fresh[e * steps * agents * a + agents * a + (k % per)] as number;
+  });
+  assert.deepEqual(unroll.forwardPacked(x, steps, rows, agents, 1, later), tail, 'Q from step 1 into out');
+  assert.throws(() => unroll.forwardPacked(x, steps, rows, agents, 0, new Float32Array(3)), /out has 3 values/);
 });

@@ -143,7 +143,7 @@ function twin(rng: Rng): ParamStore {
 }
 
 for (const name of ['adam', 'rmsprop'] as const) {
-  test(`${name}: the kernel optimizer gives the tfjs optimizer's weights and moments bit for bit (clipping, masks, moment resets, skipped tensors, state round trip)`, () => {
+  test(`${name}: the kernel optimizer gives the tfjs optimizer's weights and moments bit for bit (clipping, masks, moment resets, skipped tensors, weights assigned from outside, state round trip)`, () => {
     const config: OptimizerConfig = { ...DEFAULT_CONFIG.optimizer, name, lr: 3e-3, gradClip: 5 };
     const seed = new Rng(11);
     const stores = [twin(new Rng(4)), twin(new Rng(4))];
@@ -176,6 +176,11 @@ for (const name of ['adam', 'rmsprop'] as const) {
         const mask = Uint8Array.from({ length: 42 }, (_, i) => (i % 4 === 0 ? 0 : 1)); // a new topology
         stores.forEach((s) => s.setMask('w', mask));
       }
+      if (step === 30) {
+        // weights assigned from outside (a restore, a copy): the next step starts from them
+        const w = Float32Array.from({ length: 42 }, (_, i) => (i % 4 === 0 ? 0 : seed.uniform(-2, 2)));
+        stores.forEach((s) => s.get('w').assign(tf.tensor(w, [6, 7])));
+      }
       for (const p of ['w', 'b'])
         same(
           stores[0]!.get(p).dataSync() as Float32Array,
@@ -193,3 +198,43 @@ for (const name of ['adam', 'rmsprop'] as const) {
     stores.forEach((s) => s.dispose());
   });
 }
+
+test('the kernel optimizer reads a variable back out of tfjs only when something other than its own step assigned it', () => {
+  const s = store();
+  const opt = new Optimizer({ ...DEFAULT_CONFIG.optimizer, name: 'adam', lr: 0.1 }, { p: s }, { kernels: true });
+  let reads = 0;
+  const counting = (): void => {
+    const w = s.get('w');
+    const dataSync = w.dataSync.bind(w);
+    w.dataSync = (() => {
+      reads += 1;
+      return dataSync();
+    }) as typeof w.dataSync;
+  };
+  counting();
+  const step = (): void => {
+    const g = tf.tensor2d([
+      [0.5, -2],
+      [3, -0.25],
+    ]);
+    opt.apply({ 'p/w': g });
+    g.dispose();
+  };
+  step();
+  assert.equal(reads, 1, 'the first step reads the weights');
+  step();
+  step();
+  assert.equal(reads, 1, 'later steps start from the weights they assigned');
+  s.get('w').assign(
+    tf.tensor2d([
+      [1, 1],
+      [1, 1],
+    ]),
+  );
+  step();
+  assert.equal(reads, 2, 'weights assigned from outside are read');
+  // t = 1 again for these weights' moments is not the point: the step starts from 1s, Adam moves each by < lr
+  for (const v of s.get('w').dataSync()) assert.ok(Math.abs(v - 1) < 0.1, `${v} moved from 1 by less than lr`);
+  opt.dispose();
+  s.dispose();
+});

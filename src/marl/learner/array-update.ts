@@ -16,6 +16,7 @@ import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { InputLayout } from '@mast-toolkit/runtime/internal/snapshot/types';
 import type { EpisodeBatch } from '../replay/episode.js';
 import type { FusedAgentUnroll } from '../nets/fused-agent.js';
+import type { AgentWeights } from '../../kernels/agent-unroll.js';
 import type { ParamStore } from '../nets/params.js';
 import { batchAgentInputsPacked } from '../nets/batch-inputs.js';
 import type { ArrayMixer } from '../mixers/types.js';
@@ -43,6 +44,8 @@ export interface ArrayNets {
 /** Per-batch-shape buffers, reused while episodes and their padded length stay the same. */
 interface Buffers {
   key: string;
+  targetQs: Float32Array; // [B, T, N, A]
+  qs: Float32Array; // [B, T+1, N, A]
   chosen: Float32Array; // [B, T, N]
   next: Float32Array; // [B, T, N]
   statesNow: Float32Array; // [B, T, S]
@@ -74,6 +77,7 @@ export class ArrayUpdate {
   private packed: Float32Array | null = null;
   private buffers: Buffers | null = null;
   private readonly scratch: [Float64Array, Float64Array];
+  private readonly agentGrads: AgentWeights; // the agent's gradients, rewritten by every backward
 
   constructor(
     private readonly config: TrainConfig,
@@ -84,6 +88,10 @@ export class ArrayUpdate {
     nActions: number,
   ) {
     this.scratch = [new Float64Array(nActions), new Float64Array(nActions)];
+    const agent = stores['agent'] as ParamStore;
+    this.agentGrads = Object.fromEntries(
+      agent.names().map((name) => [name, new Float32Array(agent.get(name).size)]),
+    ) as unknown as AgentWeights;
   }
 
   private buffersFor(b: number, t: number, n: number, a: number, s: number): Buffers {
@@ -91,6 +99,8 @@ export class ArrayUpdate {
     if (this.buffers?.key === key) return this.buffers;
     this.buffers = {
       key,
+      targetQs: new Float32Array(b * t * n * a),
+      qs: new Float32Array(b * (t + 1) * n * a),
       chosen: new Float32Array(b * t * n),
       next: new Float32Array(b * t * n),
       statesNow: new Float32Array(b * t * s),
@@ -149,13 +159,13 @@ export class ArrayUpdate {
     const [rows, bt] = [b * n, b * t];
     const dense = context.denseGrads ?? false;
     const buf = this.buffersFor(b, t, n, a, s);
-    const { chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
+    const { targetQs: targetOut, qs: qsOut, chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
     const { avail, actions, filled } = batch;
 
     // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward)
     this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined); // [T+1, In, lanes]
-    const targetQs = this.nets.target.forwardPackedArrays(this.packed, t + 1, rows, n, 1); // [B, T, N, A]
-    const qs = this.nets.agent.forwardPackedArrays(this.packed, t + 1, rows, n, 0, dense); // [B, T+1, N, A]
+    const targetQs = this.nets.target.forwardPackedArrays(this.packed, t + 1, rows, n, 1, false, targetOut); // [B, T, N, A]
+    const qs = this.nets.agent.forwardPackedArrays(this.packed, t + 1, rows, n, 0, dense, qsOut); // [B, T+1, N, A]
 
     // --- chosen Q, next-step values, greedy flags, state windows
     const cut = kind === 'td-lambda' && this.config.targets.cutTraces;
@@ -219,9 +229,14 @@ export class ArrayUpdate {
           const row = (e * t + step) * n + i;
           dq[((e * (t + 1) + step) * n + i) * a + (actions[row] as number)] = mixed.dChosen[row] as number;
         }
-    const agentGrads = this.nets.agent.backwardPackedArrays(dq, n) as unknown as Record<string, Float32Array>;
+    const agentGrads = this.nets.agent.backwardPackedArrays(dq, n, this.agentGrads) as unknown as Record<
+      string,
+      Float32Array
+    >;
 
-    // --- masked gradients (RigL's dense ones copied first), clipping and the optimizer step
+    // --- masked gradients (RigL's dense ones copied first), clipping and the optimizer step. The
+    // backward passes stored only the kept positions, so their gradients are already zero at pruned
+    // ones; only a dense backward (RigL's grow score) needs the mask applied.
     const grads: Record<string, Float32Array> = {};
     const denseGrads: Record<string, Float32Array> | null = dense ? {} : null;
     for (const [prefix, byName] of [
@@ -229,12 +244,14 @@ export class ArrayUpdate {
       ['mixer', mixed.grads],
     ] as const) {
       const store = this.stores[prefix] as ParamStore;
+      const maskable = denseGrads ? new Set(store.maskableNames()) : null;
       for (const [name, g] of Object.entries(byName)) {
         const key = `${prefix}/${name}`;
-        const mask = store.mask(name);
-        if (denseGrads && store.maskableNames().includes(name)) denseGrads[key] = g.slice();
-        if (mask) for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * (mask[i] as number); // pruned weights get no update
         grads[key] = g;
+        if (!denseGrads || !maskable?.has(name)) continue;
+        denseGrads[key] = g.slice();
+        const mask = store.mask(name);
+        if (mask) for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * (mask[i] as number); // pruned weights get no update
       }
     }
     const gradNorm = this.optimizer.applyArrays(grads);

@@ -28,6 +28,8 @@ export class Optimizer {
   private readonly moments = new Map<string, tf.Variable>(); // the tfjs path's
   private readonly kernel: OptimizerKernel | null;
   private readonly targets = new Map<string, { store: ParamStore; name: string }>();
+  /** Per key, the data the kernel step last assigned to its variable (see {@link kernelStep}). */
+  private readonly assigned = new Map<string, object>();
 
   /**
    * @param stores parameter stores keyed by a prefix (e.g. `agent`, `mixer`) that keeps names unique.
@@ -127,7 +129,11 @@ export class Optimizer {
 
   /**
    * One step on the kernels for every parameter `gradient` has a gradient for (keyed like
-   * {@link keys}), scaled by `scale`; the new weights are assigned to the stores' variables.
+   * {@link keys}), scaled by `scale`; the new weights are assigned to the stores' variables, which
+   * stay the truth: a variable still holding the data this step assigned last time (tfjs gives
+   * assigned data a new `dataId`) starts from the kernel's own copy of those weights, the same
+   * values, without reading them back out of tfjs; one assigned since by anything else (a restore,
+   * a mask update, a copy of weights) is read.
    */
   private kernelStep(
     kernel: OptimizerKernel,
@@ -138,8 +144,17 @@ export class Optimizer {
       const g = gradient(key);
       if (!g) continue;
       const w = store.get(name);
-      const next = kernel.update(key, w.dataSync() as Float32Array, g, store.mask(name), this.step, scale);
+      const resident = this.assigned.get(key) === w.dataId;
+      const next = kernel.update(
+        key,
+        resident ? null : (w.dataSync() as Float32Array),
+        g,
+        store.mask(name),
+        this.step,
+        scale,
+      );
       tf.tidy(() => w.assign(tf.tensor(next, w.shape, 'float32')));
+      this.assigned.set(key, w.dataId);
     }
   }
 

@@ -40,16 +40,19 @@ export function batchAgentInputsPacked(batch: EpisodeBatch, layout: InputLayout,
   const lanes = Math.ceil((b * n) / 4) * 4;
   const size = (t + 1) * width * lanes;
   const out = reuse && reuse.length === size ? reuse.fill(0) : new Float32Array(size);
+  const { obs, actions } = batch; // obs [B, T+1, N, O], actions [B, T, N]
+  const [lastAction, agentId] = [layout.lastAction, layout.agentId];
   for (let step = 0; step <= t; step++) {
     const base = step * width * lanes;
     for (let e = 0; e < b; e++) {
       for (let i = 0; i < n; i++) {
         const lane = e * n + i;
-        const src = ((e * (t + 1) + step) * n + i) * o;
-        for (let f = 0; f < o; f++) out[base + f * lanes + lane] = batch.obs[src + f] as number;
-        if (layout.lastAction > 0 && step > 0)
-          out[base + (o + (batch.actions[(e * t + step - 1) * n + i] as number)) * lanes + lane] = 1;
-        if (layout.agentId > 0) out[base + (o + layout.lastAction + i) * lanes + lane] = 1;
+        // one row's observation down its lane: out[base + f·lanes + lane] = obs[src + f]
+        for (let f = 0, src = ((e * (t + 1) + step) * n + i) * o, at = base + lane; f < o; f++, src++, at += lanes)
+          out[at] = obs[src] as number;
+        if (lastAction > 0 && step > 0)
+          out[base + (o + (actions[(e * t + step - 1) * n + i] as number)) * lanes + lane] = 1;
+        if (agentId > 0) out[base + (o + lastAction + i) * lanes + lane] = 1;
       }
     }
   }

@@ -126,6 +126,7 @@ export class FusedAgentUnroll {
    * {@link forwardPacked} on plain arrays (the array update, `compute: arrays`): Q `[episodes,
    * T − firstStep, agents, A]`; from step 0 the activations stay for {@link backwardPackedArrays}.
    * @param denseGradient as in {@link applyPacked}
+   * @param out where to write Q, reused across calls (`AgentUnroll.forwardPacked`)
    */
   forwardPackedArrays(
     packed: Float32Array,
@@ -134,17 +135,19 @@ export class FusedAgentUnroll {
     agents: number,
     firstStep = 0,
     denseGradient = false,
+    out?: Float32Array,
   ): Float32Array {
     this.sync(denseGradient);
-    return this.unroller.forwardPacked(packed, steps, rows, agents, firstStep);
+    return this.unroller.forwardPacked(packed, steps, rows, agents, firstStep, out);
   }
 
   /**
    * Every parameter's gradient from ∂L/∂Q `[episodes, T, agents, A]` of the last
-   * {@link forwardPackedArrays} from step 0 (zero at pruned positions unless it differentiated densely).
+   * {@link forwardPackedArrays} from step 0 (zero at pruned positions unless it differentiated densely),
+   * into `out`'s arrays when given (reused across calls).
    */
-  backwardPackedArrays(dq: Float32Array, agents: number): AgentWeights {
-    return this.unroller.backwardPacked(dq, agents);
+  backwardPackedArrays(dq: Float32Array, agents: number, out?: AgentWeights): AgentWeights {
+    return this.unroller.backwardPacked(dq, agents, out);
   }
 
   /** Read the agent's current weights for {@link step}. */

@@ -18,6 +18,21 @@ import { ToolkitError } from '../util/errors.js';
 /** The exported kernels; every pointer is a byte offset into the instance's memory (see the .wat). */
 export interface SparseKernels {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
+  /**
+   * {@link spmm}, then {@link addBias} with `bias` (`[rows]`, a real buffer: not 0), then {@link relu}
+   * when `relu` is 1: the same bits, in one pass for a matrix that is not dense.
+   */
+  spmmBias(
+    rowStart: number,
+    col: number,
+    val: number,
+    rows: number,
+    x: number,
+    y: number,
+    lanes: number,
+    bias: number,
+    relu: number,
+  ): void;
   /** {@link spmm} at exactly 8 lanes, over `off` = col × 32 (byte offsets of x's rows); the same bits as spmm row by row. */
   spmm8(rowStart: number, off: number, val: number, rows: number, x: number, y: number): void;
   /** {@link spmm} at exactly 4 lanes, over `off` = col × 16; the same bits as spmm row by row. */
@@ -60,6 +75,21 @@ export interface SparseKernels {
     hidden: number,
     batch: number,
     lanes: number,
+  ): void;
+  /**
+   * Training's GRU step with linear_before_reset: gruGates then gruCandidate (lbr 1, candidate kept
+   * in `nOut` unless it is 0) in one pass, the same bits in every lane: z and r into gx's first two
+   * blocks, the new hidden state into y (not h); gx's candidate block and gh are only read.
+   */
+  gruForward(
+    gx: number,
+    gh: number,
+    gates: number,
+    h: number,
+    y: number,
+    hidden: number,
+    lanes: number,
+    nOut: number,
   ): void;
   /** 1 when the `count` floats at `x` are all finite, else 0. */
   allFinite(x: number, count: number): number;

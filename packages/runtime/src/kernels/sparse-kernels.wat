@@ -18,156 +18,157 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; spmm's product one row at a time (for matrices that are not dense): sixteen lanes per pass
-  ;; (four accumulators per set), then eight, then four for what is left. Two entries are taken per
-  ;; step into two sets of accumulators, so that consecutive multiply-adds do not wait on each
-  ;; other; the sets are added at the end of the row (even entries + odd entries).
+  ;; spmm's product one row at a time (for matrices that are not dense), in blocks of up to 128
+  ;; lanes: for each block, every row in turn over the block's lanes, sixteen per pass (four
+  ;; accumulators per set), then eight, then four for what is left of the last block. Two entries
+  ;; are taken per step into two sets of accumulators, so that consecutive multiply-adds do not wait
+  ;; on each other; the sets are added at the end of the row (even entries + odd entries). Rows
+  ;; outside lane groups inside: a row's entry loop runs with the same trip count for each group of
+  ;; its block, which the branch predictor learns, where groups outside rows gave it a new count
+  ;; every row (a sparse matrix's rows store different numbers of entries); a block's columns of x
+  ;; (128 lanes, 512 bytes a feature) stay in cache across its rows. The per-lane arithmetic is the
+  ;; same in every pass and order, so the results do not depend on the blocking. With bias (not 0)
+  ;; each row's bias is added as it is stored, and with relu (not 0) the ReLU applied, the
+  ;; operations addBias and relu would do after it (for spmmBias).
   (func $spmmRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (param $x i32) (param $y i32) (param $lanes i32) (param $bias i32) (param $relu i32)
+    (local $stride i32) (local $b0 i32) (local $bEnd i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $yRow i32)
+    (local $k0 i32) (local $k i32) (local $end i32)
     (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
     (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
-    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128) (local $bv v128) (local $t v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    ;; --- 16 lanes per pass
-    (block $pass16
-      (loop $groups16
-        (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+    (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $b0) (local.get $lanes)))
+        (local.set $bEnd (select (local.get $lanes) (i32.add (local.get $b0) (i32.const 128)) (i32.lt_u (local.get $lanes) (i32.add (local.get $b0) (i32.const 128)))))
         (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone16
-          (loop $row16
-            (br_if $rowsDone16 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a01 (v128.const i32x4 0 0 0 0))
-            (local.set $a02 (v128.const i32x4 0 0 0 0))
-            (local.set $a03 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $a11 (v128.const i32x4 0 0 0 0))
-            (local.set $a12 (v128.const i32x4 0 0 0 0))
-            (local.set $a13 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+        (local.set $yRow (local.get $y))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $rp) (local.get $rEnd)))
+            (local.set $k0 (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
             (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone16
-              (loop $pair16
-                (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
-                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
-                (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
-                (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair16)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
+            (local.set $g (local.get $b0))
+            (if (local.get $bias)
+              (then (local.set $bv (v128.load32_splat (i32.add (local.get $bias) (i32.sub (local.get $rp) (local.get $rowStart)))))))
+            ;; --- 16 lanes per pass
+            (block $pass16
+              (loop $groups16
+                (br_if $pass16 (i32.gt_u (i32.add (local.get $g) (i32.const 16)) (local.get $bEnd)))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $a01 (v128.const i32x4 0 0 0 0))
+                (local.set $a11 (v128.const i32x4 0 0 0 0))
+                (local.set $a02 (v128.const i32x4 0 0 0 0))
+                (local.set $a12 (v128.const i32x4 0 0 0 0))
+                (local.set $a03 (v128.const i32x4 0 0 0 0))
+                (local.set $a13 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone16
+                  (loop $pair16
+                    (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                    (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                    (local.set $a12 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=32 (local.get $xp1)) (local.get $a12)))
+                    (local.set $a13 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=48 (local.get $xp1)) (local.get $a13)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair16)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
+                    (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=32 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a02) (local.get $a12)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=48 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a03) (local.get $a13)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (v128.store offset=16 (local.get $yp) (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (v128.store offset=32 (local.get $yp) (f32x4.add (f32x4.add (local.get $a02) (local.get $a12)) (local.get $bv))) (v128.store offset=48 (local.get $yp) (f32x4.add (f32x4.add (local.get $a03) (local.get $a13)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a01) (local.get $a11))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=32 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a02) (local.get $a12))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=48 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a03) (local.get $a13))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10))) (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11))) (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12))) (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))))))
+                (local.set $g (i32.add (local.get $g) (i32.const 16)))
+                (br $groups16)))
+            ;; --- 8 lanes, then 4 (only the last block has them)
+            (if (i32.le_u (i32.add (local.get $g) (i32.const 8)) (local.get $bEnd))
               (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
-                (local.set $a03 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=48 (local.get $xp0)) (local.get $a03)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
-            (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row16)))
-        (local.set $g (i32.add (local.get $g) (i32.const 16)))
-        (br $groups16)))
-    ;; --- 8 lanes per pass
-    (block $pass8
-      (loop $groups8
-        (br_if $pass8 (i32.gt_u (i32.add (local.get $g) (i32.const 8)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone8
-          (loop $row8
-            (br_if $rowsDone8 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a01 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $a11 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone8
-              (loop $pair8
-                (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair8)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $a01 (v128.const i32x4 0 0 0 0))
+                (local.set $a11 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone8
+                  (loop $pair8
+                    (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $a11 (f32x4.relaxed_madd (local.get $w1) (v128.load offset=16 (local.get $xp1)) (local.get $a11)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair8)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (v128.store offset=16 (local.get $yp) (f32x4.add (f32x4.add (local.get $a01) (local.get $a11)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0)))) (v128.store offset=16 (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a01) (local.get $a11))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10))) (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))))))
+                (local.set $g (i32.add (local.get $g) (i32.const 8)))))
+            (if (i32.le_u (i32.add (local.get $g) (i32.const 4)) (local.get $bEnd))
               (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+                (local.set $yp (i32.add (local.get $yRow) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
+                (local.set $a00 (v128.const i32x4 0 0 0 0))
+                (local.set $a10 (v128.const i32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                ;; two entries per step into two sets of accumulators (independent chains)
+                (block $pairsDone4
+                  (loop $pair4
+                    (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
+                    (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
+                    (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                    (br $pair4)))
+                (if (i32.lt_u (local.get $k) (local.get $end))
+                  (then
+                    (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
+                ;; y = a0 + a1, then + bias, then relu (each as addBias and relu compute them)
+                (if (local.get $bias)
+                  (then (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (f32x4.add (local.get $a00) (local.get $a10)) (local.get $bv))))))
+                  (else (if (local.get $relu) (then (v128.store (local.get $yp) (v128.bitselect (v128.const i32x4 0 0 0 0) (local.tee $t (f32x4.add (local.get $a00) (local.get $a10))) (f32x4.lt (local.get $t) (v128.const f32x4 0 0 0 0))))) (else (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))))))))
+            (local.set $yRow (i32.add (local.get $yRow) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row8)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
-        (br $groups8)))
-    ;; --- 4 lanes per pass
-    (block $pass4
-      (loop $groups4
-        (br_if $pass4 (i32.gt_u (i32.add (local.get $g) (i32.const 4)) (local.get $lanes)))
-        (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $xg (i32.add (local.get $x) (i32.shl (local.get $g) (i32.const 2))))
-        (local.set $rp (local.get $rowStart))
-        (local.set $rEnd (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2))))
-        (block $rowsDone4
-          (loop $row4
-            (br_if $rowsDone4 (i32.ge_u (local.get $rp) (local.get $rEnd)))
-            (local.set $a00 (v128.const i32x4 0 0 0 0))
-            (local.set $a10 (v128.const i32x4 0 0 0 0))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $end (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)))
-            ;; two entries per step into two sets of accumulators (independent chains)
-            (block $pairsDone4
-              (loop $pair4
-                (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
-                (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
-                (local.set $k (i32.add (local.get $k) (i32.const 8)))
-                (br $pair4)))
-            (if (i32.lt_u (local.get $k) (local.get $end))
-              (then
-                (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
-            (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-            (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
-            (br $row4)))
-        (local.set $g (i32.add (local.get $g) (i32.const 4)))
-        (br $groups4))))
+            (br $row)))
+        (local.set $b0 (local.get $bEnd))
+        (br $block))))
 
   ;; spmm for exactly 8 lanes (batches of 5 to 8 rows), over `off`: each stored entry's input
   ;; feature as the byte offset of its row of x (col × 32), which the sparse engine keeps beside
@@ -289,6 +290,20 @@
         (br $block)))
     (i32.const 1))
 
+  ;; spmmBias: y = spmm(x) + bias (one float per row), then the ReLU when relu is not 0: the bits of
+  ;; spmm, addBias and relu in turn. A matrix that is not dense adds the bias and applies the ReLU as
+  ;; each row is stored ($spmmRows), one pass instead of three; a dense one runs the three kernels.
+  (func (export "spmmBias")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32) (param $bias i32) (param $relu i32)
+    (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then
+        (call $spmm (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (call $addBias (local.get $y) (local.get $bias) (local.get $y) (local.get $rows) (local.get $lanes))
+        (if (local.get $relu) (then (call $relu (local.get $y) (local.get $y) (i32.mul (local.get $rows) (local.get $lanes))))))
+      (else
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (local.get $bias) (local.get $relu)))))
+
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
   ;; feature-major activation, eight lanes per pass, then four for what is left. When every block of
   ;; four rows stores one run of consecutive columns (a dense matrix: checked once per call), the
@@ -296,7 +311,7 @@
   ;; four rows, no column indices read; the rows past the last whole block go one at a time. Other
   ;; matrices go one row at a time ($spmmRows). Columns must strictly increase within a row (see
   ;; $sameRun).
-  (func (export "spmm")
+  (func $spmm (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
     (local $blocked i32) (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
@@ -308,7 +323,7 @@
     (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
     (if (i32.eqz (local.get $blocked))
       (then
-        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (i32.const 0) (i32.const 0))
         (return)))
     ;; --- 8 lanes per pass
     (block $pass8
@@ -808,7 +823,7 @@
         (br $row))))
 
   ;; y[f, :] = x[f, :] + bias[f]
-  (func (export "addBias") (param $x i32) (param $bias i32) (param $y i32) (param $features i32) (param $lanes i32)
+  (func $addBias (export "addBias") (param $x i32) (param $bias i32) (param $y i32) (param $features i32) (param $lanes i32)
     (local $f i32) (local $l i32) (local $b v128) (local $o i32)
     (local.set $f (i32.const 0))
     (block $done
@@ -839,7 +854,7 @@
         (br $next))))
 
   ;; y = max(x, 0) over `count` floats (a multiple of 4); NaN stays NaN
-  (func (export "relu") (param $x i32) (param $y i32) (param $count i32)
+  (func $relu (export "relu") (param $x i32) (param $y i32) (param $count i32)
     (local $o i32) (local $end i32) (local $v v128)
     (local.set $end (i32.shl (local.get $count) (i32.const 2)))
     (block $done
@@ -1265,6 +1280,144 @@
             (v128.store (i32.add (local.get $y) (local.get $o)) (local.get $outA))
             (local.set $l (i32.add (local.get $l) (i32.const 4)))
             (br $last))))))
+
+  ;; gruForward: gruGates then gruCandidate (lbr = 1, linear_before_reset) in one pass, for training:
+  ;; from gx = W·x and gh = R·h ([3H, lanes] each) and the packed biases, z and r into gx's first two
+  ;; blocks (as gruGates leaves them), n into nOut [H, lanes] unless nOut is 0, and the new hidden
+  ;; state into y [H, lanes] (y must not be h); gx's third block and gh are only read. Per lane the
+  ;; operations of gruStep (σ's clamp with pmin/pmax, its negation carried through), so the same
+  ;; bits as those two kernels in every lane, padded lanes included. Two vectors of a unit per
+  ;; iteration, interleaved: one vector's step is a chain of two σ (r, then n from r) too long for
+  ;; the CPU to overlap with the next on its own. One pass instead of five over [H, lanes] blocks.
+  (func (export "gruForward")
+    (param $gx i32) (param $gh i32) (param $gates i32) (param $h i32) (param $y i32) (param $hidden i32)
+    (param $lanes i32) (param $nOut i32)
+    (local $j i32) (local $l i32) (local $o i32) (local $oB i32) (local $block i32) (local $b i32)
+    (local $gx1 i32) (local $gx2 i32) (local $gh1 i32) (local $gh2 i32)
+    (local $bz v128) (local $br v128) (local $bn v128) (local $bhn v128)
+    (local $zA v128) (local $tzA v128) (local $nbzA v128) (local $rzA v128) (local $pzA v128) (local $rA v128) (local $trA v128) (local $nbrA v128) (local $rrA v128) (local $prA v128) (local $nA v128) (local $tnA v128) (local $nbnA v128) (local $rnA v128) (local $pnA v128) (local $preA v128) (local $zB v128) (local $tzB v128) (local $nbzB v128) (local $rzB v128) (local $pzB v128) (local $rB v128) (local $trB v128) (local $nbrB v128) (local $rrB v128) (local $prB v128) (local $nB v128) (local $tnB v128) (local $nbnB v128) (local $rnB v128) (local $pnB v128) (local $preB v128)
+    (local.set $block (i32.shl (i32.mul (local.get $hidden) (local.get $lanes)) (i32.const 2)))
+    (local.set $gx1 (i32.add (local.get $gx) (local.get $block)))
+    (local.set $gx2 (i32.add (local.get $gx1) (local.get $block)))
+    (local.set $gh1 (i32.add (local.get $gh) (local.get $block)))
+    (local.set $gh2 (i32.add (local.get $gh1) (local.get $block)))
+    (block $done
+      (loop $unit
+        (br_if $done (i32.ge_u (local.get $j) (local.get $hidden)))
+        (local.set $b (i32.add (local.get $gates) (i32.shl (local.get $j) (i32.const 4))))
+        (local.set $bz (v128.load32_splat (local.get $b)))
+        (local.set $br (v128.load32_splat offset=4 (local.get $b)))
+        (local.set $bn (v128.load32_splat offset=8 (local.get $b)))
+        (local.set $bhn (v128.load32_splat offset=12 (local.get $b)))
+        (local.set $l (i32.const 0))
+        ;; --- two vectors (eight lanes) per pass
+        (block $pairsDone
+          (loop $pair
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $l) (i32.const 8)) (local.get $lanes)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $j) (local.get $lanes)) (local.get $l)) (i32.const 2)))
+            (local.set $oB (i32.add (local.get $o) (i32.const 16)))
+            ;; z = σ(gx_z + gh_z + b_z), r = σ(gx_r + gh_r + b_r)
+            (local.set $tzA (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx) (local.get $o))) (v128.load (i32.add (local.get $gh) (local.get $o)))) (local.get $bz)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $tzB (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx) (local.get $oB))) (v128.load (i32.add (local.get $gh) (local.get $oB)))) (local.get $bz)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $nbzA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tzA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $nbzB (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tzB) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $rzA (f32x4.add (local.get $tzA) (f32x4.mul (f32x4.sub (local.get $nbzA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $rzB (f32x4.add (local.get $tzB) (f32x4.mul (f32x4.sub (local.get $nbzB) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $pzA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rzA))))
+            (local.set $pzB (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rzB))))
+            (local.set $pzA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pzA) (local.get $rzA))))
+            (local.set $pzB (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pzB) (local.get $rzB))))
+            (local.set $pzA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pzA) (local.get $rzA))))
+            (local.set $pzB (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pzB) (local.get $rzB))))
+            (local.set $pzA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pzA) (f32x4.mul (local.get $rzA) (local.get $rzA))) (local.get $rzA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbzA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $pzB (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pzB) (f32x4.mul (local.get $rzB) (local.get $rzB))) (local.get $rzB)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbzB) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $zA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pzA))))
+            (local.set $zB (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pzB))))
+            (local.set $trA (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx1) (local.get $o))) (v128.load (i32.add (local.get $gh1) (local.get $o)))) (local.get $br)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $trB (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx1) (local.get $oB))) (v128.load (i32.add (local.get $gh1) (local.get $oB)))) (local.get $br)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $nbrA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $trA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $nbrB (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $trB) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $rrA (f32x4.add (local.get $trA) (f32x4.mul (f32x4.sub (local.get $nbrA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $rrB (f32x4.add (local.get $trB) (f32x4.mul (f32x4.sub (local.get $nbrB) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $prA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rrA))))
+            (local.set $prB (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rrB))))
+            (local.set $prA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $prA) (local.get $rrA))))
+            (local.set $prB (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $prB) (local.get $rrB))))
+            (local.set $prA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $prA) (local.get $rrA))))
+            (local.set $prB (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $prB) (local.get $rrB))))
+            (local.set $prA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $prA) (f32x4.mul (local.get $rrA) (local.get $rrA))) (local.get $rrA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbrA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $prB (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $prB) (f32x4.mul (local.get $rrB) (local.get $rrB))) (local.get $rrB)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbrB) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $rA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $prA))))
+            (local.set $rB (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $prB))))
+            ;; n = 2σ(2·pre) − 1 = tanh(pre), pre = gx_n + Wbn + r ⊙ (gh_n + Rbn); y = n + z ⊙ (h − n)
+            (local.set $preA (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx2) (local.get $o))) (local.get $bn)) (f32x4.mul (local.get $rA) (f32x4.add (v128.load (i32.add (local.get $gh2) (local.get $o))) (local.get $bhn)))))
+            (local.set $preB (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx2) (local.get $oB))) (local.get $bn)) (f32x4.mul (local.get $rB) (f32x4.add (v128.load (i32.add (local.get $gh2) (local.get $oB))) (local.get $bhn)))))
+            (local.set $tnA (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $preA) (local.get $preA)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $tnB (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $preB) (local.get $preB)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+            (local.set $nbnA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tnA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $nbnB (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tnB) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+            (local.set $rnA (f32x4.add (local.get $tnA) (f32x4.mul (f32x4.sub (local.get $nbnA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $rnB (f32x4.add (local.get $tnB) (f32x4.mul (f32x4.sub (local.get $nbnB) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+            (local.set $pnA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rnA))))
+            (local.set $pnB (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rnB))))
+            (local.set $pnA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pnA) (local.get $rnA))))
+            (local.set $pnB (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pnB) (local.get $rnB))))
+            (local.set $pnA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pnA) (local.get $rnA))))
+            (local.set $pnB (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pnB) (local.get $rnB))))
+            (local.set $pnA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pnA) (f32x4.mul (local.get $rnA) (local.get $rnA))) (local.get $rnA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbnA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $pnB (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pnB) (f32x4.mul (local.get $rnB) (local.get $rnB))) (local.get $rnB)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbnB) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+            (local.set $nA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pnA))))
+            (local.set $nB (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pnB))))
+            (local.set $nA (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $nA)) (v128.const f32x4 1 1 1 1)))
+            (local.set $nB (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $nB)) (v128.const f32x4 1 1 1 1)))
+            (v128.store (i32.add (local.get $y) (local.get $o)) (f32x4.add (local.get $nA) (f32x4.mul (local.get $zA) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $o))) (local.get $nA)))))
+            (v128.store (i32.add (local.get $y) (local.get $oB)) (f32x4.add (local.get $nB) (f32x4.mul (local.get $zB) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $oB))) (local.get $nB)))))
+            (v128.store (i32.add (local.get $gx) (local.get $o)) (local.get $zA))
+            (v128.store (i32.add (local.get $gx) (local.get $oB)) (local.get $zB))
+            (v128.store (i32.add (local.get $gx1) (local.get $o)) (local.get $rA))
+            (v128.store (i32.add (local.get $gx1) (local.get $oB)) (local.get $rB))
+            (if (local.get $nOut) (then (v128.store (i32.add (local.get $nOut) (local.get $o)) (local.get $nA))))
+            (if (local.get $nOut) (then (v128.store (i32.add (local.get $nOut) (local.get $oB)) (local.get $nB))))
+            (local.set $l (i32.add (local.get $l) (i32.const 8)))
+            (br $pair)))
+        ;; --- the last vector when lanes is an odd number of vectors
+        (if (i32.lt_u (local.get $l) (local.get $lanes))
+          (then
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $j) (local.get $lanes)) (local.get $l)) (i32.const 2)))
+              ;; z = σ(gx_z + gh_z + b_z), r = σ(gx_r + gh_r + b_r)
+              (local.set $tzA (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx) (local.get $o))) (v128.load (i32.add (local.get $gh) (local.get $o)))) (local.get $bz)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+              (local.set $nbzA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tzA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+              (local.set $rzA (f32x4.add (local.get $tzA) (f32x4.mul (f32x4.sub (local.get $nbzA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+              (local.set $pzA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rzA))))
+              (local.set $pzA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pzA) (local.get $rzA))))
+              (local.set $pzA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pzA) (local.get $rzA))))
+              (local.set $pzA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pzA) (f32x4.mul (local.get $rzA) (local.get $rzA))) (local.get $rzA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbzA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+              (local.set $zA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pzA))))
+              (local.set $trA (f32x4.pmin (f32x4.pmax (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx1) (local.get $o))) (v128.load (i32.add (local.get $gh1) (local.get $o)))) (local.get $br)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+              (local.set $nbrA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $trA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+              (local.set $rrA (f32x4.add (local.get $trA) (f32x4.mul (f32x4.sub (local.get $nbrA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+              (local.set $prA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rrA))))
+              (local.set $prA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $prA) (local.get $rrA))))
+              (local.set $prA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $prA) (local.get $rrA))))
+              (local.set $prA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $prA) (f32x4.mul (local.get $rrA) (local.get $rrA))) (local.get $rrA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbrA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+              (local.set $rA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $prA))))
+              ;; n = 2σ(2·pre) − 1 = tanh(pre), pre = gx_n + Wbn + r ⊙ (gh_n + Rbn); y = n + z ⊙ (h − n)
+              (local.set $preA (f32x4.add (f32x4.add (v128.load (i32.add (local.get $gx2) (local.get $o))) (local.get $bn)) (f32x4.mul (local.get $rA) (f32x4.add (v128.load (i32.add (local.get $gh2) (local.get $o))) (local.get $bhn)))))
+              (local.set $tnA (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $preA) (local.get $preA)) (v128.const f32x4 -88.3 -88.3 -88.3 -88.3)) (v128.const f32x4 87.3 87.3 87.3 87.3)))
+              (local.set $nbnA (f32x4.sub (v128.const f32x4 12582912 12582912 12582912 12582912) (f32x4.mul (local.get $tnA) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+              (local.set $rnA (f32x4.add (local.get $tnA) (f32x4.mul (f32x4.sub (local.get $nbnA) (v128.const f32x4 12582912 12582912 12582912 12582912)) (v128.const f32x4 0.693147182 0.693147182 0.693147182 0.693147182))))
+              (local.set $pnA (f32x4.sub (v128.const f32x4 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2 4.1890551110e-2) (f32x4.mul (v128.const f32x4 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3 8.3124779910e-3) (local.get $rnA))))
+              (local.set $pnA (f32x4.sub (v128.const f32x4 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1 1.6667116314e-1) (f32x4.mul (local.get $pnA) (local.get $rnA))))
+              (local.set $pnA (f32x4.sub (v128.const f32x4 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1 4.9999228817e-1) (f32x4.mul (local.get $pnA) (local.get $rnA))))
+              (local.set $pnA (f32x4.mul (f32x4.add (f32x4.sub (f32x4.mul (local.get $pnA) (f32x4.mul (local.get $rnA) (local.get $rnA))) (local.get $rnA)) (v128.const f32x4 1 1 1 1)) (i32x4.shl (i32x4.sub (local.get $nbnA) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+              (local.set $nA (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pnA))))
+              (local.set $nA (f32x4.sub (f32x4.mul (v128.const f32x4 2 2 2 2) (local.get $nA)) (v128.const f32x4 1 1 1 1)))
+              (v128.store (i32.add (local.get $y) (local.get $o)) (f32x4.add (local.get $nA) (f32x4.mul (local.get $zA) (f32x4.sub (v128.load (i32.add (local.get $h) (local.get $o))) (local.get $nA)))))
+              (v128.store (i32.add (local.get $gx) (local.get $o)) (local.get $zA))
+              (v128.store (i32.add (local.get $gx1) (local.get $o)) (local.get $rA))
+              (if (local.get $nOut) (then (v128.store (i32.add (local.get $nOut) (local.get $o)) (local.get $nA))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $unit))))
 
   ;; 1 when the `count` floats at x are all finite, else 0 (a NaN or ±Inf among them): x − x is 0
   ;; for a finite x and NaN otherwise, and a sum stays NaN once it is. For the sparse engine's input
