@@ -21,7 +21,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   doubleQ: true,
   standardiseRewards: false,
   terminalOnTimeLimit: false,
-  compute: 'kernels',
+  compute: 'arrays',
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },
   mixer: { embed: 32, hypernetEmbed: 64 },

@@ -41,6 +41,15 @@ export interface LearnerKind {
 }
 
 /**
+ * Whether `compute: 'arrays'` (the learner update on plain arrays and the kernels, no tfjs) covers a
+ * learner: QMIX and VDN do; WQMIX's central critic and RES's softmax bootstrap and regulariser are not
+ * ported, and those learners run on `kernels`.
+ */
+export function arrayUpdateCovers(kind: LearnerKind): boolean {
+  return !kind.centralCritic && kind.bootstrap === 'target-mixer' && !kind.resRegularizer;
+}
+
+/**
  * Every learner: QMIX and VDN (pymarl), OW-/CW-QMIX (weighted QMIX with a central critic; Rashid
  * et al. 2020) and RES-QMIX (regularized softmax targets; Pan et al. 2021).
  */

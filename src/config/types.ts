@@ -308,7 +308,7 @@ export interface TrainConfig {
    * of one update, so a run stays the same for a seed, `envWorkers`, `runner` and this switch; it is
    * another run than without it). Built-in and `module:` environments open their own copies in the
    * thread; Python environments are played in the main thread with the same lag (their processes
-   * already work beside it). Needs `compute: kernels` or `arrays` (the thread steps the agent on the kernels).
+   * already work beside it). Needs `compute: arrays` or `kernels` (the thread steps the agent on the kernels).
    * It shortens wall time only where a second core is free: on a busy machine the two threads share
    * the same CPU time and the thread's own costs (a copy of the weights per round) make it slower
    * (docs/benchmarks.md).
@@ -344,15 +344,18 @@ export interface TrainConfig {
    */
   terminalOnTimeLimit: boolean;
   /**
-   * Where the learner's network math runs. `kernels`: the agent network's unroll over a batch
-   * (forward and backpropagation through time, one op) and the mixer's linear layers run on the
-   * toolkit's WebAssembly CSR kernels, whose work is proportional to the stored weights, and the
-   * optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing products,
-   * targets, loss) stays in tfjs. `tfjs`: tfjs ops throughout, the reference the kernels are tested
-   * against. `arrays` (opt-in, QMIX and VDN only): the whole update without tfjs — the agent unroll,
-   * the mixer's forward and hand-derived backward, the targets, the loss, clipping and Adam run on
-   * plain arrays and the kernels, and the new weights are written back to the parameter stores; the
-   * same math as `kernels` within float rounding (not the same bits: sums run in another order).
+   * Where the learner's network math runs. `arrays` (the default for QMIX and VDN, which it
+   * covers): the whole update without tfjs — the agent unroll, the mixer's forward and hand-derived
+   * backward, the targets, the loss, clipping and Adam run on plain arrays and the toolkit's
+   * WebAssembly kernels, and the new weights are written back to the parameter stores. `kernels`
+   * (the default for WQMIX and RES, and the default of every learner until 2026-12-07): the agent
+   * network's unroll over a batch (forward and backpropagation through time, one op) and the mixer's
+   * linear layers run on the WebAssembly CSR kernels, whose work is proportional to the stored
+   * weights, and the optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing
+   * products, targets, loss) stays in tfjs. `arrays` is the same math as `kernels` within float
+   * rounding (not the same bits: sums run in another order), so a seed's run differs between them.
+   * `tfjs`: tfjs ops throughout, the reference the kernels are tested against. A saved config that
+   * names none (saved before the key existed) reads as `kernels`.
    */
   compute: ComputeMode;
   epsilon: EpsilonConfig;

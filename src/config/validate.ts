@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { LEARNERS, MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
+import { arrayUpdateCovers, LEARNERS, MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
 import {
   ALGORITHMS,
   COMPUTE_MODES,
@@ -19,7 +19,8 @@ import {
   RETURN_KINDS,
   SPARSE_INITS,
   SPARSITY_MODES,
-  type SparsityMode,
+  type Algorithm,
+  type ComputeMode,
   type TrainConfig,
 } from './types.js';
 
@@ -93,18 +94,15 @@ export function checkConfig(c: TrainConfig): void {
     throw new ConfigError(
       `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
       {
-        hint: "use compute 'kernels' (the default) or 'arrays', or actingThread false",
+        hint: "use compute 'arrays' (the default for QMIX and VDN) or compute 'kernels', or actingThread false",
       },
     );
   }
   checkEnum('algorithm', ALGORITHMS, c.alg);
   const learner = LEARNERS[c.alg];
-  if (
-    c.compute === 'arrays' &&
-    (learner.centralCritic || learner.bootstrap !== 'target-mixer' || learner.resRegularizer)
-  ) {
+  if (c.compute === 'arrays' && !arrayUpdateCovers(learner)) {
     throw new ConfigError(`compute is 'arrays' but alg is '${c.alg}': the array update covers QMIX and VDN only`, {
-      hint: "use compute 'kernels' (the default) with this learner, or alg 'qmix' or 'vdn'",
+      hint: "use compute 'kernels' with this learner (its default when compute is not given), or alg 'qmix' or 'vdn'",
     });
   }
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
@@ -226,16 +224,24 @@ export function checkConfig(c: TrainConfig): void {
   );
 }
 
-/** Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath them. */
-function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>[]): TrainConfig {
+/**
+ * Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath
+ * them, and, given `computeOf`, the resulting learner's compute path too.
+ */
+function layerOverrides(
+  base: Json,
+  overrides: readonly DeepPartial<TrainConfig>[],
+  computeOf?: (alg: Algorithm) => ComputeMode,
+): TrainConfig {
   const applyOverrides = (start: Json): Json =>
     overrides.reduce<Json>((acc, o) => mergeStrict(acc, o as Json, ''), start);
-  // The mode is known only after the overrides; its defaults then slot in beneath them.
-  const mode = (applyOverrides(base) as unknown as TrainConfig).sparsity.mode;
-  checkEnum('sparsity mode', SPARSITY_MODES, mode);
-  const config = applyOverrides(
-    mergeStrict(base, MODE_DEFAULTS[mode as SparsityMode] as Json, ''),
-  ) as unknown as TrainConfig;
+  // The mode and the learner are known only after the overrides; their defaults then slot in beneath them.
+  const merged = applyOverrides(base) as unknown as TrainConfig;
+  checkEnum('sparsity mode', SPARSITY_MODES, merged.sparsity.mode);
+  checkEnum('algorithm', ALGORITHMS, merged.alg);
+  const beneath: Json = { ...MODE_DEFAULTS[merged.sparsity.mode] };
+  if (computeOf) beneath.compute = computeOf(merged.alg);
+  const config = applyOverrides(mergeStrict(base, beneath, '')) as unknown as TrainConfig;
   checkConfig(config);
   return config;
 }
@@ -248,10 +254,21 @@ function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>
 export function resolveConfig(preset: string = 'default', ...overrides: DeepPartial<TrainConfig>[]): TrainConfig {
   if (!Object.prototype.hasOwnProperty.call(PRESETS, preset))
     throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
+  const presetLayer: DeepPartial<TrainConfig> = PRESETS[preset as PresetName];
+  const computeGiven = [presetLayer, ...overrides].some((layer) => layer.compute !== undefined);
   return layerOverrides(
-    mergeStrict(DEFAULT_CONFIG as unknown as Json, PRESETS[preset as PresetName] as Json, ''),
+    mergeStrict(DEFAULT_CONFIG as unknown as Json, presetLayer as Json, ''),
     overrides,
+    computeGiven ? undefined : learnerCompute,
   );
+}
+
+/**
+ * The compute path of a learner when no preset or override names one: the array update (the
+ * default, {@link DEFAULT_CONFIG}) where it covers the learner, the kernels for WQMIX and RES.
+ */
+function learnerCompute(alg: Algorithm): ComputeMode {
+  return arrayUpdateCovers(LEARNERS[alg]) ? DEFAULT_CONFIG.compute : 'kernels';
 }
 
 /**
@@ -262,10 +279,17 @@ export function deriveConfig(base: TrainConfig, ...overrides: DeepPartial<TrainC
   return layerOverrides(structuredClone(base) as unknown as Json, overrides);
 }
 
+/**
+ * The compute path of a saved config that names none: one saved before `compute` was a key, which
+ * has been read as `kernels` since (not the current default, which would change what resuming it runs).
+ */
+const UNNAMED_SAVED_COMPUTE: ComputeMode = 'kernels';
+
 /** Validate a config read from disk (a checkpoint's or a user's JSON file): every key known, all ranges met. */
 export function parseConfig(value: unknown, what: string): TrainConfig {
   if (!isPlainObject(value)) throw new ConfigError(`${what}: expected a JSON object`);
-  const merged = mergeStrict(DEFAULT_CONFIG as unknown as Json, value, '') as unknown as TrainConfig;
+  const defaults = { ...DEFAULT_CONFIG, compute: UNNAMED_SAVED_COMPUTE };
+  const merged = mergeStrict(defaults as unknown as Json, value, '') as unknown as TrainConfig;
   checkConfig(merged);
   return merged;
 }

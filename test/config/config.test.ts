@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveConfig, parseConfig, configHash, DEFAULT_CONFIG, PRESETS } from '../../src/config/index.js';
+import {
+  resolveConfig,
+  parseConfig,
+  deriveConfig,
+  configHash,
+  DEFAULT_CONFIG,
+  PRESETS,
+} from '../../src/config/index.js';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { TOOLKIT_VERSION } from '../../src/version.js';
 import { readStudy, studyRuns } from '../../src/study/grid.js';
@@ -187,7 +194,7 @@ test('the lbf preset is the configuration of the LBF studies that reach the lite
   for (const file of ['lbf-8x8-coop-terminal.json', 'lbf-8x8-coop-sparse.json']) {
     const study = readStudy(join(root, 'bench/studies', file));
     const run = studyRuns(study).find((r) => r.mode === 'dense')!;
-    const fromPreset = resolveConfig('lbf', { seed: run.seed });
+    const fromPreset = resolveConfig('lbf', { seed: run.seed, compute: run.config.compute }); // the studies predate arrays
     assert.equal(configHash(fromPreset), configHash(run.config), `${file}: its dense run differs from --preset lbf`);
   }
   assert.equal(resolveConfig('lbf').terminalOnTimeLimit, true);
@@ -287,4 +294,34 @@ test('actingThread is a boolean that needs compute kernels; configs from before 
   assert.equal(read.actingThread, false);
   assert.equal(configHash(read), configHash(older as never));
   assert.notEqual(configHash({ ...read, actingThread: true }), configHash(read));
+});
+
+test('compute defaults to the array update where it covers the learner, the kernels where it does not', () => {
+  for (const alg of ['qmix', 'vdn'] as const) assert.equal(resolveConfig('default', { alg }).compute, 'arrays', alg);
+  for (const alg of ['ow-qmix', 'cw-qmix', 'res-qmix'] as const)
+    assert.equal(resolveConfig('default', { alg }).compute, 'kernels', alg);
+  for (const preset of Object.keys(PRESETS)) {
+    const c = resolveConfig(preset);
+    assert.equal(c.compute, c.alg === 'qmix' || c.alg === 'vdn' ? 'arrays' : 'kernels', preset);
+  }
+  // A learner chosen by a later override still picks its own default.
+  assert.equal(resolveConfig('default', { alg: 'qmix' }, { alg: 'cw-qmix' }).compute, 'kernels');
+  // A compute path given anywhere is kept, and one the learner cannot run is refused, naming the fix.
+  assert.equal(resolveConfig('default', { compute: 'kernels' }).compute, 'kernels');
+  assert.equal(resolveConfig('default', { compute: 'tfjs' }, { alg: 'res-qmix' }).compute, 'tfjs');
+  assert.throws(
+    () => resolveConfig('default', { alg: 'ow-qmix', compute: 'arrays' }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      /compute is 'arrays' but alg is 'ow-qmix'/.test(e.message) &&
+      /compute 'kernels'/.test(e.hint ?? ''),
+  );
+});
+
+test('a saved config keeps its compute path: one naming none reads as kernels, and deriving keeps the base', () => {
+  const { compute: _, ...unnamed } = resolveConfig('default');
+  assert.equal(parseConfig(unnamed, 'a config saved before compute was a key').compute, 'kernels');
+  const kernelsRun = resolveConfig('default', { compute: 'kernels' });
+  assert.equal(parseConfig(JSON.parse(JSON.stringify(kernelsRun)), 'a saved kernels run').compute, 'kernels');
+  assert.equal(deriveConfig(kernelsRun, { sparsity: { mode: 'mast', density: 0.1 } }).compute, 'kernels');
 });
