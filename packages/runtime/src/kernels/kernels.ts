@@ -199,6 +199,13 @@ function kernelModule(variant: KernelVariant): WebAssembly.Module {
 
 const PAGE = 65536;
 
+/**
+ * Bytes of scratch each arena reserves for the products' packed panels (`scratch` in the .wat,
+ * which packs nothing when it is not set): spmm and spmmT copy the lanes they work on there when
+ * the rows of x or y are far apart (many lanes).
+ */
+export const SCRATCH_BYTES = 65536;
+
 /** One instance of the kernels with its own memory and a bump allocator over it. */
 export class KernelArena {
   readonly kernels: SparseKernels;
@@ -214,6 +221,7 @@ export class KernelArena {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(kernelModule(variant), { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as SparseKernels;
+    (instance.exports.scratch as { value: number }).value = this.alloc(SCRATCH_BYTES);
     this.heapView = new Float32Array(this.memory.buffer);
   }
 

@@ -18,18 +18,68 @@
 (module
   (import "env" "memory" (memory 1))
 
+;; Scratch memory for the products' packed panels: SCRATCH_BYTES (kernels.ts) at `scratch`, which
+  ;; the KernelArena sets when it is made (0: no scratch, the products do not pack).
+  (global $scratch (export "scratch") (mut i32) (i32.const 0))
+
+  ;; Whether a product packs panels of `width` bytes per input for `cols` inputs of rows `stride`
+  ;; bytes apart: when there is scratch, the panel fits it (and is not empty), and the rows are at
+  ;; least 4 KiB apart.
+  ;; There the rows of x (or y) that one pass walks sit at the same offset in many pages, so they
+  ;; compete for a few sets of the L1 cache and for the TLB (at 15,360 lanes, every one of them for
+  ;; the same set); packed, they are adjacent.
+  (func $packs (param $stride i32) (param $cols i32) (param $width i32) (result i32)
+    (i32.and (i32.and (i32.ne (global.get $scratch) (i32.const 0)) (i32.ne (local.get $cols) (i32.const 0)))
+      (i32.and (i32.ge_u (local.get $stride) (i32.const 4096))
+        (i32.le_u (i32.mul (local.get $cols) (local.get $width)) (i32.const 65536)))))
+
+  ;; 1 + the largest column stored (0 when none): columns increase within a row, so each row's last.
+  (func $colsUsed (param $rowStart i32) (param $col i32) (param $rows i32) (result i32)
+    (local $r i32) (local $end i32) (local $cols i32)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (if (i32.gt_u (local.get $end) (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+          (then
+            (local.set $cols (select (local.get $cols)
+              (i32.add (i32.load (i32.add (local.get $col) (i32.shl (i32.sub (local.get $end) (i32.const 1)) (i32.const 2)))) (i32.const 1))
+              (i32.gt_u (local.get $cols) (i32.load (i32.add (local.get $col) (i32.shl (i32.sub (local.get $end) (i32.const 1)) (i32.const 2)))))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row)))
+    (local.get $cols))
+
+  ;; Copy `rows` rows of `width` bytes (a multiple of 16) from src (rows `srcStride` apart) to dst
+  ;; (rows `dstStride` apart).
+  (func $copyRows (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $width i32)
+    (local $r i32) (local $o i32)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $o (i32.const 0))
+        (block $rowDone
+          (loop $vec
+            (br_if $rowDone (i32.ge_u (local.get $o) (local.get $width)))
+            (v128.store (i32.add (local.get $dst) (local.get $o)) (v128.load (i32.add (local.get $src) (local.get $o))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $vec)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
   ;; spmm's product one row at a time (for matrices that are not dense): sixteen lanes per pass
   ;; (four accumulators per set), then eight, then four for what is left. Two entries are taken per
   ;; step into two sets of accumulators, so that consecutive multiply-adds do not wait on each
-  ;; other; the sets are added at the end of the row (even entries + odd entries).
+  ;; other; the sets are added at the end of the row (even entries + odd entries). Over `lanes`
+  ;; lanes of x and y whose rows are `xs` and `ys` bytes apart (spmm passes a packed panel of x).
   (func $spmmRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $lanes i32)
+    (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
     (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
     (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
     (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
-    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     ;; --- 16 lanes per pass
     (block $pass16
       (loop $groups16
@@ -57,8 +107,8 @@
                 (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
@@ -72,7 +122,7 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
@@ -81,7 +131,7 @@
             (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
             (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
             (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row16)))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
@@ -109,8 +159,8 @@
                 (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
@@ -120,12 +170,12 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
             (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
             (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row8)))
         (local.set $g (i32.add (local.get $g) (i32.const 8)))
@@ -151,8 +201,8 @@
                 (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
                 (local.set $k (i32.add (local.get $k) (i32.const 8)))
@@ -160,10 +210,10 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
             (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row4)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
@@ -289,27 +339,20 @@
         (br $block)))
     (i32.const 1))
 
-  ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
-  ;; feature-major activation, eight lanes per pass, then four for what is left. When every block of
-  ;; four rows stores one run of consecutive columns (a dense matrix: checked once per call), the
-  ;; blocks are computed four rows at a time: eight accumulators (4 rows × 8 lanes) in locals, each load of x used for the
-  ;; four rows, no column indices read; the rows past the last whole block go one at a time. Other
-  ;; matrices go one row at a time ($spmmRows). Columns must strictly increase within a row (see
-  ;; $sameRun).
-  (func (export "spmm")
+  ;; spmm's product for a matrix whose every block of four rows stores one run of consecutive
+  ;; columns (see $sameRuns), eight lanes per pass, then four for what is left, over `lanes` lanes of
+  ;; x and y whose rows are `xs` and `ys` bytes apart: the blocks four rows at a time, eight
+  ;; accumulators (4 rows × 8 lanes) in locals, each load of x used for the four rows, no column
+  ;; indices read; the rows past the last whole block one at a time (two entries per step into two
+  ;; sets of accumulators, as $spmmRows).
+  (func $spmmBlocked
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
-    (local $blocked i32) (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
+    (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $lanes i32)
+    (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
     (local $vp i32) (local $vEnd i32) (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32)
     (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $b00 v128) (local $b01 v128) (local $b10 v128) (local $b11 v128) (local $b20 v128) (local $b21 v128) (local $b30 v128) (local $b31 v128)
-    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
-    (if (i32.eqz (local.get $blocked))
-      (then
-        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
-        (return)))
     ;; --- 8 lanes per pass
     (block $pass8
       (loop $groups8
@@ -319,10 +362,10 @@
         (block $rowsDone8
           (loop $row8
             (br_if $rowsDone8 (i32.ge_u (local.get $r) (local.get $rows)))
-            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $ys))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
             (if (local.get $n)
               (then
                 ;; four rows over the same consecutive columns: each load of x serves the four
@@ -337,7 +380,7 @@
                 (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
                 (local.set $vp (i32.add (local.get $val) (local.get $k)))
                 (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (block $runDone8
                   (loop $run8
                     (br_if $runDone8 (i32.ge_u (local.get $vp) (local.get $vEnd)))
@@ -356,16 +399,16 @@
                     (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
                     (local.set $b31 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b31)))
                     (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $xs)))
                     (br $run8)))
                 (v128.store offset=0 (local.get $yp) (local.get $b00))
                 (v128.store offset=16 (local.get $yp) (local.get $b01))
-                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
-                (v128.store offset=16 (i32.add (local.get $yp) (local.get $stride)) (local.get $b11))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
-                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b21))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
-                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b31))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $ys)) (local.get $b10))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $ys)) (local.get $b11))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b20))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b21))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b30))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b31))
                 (local.set $r (i32.add (local.get $r) (i32.const 4))))
               (else
                 ;; one row, two entries per step into two sets of accumulators
@@ -379,8 +422,8 @@
                     (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                     (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                     (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
@@ -390,7 +433,7 @@
                 (if (i32.lt_u (local.get $k) (local.get $end))
                   (then
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
                 (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
@@ -408,10 +451,10 @@
         (block $rowsDone4
           (loop $row4
             (br_if $rowsDone4 (i32.ge_u (local.get $r) (local.get $rows)))
-            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $ys))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
             (if (local.get $n)
               (then
                 ;; four rows over the same consecutive columns: each load of x serves the four
@@ -422,7 +465,7 @@
                 (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
                 (local.set $vp (i32.add (local.get $val) (local.get $k)))
                 (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                 (block $runDone4
                   (loop $run4
                     (br_if $runDone4 (i32.ge_u (local.get $vp) (local.get $vEnd)))
@@ -436,12 +479,12 @@
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 3)))))
                     (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
                     (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $xs)))
                     (br $run4)))
                 (v128.store offset=0 (local.get $yp) (local.get $b00))
-                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $ys)) (local.get $b10))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b20))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b30))
                 (local.set $r (i32.add (local.get $r) (i32.const 4))))
               (else
                 ;; one row, two entries per step into two sets of accumulators
@@ -453,8 +496,8 @@
                     (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                     (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
                     (local.set $k (i32.add (local.get $k) (i32.const 8)))
@@ -462,13 +505,54 @@
                 (if (i32.lt_u (local.get $k) (local.get $end))
                   (then
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
                 (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
                 (local.set $r (i32.add (local.get $r) (i32.const 1)))))
             (br $row4)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups4))))
+
+  ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
+  ;; feature-major activation. When every block of four rows stores one run of consecutive columns
+  ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
+  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 4 KiB
+  ;; or more apart, see $packs) the lanes go in panels of up to 64: the panel's lanes of x are first
+  ;; copied into the scratch, each input's 256 bytes adjacent, so the products read x from a few
+  ;; pages instead of one page per input. Each output is the same sum in the same order either way.
+  (func (export "spmm")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $blocked i32) (local $cols i32) (local $panel i32) (local $o i32) (local $width i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
+    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
+    ;; (one row at a time, only with at least four stored entries per input, to pay for the copy)
+    (if (i32.eqz (i32.and (call $packs (local.get $stride) (local.get $cols) (i32.const 16))
+        (i32.or (local.get $blocked)
+          (i32.ge_u (i32.sub (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2)))) (i32.load (local.get $rowStart)))
+            (i32.shl (local.get $cols) (i32.const 2))))))
+      (then
+        (if (local.get $blocked)
+          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes)))
+          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes))))
+        (return)))
+    ;; a panel: 64 lanes (256 bytes per input), fewer when cols × 256 bytes would not fit the scratch
+    (local.set $panel (i32.and (i32.div_u (i32.const 65536) (local.get $cols)) (i32.const -16)))
+    (local.set $panel (select (i32.const 256) (local.get $panel) (i32.gt_u (local.get $panel) (i32.const 256))))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $o) (local.get $stride)))
+        (local.set $width (select (local.get $panel) (i32.sub (local.get $stride) (local.get $o))
+          (i32.lt_u (local.get $panel) (i32.sub (local.get $stride) (local.get $o)))))
+        (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
+        (if (local.get $blocked)
+          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
+            (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (i32.shr_u (local.get $width) (i32.const 2))))
+          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
+            (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (i32.shr_u (local.get $width) (i32.const 2)))))
+        (local.set $o (i32.add (local.get $o) (local.get $panel)))
+        (br $panels))))
 
   ;; y[r, b] = Σ_c W[r, c] · x[c, b] for the first `batch` lanes (the rest of y's lanes are set to 0):
   ;; the dense product for nearly dense layers, with output rows (not batch rows) across the SIMD
@@ -1295,25 +1379,26 @@
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 
   ;; spmmT's product one row at a time (for matrices that are not dense, and rows past the last
-  ;; block of four): lanes two vectors per step where they can (the loads, multiply-adds and stores
-  ;; of the two are independent), then one.
+  ;; block of four), over the `width` bytes of lanes from x and y (rows `xStride` and `yStride`
+  ;; bytes apart): lanes
+  ;; two vectors per step where they can (the loads, multiply-adds and stores of the two are
+  ;; independent), then one.
   (func $spmmTRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
-    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32))) ;; lanes in whole pairs of vectors
+    (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
+    (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local.set $pairEnd (i32.and (local.get $width) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
+        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))))
         (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (block $entriesDone
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
             (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
             (local.set $o (i32.const 0))
             (block $pairsDone
               (loop $pair
@@ -1324,7 +1409,7 @@
                   (f32x4.relaxed_madd (local.get $w) (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
                 (local.set $o (i32.add (local.get $o) (i32.const 32)))
                 (br $pair)))
-            (if (i32.lt_u (local.get $o) (local.get $stride))
+            (if (i32.lt_u (local.get $o) (local.get $width))
               (then
                 (v128.store (i32.add (local.get $yp) (local.get $o))
                   (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))))
@@ -1419,103 +1504,148 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
-  ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
-  ;; one run of consecutive columns (a dense matrix, see $sameRun), per block and eight (then four)
-  ;; lanes the four rows of x stay in locals and each y vector is loaded and stored once for the four
-  ;; rows' multiply-adds, added in row order as one row at a time would; the rows past the last whole
-  ;; block, and other matrices, go one row at a time ($spmmTRows).
-  (func (export "spmmT")
+  ;; spmmT's blocks of four rows of a dense matrix (every block of four rows stores one run of
+  ;; consecutive columns, see $sameRun), rows [0, rows) with rows a multiple of 4, over the `width`
+  ;; bytes of lanes from x and y (rows `xStride` and `yStride` bytes apart): per block and eight
+  ;; (then four) lanes
+  ;; the four rows of x stay in locals and each y vector is loaded and stored once for the four rows'
+  ;; multiply-adds, added in row order as one row at a time would.
+  (func $spmmTBlocks
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
+    (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
+    (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
     (local $vp0 i32) (local $vp i32) (local $vEnd i32) (local $yc i32) (local $yp i32) (local $o i32)
     (local $xr0 i32) (local $xr1 i32) (local $xr2 i32) (local $xr3 i32) (local $w v128) (local $y0 v128) (local $y1 v128)
     (local $x00 v128) (local $x01 v128) (local $x10 v128) (local $x11 v128) (local $x20 v128) (local $x21 v128) (local $x30 v128) (local $x31 v128)
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $rb) (local.get $rows)))
+        (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
+        (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+        (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
+        (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
+        (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
+        (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
+        (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
+        (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
+        (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $xStride))))
+        (local.set $xr1 (i32.add (local.get $xr0) (local.get $xStride)))
+        (local.set $xr2 (i32.add (local.get $xr1) (local.get $xStride)))
+        (local.set $xr3 (i32.add (local.get $xr2) (local.get $xStride)))
+        (local.set $o (i32.const 0))
+        (block $pairsDone
+          (loop $pair
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $width)))
+          (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x11 (v128.load offset=16 (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x21 (v128.load offset=16 (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $x31 (v128.load offset=16 (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $vp (local.get $vp0))
+          (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+          (block $runDone2
+            (loop $run2
+              (br_if $runDone2 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+              (local.set $y0 (v128.load (local.get $yp)))
+              (local.set $y1 (v128.load offset=16 (local.get $yp)))
+              (local.set $w (v128.load32_splat (local.get $vp)))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x01) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x11) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x21) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x31) (local.get $y1)))
+              (v128.store (local.get $yp) (local.get $y0))
+              (v128.store offset=16 (local.get $yp) (local.get $y1))
+              (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $yStride)))
+              (br $run2)))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $o) (local.get $width))
+          (then
+          (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $vp (local.get $vp0))
+          (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+          (block $runDone1
+            (loop $run1
+              (br_if $runDone1 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+              (local.set $y0 (v128.load (local.get $yp)))
+              (local.set $w (v128.load32_splat (local.get $vp)))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+              (v128.store (local.get $yp) (local.get $y0))
+              (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $yStride)))
+              (br $run1)))))
+        (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
+        (br $block))))
+
+  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
+  ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
+  ;; one run of consecutive columns (a dense matrix, see $sameRun), the whole blocks go four rows at
+  ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
+  ;; time ($spmmTRows). With many lanes (rows of y 4 KiB or more apart, see $packs) a dense matrix
+  ;; goes in chunks of lanes: each chunk of y is copied into a packed panel in the scratch (at most 32 KiB, so it
+  ;; stays in the L1 cache while every row adds into it), computed there and copied back. Either way
+  ;; each y value takes its terms in row order, so the bits do not depend on the chunks.
+  (func (export "spmmT")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $rb i32) (local $cols i32) (local $pack i32) (local $chunk i32) (local $o i32) (local $width i32) (local $yc i32) (local $ys i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then (local.set $rb (i32.and (local.get $rows) (i32.const -4)))))
+    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
+    ;; only the dense blocks walk y across columns for each few lanes; a row at a time walks one row
+    ;; of y along its lanes, which the prefetcher follows
+    (local.set $pack (i32.and (i32.ne (local.get $rb) (i32.const 0)) (call $packs (local.get $stride) (local.get $cols) (i32.const 32))))
+    ;; a chunk: the whole width unpacked; packed, a multiple of 32 bytes with cols × chunk ≤ 32 KiB (≤ 1 KiB)
+    (local.set $chunk (local.get $stride))
+    (if (local.get $pack)
       (then
-        (block $blocksDone
-          (loop $block
-            (br_if $blocksDone (i32.gt_u (i32.add (local.get $rb) (i32.const 4)) (local.get $rows)))
-            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
-            (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
-            (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
-            (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
-            (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
-            (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-            (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))))
-            (local.set $xr1 (i32.add (local.get $xr0) (local.get $stride)))
-            (local.set $xr2 (i32.add (local.get $xr1) (local.get $stride)))
-            (local.set $xr3 (i32.add (local.get $xr2) (local.get $stride)))
-            (local.set $o (i32.const 0))
-            (block $pairsDone
-              (loop $pair
-                (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $stride)))
-              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x11 (v128.load offset=16 (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x21 (v128.load offset=16 (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $x31 (v128.load offset=16 (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $vp (local.get $vp0))
-              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
-              (block $runDone2
-                (loop $run2
-                  (br_if $runDone2 (i32.ge_u (local.get $vp) (local.get $vEnd)))
-                  (local.set $y0 (v128.load (local.get $yp)))
-                  (local.set $y1 (v128.load offset=16 (local.get $yp)))
-                  (local.set $w (v128.load32_splat (local.get $vp)))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x01) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x11) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x21) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x31) (local.get $y1)))
-                  (v128.store (local.get $yp) (local.get $y0))
-                  (v128.store offset=16 (local.get $yp) (local.get $y1))
-                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-                  (br $run2)))
-                (local.set $o (i32.add (local.get $o) (i32.const 32)))
-                (br $pair)))
-            (if (i32.lt_u (local.get $o) (local.get $stride))
-              (then
-              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $vp (local.get $vp0))
-              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
-              (block $runDone1
-                (loop $run1
-                  (br_if $runDone1 (i32.ge_u (local.get $vp) (local.get $vEnd)))
-                  (local.set $y0 (v128.load (local.get $yp)))
-                  (local.set $w (v128.load32_splat (local.get $vp)))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
-                  (v128.store (local.get $yp) (local.get $y0))
-                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-                  (br $run1)))))
-            (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
-            (br $block)))))
-    (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
-      (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))) (local.get $y) (local.get $lanes)))
+        (local.set $chunk (i32.and (i32.div_u (i32.const 32768) (local.get $cols)) (i32.const -32)))
+        (local.set $chunk (select (i32.const 1024) (local.get $chunk) (i32.gt_u (local.get $chunk) (i32.const 1024))))
+        (local.set $chunk (select (i32.const 32) (local.get $chunk) (i32.lt_u (local.get $chunk) (i32.const 32))))))
+    (block $chunksDone
+      (loop $chunkLoop
+        (br_if $chunksDone (i32.ge_u (local.get $o) (local.get $stride)))
+        (local.set $width (select (local.get $chunk) (i32.sub (local.get $stride) (local.get $o))
+          (i32.lt_u (local.get $chunk) (i32.sub (local.get $stride) (local.get $o)))))
+        (local.set $yc (i32.add (local.get $y) (local.get $o)))
+        (local.set $ys (local.get $stride))
+        (if (local.get $pack)
+          (then
+            (call $copyRows (local.get $yc) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
+            (local.set $yc (global.get $scratch))
+            (local.set $ys (local.get $width))))
+        (if (local.get $rb)
+          (then
+            (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb)
+              (i32.add (local.get $x) (local.get $o)) (local.get $yc) (local.get $stride) (local.get $ys) (local.get $width))))
+        (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
+          (i32.add (i32.add (local.get $x) (local.get $o)) (i32.mul (local.get $rb) (local.get $stride))) (local.get $yc) (local.get $stride) (local.get $ys) (local.get $width))
+        (if (local.get $pack)
+          (then
+            (call $copyRows (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $cols) (local.get $width))))
+        (local.set $o (i32.add (local.get $o) (local.get $chunk)))
+        (br $chunkLoop))))
 
   ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
   ;; of y = W·x at the stored positions only (a sampled dense-dense product). When every block of
