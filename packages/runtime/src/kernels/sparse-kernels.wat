@@ -24,13 +24,12 @@
 
   ;; Whether a product packs panels of `width` bytes per input for `cols` inputs of rows `stride`
   ;; bytes apart: when there is scratch, the panel fits it (and is not empty), and the rows are at
-  ;; least 4 KiB apart.
-  ;; There the rows of x (or y) that one pass walks sit at the same offset in many pages, so they
-  ;; compete for a few sets of the L1 cache and for the TLB (at 15,360 lanes, every one of them for
-  ;; the same set); packed, they are adjacent.
-  (func $packs (param $stride i32) (param $cols i32) (param $width i32) (result i32)
+  ;; least `minStride` bytes apart. There the rows of x (or y) that one pass walks sit at the same
+  ;; offset in many pages, so they compete for a few sets of the L1 cache and for the TLB (at 15,360
+  ;; lanes every one of them for the same set); packed, they are adjacent.
+  (func $packs (param $stride i32) (param $cols i32) (param $width i32) (param $minStride i32) (result i32)
     (i32.and (i32.and (i32.ne (global.get $scratch) (i32.const 0)) (i32.ne (local.get $cols) (i32.const 0)))
-      (i32.and (i32.ge_u (local.get $stride) (i32.const 4096))
+      (i32.and (i32.ge_u (local.get $stride) (local.get $minStride))
         (i32.le_u (i32.mul (local.get $cols) (local.get $width)) (i32.const 65536)))))
 
   ;; 1 + the largest column stored (0 when none): columns increase within a row, so each row's last.
@@ -516,8 +515,8 @@
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
   ;; feature-major activation. When every block of four rows stores one run of consecutive columns
   ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
-  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 4 KiB
-  ;; or more apart, see $packs) the lanes go in panels of up to 64: the panel's lanes of x are first
+  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 2 KiB
+  ;; or more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to 64: the panel's lanes of x are first
   ;; copied into the scratch, each input's 256 bytes adjacent, so the products read x from a few
   ;; pages instead of one page per input. Each output is the same sum in the same order either way.
   (func (export "spmm")
@@ -527,11 +526,13 @@
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
     (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
-    ;; (one row at a time, only with at least four stored entries per input, to pay for the copy)
-    (if (i32.eqz (i32.and (call $packs (local.get $stride) (local.get $cols) (i32.const 16))
-        (i32.or (local.get $blocked)
+    ;; dense blocks from rows 2 KiB apart (512 lanes); one row at a time from 4 KiB, and only with at
+    ;; least four stored entries per input, to pay for the copy
+    (if (i32.eqz (select (call $packs (local.get $stride) (local.get $cols) (i32.const 16) (i32.const 2048))
+        (i32.and (call $packs (local.get $stride) (local.get $cols) (i32.const 16) (i32.const 4096))
           (i32.ge_u (i32.sub (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2)))) (i32.load (local.get $rowStart)))
-            (i32.shl (local.get $cols) (i32.const 2))))))
+            (i32.shl (local.get $cols) (i32.const 2))))
+        (local.get $blocked)))
       (then
         (if (local.get $blocked)
           (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes)))
@@ -1615,7 +1616,9 @@
     (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
     ;; only the dense blocks walk y across columns for each few lanes; a row at a time walks one row
     ;; of y along its lanes, which the prefetcher follows
-    (local.set $pack (i32.and (i32.ne (local.get $rb) (i32.const 0)) (call $packs (local.get $stride) (local.get $cols) (i32.const 32))))
+    ;; (and only with 16 rows in whole blocks or more: each y value is copied in and out once per
+    ;; chunk, for a multiply-add per row)
+    (local.set $pack (i32.and (i32.ge_u (local.get $rb) (i32.const 16)) (call $packs (local.get $stride) (local.get $cols) (i32.const 32) (i32.const 4096))))
     ;; a chunk: the whole width unpacked; packed, a multiple of 32 bytes with cols × chunk ≤ 32 KiB (≤ 1 KiB)
     (local.set $chunk (local.get $stride))
     (if (local.get $pack)
