@@ -18,9 +18,10 @@
 (module
   (import "env" "memory" (memory 1))
 
-;; Scratch memory for the products' packed panels: SCRATCH_BYTES (kernels.ts) at `scratch`, which
-  ;; the KernelArena sets when it is made (0: no scratch, the products do not pack).
+  ;; Scratch memory for the products' packed panels: `scratchBytes` bytes at `scratch`, both set by
+  ;; the KernelArena when it is made (kernels.ts, SCRATCH_BYTES; 0: no scratch, nothing is packed).
   (global $scratch (export "scratch") (mut i32) (i32.const 0))
+  (global $scratchBytes (export "scratchBytes") (mut i32) (i32.const 0))
 
   ;; Whether a product packs panels of `width` bytes per input for `cols` inputs of rows `stride`
   ;; bytes apart: when there is scratch, the panel fits it (and is not empty), and the rows are at
@@ -30,7 +31,7 @@
   (func $packs (param $stride i32) (param $cols i32) (param $width i32) (param $minStride i32) (result i32)
     (i32.and (i32.and (i32.ne (global.get $scratch) (i32.const 0)) (i32.ne (local.get $cols) (i32.const 0)))
       (i32.and (i32.ge_u (local.get $stride) (local.get $minStride))
-        (i32.le_u (i32.mul (local.get $cols) (local.get $width)) (i32.const 65536)))))
+        (i32.le_u (i32.mul (local.get $cols) (local.get $width)) (global.get $scratchBytes)))))
 
   ;; 1 + the largest column stored (0 when none): columns increase within a row, so each row's last.
   (func $colsUsed (param $rowStart i32) (param $col i32) (param $rows i32) (result i32)
@@ -516,9 +517,10 @@
   ;; feature-major activation. When every block of four rows stores one run of consecutive columns
   ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
   ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 2 KiB
-  ;; or more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to 64: the panel's lanes of x are first
-  ;; copied into the scratch, each input's 256 bytes adjacent, so the products read x from a few
-  ;; pages instead of one page per input. Each output is the same sum in the same order either way.
+  ;; or more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to
+  ;; 64: the panel's lanes of x are first copied into the scratch, each input's 256 bytes adjacent,
+  ;; so the products read x from a few pages instead of one page per input. Each output is the same
+  ;; sum in the same order either way.
   (func (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
@@ -539,7 +541,7 @@
           (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes))))
         (return)))
     ;; a panel: 64 lanes (256 bytes per input), fewer when cols × 256 bytes would not fit the scratch
-    (local.set $panel (i32.and (i32.div_u (i32.const 65536) (local.get $cols)) (i32.const -16)))
+    (local.set $panel (i32.and (i32.div_u (global.get $scratchBytes) (local.get $cols)) (i32.const -16)))
     (local.set $panel (select (i32.const 256) (local.get $panel) (i32.gt_u (local.get $panel) (i32.const 256))))
     (block $panelsDone
       (loop $panels
@@ -1381,13 +1383,15 @@
 
   ;; spmmT's product one row at a time (for matrices that are not dense, and rows past the last
   ;; block of four), over the `width` bytes of lanes from x and y (rows `xStride` and `yStride`
-  ;; bytes apart): lanes
-  ;; two vectors per step where they can (the loads, multiply-adds and stores of the two are
-  ;; independent), then one.
+  ;; bytes apart): two entries at a time (their columns differ, so they add into two rows of y; each
+  ;; load of x serves both), then the last one; lanes two vectors per step where they can (the
+  ;; loads, multiply-adds and stores of the two are independent), then one. Each y value gets the
+  ;; same multiply-adds in the same order as one entry at a time.
   (func $spmmTRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
     (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local $w1 v128) (local $yp1 i32) (local $x0 v128) (local $x1 v128)
     (local.set $pairEnd (i32.and (local.get $width) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
       (loop $row
@@ -1395,6 +1399,40 @@
         (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))))
         (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        ;; --- two entries at a time: each load of x serves both
+        (block $entryPairsDone
+          (loop $entryPair
+            (br_if $entryPairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+            (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+            (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
+            (local.set $yp1 (i32.add (local.get $y) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
+            (local.set $o (i32.const 0))
+            (block $pairsDone2
+              (loop $pair2
+                (br_if $pairsDone2 (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $o))))
+                (local.set $x1 (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))))
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x0) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x1) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x0) (v128.load (i32.add (local.get $yp1) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x1) (v128.load offset=16 (i32.add (local.get $yp1) (local.get $o)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $pair2)))
+            (if (i32.lt_u (local.get $o) (local.get $width))
+              (then
+                (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $o))))
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x0) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x0) (v128.load (i32.add (local.get $yp1) (local.get $o)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $entryPair)))
+        ;; --- the row's last entry when it has an odd number
         (block $entriesDone
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
@@ -1508,9 +1546,8 @@
   ;; spmmT's blocks of four rows of a dense matrix (every block of four rows stores one run of
   ;; consecutive columns, see $sameRun), rows [0, rows) with rows a multiple of 4, over the `width`
   ;; bytes of lanes from x and y (rows `xStride` and `yStride` bytes apart): per block and eight
-  ;; (then four) lanes
-  ;; the four rows of x stay in locals and each y vector is loaded and stored once for the four rows'
-  ;; multiply-adds, added in row order as one row at a time would.
+  ;; (then four) lanes the four rows of x stay in locals and each y vector is loaded and stored once
+  ;; for the four rows' multiply-adds, added in row order as one row at a time would.
   (func $spmmTBlocks
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
@@ -1603,9 +1640,9 @@
   ;; one run of consecutive columns (a dense matrix, see $sameRun), the whole blocks go four rows at
   ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
   ;; time ($spmmTRows). With many lanes (rows of y 4 KiB or more apart, see $packs) a dense matrix
-  ;; goes in chunks of lanes: each chunk of y is copied into a packed panel in the scratch (at most 32 KiB, so it
-  ;; stays in the L1 cache while every row adds into it), computed there and copied back. Either way
-  ;; each y value takes its terms in row order, so the bits do not depend on the chunks.
+  ;; goes in chunks of lanes: each chunk of y is copied into a packed panel in the scratch (about 32
+  ;; KiB, so it stays in the L1 cache while every row adds into it), computed there and copied back.
+  ;; Either way each y value takes its terms in row order, so the bits do not depend on the chunks.
   (func (export "spmmT")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
@@ -1614,16 +1651,16 @@
     (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
       (then (local.set $rb (i32.and (local.get $rows) (i32.const -4)))))
     (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
-    ;; only the dense blocks walk y across columns for each few lanes; a row at a time walks one row
-    ;; of y along its lanes, which the prefetcher follows
-    ;; (and only with 16 rows in whole blocks or more: each y value is copied in and out once per
-    ;; chunk, for a multiply-add per row)
+    ;; only the dense blocks walk y across columns for each few lanes (a row at a time walks one row
+    ;; of y along its lanes, which the prefetcher follows), and only with 16 rows or more in whole
+    ;; blocks: each y value is copied in and out once per chunk, for one multiply-add per row
     (local.set $pack (i32.and (i32.ge_u (local.get $rb) (i32.const 16)) (call $packs (local.get $stride) (local.get $cols) (i32.const 32) (i32.const 4096))))
-    ;; a chunk: the whole width unpacked; packed, a multiple of 32 bytes with cols × chunk ≤ 32 KiB (≤ 1 KiB)
+    ;; a chunk: the whole width unpacked; packed, a multiple of 32 bytes (at most 1 KiB) with cols ×
+    ;; chunk ≤ half the scratch (32 KiB: the L1 cache), or 32 when cols × 32 bytes is more (≤ the scratch)
     (local.set $chunk (local.get $stride))
     (if (local.get $pack)
       (then
-        (local.set $chunk (i32.and (i32.div_u (i32.const 32768) (local.get $cols)) (i32.const -32)))
+        (local.set $chunk (i32.and (i32.div_u (i32.shr_u (global.get $scratchBytes) (i32.const 1)) (local.get $cols)) (i32.const -32)))
         (local.set $chunk (select (i32.const 1024) (local.get $chunk) (i32.gt_u (local.get $chunk) (i32.const 1024))))
         (local.set $chunk (select (i32.const 32) (local.get $chunk) (i32.lt_u (local.get $chunk) (i32.const 32))))))
     (block $chunksDone
