@@ -6,9 +6,10 @@
  * lanes), beside the 128-bit SIMD ceiling of one core (16 FLOP/cycle: two 4-wide multiplies and two
  * 4-wide adds per cycle). `--before DIR` (DIR = another build's `packages/runtime/dist`, e.g. one of
  * `main`) times that build's kernels on the same buffers in the same rounds, so before/after is one
- * run. The ceiling is also measured: a loop of twelve independent 4-wide multiply-then-add chains
- * (no memory traffic, the plain build's instructions) shows what this core sustains at its real
- * clock, which may be above the reported one (boost). Rounds alternate the builds; medians over rounds. Times are this process's CPU time, not wall
+ * run. The ceiling is also measured, in every row's rounds: a loop of twelve independent 4-wide
+ * multiply-then-add chains (no memory traffic, the plain build's instructions) shows what this core
+ * sustains at its real clock, which may be above the reported one (boost), and under the load of
+ * the moment (a busy SMT sibling slows it as it slows the kernels). Rounds alternate the builds; medians over rounds. Times are this process's CPU time, not wall
  * time: on a shared machine the process is descheduled for whole time slices, which CPU time leaves
  * out (the kernels run on one thread and allocate nothing, so no GC thread adds to it). FLOPs count
  * 2 per stored weight per lane.
@@ -64,8 +65,8 @@ const PEAK_WAT = `(module
     (f32x4.extract_lane 0 (f32x4.add ${Array.from({ length: 11 }, (_, i) => `(f32x4.add (local.get $a${i})`).join(' ')} (local.get $a11)${')'.repeat(11)} (local.get $a0))))
 )`;
 
-/** GFLOP/s of {@link PEAK_WAT} on this core: the median of rounds of CPU time. */
-async function measuredPeak(rounds: number): Promise<number> {
+/** {@link PEAK_WAT} compiled: `peak(steps)` returns its GFLOP/s in CPU time. */
+async function peakLoop(): Promise<(steps: number) => number> {
   const wabt = await initWabt();
   const parsed = wabt.parseWat('peak.wat', PEAK_WAT, { simd: true });
   const bytes = parsed.toBinary({}).buffer;
@@ -77,15 +78,12 @@ async function measuredPeak(rounds: number): Promise<number> {
     };
   };
   const { peak } = new wasm.WebAssembly.Instance(new wasm.WebAssembly.Module(bytes)).exports;
-  const steps = 2_000_000;
-  const rates: number[] = [];
-  for (let r = 0; r < rounds + 2; r++) {
+  return (steps) => {
     const cpu0 = process.cpuUsage();
     peak(steps);
     const cpu = process.cpuUsage(cpu0);
-    if (r >= 2) rates.push((96 * steps) / ((cpu.user + cpu.system) * 1e3));
-  }
-  return median(rates);
+    return (96 * steps) / ((cpu.user + cpu.system) * 1e3);
+  };
 }
 
 /** One row: a shape, a density, and each kernel's GFLOP/s in this build (and the before build's). */
@@ -96,6 +94,8 @@ export interface ProductRow {
   flops: number;
   after: Record<Kernel, number>;
   before?: Record<Kernel, number>;
+  /** The measured ceiling in the same rounds (GFLOP/s): the shares are of this. */
+  ceiling: number;
 }
 
 /** The bench's result. */
@@ -104,7 +104,7 @@ export interface ProductsSummary {
   variant: KernelVariant;
   /** 16 FLOP/cycle × the reported clock, in GFLOP/s (null when the clock is unknown). */
   ceiling: number | null;
-  /** What a multiply-then-add loop without memory traffic sustains here, in GFLOP/s (the real ceiling). */
+  /** The median over rows of each row's measured ceiling (a multiply-then-add loop without memory traffic, timed in the row's rounds), GFLOP/s. */
   measuredCeiling: number;
   before?: string;
   rows: ProductRow[];
@@ -164,7 +164,13 @@ function place(
 }
 
 /** Median GFLOP/s of each kernel, this build and (if given) the before build, in alternating rounds. */
-function benchRow(shape: ProductShape, density: number, rounds: number, Before?: ArenaClass): ProductRow {
+function benchRow(
+  shape: ProductShape,
+  density: number,
+  rounds: number,
+  peak: (steps: number) => number,
+  Before?: ArenaClass,
+): ProductRow {
   const rng = new Rng(7);
   const m = randomMatrix(rng, shape.rows, shape.cols, density);
   const x = Float32Array.from({ length: shape.cols * shape.lanes }, () => rng.uniform(-1, 1));
@@ -174,7 +180,10 @@ function benchRow(shape: ProductShape, density: number, rounds: number, Before?:
   const reps = Math.max(1, Math.round(8e7 / Math.max(flops, 1)));
   const builds = [{ runs: place(new KernelArena('simd'), m, x, dy, shape.lanes), times: newTimes() }];
   if (Before) builds.push({ runs: place(new Before('simd'), m, x, dy, shape.lanes), times: newTimes() });
+  const peaks: number[] = [];
   for (let r = 0; r < rounds + 2; r++) {
+    const p = peak(200_000); // about 1.5 ms
+    if (r >= 2) peaks.push(p);
     for (const b of r % 2 ? [...builds].reverse() : builds) {
       for (const kernel of KERNELS) {
         const run = b.runs[kernel];
@@ -194,6 +203,7 @@ function benchRow(shape: ProductShape, density: number, rounds: number, Before?:
     flops,
     after: rate(builds[0]!.times),
     before: builds[1] ? rate(builds[1].times) : undefined,
+    ceiling: median(peaks),
   };
 }
 
@@ -205,15 +215,15 @@ function newTimes(): Record<Kernel, number[]> {
 export async function productsBench(rounds = 11): Promise<ProductsSummary> {
   const machine = machineInfo();
   const before = await beforeArena();
-  const measuredCeiling = await measuredPeak(rounds);
+  const peak = await peakLoop();
   const rows: ProductRow[] = [];
   for (const shape of PRODUCT_SHAPES)
-    for (const density of [1, 0.1, 0.05]) rows.push(benchRow(shape, density, rounds, before?.Arena));
+    for (const density of [1, 0.1, 0.05]) rows.push(benchRow(shape, density, rounds, peak, before?.Arena));
   return {
     machine,
     variant: 'simd',
     ceiling: machine.mhz ? (16 * machine.mhz) / 1000 : null,
-    measuredCeiling,
+    measuredCeiling: median(rows.map((r) => r.ceiling)),
     before: before?.dir,
     rows,
     loadAfter: machineInfo().loadAvg,
@@ -222,14 +232,13 @@ export async function productsBench(rounds = 11): Promise<ProductsSummary> {
 
 /** The summary as text lines: GFLOP/s per kernel, share of the ceiling, after/before speed-ups. */
 export function formatProducts(s: ProductsSummary): string[] {
-  const ceil = s.measuredCeiling;
-  const pct = (g: number): string => ` (${((100 * g) / ceil).toFixed(0)}%)`;
   const lines = [
     formatMachine(s.machine),
-    `kernels: ${s.variant} build, 1 thread; ceiling ${s.ceiling ? s.ceiling.toFixed(1) : '?'} GFLOP/s at the reported clock (16 FLOP/cycle), ${ceil.toFixed(1)} measured (a multiply-add loop without memory traffic); GFLOP/s (share of the measured ceiling)` +
+    `kernels: ${s.variant} build, 1 thread; ceiling ${s.ceiling ? s.ceiling.toFixed(1) : '?'} GFLOP/s at the reported clock (16 FLOP/cycle), ${s.measuredCeiling.toFixed(1)} measured (median over rows; a multiply-add loop without memory traffic, timed in each row's rounds); GFLOP/s (share of the row's measured ceiling)` +
       (s.before ? `; before = ${s.before}, same rounds` : ''),
   ];
   for (const r of s.rows) {
+    const pct = (g: number): string => ` (${((100 * g) / r.ceiling).toFixed(0)}%)`;
     const cells = KERNELS.map((k) => {
       const g = r.after[k];
       const b = r.before?.[k];
