@@ -71,15 +71,15 @@
   ;; spmm's product one row at a time (for matrices that are not dense): sixteen lanes per pass
   ;; (four accumulators per set), then eight, then four for what is left. Two entries are taken per
   ;; step into two sets of accumulators, so that consecutive multiply-adds do not wait on each
-  ;; other; the sets are added at the end of the row (even entries + odd entries). Over `lanes`
-  ;; lanes of x and y whose rows are `xs` and `ys` bytes apart (spmm passes a packed panel of x).
+  ;; other; the sets are added at the end of the row (even entries + odd entries).
   (func $spmmRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $lanes i32)
-    (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $g i32) (local $rp i32) (local $rEnd i32) (local $k i32) (local $end i32)
     (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32) (local $w0 v128) (local $w1 v128)
     (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
     (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     ;; --- 16 lanes per pass
     (block $pass16
       (loop $groups16
@@ -107,8 +107,8 @@
                 (br_if $pairsDone16 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
@@ -122,7 +122,7 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a02 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=32 (local.get $xp0)) (local.get $a02)))
@@ -131,7 +131,7 @@
             (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
             (v128.store offset=32 (local.get $yp) (f32x4.add (local.get $a02) (local.get $a12)))
             (v128.store offset=48 (local.get $yp) (f32x4.add (local.get $a03) (local.get $a13)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row16)))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
@@ -159,8 +159,8 @@
                 (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                 (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
@@ -170,12 +170,12 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
             (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
             (v128.store offset=16 (local.get $yp) (f32x4.add (local.get $a01) (local.get $a11)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row8)))
         (local.set $g (i32.add (local.get $g) (i32.const 8)))
@@ -201,8 +201,8 @@
                 (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                 (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
-                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                 (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
                 (local.set $k (i32.add (local.get $k) (i32.const 8)))
@@ -210,10 +210,10 @@
             (if (i32.lt_u (local.get $k) (local.get $end))
               (then
                 (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
             (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
-            (local.set $yp (i32.add (local.get $yp) (local.get $ys)))
+            (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
             (local.set $rp (i32.add (local.get $rp) (i32.const 4)))
             (br $row4)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
@@ -340,19 +340,19 @@
     (i32.const 1))
 
   ;; spmm's product for a matrix whose every block of four rows stores one run of consecutive
-  ;; columns (see $sameRuns), eight lanes per pass, then four for what is left, over `lanes` lanes of
-  ;; x and y whose rows are `xs` and `ys` bytes apart: the blocks four rows at a time, eight
-  ;; accumulators (4 rows × 8 lanes) in locals, each load of x used for the four rows, no column
-  ;; indices read; the rows past the last whole block one at a time (two entries per step into two
-  ;; sets of accumulators, as $spmmRows).
+  ;; columns (see $sameRuns), eight lanes per pass, then four for what is left: the blocks four rows
+  ;; at a time, eight accumulators (4 rows × 8 lanes) in locals, each load of x used for the four
+  ;; rows, no column indices read; the rows past the last whole block one at a time (two entries per
+  ;; step into two sets of accumulators, as $spmmRows).
   (func $spmmBlocked
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $lanes i32)
-    (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
     (local $vp i32) (local $vEnd i32) (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32)
     (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $b00 v128) (local $b01 v128) (local $b10 v128) (local $b11 v128) (local $b20 v128) (local $b21 v128) (local $b30 v128) (local $b31 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     ;; --- 8 lanes per pass
     (block $pass8
       (loop $groups8
@@ -362,7 +362,7 @@
         (block $rowsDone8
           (loop $row8
             (br_if $rowsDone8 (i32.ge_u (local.get $r) (local.get $rows)))
-            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $ys))))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
             (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
@@ -380,7 +380,7 @@
                 (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
                 (local.set $vp (i32.add (local.get $val) (local.get $k)))
                 (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (block $runDone8
                   (loop $run8
                     (br_if $runDone8 (i32.ge_u (local.get $vp) (local.get $vEnd)))
@@ -399,16 +399,16 @@
                     (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
                     (local.set $b31 (f32x4.relaxed_madd (local.get $w0) (local.get $x1) (local.get $b31)))
                     (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $xs)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
                     (br $run8)))
                 (v128.store offset=0 (local.get $yp) (local.get $b00))
                 (v128.store offset=16 (local.get $yp) (local.get $b01))
-                (v128.store offset=0 (i32.add (local.get $yp) (local.get $ys)) (local.get $b10))
-                (v128.store offset=16 (i32.add (local.get $yp) (local.get $ys)) (local.get $b11))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b20))
-                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b21))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b30))
-                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b31))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $stride)) (local.get $b11))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b21))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
+                (v128.store offset=16 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b31))
                 (local.set $r (i32.add (local.get $r) (i32.const 4))))
               (else
                 ;; one row, two entries per step into two sets of accumulators
@@ -422,8 +422,8 @@
                     (br_if $pairsDone8 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                     (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
-                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))
                     (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
@@ -433,7 +433,7 @@
                 (if (i32.lt_u (local.get $k) (local.get $end))
                   (then
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a01 (f32x4.relaxed_madd (local.get $w0) (v128.load offset=16 (local.get $xp0)) (local.get $a01)))))
                 (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
@@ -451,7 +451,7 @@
         (block $rowsDone4
           (loop $row4
             (br_if $rowsDone4 (i32.ge_u (local.get $r) (local.get $rows)))
-            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $ys))))
+            (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
             (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
@@ -465,7 +465,7 @@
                 (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
                 (local.set $vp (i32.add (local.get $val) (local.get $k)))
                 (local.set $vEnd (i32.add (local.get $vp) (local.get $nb)))
-                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                 (block $runDone4
                   (loop $run4
                     (br_if $runDone4 (i32.ge_u (local.get $vp) (local.get $vEnd)))
@@ -479,12 +479,12 @@
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $vp) (i32.mul (local.get $nb) (i32.const 3)))))
                     (local.set $b30 (f32x4.relaxed_madd (local.get $w0) (local.get $x0) (local.get $b30)))
                     (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $xs)))
+                    (local.set $xp0 (i32.add (local.get $xp0) (local.get $stride)))
                     (br $run4)))
                 (v128.store offset=0 (local.get $yp) (local.get $b00))
-                (v128.store offset=0 (i32.add (local.get $yp) (local.get $ys)) (local.get $b10))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 2))) (local.get $b20))
-                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $ys) (i32.const 3))) (local.get $b30))
+                (v128.store offset=0 (i32.add (local.get $yp) (local.get $stride)) (local.get $b10))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 2))) (local.get $b20))
+                (v128.store offset=0 (i32.add (local.get $yp) (i32.mul (local.get $stride) (i32.const 3))) (local.get $b30))
                 (local.set $r (i32.add (local.get $r) (i32.const 4))))
               (else
                 ;; one row, two entries per step into two sets of accumulators
@@ -496,8 +496,8 @@
                     (br_if $pairsDone4 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
                     (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
-                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+                    (local.set $xp1 (i32.add (local.get $xg) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))
                     (local.set $a10 (f32x4.relaxed_madd (local.get $w1) (v128.load (local.get $xp1)) (local.get $a10)))
                     (local.set $k (i32.add (local.get $k) (i32.const 8)))
@@ -505,7 +505,7 @@
                 (if (i32.lt_u (local.get $k) (local.get $end))
                   (then
                     (local.set $w0 (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $xs))))
+                    (local.set $xp0 (i32.add (local.get $xg) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
                     (local.set $a00 (f32x4.relaxed_madd (local.get $w0) (v128.load (local.get $xp0)) (local.get $a00)))))
                 (v128.store (local.get $yp) (f32x4.add (local.get $a00) (local.get $a10)))
                 (local.set $r (i32.add (local.get $r) (i32.const 1)))))
@@ -516,33 +516,35 @@
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
   ;; feature-major activation. When every block of four rows stores one run of consecutive columns
   ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
-  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 2 KiB
-  ;; or more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to
-  ;; 64: the panel's lanes of x are first copied into the scratch, each input's 256 bytes adjacent,
-  ;; so the products read x from a few pages instead of one page per input. Each output is the same
-  ;; sum in the same order either way.
+  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 2 KiB or
+  ;; more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to 64:
+  ;; the panel's lanes of x are copied into the scratch as an activation of their own, each input's
+  ;; 256 bytes adjacent, so the product reads x from a few pages instead of one page per input; its
+  ;; output panel, also in the scratch, is then copied into y. Each output is the same sum in the
+  ;; same order either way.
   (func (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $blocked i32) (local $cols i32) (local $panel i32) (local $o i32) (local $width i32)
+    (local $stride i32) (local $blocked i32) (local $cols i32) (local $panel i32) (local $yPanel i32) (local $o i32) (local $width i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
     (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
     ;; dense blocks from rows 2 KiB apart (512 lanes); one row at a time from 4 KiB, and only with at
-    ;; least four stored entries per input, to pay for the copy
-    (if (i32.eqz (select (call $packs (local.get $stride) (local.get $cols) (i32.const 16) (i32.const 2048))
-        (i32.and (call $packs (local.get $stride) (local.get $cols) (i32.const 16) (i32.const 4096))
+    ;; least four stored entries per input, to pay for the copies
+    (if (i32.eqz (select (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 2048))
+        (i32.and (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 4096))
           (i32.ge_u (i32.sub (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2)))) (i32.load (local.get $rowStart)))
             (i32.shl (local.get $cols) (i32.const 2))))
         (local.get $blocked)))
       (then
         (if (local.get $blocked)
-          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes)))
-          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $stride) (local.get $y) (local.get $stride) (local.get $lanes))))
+          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes)))
+          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))))
         (return)))
-    ;; a panel: 64 lanes (256 bytes per input), fewer when cols × 256 bytes would not fit the scratch
-    (local.set $panel (i32.and (i32.div_u (global.get $scratchBytes) (local.get $cols)) (i32.const -16)))
+    ;; a panel: 64 lanes (256 bytes per row), fewer when (cols + rows) × 256 bytes would not fit the scratch
+    (local.set $panel (i32.and (i32.div_u (global.get $scratchBytes) (i32.add (local.get $cols) (local.get $rows))) (i32.const -16)))
     (local.set $panel (select (i32.const 256) (local.get $panel) (i32.gt_u (local.get $panel) (i32.const 256))))
+    (local.set $yPanel (i32.add (global.get $scratch) (i32.mul (local.get $cols) (local.get $panel))))
     (block $panelsDone
       (loop $panels
         (br_if $panelsDone (i32.ge_u (local.get $o) (local.get $stride)))
@@ -551,9 +553,10 @@
         (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
         (if (local.get $blocked)
           (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
-            (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (i32.shr_u (local.get $width) (i32.const 2))))
+            (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2))))
           (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
-            (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (i32.shr_u (local.get $width) (i32.const 2)))))
+            (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2)))))
+        (call $copyRows (local.get $yPanel) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $rows) (local.get $width))
         (local.set $o (i32.add (local.get $o) (local.get $panel)))
         (br $panels))))
 
@@ -1382,21 +1385,21 @@
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 
   ;; spmmT's product one row at a time (for matrices that are not dense, and rows past the last
-  ;; block of four), over the `width` bytes of lanes from x and y (rows `xStride` and `yStride`
-  ;; bytes apart): two entries at a time (their columns differ, so they add into two rows of y; each
+  ;; block of four): two entries at a time (their columns differ, so they add into two rows of y; each
   ;; load of x serves both), then the last one; lanes two vectors per step where they can (the
   ;; loads, multiply-adds and stores of the two are independent), then one. Each y value gets the
   ;; same multiply-adds in the same order as one entry at a time.
   (func $spmmTRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
-    (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
     (local $w1 v128) (local $yp1 i32) (local $x0 v128) (local $x1 v128)
-    (local.set $pairEnd (i32.and (local.get $width) (i32.const -32))) ;; lanes in whole pairs of vectors
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $xStride))))
+        (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
         (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         ;; --- two entries at a time: each load of x serves both
@@ -1405,8 +1408,8 @@
             (br_if $entryPairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
             (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
             (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
-            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
-            (local.set $yp1 (i32.add (local.get $y) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $yp1 (i32.add (local.get $y) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
             (local.set $o (i32.const 0))
             (block $pairsDone2
               (loop $pair2
@@ -1423,7 +1426,7 @@
                   (f32x4.relaxed_madd (local.get $w1) (local.get $x1) (v128.load offset=16 (i32.add (local.get $yp1) (local.get $o)))))
                 (local.set $o (i32.add (local.get $o) (i32.const 32)))
                 (br $pair2)))
-            (if (i32.lt_u (local.get $o) (local.get $width))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
               (then
                 (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $o))))
                 (v128.store (i32.add (local.get $yp) (local.get $o))
@@ -1437,7 +1440,7 @@
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
             (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
-            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
             (local.set $o (i32.const 0))
             (block $pairsDone
               (loop $pair
@@ -1448,7 +1451,7 @@
                   (f32x4.relaxed_madd (local.get $w) (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
                 (local.set $o (i32.add (local.get $o) (i32.const 32)))
                 (br $pair)))
-            (if (i32.lt_u (local.get $o) (local.get $width))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
               (then
                 (v128.store (i32.add (local.get $yp) (local.get $o))
                   (f32x4.relaxed_madd (local.get $w) (v128.load (i32.add (local.get $xp) (local.get $o))) (v128.load (i32.add (local.get $yp) (local.get $o)))))))
@@ -1544,17 +1547,17 @@
         (br $row))))
 
   ;; spmmT's blocks of four rows of a dense matrix (every block of four rows stores one run of
-  ;; consecutive columns, see $sameRun), rows [0, rows) with rows a multiple of 4, over the `width`
-  ;; bytes of lanes from x and y (rows `xStride` and `yStride` bytes apart): per block and eight
-  ;; (then four) lanes the four rows of x stay in locals and each y vector is loaded and stored once
-  ;; for the four rows' multiply-adds, added in row order as one row at a time would.
+  ;; consecutive columns, see $sameRun), rows [0, rows) with rows a multiple of 4: per block and
+  ;; eight (then four) lanes the four rows of x stay in locals and each y vector is loaded and stored
+  ;; once for the four rows' multiply-adds, added in row order as one row at a time would.
   (func $spmmTBlocks
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
-    (param $x i32) (param $y i32) (param $xStride i32) (param $yStride i32) (param $width i32)
-    (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
     (local $vp0 i32) (local $vp i32) (local $vEnd i32) (local $yc i32) (local $yp i32) (local $o i32)
     (local $xr0 i32) (local $xr1 i32) (local $xr2 i32) (local $xr3 i32) (local $w v128) (local $y0 v128) (local $y1 v128)
     (local $x00 v128) (local $x01 v128) (local $x10 v128) (local $x11 v128) (local $x20 v128) (local $x21 v128) (local $x30 v128) (local $x31 v128)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (block $blocksDone
       (loop $block
         (br_if $blocksDone (i32.ge_u (local.get $rb) (local.get $rows)))
@@ -1565,15 +1568,15 @@
         (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
         (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
         (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
-        (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $yStride))))
-        (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $xStride))))
-        (local.set $xr1 (i32.add (local.get $xr0) (local.get $xStride)))
-        (local.set $xr2 (i32.add (local.get $xr1) (local.get $xStride)))
-        (local.set $xr3 (i32.add (local.get $xr2) (local.get $xStride)))
+        (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+        (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))))
+        (local.set $xr1 (i32.add (local.get $xr0) (local.get $stride)))
+        (local.set $xr2 (i32.add (local.get $xr1) (local.get $stride)))
+        (local.set $xr3 (i32.add (local.get $xr2) (local.get $stride)))
         (local.set $o (i32.const 0))
         (block $pairsDone
           (loop $pair
-            (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $width)))
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $stride)))
           (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
           (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
           (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
@@ -1604,11 +1607,11 @@
               (v128.store (local.get $yp) (local.get $y0))
               (v128.store offset=16 (local.get $yp) (local.get $y1))
               (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-              (local.set $yp (i32.add (local.get $yp) (local.get $yStride)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
               (br $run2)))
             (local.set $o (i32.add (local.get $o) (i32.const 32)))
             (br $pair)))
-        (if (i32.lt_u (local.get $o) (local.get $width))
+        (if (i32.lt_u (local.get $o) (local.get $stride))
           (then
           (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
           (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
@@ -1630,7 +1633,7 @@
               (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
               (v128.store (local.get $yp) (local.get $y0))
               (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-              (local.set $yp (i32.add (local.get $yp) (local.get $yStride)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
               (br $run1)))))
         (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
         (br $block))))
@@ -1640,13 +1643,14 @@
   ;; one run of consecutive columns (a dense matrix, see $sameRun), the whole blocks go four rows at
   ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
   ;; time ($spmmTRows). With many lanes (rows of y 4 KiB or more apart, see $packs) a dense matrix
-  ;; goes in chunks of lanes: each chunk of y is copied into a packed panel in the scratch (about 32
-  ;; KiB, so it stays in the L1 cache while every row adds into it), computed there and copied back.
-  ;; Either way each y value takes its terms in row order, so the bits do not depend on the chunks.
+  ;; goes in chunks of lanes: the chunk's lanes of x and y are copied into the scratch as
+  ;; activations of their own (y's about 32 KiB, so it stays in the L1 cache while every row adds
+  ;; into it), computed there, and y's copied back. Either way each y value takes its terms in row
+  ;; order, so the bits do not depend on the chunks.
   (func (export "spmmT")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $rb i32) (local $cols i32) (local $pack i32) (local $chunk i32) (local $o i32) (local $width i32) (local $yc i32) (local $ys i32)
+    (local $stride i32) (local $rb i32) (local $cols i32) (local $chunk i32) (local $xPanel i32) (local $o i32) (local $width i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
       (then (local.set $rb (i32.and (local.get $rows) (i32.const -4)))))
@@ -1654,38 +1658,34 @@
     ;; only the dense blocks walk y across columns for each few lanes (a row at a time walks one row
     ;; of y along its lanes, which the prefetcher follows), and only with 16 rows or more in whole
     ;; blocks: each y value is copied in and out once per chunk, for one multiply-add per row
-    (local.set $pack (i32.and (i32.ge_u (local.get $rb) (i32.const 16)) (call $packs (local.get $stride) (local.get $cols) (i32.const 32) (i32.const 4096))))
-    ;; a chunk: the whole width unpacked; packed, a multiple of 32 bytes (at most 1 KiB) with cols ×
-    ;; chunk ≤ half the scratch (32 KiB: the L1 cache), or 32 when cols × 32 bytes is more (≤ the scratch)
-    (local.set $chunk (local.get $stride))
-    (if (local.get $pack)
+    (if (i32.eqz (i32.and (i32.ge_u (local.get $rb) (i32.const 16))
+        (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 32) (i32.const 4096))))
       (then
-        (local.set $chunk (i32.and (i32.div_u (i32.shr_u (global.get $scratchBytes) (i32.const 1)) (local.get $cols)) (i32.const -32)))
-        (local.set $chunk (select (i32.const 1024) (local.get $chunk) (i32.gt_u (local.get $chunk) (i32.const 1024))))
-        (local.set $chunk (select (i32.const 32) (local.get $chunk) (i32.lt_u (local.get $chunk) (i32.const 32))))))
+        (if (local.get $rb)
+          (then (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb) (local.get $x) (local.get $y) (local.get $lanes))))
+        (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
+          (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))) (local.get $y) (local.get $lanes))
+        (return)))
+    ;; a chunk: a multiple of 32 bytes (at most 1 KiB) with (cols + rows) × chunk ≤ half the scratch,
+    ;; or 32 when that is less (then (cols + rows) × 32 bytes still fit the scratch: see $packs)
+    (local.set $chunk (i32.and (i32.div_u (i32.shr_u (global.get $scratchBytes) (i32.const 1)) (i32.add (local.get $cols) (local.get $rows))) (i32.const -32)))
+    (local.set $chunk (select (i32.const 1024) (local.get $chunk) (i32.gt_u (local.get $chunk) (i32.const 1024))))
+    (local.set $chunk (select (i32.const 32) (local.get $chunk) (i32.lt_u (local.get $chunk) (i32.const 32))))
+    (local.set $xPanel (i32.add (global.get $scratch) (i32.mul (local.get $cols) (local.get $chunk))))
     (block $chunksDone
-      (loop $chunkLoop
+      (loop $chunks
         (br_if $chunksDone (i32.ge_u (local.get $o) (local.get $stride)))
         (local.set $width (select (local.get $chunk) (i32.sub (local.get $stride) (local.get $o))
           (i32.lt_u (local.get $chunk) (i32.sub (local.get $stride) (local.get $o)))))
-        (local.set $yc (i32.add (local.get $y) (local.get $o)))
-        (local.set $ys (local.get $stride))
-        (if (local.get $pack)
-          (then
-            (call $copyRows (local.get $yc) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
-            (local.set $yc (global.get $scratch))
-            (local.set $ys (local.get $width))))
-        (if (local.get $rb)
-          (then
-            (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb)
-              (i32.add (local.get $x) (local.get $o)) (local.get $yc) (local.get $stride) (local.get $ys) (local.get $width))))
+        (call $copyRows (i32.add (local.get $y) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
+        (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (local.get $xPanel) (local.get $width) (local.get $rows) (local.get $width))
+        (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb)
+          (local.get $xPanel) (global.get $scratch) (i32.shr_u (local.get $width) (i32.const 2)))
         (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
-          (i32.add (i32.add (local.get $x) (local.get $o)) (i32.mul (local.get $rb) (local.get $stride))) (local.get $yc) (local.get $stride) (local.get $ys) (local.get $width))
-        (if (local.get $pack)
-          (then
-            (call $copyRows (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $cols) (local.get $width))))
+          (i32.add (local.get $xPanel) (i32.mul (local.get $rb) (local.get $width))) (global.get $scratch) (i32.shr_u (local.get $width) (i32.const 2)))
+        (call $copyRows (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $cols) (local.get $width))
         (local.set $o (i32.add (local.get $o) (local.get $chunk)))
-        (br $chunkLoop))))
+        (br $chunks))))
 
   ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
   ;; of y = W·x at the stored positions only (a sampled dense-dense product). When every block of
