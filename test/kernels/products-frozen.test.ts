@@ -145,6 +145,7 @@ const CASES: Array<{ rows: number; cols: number; lanes: number }> = [
   { rows: 34, cols: 19, lanes: 652 },
   { rows: 21, cols: 33, lanes: 1284 },
   { rows: 8, cols: 120, lanes: 2052 },
+  { rows: 37, cols: 70, lanes: 1540 },
   { rows: 7, cols: 9, lanes: 4100 },
 ];
 const PATTERNS: Array<[Pattern, number]> = [
