@@ -516,30 +516,27 @@
   ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
   ;; feature-major activation. When every block of four rows stores one run of consecutive columns
   ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
-  ;; Columns must strictly increase within a row (see $sameRun). With many lanes (rows of x 2 KiB or
-  ;; more apart for a dense matrix, 4 KiB otherwise; see $packs) the lanes go in panels of up to 64:
-  ;; the panel's lanes of x are copied into the scratch as an activation of their own, each input's
-  ;; 256 bytes adjacent, so the product reads x from a few pages instead of one page per input; its
-  ;; output panel, also in the scratch, is then copied into y. Each output is the same sum in the
-  ;; same order either way.
+  ;; Columns must strictly increase within a row (see $sameRun). For a dense matrix with many lanes
+  ;; (rows of x 2 KiB or more apart, see $packs) the lanes go in panels of up to 64: the panel's
+  ;; lanes of x are copied into the scratch as an activation of their own, each input's 256 bytes
+  ;; adjacent, so the product reads x from a few pages instead of one page per input; its output
+  ;; panel, also in the scratch, is then copied into y. Each output is the same sum in the same
+  ;; order either way.
   (func (export "spmm")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $stride i32) (local $blocked i32) (local $cols i32) (local $panel i32) (local $yPanel i32) (local $o i32) (local $width i32)
+    (local $stride i32) (local $cols i32) (local $panel i32) (local $yPanel i32) (local $o i32) (local $width i32)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
-    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
-    ;; dense blocks from rows 2 KiB apart (512 lanes); one row at a time from 4 KiB, and only with at
-    ;; least four stored entries per input, to pay for the copies
-    (if (i32.eqz (select (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 2048))
-        (i32.and (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 4096))
-          (i32.ge_u (i32.sub (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $rows) (i32.const 2)))) (i32.load (local.get $rowStart)))
-            (i32.shl (local.get $cols) (i32.const 2))))
-        (local.get $blocked)))
+    (if (i32.eqz (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
       (then
-        (if (local.get $blocked)
-          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes)))
-          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))))
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (return)))
+    ;; packed only from rows 2 KiB apart (512 lanes); one row at a time is never packed: there the
+    ;; copies in and out cost more than they saved at the densities measured
+    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
+    (if (i32.eqz (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 2048)))
+      (then
+        (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
         (return)))
     ;; a panel: 64 lanes (256 bytes per row), fewer when (cols + rows) × 256 bytes would not fit the scratch
     (local.set $panel (i32.and (i32.div_u (global.get $scratchBytes) (i32.add (local.get $cols) (local.get $rows))) (i32.const -16)))
@@ -551,11 +548,8 @@
         (local.set $width (select (local.get $panel) (i32.sub (local.get $stride) (local.get $o))
           (i32.lt_u (local.get $panel) (i32.sub (local.get $stride) (local.get $o)))))
         (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
-        (if (local.get $blocked)
-          (then (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
-            (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2))))
-          (else (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
-            (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2)))))
+        (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
+          (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2)))
         (call $copyRows (local.get $yPanel) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $rows) (local.get $width))
         (local.set $o (i32.add (local.get $o) (local.get $panel)))
         (br $panels))))
