@@ -146,6 +146,7 @@ const CASES: Array<{ rows: number; cols: number; lanes: number }> = [
   { rows: 21, cols: 33, lanes: 1284 },
   { rows: 8, cols: 120, lanes: 2052 },
   { rows: 37, cols: 70, lanes: 1540 },
+  { rows: 19, cols: 23, lanes: 2180 },
   { rows: 7, cols: 9, lanes: 4100 },
 ];
 const PATTERNS: Array<[Pattern, number]> = [

@@ -1636,7 +1636,7 @@
   ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
   ;; one run of consecutive columns (a dense matrix, see $sameRun), the whole blocks go four rows at
   ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
-  ;; time ($spmmTRows). With many lanes (rows of y 4 KiB or more apart, see $packs) a dense matrix
+  ;; time ($spmmTRows). With many lanes (rows of y 8 KiB or more apart, see $packs) a dense matrix
   ;; goes in chunks of lanes: the chunk's lanes of x and y are copied into the scratch as
   ;; activations of their own (y's about 32 KiB, so it stays in the L1 cache while every row adds
   ;; into it), computed there, and y's copied back. Either way each y value takes its terms in row
@@ -1653,7 +1653,7 @@
     ;; of y along its lanes, which the prefetcher follows), and only with 16 rows or more in whole
     ;; blocks: each y value is copied in and out once per chunk, for one multiply-add per row
     (if (i32.eqz (i32.and (i32.ge_u (local.get $rb) (i32.const 16))
-        (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 32) (i32.const 4096))))
+        (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 32) (i32.const 8192))))
       (then
         (if (local.get $rb)
           (then (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb) (local.get $x) (local.get $y) (local.get $lanes))))
