@@ -2,17 +2,18 @@
  * `npm run bench -- products [--before DIR] [--json]`: training's three product kernels alone
  * (`spmm` Y = W·X, `spmmT` ∂X += Wᵀ·∂Y, `sddmm` ∂W += ∂Y·Xᵀ at the stored positions) in GFLOP/s at
  * densities 1, 0.1 and 0.05, on the matrices and lane counts of a 2s3z-sized update (the agent's
- * four matrices at episodes × agents lanes, two of the QMIX hypernetworks' at episodes × steps
- * lanes), beside the 128-bit SIMD ceiling of one core (16 FLOP/cycle: two 4-wide multiplies and two
- * 4-wide adds per cycle). `--before DIR` (DIR = another build's `packages/runtime/dist`, e.g. one of
- * `main`) times that build's kernels on the same buffers in the same rounds, so before/after is one
- * run. The ceiling is also measured, in every row's rounds: a loop of twelve independent 4-wide
- * multiply-then-add chains (no memory traffic, the plain build's instructions) shows what this core
- * sustains at its real clock, which may be above the reported one (boost), and under the load of
- * the moment (a busy SMT sibling slows it as it slows the kernels). Rounds alternate the builds; medians over rounds. Times are this process's CPU time, not wall
- * time: on a shared machine the process is descheduled for whole time slices, which CPU time leaves
- * out (the kernels run on one thread and allocate nothing, so no GC thread adds to it). FLOPs count
- * 2 per stored weight per lane.
+ * fc1, a GRU weight and fc2 at episodes × agents lanes, two of the QMIX hypernetworks' layers at
+ * episodes × steps lanes), beside the 128-bit SIMD ceiling of one core (16 FLOP/cycle: two 4-wide
+ * multiplies and two 4-wide adds per cycle). `--before DIR` (DIR = another build's
+ * `packages/runtime/dist`, e.g. one of `main`) times that build's kernels on the same buffers in the
+ * same rounds, so before/after is one run. The ceiling is also measured, in every row's rounds: a
+ * loop of twelve independent 4-wide multiply-then-add chains (no memory traffic, the plain build's
+ * instructions) shows what this core sustains at its real clock, which may be above the reported
+ * one (boost), and under the load of the moment (a busy SMT sibling slows it as it slows the
+ * kernels). Rounds alternate the builds; medians over rounds. Times are this process's CPU time, not
+ * wall time: on a shared machine the process is descheduled for whole time slices, which CPU time
+ * leaves out (the kernels run on one thread and allocate nothing, so no GC thread adds to it).
+ * FLOPs count 2 per stored weight per lane.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';

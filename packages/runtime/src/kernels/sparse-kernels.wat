@@ -1638,8 +1638,8 @@
   ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
   ;; time ($spmmTRows). With many lanes (rows of y 8 KiB or more apart, see $packs) a dense matrix
   ;; goes in chunks of lanes: the chunk's lanes of x and y are copied into the scratch as
-  ;; activations of their own (y's about 32 KiB, so it stays in the L1 cache while every row adds
-  ;; into it), computed there, and y's copied back. Either way each y value takes its terms in row
+  ;; activations of their own (together about 32 KiB, so they stay in the L1 cache while every row
+  ;; adds into y's), computed there, and y's copied back. Either way each y value takes its terms in row
   ;; order, so the bits do not depend on the chunks.
   (func (export "spmmT")
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
