@@ -23,9 +23,9 @@
   (global $scratch (export "scratch") (mut i32) (i32.const 0))
   (global $scratchBytes (export "scratchBytes") (mut i32) (i32.const 0))
 
-  ;; Whether a product packs panels of `width` bytes per input for `cols` inputs of rows `stride`
-  ;; bytes apart: when there is scratch, the panel fits it (and is not empty), and the rows are at
-  ;; least `minStride` bytes apart. There the rows of x (or y) that one pass walks sit at the same
+  ;; Whether a product packs panels of `width` bytes per row for `cols` rows in all (x's and y's
+  ;; panels together) of activations whose rows are `stride` bytes apart: when there is scratch, the
+  ;; panels fit it (and are not empty), and the rows are at least `minStride` bytes apart. There the rows of x (or y) that one pass walks sit at the same
   ;; offset in many pages, so they compete for a few sets of the L1 cache and for the TLB (at 15,360
   ;; lanes every one of them for the same set); packed, they are adjacent.
   (func $packs (param $stride i32) (param $cols i32) (param $width i32) (param $minStride i32) (result i32)
