@@ -12,6 +12,8 @@
  * `npm run bench -- train-e2e [--steps N] [--repeats R] [--schedule episode,parallel,...]`: environment steps/s of whole training runs on
  * smaclite/3m, dense and MAST 0.1, episode runner vs parallel runner (8 environments) vs parallel with
  * the acting thread, and the episode runner with `compute: arrays` (`train-e2e.ts`).
+ * `npm run bench -- products [--before DIR]`: training's product kernels (spmm, spmmT, sddmm) alone in
+ * GFLOP/s beside the SIMD ceiling, at densities 1, 0.1, 0.05 (`products.ts`; `--before`: another build's too).
  * `npm run bench -- optimizer` runs only the Adam step bench (`optimizer.ts`): tfjs ops vs kernels.
  * `npm run bench -- env-bridge` runs only the environment bridge bench (`env-bridge.ts`): the toy
  * environment through the Python bridge vs its TypeScript twin in-process.
@@ -102,6 +104,13 @@ if (process.argv.includes('train-step')) {
   const { trainStepBench, formatTrainStep } = await import('./train-step.js');
   const summary = await trainStepBench();
   if (!json) for (const line of formatTrainStep(summary)) console.log(line);
+  console.log(JSON.stringify(summary));
+  process.exit(0);
+}
+if (process.argv.includes('products')) {
+  const { productsBench, formatProducts } = await import('./products.js');
+  const summary = await productsBench();
+  if (!json) for (const line of formatProducts(summary)) console.log(line);
   console.log(JSON.stringify(summary));
   process.exit(0);
 }

@@ -10,6 +10,9 @@
  * The relaxed build is chosen at start-up when the runtime validates relaxed SIMD (Node 20 only with
  * `--experimental-wasm-relaxed-simd`; later V8s by default); its products may round once where the
  * other rounds twice, so the two differ by a few units in the last place of each sum.
+ *
+ * Each arena starts with {@link SCRATCH_BYTES} of scratch that the products use as packed panels
+ * when a batch has many lanes; a kernel's result does not depend on whether it packed.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -229,6 +232,13 @@ function kernelModule(variant: KernelVariant): WebAssembly.Module {
 
 const PAGE = 65536;
 
+/**
+ * Bytes of scratch each arena reserves for the products' packed panels (`scratch` and
+ * `scratchBytes` in the .wat, which packs nothing when they are not set): spmm and spmmT copy the
+ * lanes they work on there when the rows of x or y are far apart (many lanes). At least 32 KiB.
+ */
+export const SCRATCH_BYTES = 65536;
+
 /** One instance of the kernels with its own memory and a bump allocator over it. */
 export class KernelArena {
   readonly kernels: SparseKernels;
@@ -244,6 +254,9 @@ export class KernelArena {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(kernelModule(variant), { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as SparseKernels;
+    const scratch = instance.exports as { scratch: { value: number }; scratchBytes: { value: number } };
+    scratch.scratch.value = this.alloc(SCRATCH_BYTES);
+    scratch.scratchBytes.value = SCRATCH_BYTES;
     this.heapView = new Float32Array(this.memory.buffer);
   }
 

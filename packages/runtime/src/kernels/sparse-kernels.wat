@@ -18,6 +18,56 @@
 (module
   (import "env" "memory" (memory 1))
 
+  ;; Scratch memory for the products' packed panels: `scratchBytes` bytes at `scratch`, both set by
+  ;; the KernelArena when it is made (kernels.ts, SCRATCH_BYTES; 0: no scratch, nothing is packed).
+  (global $scratch (export "scratch") (mut i32) (i32.const 0))
+  (global $scratchBytes (export "scratchBytes") (mut i32) (i32.const 0))
+
+  ;; Whether a product packs panels of `width` bytes per row for `cols` rows in all (x's and y's
+  ;; panels together) of activations whose rows are `stride` bytes apart: when there is scratch, the
+  ;; panels fit it (and are not empty), and the rows are at least `minStride` bytes apart. There the rows of x (or y) that one pass walks sit at the same
+  ;; offset in many pages, so they compete for a few sets of the L1 cache and for the TLB (at 15,360
+  ;; lanes every one of them for the same set); packed, they are adjacent.
+  (func $packs (param $stride i32) (param $cols i32) (param $width i32) (param $minStride i32) (result i32)
+    (i32.and (i32.and (i32.ne (global.get $scratch) (i32.const 0)) (i32.ne (local.get $cols) (i32.const 0)))
+      (i32.and (i32.ge_u (local.get $stride) (local.get $minStride))
+        (i32.le_u (i32.mul (local.get $cols) (local.get $width)) (global.get $scratchBytes)))))
+
+  ;; 1 + the largest column stored (0 when none): columns increase within a row, so each row's last.
+  (func $colsUsed (param $rowStart i32) (param $col i32) (param $rows i32) (result i32)
+    (local $r i32) (local $end i32) (local $cols i32)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $end (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+        (if (i32.gt_u (local.get $end) (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))))
+          (then
+            (local.set $cols (select (local.get $cols)
+              (i32.add (i32.load (i32.add (local.get $col) (i32.shl (i32.sub (local.get $end) (i32.const 1)) (i32.const 2)))) (i32.const 1))
+              (i32.gt_u (local.get $cols) (i32.load (i32.add (local.get $col) (i32.shl (i32.sub (local.get $end) (i32.const 1)) (i32.const 2)))))))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row)))
+    (local.get $cols))
+
+  ;; Copy `rows` rows of `width` bytes (a multiple of 16) from src (rows `srcStride` apart) to dst
+  ;; (rows `dstStride` apart).
+  (func $copyRows (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32) (param $rows i32) (param $width i32)
+    (local $r i32) (local $o i32)
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $o (i32.const 0))
+        (block $rowDone
+          (loop $vec
+            (br_if $rowDone (i32.ge_u (local.get $o) (local.get $width)))
+            (v128.store (i32.add (local.get $dst) (local.get $o)) (v128.load (i32.add (local.get $src) (local.get $o))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $vec)))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
   ;; spmm's product one row at a time (for matrices that are not dense), in blocks of up to 128
   ;; lanes: for each block, every row in turn over the block's lanes, sixteen per pass (four
   ;; accumulators per set), then eight, then four for what is left of the last block. Two entries
@@ -304,27 +354,20 @@
       (else
         (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (local.get $bias) (local.get $relu)))))
 
-  ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
-  ;; feature-major activation, eight lanes per pass, then four for what is left. When every block of
-  ;; four rows stores one run of consecutive columns (a dense matrix: checked once per call), the
-  ;; blocks are computed four rows at a time: eight accumulators (4 rows × 8 lanes) in locals, each load of x used for the
-  ;; four rows, no column indices read; the rows past the last whole block go one at a time. Other
-  ;; matrices go one row at a time ($spmmRows). Columns must strictly increase within a row (see
-  ;; $sameRun).
-  (func $spmm (export "spmm")
+  ;; spmm's product for a matrix whose every block of four rows stores one run of consecutive
+  ;; columns (see $sameRuns), eight lanes per pass, then four for what is left: the blocks four rows
+  ;; at a time, eight accumulators (4 rows × 8 lanes) in locals, each load of x used for the four
+  ;; rows, no column indices read; the rows past the last whole block one at a time (two entries per
+  ;; step into two sets of accumulators, as $spmmRows).
+  (func $spmmBlocked
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
-    (local $blocked i32) (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
+    (local $stride i32) (local $g i32) (local $r i32) (local $rp i32) (local $k i32) (local $end i32) (local $n i32) (local $nb i32)
     (local $vp i32) (local $vEnd i32) (local $xg i32) (local $xp0 i32) (local $xp1 i32) (local $yp i32)
     (local $w0 v128) (local $w1 v128) (local $x0 v128) (local $x1 v128)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $b00 v128) (local $b01 v128) (local $b10 v128) (local $b11 v128) (local $b20 v128) (local $b21 v128) (local $b30 v128) (local $b31 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
-    (local.set $blocked (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
-    (if (i32.eqz (local.get $blocked))
-      (then
-        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (i32.const 0) (i32.const 0))
-        (return)))
     ;; --- 8 lanes per pass
     (block $pass8
       (loop $groups8
@@ -337,7 +380,7 @@
             (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
             (if (local.get $n)
               (then
                 ;; four rows over the same consecutive columns: each load of x serves the four
@@ -426,7 +469,7 @@
             (local.set $yp (i32.add (i32.add (local.get $y) (i32.shl (local.get $g) (i32.const 2))) (i32.mul (local.get $r) (local.get $stride))))
             (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2))))
             (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (select (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp))) (i32.const 0) (local.get $blocked))) (else (i32.const 0))))
+            (local.set $n (if (result i32) (i32.le_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)) (then (i32.sub (i32.load offset=4 (local.get $rp)) (i32.load (local.get $rp)))) (else (i32.const 0))))
             (if (local.get $n)
               (then
                 ;; four rows over the same consecutive columns: each load of x serves the four
@@ -484,6 +527,47 @@
             (br $row4)))
         (local.set $g (i32.add (local.get $g) (i32.const 4)))
         (br $groups4))))
+
+  ;; y[r, :] = Σ_k val[k] · x[col[k], :] for r in [0, rows): the product of a sparse matrix with a
+  ;; feature-major activation. When every block of four rows stores one run of consecutive columns
+  ;; (a dense matrix: checked once per call), $spmmBlocked, else one row at a time ($spmmRows).
+  ;; Columns must strictly increase within a row (see $sameRun). For a dense matrix with many lanes
+  ;; (rows of x 2 KiB or more apart, see $packs) the lanes go in panels of up to 64: the panel's
+  ;; lanes of x are copied into the scratch as an activation of their own, each input's 256 bytes
+  ;; adjacent, so the product reads x from a few pages instead of one page per input; its output
+  ;; panel, also in the scratch, is then copied into y. Each output is the same sum in the same
+  ;; order either way.
+  (func $spmm (export "spmm")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $cols i32) (local $panel i32) (local $yPanel i32) (local $o i32) (local $width i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (if (i32.eqz (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows)))
+      (then
+        (call $spmmRows (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes) (i32.const 0) (i32.const 0))
+        (return)))
+    ;; packed only from rows 2 KiB apart (512 lanes); one row at a time is never packed: there the
+    ;; copies in and out cost more than they saved at the densities measured
+    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
+    (if (i32.eqz (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 16) (i32.const 2048)))
+      (then
+        (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows) (local.get $x) (local.get $y) (local.get $lanes))
+        (return)))
+    ;; a panel: 64 lanes (256 bytes per row), fewer when (cols + rows) × 256 bytes would not fit the scratch
+    (local.set $panel (i32.and (i32.div_u (global.get $scratchBytes) (i32.add (local.get $cols) (local.get $rows))) (i32.const -16)))
+    (local.set $panel (select (i32.const 256) (local.get $panel) (i32.gt_u (local.get $panel) (i32.const 256))))
+    (local.set $yPanel (i32.add (global.get $scratch) (i32.mul (local.get $cols) (local.get $panel))))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $o) (local.get $stride)))
+        (local.set $width (select (local.get $panel) (i32.sub (local.get $stride) (local.get $o))
+          (i32.lt_u (local.get $panel) (i32.sub (local.get $stride) (local.get $o)))))
+        (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
+        (call $spmmBlocked (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rows)
+          (global.get $scratch) (local.get $yPanel) (i32.shr_u (local.get $width) (i32.const 2)))
+        (call $copyRows (local.get $yPanel) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $rows) (local.get $width))
+        (local.set $o (i32.add (local.get $o) (local.get $panel)))
+        (br $panels))))
 
   ;; y[r, b] = Σ_c W[r, c] · x[c, b] for the first `batch` lanes (the rest of y's lanes are set to 0):
   ;; the dense product for nearly dense layers, with output rows (not batch rows) across the SIMD
@@ -1448,12 +1532,15 @@
   ;; Backward kernels (training). Lanes are agents × episodes; padded lanes carry zero gradients.
 
   ;; spmmT's product one row at a time (for matrices that are not dense, and rows past the last
-  ;; block of four): lanes two vectors per step where they can (the loads, multiply-adds and stores
-  ;; of the two are independent), then one.
+  ;; block of four): two entries at a time (their columns differ, so they add into two rows of y; each
+  ;; load of x serves both), then the last one; lanes two vectors per step where they can (the
+  ;; loads, multiply-adds and stores of the two are independent), then one. Each y value gets the
+  ;; same multiply-adds in the same order as one entry at a time.
   (func $spmmTRows
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
     (local $stride i32) (local $pairEnd i32) (local $r i32) (local $k i32) (local $end i32) (local $w v128) (local $xp i32) (local $yp i32) (local $o i32)
+    (local $w1 v128) (local $yp1 i32) (local $x0 v128) (local $x1 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (local.set $pairEnd (i32.and (local.get $stride) (i32.const -32))) ;; lanes in whole pairs of vectors
     (block $rowsDone
@@ -1462,6 +1549,40 @@
         (local.set $xp (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $stride))))
         (local.set $k (i32.shl (i32.load (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
         (local.set $end (i32.shl (i32.load offset=4 (i32.add (local.get $rowStart) (i32.shl (local.get $r) (i32.const 2)))) (i32.const 2)))
+        ;; --- two entries at a time: each load of x serves both
+        (block $entryPairsDone
+          (loop $entryPair
+            (br_if $entryPairsDone (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $end)))
+            (local.set $w (v128.load32_splat (i32.add (local.get $val) (local.get $k))))
+            (local.set $w1 (v128.load32_splat offset=4 (i32.add (local.get $val) (local.get $k))))
+            (local.set $yp (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $yp1 (i32.add (local.get $y) (i32.mul (i32.load offset=4 (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+            (local.set $o (i32.const 0))
+            (block $pairsDone2
+              (loop $pair2
+                (br_if $pairsDone2 (i32.ge_u (local.get $o) (local.get $pairEnd)))
+                (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $o))))
+                (local.set $x1 (v128.load offset=16 (i32.add (local.get $xp) (local.get $o))))
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x0) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x1) (v128.load offset=16 (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x0) (v128.load (i32.add (local.get $yp1) (local.get $o)))))
+                (v128.store offset=16 (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x1) (v128.load offset=16 (i32.add (local.get $yp1) (local.get $o)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (br $pair2)))
+            (if (i32.lt_u (local.get $o) (local.get $stride))
+              (then
+                (local.set $x0 (v128.load (i32.add (local.get $xp) (local.get $o))))
+                (v128.store (i32.add (local.get $yp) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w) (local.get $x0) (v128.load (i32.add (local.get $yp) (local.get $o)))))
+                (v128.store (i32.add (local.get $yp1) (local.get $o))
+                  (f32x4.relaxed_madd (local.get $w1) (local.get $x0) (v128.load (i32.add (local.get $yp1) (local.get $o)))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 8)))
+            (br $entryPair)))
+        ;; --- the row's last entry when it has an odd number
         (block $entriesDone
           (loop $entry
             (br_if $entriesDone (i32.ge_u (local.get $k) (local.get $end)))
@@ -1572,13 +1693,11 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
-  ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
-  ;; one run of consecutive columns (a dense matrix, see $sameRun), per block and eight (then four)
-  ;; lanes the four rows of x stay in locals and each y vector is loaded and stored once for the four
-  ;; rows' multiply-adds, added in row order as one row at a time would; the rows past the last whole
-  ;; block, and other matrices, go one row at a time ($spmmTRows).
-  (func (export "spmmT")
+  ;; spmmT's blocks of four rows of a dense matrix (every block of four rows stores one run of
+  ;; consecutive columns, see $sameRun), rows [0, rows) with rows a multiple of 4: per block and
+  ;; eight (then four) lanes the four rows of x stay in locals and each y vector is loaded and stored
+  ;; once for the four rows' multiply-adds, added in row order as one row at a time would.
+  (func $spmmTBlocks
     (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
     (param $x i32) (param $y i32) (param $lanes i32)
     (local $stride i32) (local $rb i32) (local $rp i32) (local $k i32) (local $nb1 i32) (local $nb2 i32) (local $nb3 i32)
@@ -1586,89 +1705,134 @@
     (local $xr0 i32) (local $xr1 i32) (local $xr2 i32) (local $xr3 i32) (local $w v128) (local $y0 v128) (local $y1 v128)
     (local $x00 v128) (local $x01 v128) (local $x10 v128) (local $x11 v128) (local $x20 v128) (local $x21 v128) (local $x30 v128) (local $x31 v128)
     (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $rb) (local.get $rows)))
+        (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
+        (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
+        (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
+        (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
+        (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
+        (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
+        (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
+        (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
+        (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))))
+        (local.set $xr1 (i32.add (local.get $xr0) (local.get $stride)))
+        (local.set $xr2 (i32.add (local.get $xr1) (local.get $stride)))
+        (local.set $xr3 (i32.add (local.get $xr2) (local.get $stride)))
+        (local.set $o (i32.const 0))
+        (block $pairsDone
+          (loop $pair
+            (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $stride)))
+          (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x11 (v128.load offset=16 (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x21 (v128.load offset=16 (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $x31 (v128.load offset=16 (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $vp (local.get $vp0))
+          (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+          (block $runDone2
+            (loop $run2
+              (br_if $runDone2 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+              (local.set $y0 (v128.load (local.get $yp)))
+              (local.set $y1 (v128.load offset=16 (local.get $yp)))
+              (local.set $w (v128.load32_splat (local.get $vp)))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x01) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x11) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x21) (local.get $y1)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+              (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x31) (local.get $y1)))
+              (v128.store (local.get $yp) (local.get $y0))
+              (v128.store offset=16 (local.get $yp) (local.get $y1))
+              (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+              (br $run2)))
+            (local.set $o (i32.add (local.get $o) (i32.const 32)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $o) (local.get $stride))
+          (then
+          (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
+          (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
+          (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
+          (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
+          (local.set $vp (local.get $vp0))
+          (local.set $yp (i32.add (local.get $yc) (local.get $o)))
+          (block $runDone1
+            (loop $run1
+              (br_if $runDone1 (i32.ge_u (local.get $vp) (local.get $vEnd)))
+              (local.set $y0 (v128.load (local.get $yp)))
+              (local.set $w (v128.load32_splat (local.get $vp)))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
+              (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
+              (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
+              (v128.store (local.get $yp) (local.get $y0))
+              (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
+              (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
+              (br $run1)))))
+        (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
+        (br $block))))
+
+  ;; y[c, :] += Σ_{k in row r, col[k] = c} val[k] · x[r, :]: the product with the transpose, Wᵀ·x,
+  ;; accumulated into y (which the caller zeroes or preloads). When every block of four rows stores
+  ;; one run of consecutive columns (a dense matrix, see $sameRun), the whole blocks go four rows at
+  ;; a time ($spmmTBlocks), then the rows past the last whole block, and other matrices, one row at a
+  ;; time ($spmmTRows). With many lanes (rows of y 8 KiB or more apart, see $packs) a dense matrix
+  ;; goes in chunks of lanes: the chunk's lanes of x and y are copied into the scratch as
+  ;; activations of their own (together about 32 KiB, so they stay in the L1 cache while every row
+  ;; adds into y's), computed there, and y's copied back. Either way each y value takes its terms in row
+  ;; order, so the bits do not depend on the chunks.
+  (func (export "spmmT")
+    (param $rowStart i32) (param $col i32) (param $val i32) (param $rows i32)
+    (param $x i32) (param $y i32) (param $lanes i32)
+    (local $stride i32) (local $rb i32) (local $cols i32) (local $chunk i32) (local $xPanel i32) (local $o i32) (local $width i32)
+    (local.set $stride (i32.shl (local.get $lanes) (i32.const 2)))
     (if (call $sameRuns (local.get $rowStart) (local.get $col) (local.get $rows))
+      (then (local.set $rb (i32.and (local.get $rows) (i32.const -4)))))
+    (local.set $cols (call $colsUsed (local.get $rowStart) (local.get $col) (local.get $rows)))
+    ;; only the dense blocks walk y across columns for each few lanes (a row at a time walks one row
+    ;; of y along its lanes, which the prefetcher follows), and only with 16 rows or more in whole
+    ;; blocks: each y value is copied in and out once per chunk, for one multiply-add per row
+    (if (i32.eqz (i32.and (i32.ge_u (local.get $rb) (i32.const 16))
+        (call $packs (local.get $stride) (i32.add (local.get $cols) (local.get $rows)) (i32.const 32) (i32.const 8192))))
       (then
-        (block $blocksDone
-          (loop $block
-            (br_if $blocksDone (i32.gt_u (i32.add (local.get $rb) (i32.const 4)) (local.get $rows)))
-            (local.set $rp (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))))
-            (local.set $k (i32.shl (i32.load (local.get $rp)) (i32.const 2)))
-            (local.set $nb1 (i32.sub (i32.shl (i32.load offset=4 (local.get $rp)) (i32.const 2)) (local.get $k)))
-            (local.set $nb2 (i32.shl (local.get $nb1) (i32.const 1)))
-            (local.set $nb3 (i32.add (local.get $nb2) (local.get $nb1)))
-            (local.set $vp0 (i32.add (local.get $val) (local.get $k)))
-            (local.set $vEnd (i32.add (local.get $vp0) (local.get $nb1)))
-            (local.set $yc (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $col) (local.get $k))) (local.get $stride))))
-            (local.set $xr0 (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))))
-            (local.set $xr1 (i32.add (local.get $xr0) (local.get $stride)))
-            (local.set $xr2 (i32.add (local.get $xr1) (local.get $stride)))
-            (local.set $xr3 (i32.add (local.get $xr2) (local.get $stride)))
-            (local.set $o (i32.const 0))
-            (block $pairsDone
-              (loop $pair
-                (br_if $pairsDone (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $stride)))
-              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x01 (v128.load offset=16 (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x11 (v128.load offset=16 (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x21 (v128.load offset=16 (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $x31 (v128.load offset=16 (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $vp (local.get $vp0))
-              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
-              (block $runDone2
-                (loop $run2
-                  (br_if $runDone2 (i32.ge_u (local.get $vp) (local.get $vEnd)))
-                  (local.set $y0 (v128.load (local.get $yp)))
-                  (local.set $y1 (v128.load offset=16 (local.get $yp)))
-                  (local.set $w (v128.load32_splat (local.get $vp)))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x01) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x11) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x21) (local.get $y1)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
-                  (local.set $y1 (f32x4.relaxed_madd (local.get $w) (local.get $x31) (local.get $y1)))
-                  (v128.store (local.get $yp) (local.get $y0))
-                  (v128.store offset=16 (local.get $yp) (local.get $y1))
-                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-                  (br $run2)))
-                (local.set $o (i32.add (local.get $o) (i32.const 32)))
-                (br $pair)))
-            (if (i32.lt_u (local.get $o) (local.get $stride))
-              (then
-              (local.set $x00 (v128.load (i32.add (local.get $xr0) (local.get $o))))
-              (local.set $x10 (v128.load (i32.add (local.get $xr1) (local.get $o))))
-              (local.set $x20 (v128.load (i32.add (local.get $xr2) (local.get $o))))
-              (local.set $x30 (v128.load (i32.add (local.get $xr3) (local.get $o))))
-              (local.set $vp (local.get $vp0))
-              (local.set $yp (i32.add (local.get $yc) (local.get $o)))
-              (block $runDone1
-                (loop $run1
-                  (br_if $runDone1 (i32.ge_u (local.get $vp) (local.get $vEnd)))
-                  (local.set $y0 (v128.load (local.get $yp)))
-                  (local.set $w (v128.load32_splat (local.get $vp)))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x00) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb1))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x10) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb2))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x20) (local.get $y0)))
-                  (local.set $w (v128.load32_splat (i32.add (local.get $vp) (local.get $nb3))))
-                  (local.set $y0 (f32x4.relaxed_madd (local.get $w) (local.get $x30) (local.get $y0)))
-                  (v128.store (local.get $yp) (local.get $y0))
-                  (local.set $vp (i32.add (local.get $vp) (i32.const 4)))
-                  (local.set $yp (i32.add (local.get $yp) (local.get $stride)))
-                  (br $run1)))))
-            (local.set $rb (i32.add (local.get $rb) (i32.const 4)))
-            (br $block)))))
-    (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
-      (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))) (local.get $y) (local.get $lanes)))
+        (if (local.get $rb)
+          (then (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb) (local.get $x) (local.get $y) (local.get $lanes))))
+        (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
+          (i32.add (local.get $x) (i32.mul (local.get $rb) (local.get $stride))) (local.get $y) (local.get $lanes))
+        (return)))
+    ;; a chunk: a multiple of 32 bytes (at most 1 KiB) with (cols + rows) × chunk ≤ half the scratch,
+    ;; or 32 when that is less (then (cols + rows) × 32 bytes still fit the scratch: see $packs)
+    (local.set $chunk (i32.and (i32.div_u (i32.shr_u (global.get $scratchBytes) (i32.const 1)) (i32.add (local.get $cols) (local.get $rows))) (i32.const -32)))
+    (local.set $chunk (select (i32.const 1024) (local.get $chunk) (i32.gt_u (local.get $chunk) (i32.const 1024))))
+    (local.set $chunk (select (i32.const 32) (local.get $chunk) (i32.lt_u (local.get $chunk) (i32.const 32))))
+    (local.set $xPanel (i32.add (global.get $scratch) (i32.mul (local.get $cols) (local.get $chunk))))
+    (block $chunksDone
+      (loop $chunks
+        (br_if $chunksDone (i32.ge_u (local.get $o) (local.get $stride)))
+        (local.set $width (select (local.get $chunk) (i32.sub (local.get $stride) (local.get $o))
+          (i32.lt_u (local.get $chunk) (i32.sub (local.get $stride) (local.get $o)))))
+        (call $copyRows (i32.add (local.get $y) (local.get $o)) (local.get $stride) (global.get $scratch) (local.get $width) (local.get $cols) (local.get $width))
+        (call $copyRows (i32.add (local.get $x) (local.get $o)) (local.get $stride) (local.get $xPanel) (local.get $width) (local.get $rows) (local.get $width))
+        (call $spmmTBlocks (local.get $rowStart) (local.get $col) (local.get $val) (local.get $rb)
+          (local.get $xPanel) (global.get $scratch) (i32.shr_u (local.get $width) (i32.const 2)))
+        (call $spmmTRows (i32.add (local.get $rowStart) (i32.shl (local.get $rb) (i32.const 2))) (local.get $col) (local.get $val) (i32.sub (local.get $rows) (local.get $rb))
+          (i32.add (local.get $xPanel) (i32.mul (local.get $rb) (local.get $width))) (global.get $scratch) (i32.shr_u (local.get $width) (i32.const 2)))
+        (call $copyRows (global.get $scratch) (local.get $width) (i32.add (local.get $y) (local.get $o)) (local.get $stride) (local.get $cols) (local.get $width))
+        (local.set $o (i32.add (local.get $o) (local.get $chunk)))
+        (br $chunks))))
 
   ;; g[k] += Σ_lanes dy[r, :] · x[col[k], :] for every stored entry k of row r: the weight gradient
   ;; of y = W·x at the stored positions only (a sampled dense-dense product). When every block of
