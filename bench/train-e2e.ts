@@ -8,9 +8,9 @@
  *     `runner: 'parallel'`, `envWorkers: 8`): an eighth of the updates for the same steps;
  *   - `parallel+thread`: the same with `actingThread`, the next round played in a worker thread while
  *     the main thread updates;
- * and the `episode` schedule once more with `compute: arrays` (the tfjs-free update) beside the
- * default `compute: kernels` (`vs episode` is against the kernels row). `--schedule a,b` runs only
- * those schedules' cases.
+ * each on `compute: arrays` (the tfjs-free update, QMIX's default), and the `episode` schedule once
+ * more on `compute: kernels` (the default until 2026-12-07); `vs episode` is against the `episode`
+ * row on `arrays`. `--schedule a,b` runs only those schedules' cases.
  * Everything else is the default config (batch 32, hidden 64), so the schedules differ only in how
  * acting and updating alternate; each row prints its update-to-data ratio (updates per 1,000
  * environment steps), since `parallel` buys its speed by updating less often. Steps/s are counted
@@ -47,10 +47,10 @@ const SCHEDULES: Record<Case['schedule'], DeepPartial<TrainConfig>> = {
   parallel: { envWorkers: 8, runner: 'parallel' },
   'parallel+thread': { envWorkers: 8, runner: 'parallel', actingThread: true },
 };
-/** Every sparsity × schedule on the default `compute: kernels`, and the episode schedule on `compute: arrays` too. */
+/** Every sparsity × schedule on the default `compute: arrays`, and the episode schedule on `compute: kernels` too. */
 const CASES: Case[] = (Object.keys(SPARSITY) as Case['sparsity'][]).flatMap((sparsity) =>
   (Object.keys(SCHEDULES) as Case['schedule'][]).flatMap((schedule) =>
-    (schedule === 'episode' ? (['kernels', 'arrays'] as const) : (['kernels'] as const)).map((compute) => ({
+    (schedule === 'episode' ? (['arrays', 'kernels'] as const) : (['arrays'] as const)).map((compute) => ({
       sparsity,
       schedule,
       compute,
@@ -163,7 +163,7 @@ export function formatTrainE2e(s: TrainE2eSummary): string[] {
   ];
   for (const row of s.rows) {
     const base = s.rows.find(
-      (r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'kernels',
+      (r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'arrays',
     ) as TrainE2eRow;
     lines.push(
       `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(17)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2).padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
