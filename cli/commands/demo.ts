@@ -14,7 +14,8 @@ import { readMetrics } from '../../src/marl/training/metrics.js';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import { loadOrt } from '@mast-toolkit/runtime/internal/runtime/load-ort';
 import { randomBaseline, type RandomBaseline } from '../../src/verify/random-baseline.js';
-import { runPaths } from '../../src/run/run-dir.js';
+import { runPaths, savedRunConfig } from '../../src/run/run-dir.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { RunSummaryFile } from '../../src/marl/training/train.js';
 import type { CliIo } from '../io.js';
 import { BACKEND_HELP, backendOption, intAtLeast } from '../options.js';
@@ -39,6 +40,24 @@ function finishedRun(dir: string, config: TrainConfig): RunSummaryFile | null {
   const summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummaryFile;
   const same = configHash({ ...summary.config, steps: config.steps }) === configHash(config);
   return same && summary.completed && summary.counters.tEnv >= config.steps ? summary : null;
+}
+
+/**
+ * Refuse a run directory holding a run of another config than this demo's (steps aside: a longer
+ * demo extends it), e.g. one an earlier toolkit version's demo trained on another `compute` path;
+ * training on would refuse too, with a hint about overriding options the user never gave.
+ * @throws ConfigError naming the directory and the way out
+ */
+function refuseOtherRun(dir: string, config: TrainConfig): void {
+  const saved = savedRunConfig(runPaths(dir));
+  if (!saved || configHash({ ...saved, steps: config.steps }) === configHash(config)) return;
+  const differing = (Object.keys(config) as (keyof TrainConfig)[]).filter(
+    (k) => k !== 'steps' && JSON.stringify(saved[k]) !== JSON.stringify(config[k]),
+  );
+  throw new ConfigError(
+    `${dir} holds a run trained with another config than this demo's (differing: ${differing.join(', ')}), e.g. by an earlier version's demo or another --seed`,
+    { hint: `delete ${dir} to train the demo again there, or pass --out DIR for a new directory` },
+  );
 }
 
 /** The topology evolution of a run, one entry per test phase, from its metrics. */
@@ -130,6 +149,7 @@ export function demoCommand(io: CliIo): Command {
       });
       const seed = config.seed;
       const t = config.topology;
+      refuseOtherRun(opts.out, config);
       const finished = finishedRun(opts.out, config);
       if (finished) {
         logged.consoleLog?.open(opts.out, 'reusing the finished run');

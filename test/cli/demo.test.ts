@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCli } from './harness.js';
 import { JSON_SCHEMAS } from '../../cli/json-schemas.js';
 import { checkShape } from '../../src/util/json-shape.js';
+import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 
 interface DemoJson {
   meanReturn: number;
@@ -95,4 +96,25 @@ test('mast demo (short): trains MAST with a moving topology, exports, checks par
   );
   assert.match(log, /^train qmix on smaclite\/3m: trained \d+ steps in [\d.]+ s$/m);
   assert.ok(log.endsWith(`${again.out.trim().split('\n').at(-1)!}\n`), 'ends with the closing sentence');
+});
+
+test('mast demo over a run of another config (an earlier default compute path) is refused, naming the folder and the way out', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mast-demo-other-')), 'demo');
+  const trained = await runCli([
+    'train',
+    '--preset',
+    'quickstart',
+    '--steps',
+    '300',
+    '--compute',
+    'kernels',
+    '--out',
+    out,
+  ]);
+  assert.equal(trained.error, null, String(trained.error));
+  const run = await runCli(['demo', '--out', out, '--steps', '300', '--episodes', '2']);
+  assert.ok(run.error instanceof ConfigError, String(run.error));
+  assert.match(run.error.message, /holds a run trained with another config than this demo's \(differing: compute\)/);
+  assert.match(run.error.hint ?? '', /delete .*demo.* or pass --out DIR/);
+  assert.equal(existsSync(join(out, 'agent.onnx')), false, 'nothing exported from the other run');
 });
