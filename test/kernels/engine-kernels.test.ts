@@ -6,16 +6,12 @@
  * give the bits of `dense`, and `spmm4` / `spmm8` (columns as byte offsets) those of `spmm`;
  * `allFinite` must find a NaN or ±Inf at any position.
  */
-import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { csrFromEntries, packDense } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { Rng } from '../../src/util/rng.js';
-
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
-
-const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
+import { VARIANTS, randomCsr } from './kernel-cases.js';
 
 /** Random values over [−spread, spread], a few of them far out (σ's clamped range) or exactly 0. */
 function values(rng: Rng, n: number, spread: number): Float32Array {
@@ -121,11 +117,7 @@ test('spmm4 and spmm8 (columns as byte offsets of x at 4 and 8 lanes) give the b
     ] as const)
       for (const lanes of [4, 8]) {
         const a = new KernelArena(variant);
-        const m = csrFromEntries(rows, cols, rows * cols, (i) => [
-          Math.floor(i / cols),
-          i % cols,
-          rng.next() < density ? rng.uniform(-1, 1) : 0,
-        ]);
+        const m = randomCsr(rng, rows, cols, density);
         const [rowStart, col, val] = [a.put(m.rowStart), a.put(m.col), a.put(m.value)];
         const off = a.put(m.col.map((c) => c * 4 * lanes));
         const x = a.put(values(rng, cols * lanes, 2));

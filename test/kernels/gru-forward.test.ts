@@ -7,15 +7,11 @@
  * and r blocks equal to dgx's bit for bit, which lets the agent unroll take their bias gradients from
  * dgx's sums instead of summing them twice.
  */
-import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { Rng } from '../../src/util/rng.js';
-
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
-
-const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
+import { VARIANTS } from './kernel-cases.js';
 
 /** Random values over [−spread, spread], a few of them far out (σ's clamped range), exactly 0 or NaN. */
 function values(rng: Rng, n: number, spread: number): Float32Array {

@@ -10,14 +10,12 @@
  * γₙ = n·2⁻²⁴/(1 − n·2⁻²⁴) (rounding once or twice per term, in any order); each result is checked
  * against that bound (with n + 2 for the final additions), and the two builds against twice it.
  */
-import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { csrFromEntries, packDense, type CsrMatrix } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { Rng } from '../../src/util/rng.js';
-
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
+import { VARIANTS } from './kernel-cases.js';
 
 const U = 2 ** -24;
 const gamma = (n: number): number => (n * U) / (1 - n * U);
@@ -52,8 +50,6 @@ const SHAPES: Array<[number, number]> = [
   [33, 3],
 ];
 const LANES = [4, 8, 12, 16, 20, 28, 36];
-const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
-
 /** Run every product on one random case in `variant`; the outputs as arrays. */
 function runProducts(
   variant: KernelVariant,

@@ -4,22 +4,20 @@
  * demo rest on their exact floats, so a faster kernel must keep each output's summation order. The
  * old kernels are frozen in test/fixtures/products-e46ba9d.wat (main at e46ba9d) and compiled here
  * the way scripts/build-wasm.mjs compiles the real ones, in both builds: plain 128-bit SIMD and
- * relaxed SIMD (fused multiply-add; this file turns it on in V8 before any kernel is compiled, so it
- * is tested on Node 20 too). Cases: odd sizes, densities 1 / 0.1 / 0.05, ragged rows (empty, full
+ * relaxed SIMD (fused multiply-add; kernel-cases.ts turns it on in V8 before any kernel is compiled,
+ * so it is tested on Node 20 too). Cases: odd sizes, densities 1 / 0.1 / 0.05, ragged rows (empty, full
  * and partial rows mixed), dense row runs that are not the whole width, and lane counts from 4 to
  * past the kernels' chunk and packing thresholds, with remainders of every pass.
  */
-import { setFlagsFromString } from 'node:v8';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import initWabt from 'wabt';
-import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { KernelArena, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { csrFromEntries, type CsrMatrix } from '@mast-toolkit/runtime/internal/kernels/csr';
 import { Rng } from '../../src/util/rng.js';
-
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
+import { VARIANTS } from './kernel-cases.js';
 
 /** The part of the WebAssembly JS API used here (the root's `lib` does not declare it; Node has it). */
 declare namespace WebAssembly {
@@ -39,8 +37,6 @@ declare namespace WebAssembly {
 
 const FROZEN = fileURLToPath(new URL('../../../test/fixtures/products-e46ba9d.wat', import.meta.url));
 const REWRITE = new URL('../../../packages/runtime/scripts/relaxed-madd.mjs', import.meta.url).href;
-const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
-
 interface Products {
   spmm(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;
   spmmT(rowStart: number, col: number, val: number, rows: number, x: number, y: number, lanes: number): void;

@@ -6,16 +6,11 @@
  * remainders, with empty rows and odd entry counts, in both kernel builds; and `spmmBias` (bias and
  * ReLU added as rows are stored) gives the bits of spmm, addBias and relu run one after another.
  */
-import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KernelArena, relaxedSimdSupported, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
-import { csrFromEntries } from '@mast-toolkit/runtime/internal/kernels/csr';
+import { KernelArena } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { Rng } from '../../src/util/rng.js';
-
-setFlagsFromString('--experimental-wasm-relaxed-simd'); // before the first check of relaxedSimdSupported
-
-const VARIANTS: KernelVariant[] = relaxedSimdSupported() ? ['simd', 'relaxed-simd'] : ['simd'];
+import { VARIANTS, randomCsr } from './kernel-cases.js';
 
 test('spmm of a sparse matrix equals spmm8 / spmm4 on each 8- or 4-lane slice, bit for bit, at 4-300 lanes', () => {
   const rng = new Rng(292);
@@ -29,11 +24,7 @@ test('spmm of a sparse matrix equals spmm8 / spmm4 on each 8- or 4-lane slice, b
     ] as const)
       for (const lanes of [4, 12, 16, 20, 28, 124, 128, 132, 140, 252, 260, 300]) {
         const a = new KernelArena(variant);
-        const m = csrFromEntries(rows, cols, rows * cols, (i) => [
-          Math.floor(i / cols),
-          i % cols,
-          rng.next() < density ? rng.uniform(-1, 1) : 0,
-        ]);
+        const m = randomCsr(rng, rows, cols, density);
         const [rowStart, col, val] = [a.put(m.rowStart), a.put(m.col), a.put(m.value)];
         const xValues = Float32Array.from({ length: cols * lanes }, () => rng.uniform(-2, 2)); // [cols, lanes]
         const [x, y] = [a.put(xValues), a.alloc(4 * rows * lanes)];
@@ -73,11 +64,7 @@ test('spmmBias gives the bits of spmm, addBias and relu in turn (sparse and dens
       for (const lanes of [4, 12, 20, 132, 260])
         for (const relu of [0, 1]) {
           const a = new KernelArena(variant);
-          const m = csrFromEntries(rows, cols, rows * cols, (i) => [
-            Math.floor(i / cols),
-            i % cols,
-            rng.next() < density ? rng.uniform(-1, 1) : 0,
-          ]);
+          const m = randomCsr(rng, rows, cols, density);
           const [rowStart, col, val] = [a.put(m.rowStart), a.put(m.col), a.put(m.value)];
           const bias = a.put(Float32Array.from({ length: rows }, (_, r) => (r % 5 === 0 ? 0 : rng.uniform(-1, 1))));
           const x = a.put(Float32Array.from({ length: cols * lanes }, () => rng.uniform(-2, 2))); // [cols, lanes]
