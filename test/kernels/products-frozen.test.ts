@@ -66,8 +66,15 @@ interface Outputs {
   sddmm: Float32Array;
 }
 
+/** Where a case is laid out: an allocator, a copy-in and float views (an arena, or {@link layout}). */
+interface Placement {
+  alloc(bytes: number): number;
+  put(v: Float32Array | Int32Array): number;
+  f32(at: number, n: number): Float32Array;
+}
+
 /** A bump allocator over a memory, for laying out one case. */
-function layout(memory: WebAssembly.Memory, start: number) {
+function layout(memory: WebAssembly.Memory, start: number): Placement {
   let top = start;
   const alloc = (bytes: number): number => {
     const at = top;
@@ -81,32 +88,37 @@ function layout(memory: WebAssembly.Memory, start: number) {
     new Uint8Array(memory.buffer, at, v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     return at;
   };
-  return { alloc, put };
+  const f32 = (at: number, n: number): Float32Array => new Float32Array(memory.buffer, at, n);
+  return { alloc, put, f32 };
 }
 
-/** Run the three products on one case with the frozen kernels `k` over their `memory`. */
-function run(
-  k: Products,
-  memory: WebAssembly.Memory,
-  m: CsrMatrix,
-  x: Float32Array,
-  dy: Float32Array,
-  lanes: number,
-): Outputs {
-  const { alloc, put } = layout(memory, 16);
-  const [rs, col, val, xAt, dyAt] = [put(m.rowStart), put(m.col), put(m.value), put(x), put(dy)];
-  const [yAt, dxAt, gAt] = [alloc(4 * m.rows * lanes), alloc(4 * m.cols * lanes), alloc(4 * m.value.length)];
-  const f32 = (at: number, n: number): Float32Array => new Float32Array(memory.buffer, at, n);
-  f32(yAt, m.rows * lanes).fill(Number.NaN); // spmm writes every lane
-  f32(dxAt, m.cols * lanes).fill(0.375); // spmmT and sddmm add onto what is there
-  f32(gAt, m.value.length).fill(-0.625);
+/**
+ * Run the three products on one case with kernels `k`, laid out in `place` (the memory `k` works
+ * on): the frozen kernels over {@link layout}, the current ones over their arena.
+ */
+function run(k: Products, place: Placement, m: CsrMatrix, x: Float32Array, dy: Float32Array, lanes: number): Outputs {
+  const [rs, col, val, xAt, dyAt] = [
+    place.put(m.rowStart),
+    place.put(m.col),
+    place.put(m.value),
+    place.put(x),
+    place.put(dy),
+  ];
+  const [yAt, dxAt, gAt] = [
+    place.alloc(4 * m.rows * lanes),
+    place.alloc(4 * m.cols * lanes),
+    place.alloc(4 * Math.max(1, m.value.length)),
+  ];
+  place.f32(yAt, m.rows * lanes).fill(Number.NaN); // spmm writes every lane
+  place.f32(dxAt, m.cols * lanes).fill(0.375); // spmmT and sddmm add onto what is there
+  place.f32(gAt, m.value.length).fill(-0.625);
   k.spmm(rs, col, val, m.rows, xAt, yAt, lanes);
   k.spmmT(rs, col, val, m.rows, dyAt, dxAt, lanes);
   k.sddmm(rs, col, m.rows, dyAt, xAt, gAt, lanes);
   return {
-    spmm: f32(yAt, m.rows * lanes).slice(),
-    spmmT: f32(dxAt, m.cols * lanes).slice(),
-    sddmm: f32(gAt, m.value.length).slice(),
+    spmm: place.f32(yAt, m.rows * lanes).slice(),
+    spmmT: place.f32(dxAt, m.cols * lanes).slice(),
+    sddmm: place.f32(gAt, m.value.length).slice(),
   };
 }
 
@@ -164,8 +176,9 @@ for (const variant of VARIANTS) {
         const m = matrix(rng, rows, cols, pattern, density);
         const x = Float32Array.from({ length: cols * lanes }, () => rng.uniform(-1, 1));
         const dy = Float32Array.from({ length: rows * lanes }, () => rng.uniform(-1, 1));
-        const got = runInArena(new KernelArena(variant), m, x, dy, lanes);
-        const want = run(old, frozen, m, x, dy, lanes);
+        const arena = new KernelArena(variant);
+        const got = run(arena.kernels, arena, m, x, dy, lanes);
+        const want = run(old, layout(frozen, 16), m, x, dy, lanes);
         for (const kernel of ['spmm', 'spmmT', 'sddmm'] as const) {
           const [g, w] = [got[kernel], want[kernel]];
           assert.equal(g.length, w.length);
@@ -178,32 +191,4 @@ for (const variant of VARIANTS) {
       }
     }
   });
-}
-
-/** {@link run} with the current kernels, the case placed by the arena's allocator. */
-function runInArena(arena: KernelArena, m: CsrMatrix, x: Float32Array, dy: Float32Array, lanes: number): Outputs {
-  const [rs, col, val, xAt, dyAt] = [
-    arena.put(m.rowStart),
-    arena.put(m.col),
-    arena.put(m.value),
-    arena.put(x),
-    arena.put(dy),
-  ];
-  const [yAt, dxAt, gAt] = [
-    arena.alloc(4 * m.rows * lanes),
-    arena.alloc(4 * m.cols * lanes),
-    arena.alloc(4 * Math.max(1, m.value.length)),
-  ];
-  arena.f32(yAt, m.rows * lanes).fill(Number.NaN);
-  arena.f32(dxAt, m.cols * lanes).fill(0.375);
-  arena.f32(gAt, m.value.length).fill(-0.625);
-  const k = arena.kernels;
-  k.spmm(rs, col, val, m.rows, xAt, yAt, lanes);
-  k.spmmT(rs, col, val, m.rows, dyAt, dxAt, lanes);
-  k.sddmm(rs, col, m.rows, dyAt, xAt, gAt, lanes);
-  return {
-    spmm: arena.f32(yAt, m.rows * lanes).slice(),
-    spmmT: arena.f32(dxAt, m.cols * lanes).slice(),
-    sddmm: arena.f32(gAt, m.value.length).slice(),
-  };
 }
