@@ -305,6 +305,12 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The top-level keys whose values differ between two configs (compared as {@link configHash} compares them). */
+export function configDifferences(a: TrainConfig, b: TrainConfig): (keyof TrainConfig)[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof TrainConfig)[]);
+  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k]));
+}
+
 /** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
 const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
   envArgs: {},
