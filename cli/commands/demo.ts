@@ -8,7 +8,13 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configDifferences, configHash, PRESETS, resolveConfig, type TrainConfig } from '../../src/config/index.js';
+import {
+  configHash,
+  describeConfigDifferences,
+  PRESETS,
+  resolveConfig,
+  type TrainConfig,
+} from '../../src/config/index.js';
 import { makeEnv } from '../../src/envs/registry.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
@@ -51,9 +57,9 @@ function finishedRun(dir: string, config: TrainConfig): RunSummaryFile | null {
 function refuseOtherRun(dir: string, config: TrainConfig): void {
   const saved = savedRunConfig(runPaths(dir));
   if (!saved || configHash({ ...saved, steps: config.steps }) === configHash(config)) return;
-  const differing = configDifferences({ ...saved, steps: config.steps }, config);
+  const differing = describeConfigDifferences({ ...saved, steps: config.steps }, config);
   throw new ConfigError(
-    `${dir} holds a run trained with another config than this demo's (differing: ${differing.join(', ')}), e.g. by an earlier version's demo or another --seed`,
+    `${dir} holds a run trained with another config than this demo's (differing: ${differing}), e.g. by an earlier version's demo or another --seed`,
     { hint: `delete ${dir} to train the demo again there, or pass --out DIR for a new directory` },
   );
 }

@@ -305,12 +305,6 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The top-level keys whose values differ between two configs (compared as {@link configHash} compares them). */
-export function configDifferences(a: TrainConfig, b: TrainConfig): (keyof TrainConfig)[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof TrainConfig)[]);
-  return [...keys].filter((k) => canonical(a[k]) !== canonical(b[k]));
-}
-
 /** Keys added after configs were first saved, with their defaults: left out of the hash at those values. */
 const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
   envArgs: {},
@@ -318,6 +312,33 @@ const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
   runner: 'episode',
   actingThread: false,
 };
+
+/** A config's value at `key` as {@link configHash} sees it: a late key left out reads as its default. */
+function hashedValue(config: TrainConfig, key: keyof TrainConfig): string {
+  const value = config[key] === undefined && key in LATE_KEYS ? LATE_KEYS[key] : config[key];
+  return canonical(value);
+}
+
+/** The top-level keys whose values differ between two configs (compared as {@link configHash} compares them). */
+export function configDifferences(a: TrainConfig, b: TrainConfig): (keyof TrainConfig)[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof TrainConfig)[]);
+  return [...keys].filter((k) => hashedValue(a, k) !== hashedValue(b, k));
+}
+
+/**
+ * The differences between a saved config and a given one, for an error message: each differing
+ * top-level key, with both values where they are short (`compute (saved kernels, given arrays)`),
+ * else the key alone (`sparsity`).
+ */
+export function describeConfigDifferences(saved: TrainConfig, given: TrainConfig): string {
+  const short = (v: string): boolean => v.length <= 24;
+  return configDifferences(saved, given)
+    .map((k) => {
+      const [was, now] = [hashedValue(saved, k), hashedValue(given, k)];
+      return short(was) && short(now) ? `${k} (saved ${was}, given ${now})` : k;
+    })
+    .join(', ');
+}
 
 /**
  * A short, stable hash of a config (first 12 hex digits of SHA-256 over canonical JSON). Keys added

@@ -114,7 +114,10 @@ test('mast demo over a run of another config (an earlier default compute path) i
   assert.equal(trained.error, null, String(trained.error));
   const run = await runCli(['demo', '--out', out, '--steps', '300', '--episodes', '2']);
   assert.ok(run.error instanceof ConfigError, String(run.error));
-  assert.match(run.error.message, /holds a run trained with another config than this demo's \(differing: compute\)/);
+  assert.match(
+    run.error.message,
+    /holds a run trained with another config than this demo.s \(differing: compute \(saved "kernels", given "arrays"\)\)/,
+  );
   assert.match(run.error.hint ?? '', /delete .*demo.* or pass --out DIR/);
   assert.equal(existsSync(join(out, 'agent.onnx')), false, 'nothing exported from the other run');
 });

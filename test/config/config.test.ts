@@ -8,6 +8,7 @@ import {
   parseConfig,
   deriveConfig,
   configHash,
+  configDifferences,
   DEFAULT_CONFIG,
   PRESETS,
 } from '../../src/config/index.js';
@@ -294,6 +295,15 @@ test('actingThread is a boolean that needs compute kernels; configs from before 
   assert.equal(read.actingThread, false);
   assert.equal(configHash(read), configHash(older as never));
   assert.notEqual(configHash({ ...read, actingThread: true }), configHash(read));
+});
+
+test('configDifferences compares as configHash does: a late key left out equals its default', () => {
+  const config = resolveConfig('default');
+  const { actingThread: _, runner: __, ...older } = config;
+  assert.equal(configHash(older as never), configHash(config));
+  assert.deepEqual(configDifferences(older as never, config), []);
+  assert.deepEqual(configDifferences(older as never, { ...config, actingThread: true }), ['actingThread']);
+  assert.deepEqual(configDifferences(config, { ...config, gamma: 0.5, seed: 9 }).sort(), ['gamma', 'seed']);
 });
 
 test('compute defaults to the array update where it covers the learner, the kernels where it does not', () => {

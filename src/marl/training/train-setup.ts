@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { TrainConfig } from '../../config/types.js';
 import { LEARNERS, targetMixerPasses } from '../../config/learners.js';
-import { configHash } from '../../config/validate.js';
+import { configHash, describeConfigDifferences } from '../../config/validate.js';
 import type { EnvInfo } from '../../envs/types.js';
 import { CheckpointError, ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { Rng } from '../../util/rng.js';
@@ -65,8 +65,9 @@ export function resumePoint(config: TrainConfig, resume: boolean, paths: RunPath
   const saved = resuming ? readCheckpoint(paths.checkpoint) : null;
   const recorded = saved?.config ?? (resume ? savedRunConfig(paths) : null);
   if (recorded && configHash({ ...recorded, steps: config.steps }) !== configHash(config)) {
+    const differing = describeConfigDifferences({ ...recorded, steps: config.steps }, config);
     throw new ConfigError(
-      `the config given differs from the one ${paths.dir} was trained with (only steps may change on resume)`,
+      `the config given differs from the one ${paths.dir} was trained with in ${differing} (only steps may change on resume)`,
       {
         hint: 'resume without overriding options, or start a new run in another directory',
       },
