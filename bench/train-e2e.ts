@@ -165,11 +165,9 @@ export function formatTrainE2e(s: TrainE2eSummary): string[] {
     'sparsity  schedule              compute  envs  steps/s (from 1st update)  whole run  vs episode  updates/1k steps  cores busy  steps/CPU-s',
   ];
   for (const row of s.rows) {
-    const base = s.rows.find(
-      (r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'arrays',
-    ) as TrainE2eRow;
+    const base = s.rows.find((r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'arrays'); // absent when --schedule leaves out the episode schedule
     lines.push(
-      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(21)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2).padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
+      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(21)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(base ? (row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2) : '—').padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
     );
   }
   return lines;
