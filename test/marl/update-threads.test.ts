@@ -1,8 +1,9 @@
 /**
  * The second update thread (`updateThreads: 2`): an update split over two threads equals the
  * one-thread update within float rounding (dense, masked, RigL's dense gradients; after target syncs
- * and a mask change, which the worker must receive); a run with it is deterministic; the config key
- * and the CLI flag are checked.
+ * and a mask change, which the worker must receive); a batch too small to split stays on the main
+ * thread; an error in the worker comes back as the update's; a run with it is deterministic; the
+ * config key and the CLI flag are checked.
  *
  * Tolerance: two threads sum each agent gradient over their own lanes, then add the two sums, where
  * one thread sums all lanes in one pass: float32 rounding apart, every value (weights, gradients)
@@ -23,6 +24,8 @@ import { train } from '../../src/marl/training/train.js';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import { runCli } from '../cli/harness.js';
+import { sharedFloats, UpdateThread } from '../../src/marl/learner/update-thread.js';
+import { inputSize } from '../../src/snapshot/validate.js';
 import { FAKE_INFO, fakeEpisode, makeTestLearner } from './fixtures.js';
 
 before(async () => {
@@ -141,6 +144,29 @@ test('over several updates with target syncs and a changed mask the two-thread w
         }
   }
   assertWeightsClose(two, one, 'after 8 updates');
+  one.dispose();
+  two.dispose();
+});
+
+test('a batch of one episode runs on the main thread alone; an error in the worker comes back as the update’s error and closes the thread', () => {
+  const [one, two] = pair({});
+  const single = batchOf(3, [4]);
+  const [want, got] = [one.train(single, { tEnv: 0 }).stats, two.train(single, { tEnv: 0 }).stats];
+  assert.deepEqual(got, want, 'no second half: the one-thread update, bit for bit');
+  assert.equal(two.updateThreadTraffic?.sends, 0, 'nothing was sent to the worker');
+  // a worker built for inputs one wider than the batch's: its forward pass throws there
+  const { arch } = two.agent;
+  const dims = { inputSize: inputSize(arch) + 1, hidden: arch.hidden, nActions: arch.nActions };
+  const thread = new UpdateThread(dims, { online: two.agent.params, target: two.targetAgent.params });
+  const batch = batchOf(4, [3, 2]);
+  const layout = arch.inputLayout;
+  const [n, a, t] = [FAKE_INFO.nAgents, FAKE_INFO.nActions, batch.maxT];
+  thread.startForward(batch, layout, { from: 1, to: 2 }, sharedFloats((t + 1) * n * a), sharedFloats(t * n * a), false);
+  assert.throws(
+    () => thread.finish(),
+    (e: unknown) => e instanceof Error && /the update thread failed in a forward pass/.test(e.message),
+  );
+  assert.throws(() => thread.startBackward(sharedFloats((t + 1) * n * a), n), /used after close/);
   one.dispose();
   two.dispose();
 });
