@@ -161,6 +161,61 @@ export class ArrayUpdate {
   }
 
   /**
+   * Both agents' forward passes into `targetQs` `[B, T, N, A]` and `qs` `[B, T+1, N, A]`. With a second
+   * thread this thread takes episodes [0, half) and the worker [half, B), each writing its own slice
+   * (both are batch-major); a batch of one episode stays here.
+   * @returns where the worker's episodes start in `qs` (and so in ∂Q), and the worker; `qAt` is
+   *   `qs.length` and the worker null when this thread took every episode
+   */
+  private agentsForward(
+    batch: EpisodeBatch,
+    dense: boolean,
+    targetQs: Float32Array,
+    qs: Float32Array,
+  ): { qAt: number; worker: UpdateThread | null } {
+    const { size: b, maxT: t, info } = batch;
+    const { nAgents: n, nActions: a } = info;
+    const half = this.thread && b >= 2 ? Math.ceil(b / 2) : b;
+    const worker = half < b ? this.thread : null;
+    const [qAt, targetAt] = [half * (t + 1) * n * a, half * t * n * a];
+    worker?.startForward(
+      batch,
+      this.layout,
+      { from: half, to: b },
+      qs.subarray(qAt),
+      targetQs.subarray(targetAt),
+      dense,
+    );
+    const mine = { from: 0, to: half };
+    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
+    this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
+    this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
+    worker?.finish();
+    return { qAt, worker };
+  }
+
+  /**
+   * The online agent's gradients from ∂Q `[B, T+1, N, A]` of {@link agentsForward}'s episodes: this
+   * thread's half and the worker's at once, then the worker's added to this thread's (in that order).
+   */
+  private agentsBackward(
+    dq: Float32Array,
+    agents: number,
+    { qAt, worker }: { qAt: number; worker: UpdateThread | null },
+  ): Record<string, Float32Array> {
+    worker?.startBackward(dq.subarray(qAt), agents);
+    const mine = this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads);
+    const grads = mine as unknown as Record<string, Float32Array>;
+    if (!worker) return grads;
+    const theirs = worker.finish() as unknown as Record<string, Float32Array>;
+    for (const [name, g] of Object.entries(grads)) {
+      const w = theirs[name] as Float32Array;
+      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (w[i] as number); // this thread's + the worker's
+    }
+    return grads;
+  }
+
+  /**
    * One gradient step on `batch` with rewards `reward` `[B, T]` (standardised by the learner when
    * configured) and targets of `kind`; throws {@link NumericError} if the loss is not finite.
    */
@@ -173,20 +228,8 @@ export class ArrayUpdate {
     const { targetQs: targetOut, qs: qsOut, chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
     const { avail, actions, filled } = batch;
 
-    // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward);
-    // with a second thread this thread takes episodes [0, half), the worker [half, B)
-    const half = this.thread && b >= 2 ? Math.ceil(b / 2) : b;
-    const worker = half < b ? this.thread : null;
-    const [qAt, targetAt] = [half * (t + 1) * n * a, half * t * n * a]; // where the worker's episodes start
-    if (worker) {
-      const episodes = { from: half, to: b };
-      worker.startForward(batch, this.layout, episodes, qsOut.subarray(qAt), targetOut.subarray(targetAt), dense);
-    }
-    const mine = { from: 0, to: half };
-    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
-    this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetOut.subarray(0, targetAt));
-    this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qsOut.subarray(0, qAt));
-    worker?.finish();
+    // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward)
+    const split = this.agentsForward(batch, dense, targetOut, qsOut);
     const [targetQs, qs] = [targetOut, qsOut]; // [B, T, N, A], [B, T+1, N, A]
 
     // --- chosen Q, next-step values, greedy flags, state windows
@@ -251,19 +294,7 @@ export class ArrayUpdate {
           const row = (e * t + step) * n + i;
           dq[((e * (t + 1) + step) * n + i) * a + (actions[row] as number)] = mixed.dChosen[row] as number;
         }
-    worker?.startBackward(dq.subarray(qAt), n);
-    const agentGrads = this.nets.agent.backwardPackedArrays(
-      dq.subarray(0, qAt),
-      n,
-      this.agentGrads,
-    ) as unknown as Record<string, Float32Array>;
-    if (worker) {
-      const theirs = worker.finish() as unknown as Record<string, Float32Array>;
-      for (const [name, g] of Object.entries(agentGrads)) {
-        const w = theirs[name] as Float32Array;
-        for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (w[i] as number); // this thread's + the worker's
-      }
-    }
+    const agentGrads = this.agentsBackward(dq, n, split);
 
     // --- masked gradients (RigL's dense ones copied first), clipping and the optimizer step. The
     // backward passes stored only the kept positions, so their gradients are already zero at pruned
