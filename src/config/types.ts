@@ -366,8 +366,8 @@ export interface TrainConfig {
    * worker's weight gradients are added to the main thread's (main's + worker's) before clipping and
    * the optimizer. A run is deterministic for a seed and a thread count, but 1 and 2 threads sum the
    * gradients in another order, so they agree within float rounding, not bit for bit (another run).
-   * It shortens an update only where a second core is free (docs/benchmarks.md). Needs
-   * `compute: arrays` (QMIX and VDN).
+   * It shortens an update only where a second core is free (docs/benchmarks.md); with `actingThread`
+   * as well, three threads share the cores. Needs `compute: arrays` (QMIX and VDN).
    */
   updateThreads: 1 | 2;
   epsilon: EpsilonConfig;
