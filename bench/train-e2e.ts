@@ -8,6 +8,8 @@
  *     `runner: 'parallel'`, `envWorkers: 8`): an eighth of the updates for the same steps;
  *   - `parallel+thread`: the same with `actingThread`, the next round played in a worker thread while
  *     the main thread updates;
+ *   - `episode+update-thread`: the `episode` schedule with `updateThreads: 2`, each update's agent
+ *     unroll split over the main thread and a worker (another run within float rounding);
  * each on `compute: arrays` (the tfjs-free update, QMIX's default), and the `episode` schedule once
  * more on `compute: kernels` (the default until 2026-12-07); `vs episode` is against the `episode`
  * row on `arrays`. `--schedule a,b` runs only those schedules' cases.
@@ -33,7 +35,7 @@ import { coresBusyMeter, formatMachine, machineInfo, type MachineInfo } from './
 /** One configuration of the bench. */
 interface Case {
   sparsity: 'dense' | 'mast 0.1';
-  schedule: 'episode' | 'parallel' | 'parallel+thread';
+  schedule: 'episode' | 'parallel' | 'parallel+thread' | 'episode+update-thread';
   compute: ComputeMode;
   overrides: DeepPartial<TrainConfig>;
 }
@@ -46,6 +48,7 @@ const SCHEDULES: Record<Case['schedule'], DeepPartial<TrainConfig>> = {
   episode: {},
   parallel: { envWorkers: 8, runner: 'parallel' },
   'parallel+thread': { envWorkers: 8, runner: 'parallel', actingThread: true },
+  'episode+update-thread': { updateThreads: 2 },
 };
 /** Every sparsity × schedule on the default `compute: arrays`, and the episode schedule on `compute: kernels` too. */
 const CASES: Case[] = (Object.keys(SPARSITY) as Case['sparsity'][]).flatMap((sparsity) =>
@@ -159,14 +162,12 @@ export function formatTrainE2e(s: TrainE2eSummary): string[] {
   const lines = [
     formatMachine(s.machine),
     `${s.env}, ${s.stepsPerRun.toLocaleString('en-US')} steps per run, medians of ${s.rows[0]?.runs ?? 0} runs; load average after: ${s.loadAfter.join(' ')}`,
-    'sparsity  schedule          compute  envs  steps/s (from 1st update)  whole run  vs episode  updates/1k steps  cores busy  steps/CPU-s',
+    'sparsity  schedule              compute  envs  steps/s (from 1st update)  whole run  vs episode  updates/1k steps  cores busy  steps/CPU-s',
   ];
   for (const row of s.rows) {
-    const base = s.rows.find(
-      (r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'arrays',
-    ) as TrainE2eRow;
+    const base = s.rows.find((r) => r.sparsity === row.sparsity && r.schedule === 'episode' && r.compute === 'arrays'); // absent when --schedule leaves out the episode schedule
     lines.push(
-      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(17)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2).padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
+      `${row.sparsity.padEnd(9)} ${row.schedule.padEnd(21)} ${row.compute.padEnd(7)} ${String(row.envWorkers).padStart(4)}  ${row.steadyStepsPerSec.toFixed(0).padStart(25)}  ${row.wholeStepsPerSec.toFixed(0).padStart(9)}  ${(base ? (row.steadyStepsPerSec / base.steadyStepsPerSec).toFixed(2) : '—').padStart(9)}×  ${row.updatesPer1kSteps.toFixed(1).padStart(16)}  ${row.coresBusy.toFixed(2).padStart(10)}  ${(row.wholeStepsPerSec / row.coresBusy).toFixed(0).padStart(11)}`,
     );
   }
   return lines;

@@ -7,8 +7,10 @@
  * time, ratio to the kernels path, wall/FLOP ratios, 1 vs 1 against PyTorch), and —
  * when Debian's python3-torch is installed — the same update in PyTorch 1.13 in the same run, at equal
  * thread counts: 1 vs 1 (torch.set_num_threads(1) and OMP/OPENBLAS/MKL_NUM_THREADS=1 in the child's
- * environment, since OpenBLAS ignores the former), and on a machine with two or more cores PyTorch at
- * 2 beside our single thread (ours has no threading yet), for reference. Beside every ratio it prints
+ * environment, since OpenBLAS ignores the former), and on a machine with two or more cores 2 vs 2:
+ * `compute: arrays` dense with `updateThreads: 2` (its own line per shape: time, speed-up over one
+ * thread, what sending the weights to the worker cost per update) against PyTorch at 2 threads, and
+ * the kernels path's single thread against PyTorch at 2 for reference. Beside every ratio it prints
  * the machine (CPU model, cores, Node and PyTorch versions, load), the threads each side was given
  * and the cores each kept busy, PyTorch's 512×512 GEMM rate at that thread count and ours in GFLOP/s.
  * Rounds alternate ours and PyTorch's so machine-load swings hit both; the ratios are medians over
@@ -18,13 +20,15 @@
  * FP32 peak at its clock; per row also over WebAssembly SIMD's ceiling); per row also `wallPerFlop01`
  * and `wallPerFlop005`, the update's wall-time ratio to dense over its FLOP ratio at densities 0.1 and
  * 0.05 (1 when time shrinks exactly with the FLOPs); per row `arrays` holds the same figures for
- * `compute: arrays`.
+ * `compute: arrays`, and `arrays2` those of `compute: arrays` dense on two update threads (with
+ * `ratioVsTorch2`, against PyTorch at 2 threads).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
-import type { ComputeMode } from '../src/config/types.js';
+import type { ComputeMode, TrainConfig } from '../src/config/types.js';
+import type { WeightTraffic } from '../src/marl/learner/update-thread.js';
 import { initBackend } from '../src/marl/backend.js';
 import { QLearner } from '../src/marl/learner/learner.js';
 import type { ParamStore } from '../src/marl/nets/params.js';
@@ -67,14 +71,19 @@ function episode(info: EnvInfo, rng: Rng): Episode {
   };
 }
 
-/** A learner for `info` at `density` and a function timing `reps` updates (median ms). */
+/**
+ * A learner for `info` at `density` and a function timing `reps` updates (median ms); `threads` is
+ * `updateThreads` (`compute: arrays` only).
+ */
 export function ourUpdate(
   info: EnvInfo,
   density: number,
   compute: ComputeMode = 'kernels',
-): { time: (reps: number) => number; dispose: () => void; flopRatio: number } {
+  threads: TrainConfig['updateThreads'] = 1,
+): { time: (reps: number) => number; dispose: () => void; flopRatio: number; traffic: () => WeightTraffic | null } {
   const config = resolveConfig('default', {
     compute,
+    updateThreads: threads,
     ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}),
   });
   const rng = new Rng(1);
@@ -103,6 +112,7 @@ export function ourUpdate(
     },
     dispose: () => learner.dispose(),
     flopRatio: updateFlopRatio(learner, info),
+    traffic: () => learner.updateThreadTraffic,
   };
 }
 
@@ -131,9 +141,10 @@ function torchAvailable(): boolean {
 }
 
 /**
- * Threads our update runs on: tfjs-wasm is single-threaded under Node (its multithreaded build is
- * disabled there: tfjs issue 3830) and the toolkit's kernels have no threads yet. The cores the
- * process actually kept busy are measured beside it (V8's GC helpers add to them).
+ * Threads our update runs on in every row but `arrays2`: tfjs-wasm is single-threaded under Node (its
+ * multithreaded build is disabled there: tfjs issue 3830), and the kernels path and the array update
+ * at `updateThreads: 1` use one thread. The cores the process actually kept busy are measured beside
+ * it (V8's GC helpers add to them).
  */
 const OUR_THREADS = 1;
 
@@ -201,6 +212,33 @@ function torchSummary(
   };
 }
 
+/**
+ * The `arrays2` row: `compute: arrays` dense on two update threads, its speed-up over one thread,
+ * 2 vs 2 against PyTorch, and the weights sent to the worker per update (1 warm-up + rounds × 2
+ * updates; each sends the online agent's weights, the first also the target's).
+ */
+function arrays2Row(
+  run: { times: number[]; busy: number[] },
+  oneThreadMs: number,
+  torch2: TorchRun[] | null,
+  traffic: WeightTraffic | null,
+): Record<string, number | null> {
+  const ms = median(run.times);
+  const vs = torch2 ? torchSummary(torch2, ms, median(run.busy)) : null;
+  const updates = 1 + 2 * run.times.length;
+  return {
+    denseMs: ms,
+    coresBusy: median(run.busy),
+    speedupOverOneThread: oneThreadMs / ms,
+    ratioVsTorch2: vs ? (vs.ratio as number) : null,
+    cpuTimeRatioVsTorch2: vs ? (vs.cpuTimeRatio as number) : null,
+    torch2Ms: vs ? (vs.ms as number) : null,
+    weightSendsPerUpdate: traffic ? traffic.sends / updates : null,
+    weightKbPerUpdate: traffic ? traffic.bytes / updates / 1024 : null,
+    weightMsPerUpdate: traffic ? traffic.ms / updates : null,
+  };
+}
+
 /** GFLOP of one update, counted as the FLOP meter does (4 forward passes' worth, dense). */
 function updateGflop(info: EnvInfo): number {
   const { nAgents: n, nActions: a, obsShape: o, stateShape: s } = info;
@@ -239,10 +277,11 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
         [1, 'arrays'],
         [0.1, 'arrays'],
         [0.05, 'arrays'],
-      ] as const
-    ).map(([d, compute]) => ({
+        ...(machine.cores >= 2 ? ([[1, 'arrays', 2]] as const) : []),
+      ] as ReadonlyArray<readonly [number, ComputeMode, (1 | 2)?]>
+    ).map(([d, compute, threads]) => ({
       density: d,
-      bench: ourUpdate(info, d, compute),
+      bench: ourUpdate(info, d, compute, threads ?? 1),
       times: [] as number[],
       busy: [] as number[],
     }));
@@ -255,6 +294,8 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       }
       if (torch) for (const t of torchThreads) torchRuns.get(t)!.push(torchUpdate(info, 2, t));
     }
+    const twoThreads = runs[7] ?? null; // compute arrays dense on two update threads (2 cores or more)
+    const traffic = twoThreads?.bench.traffic() ?? null; // read before dispose
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
     // wall-time ratio over FLOP ratio at each density (1 = time shrinks exactly with the FLOPs; issue 29's target ≤ 1.5)
@@ -303,6 +344,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
         wallPerFlop005: arrays005 / arraysDense / runs[6]!.bench.flopRatio,
         achievedGflops: gflop / (arraysDense / 1000),
       },
+      arrays2: twoThreads ? arrays2Row(twoThreads, arraysDense, torch ? torchRuns.get(2)! : null, traffic) : null,
     });
   }
   const first = rows[0]!;
@@ -351,7 +393,7 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
   const tag = `[${m.cpu.split(' (')[0]}, ${m.cores} CPUs, Node ${m.node}, ${torchName}]`;
   const lines = [
     `${formatMachine(m)} (at the end: ${(summary.loadAvgEnd as number[]).join(' ')})`,
-    `${torchName}, BLAS: ${(summary.torchBlas as string | null) ?? 'not OpenBLAS (reference or other)'}; ours: ${OUR_THREADS} thread (no threading yet). "busy" = CPU time / wall time of the process while timing (ours includes V8's GC threads); "CPU time" = the ratio of time × busy`,
+    `${torchName}, BLAS: ${(summary.torchBlas as string | null) ?? 'not OpenBLAS (reference or other)'}; ours: ${OUR_THREADS} thread but the "2 update threads" lines. "busy" = CPU time / wall time of the process while timing (ours includes V8's GC threads); "CPU time" = the ratio of time × busy`,
   ];
   for (const r of summary.rows as Array<Record<string, unknown>>) {
     lines.push(
@@ -361,12 +403,15 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
     lines.push(
       `  compute arrays: dense ${f(ar.denseMs)} ms (${f(ar.achievedGflops, 1)} GFLOP/s, ${f(ar.coresBusy, 2)} cores busy) | 0.1 ${f(ar.density01Ms)} ms | 0.05 ${f(ar.density005Ms)} ms | arrays/kernels dense ${f(ar.vsKernelsDense, 2)}, 0.1 ${f(ar.vsKernels01, 2)}, 0.05 ${f(ar.vsKernels005, 2)} | wall/FLOP ratio at 0.1 ${f(ar.wallPerFlop01, 2)}, at 0.05 ${f(ar.wallPerFlop005, 2)} | 1 vs 1: arrays/torch ${f(ar.ratioVsTorch, 2)} (CPU time ${f(ar.cpuTimeRatioVsTorch, 2)})`,
     );
+    const a2 = r.arrays2 as Record<string, number | null> | null;
+    if (a2)
+      lines.push(
+        `  compute arrays, 2 update threads: dense ${f(a2.denseMs)} ms (${f(a2.coresBusy, 2)} cores busy) | ×${f(a2.speedupOverOneThread, 2)} over 1 thread | 2 vs 2: arrays/torch ${f(a2.ratioVsTorch2, 2)} (CPU time ${f(a2.cpuTimeRatioVsTorch2, 2)}), PyTorch ${f(a2.torch2Ms)} ms on 2 threads | weights to the worker ${f(a2.weightKbPerUpdate, 0)} KB, ${f(a2.weightMsPerUpdate, 2)} ms per update (main thread) ${tag}`,
+      );
     const vs = r.vsTorch as Record<string, Record<string, number | null>> | null;
     for (const [t, v] of Object.entries(vs ?? {})) {
       const equal = Number(t) === OUR_THREADS;
-      const label = equal
-        ? `${t} vs ${t}`
-        : `ours: ${OUR_THREADS} thread (no threading yet) vs PyTorch ${t} (reference)`;
+      const label = equal ? `${t} vs ${t}` : `kernels path: ${OUR_THREADS} thread vs PyTorch ${t} (reference)`;
       lines.push(
         `  ${label}: ours/torch ${f(v.ratio, 2)} (CPU time ${f(v.cpuTimeRatio, 2)}) | PyTorch ${f(v.ms)} ms on ${f(v.threads, 0)} thread(s), BLAS ${f(v.blasThreads, 0)}, ${f(v.coresBusy, 2)} busy; its GEMM 512² ${f(v.gemmGflops, 1)} GFLOP/s (${f(v.gemmCoresBusy, 2)} busy) vs ours ${f(r.achievedGflops, 1)} GFLOP/s ${tag}`,
       );

@@ -37,6 +37,7 @@ interface TrainOpts extends EnvCliOptions {
   envWorkers?: number;
   runner?: TrainConfig['runner'];
   actingThread?: boolean;
+  updateThreads?: TrainConfig['updateThreads'];
   compute?: TrainConfig['compute'];
   backend: string;
   json?: boolean;
@@ -61,6 +62,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
     envWorkers: opts.envWorkers,
     runner: opts.runner,
     actingThread: opts.actingThread,
+    updateThreads: opts.updateThreads,
     compute: opts.compute,
     alg: opts.alg,
     steps: opts.steps,
@@ -86,6 +88,7 @@ export async function configFromOptions(opts: TrainOpts): Promise<TrainRequest> 
       'envWorkers',
       'runner',
       'actingThread',
+      'updateThreads',
       'compute',
       'alg',
       'seed',
@@ -139,6 +142,11 @@ export function trainCommand(io: CliIo): Command {
     .option(
       '--acting-thread',
       'play the next round of episodes in a worker thread while the learner updates, with the weights from before that update (one update of lag: another run, as deterministic); config key actingThread',
+    )
+    .option(
+      '--update-threads <n>',
+      "1 | 2: threads of the learner update (compute arrays only); with 2 a worker thread runs half of each batch's episodes through the agent, forward and backward (deterministic per seed and thread count; 1 and 2 agree within float rounding); config key updateThreads",
+      (value: string) => Number(oneOf(['1', '2'] as const)(value)) as TrainConfig['updateThreads'],
     )
     .option(
       '--compute <mode>',

@@ -22,6 +22,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   standardiseRewards: false,
   terminalOnTimeLimit: false,
   compute: 'arrays',
+  updateThreads: 1,
   epsilon: { start: 1.0, finish: 0.05, annealSteps: 50_000 },
   agent: { hidden: 64, lastActionInput: true, agentIdInput: true },
   mixer: { embed: 32, hypernetEmbed: 64 },

@@ -358,6 +358,18 @@ export interface TrainConfig {
    * names none (saved before the key existed) reads as `kernels`.
    */
   compute: ComputeMode;
+  /**
+   * Threads of the learner update under `compute: arrays` (1 or 2). With 2, a worker thread takes
+   * the second half of each batch's episodes: it runs the online and target agents' forward passes
+   * and, once the mixer and the loss have given ∂Q, the backward pass through time for its half on
+   * its own kernel copies of the agent, while the main thread does the same for the first half; the
+   * worker's weight gradients are added to the main thread's (main's + worker's) before clipping and
+   * the optimizer. A run is deterministic for a seed and a thread count, but 1 and 2 threads sum the
+   * gradients in another order, so they agree within float rounding, not bit for bit (another run).
+   * It shortens an update only where a second core is free (docs/benchmarks.md); with `actingThread`
+   * as well, three threads share the cores. Needs `compute: arrays` (QMIX and VDN).
+   */
+  updateThreads: 1 | 2;
   epsilon: EpsilonConfig;
   agent: AgentConfig;
   mixer: MixerConfig;

@@ -105,6 +105,15 @@ export function checkConfig(c: TrainConfig): void {
       hint: "use compute 'kernels' with this learner (its default when compute is not given), or alg 'qmix' or 'vdn'",
     });
   }
+  check(c.updateThreads === 1 || c.updateThreads === 2, 'updateThreads', c.updateThreads, '1 or 2');
+  if (c.updateThreads === 2 && c.compute !== 'arrays') {
+    throw new ConfigError(
+      `updateThreads is 2 but compute is '${c.compute}': the second update thread serves the array update only`,
+      {
+        hint: "use compute 'arrays' (QMIX and VDN; the default for them), or updateThreads 1",
+      },
+    );
+  }
   check(isInt(c.seed, 0) && c.seed <= 0xffffffff, 'seed', c.seed, 'an integer in [0, 2^32)');
   check(isInt(c.steps, 1), 'steps', c.steps, 'a positive integer');
   check(c.gamma >= 0 && c.gamma <= 1, 'gamma', c.gamma, 'in [0, 1]');
@@ -311,6 +320,7 @@ const LATE_KEYS: Partial<Record<keyof TrainConfig, unknown>> = {
   envWorkers: 1,
   runner: 'episode',
   actingThread: false,
+  updateThreads: 1,
 };
 
 /** A config's value at `key` as {@link configHash} sees it: a late key left out reads as its default. */

@@ -38,3 +38,25 @@ test('batchAgentInputsPacked overwrites a buffer of the right size completely (n
     'another shape gets a new array',
   );
 });
+
+test('batchAgentInputsPacked over episodes [from, to) packs those episodes’ lanes from lane 0, padded to 4; a bad range is a RangeError', () => {
+  const batch = makeBatch([fakeEpisode(4, 1), fakeEpisode(2, 2), fakeEpisode(3, 3)], FAKE_INFO);
+  const layout = { obs: FAKE_INFO.obsShape, lastAction: FAKE_INFO.nActions, agentId: FAKE_INFO.nAgents };
+  const width = layout.obs + layout.lastAction + layout.agentId;
+  const n = FAKE_INFO.nAgents;
+  const whole = batchAgentInputsPacked(batch, layout); // 12 lanes
+  const tail = batchAgentInputsPacked(batch, layout, undefined, { from: 1, to: 3 }); // 6 rows → 8 lanes
+  assert.equal(tail.length, (batch.maxT + 1) * width * 8);
+  for (let t = 0; t <= batch.maxT; t++)
+    for (let f = 0; f < width; f++)
+      for (let lane = 0; lane < 8; lane++) {
+        const want = lane < 2 * n ? whole[(t * width + f) * 12 + n + lane] : 0; // episode 1's first lane is n
+        assert.equal(tail[(t * width + f) * 8 + lane], want, `step ${t}, feature ${f}, lane ${lane}`);
+      }
+  for (const episodes of [
+    { from: 2, to: 2 },
+    { from: 0, to: 4 },
+    { from: -1, to: 1 },
+  ])
+    assert.throws(() => batchAgentInputsPacked(batch, layout, undefined, episodes), RangeError);
+});

@@ -10,6 +10,14 @@
  *
  * Results equal the tfjs/kernels update's within float rounding, not bit for bit: the mixing
  * products, softmaxes and the loss are summed in another order (and partly in f64).
+ *
+ * With a second thread (`updateThreads: 2`, `update-thread.ts`) the batch's episodes are cut in two
+ * fixed halves: the worker runs the agent unroll (both forwards, then the backward through time) for
+ * the second half while this thread runs it for the first; the mixer, targets, loss, clipping and
+ * optimizer stay here, and the worker's agent gradients are added to this thread's (this thread's +
+ * the worker's) before clipping. Q and ∂Q are batch-major, so each half is one contiguous slice of the
+ * shared buffers. Deterministic for a thread count; 1 and 2 threads sum the agent's gradients over
+ * the lanes in another order, so they agree within float rounding.
  */
 import type { TrainConfig, ReturnKind, MixerName } from '../../config/types.js';
 import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
@@ -27,6 +35,7 @@ import { UNAVAILABLE_Q } from './operators.js';
 import { tdTargets } from './returns.js';
 import { greedyAction as greedyAvailable } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import type { UpdateContext, UpdateResult } from './update-types.js';
+import { sharedFloats, type UpdateThread, type WeightTraffic } from './update-thread.js';
 
 /** The array form of mixer `name` over `store` (the online or the target mixer's). */
 export function createArrayMixer(name: MixerName, store: ParamStore, nAgents: number): ArrayMixer {
@@ -86,6 +95,7 @@ export class ArrayUpdate {
     private readonly stores: Record<string, ParamStore>,
     private readonly layout: InputLayout,
     nActions: number,
+    private readonly thread: UpdateThread | null = null,
   ) {
     this.scratch = [new Float64Array(nActions), new Float64Array(nActions)];
     const agent = stores['agent'] as ParamStore;
@@ -97,16 +107,17 @@ export class ArrayUpdate {
   private buffersFor(b: number, t: number, n: number, a: number, s: number): Buffers {
     const key = `${b}/${t}/${n}/${a}/${s}`;
     if (this.buffers?.key === key) return this.buffers;
+    const shared = (size: number): Float32Array => (this.thread ? sharedFloats(size) : new Float32Array(size)); // what the worker writes or reads
     this.buffers = {
       key,
-      targetQs: new Float32Array(b * t * n * a),
-      qs: new Float32Array(b * (t + 1) * n * a),
+      targetQs: shared(b * t * n * a),
+      qs: shared(b * (t + 1) * n * a),
       chosen: new Float32Array(b * t * n),
       next: new Float32Array(b * t * n),
       statesNow: new Float32Array(b * t * s),
       statesNext: new Float32Array(b * t * s),
       dqTot: new Float32Array(b * t),
-      dq: new Float32Array(b * (t + 1) * n * a),
+      dq: shared(b * (t + 1) * n * a),
       greedy: new Uint8Array(b * t),
     };
     return this.buffers;
@@ -150,22 +161,76 @@ export class ArrayUpdate {
   }
 
   /**
+   * Both agents' forward passes into `targetQs` `[B, T, N, A]` and `qs` `[B, T+1, N, A]`. With a second
+   * thread this thread takes episodes [0, half) and the worker [half, B), each writing its own slice
+   * (both are batch-major); a batch of one episode stays here.
+   * @returns where the worker's episodes start in `qs` (and so in ∂Q), and the worker; `qAt` is
+   *   `qs.length` and the worker null when this thread took every episode
+   */
+  private agentsForward(
+    batch: EpisodeBatch,
+    dense: boolean,
+    targetQs: Float32Array,
+    qs: Float32Array,
+  ): { qAt: number; worker: UpdateThread | null } {
+    const { size: b, maxT: t, info } = batch;
+    const { nAgents: n, nActions: a } = info;
+    const half = this.thread && b >= 2 ? Math.ceil(b / 2) : b;
+    const worker = half < b ? this.thread : null;
+    const [qAt, targetAt] = [half * (t + 1) * n * a, half * t * n * a];
+    worker?.startForward(
+      batch,
+      this.layout,
+      { from: half, to: b },
+      qs.subarray(qAt),
+      targetQs.subarray(targetAt),
+      dense,
+    );
+    const mine = { from: 0, to: half };
+    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
+    this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
+    this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
+    worker?.finish();
+    return { qAt, worker };
+  }
+
+  /**
+   * The online agent's gradients from ∂Q `[B, T+1, N, A]` of {@link agentsForward}'s episodes: this
+   * thread's half and the worker's at once, then the worker's added to this thread's (in that order).
+   */
+  private agentsBackward(
+    dq: Float32Array,
+    agents: number,
+    { qAt, worker }: { qAt: number; worker: UpdateThread | null },
+  ): Record<string, Float32Array> {
+    worker?.startBackward(dq.subarray(qAt), agents);
+    const mine = this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads);
+    const grads = mine as unknown as Record<string, Float32Array>;
+    if (!worker) return grads;
+    const theirs = worker.finish() as unknown as Record<string, Float32Array>;
+    for (const [name, g] of Object.entries(grads)) {
+      const w = theirs[name] as Float32Array;
+      for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) + (w[i] as number); // this thread's + the worker's
+    }
+    return grads;
+  }
+
+  /**
    * One gradient step on `batch` with rewards `reward` `[B, T]` (standardised by the learner when
    * configured) and targets of `kind`; throws {@link NumericError} if the loss is not finite.
    */
   train(batch: EpisodeBatch, context: UpdateContext, reward: Float32Array, kind: ReturnKind): UpdateResult {
     const { size: b, maxT: t, info } = batch;
     const { nAgents: n, nActions: a, stateShape: s } = info;
-    const [rows, bt] = [b * n, b * t];
+    const bt = b * t;
     const dense = context.denseGrads ?? false;
     const buf = this.buffersFor(b, t, n, a, s);
     const { targetQs: targetOut, qs: qsOut, chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
     const { avail, actions, filled } = batch;
 
     // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward)
-    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined); // [T+1, In, lanes]
-    const targetQs = this.nets.target.forwardPackedArrays(this.packed, t + 1, rows, n, 1, false, targetOut); // [B, T, N, A]
-    const qs = this.nets.agent.forwardPackedArrays(this.packed, t + 1, rows, n, 0, dense, qsOut); // [B, T+1, N, A]
+    const split = this.agentsForward(batch, dense, targetOut, qsOut);
+    const [targetQs, qs] = [targetOut, qsOut]; // [B, T, N, A], [B, T+1, N, A]
 
     // --- chosen Q, next-step values, greedy flags, state windows
     const cut = kind === 'td-lambda' && this.config.targets.cutTraces;
@@ -229,10 +294,7 @@ export class ArrayUpdate {
           const row = (e * t + step) * n + i;
           dq[((e * (t + 1) + step) * n + i) * a + (actions[row] as number)] = mixed.dChosen[row] as number;
         }
-    const agentGrads = this.nets.agent.backwardPackedArrays(dq, n, this.agentGrads) as unknown as Record<
-      string,
-      Float32Array
-    >;
+    const agentGrads = this.agentsBackward(dq, n, split);
 
     // --- masked gradients (RigL's dense ones copied first), clipping and the optimizer step. The
     // backward passes stored only the kept positions, so their gradients are already zero at pruned
@@ -266,5 +328,15 @@ export class ArrayUpdate {
       },
       denseGrads,
     };
+  }
+
+  /** The weights sent to the second thread so far and what sending them cost (null: one thread). */
+  get threadTraffic(): WeightTraffic | null {
+    return this.thread ? { ...this.thread.traffic } : null;
+  }
+
+  /** Stop the second thread, if any. */
+  dispose(): void {
+    this.thread?.close();
   }
 }

@@ -34,6 +34,8 @@ import { KernelLinearLayers } from '../nets/kernel-linear.js';
 import { RewardScale } from './reward-scale.js';
 import type { TrainStats, UpdateContext, UpdateResult } from './update-types.js';
 import { ArrayUpdate, createArrayMixer } from './array-update.js';
+import { UpdateThread, type WeightTraffic } from './update-thread.js';
+import { inputSize } from '../../snapshot/validate.js';
 
 export type { TrainStats, UpdateContext, UpdateResult } from './update-types.js';
 
@@ -140,7 +142,13 @@ export class QLearner {
         createArrayMixer(mixerName, m.params, mixerSpec.nAgents),
       );
       const nets = { agent, target, mixer: mixers[0]!, targetMixer: mixers[1]! };
-      this.arrays = new ArrayUpdate(config, nets, this.optimizer, this.stores(), arch.inputLayout, arch.nActions);
+      const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
+      const thread =
+        config.updateThreads === 2
+          ? new UpdateThread(dims, { online: this.agent.params, target: this.targetAgent.params })
+          : null;
+      const { inputLayout, nActions } = arch;
+      this.arrays = new ArrayUpdate(config, nets, this.optimizer, this.stores(), inputLayout, nActions, thread);
     }
   }
 
@@ -365,8 +373,17 @@ export class QLearner {
     return { stats, denseGrads };
   }
 
-  /** Release every tensor this learner owns. */
+  /**
+   * The agent weights sent to the second update thread so far and what reading and posting them took
+   * (`updateThreads: 2`); null with one thread.
+   */
+  get updateThreadTraffic(): WeightTraffic | null {
+    return this.arrays?.threadTraffic ?? null;
+  }
+
+  /** Release every tensor this learner owns, and stop its second update thread (`updateThreads: 2`). */
   dispose(): void {
+    this.arrays?.dispose();
     for (const net of [this.agent, this.targetAgent]) net.dispose();
     for (const m of [this.mixer, this.targetMixer, this.critic, this.targetCritic]) m?.params.dispose();
     this.optimizer.dispose();

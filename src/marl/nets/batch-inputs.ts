@@ -32,21 +32,31 @@ export function batchAgentInputs(batch: EpisodeBatch, layout: InputLayout): Floa
  * B·N rounded up to a multiple of 4 (padded lanes 0), so they go into kernel memory with one copy.
  * @param reuse an earlier result to overwrite when it has the right size (a batch of the same shape),
  *   sparing a large allocation per update
+ * @param episodes pack only episodes `[from, to)` (lane = (episode − from)·N + agent): one thread's
+ *   half of the batch (`updateThreads`); default all
  */
-export function batchAgentInputsPacked(batch: EpisodeBatch, layout: InputLayout, reuse?: Float32Array): Float32Array {
-  const { size: b, maxT: t } = batch;
+export function batchAgentInputsPacked(
+  batch: EpisodeBatch,
+  layout: InputLayout,
+  reuse?: Float32Array,
+  episodes: { from: number; to: number } = { from: 0, to: batch.size },
+): Float32Array {
+  const { maxT: t } = batch;
+  const { from, to } = episodes;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= batch.size))
+    throw new RangeError(`batchAgentInputsPacked: episodes [${from}, ${to}) are not a range of ${batch.size}`);
   const { nAgents: n, obsShape: o } = batch.info;
   const width = layout.obs + layout.lastAction + layout.agentId;
-  const lanes = Math.ceil((b * n) / 4) * 4;
+  const lanes = Math.ceil(((to - from) * n) / 4) * 4;
   const size = (t + 1) * width * lanes;
   const out = reuse && reuse.length === size ? reuse.fill(0) : new Float32Array(size);
   const { obs, actions } = batch; // obs [B, T+1, N, O], actions [B, T, N]
   const [lastAction, agentId] = [layout.lastAction, layout.agentId];
   for (let step = 0; step <= t; step++) {
     const base = step * width * lanes;
-    for (let e = 0; e < b; e++) {
+    for (let e = from; e < to; e++) {
       for (let i = 0; i < n; i++) {
-        const lane = e * n + i;
+        const lane = (e - from) * n + i;
         // one row's observation down its lane: out[base + f·lanes + lane] = obs[src + f]
         for (let f = 0, src = ((e * (t + 1) + step) * n + i) * o, at = base + lane; f < o; f++, src++, at += lanes)
           out[at] = obs[src] as number;

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AgentUnroll, type AgentMasks, type AgentWeights } from '../../kernels/agent-unroll.js';
 import { inputSize } from '../../snapshot/validate.js';
 import type { RnnAgent } from './agent.js';
+import type { ParamStore } from './params.js';
 import { residentRefresh, type ResidentKey } from './resident-weights.js';
 
 const PARAMS = [
@@ -28,6 +29,24 @@ const PARAMS = [
   'fc2.bias',
 ] as const;
 const MASKED = ['fc1.weight', 'gru.weightIh', 'gru.weightHh', 'fc2.weight'] as const;
+
+/**
+ * What an agent's kernel copy must be loaded from: the masks (none with `allPositions`, RigL's dense
+ * gradient) and the parameters' data, by identity (`resident-weights.ts`).
+ */
+export function agentResidentKey(params: ParamStore, allPositions: boolean): ResidentKey {
+  const masks = MASKED.map((name) => (allPositions ? null : params.mask(name)));
+  return { layout: [allPositions, ...masks], data: PARAMS.map((name) => params.get(name).dataId) };
+}
+
+/** The agent's weights and the masks of `key` (from {@link agentResidentKey}) for `AgentUnroll.load`. */
+export function agentKernelWeights(params: ParamStore, key: ResidentKey): { weights: AgentWeights; masks: AgentMasks } {
+  const weights = Object.fromEntries(
+    PARAMS.map((name) => [name, params.get(name).dataSync() as Float32Array]),
+  ) as unknown as AgentWeights;
+  const masks = Object.fromEntries(MASKED.map((name, i) => [name, key.layout[i + 1] as Uint8Array | null]));
+  return { weights, masks: masks as AgentMasks };
+}
 
 /** Unrolls one agent network (online or target) with the kernels; holds its kernel memory. */
 export class FusedAgentUnroll {
@@ -48,16 +67,12 @@ export class FusedAgentUnroll {
    * compressed rows anew. `allPositions` stores every position (RigL's dense gradient).
    */
   private sync(allPositions = false): void {
-    const p = this.agent.params;
-    const masks = MASKED.map((name) => (allPositions ? null : p.mask(name)));
-    const now = { layout: [allPositions, ...masks], data: PARAMS.map((name) => p.get(name).dataId) };
+    const now = agentResidentKey(this.agent.params, allPositions);
     const refresh = residentRefresh(this.loaded, now);
     if (refresh === 'none') return;
-    const w = Object.fromEntries(
-      PARAMS.map((name) => [name, p.get(name).dataSync() as Float32Array]),
-    ) as unknown as AgentWeights;
-    if (refresh === 'values') this.unroller.loadValues(w);
-    else this.unroller.load(w, Object.fromEntries(MASKED.map((name, i) => [name, masks[i]])) as AgentMasks);
+    const { weights, masks } = agentKernelWeights(this.agent.params, now);
+    if (refresh === 'values') this.unroller.loadValues(weights);
+    else this.unroller.load(weights, masks);
     this.loaded = now;
   }
 
