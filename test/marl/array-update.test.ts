@@ -11,33 +11,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src/marl/backend.js';
-import { Rng } from '../../src/util/rng.js';
-import { makeBatch, type EpisodeBatch } from '../../src/marl/replay/episode.js';
 import type { QLearner } from '../../src/marl/learner/learner.js';
 import type { TrainConfig, DeepPartial } from '../../src/config/index.js';
 import { ConfigError, NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { resolveConfig } from '../../src/config/index.js';
-import { FAKE_INFO, fakeEpisode, makeTestLearner } from './fixtures.js';
+import { makeTestLearner, randomActionBatch } from './fixtures.js';
 
 before(async () => {
   await initBackend('wasm');
 });
-
-/** Fake episodes with random actions among the available ones (so every action's Q is chosen somewhere). */
-function randomActionBatch(seed: number): EpisodeBatch {
-  const rng = new Rng(seed);
-  const { nAgents: n, nActions: a } = FAKE_INFO;
-  const episodes = [4, 2, 3, 1].map((length, k) => {
-    const e = fakeEpisode(length, seed * 10 + k);
-    for (let t = 0; t < length; t++)
-      for (let i = 0; i < n; i++) {
-        const options = Array.from({ length: a }, (_, x) => x).filter((x) => e.avail[(t * n + i) * a + x]);
-        e.actions[t * n + i] = options[Math.floor(rng.next() * options.length)]!;
-      }
-    return e;
-  });
-  return makeBatch(episodes, FAKE_INFO);
-}
 
 /** The gradients a learner hands its optimizer in its next update (after masking), as plain arrays. */
 function captureGradients(learner: QLearner): () => Record<string, Float32Array> {

@@ -60,3 +60,22 @@ export function makeTestLearner(overrides: DeepPartial<TrainConfig> = {}): { lea
 export function fakeBatch(): EpisodeBatch {
   return makeBatch([fakeEpisode(4, 1), fakeEpisode(2, 2), fakeEpisode(3, 3), fakeEpisode(1, 4)], FAKE_INFO);
 }
+
+/**
+ * Fake episodes of `lengths` steps with random actions among the available ones (so every action's Q
+ * is chosen somewhere), batched.
+ */
+export function randomActionBatch(seed: number, lengths: number[] = [4, 2, 3, 1]): EpisodeBatch {
+  const rng = new Rng(seed);
+  const { nAgents: n, nActions: a } = FAKE_INFO;
+  const episodes = lengths.map((length, k) => {
+    const e = fakeEpisode(length, seed * 10 + k);
+    for (let t = 0; t < length; t++)
+      for (let i = 0; i < n; i++) {
+        const options = Array.from({ length: a }, (_, x) => x).filter((x) => e.avail[(t * n + i) * a + x]);
+        e.actions[t * n + i] = options[Math.floor(rng.next() * options.length)]!;
+      }
+    return e;
+  });
+  return makeBatch(episodes, FAKE_INFO);
+}

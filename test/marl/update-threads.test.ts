@@ -16,8 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { initBackend } from '../../src/marl/backend.js';
-import { Rng } from '../../src/util/rng.js';
-import { makeBatch, type EpisodeBatch } from '../../src/marl/replay/episode.js';
 import type { QLearner } from '../../src/marl/learner/learner.js';
 import { configHash, resolveConfig, type DeepPartial, type TrainConfig } from '../../src/config/index.js';
 import { train } from '../../src/marl/training/train.js';
@@ -26,27 +24,11 @@ import { runPaths } from '../../src/run/run-dir.js';
 import { runCli } from '../cli/harness.js';
 import { sharedFloats, UpdateThread } from '../../src/marl/learner/update-thread.js';
 import { inputSize } from '../../src/snapshot/validate.js';
-import { FAKE_INFO, fakeEpisode, makeTestLearner } from './fixtures.js';
+import { FAKE_INFO, makeTestLearner, randomActionBatch } from './fixtures.js';
 
 before(async () => {
   await initBackend('wasm');
 });
-
-/** `lengths.length` fake episodes with random actions among the available ones. */
-function batchOf(seed: number, lengths: number[]): EpisodeBatch {
-  const rng = new Rng(seed);
-  const { nAgents: n, nActions: a } = FAKE_INFO;
-  const episodes = lengths.map((length, k) => {
-    const e = fakeEpisode(length, seed * 10 + k);
-    for (let t = 0; t < length; t++)
-      for (let i = 0; i < n; i++) {
-        const options = Array.from({ length: a }, (_, x) => x).filter((x) => e.avail[(t * n + i) * a + x]);
-        e.actions[t * n + i] = options[Math.floor(rng.next() * options.length)]!;
-      }
-    return e;
-  });
-  return makeBatch(episodes, FAKE_INFO);
-}
 
 function assertClose(got: Float32Array, want: Float32Array, what: string): void {
   assert.equal(got.length, want.length, `${what}: length`);
@@ -91,7 +73,7 @@ const CASES: Array<[string, DeepPartial<TrainConfig>]> = [
 test('one update on two threads gives the one-thread Q, loss, statistics and weights (dense, masked; halves of 3 and 2 episodes)', () => {
   for (const [what, overrides] of CASES) {
     const [one, two] = pair(overrides);
-    const batch = batchOf(5, [4, 2, 3, 1, 4]);
+    const batch = randomActionBatch(5, [4, 2, 3, 1, 4]);
     const want = one.train(batch, { tEnv: 0 }).stats;
     const got = two.train(batch, { tEnv: 0 }).stats;
     assertStatsClose({ ...got }, { ...want }, what);
@@ -106,7 +88,7 @@ test('one update on two threads gives the one-thread Q, loss, statistics and wei
 test('RigL’s dense gradients on two threads are the one-thread ones, pruned positions included', () => {
   const [one, two] = pair({ sparsity: { mode: 'rigl', density: 0.2 } });
   for (let update = 0; update < 3; update++) {
-    const batch = batchOf(8 + update, [3, 4, 2, 4]);
+    const batch = randomActionBatch(8 + update, [3, 4, 2, 4]);
     const dense = update !== 1; // a dense update between sparse ones: the worker switches layouts both ways
     const want = one.train(batch, { tEnv: 0, denseGrads: dense });
     const got = two.train(batch, { tEnv: 0, denseGrads: dense });
@@ -128,7 +110,7 @@ test('RigL’s dense gradients on two threads are the one-thread ones, pruned po
 test('over several updates with target syncs and a changed mask the two-thread weights stay with the one-thread ones', () => {
   const [one, two] = pair({ sparsity: { mode: 'static', density: 0.3 }, targets: { operator: 'soft-mellowmax' } });
   for (let update = 0; update < 8; update++) {
-    const batch = batchOf(20 + update, [4, 2, 3, 1]);
+    const batch = randomActionBatch(20 + update, [4, 2, 3, 1]);
     const [want, got] = [one.train(batch, { tEnv: 0 }).stats, two.train(batch, { tEnv: 0 }).stats];
     assertStatsClose({ ...got }, { ...want }, `update ${update}`);
     if (update % 3 === 1) [one, two].forEach((l) => l.updateTargets());
@@ -150,7 +132,7 @@ test('over several updates with target syncs and a changed mask the two-thread w
 
 test('a batch of one episode runs on the main thread alone; an error in the worker comes back as the update’s error and closes the thread', () => {
   const [one, two] = pair({});
-  const single = batchOf(3, [4]);
+  const single = randomActionBatch(3, [4]);
   const [want, got] = [one.train(single, { tEnv: 0 }).stats, two.train(single, { tEnv: 0 }).stats];
   assert.deepEqual(got, want, 'no second half: the one-thread update, bit for bit');
   assert.equal(two.updateThreadTraffic?.sends, 0, 'nothing was sent to the worker');
@@ -158,7 +140,7 @@ test('a batch of one episode runs on the main thread alone; an error in the work
   const { arch } = two.agent;
   const dims = { inputSize: inputSize(arch) + 1, hidden: arch.hidden, nActions: arch.nActions };
   const thread = new UpdateThread(dims, { online: two.agent.params, target: two.targetAgent.params });
-  const batch = batchOf(4, [3, 2]);
+  const batch = randomActionBatch(4, [3, 2]);
   const layout = arch.inputLayout;
   const [n, a, t] = [FAKE_INFO.nAgents, FAKE_INFO.nActions, batch.maxT];
   thread.startForward(batch, layout, { from: 1, to: 2 }, sharedFloats((t + 1) * n * a), sharedFloats(t * n * a), false);
