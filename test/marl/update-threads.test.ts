@@ -2,7 +2,8 @@
  * The second update thread (`updateThreads: 2`): an update split over two threads equals the
  * one-thread update within float rounding (dense, masked, RigL's dense gradients; after target syncs
  * and a mask change, which the worker must receive); a batch too small to split stays on the main
- * thread; an error in the worker comes back as the update's; a run with it is deterministic; the
+ * thread; an error in the worker comes back as the update's, with its class; an error in the main
+ * thread's half leaves the worker free for the next update; a run with it is deterministic; the
  * config key and the CLI flag are checked.
  *
  * Tolerance: two threads sum each agent gradient over their own lanes, then add the two sums, where
@@ -14,7 +15,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
+import { ConfigError, NumericError, ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
+import { DataError } from '../../src/marl/compress/episodes-file.js';
+import { describeFailure, rebuildFailure } from '../../src/marl/learner/update-protocol.js';
 import { initBackend } from '../../src/marl/backend.js';
 import type { QLearner } from '../../src/marl/learner/learner.js';
 import { configHash, resolveConfig, type DeepPartial, type TrainConfig } from '../../src/config/index.js';
@@ -146,9 +149,54 @@ test('a batch of one episode runs on the main thread alone; an error in the work
   thread.startForward(batch, layout, { from: 1, to: 2 }, sharedFloats((t + 1) * n * a), sharedFloats(t * n * a), false);
   assert.throws(
     () => thread.finish(),
-    (e: unknown) => e instanceof Error && /the update thread failed in a forward pass/.test(e.message),
+    (e: unknown) =>
+      e instanceof RangeError && // as thrown there, so the CLI maps it as in one thread (a usage error, not internal)
+      /the update thread failed in a forward pass: AgentUnroll/.test(e.message) &&
+      /update-worker|agent-unroll/.test(e.stack ?? ''), // the worker's stack
   );
   assert.throws(() => thread.startBackward(sharedFloats((t + 1) * n * a), n), /used after close/);
+  one.dispose();
+  two.dispose();
+});
+
+test('errors cross from the worker with their class, code and hint; other errors as plain Error', () => {
+  const cross = (err: unknown): Error =>
+    rebuildFailure(structuredClone(describeFailure(err)), 'the update thread failed in x');
+  const numeric = cross(new NumericError('gradient became NaN', { hint: 'lower the learning rate' }));
+  assert.ok(numeric instanceof NumericError, 'a NumericError stays one (training treats it as divergence)');
+  assert.equal((numeric as NumericError).code, 'E_NUMERIC');
+  assert.equal((numeric as NumericError).hint, 'lower the learning rate');
+  assert.equal(numeric.message, 'the update thread failed in x: gradient became NaN\n  hint: lower the learning rate');
+  const data = cross(new DataError('episodes file cut short'));
+  assert.ok(data instanceof ToolkitError && !(data instanceof NumericError), 'another toolkit error: its code');
+  assert.equal((data as ToolkitError).code, 'E_DATA');
+  assert.equal(data.name, 'DataError');
+  const type = cross(new TypeError('not a function'));
+  assert.ok(type instanceof TypeError);
+  const plain = cross('a thrown string');
+  assert.ok(!(plain instanceof ToolkitError) && !(plain instanceof RangeError) && !(plain instanceof TypeError));
+  assert.equal(plain.message, 'the update thread failed in x: a thrown string');
+});
+
+test('when the main thread’s half throws while the worker is busy, that error is reported and the next update runs', () => {
+  const [one, two] = pair({});
+  const batch = randomActionBatch(5, [4, 2, 3, 1]);
+  // fault injection: the main thread's target forward throws once, after the worker has been given its half
+  const target = (two as unknown as { arrays: { nets: { target: { forwardPackedArrays: () => void } } } }).arrays.nets
+    .target;
+  const real = target.forwardPackedArrays;
+  target.forwardPackedArrays = () => {
+    target.forwardPackedArrays = real;
+    throw new RangeError('injected');
+  };
+  assert.throws(() => two.train(batch, { tEnv: 0 }), /^RangeError: injected$/m);
+  const [want, got] = [one.train(batch, { tEnv: 0 }).stats, two.train(batch, { tEnv: 0 }).stats];
+  assertStatsClose(
+    got as unknown as Record<string, unknown>,
+    want as unknown as Record<string, unknown>,
+    'the update after',
+  );
+  assertWeightsClose(two, one, 'after');
   one.dispose();
   two.dispose();
 });

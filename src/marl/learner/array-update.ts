@@ -187,9 +187,14 @@ export class ArrayUpdate {
       dense,
     );
     const mine = { from: 0, to: half };
-    this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
-    this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
-    this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
+    try {
+      this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
+      this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
+      this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
+    } catch (err) {
+      worker?.settle();
+      throw err;
+    }
     worker?.finish();
     return { qAt, worker };
   }
@@ -204,7 +209,13 @@ export class ArrayUpdate {
     { qAt, worker }: { qAt: number; worker: UpdateThread | null },
   ): Record<string, Float32Array> {
     worker?.startBackward(dq.subarray(qAt), agents);
-    const mine = this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads);
+    let mine: AgentWeights;
+    try {
+      mine = this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads);
+    } catch (err) {
+      worker?.settle();
+      throw err;
+    }
     const grads = mine as unknown as Record<string, Float32Array>;
     if (!worker) return grads;
     const theirs = worker.finish() as unknown as Record<string, Float32Array>;

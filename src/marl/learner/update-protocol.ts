@@ -6,6 +6,14 @@
  * carry views of shared memory, not copies; only weights are copied (structured clone).
  */
 import type { MessagePort } from 'node:worker_threads';
+import {
+  CheckpointError,
+  ConfigError,
+  NumericError,
+  ShapeError,
+  ToolkitError,
+  type ErrorCode,
+} from '@mast-toolkit/runtime/internal/util/errors';
 import type { AgentMasks, AgentUnrollDims, AgentWeights } from '../../kernels/agent-unroll.js';
 
 /** What the worker starts with (its `workerData`). */
@@ -49,11 +57,61 @@ export type UpdateRequest =
       grads: AgentWeights;
     };
 
-/** An error thrown in the worker, rebuilt in the main thread. */
+/** An error thrown in the worker, as it crosses to the main thread ({@link describeFailure}). */
 export interface UpdateFailure {
   name: string;
+  /** The message without a toolkit error's hint line. */
   message: string;
   stack?: string;
+  /** A {@link ToolkitError}'s code and hint. */
+  code?: ErrorCode;
+  hint?: string;
+}
+
+/** The toolkit errors rebuilt as their own class (others with a code come back as {@link ToolkitError}). */
+const TOOLKIT_ERRORS: Record<string, new (message: string, options: { hint?: string }) => ToolkitError> = {
+  CheckpointError,
+  ConfigError,
+  NumericError,
+  ShapeError,
+};
+
+/** The built-in errors rebuilt as their own class, so the CLI maps them as it would in one thread. */
+const BUILTIN_ERRORS: Record<string, new (message: string) => Error> = { RangeError, TypeError };
+
+/** What the worker sends of an error it caught (structured-clone safe). */
+export function describeFailure(err: unknown): UpdateFailure {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const toolkit = e instanceof ToolkitError ? e : null;
+  const hintAt = toolkit?.hint === undefined ? -1 : e.message.lastIndexOf(`\n  hint: ${toolkit.hint}`);
+  return {
+    name: e.name,
+    message: hintAt < 0 ? e.message : e.message.slice(0, hintAt),
+    ...(e.stack ? { stack: e.stack } : {}),
+    ...(toolkit ? { code: toolkit.code, ...(toolkit.hint !== undefined ? { hint: toolkit.hint } : {}) } : {}),
+  };
+}
+
+/**
+ * The worker's error rebuilt on the main thread, its message prefixed with `context`: the same class
+ * for the toolkit's common errors and `RangeError`/`TypeError`, a {@link ToolkitError} with the same
+ * code and hint for other toolkit errors, else a plain `Error`; the name and the worker's stack are kept.
+ */
+export function rebuildFailure(failure: UpdateFailure, context: string): Error {
+  const message = `${context}: ${failure.message}`;
+  const hint = failure.hint === undefined ? {} : { hint: failure.hint };
+  const Typed = TOOLKIT_ERRORS[failure.name];
+  const Builtin = BUILTIN_ERRORS[failure.name];
+  const err = Typed
+    ? new Typed(message, hint)
+    : failure.code
+      ? new ToolkitError(failure.code, message, hint)
+      : Builtin
+        ? new Builtin(message)
+        : new Error(message);
+  err.name = failure.name;
+  if (failure.stack) err.stack = failure.stack;
+  return err;
 }
 
 /** The worker's answer to a `forward` or `backward` request. */

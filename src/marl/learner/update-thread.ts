@@ -20,7 +20,13 @@ import type { ParamStore } from '../nets/params.js';
 import { agentKernelWeights, agentResidentKey } from '../nets/fused-agent.js';
 import { batchAgentInputsPacked } from '../nets/batch-inputs.js';
 import { residentRefresh, type ResidentKey } from '../nets/resident-weights.js';
-import type { UpdateNet, UpdateReply, UpdateRequest, UpdateWorkerInit } from './update-protocol.js';
+import {
+  rebuildFailure,
+  type UpdateNet,
+  type UpdateReply,
+  type UpdateRequest,
+  type UpdateWorkerInit,
+} from './update-protocol.js';
 
 /** The longest wait for one answer of the worker before the update gives up (a hung or dead thread). */
 const ANSWER_TIMEOUT_MS = 600_000;
@@ -156,11 +162,22 @@ export class UpdateThread {
 
   private answer(reply: UpdateReply, what: string): AgentWeights {
     if (reply.kind === 'done') return this.grads;
-    const err = new Error(`the update thread failed in ${what}: ${reply.error.message}`);
-    err.name = reply.error.name;
-    if (reply.error.stack) err.stack = reply.error.stack;
     this.close();
-    throw err;
+    throw rebuildFailure(reply.error, `the update thread failed in ${what}`);
+  }
+
+  /**
+   * Wait for the request under way, if any, and drop its answer (a worker error included): for the
+   * main thread whose own half threw, so that its error is the one reported and the thread is free
+   * for the next update rather than left answering into a request nobody takes.
+   */
+  settle(): void {
+    if (!this.awaiting) return;
+    try {
+      this.finish();
+    } catch {
+      // the caller's error is the one that counts; a failed worker has closed itself
+    }
   }
 
   /** Terminate the worker. Idempotent. */

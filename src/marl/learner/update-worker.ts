@@ -8,18 +8,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AgentUnroll } from '../../kernels/agent-unroll.js';
-import type { UpdateFailure, UpdateReply, UpdateRequest, UpdateWorkerInit } from './update-protocol.js';
+import {
+  describeFailure,
+  rebuildFailure,
+  type UpdateFailure,
+  type UpdateReply,
+  type UpdateRequest,
+  type UpdateWorkerInit,
+} from './update-protocol.js';
 
 if (!parentPort) throw new Error('update-worker.ts runs as a worker thread');
 const init = workerData as UpdateWorkerInit;
 const signal = new Int32Array(init.signal);
 const nets = { online: new AgentUnroll(init.dims), target: new AgentUnroll(init.dims) };
 let loadFailure: UpdateFailure | null = null; // a failed load is reported by the next answer
-
-function failure(err: unknown): UpdateFailure {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
-}
 
 function reply(r: UpdateReply): void {
   init.port.postMessage(r);
@@ -34,7 +36,7 @@ function serve(req: UpdateRequest): void {
     else net.loadValues(req.weights);
     return;
   }
-  if (loadFailure) throw Object.assign(new Error(loadFailure.message), loadFailure);
+  if (loadFailure) throw rebuildFailure(loadFailure, 'loading weights');
   if (req.kind === 'forward') {
     const { packed, steps, rows, agents } = req;
     nets.target.forwardPacked(packed, steps, rows, agents, 1, req.targetQs); // [episodes, T, agents, A]
@@ -49,7 +51,7 @@ parentPort.on('message', (req: UpdateRequest) => {
   try {
     serve(req);
   } catch (err) {
-    if (req.kind === 'load') loadFailure ??= failure(err);
-    else reply({ kind: 'failed', error: failure(err) });
+    if (req.kind === 'load') loadFailure ??= describeFailure(err);
+    else reply({ kind: 'failed', error: describeFailure(err) });
   }
 });
