@@ -277,6 +277,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
         [1, 'arrays'],
         [0.1, 'arrays'],
         [0.05, 'arrays'],
+        [FLOOR_DENSITY, 'arrays'],
         ...(machine.cores >= 2 ? ([[1, 'arrays', 2]] as const) : []),
       ] as ReadonlyArray<readonly [number, ComputeMode, (1 | 2)?]>
     ).map(([d, compute, threads]) => ({
@@ -294,7 +295,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
       }
       if (torch) for (const t of torchThreads) torchRuns.get(t)!.push(torchUpdate(info, 2, t));
     }
-    const twoThreads = runs[7] ?? null; // compute arrays dense on two update threads (2 cores or more)
+    const twoThreads = runs[8] ?? null; // compute arrays dense on two update threads (2 cores or more)
     const traffic = twoThreads?.bench.traffic() ?? null; // read before dispose
     for (const run of runs) run.bench.dispose();
     const dense = median(runs[0]!.times);
@@ -309,6 +310,10 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
     const arraysDense = median(runs[4]!.times);
     const [arrays01, arrays005] = [median(runs[5]!.times), median(runs[6]!.times)];
     const arraysVsTorch = torch ? torchSummary(torchRuns.get(1)!, arraysDense, median(runs[4]!.busy)) : null;
+    const floor = floorRow(median(runs[7]!.times), arraysDense, runs[7]!.bench.flopRatio, [
+      runs[5]!.bench.flopRatio,
+      runs[6]!.bench.flopRatio,
+    ]);
     if (torch) torchMeta = torchRuns.get(1)!.at(-1)!;
     rows.push({
       shape: name,
@@ -343,6 +348,7 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
         wallPerFlop01: arrays01 / arraysDense / runs[5]!.bench.flopRatio,
         wallPerFlop005: arrays005 / arraysDense / runs[6]!.bench.flopRatio,
         achievedGflops: gflop / (arraysDense / 1000),
+        floor,
       },
       arrays2: twoThreads ? arrays2Row(twoThreads, arraysDense, torch ? torchRuns.get(2)! : null, traffic) : null,
     });
@@ -378,6 +384,34 @@ export async function trainStepBench(rounds = 3): Promise<Record<string, unknown
   };
 }
 
+/**
+ * The density of the "floor" run: so few weights that the update's products cost next to nothing, so
+ * its time is the work that does not shrink with density (GRU gates and state over every lane and
+ * step, mixing, targets, loss, copies, calls).
+ */
+const FLOOR_DENSITY = 0.002;
+
+/**
+ * The floor of the array update and what it implies for issue 29's wall/FLOP target: if everything
+ * but the floor shrank exactly with the FLOPs, an update at FLOP ratio f would take
+ * floor + (dense − floor)·f, so its wall/FLOP ratio could not go below floorShare / f + 1 − floorShare.
+ */
+function floorRow(
+  floorMs: number,
+  denseMs: number,
+  floorFlopRatio: number,
+  [flop01, flop005]: [number, number],
+): { ms: number; share: number; flopRatio: number; bound01: number; bound005: number } {
+  const share = floorMs / denseMs;
+  return {
+    ms: floorMs,
+    share,
+    flopRatio: floorFlopRatio,
+    bound01: share / flop01 + 1 - share,
+    bound005: share / flop005 + 1 - share,
+  };
+}
+
 /** Below this a BLAS is not an optimised one (OpenBLAS/MKL reach 50–150 GFLOP/s on one modern core). */
 const SLOW_BLAS_GFLOPS = 20;
 
@@ -400,8 +434,10 @@ export function formatTrainStep(summary: Record<string, unknown>): string[] {
       `${r.shape as string}: ours dense ${f(r.denseMs)} ms (${f(r.achievedGflops, 1)} GFLOP/s of ${f(r.gflop, 2)} GFLOP = ${f(100 * (r.flopLimitRatio as number), 1)}% of one core's peak, ${f(100 * (r.wasmSimdLimitRatio as number), 1)}% of the wasm-SIMD ceiling; ${OUR_THREADS} thread, ${f(r.ourCoresBusy, 2)} cores busy) | 0.1 ${f(r.density01Ms)} ms | 0.05 ${f(r.density005Ms)} ms | tfjs dense ${f(r.tfjsDenseMs)} ms | dense/0.1 ${f(r.sparseSpeedup, 2)} | wall/FLOP ratio at 0.1 ${f(r.wallPerFlop01, 2)} (FLOPs ×${f(r.flopRatio01, 3)}), at 0.05 ${f(r.wallPerFlop005, 2)} (×${f(r.flopRatio005, 3)})`,
     );
     const ar = r.arrays as Record<string, number | null>;
+    const fl = (r.arrays as { floor: ReturnType<typeof floorRow> }).floor;
     lines.push(
       `  compute arrays: dense ${f(ar.denseMs)} ms (${f(ar.achievedGflops, 1)} GFLOP/s, ${f(ar.coresBusy, 2)} cores busy) | 0.1 ${f(ar.density01Ms)} ms | 0.05 ${f(ar.density005Ms)} ms | arrays/kernels dense ${f(ar.vsKernelsDense, 2)}, 0.1 ${f(ar.vsKernels01, 2)}, 0.05 ${f(ar.vsKernels005, 2)} | wall/FLOP ratio at 0.1 ${f(ar.wallPerFlop01, 2)}, at 0.05 ${f(ar.wallPerFlop005, 2)} | 1 vs 1: arrays/torch ${f(ar.ratioVsTorch, 2)} (CPU time ${f(ar.cpuTimeRatioVsTorch, 2)})`,
+      `  compute arrays, the floor (density ${FLOOR_DENSITY}, FLOPs ×${f(fl.flopRatio, 4)}): ${f(fl.ms)} ms = ${f(100 * fl.share, 0)}% of dense | so wall/FLOP cannot go below ${f(fl.bound01, 2)} at 0.1 and ${f(fl.bound005, 2)} at 0.05 while the floor stays`,
     );
     const a2 = r.arrays2 as Record<string, number | null> | null;
     if (a2)

@@ -291,6 +291,7 @@ export const JSON_SCHEMAS = {
       failedWorkers: int,
     },
   },
+  'study --archive': { object: { archived: { arrayOf: str }, unchanged: int, unfinished: int } },
   report: { arrayOf: reportRow },
   'report (several studies)': { arrayOf: summaryRow },
 } satisfies Record<string, Shape>;

@@ -13,7 +13,7 @@ import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
-import { InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
+import { ConfigError, InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
 import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
@@ -30,6 +30,8 @@ interface StudyOptions extends StudySelection {
   worker?: string;
   /** Put the runs on this Redis queue for `mast worker`s instead of training them here. */
   queue?: string;
+  /** Copy the finished runs' results (no checkpoints) here instead of training. */
+  archive?: string;
 }
 
 /** Build the `study` command. */
@@ -62,11 +64,28 @@ export function studyCommand(io: CliIo): Command {
       '--queue <url>',
       'put the runs on a Redis queue (redis://HOST:PORT) for `mast worker`s on any number of machines instead of training them here; with --list, show their queue states',
     )
+    .option(
+      '--archive <dir>',
+      "copy each finished run's config.json, summary.json and metrics.jsonl (not its checkpoint or snapshots) to DIR in the study's layout, instead of training, e.g. to keep results in git; copied back into the study's directory they count as finished and are reported",
+    )
     .option('--json', 'print one JSON object at the end (with --list: the runs and the counts; docs/cli-json.md)')
     .addOption(new Option('--worker <label>').hideHelp())
     .action(async (file: string, opts: StudyOptions) => {
       const study = selectStudy(readStudy(file), opts);
       const runs = studyRuns(study);
+      if (opts.archive) {
+        if (opts.list || opts.queue)
+          throw new ConfigError('--archive copies results; it does not go with --list or --queue', {
+            hint: `run \`mast study ${file} --archive ${opts.archive}\` on its own`,
+          });
+        const { archiveStudy } = await import('../../src/study/archive.js');
+        const done = archiveStudy(study, runs, opts.archive);
+        if (opts.json) return io.out(JSON.stringify(done));
+        const left = done.unfinished > 0 ? `; ${done.unfinished} not finished, left out` : '';
+        return io.out(
+          `archived ${done.archived.length} finished runs to ${opts.archive} (${done.unchanged} already there)${left}`,
+        );
+      }
       if (opts.queue) {
         const { enqueueStudyRuns, listQueuedRuns } = await import('./study-queue.js'); // bullmq: loaded when asked for
         return opts.list ? listQueuedRuns(io, opts.queue, runs) : enqueueStudyRuns(io, opts.queue, file, runs);

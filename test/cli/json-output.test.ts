@@ -115,6 +115,10 @@ test("every command's --json output fits its documented schema", async () => {
   const trained = (await checkJson('study', ['study', study, '--json'])) as { trainedNow: number; left: number };
   assert.deepEqual([trained.trainedNow, trained.left], [1, 0]);
   await checkJson('report', ['report', study, '--json']);
+  const archived = (await checkJson('study --archive', ['study', study, '--archive', join(dir, 'kept'), '--json'])) as {
+    archived: string[];
+  };
+  assert.equal(archived.archived.length, 1);
   const other = join(dir, 'other.json');
   writeFileSync(
     other,

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseStudy, selectStudy, studyRuns } from '../../src/study/grid.js';
 import { runStatus, runStudy, trainedSteps } from '../../src/study/run.js';
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
@@ -235,4 +235,50 @@ test('mast study keys runs by their settings: finished runs are reused only when
     studyRuns(parseStudy(longer)).map((r) => r.dir),
     runs.map((r) => r.dir),
   );
+});
+
+test('mast study --archive keeps finished runs without checkpoints; copied into a new study directory they count as finished and are reported', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-study-archive-'));
+  const file = join(dir, 'study.json');
+  const spec = { ...base, steps: 100, dir: join(dir, 'runs') };
+  writeFileSync(file, JSON.stringify(spec));
+  assert.equal((await runCli(['study', file, '--modes', 'dense'])).error, null);
+  const kept = join(dir, 'kept');
+  const first = await runCli(['study', file, '--archive', kept]);
+  assert.equal(first.error, null, String(first.error));
+  assert.match(first.out, /archived 1 finished runs to .*kept \(0 already there\); 1 not finished, left out/);
+  const [dense] = studyRuns(parseStudy(spec));
+  const copy = join(kept, relative(spec.dir, dense!.dir));
+  assert.deepEqual(readdirSync(copy).sort(), ['config.json', 'metrics.jsonl', 'summary.json']);
+  for (const name of ['config.json', 'metrics.jsonl', 'summary.json'])
+    assert.ok(readFileSync(join(copy, name)).equals(readFileSync(join(dense!.dir, name))), name);
+  assert.match(
+    (await runCli(['study', file, '--archive', kept])).out,
+    /archived 1 finished runs .*\(1 already there\)/,
+  );
+
+  // another machine: the archive copied into the study's directory, nothing else
+  const moved = { ...spec, dir: join(dir, 'elsewhere') };
+  const movedFile = join(dir, 'moved.json');
+  writeFileSync(movedFile, JSON.stringify(moved));
+  cpSync(kept, moved.dir, { recursive: true });
+  const [movedDense, movedSparse] = studyRuns(parseStudy(moved));
+  assert.equal(movedDense!.displaced, null, 'the archived config is the study’s settings');
+  assert.ok(runStatus(movedDense!.dir, 100).finished);
+  const after = await runCli(['study', movedFile]);
+  assert.equal(after.error, null, String(after.error));
+  assert.match(after.out, /2 runs: 1 already done, 1 trained now/);
+  assert.ok(existsSync(runPaths(movedSparse!.dir).checkpoint) && !existsSync(runPaths(movedDense!.dir).checkpoint));
+  const report = studyReport(parseStudy(moved));
+  assert.deepEqual(
+    report.rows.map((r) => [r.mode, r.seedsDone, r.parameters === null]),
+    [
+      ['dense', 1, true], // no snapshot in the archive: no parameter count
+      ['static', 1, false],
+    ],
+  );
+  assert.equal(report.rows[0]!.finalReturn.mean, studyReport(parseStudy(spec)).rows[0]!.finalReturn.mean);
+
+  const both = await runCli(['study', file, '--archive', kept, '--list']);
+  assert.ok(both.error instanceof ConfigError && /does not go with --list/.test(both.error.message));
 });
