@@ -42,11 +42,11 @@ export interface LearnerKind {
 
 /**
  * Whether `compute: 'arrays'` (the learner update on plain arrays and the kernels, no tfjs) covers a
- * learner: QMIX and VDN do; WQMIX's central critic and RES's softmax bootstrap and regulariser are not
- * ported, and those learners run on `kernels`.
+ * learner: QMIX, VDN and RES-QMIX do; WQMIX's central critic is not ported, and OW-/CW-QMIX run on
+ * `kernels`.
  */
 export function arrayUpdateCovers(kind: LearnerKind): boolean {
-  return !kind.centralCritic && kind.bootstrap === 'target-mixer' && !kind.resRegularizer;
+  return !kind.centralCritic;
 }
 
 /**

@@ -344,11 +344,11 @@ export interface TrainConfig {
    */
   terminalOnTimeLimit: boolean;
   /**
-   * Where the learner's network math runs. `arrays` (the default for QMIX and VDN, which it
-   * covers): the whole update without tfjs — the agent unroll, the mixer's forward and hand-derived
+   * Where the learner's network math runs. `arrays` (the default for QMIX, VDN and RES-QMIX, which
+   * it covers; for RES since 2026-12-07, a change of its configs' hash): the whole update without tfjs — the agent unroll, the mixer's forward and hand-derived
    * backward, the targets, the loss, clipping and Adam run on plain arrays and the toolkit's
    * WebAssembly kernels, and the new weights are written back to the parameter stores. `kernels`
-   * (the default for WQMIX and RES, and the default of every learner until 2026-12-07): the agent
+   * (the default for WQMIX, and of every learner until 2026-12-07): the agent
    * network's unroll over a batch (forward and backpropagation through time, one op) and the mixer's
    * linear layers run on the WebAssembly CSR kernels, whose work is proportional to the stored
    * weights, and the optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing
@@ -367,7 +367,7 @@ export interface TrainConfig {
    * the optimizer. A run is deterministic for a seed and a thread count, but 1 and 2 threads sum the
    * gradients in another order, so they agree within float rounding, not bit for bit (another run).
    * It shortens an update only where a second core is free (docs/benchmarks.md); with `actingThread`
-   * as well, three threads share the cores. Needs `compute: arrays` (QMIX and VDN).
+   * as well, three threads share the cores. Needs `compute: arrays` (QMIX, VDN, RES-QMIX).
    */
   updateThreads: 1 | 2;
   epsilon: EpsilonConfig;

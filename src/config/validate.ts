@@ -94,23 +94,26 @@ export function checkConfig(c: TrainConfig): void {
     throw new ConfigError(
       `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
       {
-        hint: "use compute 'arrays' (the default for QMIX and VDN) or compute 'kernels', or actingThread false",
+        hint: "use compute 'arrays' (the default for QMIX, VDN and RES-QMIX) or compute 'kernels', or actingThread false",
       },
     );
   }
   checkEnum('algorithm', ALGORITHMS, c.alg);
   const learner = LEARNERS[c.alg];
   if (c.compute === 'arrays' && !arrayUpdateCovers(learner)) {
-    throw new ConfigError(`compute is 'arrays' but alg is '${c.alg}': the array update covers QMIX and VDN only`, {
-      hint: "use compute 'kernels' with this learner (its default when compute is not given), or alg 'qmix' or 'vdn'",
-    });
+    throw new ConfigError(
+      `compute is 'arrays' but alg is '${c.alg}': the array update covers QMIX, VDN and RES-QMIX only`,
+      {
+        hint: "use compute 'kernels' with this learner (its default when compute is not given), or alg 'qmix', 'vdn' or 'res-qmix'",
+      },
+    );
   }
   check(c.updateThreads === 1 || c.updateThreads === 2, 'updateThreads', c.updateThreads, '1 or 2');
   if (c.updateThreads === 2 && c.compute !== 'arrays') {
     throw new ConfigError(
       `updateThreads is 2 but compute is '${c.compute}': the second update thread serves the array update only`,
       {
-        hint: "use compute 'arrays' (QMIX and VDN; the default for them), or updateThreads 1",
+        hint: "use compute 'arrays' (QMIX, VDN and RES-QMIX; the default for them), or updateThreads 1",
       },
     );
   }
@@ -274,7 +277,7 @@ export function resolveConfig(preset: string = 'default', ...overrides: DeepPart
 
 /**
  * The compute path of a learner when no preset or override names one: the array update (the
- * default, {@link DEFAULT_CONFIG}) where it covers the learner, the kernels for WQMIX and RES.
+ * default, {@link DEFAULT_CONFIG}) where it covers the learner, the kernels for WQMIX.
  */
 function learnerCompute(alg: Algorithm): ComputeMode {
   return arrayUpdateCovers(LEARNERS[alg]) ? DEFAULT_CONFIG.compute : 'kernels';

@@ -28,6 +28,7 @@ export class QmixMixingKernel {
   /** The mixing width E (b1's outputs). */
   readonly embed: number;
   private rows = 0;
+  private differentiable = false; // whether the scratch holds the last forward's activations
   private qTot = new Float32Array(0); // [rows]
   private dChosen = new Float32Array(0); // [rows, N]
 
@@ -86,7 +87,50 @@ export class QmixMixingKernel {
       [this.rows, this.qTot, this.dChosen] = [rows, new Float32Array(rows), new Float32Array(rows * n)];
     }
     this.qTot.set(h.scratch(QTOT).subarray(0, rows));
+    this.differentiable = true;
     return this.qTot;
+  }
+
+  /**
+   * Q_tot of `count` variants of the agents' Qs `[count, rows, N]` over the same states `[rows, S]`:
+   * `[count, rows]` (a new array). The hypernetworks run once for all variants; only the mixing
+   * products are per variant. Forward only (RES's bootstrap): the next {@link backward} still needs a
+   * {@link forward} before it.
+   */
+  forwardVariants(variants: Float32Array, states: Float32Array, rows: number, count: number): Float32Array {
+    const n = this.agents;
+    if (variants.length !== count * rows * n)
+      throw new RangeError(
+        `QmixMixingKernel.forwardVariants: variants has ${variants.length} values, expected ${count}×${rows}×${n}`,
+      );
+    const h = this.hypernet;
+    h.forward(states, rows);
+    this.differentiable = false; // the scratch no longer holds the last forward's activations
+    const lanes = h.lanes;
+    const { w1, b1, wf, v } = this.outputs;
+    const out = new Float32Array(count * rows); // [count, rows]
+    for (let c = 0; c < count; c++) {
+      const q = h.scratch(Q); // [N, lanes], padded lanes 0
+      q.fill(0);
+      const at = c * rows * n;
+      for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) q[i * lanes + r] = variants[at + r * n + i] as number;
+      h.run((k, ptr) =>
+        k.qmixMixForward(
+          ptr.scratch[Q] as number,
+          ptr.y[w1] as number,
+          ptr.y[b1] as number,
+          ptr.y[wf] as number,
+          ptr.y[v] as number,
+          ptr.scratch[HIDDEN] as number,
+          ptr.scratch[QTOT] as number,
+          n,
+          this.embed,
+          lanes,
+        ),
+      );
+      out.set(h.scratch(QTOT).subarray(0, rows), c * rows);
+    }
+    return out;
   }
 
   /**
@@ -95,9 +139,9 @@ export class QmixMixingKernel {
    */
   backward(dqTot: Float32Array): { dChosen: Float32Array; layers: Array<{ dw: Float32Array; db: Float32Array }> } {
     const [n, rows, h] = [this.agents, this.rows, this.hypernet];
-    if (rows === 0 || dqTot.length !== rows)
+    if (!this.differentiable || dqTot.length !== rows)
       throw new RangeError(
-        `QmixMixingKernel.backward: dqTot has ${dqTot.length} values, expected the last forward's rows`,
+        `QmixMixingKernel.backward: dqTot has ${dqTot.length} values, expected the ${rows} rows of the last forward (with no forwardVariants since)`,
       );
     const lanes = h.lanes;
     const d = h.scratch(DQTOT); // [1, lanes], padded lanes 0

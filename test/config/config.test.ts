@@ -307,12 +307,13 @@ test('configDifferences compares as configHash does: a late key left out equals 
 });
 
 test('compute defaults to the array update where it covers the learner, the kernels where it does not', () => {
-  for (const alg of ['qmix', 'vdn'] as const) assert.equal(resolveConfig('default', { alg }).compute, 'arrays', alg);
-  for (const alg of ['ow-qmix', 'cw-qmix', 'res-qmix'] as const)
+  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const)
+    assert.equal(resolveConfig('default', { alg }).compute, 'arrays', alg);
+  for (const alg of ['ow-qmix', 'cw-qmix'] as const)
     assert.equal(resolveConfig('default', { alg }).compute, 'kernels', alg);
   for (const preset of Object.keys(PRESETS)) {
     const c = resolveConfig(preset);
-    assert.equal(c.compute, c.alg === 'qmix' || c.alg === 'vdn' ? 'arrays' : 'kernels', preset);
+    assert.equal(c.compute, c.alg === 'ow-qmix' || c.alg === 'cw-qmix' ? 'kernels' : 'arrays', preset);
   }
   // A learner chosen by a later override still picks its own default.
   assert.equal(resolveConfig('default', { alg: 'qmix' }, { alg: 'cw-qmix' }).compute, 'kernels');

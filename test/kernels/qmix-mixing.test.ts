@@ -131,3 +131,25 @@ test('QmixMixingKernel refuses output layers of the wrong widths', () => {
   assert.throws(() => new QmixMixingKernel(S, bad, { w1: 0, b1: 1, wf: 2, v: 3 }, N), RangeError);
   assert.throws(() => new QmixMixingKernel(S, SPECS, { w1: 0, b1: 1, wf: 2, v: 3 }, N + 1), RangeError);
 });
+
+test('QmixMixingKernel.forwardVariants: each variant’s Q_tot is forward’s, bit for bit; a backward after it is refused until the next forward', () => {
+  const rng = new Rng(23);
+  const kernel = new QmixMixingKernel(S, SPECS, { w1: 0, b1: 1, wf: 2, v: 3 }, N);
+  SPECS.forEach((s, i) => {
+    const w = Float32Array.from({ length: s.inputs * s.outputs }, () => rng.uniform(-1, 1));
+    const b = Float32Array.from({ length: s.outputs }, () => rng.uniform(-1, 1));
+    kernel.hypernet.load(i, w, null, b);
+  });
+  const [rows, count] = [11, 5];
+  const states = Float32Array.from({ length: rows * S }, () => rng.uniform(-2, 2));
+  const variants = Float32Array.from({ length: count * rows * N }, () => rng.uniform(-3, 3)); // [K, rows, N]
+  const got = kernel.forwardVariants(variants, states, rows, count); // [K, rows]
+  assert.equal(got.length, count * rows);
+  assert.throws(() => kernel.backward(new Float32Array(rows)), /no forwardVariants since/);
+  for (let c = 0; c < count; c++) {
+    const one = kernel.forward(variants.subarray(c * rows * N, (c + 1) * rows * N), states, rows);
+    assert.deepEqual(got.subarray(c * rows, (c + 1) * rows), one, `variant ${c}`);
+  }
+  kernel.backward(new Float32Array(rows)); // a forward again: differentiable
+  assert.throws(() => kernel.forwardVariants(variants.subarray(1), states, rows, count), RangeError);
+});

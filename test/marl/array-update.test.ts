@@ -1,5 +1,5 @@
 /**
- * The tfjs-free update (`compute: arrays`) against today's paths on the same weights and batch:
+ * The tfjs-free update (`compute: arrays`; QMIX, VDN, RES-QMIX) against today's paths on the same weights and batch:
  * every parameter's (masked) gradient against tf.variableGrads' of the tfjs path, loss and
  * statistics, RigL's dense gradients, weights over several updates against `compute: kernels`,
  * pruned weights, determinism and a stopped-and-resumed learner.
@@ -83,8 +83,8 @@ function merge(...parts: DeepPartial<TrainConfig>[]): DeepPartial<TrainConfig> {
   return out as DeepPartial<TrainConfig>;
 }
 
-test('the array update hands the optimizer the tfjs path’s gradients, loss and statistics (QMIX, VDN; max, double Q, Soft Mellowmax; one-step, TD(λ); dense, 0.1)', () => {
-  for (const alg of ['qmix', 'vdn'] as const)
+test('the array update hands the optimizer the tfjs path’s gradients, loss and statistics (QMIX, VDN, RES; max, double Q, Soft Mellowmax; one-step, TD(λ); dense, 0.1)', () => {
+  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const)
     for (const [op, opConfig] of VARIANTS)
       for (const [ret, retConfig] of RETURNS)
         for (const [dens, densConfig] of DENSITIES) {
@@ -105,7 +105,7 @@ test('the array update hands the optimizer the tfjs path’s gradients, loss and
 });
 
 test('RigL’s dense gradients of the array update match the tfjs path’s, pruned positions included', () => {
-  for (const alg of ['qmix', 'vdn'] as const) {
+  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const) {
     const overrides = merge({ alg, sparsity: { mode: 'static', density: 0.1 } });
     const reference = makeTestLearner(merge(overrides, { compute: 'kernels' })).learner;
     const arrays = makeTestLearner(merge(overrides, { compute: 'arrays' })).learner;
@@ -128,8 +128,12 @@ test('RigL’s dense gradients of the array update match the tfjs path’s, prun
   }
 });
 
-test('several array updates keep the weights close to the kernels path’s, and pruned weights exactly 0', () => {
-  const overrides = merge({ sparsity: { mode: 'static', density: 0.1 }, targets: { operator: 'soft-mellowmax' } });
+test('several array updates keep the weights close to the kernels path’s, and pruned weights exactly 0 (QMIX, RES)', () => {
+  for (const alg of ['qmix', 'res-qmix'] as const) severalUpdates(alg);
+});
+
+function severalUpdates(alg: 'qmix' | 'res-qmix'): void {
+  const overrides = merge({ alg, sparsity: { mode: 'static', density: 0.1 }, targets: { operator: 'soft-mellowmax' } });
   const reference = makeTestLearner(merge(overrides, { compute: 'kernels' })).learner;
   const arrays = makeTestLearner(merge(overrides, { compute: 'arrays' })).learner;
   for (let update = 0; update < 8; update++) {
@@ -142,7 +146,7 @@ test('several array updates keep the weights close to the kernels path’s, and 
     const other = reference.stores()[prefix]!;
     for (const name of store.names()) {
       const [got, want] = [store.get(name).dataSync() as Float32Array, other.get(name).dataSync() as Float32Array];
-      assertClose(got, want, `${prefix}/${name} after 8 updates`);
+      assertClose(got, want, `${alg}: ${prefix}/${name} after 8 updates`);
       const mask = store.mask(name);
       if (mask)
         mask.forEach((m, i) => m === 0 && assert.ok(got[i] === 0, `${prefix}/${name}[${i}] = ${got[i]} is pruned`));
@@ -150,7 +154,7 @@ test('several array updates keep the weights close to the kernels path’s, and 
   }
   reference.dispose();
   arrays.dispose();
-});
+}
 
 test('the array update is deterministic, and a learner restored from a checkpoint continues as the uninterrupted one', () => {
   const overrides = merge({ compute: 'arrays', sparsity: { mode: 'static', density: 0.3 } });
@@ -175,15 +179,21 @@ test('the array update is deterministic, and a learner restored from a checkpoin
   for (const l of [a, b, c, resumed]) l.dispose();
 });
 
-test("compute 'arrays' with WQMIX or RES is a ConfigError naming the fix; QMIX and VDN are accepted", () => {
-  for (const alg of ['ow-qmix', 'cw-qmix', 'res-qmix'] as const)
+test("compute 'arrays' with WQMIX is a ConfigError naming the fix; QMIX, VDN and RES are accepted, and default to it", () => {
+  for (const alg of ['ow-qmix', 'cw-qmix'] as const) {
     assert.throws(
       () => resolveConfig('default', { alg, compute: 'arrays' }),
       (e: unknown) =>
-        e instanceof ConfigError && /QMIX and VDN only/.test(e.message) && /compute 'kernels'/.test(e.hint ?? ''),
+        e instanceof ConfigError &&
+        /QMIX, VDN and RES-QMIX only/.test(e.message) &&
+        /compute 'kernels'/.test(e.hint ?? ''),
     );
-  for (const alg of ['qmix', 'vdn'] as const)
+    assert.equal(resolveConfig('default', { alg }).compute, 'kernels');
+  }
+  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const) {
     assert.equal(resolveConfig('default', { alg, compute: 'arrays' }).compute, 'arrays');
+    assert.equal(resolveConfig('default', { alg }).compute, 'arrays');
+  }
 });
 
 test('a non-finite loss in the array update is a NumericError, and the weights are left as they were', () => {

@@ -1,9 +1,10 @@
 /**
- * The learner update without tfjs (`compute: arrays`, QMIX and VDN): the same update as
+ * The learner update without tfjs (`compute: arrays`: QMIX, VDN and RES-QMIX): the same update as
  * `QLearner.train`'s, on plain arrays and the WebAssembly kernels end to end.
  *
  *   agent unroll (kernels, online and target) → chosen Q → next-step values (max, double Q or Soft
- *   Mellowmax, `operators.ts`'s definitions) → target mixer → `tdTargets` → masked mean TD² loss →
+ *   Mellowmax, `operators.ts`'s definitions) → target mixer (RES: over each row's joint-action variants,
+ *   softmax-weighted) → `tdTargets` → masked mean TD² loss (RES: + λ·(Q_tot − G_t)²) →
  *   ∂L/∂Q_tot → mixer backward (`qmix-arrays.ts`) → ∂Q → agent backward through time (kernels) →
  *   masked gradients → global-norm clipping and Adam/RMSprop (kernels) → the new weights assigned to
  *   the parameter stores' variables, which stay the truth for checkpoints, export and target syncs.
@@ -32,7 +33,8 @@ import { QmixArrays } from '../mixers/qmix-arrays.js';
 import { VdnArrays } from '../mixers/vdn-arrays.js';
 import type { Optimizer } from './optimizer.js';
 import { UNAVAILABLE_Q } from './operators.js';
-import { tdTargets } from './returns.js';
+import { lambdaReturns, tdTargets } from './returns.js';
+import { LEARNERS, type LearnerKind } from '../../config/learners.js';
 import { greedyAction as greedyAvailable } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import type { UpdateContext, UpdateResult } from './update-types.js';
 import { sharedFloats, type UpdateThread, type WeightTraffic } from './update-thread.js';
@@ -87,6 +89,8 @@ export class ArrayUpdate {
   private buffers: Buffers | null = null;
   private readonly scratch: [Float64Array, Float64Array];
   private readonly agentGrads: AgentWeights; // the agent's gradients, rewritten by every backward
+  private readonly kind: LearnerKind;
+  private variants: Float32Array | null = null; // RES's joint-action variants [N·A, B·T, N]
 
   constructor(
     private readonly config: TrainConfig,
@@ -97,6 +101,7 @@ export class ArrayUpdate {
     nActions: number,
     private readonly thread: UpdateThread | null = null,
   ) {
+    this.kind = LEARNERS[config.alg];
     this.scratch = [new Float64Array(nActions), new Float64Array(nActions)];
     const agent = stores['agent'] as ParamStore;
     this.agentGrads = Object.fromEntries(
@@ -158,6 +163,51 @@ export class ArrayUpdate {
     let m = -Infinity;
     for (let k = 0; k < a; k++) m = Math.max(m, av[avAt + k] ? (tq[tAt + k] as number) : UNAVAILABLE_Q);
     return m;
+  }
+
+  /**
+   * RES's bootstrap V_res(s_{t+1}) `[B·T]` (`res.ts`, the tfjs path's): around each row's per-agent next
+   * values `next` `[B·T, N]`, agent i in turn takes each action a's target value (`targetQs`
+   * `[B, T, N, A]`) while the others keep theirs; the target mixer values the N·A joint variants over
+   * the row's next state (its hypernetworks once per row), and V_res is their softmax(Q_tot/β)-weighted
+   * mean over the actions available at t+1 (0 where none is).
+   */
+  private resBootstrap(
+    next: Float32Array,
+    targetQs: Float32Array,
+    avail: Uint8Array,
+    statesNext: Float32Array,
+    dims: { b: number; t: number; n: number; a: number },
+  ): Float32Array {
+    const { b, t, n, a } = dims;
+    const [bt, k] = [b * t, n * a];
+    if (this.variants?.length !== k * bt * n) this.variants = new Float32Array(k * bt * n);
+    const variants = this.variants; // [K, B·T, N], variant v = i·A + action
+    for (let v = 0; v < k; v++) {
+      const [i, act] = [Math.floor(v / a), v % a];
+      const at = v * bt * n;
+      variants.set(next, at);
+      for (let r = 0; r < bt; r++) variants[at + r * n + i] = targetQs[(r * n + i) * a + act] as number;
+    }
+    const qTot = this.nets.targetMixer.forwardVariants(variants, statesNext, bt, k); // [K, B·T]
+    const beta = this.config.res.beta;
+    const value = new Float32Array(bt);
+    for (let r = 0; r < bt; r++) {
+      const availAt = (Math.floor(r / t) * (t + 1) + (r % t) + 1) * n * a; // avail [B, T+1, N, A] at step + 1
+      let m = -Infinity;
+      for (let v = 0; v < k; v++) if (avail[availAt + v]) m = Math.max(m, (qTot[v * bt + r] as number) / beta);
+      if (m === -Infinity) continue; // nothing available (padding): the tfjs path's 0
+      let [weights, weighted] = [0, 0];
+      for (let v = 0; v < k; v++) {
+        if (!avail[availAt + v]) continue;
+        const q = qTot[v * bt + r] as number;
+        const w = Math.exp(q / beta - m);
+        weights += w;
+        weighted += w * q;
+      }
+      value[r] = weighted / weights;
+    }
+    return value;
   }
 
   /**
@@ -265,7 +315,10 @@ export class ArrayUpdate {
 
     // --- Q_tot, V(s_{t+1}) and the targets
     const qTot = this.nets.mixer.forward(chosen, statesNow, bt, dense); // [B, T]
-    const bootstrap = this.nets.targetMixer.forward(next, statesNext, bt); // [B, T]
+    const bootstrap =
+      this.kind.bootstrap === 'res-softmax'
+        ? this.resBootstrap(next, targetQs, avail, statesNext, { b, t, n, a })
+        : this.nets.targetMixer.forward(next, statesNext, bt); // [B, T]
     const returns = {
       batch: b,
       steps: t,
@@ -276,19 +329,23 @@ export class ArrayUpdate {
       ...(cut ? { greedy } : {}),
     };
     const y = tdTargets(kind, returns, this.config.gamma, this.config.targets); // [B, T]
+    // RES's regulariser λ·(Q_tot − G_t)², G_t the discounted return (its traces cut as the targets' are)
+    const mc = this.kind.resRegularizer ? lambdaReturns(returns, this.config.gamma, 1) : null; // [B, T]
+    const lambda = this.config.res.lambda;
 
-    // --- the masked mean TD² loss and its statistics
-    let [count, sq, abs, taken, target] = [0, 0, 0, 0, 0];
+    // --- the masked mean TD² loss (and RES's term) and its statistics
+    let [count, sq, reg, abs, taken, target] = [0, 0, 0, 0, 0, 0];
     for (let r = 0; r < bt; r++) {
       if (!filled[r]) continue;
       const td = (qTot[r] as number) - (y[r] as number);
       count += 1;
       sq += td * td;
+      if (mc) reg += ((qTot[r] as number) - (mc[r] as number)) ** 2;
       abs += Math.abs(td);
       taken += qTot[r] as number;
       target += y[r] as number;
     }
-    const loss = Math.fround(sq / count);
+    const loss = Math.fround(sq / count + (mc ? lambda * (reg / count) : 0));
     if (!Number.isFinite(loss)) {
       throw new NumericError(`training loss became ${loss}`, {
         hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values',
@@ -296,7 +353,14 @@ export class ArrayUpdate {
     }
 
     // --- backward: ∂L/∂Q_tot → mixer → ∂Q at the chosen actions → the agent through time
-    for (let r = 0; r < bt; r++) dqTot[r] = filled[r] ? (2 * ((qTot[r] as number) - (y[r] as number))) / count : 0;
+    for (let r = 0; r < bt; r++) {
+      if (!filled[r]) {
+        dqTot[r] = 0;
+        continue;
+      }
+      const q = qTot[r] as number;
+      dqTot[r] = (2 * (q - (y[r] as number)) + (mc ? 2 * lambda * (q - (mc[r] as number)) : 0)) / count;
+    }
     const mixed = this.nets.mixer.backward(dqTot);
     dq.fill(0);
     for (let e = 0; e < b; e++)

@@ -10,7 +10,7 @@
  * Losses: QMIX/VDN the mean squared TD error; OW-/CW-QMIX weight it per sample and add the central
  * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
  *
- * Under `compute: arrays` (QMIX and VDN) `train` hands the update to `array-update.ts`, the same
+ * Under `compute: arrays` (QMIX, VDN and RES-QMIX) `train` hands the update to `array-update.ts`, the same
  * update without tfjs; everything else here (stores, target syncs, the networks) is shared.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -99,7 +99,7 @@ export class QLearner {
   private readonly onlineLinear: KernelLinearLayers[] = [];
   /** The last batch's packed agent inputs (`compute: kernels`), overwritten by the next batch of the same shape. */
   private packedInputs: Float32Array | null = null;
-  /** The update without tfjs (`compute: arrays`, QMIX and VDN); null: this file's tfjs/kernels update. */
+  /** The update without tfjs (`compute: arrays`: QMIX, VDN, RES-QMIX); null: this file's tfjs/kernels update. */
   private readonly arrays: ArrayUpdate | null = null;
 
   /**

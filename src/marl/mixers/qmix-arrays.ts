@@ -67,6 +67,11 @@ export class QmixArrays implements ArrayMixer {
     return this.kernel.forward(chosen, states, rows);
   }
 
+  forwardVariants(variants: Float32Array, states: Float32Array, rows: number, count: number): Float32Array {
+    this.sync(false);
+    return this.kernel.forwardVariants(variants, states, rows, count);
+  }
+
   backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> } {
     const { dChosen, layers } = this.kernel.backward(dqTot);
     const grads: Record<string, Float32Array> = {};

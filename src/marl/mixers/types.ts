@@ -31,6 +31,11 @@ export interface ArrayMixer {
    */
   forward(chosen: Float32Array, states: Float32Array, rows: number, allPositions?: boolean): Float32Array;
   /**
+   * Q_tot `[K, R]` of `count` = K variants of the agents' Qs `[K, R, N]` over the same states `[R, S]`
+   * (RES's joint-action variants); forward only, and {@link backward} then needs a new {@link forward}.
+   */
+  forwardVariants(variants: Float32Array, states: Float32Array, rows: number, count: number): Float32Array;
+  /**
    * From ∂L/∂Q_tot `[R]` of the last forward: ∂L/∂chosen `[R, N]` and every parameter's gradient,
    * by parameter name (zero at pruned positions unless the forward asked for all positions).
    */

@@ -21,6 +21,17 @@ export class VdnArrays implements ArrayMixer {
     return this.qTot;
   }
 
+  forwardVariants(variants: Float32Array, _states: Float32Array, rows: number, count: number): Float32Array {
+    const n = this.nAgents;
+    const out = new Float32Array(count * rows); // [K, R]
+    for (let r = 0; r < count * rows; r++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += variants[r * n + i] as number;
+      out[r] = sum;
+    }
+    return out;
+  }
+
   backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> } {
     const n = this.nAgents;
     for (let r = 0; r < this.rows; r++) for (let i = 0; i < n; i++) this.dChosen[r * n + i] = dqTot[r] as number;
