@@ -59,6 +59,7 @@ const testPoint: Shape = nullable({ object: { tEnv: int, return: num, winRate: n
 const evalFields = {
   model: str,
   engine: str,
+  engineTimes: nullable({ object: { ort: num, sparse: num } }),
   env: str,
   episodes: int,
   seed: int,

@@ -52,6 +52,7 @@ export {
 export { ORT_OPTIMIZATION_LEVELS, type OrtSessionOptions } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 export { SparseAgentEngine } from '@mast-toolkit/runtime/internal/runtime/sparse-engine';
 export { ENGINES, type EngineName, type AgentEngine } from '@mast-toolkit/runtime/internal/runtime/engine';
+export { ENGINE_CHOICES, type EngineChoice } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 export { evaluateOnnxAgent, type EvalOptions, type EvalReport } from './verify/eval.js';
 export { agentFlops, linearFlops, type FlopCount } from './onnx/flops.js';
 export type { ParityReport } from './verify/parity.js';

@@ -4,13 +4,14 @@ import { evaluateOnnxAgent, type EvalReport } from '../../src/verify/eval.js';
 import type { CliIo } from '../io.js';
 import { percent } from '../table.js';
 import { BACKEND_HELP, backendOption, intAtLeast, oneOf } from '../options.js';
-import { ENGINES, type EngineName } from '@mast-toolkit/runtime/internal/runtime/engine-types';
+import { ENGINE_CHOICES, type EngineChoice } from '@mast-toolkit/runtime/internal/runtime/engine-types';
+import { autoNote } from '../engine-note.js';
 import { ENV_ID_HELP, addEnvOptions, envOptionsFrom, type EnvCliOptions } from '../env-options.js';
 
 /** Human-readable lines of an evaluation report. */
 export function formatEvalReport(r: EvalReport): string[] {
   const lines = [
-    `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed}, engine ${r.engine})`,
+    `${r.model} on ${r.env}: ${r.episodes} episodes (seed ${r.seed}, engine ${r.engine}${autoNote(r.engineTimes)})`,
     `  return      ${r.meanReturn.toFixed(3)} ± ${r.returnStd.toFixed(3)}${r.winRate === null ? '' : `   win rate ${percent(r.winRate, 1)}`}`,
     `  FLOPs/decision  ${r.flops.sparse} sparse vs ${r.flops.dense} dense  (${(r.flops.dense / Math.max(1, r.flops.sparse)).toFixed(1)}× fewer, ratio ${r.flops.ratio.toFixed(3)})`,
     ...(r.trainFlopsRatio === null
@@ -47,8 +48,8 @@ export function evalCommand(io: CliIo): Command {
     .option('--against <run>', 'training run to compare with (its tfjs agent on the same seeded episodes)')
     .option(
       '--engine <name>',
-      `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros; ort: ONNX Runtime, needs the optional onnxruntime-node)`,
-      oneOf(ENGINES),
+      `engine: ${ENGINE_CHOICES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros; ort: ONNX Runtime, needs the optional onnxruntime-node; auto: both timed on this model at load, the faster kept)`,
+      oneOf(ENGINE_CHOICES),
       'ort',
     )
     .option('--backend <name>', BACKEND_HELP, backendOption, 'wasm')
@@ -62,7 +63,7 @@ export function evalCommand(io: CliIo): Command {
           seed: number;
           against?: string;
           backend: string;
-          engine: EngineName;
+          engine: EngineChoice;
           json?: boolean;
         },
       ) => {

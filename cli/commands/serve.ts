@@ -10,17 +10,18 @@ import type { CliIo } from '../io.js';
 import { ToolkitError } from '@mast-toolkit/runtime/internal/util/errors';
 import { intAtLeast, oneOf } from '../options.js';
 import {
-  ENGINES,
+  ENGINE_CHOICES,
   ORT_OPTIMIZATION_LEVELS,
-  type EngineName,
+  type EngineChoice,
   type OrtSessionOptions,
 } from '@mast-toolkit/runtime/internal/runtime/engine-types';
+import { autoNote } from '../engine-note.js';
 
 /** Options of `mast serve`, as parsed. */
 interface ServeCliOptions {
   port: number;
   host: string;
-  engine: EngineName;
+  engine: EngineChoice;
   ttl: number;
   maxSessions: number;
   maxBatch: number;
@@ -59,8 +60,8 @@ export function serveCommand(io: CliIo): Command {
     )
     .option(
       '--engine <name>',
-      `engine: ${ENGINES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros, sessions batched in its SIMD lanes)`,
-      oneOf(ENGINES),
+      `engine: ${ENGINE_CHOICES.join(' | ')} (sparse: the toolkit's sparse kernels, work ∝ nonzeros, sessions batched in its SIMD lanes; auto: both timed on this model at load, the faster kept)`,
+      oneOf(ENGINE_CHOICES),
       'ort',
     )
     .option('--ttl <seconds>', 'a session idle this long expires', intAtLeast(1), 60)
@@ -107,7 +108,7 @@ export function serveCommand(io: CliIo): Command {
         });
         const m = policy.metadata;
         io.out(
-          `mast serve: ${path} (${m.env}, ${m.nAgents} agents, ${m.nActions} actions, observations of ${m.inputLayout.obs}) on the ${opts.engine} engine`,
+          `mast serve: ${path} (${m.env}, ${m.nAgents} agents, ${m.nActions} actions, observations of ${m.inputLayout.obs}) on the ${policy.engine} engine${autoNote(policy.engineTimes)}`,
         );
         io.out(`listening on ${address} (sessions expire after ${opts.ttl} s idle; Ctrl-C or SIGTERM stops)`);
         const signal = await signals.stopped;

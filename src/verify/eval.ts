@@ -13,7 +13,7 @@ import type { ModelProto } from '@mast-toolkit/runtime/internal/onnx/types';
 import type { MultiAgentEnv } from '../envs/types.js';
 import { inspectModel } from '@mast-toolkit/runtime/internal/onnx/inspect';
 import { OnnxPolicy } from '@mast-toolkit/runtime/internal/runtime/policy';
-import type { EngineName } from '@mast-toolkit/runtime/internal/runtime/engine-types';
+import type { EngineChoice, EngineName } from '@mast-toolkit/runtime/internal/runtime/engine-types';
 import { agentFlops, type FlopCount } from '../onnx/flops.js';
 import { onnxEpisode, type OnnxEpisode } from './rollout.js';
 import type { ParityReport } from './parity.js';
@@ -31,8 +31,8 @@ export interface EvalOptions {
   against?: string;
   /** tfjs backend for the parity check. */
   backend?: string;
-  /** Engine running the model: `ort` (default) or `sparse`. */
-  engine?: EngineName;
+  /** Engine running the model: `ort` (default), `sparse`, or `auto` (the faster, timed at load). */
+  engine?: EngineChoice;
   /**
    * Arguments of a user environment; default: the `envArgs` of the config recorded in the model when
    * `env` is the model's own, else none.
@@ -57,8 +57,10 @@ export function recordedEnvArgs(model: ModelProto): Record<string, unknown> {
 /** The evaluation report (`mast eval --json` prints it). */
 export interface EvalReport {
   model: string;
-  /** The engine that ran it. */
+  /** The engine that ran it (for `auto`, the one chosen). */
   engine: EngineName;
+  /** For `auto`: µs per decision each engine took when timed at load; null otherwise. */
+  engineTimes: Record<EngineName, number> | null;
   env: string;
   episodes: number;
   seed: number;
@@ -142,6 +144,7 @@ async function evaluateIn(
     const report: EvalReport = {
       model: path,
       engine: policy.engine,
+      engineTimes: policy.engineTimes,
       env: envId,
       episodes: options.episodes,
       seed: options.seed,

@@ -88,6 +88,12 @@ test("every command's --json output fits its documented schema", async () => {
     '--json',
   ]);
   await checkJson('eval', ['eval', model, '--episodes', '2', '--json']);
+  const auto = (await checkJson('eval', ['eval', model, '--episodes', '2', '--engine', 'auto', '--json'])) as {
+    engine: string;
+    engineTimes: { ort: number; sparse: number } | null;
+  };
+  assert.ok(auto.engineTimes, 'auto timed both engines');
+  assert.equal(auto.engine, auto.engineTimes.ort < auto.engineTimes.sparse ? 'ort' : 'sparse');
   const withParity = (await checkJson('eval', ['eval', model, '--episodes', '2', '--against', run, '--json'])) as {
     parity?: unknown;
   };

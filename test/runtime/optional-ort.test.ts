@@ -50,21 +50,24 @@ test('the hook hides onnxruntime-node (the checks below can fail)', () => {
   assert.equal(r.out, 'ERR_MODULE_NOT_FOUND');
 });
 
-test('without onnxruntime-node the runtime imports, the sparse engine acts, and engine ort is E_DEPENDENCY naming the package', () => {
+test('without onnxruntime-node the runtime imports, the sparse engine acts, auto keeps it, and engine ort is E_DEPENDENCY naming the package', () => {
   const r = withoutOrt(`
     const { OnnxPolicy, ToolkitError } = await import('@mast-toolkit/runtime');
     const policy = await OnnxPolicy.create(${JSON.stringify(MODEL)}, { engine: 'sparse' });
     const { nAgents, inputLayout } = policy.metadata;
     const actions = await policy.act(Array.from({ length: nAgents }, () => new Float32Array(inputLayout.obs)));
+    const auto = await OnnxPolicy.create(${JSON.stringify(MODEL)}, { engine: 'auto' });
+    const autoChoice = { engine: auto.engine, times: auto.engineTimes };
     let refusal = null;
     try {
       await OnnxPolicy.create(${JSON.stringify(MODEL)}, { engine: 'ort' });
     } catch (e) {
       refusal = { toolkit: e instanceof ToolkitError, code: e.code, message: e.message, hint: e.hint };
     }
-    console.log(JSON.stringify({ actions, refusal }));`);
+    console.log(JSON.stringify({ actions, refusal, autoChoice }));`);
   assert.equal(r.status, 0, r.stderr);
-  const { actions, refusal } = r.out as {
+  const { actions, refusal, autoChoice } = r.out as {
+    autoChoice: { engine: string; times: unknown };
     actions: number[];
     refusal: { toolkit: boolean; code: string; message: string; hint: string } | null;
   };
@@ -72,6 +75,11 @@ test('without onnxruntime-node the runtime imports, the sparse engine acts, and 
   assert.ok(
     actions.every((a) => Number.isInteger(a) && a >= 0 && a < 6),
     `actions ${actions}`,
+  );
+  assert.deepEqual(
+    autoChoice,
+    { engine: 'sparse', times: null },
+    'auto without onnxruntime-node: the sparse engine, untimed',
   );
   assert.ok(refusal, 'engine ort was refused');
   assert.equal(refusal.toolkit, true);

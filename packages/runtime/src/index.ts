@@ -23,8 +23,10 @@ export {
 export { SparseAgentEngine, SPARSE_ENGINE_OPS } from './runtime/sparse-engine.js';
 export {
   ENGINES,
+  ENGINE_CHOICES,
   ORT_OPTIMIZATION_LEVELS,
   type EngineName,
+  type EngineChoice,
   type AgentEngine,
   type AgentDims,
   type OrtSessionOptions,

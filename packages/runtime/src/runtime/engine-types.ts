@@ -10,6 +10,10 @@ import type { InputLayout } from '../snapshot/types.js';
 export const ENGINES = ['ort', 'sparse'] as const;
 /** An engine name. */
 export type EngineName = (typeof ENGINES)[number];
+/** What a policy can ask for: an engine by name, or `auto`, the faster of the two on this model and machine. */
+export const ENGINE_CHOICES = [...ENGINES, 'auto'] as const;
+/** An engine name or `auto`. */
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 /** ONNX Runtime's graph optimisation levels, as its session options name them. */
 export const ORT_OPTIMIZATION_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;

@@ -17,10 +17,12 @@ import {
   type AgentModelMetadata,
 } from '../onnx/agent-contract.js';
 import { createEngine } from './engine.js';
+import { chooseEngine } from './choose-engine.js';
 import type {
   AgentDims,
   AgentEngine,
   BatchAgentsRunner,
+  EngineChoice,
   EngineName,
   OrtSessionOptions,
   StepperLayout,
@@ -29,8 +31,12 @@ import { loadOrt } from './load-ort.js';
 
 /** Options of `OnnxPolicy.create` and `StatelessPolicy.create`. */
 export interface PolicyOptions {
-  /** `ort` (ONNX Runtime, default) or `sparse` (the toolkit's sparse engine: work ∝ nonzeros). */
-  engine?: EngineName;
+  /**
+   * `ort` (ONNX Runtime, default), `sparse` (the toolkit's sparse engine: work ∝ nonzeros), or `auto`:
+   * both timed on this model at load, the faster kept (`choose-engine.ts`; the sparse engine when
+   * onnxruntime-node is not installed, ONNX Runtime for a batch-agents graph).
+   */
+  engine?: EngineChoice;
   /** ONNX Runtime session options (threads, graph optimisation level); ignored by the sparse engine. */
   ort?: OrtSessionOptions;
 }
@@ -42,7 +48,10 @@ export type AgentRunner = { kind: 'rows'; engine: AgentEngine } | { kind: 'batch
 export interface LoadedAgent {
   runner: AgentRunner;
   metadata: AgentModelMetadata;
+  /** The engine it runs on (for `auto`, the one chosen). */
   engine: EngineName;
+  /** For `auto`: µs per decision of every agent measured for each engine at load (null: not timed). */
+  engineTimes: Record<EngineName, number> | null;
   /** Sizes of one row of the agent network. */
   dims: AgentDims;
   layout: StepperLayout;
@@ -68,11 +77,11 @@ export async function loadAgent(model: string | Uint8Array, options: PolicyOptio
   const metadata = readAgentMetadata(proto, what);
   checkFiniteConstants(proto, what);
   const { obs, lastAction, agentId } = metadata.inputLayout;
-  const engine = options.engine ?? 'ort';
+  const choice = options.engine ?? 'ort';
   const dims = { inputSize: obs + lastAction + agentId, hidden: metadata.hidden, nActions: metadata.nActions };
   const layout = { inputLayout: metadata.inputLayout, nAgents: metadata.nAgents, nActions: metadata.nActions };
   if (isBatchAgentsGraph(proto)) {
-    if (engine !== 'ort')
+    if (choice === 'sparse')
       throw new ToolkitError(
         'E_ONNX_LOAD',
         `${what} is a batch-agents graph (Concat, ArgMax), which only ONNX Runtime runs`,
@@ -86,13 +95,27 @@ export async function loadAgent(model: string | Uint8Array, options: PolicyOptio
       what,
       options.ort,
     );
-    return { runner: { kind: 'batch-agents', session }, metadata, engine, dims, layout, what };
+    return {
+      runner: { kind: 'batch-agents', session },
+      metadata,
+      engine: 'ort',
+      engineTimes: null,
+      dims,
+      layout,
+      what,
+    };
   }
   checkAgentSignature(proto, metadata, what);
+  if (choice === 'auto') {
+    const chosen = await chooseEngine(bytes, proto, dims, metadata.nAgents, what, options.ort);
+    const runner = { kind: 'rows' as const, engine: chosen.engine };
+    return { runner, metadata, engine: chosen.name, engineTimes: chosen.microseconds, dims, layout, what };
+  }
   return {
-    runner: { kind: 'rows', engine: await createEngine(engine, bytes, proto, dims, what, options.ort) },
+    runner: { kind: 'rows', engine: await createEngine(choice, bytes, proto, dims, what, options.ort) },
     metadata,
-    engine,
+    engine: choice,
+    engineTimes: null,
     dims,
     layout,
     what,

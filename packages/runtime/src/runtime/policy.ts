@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { OnnxPolicy } from '@mast-toolkit/runtime';
- * const policy = await OnnxPolicy.create('agent.onnx');  // or { engine: 'sparse' }
+ * const policy = await OnnxPolicy.create('agent.onnx');  // or { engine: 'sparse' }, or 'auto': the faster here
  * policy.reset();                                   // at the start of each episode
  * const actions = await policy.act(obs, avail);     // obs: Float32Array per agent, avail: Uint8Array per agent
  * await policy.close();
@@ -41,6 +41,8 @@ export class OnnxPolicy {
     readonly metadata: AgentModelMetadata,
     readonly engine: EngineName,
     private readonly what: string,
+    /** For `engine: 'auto'`: µs per decision of every agent each engine took at load (null otherwise). */
+    readonly engineTimes: Record<EngineName, number> | null = null,
   ) {
     const n = metadata.nAgents;
     this.hidden = new Float32Array(n * metadata.hidden);
@@ -54,12 +56,12 @@ export class OnnxPolicy {
    * refuse the same models here: invalid ONNX, sizes beyond the documented limits, NaN/±Inf weights.
    */
   static async create(model: string | Uint8Array, options: PolicyOptions = {}): Promise<OnnxPolicy> {
-    const { runner, metadata, engine, layout, what } = await loadAgent(model, options);
+    const { runner, metadata, engine, engineTimes, layout, what } = await loadAgent(model, options);
     const stepper =
       runner.kind === 'rows'
         ? new EngineStepper(runner.engine, layout)
         : new BatchAgentsStepper(runner.session, layout);
-    return new OnnxPolicy(stepper, metadata, engine, what);
+    return new OnnxPolicy(stepper, metadata, engine, what, engineTimes);
   }
 
   /** Number of agents the policy steps together. */

@@ -74,9 +74,14 @@ export class StatelessPolicy {
     return this.loaded.metadata;
   }
 
-  /** The engine that runs the model. */
+  /** The engine that runs the model (for `engine: 'auto'`, the one chosen at load). */
   get engine(): EngineName {
     return this.loaded.engine;
+  }
+
+  /** For `engine: 'auto'`: µs per decision of every agent each engine took at load (null otherwise). */
+  get engineTimes(): Record<EngineName, number> | null {
+    return this.loaded.engineTimes;
   }
 
   /**
