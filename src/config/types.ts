@@ -345,11 +345,12 @@ export interface TrainConfig {
   terminalOnTimeLimit: boolean;
   /**
    * Where the learner's network math runs. `arrays` (the default for QMIX, VDN and RES-QMIX, which
-   * it covers; for RES since 2026-12-07, a change of its configs' hash): the whole update without tfjs — the agent unroll, the mixer's forward and hand-derived
-   * backward, the targets, the loss, clipping and Adam run on plain arrays and the toolkit's
-   * WebAssembly kernels, and the new weights are written back to the parameter stores. `kernels`
-   * (the default for WQMIX, and of every learner until 2026-12-07): the agent
-   * network's unroll over a batch (forward and backpropagation through time, one op) and the mixer's
+   * it covers; for RES since 2026-12-07, which changed the hash of RES configs that name no
+   * `compute`): the whole update without tfjs — the agent unroll, the mixer's forward and
+   * hand-derived backward, the targets, the loss, clipping and Adam run on plain arrays and the
+   * toolkit's WebAssembly kernels, and the new weights are written back to the parameter stores.
+   * `kernels` (the default for WQMIX, and of every learner until 2026-12-07): the agent network's
+   * unroll over a batch (forward and backpropagation through time, one op) and the mixer's
    * linear layers run on the WebAssembly CSR kernels, whose work is proportional to the stored
    * weights, and the optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing
    * products, targets, loss) stays in tfjs. `arrays` is the same math as `kernels` within float

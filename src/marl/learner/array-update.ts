@@ -83,7 +83,21 @@ function greedyAction(q: Float32Array, at: number, avail: Uint8Array, availAt: n
   return Math.max(0, greedyAvailable(q, at, avail, availAt, a));
 }
 
-/** The QMIX/VDN update on plain arrays and the kernels. */
+/**
+ * Run this thread's half of work the worker is doing the other half of; if it throws, wait out the
+ * worker's answer first (`UpdateThread.settle`), so the error reported is this one and the worker is
+ * free for the next update.
+ */
+function whileWorkerRuns<T>(worker: UpdateThread | null, half: () => T): T {
+  try {
+    return half();
+  } catch (err) {
+    worker?.settle();
+    throw err;
+  }
+}
+
+/** The QMIX/VDN/RES-QMIX update on plain arrays and the kernels. */
 export class ArrayUpdate {
   private packed: Float32Array | null = null;
   private buffers: Buffers | null = null;
@@ -237,14 +251,12 @@ export class ArrayUpdate {
       dense,
     );
     const mine = { from: 0, to: half };
-    try {
-      this.packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
-      this.nets.target.forwardPackedArrays(this.packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
-      this.nets.agent.forwardPackedArrays(this.packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
-    } catch (err) {
-      worker?.settle();
-      throw err;
-    }
+    whileWorkerRuns(worker, () => {
+      const packed = batchAgentInputsPacked(batch, this.layout, this.packed ?? undefined, mine); // [T+1, In, lanes]
+      this.packed = packed;
+      this.nets.target.forwardPackedArrays(packed, t + 1, half * n, n, 1, false, targetQs.subarray(0, targetAt));
+      this.nets.agent.forwardPackedArrays(packed, t + 1, half * n, n, 0, dense, qs.subarray(0, qAt));
+    });
     worker?.finish();
     return { qAt, worker };
   }
@@ -259,13 +271,9 @@ export class ArrayUpdate {
     { qAt, worker }: { qAt: number; worker: UpdateThread | null },
   ): Record<string, Float32Array> {
     worker?.startBackward(dq.subarray(qAt), agents);
-    let mine: AgentWeights;
-    try {
-      mine = this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads);
-    } catch (err) {
-      worker?.settle();
-      throw err;
-    }
+    const mine = whileWorkerRuns(worker, () =>
+      this.nets.agent.backwardPackedArrays(dq.subarray(0, qAt), agents, this.agentGrads),
+    );
     const grads = mine as unknown as Record<string, Float32Array>;
     if (!worker) return grads;
     const theirs = worker.finish() as unknown as Record<string, Float32Array>;
