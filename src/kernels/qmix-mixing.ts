@@ -57,36 +57,45 @@ export class QmixMixingKernel {
     this.hypernet = new HypernetKernel(stateSize, specs, [agents, embed, 1, 1, agents]);
   }
 
-  /** Q_tot `[rows]` for the chosen Qs `[rows, N]` and states `[rows, S]` (valid until the next forward). */
-  forward(chosen: Float32Array, states: Float32Array, rows: number): Float32Array {
-    const n = this.agents;
-    if (chosen.length !== rows * n)
-      throw new RangeError(`QmixMixingKernel.forward: chosen has ${chosen.length} values, expected ${rows}×${n}`);
-    const h = this.hypernet;
-    h.forward(states, rows);
+  /**
+   * Mix the hypernetworks' current outputs with agents' Qs `chosen[at .. at + rows·N)` (row-major
+   * `[rows, N]`): Q_tot into the QTOT scratch `[1, lanes]`, the ELU outputs into HIDDEN.
+   */
+  private mix(chosen: Float32Array, at: number, rows: number): Float32Array {
+    const [n, h] = [this.agents, this.hypernet];
     const lanes = h.lanes;
     const q = h.scratch(Q); // [N, lanes], padded lanes 0
     q.fill(0);
-    for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) q[i * lanes + r] = chosen[r * n + i] as number;
+    for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) q[i * lanes + r] = chosen[at + r * n + i] as number;
     const { w1, b1, wf, v } = this.outputs;
-    h.run((k, at) =>
+    h.run((k, ptr) =>
       k.qmixMixForward(
-        at.scratch[Q] as number,
-        at.y[w1] as number,
-        at.y[b1] as number,
-        at.y[wf] as number,
-        at.y[v] as number,
-        at.scratch[HIDDEN] as number,
-        at.scratch[QTOT] as number,
+        ptr.scratch[Q] as number,
+        ptr.y[w1] as number,
+        ptr.y[b1] as number,
+        ptr.y[wf] as number,
+        ptr.y[v] as number,
+        ptr.scratch[HIDDEN] as number,
+        ptr.scratch[QTOT] as number,
         n,
         this.embed,
         lanes,
       ),
     );
+    return h.scratch(QTOT).subarray(0, rows);
+  }
+
+  /** Q_tot `[rows]` for the chosen Qs `[rows, N]` and states `[rows, S]` (valid until the next forward). */
+  forward(chosen: Float32Array, states: Float32Array, rows: number): Float32Array {
+    const n = this.agents;
+    if (chosen.length !== rows * n)
+      throw new RangeError(`QmixMixingKernel.forward: chosen has ${chosen.length} values, expected ${rows}×${n}`);
+    this.hypernet.forward(states, rows);
+    const qTot = this.mix(chosen, 0, rows);
     if (this.rows !== rows) {
       [this.rows, this.qTot, this.dChosen] = [rows, new Float32Array(rows), new Float32Array(rows * n)];
     }
-    this.qTot.set(h.scratch(QTOT).subarray(0, rows));
+    this.qTot.set(qTot);
     this.differentiable = true;
     return this.qTot;
   }
@@ -103,33 +112,10 @@ export class QmixMixingKernel {
       throw new RangeError(
         `QmixMixingKernel.forwardVariants: variants has ${variants.length} values, expected ${count}×${rows}×${n}`,
       );
-    const h = this.hypernet;
-    h.forward(states, rows);
+    this.hypernet.forward(states, rows);
     this.differentiable = false; // the scratch no longer holds the last forward's activations
-    const lanes = h.lanes;
-    const { w1, b1, wf, v } = this.outputs;
     const out = new Float32Array(count * rows); // [count, rows]
-    for (let c = 0; c < count; c++) {
-      const q = h.scratch(Q); // [N, lanes], padded lanes 0
-      q.fill(0);
-      const at = c * rows * n;
-      for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) q[i * lanes + r] = variants[at + r * n + i] as number;
-      h.run((k, ptr) =>
-        k.qmixMixForward(
-          ptr.scratch[Q] as number,
-          ptr.y[w1] as number,
-          ptr.y[b1] as number,
-          ptr.y[wf] as number,
-          ptr.y[v] as number,
-          ptr.scratch[HIDDEN] as number,
-          ptr.scratch[QTOT] as number,
-          n,
-          this.embed,
-          lanes,
-        ),
-      );
-      out.set(h.scratch(QTOT).subarray(0, rows), c * rows);
-    }
+    for (let c = 0; c < count; c++) out.set(this.mix(variants, c * rows * n, rows), c * rows);
     return out;
   }
 
