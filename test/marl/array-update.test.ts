@@ -1,6 +1,6 @@
 /**
- * The tfjs-free update (`compute: arrays`; QMIX, VDN, RES-QMIX) against today's paths on the same weights and batch:
- * every parameter's (masked) gradient against tf.variableGrads' of the tfjs path, loss and
+ * The tfjs-free update (`compute: arrays`; QMIX, VDN, RES-QMIX) against today's paths on the same
+ * weights and batch: every parameter's (masked) gradient against tf.variableGrads' of the tfjs path, loss and
  * statistics, RigL's dense gradients, weights over several updates against `compute: kernels`,
  * pruned weights, determinism and a stopped-and-resumed learner.
  *
