@@ -1,8 +1,8 @@
 /**
  * The tfjs-free update (`compute: arrays`; QMIX, VDN, RES-QMIX) against today's paths on the same
- * weights and batch: every parameter's (masked) gradient against tf.variableGrads' of the tfjs path, loss and
- * statistics, RigL's dense gradients, weights over several updates against `compute: kernels`,
- * pruned weights, determinism and a stopped-and-resumed learner.
+ * weights and batch: every parameter's (masked) gradient against tf.variableGrads' of the tfjs
+ * path, loss and statistics, RigL's dense gradients, weights over several updates against
+ * `compute: kernels`, pruned weights, determinism and a stopped-and-resumed learner.
  *
  * Tolerance: the array path sums the mixing products, softmaxes and the loss in another order (and
  * partly in f64), so results differ by float32 rounding: every gradient element within
