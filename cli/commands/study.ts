@@ -13,10 +13,9 @@ import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
 import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
-import { ConfigError, InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
+import { CheckpointError, ConfigError, InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
 import { startStudyWorkers } from '../study-workers.js';
-import { CheckpointError } from '@mast-toolkit/runtime/internal/util/errors';
 import type { CliIo } from '../io.js';
 import { onInterrupt } from '../interrupt.js';
 

@@ -30,6 +30,7 @@ export class QmixMixingKernel {
   private rows = 0;
   private differentiable = false; // whether the scratch holds the last forward's activations
   private qTot = new Float32Array(0); // [rows]
+  private variantsQTot = new Float32Array(0); // [count, rows], forwardVariants' answer
   private dChosen = new Float32Array(0); // [rows, N]
 
   /**
@@ -102,7 +103,7 @@ export class QmixMixingKernel {
 
   /**
    * Q_tot of `count` variants of the agents' Qs `[count, rows, N]` over the same states `[rows, S]`:
-   * `[count, rows]` (a new array). The hypernetworks run once for all variants; only the mixing
+   * `[count, rows]` (valid until the next forwardVariants). The hypernetworks run once for all variants; only the mixing
    * products are per variant. Forward only (RES's bootstrap): the next {@link backward} still needs a
    * {@link forward} before it.
    */
@@ -114,7 +115,8 @@ export class QmixMixingKernel {
       );
     this.hypernet.forward(states, rows);
     this.differentiable = false; // the scratch no longer holds the last forward's activations
-    const out = new Float32Array(count * rows); // [count, rows]
+    if (this.variantsQTot.length !== count * rows) this.variantsQTot = new Float32Array(count * rows);
+    const out = this.variantsQTot; // [count, rows]
     for (let c = 0; c < count; c++) out.set(this.mix(variants, c * rows * n, rows), c * rows);
     return out;
   }

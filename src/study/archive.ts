@@ -31,11 +31,6 @@ function archivedFiles(dir: string): string[] {
   return [config, summary, metrics];
 }
 
-/** True when `a` and `b` both exist with the same bytes. */
-function sameBytes(a: string, b: string): boolean {
-  return existsSync(b) && readFileSync(a).equals(readFileSync(b));
-}
-
 /**
  * Copy every finished run of `runs` (a selection of `study`'s grid) into `to`, at the same path
  * relative to `to` as the run has relative to the study's directory. Each file is written
@@ -53,9 +48,10 @@ export function archiveStudy(study: StudyConfig, runs: readonly StudyRun[], to: 
     let same = true;
     for (const file of archivedFiles(run.dir)) {
       const copy = join(target, relative(run.dir, file));
-      if (sameBytes(file, copy)) continue;
+      const bytes = readFileSync(file);
+      if (existsSync(copy) && bytes.equals(readFileSync(copy))) continue; // already there, byte for byte
       same = false;
-      writeFileAtomic(copy, readFileSync(file));
+      writeFileAtomic(copy, bytes);
     }
     if (same) result.unchanged += 1;
     result.archived.push(target);

@@ -32,7 +32,8 @@ export interface ArrayMixer {
   forward(chosen: Float32Array, states: Float32Array, rows: number, allPositions?: boolean): Float32Array;
   /**
    * Q_tot `[K, R]` of `count` = K variants of the agents' Qs `[K, R, N]` over the same states `[R, S]`
-   * (RES's joint-action variants); forward only, and {@link backward} then needs a new {@link forward}.
+   * (RES's joint-action variants; valid until the next call); forward only, and {@link backward} then
+   * needs a new {@link forward}.
    */
   forwardVariants(variants: Float32Array, states: Float32Array, rows: number, count: number): Float32Array;
   /**

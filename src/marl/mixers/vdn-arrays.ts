@@ -6,6 +6,7 @@ export class VdnArrays implements ArrayMixer {
   private rows = 0;
   private qTot: Float32Array = new Float32Array(0);
   private dChosen: Float32Array = new Float32Array(0);
+  private variantsQTot: Float32Array = new Float32Array(0); // [K, R], forwardVariants' answer
 
   constructor(private readonly nAgents: number) {}
 
@@ -23,7 +24,8 @@ export class VdnArrays implements ArrayMixer {
 
   forwardVariants(variants: Float32Array, _states: Float32Array, rows: number, count: number): Float32Array {
     const n = this.nAgents;
-    const out = new Float32Array(count * rows); // [K, R]
+    if (this.variantsQTot.length !== count * rows) this.variantsQTot = new Float32Array(count * rows);
+    const out = this.variantsQTot; // [K, R]
     for (let r = 0; r < count * rows; r++) {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += variants[r * n + i] as number;

@@ -59,10 +59,13 @@ export async function chooseEngine(
     await sparse.close();
     throw err;
   }
-  const microseconds = {
-    sparse: await timeDecision(sparse, dims, rows),
-    ort: await timeDecision(onnx, dims, rows),
-  };
+  let microseconds: Record<EngineName, number>;
+  try {
+    microseconds = { sparse: await timeDecision(sparse, dims, rows), ort: await timeDecision(onnx, dims, rows) };
+  } catch (err) {
+    await Promise.all([sparse.close(), onnx.close()]); // neither is handed out
+    throw err;
+  }
   const name: EngineName = microseconds.ort < microseconds.sparse ? 'ort' : 'sparse';
   await (name === 'ort' ? sparse : onnx).close();
   return { name, engine: name === 'ort' ? onnx : sparse, microseconds };
