@@ -24,10 +24,8 @@
  * (`offline-compress.ts`; not a timing).
  */
 import { resolveConfig } from '../src/config/index.js';
+import { benchLearner } from './learner.js';
 import { initBackend } from '../src/marl/backend.js';
-import { QLearner } from '../src/marl/learner/learner.js';
-import { initMasks } from '../src/marl/masks/masks.js';
-import { agentArchitecture } from '../src/marl/training/setup.js';
 import { AgentController } from '../src/marl/acting/controller.js';
 import { runEpisode } from '../src/marl/acting/runner.js';
 import { EpisodeBuffer } from '../src/marl/replay/buffer.js';
@@ -51,13 +49,7 @@ async function updateMs(backend: string, density: number, updates: number, envId
   const env = makeEnv(config.env);
   const info = env.getEnvInfo();
   const rng = new Rng(1);
-  const learner = new QLearner(
-    config,
-    agentArchitecture(info, config.agent),
-    { nAgents: info.nAgents, stateShape: info.stateShape },
-    rng,
-  );
-  initMasks(learner.stores(), config.sparsity, rng);
+  const learner = benchLearner(config, info, rng);
   const buffer = new EpisodeBuffer(config.bufferSize, info);
   const controller = new AgentController(learner.agent, info.nAgents);
   for (let e = 0; e < config.batchSize; e++) buffer.insert(runEpisode(env, controller, rng.seed(), 1, rng).episode);

@@ -7,11 +7,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { resolveConfig } from '../src/config/index.js';
+import { benchLearner } from './learner.js';
 import { initBackend } from '../src/marl/backend.js';
-import { QLearner } from '../src/marl/learner/learner.js';
-import { initMasks } from '../src/marl/masks/masks.js';
 import { Optimizer } from '../src/marl/learner/optimizer.js';
-import { agentArchitecture } from '../src/marl/training/setup.js';
 import { makeEnv } from '../src/envs/registry.js';
 import type { EnvInfo } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';
@@ -33,13 +31,7 @@ export interface OptimizerBenchRow {
 function benchShape(shape: string, info: EnvInfo, density: number, rounds: number): OptimizerBenchRow {
   const config = resolveConfig('default', density < 1 ? { sparsity: { mode: 'static', density } } : {});
   const rng = new Rng(1);
-  const learner = new QLearner(
-    config,
-    agentArchitecture(info, config.agent),
-    { nAgents: info.nAgents, stateShape: info.stateShape },
-    rng,
-  );
-  initMasks(learner.stores(), config.sparsity, rng);
+  const learner = benchLearner(config, info, rng);
   const paths = [false, true].map((kernels) => new Optimizer(config.optimizer, learner.stores(), { kernels }));
   const keys = paths[0]!.keys();
   const grads = Object.fromEntries(

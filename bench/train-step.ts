@@ -27,13 +27,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
+import { benchLearner } from './learner.js';
 import type { ComputeMode, TrainConfig } from '../src/config/types.js';
 import type { WeightTraffic } from '../src/marl/learner/update-thread.js';
 import { initBackend } from '../src/marl/backend.js';
-import { QLearner } from '../src/marl/learner/learner.js';
+import type { QLearner } from '../src/marl/learner/learner.js';
 import type { ParamStore } from '../src/marl/nets/params.js';
-import { initMasks } from '../src/marl/masks/masks.js';
-import { agentArchitecture } from '../src/marl/training/setup.js';
 import { makeBatch, type Episode } from '../src/marl/replay/episode.js';
 import type { EnvInfo } from '../src/envs/types.js';
 import { Rng } from '../src/util/rng.js';
@@ -87,13 +86,7 @@ export function ourUpdate(
     ...(density < 1 ? { sparsity: { mode: 'static', density } } : {}),
   });
   const rng = new Rng(1);
-  const learner = new QLearner(
-    config,
-    agentArchitecture(info, config.agent),
-    { nAgents: info.nAgents, stateShape: info.stateShape },
-    rng,
-  );
-  initMasks(learner.stores(), config.sparsity, rng);
+  const learner = benchLearner(config, info, rng);
   learner.updateTargets(); // the target networks carry the masks, as in a run
   const batch = makeBatch(
     Array.from({ length: B }, () => episode(info, rng)),
