@@ -150,7 +150,7 @@ export function trainCommand(io: CliIo): Command {
     )
     .option(
       '--compute <mode>',
-      `${COMPUTE_MODES.join(' | ')}: where the learner's math runs — arrays (the default for QMIX, VDN and RES-QMIX: the whole update on plain arrays and the WebAssembly kernels, no tfjs), kernels (the default for WQMIX: the networks' products on the kernels, mixing, targets and loss in tfjs), tfjs (tfjs ops throughout, the reference); config key compute`,
+      `${COMPUTE_MODES.join(' | ')}: where the learner's math runs — arrays (the default: the whole update on plain arrays and the WebAssembly kernels, no tfjs), kernels (the networks' products on the kernels, mixing, targets and loss in tfjs), tfjs (tfjs ops throughout, the reference); config key compute`,
       oneOf(COMPUTE_MODES),
     )
     .option('--alg <name>', `learner: ${ALGORITHMS.join(' | ')}`, oneOf(ALGORITHMS))

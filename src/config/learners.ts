@@ -41,15 +41,6 @@ export interface LearnerKind {
 }
 
 /**
- * Whether `compute: 'arrays'` (the learner update on plain arrays and the kernels, no tfjs) covers a
- * learner: QMIX, VDN and RES-QMIX do; WQMIX's central critic is not ported, and OW-/CW-QMIX run on
- * `kernels`.
- */
-export function arrayUpdateCovers(kind: LearnerKind): boolean {
-  return !kind.centralCritic;
-}
-
-/**
  * Every learner: QMIX and VDN (pymarl), OW-/CW-QMIX (weighted QMIX with a central critic; Rashid
  * et al. 2020) and RES-QMIX (regularized softmax targets; Pan et al. 2021).
  */

@@ -344,14 +344,15 @@ export interface TrainConfig {
    */
   terminalOnTimeLimit: boolean;
   /**
-   * Where the learner's network math runs. `arrays` (the default for QMIX, VDN and RES-QMIX, which
-   * it covers; for RES since 2026-12-07, which changed the hash of RES configs that name no
-   * `compute`): the whole update without tfjs — the agent unroll, the mixer's forward and
-   * hand-derived backward, the targets, the loss, clipping and Adam run on plain arrays and the
-   * toolkit's WebAssembly kernels, and the new weights are written back to the parameter stores.
-   * `kernels` (the default for WQMIX, and of every learner until 2026-12-07): the agent network's
-   * unroll over a batch (forward and backpropagation through time, one op) and the mixer's
-   * linear layers run on the WebAssembly CSR kernels, whose work is proportional to the stored
+   * Where the learner's network math runs. `arrays` (the default for every learner; for RES-QMIX
+   * since 2026-12-07 and for OW-/CW-QMIX since 2026-12-08, each change moving the hash of such
+   * configs that name no `compute`): the whole update without tfjs — the agent unroll, the mixer's
+   * and WQMIX's central critic's forward and hand-derived backward, the targets, the loss, clipping
+   * and Adam run on plain arrays and the toolkit's WebAssembly kernels, and the new weights are
+   * written back to the parameter stores. `kernels` (the default of every learner until 2026-12-07,
+   * of WQMIX until 2026-12-08): the agent network's unroll over a batch (forward and
+   * backpropagation through time, one op) and the mixer's and critic's linear layers run on the
+   * WebAssembly CSR kernels, whose work is proportional to the stored
    * weights, and the optimizer step runs there too (the same bits as its tfjs ops); the rest (mixing
    * products, targets, loss) stays in tfjs. `arrays` is the same math as `kernels` within float
    * rounding (not the same bits: sums run in another order), so a seed's run differs between them.
@@ -368,7 +369,7 @@ export interface TrainConfig {
    * the optimizer. A run is deterministic for a seed and a thread count, but 1 and 2 threads sum the
    * gradients in another order, so they agree within float rounding, not bit for bit (another run).
    * It shortens an update only where a second core is free (docs/benchmarks.md); with `actingThread`
-   * as well, three threads share the cores. Needs `compute: arrays` (QMIX, VDN, RES-QMIX).
+   * as well, three threads share the cores. Needs `compute: arrays`.
    */
   updateThreads: 1 | 2;
   epsilon: EpsilonConfig;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, UnknownNameError } from '@mast-toolkit/runtime/internal/util/errors';
 import { DEFAULT_CONFIG, MODE_DEFAULTS, PRESETS, type DeepPartial, type PresetName } from './defaults.js';
-import { arrayUpdateCovers, LEARNERS, MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
+import { MODE_GROW_RULES, SPARSITY_MODE_KINDS, usesDensity } from './learners.js';
 import {
   ALGORITHMS,
   COMPUTE_MODES,
@@ -19,7 +19,6 @@ import {
   RETURN_KINDS,
   SPARSE_INITS,
   SPARSITY_MODES,
-  type Algorithm,
   type ComputeMode,
   type TrainConfig,
 } from './types.js';
@@ -94,26 +93,17 @@ export function checkConfig(c: TrainConfig): void {
     throw new ConfigError(
       `actingThread is true but compute is '${c.compute}': the acting thread steps the agent on the kernels`,
       {
-        hint: "use compute 'arrays' (the default for QMIX, VDN and RES-QMIX) or compute 'kernels', or actingThread false",
+        hint: "use compute 'arrays' (the default) or compute 'kernels', or actingThread false",
       },
     );
   }
   checkEnum('algorithm', ALGORITHMS, c.alg);
-  const learner = LEARNERS[c.alg];
-  if (c.compute === 'arrays' && !arrayUpdateCovers(learner)) {
-    throw new ConfigError(
-      `compute is 'arrays' but alg is '${c.alg}': the array update covers QMIX, VDN and RES-QMIX only`,
-      {
-        hint: "use compute 'kernels' with this learner (its default when compute is not given), or alg 'qmix', 'vdn' or 'res-qmix'",
-      },
-    );
-  }
   check(c.updateThreads === 1 || c.updateThreads === 2, 'updateThreads', c.updateThreads, '1 or 2');
   if (c.updateThreads === 2 && c.compute !== 'arrays') {
     throw new ConfigError(
       `updateThreads is 2 but compute is '${c.compute}': the second update thread serves the array update only`,
       {
-        hint: "use compute 'arrays' (QMIX, VDN and RES-QMIX; the default for them), or updateThreads 1",
+        hint: "use compute 'arrays' (the default), or updateThreads 1",
       },
     );
   }
@@ -236,23 +226,14 @@ export function checkConfig(c: TrainConfig): void {
   );
 }
 
-/**
- * Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath
- * them, and, given `computeOf`, the resulting learner's compute path too.
- */
-function layerOverrides(
-  base: Json,
-  overrides: readonly DeepPartial<TrainConfig>[],
-  computeOf?: (alg: Algorithm) => ComputeMode,
-): TrainConfig {
+/** Merge the overrides over `base`, with the resulting sparsity mode's defaults slotted in beneath them. */
+function layerOverrides(base: Json, overrides: readonly DeepPartial<TrainConfig>[]): TrainConfig {
   const applyOverrides = (start: Json): Json =>
     overrides.reduce<Json>((acc, o) => mergeStrict(acc, o as Json, ''), start);
-  // The mode and the learner are known only after the overrides; their defaults then slot in beneath them.
+  // The mode is known only after the overrides; its defaults then slot in beneath them.
   const merged = applyOverrides(base) as unknown as TrainConfig;
   checkEnum('sparsity mode', SPARSITY_MODES, merged.sparsity.mode);
-  checkEnum('algorithm', ALGORITHMS, merged.alg);
   const beneath: Json = { ...MODE_DEFAULTS[merged.sparsity.mode] };
-  if (computeOf) beneath.compute = computeOf(merged.alg);
   const config = applyOverrides(mergeStrict(base, beneath, '')) as unknown as TrainConfig;
   checkConfig(config);
   return config;
@@ -267,20 +248,7 @@ export function resolveConfig(preset: string = 'default', ...overrides: DeepPart
   if (!Object.prototype.hasOwnProperty.call(PRESETS, preset))
     throw new UnknownNameError('preset', preset, Object.keys(PRESETS));
   const presetLayer: DeepPartial<TrainConfig> = PRESETS[preset as PresetName];
-  const computeGiven = [presetLayer, ...overrides].some((layer) => layer.compute !== undefined);
-  return layerOverrides(
-    mergeStrict(DEFAULT_CONFIG as unknown as Json, presetLayer as Json, ''),
-    overrides,
-    computeGiven ? undefined : learnerCompute,
-  );
-}
-
-/**
- * The compute path of a learner when no preset or override names one: the array update (the
- * default, {@link DEFAULT_CONFIG}) where it covers the learner, the kernels for WQMIX.
- */
-function learnerCompute(alg: Algorithm): ComputeMode {
-  return arrayUpdateCovers(LEARNERS[alg]) ? DEFAULT_CONFIG.compute : 'kernels';
+  return layerOverrides(mergeStrict(DEFAULT_CONFIG as unknown as Json, presetLayer as Json, ''), overrides);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * `mast train --compute`: `arrays` trains and is recorded in config.json; with a learner it does not
- * cover (WQMIX, RES) it is refused naming the fix; `--resume` keeps the run's own.
+ * `mast train --compute`: `arrays` trains and is recorded in config.json, WQMIX's default included;
+ * `--resume` keeps the run's own.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,10 +24,13 @@ test('mast train --compute arrays trains and records compute in config.json; --r
   assert.ok(resumed.error instanceof ConfigError && /--compute/.test(resumed.error.message), String(resumed.error));
 });
 
-test('mast train --compute arrays --alg ow-qmix is refused, naming the fix', async () => {
-  const run = await runCli(['train', '--out', join(dir, 'refused'), '--alg', 'ow-qmix', '--compute', 'arrays']);
-  assert.ok(run.error instanceof ConfigError, String(run.error));
-  assert.match(run.error.message, /compute is 'arrays' but alg is 'ow-qmix'/);
-  assert.match(run.error.hint ?? '', /compute 'kernels'/);
+test('mast train --alg ow-qmix trains on compute arrays by default and records it', async () => {
+  const out = join(dir, 'ow-qmix');
+  const run = await runCli(['train', '--out', out, '--preset', 'demo', '--alg', 'ow-qmix', '--steps', '300', '--json']);
+  assert.equal(run.error, null, String(run.error));
+  const { counters } = JSON.parse(run.out) as { counters: { updates: number } };
+  assert.ok(counters.updates > 0, `${counters.updates} updates`);
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { alg: string; compute: string };
+  assert.deepEqual([config.alg, config.compute], ['ow-qmix', 'arrays']);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,5 @@
 /**
- * The tfjs-free update (`compute: arrays`; QMIX, VDN, RES-QMIX) against today's paths on the same
+ * The tfjs-free update (`compute: arrays`; QMIX, VDN, OW-/CW-QMIX, RES-QMIX) against today's paths on the same
  * weights and batch: every parameter's (masked) gradient against tf.variableGrads' of the tfjs
  * path, loss and statistics, RigL's dense gradients, weights over several updates against
  * `compute: kernels`, pruned weights, determinism and a stopped-and-resumed learner.
@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { initBackend } from '../../src/marl/backend.js';
 import type { QLearner } from '../../src/marl/learner/learner.js';
 import type { TrainConfig, DeepPartial } from '../../src/config/index.js';
-import { ConfigError, NumericError } from '@mast-toolkit/runtime/internal/util/errors';
+import { NumericError } from '@mast-toolkit/runtime/internal/util/errors';
 import { resolveConfig } from '../../src/config/index.js';
 import { makeTestLearner, randomActionBatch } from './fixtures.js';
 
@@ -83,8 +83,10 @@ function merge(...parts: DeepPartial<TrainConfig>[]): DeepPartial<TrainConfig> {
   return out as DeepPartial<TrainConfig>;
 }
 
-test('the array update hands the optimizer the tfjs path’s gradients, loss and statistics (QMIX, VDN, RES; max, double Q, Soft Mellowmax; one-step, TD(λ); dense, 0.1)', () => {
-  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const)
+const LEARNER_NAMES = ['qmix', 'vdn', 'ow-qmix', 'cw-qmix', 'res-qmix'] as const;
+
+test('the array update hands the optimizer the tfjs path’s gradients, loss and statistics (QMIX, VDN, OW, CW, RES; max, double Q, Soft Mellowmax; one-step, TD(λ); dense, 0.1)', () => {
+  for (const alg of LEARNER_NAMES)
     for (const [op, opConfig] of VARIANTS)
       for (const [ret, retConfig] of RETURNS)
         for (const [dens, densConfig] of DENSITIES) {
@@ -105,7 +107,7 @@ test('the array update hands the optimizer the tfjs path’s gradients, loss and
 });
 
 test('RigL’s dense gradients of the array update match the tfjs path’s, pruned positions included', () => {
-  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const) {
+  for (const alg of LEARNER_NAMES) {
     const overrides = merge({ alg, sparsity: { mode: 'static', density: 0.1 } });
     const reference = makeTestLearner(merge(overrides, { compute: 'kernels' })).learner;
     const arrays = makeTestLearner(merge(overrides, { compute: 'arrays' })).learner;
@@ -116,7 +118,7 @@ test('RigL’s dense gradients of the array update match the tfjs path’s, prun
       assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), `${alg}: every maskable weight`);
       let prunedNonzero = 0; // the reference differentiates at pruned positions too
       for (const [key, g] of Object.entries(want)) {
-        const store = key.startsWith('agent/') ? arrays.agent.params : arrays.mixer.params;
+        const store = arrays.stores()[key.slice(0, key.indexOf('/'))]!;
         const mask = store.mask(key.slice(key.indexOf('/') + 1));
         prunedNonzero += mask ? mask.filter((m, i) => m === 0 && g[i] !== 0).length : 0;
         assertClose(got[key]!, g, `${alg} update ${update}: dense ${key}`);
@@ -128,11 +130,11 @@ test('RigL’s dense gradients of the array update match the tfjs path’s, prun
   }
 });
 
-test('several array updates keep the weights close to the kernels path’s, and pruned weights exactly 0 (QMIX, RES)', () => {
-  for (const alg of ['qmix', 'res-qmix'] as const) severalUpdates(alg);
+test('several array updates keep the weights close to the kernels path’s, and pruned weights exactly 0 (QMIX, CW, RES)', () => {
+  for (const alg of ['qmix', 'cw-qmix', 'res-qmix'] as const) severalUpdates(alg);
 });
 
-function severalUpdates(alg: 'qmix' | 'res-qmix'): void {
+function severalUpdates(alg: 'qmix' | 'cw-qmix' | 'res-qmix'): void {
   const overrides = merge({ alg, sparsity: { mode: 'static', density: 0.1 }, targets: { operator: 'soft-mellowmax' } });
   const reference = makeTestLearner(merge(overrides, { compute: 'kernels' })).learner;
   const arrays = makeTestLearner(merge(overrides, { compute: 'arrays' })).learner;
@@ -179,20 +181,11 @@ test('the array update is deterministic, and a learner restored from a checkpoin
   for (const l of [a, b, c, resumed]) l.dispose();
 });
 
-test("compute 'arrays' with WQMIX is a ConfigError naming the fix; QMIX, VDN and RES are accepted, and default to it", () => {
-  for (const alg of ['ow-qmix', 'cw-qmix'] as const) {
-    assert.throws(
-      () => resolveConfig('default', { alg, compute: 'arrays' }),
-      (e: unknown) =>
-        e instanceof ConfigError &&
-        /QMIX, VDN and RES-QMIX only/.test(e.message) &&
-        /compute 'kernels'/.test(e.hint ?? ''),
-    );
-    assert.equal(resolveConfig('default', { alg }).compute, 'kernels');
-  }
-  for (const alg of ['qmix', 'vdn', 'res-qmix'] as const) {
+test("every learner takes compute 'arrays' and defaults to it", () => {
+  for (const alg of LEARNER_NAMES) {
     assert.equal(resolveConfig('default', { alg, compute: 'arrays' }).compute, 'arrays');
     assert.equal(resolveConfig('default', { alg }).compute, 'arrays');
+    assert.equal(resolveConfig('default', { alg, compute: 'kernels' }).compute, 'kernels');
   }
 });
 

@@ -70,6 +70,7 @@ function pair(overrides: DeepPartial<TrainConfig>): [QLearner, QLearner] {
 const CASES: Array<[string, DeepPartial<TrainConfig>]> = [
   ['dense QMIX', {}],
   ['dense VDN', { alg: 'vdn' }],
+  ['dense CW-QMIX (the central critic stays on the main thread)', { alg: 'cw-qmix' }],
   ['masked at density 0.1', { sparsity: { mode: 'static', density: 0.1 } }],
 ];
 
@@ -229,7 +230,12 @@ test('a run on two update threads is deterministic', async () => {
 test('updateThreads is 1 or 2, 2 needs compute arrays (a ConfigError naming the fix); configs from before it hash as they did', () => {
   assert.equal(resolveConfig('default').updateThreads, 1);
   assert.equal(resolveConfig('default', { updateThreads: 2 }).updateThreads, 2);
-  for (const overrides of [{ compute: 'kernels' }, { compute: 'tfjs' }, { alg: 'ow-qmix' }] as const)
+  assert.equal(resolveConfig('default', { alg: 'ow-qmix', updateThreads: 2 }).updateThreads, 2, 'WQMIX too');
+  for (const overrides of [
+    { compute: 'kernels' },
+    { compute: 'tfjs' },
+    { alg: 'ow-qmix', compute: 'kernels' },
+  ] as const)
     assert.throws(
       () => resolveConfig('default', { ...overrides, updateThreads: 2 }),
       (e: unknown) =>

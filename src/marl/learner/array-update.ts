@@ -1,13 +1,16 @@
 /**
- * The learner update without tfjs (`compute: arrays`: QMIX, VDN and RES-QMIX): the same update as
- * `QLearner.train`'s, on plain arrays and the WebAssembly kernels end to end.
+ * The learner update without tfjs (`compute: arrays`: every learner, QMIX, VDN, OW-/CW-QMIX and
+ * RES-QMIX): the same update as `QLearner.train`'s, on plain arrays and the WebAssembly kernels end
+ * to end.
  *
  *   agent unroll (kernels, online and target) → chosen Q → next-step values (max, double Q or Soft
  *   Mellowmax, `operators.ts`'s definitions) → target mixer (RES: over each row's joint-action variants,
- *   softmax-weighted) → `tdTargets` → masked mean TD² loss (RES: + λ·(Q_tot − G_t)²) →
- *   ∂L/∂Q_tot → mixer backward (`qmix-arrays.ts`) → ∂Q → agent backward through time (kernels) →
- *   masked gradients → global-norm clipping and Adam/RMSprop (kernels) → the new weights assigned to
- *   the parameter stores' variables, which stay the truth for checkpoints, export and target syncs.
+ *   softmax-weighted; WQMIX: the target central critic) → `tdTargets` → masked mean TD² loss (RES:
+ *   + λ·(Q_tot − G_t)²; WQMIX: each sample's TD² weighted, + the critic's (Q̂* − y)²) →
+ *   ∂L/∂Q_tot → mixer backward (`qmix-arrays.ts`) → ∂Q → agent backward through time (kernels);
+ *   ∂L/∂Q̂* → critic backward (`central-arrays.ts`) → masked gradients → global-norm clipping and
+ *   Adam/RMSprop (kernels) → the new weights assigned to the parameter stores' variables, which stay
+ *   the truth for checkpoints, export and target syncs.
  *
  * Results equal the tfjs/kernels update's within float rounding, not bit for bit: the mixing
  * products, softmaxes and the loss are summed in another order (and partly in f64).
@@ -31,6 +34,7 @@ import { batchAgentInputsPacked } from '../nets/batch-inputs.js';
 import type { ArrayMixer } from '../mixers/types.js';
 import { QmixArrays } from '../mixers/qmix-arrays.js';
 import { VdnArrays } from '../mixers/vdn-arrays.js';
+import type { CentralCriticArrays } from '../mixers/central-arrays.js';
 import type { Optimizer } from './optimizer.js';
 import { UNAVAILABLE_Q } from './operators.js';
 import { lambdaReturns, tdTargets } from './returns.js';
@@ -50,6 +54,9 @@ export interface ArrayNets {
   target: FusedAgentUnroll;
   mixer: ArrayMixer;
   targetMixer: ArrayMixer;
+  /** WQMIX's central critic Q̂* and its target (absent for the other learners). */
+  critic?: CentralCriticArrays;
+  targetCritic?: CentralCriticArrays;
 }
 
 /** Per-batch-shape buffers, reused while episodes and their padded length stay the same. */
@@ -64,6 +71,7 @@ interface Buffers {
   dqTot: Float32Array; // [B, T]
   dq: Float32Array; // [B, T+1, N, A]
   greedy: Uint8Array; // [B, T]
+  greedyQ: Float32Array; // [B, T, N], each agent's largest available Q (CW-QMIX)
 }
 
 /** log Σ exp(x_k) over `x[from .. from + count)`, stably. */
@@ -97,7 +105,7 @@ function whileWorkerRuns<T>(worker: UpdateThread | null, half: () => T): T {
   }
 }
 
-/** The QMIX/VDN/RES-QMIX update on plain arrays and the kernels. */
+/** The QMIX/VDN/WQMIX/RES-QMIX update on plain arrays and the kernels. */
 export class ArrayUpdate {
   private packed: Float32Array | null = null;
   private buffers: Buffers | null = null;
@@ -138,6 +146,7 @@ export class ArrayUpdate {
       dqTot: new Float32Array(b * t),
       dq: shared(b * (t + 1) * n * a),
       greedy: new Uint8Array(b * t),
+      greedyQ: new Float32Array(b * t * n),
     };
     return this.buffers;
   }
@@ -225,6 +234,61 @@ export class ArrayUpdate {
   }
 
   /**
+   * V(s_{t+1}) `[B·T]` from the per-agent next values `next` `[B·T, N]`: the target mixer (QMIX, VDN),
+   * the target central critic (WQMIX) or RES's softmax over joint-action variants.
+   */
+  private bootstrap(
+    next: Float32Array,
+    targetQs: Float32Array,
+    avail: Uint8Array,
+    statesNext: Float32Array,
+    dims: { b: number; t: number; n: number; a: number },
+  ): Float32Array {
+    const bt = dims.b * dims.t;
+    if (this.kind.bootstrap === 'res-softmax') return this.resBootstrap(next, targetQs, avail, statesNext, dims);
+    if (this.kind.bootstrap === 'target-critic' && this.nets.targetCritic)
+      return this.nets.targetCritic.forward(next, statesNext, bt);
+    return this.nets.targetMixer.forward(next, statesNext, bt);
+  }
+
+  /**
+   * WQMIX's per-sample weights of the QMIX loss `[B·T]` (null for the other learners), from values
+   * that carry no gradient (the tfjs path's `sampleWeights`). OW: 1 where Q_tot < y, else w. CW: 1
+   * where the taken joint action is the greedy one (`greedy`) or y exceeds Q̂*(s, greedy) (the online
+   * critic over each agent's largest available Q, `greedyQ` `[B·T, N]`), else w.
+   */
+  private sampleWeights(
+    qTot: Float32Array,
+    y: Float32Array,
+    greedy: Uint8Array,
+    greedyQ: Float32Array,
+    states: Float32Array,
+    rows: number,
+    dense: boolean,
+  ): Float32Array | null {
+    const { weighting } = this.kind;
+    const { owWeight, cwWeight } = this.config.wqmix;
+    if (weighting === 'ow') return qTot.map((q, r) => (q < (y[r] as number) ? 1 : owWeight));
+    if (weighting !== 'cw' || !this.nets.critic) return null;
+    const qStar = this.nets.critic.forward(greedyQ, states, rows, dense); // Q̂*(s, greedy) [B·T]
+    return qStar.map((v, r) => (greedy[r] || (y[r] as number) > v ? 1 : cwWeight));
+  }
+
+  /**
+   * The central critic's gradients from its regression onto the targets, mean (Q̂* − y)² over the
+   * `count` filled steps, through the critic's last forward (whose values are `critic` `[B·T]`).
+   */
+  private criticBackward(
+    critic: Float32Array,
+    y: Float32Array,
+    filled: Uint8Array,
+    count: number,
+  ): Record<string, Float32Array> {
+    const dValue = critic.map((v, r) => (filled[r] ? (2 * (v - (y[r] as number))) / count : 0)); // [B·T]
+    return (this.nets.critic as CentralCriticArrays).backward(dValue);
+  }
+
+  /**
    * Both agents' forward passes into `targetQs` `[B, T, N, A]` and `qs` `[B, T+1, N, A]`. With a second
    * thread this thread takes episodes [0, half) and the worker [half, B), each writing its own slice
    * (both are batch-major); a batch of one episode stays here.
@@ -294,15 +358,16 @@ export class ArrayUpdate {
     const bt = b * t;
     const dense = context.denseGrads ?? false;
     const buf = this.buffersFor(b, t, n, a, s);
-    const { targetQs: targetOut, qs: qsOut, chosen, next, statesNow, statesNext, dqTot, dq, greedy } = buf;
+    const { targetQs: targetOut, qs: qsOut, chosen, next, statesNow, statesNext, dqTot, dq, greedy, greedyQ } = buf;
     const { avail, actions, filled } = batch;
 
     // --- agents: the target's Q from step 1, the online network's from step 0 (kept for its backward)
     const split = this.agentsForward(batch, dense, targetOut, qsOut);
     const [targetQs, qs] = [targetOut, qsOut]; // [B, T, N, A], [B, T+1, N, A]
 
-    // --- chosen Q, next-step values, greedy flags, state windows
+    // --- chosen Q, next-step values, greedy flags (and CW's greedy Qs), state windows
     const cut = kind === 'td-lambda' && this.config.targets.cutTraces;
+    const cw = this.kind.weighting === 'cw';
     for (let e = 0; e < b; e++) {
       for (let step = 0; step < t; step++) {
         const row = e * t + step;
@@ -313,7 +378,10 @@ export class ArrayUpdate {
           const act = actions[row * n + i] as number;
           chosen[row * n + i] = qs[now + act] as number;
           next[row * n + i] = this.nextValue(targetQs, (row * n + i) * a, qs, then, avail, then, a);
-          if (cut && greedyAction(qs, now, avail, now, a) !== act) allGreedy = 0;
+          if (!cut && !cw) continue;
+          const best = greedyAvailable(qs, now, avail, now, a); // -1: nothing available
+          if (Math.max(0, best) !== act) allGreedy = 0;
+          if (cw) greedyQ[row * n + i] = best < 0 ? UNAVAILABLE_Q : (qs[now + best] as number); // max over available
         }
         greedy[row] = allGreedy;
       }
@@ -323,10 +391,7 @@ export class ArrayUpdate {
 
     // --- Q_tot, V(s_{t+1}) and the targets
     const qTot = this.nets.mixer.forward(chosen, statesNow, bt, dense); // [B, T]
-    const bootstrap =
-      this.kind.bootstrap === 'res-softmax'
-        ? this.resBootstrap(next, targetQs, avail, statesNext, { b, t, n, a })
-        : this.nets.targetMixer.forward(next, statesNext, bt); // [B, T]
+    const bootstrap = this.bootstrap(next, targetQs, avail, statesNext, { b, t, n, a }); // V(s_{t+1}) [B, T]
     const returns = {
       batch: b,
       steps: t,
@@ -340,20 +405,24 @@ export class ArrayUpdate {
     // RES's regulariser λ·(Q_tot − G_t)², G_t the discounted return (its traces cut as the targets' are)
     const mc = this.kind.resRegularizer ? lambdaReturns(returns, this.config.gamma, 1) : null; // [B, T]
     const lambda = this.config.res.lambda;
+    // WQMIX: each sample's weight, then the critic's Q̂*(s, u) for the regression (the forward its backward uses)
+    const weights = this.sampleWeights(qTot, y, greedy, greedyQ, statesNow, bt, dense); // [B, T] or null
+    const critic = this.nets.critic?.forward(chosen, statesNow, bt, dense) ?? null; // Q̂*(s, u) [B, T]
 
-    // --- the masked mean TD² loss (and RES's term) and its statistics
-    let [count, sq, reg, abs, taken, target] = [0, 0, 0, 0, 0, 0];
+    // --- the masked mean TD² loss (RES's term, WQMIX's weights and critic regression) and its statistics
+    let [count, sq, reg, criticSq, abs, taken, target] = [0, 0, 0, 0, 0, 0, 0];
     for (let r = 0; r < bt; r++) {
       if (!filled[r]) continue;
       const td = (qTot[r] as number) - (y[r] as number);
       count += 1;
-      sq += td * td;
+      sq += (weights ? (weights[r] as number) : 1) * td * td;
       if (mc) reg += ((qTot[r] as number) - (mc[r] as number)) ** 2;
+      if (critic) criticSq += ((critic[r] as number) - (y[r] as number)) ** 2;
       abs += Math.abs(td);
       taken += qTot[r] as number;
       target += y[r] as number;
     }
-    const loss = Math.fround(sq / count + (mc ? lambda * (reg / count) : 0));
+    const loss = Math.fround(sq / count + (mc ? lambda * (reg / count) : 0) + criticSq / count);
     if (!Number.isFinite(loss)) {
       throw new NumericError(`training loss became ${loss}`, {
         hint: 'train a new run with a lower optimizer.lr, and check the environment rewards for NaN or huge values',
@@ -367,9 +436,11 @@ export class ArrayUpdate {
         continue;
       }
       const q = qTot[r] as number;
-      dqTot[r] = (2 * (q - (y[r] as number)) + (mc ? 2 * lambda * (q - (mc[r] as number)) : 0)) / count;
+      const w = weights ? (weights[r] as number) : 1;
+      dqTot[r] = (2 * w * (q - (y[r] as number)) + (mc ? 2 * lambda * (q - (mc[r] as number)) : 0)) / count;
     }
     const mixed = this.nets.mixer.backward(dqTot);
+    const criticGrads = critic ? this.criticBackward(critic, y, filled, count) : {};
     dq.fill(0);
     for (let e = 0; e < b; e++)
       for (let step = 0; step < t; step++)
@@ -387,8 +458,10 @@ export class ArrayUpdate {
     for (const [prefix, byName] of [
       ['agent', agentGrads],
       ['mixer', mixed.grads],
+      ['critic', criticGrads],
     ] as const) {
-      const store = this.stores[prefix] as ParamStore;
+      const store = this.stores[prefix];
+      if (!store) continue; // no critic
       const maskable = denseGrads ? new Set(store.maskableNames()) : null;
       for (const [name, g] of Object.entries(byName)) {
         const key = `${prefix}/${name}`;

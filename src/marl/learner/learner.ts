@@ -10,7 +10,7 @@
  * Losses: QMIX/VDN the mean squared TD error; OW-/CW-QMIX weight it per sample and add the central
  * critic's regression onto the same targets; RES adds λ·(Q_tot − G_t)² with G_t the discounted return.
  *
- * Under `compute: arrays` (QMIX, VDN and RES-QMIX) `train` hands the update to `array-update.ts`, the same
+ * Under `compute: arrays` (every learner) `train` hands the update to `array-update.ts`, the same
  * update without tfjs; everything else here (stores, target syncs, the networks) is shared.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -28,6 +28,7 @@ import type { ParamStore } from '../nets/params.js';
 import { maskUnavailable, softMellowmax } from './operators.js';
 import { lambdaReturns, returnKindAt, tdTargets } from './returns.js';
 import { CentralCritic } from '../mixers/central.js';
+import { CentralCriticArrays } from '../mixers/central-arrays.js';
 import { resSoftmaxValue } from './res.js';
 import { FusedAgentUnroll } from '../nets/fused-agent.js';
 import { KernelLinearLayers } from '../nets/kernel-linear.js';
@@ -99,7 +100,7 @@ export class QLearner {
   private readonly onlineLinear: KernelLinearLayers[] = [];
   /** The last batch's packed agent inputs (`compute: kernels`), overwritten by the next batch of the same shape. */
   private packedInputs: Float32Array | null = null;
-  /** The update without tfjs (`compute: arrays`: QMIX, VDN, RES-QMIX); null: this file's tfjs/kernels update. */
+  /** The update without tfjs (`compute: arrays`); null: this file's tfjs/kernels update. */
   private readonly arrays: ArrayUpdate | null = null;
 
   /**
@@ -141,7 +142,14 @@ export class QLearner {
       const mixers = [this.mixer, this.targetMixer].map((m) =>
         createArrayMixer(mixerName, m.params, mixerSpec.nAgents),
       );
-      const nets = { agent, target, mixer: mixers[0]!, targetMixer: mixers[1]! };
+      const critics =
+        this.critic && this.targetCritic
+          ? {
+              critic: new CentralCriticArrays(this.critic.params, mixerSpec.nAgents),
+              targetCritic: new CentralCriticArrays(this.targetCritic.params, mixerSpec.nAgents),
+            }
+          : {};
+      const nets = { agent, target, mixer: mixers[0]!, targetMixer: mixers[1]!, ...critics };
       const dims = { inputSize: inputSize(arch), hidden: arch.hidden, nActions: arch.nActions };
       const thread =
         config.updateThreads === 2

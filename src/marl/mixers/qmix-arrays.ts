@@ -12,7 +12,7 @@
 import type { HyperLayerSpec } from '../../kernels/hypernet.js';
 import { QmixMixingKernel } from '../../kernels/qmix-mixing.js';
 import type { ParamStore } from '../nets/params.js';
-import { residentRefresh, type ResidentKey } from '../nets/resident-weights.js';
+import { ResidentLayers } from './resident-layers.js';
 import type { ArrayMixer } from './types.js';
 
 /** The hypernetwork layers, in the kernel's order: name, and which layer (by name) feeds it. */
@@ -30,55 +30,33 @@ const [W1, B1, WF, V] = [1, 2, 4, 6]; // the output layers' indices
 /** QMIX's mixing network over a parameter store built by `QmixMixer`, on plain arrays. */
 export class QmixArrays implements ArrayMixer {
   private readonly kernel: QmixMixingKernel;
-  private readonly loaded: Array<ResidentKey | null> = LAYERS.map(() => null);
+  private readonly layers: ResidentLayers;
 
-  constructor(
-    private readonly store: ParamStore,
-    nAgents: number,
-  ) {
+  constructor(store: ParamStore, nAgents: number) {
     const specs: HyperLayerSpec[] = LAYERS.map(({ name, from, relu }) => {
       const [inputs, outputs] = store.shape(`${name}.weight`) as [number, number];
       return { inputs, outputs, from: from === null ? null : LAYERS.findIndex((l) => l.name === from), relu };
     });
     this.kernel = new QmixMixingKernel(specs[0]!.inputs, specs, { w1: W1, b1: B1, wf: WF, v: V }, nAgents);
-  }
-
-  /**
-   * Bring each layer's weights in kernel memory up to date: nothing when no tensor was assigned since,
-   * the values under an unchanged mask, else the compressed rows anew (`resident-weights.ts`).
-   */
-  private sync(allPositions: boolean): void {
-    const hypernet = this.kernel.hypernet;
-    LAYERS.forEach(({ name }, i) => {
-      const [w, b] = [this.store.get(`${name}.weight`), this.store.get(`${name}.bias`)];
-      const mask = allPositions ? null : this.store.mask(`${name}.weight`);
-      const now = { layout: [allPositions, mask], data: [w.dataId, b.dataId] };
-      const refresh = residentRefresh(this.loaded[i] ?? null, now);
-      if (refresh === 'none') return;
-      const [values, bias] = [w.dataSync() as Float32Array, b.dataSync() as Float32Array];
-      if (refresh === 'values') hypernet.loadValues(i, values, bias);
-      else hypernet.load(i, values, mask, bias);
-      this.loaded[i] = now;
-    });
+    this.layers = new ResidentLayers(
+      store,
+      LAYERS.map((l) => l.name),
+      this.kernel.hypernet,
+    );
   }
 
   forward(chosen: Float32Array, states: Float32Array, rows: number, allPositions = false): Float32Array {
-    this.sync(allPositions);
+    this.layers.sync(allPositions);
     return this.kernel.forward(chosen, states, rows);
   }
 
   forwardVariants(variants: Float32Array, states: Float32Array, rows: number, count: number): Float32Array {
-    this.sync(false);
+    this.layers.sync(false);
     return this.kernel.forwardVariants(variants, states, rows, count);
   }
 
   backward(dqTot: Float32Array): { dChosen: Float32Array; grads: Record<string, Float32Array> } {
     const { dChosen, layers } = this.kernel.backward(dqTot);
-    const grads: Record<string, Float32Array> = {};
-    LAYERS.forEach(({ name }, i) => {
-      grads[`${name}.weight`] = layers[i]!.dw;
-      grads[`${name}.bias`] = layers[i]!.db;
-    });
-    return { dChosen, grads };
+    return { dChosen, grads: this.layers.gradients(layers) };
   }
 }
