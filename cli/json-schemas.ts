@@ -107,6 +107,8 @@ const reportRow: Shape = {
     inferenceFlops: num,
     explored: nullable(num),
     solved: nullable({ object: { seeds: int, medianStep: nullable(num) } }),
+    firstWon: nullable({ object: { seeds: int, medianStep: nullable(num) } }),
+    wonFrom: nullable({ object: { mean: num, perSeed: { arrayOf: num } } }),
   },
 };
 

@@ -11,7 +11,8 @@
  * { "dir": "runs/study", "preset": "default", "steps": 30000, "seeds": [1, 2, 3],
  *   "envs": ["smaclite/3m"], "algs": ["qmix"], "modes": ["dense", "static", "rigl", "mast"],
  *   "densities": [0.1, 0.05], "overrides": { "targets": { "omega": 10 } },
- *   "envOverrides": { "recall": { "steps": 8000 } }, "finalTests": 1, "solvedReturn": 0.9 }
+ *   "envOverrides": { "recall": { "steps": 8000 } }, "finalTests": 1, "solvedReturn": 0.9,
+ *   "winThreshold": 0.8, "wonFrom": 15000 }
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -59,6 +60,17 @@ export interface StudyConfig {
    * seeds at a fixed budget mostly counts how many happened to solve.
    */
   solvedReturn: number | null;
+  /**
+   * A test win rate (0–1] whose first reaching the report counts: the seeds whose test win rate got
+   * there within the budget, and the median step of their first such test (a budget search's
+   * criterion, e.g. 0.8). Environments without wins leave it blank.
+   */
+  winThreshold: number | null;
+  /**
+   * A step from which the report averages each run's test win rate over every test phase at or
+   * after it, up to the budget (how steadily a run wins once learnt, where the last few tests swing).
+   */
+  wonFrom: number | null;
 }
 
 /** One run of the grid. */
@@ -113,6 +125,8 @@ const KEYS = [
   'envOverrides',
   'finalTests',
   'solvedReturn',
+  'winThreshold',
+  'wonFrom',
 ] as const;
 
 /** Check a parsed study file; unknown keys, names and out-of-range values are {@link ConfigError}s. */
@@ -144,6 +158,8 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     envOverrides: (o.envOverrides ?? {}) as Record<string, DeepPartial<TrainConfig>>,
     finalTests: o.finalTests === undefined ? 1 : typeof o.finalTests === 'number' ? o.finalTests : NaN,
     solvedReturn: o.solvedReturn === undefined ? null : typeof o.solvedReturn === 'number' ? o.solvedReturn : NaN,
+    winThreshold: o.winThreshold === undefined ? null : typeof o.winThreshold === 'number' ? o.winThreshold : NaN,
+    wonFrom: o.wonFrom === undefined ? null : typeof o.wonFrom === 'number' ? o.wonFrom : NaN,
   };
   if (!Number.isInteger(study.steps) || study.steps < 1)
     throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
@@ -156,6 +172,20 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     throw new ConfigError(`${what}: 'solvedReturn' must be a number, got ${JSON.stringify(o.solvedReturn)}`, {
       hint: 'the training return at which a run counts as solved, or leave it out',
     });
+  }
+  if (study.winThreshold !== null && !(study.winThreshold > 0 && study.winThreshold <= 1)) {
+    throw new ConfigError(
+      `${what}: 'winThreshold' must be a win rate in (0, 1], got ${JSON.stringify(o.winThreshold)}`,
+      { hint: 'e.g. 0.8: the report counts the seeds whose test win rate reached 80%, and when' },
+    );
+  }
+  if (study.wonFrom !== null && !(Number.isInteger(study.wonFrom) && study.wonFrom >= 0)) {
+    throw new ConfigError(
+      `${what}: 'wonFrom' must be a step count (an integer ≥ 0), got ${JSON.stringify(o.wonFrom)}`,
+      {
+        hint: 'the step from which the report averages each run’s test win rate, e.g. half the budget',
+      },
+    );
   }
   for (const a of study.algs)
     if (!(ALGORITHMS as readonly string[]).includes(a)) throw new UnknownNameError('learner', a, ALGORITHMS);

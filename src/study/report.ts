@@ -7,7 +7,9 @@
  * Every run is read at the study's budget: rows a run gained by being extended past it
  * (`mast train --resume --steps N`) are left out, so all modes are compared at the same steps.
  * A study's `finalTests` averages the final figures over its last test phases, and `solvedReturn`
- * adds how many seeds reached that training return within the budget, and when.
+ * adds how many seeds reached that training return within the budget, and when; on environments
+ * with wins, `winThreshold` adds how many seeds' test win rate reached it, and when, and `wonFrom`
+ * each run's test win rate from that step to the budget.
  */
 import { existsSync } from 'node:fs';
 import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
@@ -64,6 +66,16 @@ export interface ReportRow {
    * and the median of the steps at which each first did (null when none did); null without it.
    */
   solved: { seeds: number; medianStep: number | null } | null;
+  /**
+   * With the study's `winThreshold` (environments with wins): the seeds whose test win rate reached
+   * it within the budget, and the median step of each one's first such test (null when none did).
+   */
+  firstWon: { seeds: number; medianStep: number | null } | null;
+  /**
+   * With the study's `wonFrom` (environments with wins): each run's test win rate averaged over its
+   * test phases from that step to the budget, by seed in the study's order, and their mean.
+   */
+  wonFrom: { mean: number; perSeed: number[] } | null;
 }
 
 /** A report: its rows and its figures (SVG text by file name). */
@@ -74,6 +86,10 @@ export interface StudyReport {
   finalTests: number;
   /** The study's `solvedReturn` (see {@link ReportRow.solved}). */
   solvedReturn: number | null;
+  /** The study's `winThreshold` (see {@link ReportRow.firstWon}). */
+  winThreshold: number | null;
+  /** The study's `wonFrom` (see {@link ReportRow.wonFrom}). */
+  wonFrom: number | null;
 }
 
 /** Whether `env`'s episodes are won or lost (for a user environment: whether its runs tested any win rate). */
@@ -99,11 +115,36 @@ function solvedAt(rows: readonly MetricsRow[], level: number): number | null {
   return rows.find((r) => r.trainReturn !== null && r.trainReturn >= level)?.tEnv ?? null;
 }
 
+/** The seeds that reached a level (the step each first did, null where it did not), and the median of those steps. */
+function reachedSummary(steps: ReadonlyArray<number | null>): { seeds: number; medianStep: number | null } {
+  const reached = steps.filter((t): t is number => t !== null);
+  return { seeds: reached.length, medianStep: reached.length === 0 ? null : median(reached) };
+}
+
 /** See {@link ReportRow.solved}. */
 function solvedSummary(runs: readonly (readonly MetricsRow[])[], level: number | null): ReportRow['solved'] {
+  return level === null ? null : reachedSummary(runs.map((rows) => solvedAt(rows, level)));
+}
+
+/** See {@link ReportRow.firstWon}. */
+function firstWonSummary(runs: readonly (readonly MetricsRow[])[], level: number | null): ReportRow['firstWon'] {
   if (level === null) return null;
-  const steps = runs.map((rows) => solvedAt(rows, level)).filter((t): t is number => t !== null);
-  return { seeds: steps.length, medianStep: steps.length === 0 ? null : median(steps) };
+  return reachedSummary(
+    runs.map((rows) => rows.find((r) => r.testWinRate !== null && r.testWinRate >= level)?.tEnv ?? null),
+  );
+}
+
+/** See {@link ReportRow.wonFrom}; runs with no test from `step` on are left out (null when none has one). */
+function wonFromSummary(runs: readonly (readonly MetricsRow[])[], step: number | null): ReportRow['wonFrom'] {
+  if (step === null) return null;
+  const perSeed = runs.flatMap((rows) => {
+    const wins = rows
+      .filter((r) => r.tEnv >= step)
+      .map((r) => r.testWinRate)
+      .filter((w): w is number => typeof w === 'number');
+    return wins.length === 0 ? [] : [meanStd(wins).mean];
+  });
+  return perSeed.length === 0 ? null : { mean: meanStd(perSeed).mean, perSeed };
 }
 
 /** Parameters stored by a run's agent network and mixer (see {@link ReportRow.parameters}); null without a snapshot. */
@@ -214,6 +255,18 @@ export function studyReport(study: StudyConfig): StudyReport {
               g.map((r) => r.metrics),
               study.solvedReturn,
             ),
+            firstWon: envReportsWins
+              ? firstWonSummary(
+                  g.map((r) => r.metrics),
+                  study.winThreshold,
+                )
+              : null,
+            wonFrom: envReportsWins
+              ? wonFromSummary(
+                  g.map((r) => r.metrics),
+                  study.wonFrom,
+                )
+              : null,
           });
         }
       }
@@ -266,7 +319,8 @@ export function studyReport(study: StudyConfig): StudyReport {
       }
     }
   }
-  return { rows, figures, finalTests: study.finalTests, solvedReturn: study.solvedReturn };
+  const { finalTests, solvedReturn, winThreshold, wonFrom } = study;
+  return { rows, figures, finalTests, solvedReturn, winThreshold, wonFrom };
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
@@ -279,27 +333,41 @@ const sizeCell = (r: ReportRow): string => {
     : r.size.toFixed(3);
 };
 
-const solvedCell = (r: ReportRow): string =>
-  r.solved === null
-    ? ''
-    : ` ${r.solved.seeds}/${r.seedsDone}${r.solved.medianStep === null ? '' : `, median step ${Math.round(r.solved.medianStep).toLocaleString('en-US')}`} |`;
+const steps = (t: number): string => Math.round(t).toLocaleString('en-US');
+
+/** Seeds that reached a level of those finished, and their median step: `2/3, median step 300`. */
+const reachedCell = (r: ReportRow, reached: { seeds: number; medianStep: number | null } | null): string =>
+  reached === null
+    ? '–'
+    : `${reached.seeds}/${r.seedsDone}${reached.medianStep === null ? '' : `, median step ${steps(reached.medianStep)}`}`;
+
+/** Mean won share, and each seed's: `61.0% (92.0%, 30.0%)`. */
+const wonFromCell = (r: ReportRow): string =>
+  r.wonFrom === null
+    ? '–'
+    : `${pct(r.wonFrom.mean)}${r.wonFrom.perSeed.length > 1 ? ` (${r.wonFrom.perSeed.map(pct).join(', ')})` : ''}`;
 
 /** The report's tables as Markdown, one per environment and learner. */
 export function reportMarkdown(report: StudyReport): string {
-  const { finalTests, solvedReturn } = report;
+  const { finalTests, solvedReturn, winThreshold, wonFrom } = report;
   const out: string[] = [];
   const keys = [...new Set(report.rows.map((r) => `${r.env}|${r.alg}`))];
-  const solvedHead = solvedReturn === null ? '' : ` solved (training return ≥ ${solvedReturn}) |`;
+  // the optional columns: heading and cell, present when the study names their setting
+  const extra: Array<[string, (r: ReportRow) => string]> = [];
+  if (solvedReturn !== null)
+    extra.push([`solved (training return ≥ ${solvedReturn})`, (r) => reachedCell(r, r.solved)]);
+  if (winThreshold !== null) extra.push([`first test ≥ ${pct(winThreshold)} won`, (r) => reachedCell(r, r.firstWon)]);
+  if (wonFrom !== null) extra.push([`won from step ${steps(wonFrom)}`, wonFromCell]);
   for (const key of keys) {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
     out.push(
-      `| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${solvedHead}`,
+      `| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${extra.map(([head]) => ` ${head} |`).join('')}`,
     );
-    out.push(`|---|---|---|---|---|---|---|---|---|---|---|${solvedReturn === null ? '' : '---|'}`);
+    out.push(`|---|---|---|---|---|---|---|---|---|---|---|${'---|'.repeat(extra.length)}`);
     for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)}${r.seedsDone > 1 ? ` ± ${r.finalReturn.std.toFixed(3)}` : ' (one seed)'} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${solvedCell(r)}`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)}${r.seedsDone > 1 ? ` ± ${r.finalReturn.std.toFixed(3)}` : ' (one seed)'} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${extra.map(([, cell]) => ` ${cell(r)} |`).join('')}`,
       );
     }
     out.push('');

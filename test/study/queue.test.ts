@@ -88,6 +88,8 @@ test('a run\'s job id depends on its directory and its config, and holds no ":"'
     envOverrides: {},
     finalTests: 1,
     solvedReturn: null,
+    winThreshold: null,
+    wonFrom: null,
   });
   assert.equal(runJobId(a!.dir, a!.config), runJobId(a!.dir, structuredClone(a!.config)));
   assert.notEqual(runJobId(a!.dir, a!.config), runJobId(b!.dir, a!.config), 'another directory');

@@ -1,7 +1,7 @@
 /**
  * `mast report` on hand-written metrics: every run is read at the study's budget (rows a run gained
- * by being extended past it are left out), unfinished runs are left out, and `solvedReturn` adds when
- * each mode's seeds first reached it.
+ * by being extended past it are left out), unfinished runs are left out, `solvedReturn` adds when
+ * each mode's seeds first reached it, and `winThreshold` and `wonFrom` the same for test win rates.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,7 +62,9 @@ function row(tEnv: number, trainReturn: number | null, testReturn: number): Metr
 const rows = (last: number, curve: (t: number) => number): MetricsRow[] =>
   Array.from({ length: last / 100 + 1 }, (_, i) => row(i * 100, i === 0 ? null : curve(i * 100), curve(i * 100)));
 
-function studyWith(extra: { solvedReturn?: number; finalTests?: number } = {}) {
+function studyWith(
+  extra: { solvedReturn?: number; finalTests?: number; winThreshold?: number; wonFrom?: number } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'mast-report-'));
   const study = parseStudy({
     dir,
@@ -150,6 +152,45 @@ test('with solvedReturn, the report counts the seeds that reached it within the 
     () => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }),
     (e: unknown) => e instanceof ConfigError && /'solvedReturn' must be a number/.test(e.message),
   );
+});
+
+test('with winThreshold and wonFrom, the report counts the seeds whose test win rate reached it and when, and each run’s win rate from that step', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mast-report-wins-'));
+  const base = { dir, preset: 'demo', steps: STEPS, seeds: [1, 2], envs: ['smaclite/3m'], modes: ['dense'] };
+  const study = parseStudy({ ...base, winThreshold: 0.8, wonFrom: 200 });
+  const winRates: Record<number, (t: number) => number> = {
+    1: (t) => (t >= 300 ? 1 : 0.25), // first ≥ 80% at 300; from 200: 0.25, 1, 1
+    2: (t) => (t === 100 ? 0.9 : t >= 400 ? 0.5 : 0), // first ≥ 80% at 100; from 200: 0, 0, 0.5
+  };
+  for (const run of studyRuns(study)) {
+    mkdirSync(run.dir, { recursive: true });
+    const metrics = rows(800, () => 10).map((r) => ({ ...r, testWinRate: winRates[run.seed]!(r.tEnv) }));
+    writeFileSync(runPaths(run.dir).metrics, metrics.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+  const report = studyReport(study);
+  const [dense] = report.rows;
+  assert.deepEqual(dense!.firstWon, { seeds: 2, medianStep: 200 }, 'median of 300 and 100');
+  assert.deepEqual(dense!.wonFrom, { mean: (0.75 + 0.5 / 3) / 2, perSeed: [0.75, 0.5 / 3] }, 'tests 200..400 only');
+  const md = reportMarkdown(report);
+  assert.match(md, /\| explored \| first test ≥ 80\.0% won \| won from step 200 \|\n\|(---\|){13}\n/);
+  assert.match(md, /\| 2\/2, median step 200 \| 45\.8% \(75\.0%, 16\.7%\) \|\n/);
+  const none = studyReport(parseStudy({ ...base, dir: join(dir, 'none') }));
+  assert.deepEqual([none.rows.length, reportMarkdown(none)], [0, ''], 'no runs there');
+  assert.equal(studyReport(parseStudy(base)).rows[0]!.firstWon, null, 'no column without winThreshold');
+  const lbf = studyReport(studyWith({ winThreshold: 0.8, wonFrom: 100 }));
+  assert.deepEqual([lbf.rows[0]!.firstWon, lbf.rows[0]!.wonFrom], [null, null], 'LBF has no wins: blank');
+  for (const [key, value] of [
+    ['winThreshold', 0],
+    ['winThreshold', 1.5],
+    ['winThreshold', '0.8'],
+    ['wonFrom', -1],
+    ['wonFrom', 2.5],
+  ] as const)
+    assert.throws(
+      () => parseStudy({ ...base, [key]: value }),
+      (e: unknown) => e instanceof ConfigError && new RegExp(`'${key}' must be`).test(e.message),
+      `${key} ${value}`,
+    );
 });
 
 test("the explored column: the mean over seeds of each run's final exploration rate, a dash where a run's metrics predate it", () => {
