@@ -109,6 +109,8 @@ const reportRow: Shape = {
     solved: nullable({ object: { seeds: int, medianStep: nullable(num) } }),
     firstWon: nullable({ object: { seeds: int, medianStep: nullable(num) } }),
     wonFrom: nullable({ object: { mean: num, perSeed: { arrayOf: num } } }),
+    wallSec: { object: { median: num, min: num, max: num } },
+    machines: { arrayOf: str },
   },
 };
 

@@ -19,6 +19,11 @@ export function parseBackendName(name: string): BackendName {
   return name as BackendName;
 }
 
+/** The active tfjs backend's name (`wasm`, `cpu`, `tensorflow`), or an empty string before one is set. */
+export function activeBackend(): string {
+  return tf.getBackend() ?? '';
+}
+
 /** Load the optional native backend, turning "not installed" into a clear error. */
 async function loadTensorflowBackend(): Promise<void> {
   const pkg = '@tensorflow/tfjs-node'; // a variable, so TypeScript does not require the package

@@ -11,7 +11,7 @@
  * with wins, `winThreshold` adds how many seeds' test win rate reached it, and when, and `wonFrom`
  * each run's test win rate from that step to the budget.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
 import { runPaths } from '../run/run-dir.js';
 import { meanStd, median } from '../util/stats.js';
@@ -22,6 +22,7 @@ import { lineChart, panelGrid, type Series } from '../verify/svg.js';
 import { builtInEnvInfo } from '../envs/registry.js';
 import { SPARSITY_MODES, type SparsityMode } from '../config/index.js';
 import { studyRuns, type StudyConfig, type StudyRun } from './grid.js';
+import type { RunSummaryFile } from '../marl/training/train.js';
 
 /** One row of a report table: a mode at a density, over its seeds. */
 export interface ReportRow {
@@ -76,6 +77,16 @@ export interface ReportRow {
    * test phases from that step to the budget, by seed in the study's order, and their mean.
    */
   wonFrom: { mean: number; perSeed: number[] } | null;
+  /**
+   * Wall time each run trained to the budget (its test rows' clock, summed over the sessions that
+   * trained it), in seconds: median, least and most over seeds.
+   */
+  wallSec: { median: number; min: number; max: number };
+  /**
+   * The machines that trained these runs, as their `summary.json` records them (CPU, logical CPUs,
+   * Node, kernel build), each once; empty for runs finished before the record was kept.
+   */
+  machines: string[];
 }
 
 /** A report: its rows and its figures (SVG text by file name). */
@@ -102,6 +113,31 @@ function relativeToDense(mode: number, dense: number | null): number | null {
   if (dense === null || dense === 0) return null;
   if (dense > 0) return mode / dense;
   return mode < 0 ? dense / mode : null;
+}
+
+/**
+ * Seconds a run trained up to its last row: each row's clock counts from its session's start, so a
+ * clock that goes back marks a resume, and the sessions' last clocks add up.
+ */
+function trainedSeconds(rows: readonly MetricsRow[]): number {
+  let [total, last] = [0, 0];
+  for (const r of rows) {
+    if (r.elapsedSec < last) total += last; // a new session began
+    last = r.elapsedSec;
+  }
+  return total + last;
+}
+
+/** The machines a run's `summary.json` records (see {@link ReportRow.machines}); none without it. */
+function runMachines(dir: string): string[] {
+  const path = runPaths(dir).summary;
+  if (!existsSync(path)) return [];
+  try {
+    const { sessions } = JSON.parse(readFileSync(path, 'utf8')) as RunSummaryFile;
+    return (sessions ?? []).map((s) => `${s.cpu}, ${s.cores} logical CPUs, Node ${s.node}, ${s.kernels} kernels`);
+  } catch {
+    return [];
+  }
 }
 
 /** A run's rows through its budget's final test (the first row at or past `steps`); null before it gets there. */
@@ -233,6 +269,7 @@ export function studyReport(study: StudyConfig): StudyReport {
           const f = meanStd(finalReturn(g));
           const wins = g.map((r) => finalWinRate(r.metrics)).filter((w): w is number => w !== null);
           const parameters = meanParameters(g.map((r) => r.run.dir));
+          const wall = g.map((r) => trainedSeconds(r.metrics));
           rows.push({
             env,
             alg,
@@ -267,6 +304,8 @@ export function studyReport(study: StudyConfig): StudyReport {
                   study.wonFrom,
                 )
               : null,
+            wallSec: { median: median(wall), min: Math.min(...wall), max: Math.max(...wall) },
+            machines: [...new Set(g.flatMap((r) => runMachines(r.run.dir)))],
           });
         }
       }
@@ -341,6 +380,16 @@ const reachedCell = (r: ReportRow, reached: { seeds: number; medianStep: number 
     ? '–'
     : `${reached.seeds}/${r.seedsDone}${reached.medianStep === null ? '' : `, median step ${steps(reached.medianStep)}`}`;
 
+/** A duration for a table: `40 s`, `28 min`, `2.4 h`. */
+const duration = (sec: number): string =>
+  sec < 120 ? `${Math.round(sec)} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`;
+
+/** The median wall time per run, and the range over seeds: `28 min (21 min–37 min)`. */
+const wallCell = (r: ReportRow): string =>
+  r.seedsDone > 1
+    ? `${duration(r.wallSec.median)} (${duration(r.wallSec.min)}–${duration(r.wallSec.max)})`
+    : duration(r.wallSec.median);
+
 /** Mean won share, and each seed's: `61.0% (92.0%, 30.0%)`. */
 const wonFromCell = (r: ReportRow): string =>
   r.wonFrom === null
@@ -362,14 +411,17 @@ export function reportMarkdown(report: StudyReport): string {
     const [env, alg] = key.split('|');
     out.push(`### ${env}, ${alg}`, '');
     out.push(
-      `| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored |${extra.map(([head]) => ` ${head} |`).join('')}`,
+      `| mode | density | seeds | final test return${finalTests > 1 ? ` (last ${finalTests} tests)` : ''} | vs dense | mean over the run | win rate | total size | train FLOPs | inference FLOPs | explored | wall time per run |${extra.map(([head]) => ` ${head} |`).join('')}`,
     );
-    out.push(`|---|---|---|---|---|---|---|---|---|---|---|${'---|'.repeat(extra.length)}`);
-    for (const r of report.rows.filter((x) => `${x.env}|${x.alg}` === key)) {
+    out.push(`|---|---|---|---|---|---|---|---|---|---|---|---|${'---|'.repeat(extra.length)}`);
+    const rows = report.rows.filter((x) => `${x.env}|${x.alg}` === key);
+    for (const r of rows) {
       out.push(
-        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)}${r.seedsDone > 1 ? ` ± ${r.finalReturn.std.toFixed(3)}` : ' (one seed)'} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} |${extra.map(([, cell]) => ` ${cell(r)} |`).join('')}`,
+        `| ${r.mode} | ${r.density} | ${r.seedsDone}/${r.seeds} | ${r.finalReturn.mean.toFixed(3)}${r.seedsDone > 1 ? ` ± ${r.finalReturn.std.toFixed(3)}` : ' (one seed)'} | ${pct(r.vsDense)} | ${r.meanOverRun.toFixed(3)} | ${r.winRate === null ? '–' : pct(r.winRate)} | ${sizeCell(r)} | ${r.trainFlops.toFixed(3)} | ${r.inferenceFlops.toFixed(3)} | ${r.explored === null ? '–' : r.explored.toFixed(3)} | ${wallCell(r)} |${extra.map(([, cell]) => ` ${cell(r)} |`).join('')}`,
       );
     }
+    const machines = [...new Set(rows.flatMap((r) => r.machines))];
+    if (machines.length > 0) out.push('', `Trained on: ${machines.join('; ')}.`);
     out.push('');
   }
   return out.join('\n');

@@ -4,7 +4,7 @@
  * the dual buffer and the hybrid TD(λ) switch), the
  * running reward statistics of `standardiseRewards`, the kernels (`compute: kernels`, the default,
  * and `compute: arrays`, whose grow score is the array update's dense gradient) and the metrics
- * window of a run stopped between two test phases.
+ * window of a run stopped between two test phases; `summary.json` records each session.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/config/index.js';
-import { train } from '../../src/marl/training/train.js';
+import { train, type RunSummaryFile } from '../../src/marl/training/train.js';
+import type { SessionRecord } from '../../src/marl/training/train-record.js';
+import { machineInfo } from '../../src/util/machine.js';
+import { defaultKernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
 import { readMetrics } from '../../src/marl/training/metrics.js';
 import { readSnapshot } from '../../src/snapshot/io.js';
 import { runPaths } from '../../src/run/run-dir.js';
@@ -69,6 +72,27 @@ for (const compute of ['kernels', 'arrays'] as const)
       a.slice(1).every((r) => typeof r.trainReturn === 'number'),
       'every later row averages its episodes',
     );
+
+    // summary.json keeps where and how long each session trained
+    const sessions = (path: string): SessionRecord[] =>
+      (JSON.parse(readFileSync(runPaths(path).summary, 'utf8')) as RunSummaryFile).sessions!;
+    assert.deepEqual(
+      sessions(split).map((s) => [s.fromTEnv, s.toTEnv]),
+      [
+        [0, stopped.counters.tEnv],
+        [stopped.counters.tEnv, resumed.counters.tEnv],
+      ],
+    );
+    assert.deepEqual(
+      sessions(whole).map((s) => [s.fromTEnv, s.toTEnv]),
+      [[0, resumed.counters.tEnv]],
+    );
+    const [first] = sessions(split);
+    assert.deepEqual(
+      [first!.cpu, first!.node, first!.kernels, first!.backend],
+      [machineInfo().cpu, process.version, defaultKernelVariant(), 'wasm'],
+    );
+    assert.ok(first!.elapsedSec > 0 && !Number.isNaN(Date.parse(first!.startedAt)));
 
     const sa = readSnapshot(runPaths(whole).snapshot);
     const sb = readSnapshot(runPaths(split).snapshot);

@@ -14,6 +14,7 @@ import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/sum
 import { runCli } from '../cli/harness.js';
 import { runPaths } from '../../src/run/run-dir.js';
 import type { MetricsRow } from '../../src/marl/training/metrics.js';
+import type { SessionRecord } from '../../src/marl/training/train-record.js';
 import { ConfigError } from '@mast-toolkit/runtime/internal/util/errors';
 import { randomSnapshot } from '../../src/snapshot/random.js';
 import { writeSnapshot } from '../../src/snapshot/io.js';
@@ -22,6 +23,19 @@ import { expectedShapes } from '../../src/snapshot/validate.js';
 import { Rng } from '../../src/util/rng.js';
 
 const STEPS = 400;
+
+/** A session record as `summary.json` keeps it (train-record.ts). */
+const SESSION: SessionRecord = {
+  startedAt: '2026-12-08T00:00:00.000Z',
+  fromTEnv: 0,
+  toTEnv: 400,
+  elapsedSec: 4,
+  cpu: 'Some CPU (family 25, model 17)',
+  cores: 2,
+  node: 'v20.0.0',
+  kernels: 'simd',
+  backend: 'wasm',
+};
 
 /** The agent network of every hand-written run. */
 const ARCH: RnnAgentArchitecture = {
@@ -146,7 +160,7 @@ test('with solvedReturn, the report counts the seeds that reached it within the 
   assert.deepEqual(dense!.solved, { seeds: 1, medianStep: 300 }, 'seed 1 solved only after the budget');
   assert.deepEqual(mast!.solved, { seeds: 2, medianStep: 300 }, 'median of 200 and 400');
   const md = reportMarkdown(report);
-  assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){12}\n/);
+  assert.match(md, /\| solved \(training return ≥ 0\.9\) \|\n\|(---\|){13}\n/);
   assert.match(md, /\| mast \| 0\.1 \| 3\/3 \|.*\| 2\/3, median step 300 \|/);
   assert.throws(
     () => parseStudy({ preset: 'demo', steps: 1, seeds: [1], envs: ['recall'], modes: ['dense'], solvedReturn: '0.9' }),
@@ -164,16 +178,26 @@ test('with winThreshold and wonFrom, the report counts the seeds whose test win 
   };
   for (const run of studyRuns(study)) {
     mkdirSync(run.dir, { recursive: true });
-    const metrics = rows(800, () => 10).map((r) => ({ ...r, testWinRate: winRates[run.seed]!(r.tEnv) }));
+    // seed 2 was stopped after its test at 200 (2 s in) and resumed: its clock starts again
+    const clock = (t: number): number => (run.seed === 2 && t >= 300 ? (t - 300) / 100 + 0.5 : t / 100);
+    const metrics = rows(800, () => 10).map((r) => ({
+      ...r,
+      testWinRate: winRates[run.seed]!(r.tEnv),
+      elapsedSec: clock(r.tEnv),
+    }));
     writeFileSync(runPaths(run.dir).metrics, metrics.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    if (run.seed === 1) writeFileSync(runPaths(run.dir).summary, JSON.stringify({ sessions: [SESSION, SESSION] }));
   }
   const report = studyReport(study);
   const [dense] = report.rows;
   assert.deepEqual(dense!.firstWon, { seeds: 2, medianStep: 200 }, 'median of 300 and 100');
   assert.deepEqual(dense!.wonFrom, { mean: (0.75 + 0.5 / 3) / 2, perSeed: [0.75, 0.5 / 3] }, 'tests 200..400 only');
+  assert.deepEqual(dense!.wallSec, { median: 3.75, min: 3.5, max: 4 }, 'seed 2: 2 s + 1.5 s over two sessions');
+  assert.deepEqual(dense!.machines, ['Some CPU (family 25, model 17), 2 logical CPUs, Node v20.0.0, simd kernels']);
   const md = reportMarkdown(report);
-  assert.match(md, /\| explored \| first test ≥ 80\.0% won \| won from step 200 \|\n\|(---\|){13}\n/);
-  assert.match(md, /\| 2\/2, median step 200 \| 45\.8% \(75\.0%, 16\.7%\) \|\n/);
+  assert.match(md, /\| wall time per run \| first test ≥ 80\.0% won \| won from step 200 \|\n\|(---\|){14}\n/);
+  assert.match(md, /\| 4 s \(4 s–4 s\) \| 2\/2, median step 200 \| 45\.8% \(75\.0%, 16\.7%\) \|\n/);
+  assert.match(md, /\nTrained on: Some CPU \(family 25, model 17\), 2 logical CPUs, Node v20\.0\.0, simd kernels\.\n/);
   const none = studyReport(parseStudy({ ...base, dir: join(dir, 'none') }));
   assert.deepEqual([none.rows.length, reportMarkdown(none)], [0, ''], 'no runs there');
   assert.equal(studyReport(parseStudy(base)).rows[0]!.firstWon, null, 'no column without winThreshold');
@@ -211,8 +235,8 @@ test("the explored column: the mean over seeds of each run's final exploration r
   assert.ok(Math.abs(mast!.explored! - 0.4) < 1e-12, `${mast!.explored}`);
   const md = reportMarkdown(report);
   assert.match(md, /\| inference FLOPs \| explored \|/);
-  assert.match(md, /\| mast \| 0\.1 \|.*\| 0\.400 \|\n/);
-  assert.match(md, /\| dense \| 1 \|.*\| – \|\n/);
+  assert.match(md, /\| mast \| 0\.1 \|.*\| 0\.400 \| [^|]+ \|\n/);
+  assert.match(md, /\| dense \| 1 \|.*\| – \| [^|]+ \|\n/);
 });
 
 test('with finalTests, a final return averages the last test phases up to the budget', () => {

@@ -7,7 +7,11 @@ import type { TrainConfig } from '../../config/types.js';
 import { ALGORITHM_MIXER } from '../../config/learners.js';
 import { configHash } from '../../config/validate.js';
 import type { MultiAgentEnv } from '../../envs/types.js';
+import { readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
+import { defaultKernelVariant, type KernelVariant } from '@mast-toolkit/runtime/internal/kernels/kernels';
+import { machineInfo } from '../../util/machine.js';
+import { activeBackend } from '../backend.js';
 import { writeSnapshot } from '../../snapshot/io.js';
 import { writeMixerSnapshot } from '../../snapshot/mixer.js';
 import type { AgentSnapshot, ModelProvenance } from '@mast-toolkit/runtime/internal/snapshot/types';
@@ -40,6 +44,39 @@ export interface RunSummaryFile {
    * absent in summaries from before it was kept.
    */
   diverged?: { tEnv: number; loss: number } | null;
+  /**
+   * Every session that trained the run and ended by writing this file (a killed session is missing),
+   * oldest first: where and for how long it trained; absent in summaries from before 2026-12-08.
+   */
+  sessions?: SessionRecord[];
+}
+
+/** One training session of a run: its steps, wall time and machine (`summary.json`'s `sessions`). */
+export interface SessionRecord {
+  /** ISO time the session started. */
+  startedAt: string;
+  /** Environment steps at its start (its checkpoint's on resume) and at its end. */
+  fromTEnv: number;
+  toTEnv: number;
+  /** Seconds it trained. */
+  elapsedSec: number;
+  /** CPU model as `machineInfo` reports it, logical CPUs and Node version. */
+  cpu: string;
+  cores: number;
+  node: string;
+  /** The build of the WebAssembly kernels (relaxed SIMD rounds products differently) and the tfjs backend. */
+  kernels: KernelVariant;
+  backend: string;
+}
+
+/** The sessions an earlier `summary.json` recorded (none when it is absent, unreadable or older than the key). */
+function earlierSessions(path: string): SessionRecord[] {
+  try {
+    const sessions = (JSON.parse(readFileSync(path, 'utf8')) as RunSummaryFile).sessions;
+    return Array.isArray(sessions) ? sessions : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Where a recorder tests the greedy policy, and what it reports to the caller. */
@@ -61,6 +98,7 @@ export class RunRecorder {
   /** The first test phase whose mean loss blew up, or null. */
   diverged: { tEnv: number; loss: number } | null = null;
   private readonly started = performance.now();
+  private readonly startedAt = new Date().toISOString();
   /** Wall clock of the last checkpoint (`schedule.checkpointSeconds`). */
   private lastCheckpointAt = this.started;
 
@@ -198,6 +236,19 @@ export class RunRecorder {
     const { config, session } = this;
     const layers = layerDensities(session.learner.stores());
     const counters = session.counters;
+    const machine = machineInfo();
+    const thisSession: SessionRecord = {
+      startedAt: this.startedAt,
+      fromTEnv: session.startTEnv,
+      toTEnv: counters.tEnv,
+      elapsedSec: this.elapsed(),
+      cpu: machine.cpu,
+      cores: machine.cores,
+      node: machine.node,
+      kernels: defaultKernelVariant(),
+      backend: activeBackend(),
+    };
+    const earlier = earlierSessions(this.paths.summary).filter((s) => s.toTEnv <= session.startTEnv);
     const summary: RunSummaryFile = {
       config,
       counters,
@@ -207,6 +258,7 @@ export class RunRecorder {
       layers,
       elapsedSec: this.elapsed(),
       diverged: this.diverged,
+      sessions: [...earlier, thisSession],
     };
     writeJsonAtomic(this.paths.summary, summary);
     return summary;
