@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { World } from '../../src/envs/smaclite/world.js';
-import { MAPS, TERRAINS, walkable, type CombatMap } from '../../src/envs/smaclite/maps.js';
+import { MAPS, TERRAINS, walkable, type CombatMap, type TerrainRows } from '../../src/envs/smaclite/maps.js';
+import { Navigator } from '../../src/envs/smaclite/navigation.js';
 import { obstaclesFromTerrain } from '../../src/envs/smaclite/obstacles.js';
 import { SmacliteEnv } from '../../src/envs/smaclite/env.js';
 import { makeEnv } from '../../src/envs/registry.js';
@@ -145,6 +146,19 @@ test('no path-finding by default (SMAClite): a unit whose goal lies behind a wal
   };
   assert.ok(run(false) < 12, 'without path-finding the marine stays below the wall');
   assert.ok(run(true) > 13, 'with path-finding it walks round the wall');
+});
+
+test('path-finding does not cut corners: two rooms that touch only at a corner are not connected', () => {
+  // room A: cells x 0–4, y 0–4; room B: cells x 5–9, y 5–9; they meet only at the point (5, 5)
+  const rooms: TerrainRows = [
+    { y0: 0, y1: 5, x: [[0, 5]] },
+    { y0: 5, y1: 10, x: [[5, 10]] },
+  ];
+  const nav = new Navigator(rooms);
+  assert.deepEqual(nav.waypoint(4.5, 4.5, 8.5, 6.5), [8.5, 6.5], 'no route from A: head for the goal (and stall)');
+  // one more open cell, (5, 4), joins them: the route goes through it, not diagonally into (5, 5)
+  const joined = new Navigator([...rooms, { y0: 4, y1: 5, x: [[5, 6]] }]);
+  assert.deepEqual(joined.waypoint(4.5, 4.5, 5.5, 9.5), [5.5, 4.5]);
 });
 
 interface TraceStep {

@@ -39,6 +39,12 @@ export class Navigator {
     return cx >= 0 && cx < MAP_SIZE && cy >= 0 && cy < MAP_SIZE && this.open[cy * MAP_SIZE + cx] === 1;
   }
 
+  /** Whether a unit may step from cell (cx, cy) by (dx, dy): onto an open cell, diagonally only past two open sides. */
+  private canStep(cx: number, cy: number, dx: number, dy: number): boolean {
+    if (!this.passable(cx + dx, cy + dy)) return false;
+    return dx === 0 || dy === 0 || (this.passable(cx + dx, cy) && this.passable(cx, cy + dy));
+  }
+
   /** Steps from every cell to `goal` (−1: unreachable). */
   private field(goal: number): Int32Array {
     const cached = this.fields.get(goal);
@@ -51,11 +57,7 @@ export class Navigator {
       const [cx, cy] = [c % MAP_SIZE, Math.floor(c / MAP_SIZE)];
       for (const [dx, dy] of NEIGHBOURS) {
         const [nx, ny] = [cx + dx, cy + dy];
-        if (
-          !this.passable(nx, ny) ||
-          (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))
-        )
-          continue;
+        if (!this.canStep(cx, cy, dx, dy)) continue;
         const n = ny * MAP_SIZE + nx;
         if (dist[n] !== -1) continue;
         dist[n] = (dist[c] as number) + 1;
@@ -86,11 +88,7 @@ export class Navigator {
     let bestDist = dist[here] === -1 ? Infinity : (dist[here] as number);
     for (const [dx, dy] of NEIGHBOURS) {
       const [nx, ny] = [cx + dx, cy + dy];
-      if (
-        !this.passable(nx, ny) ||
-        (dx !== 0 && dy !== 0 && !(this.passable(cx + dx, cy) && this.passable(cx, cy + dy)))
-      )
-        continue;
+      if (!this.canStep(cx, cy, dx, dy)) continue;
       const d = dist[ny * MAP_SIZE + nx] as number;
       if (d !== -1 && d < bestDist) [best, bestDist] = [[nx + 0.5, ny + 0.5], d];
     }
