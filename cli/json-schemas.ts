@@ -282,6 +282,7 @@ export const JSON_SCHEMAS = {
         },
       },
       counts: { object: { finished: int, training: int, stopped: int, 'not started': int } },
+      estimate: { object: { seconds: num, estimated: int, unestimated: int } },
     },
   },
   study: {

@@ -12,6 +12,8 @@ import {
 import { reportMarkdown, studyReport } from '../../src/study/report.js';
 import { summaryFigure, summaryMarkdown, summaryRows } from '../../src/study/summary.js';
 import { createProgress, type Progress } from '../../src/util/progress.js';
+import { roughDuration } from '../../src/util/duration.js';
+import type { StudyEstimate } from '../../src/study/estimate.js';
 import { writeFileAtomic } from '@mast-toolkit/runtime/internal/util/atomic';
 import { CheckpointError, ConfigError, InterruptedError } from '@mast-toolkit/runtime/internal/util/errors';
 import { BACKEND_HELP, backendOption, intAtLeast, listOf, numberIn } from '../options.js';
@@ -31,6 +33,23 @@ interface StudyOptions extends StudySelection {
   queue?: string;
   /** Copy the finished runs' results (no checkpoints) here instead of training. */
   archive?: string;
+}
+
+/**
+ * `--list`'s closing words on the unfinished runs: `; of the 12 unfinished, 6 need about 2.5 h of
+ * training (…); 6 have no finished run of their mode to go by`.
+ */
+function estimateNote(e: StudyEstimate): string {
+  const unfinished = e.estimated + e.unestimated;
+  if (unfinished === 0) return '';
+  const parts = [];
+  if (e.estimated > 0)
+    parts.push(
+      `${e.estimated} ${e.estimated === 1 ? 'needs' : 'need'} about ${roughDuration(e.seconds)} of training (one at a time, at the pace of the finished runs of their mode)`,
+    );
+  if (e.unestimated > 0)
+    parts.push(`${e.unestimated} ${e.unestimated === 1 ? 'has' : 'have'} no finished run of their mode to go by`);
+  return `; of the ${unfinished} unfinished, ${parts.join('; ')}`;
 }
 
 /** Build the `study` command. */
@@ -91,9 +110,13 @@ export function studyCommand(io: CliIo): Command {
       }
       const { runStatus, runStudy, trainedSteps } = await import('../../src/study/run.js'); // tfjs: loaded when the command runs
       if (opts.list) {
+        const { estimateRemaining } = await import('../../src/study/estimate.js');
         const counts = { finished: 0, training: 0, stopped: 0, 'not started': 0 };
-        const listed = runs.map((run) => {
-          const st = runStatus(run.dir, run.config.steps);
+        const progress = runs.map((run) => ({ run, status: runStatus(run.dir, run.config.steps) }));
+        const estimate = estimateRemaining(
+          progress.map(({ run, status }) => ({ run, steps: status.steps, finished: status.finished })),
+        );
+        const listed = progress.map(({ run, status: st }) => {
           const kind = st.finished
             ? 'finished'
             : st.heldBy !== null
@@ -121,11 +144,11 @@ export function studyCommand(io: CliIo): Command {
             pid: st.heldBy,
           };
         });
-        if (opts.json) return io.out(JSON.stringify({ runs: listed, counts }));
+        if (opts.json) return io.out(JSON.stringify({ runs: listed, counts, estimate }));
         const parts = Object.entries(counts)
           .filter(([, n]) => n > 0)
           .map(([kind, n]) => `${n} ${kind}`);
-        return io.out(`${runs.length} runs: ${parts.join(', ')}`);
+        return io.out(`${runs.length} runs: ${parts.join(', ')}${estimateNote(estimate)}`);
       }
       const finished = (): number => runs.filter((r) => trainedSteps(r.dir) >= r.config.steps).length;
       const doneBefore = finished();

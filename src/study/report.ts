@@ -12,9 +12,10 @@
  * each run's test win rate from that step to the budget.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { readMetrics, type MetricsRow } from '../marl/training/metrics.js';
+import { readMetrics, trainedSeconds, type MetricsRow } from '../marl/training/metrics.js';
 import { runPaths } from '../run/run-dir.js';
 import { meanStd, median } from '../util/stats.js';
+import { roughDuration } from '../util/duration.js';
 import { readSnapshot } from '../snapshot/io.js';
 import { readMixerSnapshot } from '../snapshot/mixer.js';
 import { storedParameters } from '../snapshot/size.js';
@@ -113,19 +114,6 @@ function relativeToDense(mode: number, dense: number | null): number | null {
   if (dense === null || dense === 0) return null;
   if (dense > 0) return mode / dense;
   return mode < 0 ? dense / mode : null;
-}
-
-/**
- * Seconds a run trained up to its last row: each row's clock counts from its session's start, so a
- * clock that goes back marks a resume, and the sessions' last clocks add up.
- */
-function trainedSeconds(rows: readonly MetricsRow[]): number {
-  let [total, last] = [0, 0];
-  for (const r of rows) {
-    if (r.elapsedSec < last) total += last; // a new session began
-    last = r.elapsedSec;
-  }
-  return total + last;
 }
 
 /** The machines a run's `summary.json` records (see {@link ReportRow.machines}); none without it. */
@@ -380,15 +368,11 @@ const reachedCell = (r: ReportRow, reached: { seeds: number; medianStep: number 
     ? '–'
     : `${reached.seeds}/${r.seedsDone}${reached.medianStep === null ? '' : `, median step ${steps(reached.medianStep)}`}`;
 
-/** A duration for a table: `40 s`, `28 min`, `2.4 h`. */
-const duration = (sec: number): string =>
-  sec < 120 ? `${Math.round(sec)} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`;
-
 /** The median wall time per run, and the range over seeds: `28 min (21 min–37 min)`. */
 const wallCell = (r: ReportRow): string =>
   r.seedsDone > 1
-    ? `${duration(r.wallSec.median)} (${duration(r.wallSec.min)}–${duration(r.wallSec.max)})`
-    : duration(r.wallSec.median);
+    ? `${roughDuration(r.wallSec.median)} (${roughDuration(r.wallSec.min)}–${roughDuration(r.wallSec.max)})`
+    : roughDuration(r.wallSec.median);
 
 /** Mean won share, and each seed's: `61.0% (92.0%, 30.0%)`. */
 const wonFromCell = (r: ReportRow): string =>

@@ -183,7 +183,10 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
     lines.slice(0, -1).map((l) => l.split('  ')[0]!.split('/').pop()),
     ['static-d0.5-s2', 'static-d0.5-s3'],
   );
-  assert.equal(lines.at(-1), '2 runs: 2 not started');
+  assert.equal(
+    lines.at(-1),
+    '2 runs: 2 not started; of the 2 unfinished, 2 have no finished run of their mode to go by',
+  );
   const { out, error } = await runCli(['study', file, '--modes', 'static', '--seeds', '2,3', '--jobs', '2']);
   assert.equal(error, null, String(error));
   const trained = studyRuns(parseStudy(raw))
@@ -191,7 +194,7 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
     .map((r) => `${r.mode}-s${r.seed}`);
   assert.deepEqual(trained, ['static-s2', 'static-s3'], out);
   assert.match(out, /^\[job 2\] trained \d of the study's 2 runs$/m, 'the worker got the same selection');
-  assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started$/m);
+  assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started; of the 4 unfinished, /m);
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
   assert.ok(
     wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message),

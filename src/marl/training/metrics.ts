@@ -56,6 +56,19 @@ export interface MetricsRow {
  */
 export const DIVERGED_LOSS = 1e6;
 
+/**
+ * Seconds a run trained up to its last row: each row's clock counts from its session's start, so a
+ * clock that goes back marks a resume, and the sessions' last clocks add up.
+ */
+export function trainedSeconds(rows: readonly MetricsRow[]): number {
+  let [total, last] = [0, 0];
+  for (const r of rows) {
+    if (r.elapsedSec < last) total += last; // a new session began
+    last = r.elapsedSec;
+  }
+  return total + last;
+}
+
 /** Whether a row's mean loss says training blew up (non-finite, or above {@link DIVERGED_LOSS}). */
 export function divergedLoss(loss: number | null): boolean {
   return loss !== null && !(Math.abs(loss) <= DIVERGED_LOSS);
