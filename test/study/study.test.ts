@@ -194,7 +194,10 @@ test('mast study --modes/--seeds with --jobs 2: only that part of the grid is li
     .map((r) => `${r.mode}-s${r.seed}`);
   assert.deepEqual(trained, ['static-s2', 'static-s3'], out);
   assert.match(out, /^\[job 2\] trained \d of the study's 2 runs$/m, 'the worker got the same selection');
-  assert.match((await runCli(['study', file, '--list'])).out, /^6 runs: 2 finished, 4 not started; of the 4 unfinished, /m);
+  assert.match(
+    (await runCli(['study', file, '--list'])).out,
+    /^6 runs: 2 finished, 4 not started; of the 4 unfinished, /m,
+  );
   const wrong = await runCli(['study', file, '--modes', 'rigl']);
   assert.ok(
     wrong.error instanceof ConfigError && /not among the study's modes/.test(wrong.error.message),
