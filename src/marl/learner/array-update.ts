@@ -38,6 +38,7 @@ import type { CentralCriticArrays } from '../mixers/central-arrays.js';
 import type { Optimizer } from './optimizer.js';
 import { UNAVAILABLE_Q } from './operators.js';
 import { lambdaReturns, tdTargets } from './returns.js';
+import { ResBootstrapArrays } from './res-arrays.js';
 import { LEARNERS, type LearnerKind } from '../../config/learners.js';
 import { greedyAction as greedyAvailable } from '@mast-toolkit/runtime/internal/snapshot/actions';
 import type { UpdateContext, UpdateResult } from './update-types.js';
@@ -112,7 +113,7 @@ export class ArrayUpdate {
   private readonly scratch: [Float64Array, Float64Array];
   private readonly agentGrads: AgentWeights; // the agent's gradients, rewritten by every backward
   private readonly kind: LearnerKind;
-  private variants: Float32Array | null = null; // RES's joint-action variants [N·A, B·T, N]
+  private readonly res = new ResBootstrapArrays();
 
   constructor(
     private readonly config: TrainConfig,
@@ -189,51 +190,6 @@ export class ArrayUpdate {
   }
 
   /**
-   * RES's bootstrap V_res(s_{t+1}) `[B·T]` (`res.ts`, the tfjs path's): around each row's per-agent next
-   * values `next` `[B·T, N]`, agent i in turn takes each action a's target value (`targetQs`
-   * `[B, T, N, A]`) while the others keep theirs; the target mixer values the N·A joint variants over
-   * the row's next state (its hypernetworks once per row), and V_res is their softmax(Q_tot/β)-weighted
-   * mean over the actions available at t+1 (0 where none is).
-   */
-  private resBootstrap(
-    next: Float32Array,
-    targetQs: Float32Array,
-    avail: Uint8Array,
-    statesNext: Float32Array,
-    dims: { b: number; t: number; n: number; a: number },
-  ): Float32Array {
-    const { b, t, n, a } = dims;
-    const [bt, k] = [b * t, n * a];
-    if (this.variants?.length !== k * bt * n) this.variants = new Float32Array(k * bt * n);
-    const variants = this.variants; // [K, B·T, N], variant v = i·A + action
-    for (let v = 0; v < k; v++) {
-      const [i, act] = [Math.floor(v / a), v % a];
-      const at = v * bt * n;
-      variants.set(next, at);
-      for (let r = 0; r < bt; r++) variants[at + r * n + i] = targetQs[(r * n + i) * a + act] as number;
-    }
-    const qTot = this.nets.targetMixer.forwardVariants(variants, statesNext, bt, k); // [K, B·T]
-    const beta = this.config.res.beta;
-    const value = new Float32Array(bt);
-    for (let r = 0; r < bt; r++) {
-      const availAt = (Math.floor(r / t) * (t + 1) + (r % t) + 1) * n * a; // avail [B, T+1, N, A] at step + 1
-      let m = -Infinity;
-      for (let v = 0; v < k; v++) if (avail[availAt + v]) m = Math.max(m, (qTot[v * bt + r] as number) / beta);
-      if (m === -Infinity) continue; // nothing available (padding): the tfjs path's 0
-      let [weights, weighted] = [0, 0];
-      for (let v = 0; v < k; v++) {
-        if (!avail[availAt + v]) continue;
-        const q = qTot[v * bt + r] as number;
-        const w = Math.exp(q / beta - m);
-        weights += w;
-        weighted += w * q;
-      }
-      value[r] = weighted / weights;
-    }
-    return value;
-  }
-
-  /**
    * V(s_{t+1}) `[B·T]` from the per-agent next values `next` `[B·T, N]`: the target mixer (QMIX, VDN),
    * the target central critic (WQMIX) or RES's softmax over joint-action variants.
    */
@@ -245,7 +201,8 @@ export class ArrayUpdate {
     dims: { b: number; t: number; n: number; a: number },
   ): Float32Array {
     const bt = dims.b * dims.t;
-    if (this.kind.bootstrap === 'res-softmax') return this.resBootstrap(next, targetQs, avail, statesNext, dims);
+    if (this.kind.bootstrap === 'res-softmax')
+      return this.res.value(this.nets.targetMixer, next, targetQs, avail, statesNext, dims, this.config.res.beta);
     if (this.kind.bootstrap === 'target-critic' && this.nets.targetCritic)
       return this.nets.targetCritic.forward(next, statesNext, bt);
     return this.nets.targetMixer.forward(next, statesNext, bt);
