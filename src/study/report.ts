@@ -389,7 +389,8 @@ export function reportMarkdown(report: StudyReport): string {
   const extra: Array<[string, (r: ReportRow) => string]> = [];
   if (solvedReturn !== null)
     extra.push([`solved (training return ≥ ${solvedReturn})`, (r) => reachedCell(r, r.solved)]);
-  if (winThreshold !== null) extra.push([`first test ≥ ${pct(winThreshold)} won`, (r) => reachedCell(r, r.firstWon)]);
+  if (winThreshold !== null)
+    extra.push([`first test ≥ ${Number((100 * winThreshold).toFixed(1))}% won`, (r) => reachedCell(r, r.firstWon)]);
   if (wonFrom !== null) extra.push([`won from step ${steps(wonFrom)}`, wonFromCell]);
   for (const key of keys) {
     const [env, alg] = key.split('|');

@@ -195,7 +195,7 @@ test('with winThreshold and wonFrom, the report counts the seeds whose test win 
   assert.deepEqual(dense!.wallSec, { median: 3.75, min: 3.5, max: 4 }, 'seed 2: 2 s + 1.5 s over two sessions');
   assert.deepEqual(dense!.machines, ['Some CPU (family 25, model 17), 2 logical CPUs, Node v20.0.0, simd kernels']);
   const md = reportMarkdown(report);
-  assert.match(md, /\| wall time per run \| first test ≥ 80\.0% won \| won from step 200 \|\n\|(---\|){14}\n/);
+  assert.match(md, /\| wall time per run \| first test ≥ 80% won \| won from step 200 \|\n\|(---\|){14}\n/);
   assert.match(md, /\| 4 s \(4 s–4 s\) \| 2\/2, median step 200 \| 45\.8% \(75\.0%, 16\.7%\) \|\n/);
   assert.match(md, /\nTrained on: Some CPU \(family 25, model 17\), 2 logical CPUs, Node v20\.0\.0, simd kernels\.\n/);
   const none = studyReport(parseStudy({ ...base, dir: join(dir, 'none') }));
