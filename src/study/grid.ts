@@ -145,6 +145,9 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
   const isSeed = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+  /** An optional number: null when left out, NaN (refused below) when not a number. */
+  const optionalNumber = (key: string): number | null =>
+    o[key] === undefined ? null : typeof o[key] === 'number' ? o[key] : NaN;
   const study: StudyConfig = {
     dir: typeof o.dir === 'string' ? o.dir : 'runs/study',
     preset: typeof o.preset === 'string' ? o.preset : 'default',
@@ -157,9 +160,9 @@ export function parseStudy(raw: unknown, what = 'study'): StudyConfig {
     overrides: (o.overrides ?? {}) as DeepPartial<TrainConfig>,
     envOverrides: (o.envOverrides ?? {}) as Record<string, DeepPartial<TrainConfig>>,
     finalTests: o.finalTests === undefined ? 1 : typeof o.finalTests === 'number' ? o.finalTests : NaN,
-    solvedReturn: o.solvedReturn === undefined ? null : typeof o.solvedReturn === 'number' ? o.solvedReturn : NaN,
-    winThreshold: o.winThreshold === undefined ? null : typeof o.winThreshold === 'number' ? o.winThreshold : NaN,
-    wonFrom: o.wonFrom === undefined ? null : typeof o.wonFrom === 'number' ? o.wonFrom : NaN,
+    solvedReturn: optionalNumber('solvedReturn'),
+    winThreshold: optionalNumber('winThreshold'),
+    wonFrom: optionalNumber('wonFrom'),
   };
   if (!Number.isInteger(study.steps) || study.steps < 1)
     throw new ConfigError(`${what}: 'steps' must be a positive integer, got ${JSON.stringify(o.steps)}`);
