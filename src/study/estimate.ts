@@ -39,7 +39,11 @@ function pace(run: StudyRun): number | null {
 /** See the file header. */
 export function estimateRemaining(progress: readonly RunProgress[]): StudyEstimate {
   const byKey = new Map<string, number[]>();
-  const add = (key: string, p: number): void => void byKey.set(key, [...(byKey.get(key) ?? []), p]);
+  const add = (key: string, p: number): void => {
+    const paces = byKey.get(key);
+    if (paces) paces.push(p);
+    else byKey.set(key, [p]);
+  };
   const keys = (r: StudyRun): [string, string] => {
     const mode = `${r.env}|${r.alg}|${r.mode}`;
     return [`${mode}|${r.density}`, mode];
